@@ -1,0 +1,32 @@
+// The `salescast` command line: one entry for operators and cron jobs. Every command has --help,
+// exits 0 on success and non-zero with a clear message on failure (codes in src/cli/common.ts).
+import { Command, CommanderError } from 'commander';
+import { processIo, reportError } from './cli/common';
+import { registerDbCommands } from './cli/db-commands';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('salescast')
+    .description('Sales-intelligence forecasting: deal-win and churn scores, client economics, pipeline forecasts.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerDbCommands(program);
+  // Further command groups register here (one file per group under src/cli/).
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const wantsJson = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return 0;
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(e, processIo, wantsJson);
+  }
+}

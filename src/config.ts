@@ -1,0 +1,46 @@
+// Configuration is read once from the environment and validated with zod; a bad value fails fast
+// with a message naming the variable.
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ConfigSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+    .optional(),
+  SALESCAST_DATA_DIR: z.string().default('./data'),
+  SALESCAST_MODELS_DIR: z.string().default('./models'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Explicit opt-out of API keys for local development; refused on non-loopback hosts. */
+  SALESCAST_AUTH_DISABLED: bool.default(false),
+  CORS_ORIGINS: z.string().default(''),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb').default('1mb'),
+  CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+  SALESCAST_SEED: z.coerce.number().int().default(42),
+  MIN_WON_DEALS: z.coerce.number().int().min(1).default(40),
+  MIN_LOST_DEALS: z.coerce.number().int().min(1).default(40),
+});
+
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'DATABASE_URL'> & {
+  databaseUrl: string;
+  dialect: 'sqlite' | 'postgresql';
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new AppError('CONFIG_INVALID', `Invalid configuration: ${lines.join('; ')}`, parsed.error.issues.map((i) => ({ path: i.path.map(String), problem: i.message })));
+  }
+  const { DATABASE_URL, ...rest } = parsed.data;
+  const databaseUrl = DATABASE_URL ?? `file:${path.join(rest.SALESCAST_DATA_DIR, 'salescast.db')}`;
+  return { ...rest, databaseUrl, dialect: databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql' };
+}

@@ -1,0 +1,89 @@
+// Opens the database named by the configuration: embedded SQLite (default) or PostgreSQL.
+// One Database carries the Prisma client (repositories, small reads and writes) and the raw SQL
+// runner (bulk paths and aggregates). Both point at the same data.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/sqlite/client';
+import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client';
+import { PgSql, SqliteSql, type Dialect, type Sql } from './sql';
+
+export type { PrismaClient };
+
+export interface Database {
+  readonly dialect: Dialect;
+  readonly url: string;
+  readonly prisma: PrismaClient;
+  readonly sql: Sql;
+  close(): Promise<void>;
+}
+
+export function sqliteFileFromUrl(url: string): string {
+  const file = url.replace(/^file:/, '').replace(/\?.*$/, '');
+  return path.resolve(file);
+}
+
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('file:') ? 'sqlite' : 'postgresql';
+}
+
+export function openDatabase(url: string): Database {
+  if (dialectOf(url) === 'sqlite') {
+    const file = sqliteFileFromUrl(url);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const sql = new SqliteSql(file);
+    const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 15000 }, { timestampFormat: 'iso8601' }) });
+    return {
+      dialect: 'sqlite',
+      url,
+      prisma,
+      sql,
+      async close() {
+        await prisma.$disconnect();
+        await sql.close();
+      },
+    };
+  }
+  const sql = new PgSql(url);
+  const prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  return {
+    dialect: 'postgresql',
+    url,
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect();
+      await sql.close();
+    },
+  };
+}
+
+/** Table names in dependency order (parents first), used by stats and tests. */
+export const TABLES = [
+  'campaign',
+  'account',
+  'product',
+  'rep',
+  'opportunity',
+  'stage_change',
+  'activity',
+  'orders',
+  'service_cost',
+  'model_version',
+  'deal_score',
+  'customer_score',
+  'forecast_snapshot',
+  'forecast_snapshot_deal',
+  'api_key',
+  'training_job',
+] as const;
+
+export async function tableCounts(db: Database): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of TABLES) {
+    const rows = await db.sql.all<{ n: number | bigint }>(`SELECT COUNT(*) AS n FROM ${t}`);
+    out[t] = Number(rows[0].n);
+  }
+  return out;
+}

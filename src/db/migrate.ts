@@ -1,0 +1,241 @@
+// Applies Prisma migrations offline through @prisma/schema-engine-wasm (the Prisma CLI's native
+// schema engine cannot be downloaded on every machine). It writes `_prisma_migrations` exactly as
+// `prisma migrate deploy` does, so a database migrated here is an ordinary Prisma database.
+// Facts behind the workarounds: ../shared/notes/prisma-offline-migrations.md.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { AppError } from '../errors';
+import { dialectOf, sqliteFileFromUrl } from './database';
+import type { Dialect } from './sql';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const schemaDir = (dialect: Dialect) => path.join(ROOT, 'prisma', dialect);
+
+// TypeScript compiles `import()` to `require()` under CommonJS, and the engine's glue is ESM only.
+const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+
+type SchemaEngine = {
+  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  diagnoseMigrationHistory(input: unknown): Promise<any>;
+  diff(input: unknown): Promise<{ exitCode: number; stdout: string }>;
+  free(): void;
+};
+
+// The wasm-bindgen glue caches views of the wasm memory in module state, so it must be
+// instantiated once per process: a second instance behind the same glue module reads garbage.
+let gluePromise: Promise<any> | undefined;
+function loadGlue(): Promise<any> {
+  gluePromise ??= instantiateGlue();
+  return gluePromise;
+}
+
+async function instantiateGlue(): Promise<any> {
+  const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
+  const glue = await importEsm(path.join(dir, 'schema_engine_bg.js'));
+  const bytes = fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports as any).__wbindgen_start();
+  return glue;
+}
+
+/** pg's "char" (OID 18) is not understood by adapter-pg; the schema describer selects it, so report it as text. */
+class CharAsTextPool extends pg.Pool {
+  override query(...args: any[]): any {
+    const result = (super.query as any)(...args);
+    if (result && typeof result.then === 'function') {
+      return result.then((r: pg.QueryResult) => {
+        for (const f of r.fields ?? []) if (f.dataTypeID === 18) f.dataTypeID = 25;
+        return r;
+      });
+    }
+    return result;
+  }
+}
+
+function sqliteFactory(file: string) {
+  const factory: any = new PrismaBetterSqlite3({ url: file }, { timestampFormat: 'iso8601' });
+  const connectShadow = factory.connectToShadowDb.bind(factory);
+  // The engine sends whole multi-statement scripts to the shadow database through executeRaw;
+  // better-sqlite3 only runs one statement per prepare, so route argument-less scripts to executeScript.
+  // The engine asks for `locking_mode=EXCLUSIVE`, which in WAL mode fails whenever any other process
+  // has the database open (a running server, a cron job), surfacing as an obscure SocketTimeout.
+  // Migrations still run in transactions, and concurrent `migrate` runs are serialized by
+  // withMigrationLock below, so the pragma is skipped.
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter: any = await connect();
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    adapter.executeRaw = async (q: { sql: string; args: unknown[] }) => (/^\s*PRAGMA\s+main\.locking_mode\s*=\s*EXCLUSIVE/i.test(q.sql) ? 0 : executeRaw(q));
+    return adapter;
+  };
+  factory.connectToShadowDb = async () => {
+    const adapter: any = await connectShadow();
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    adapter.executeRaw = async (q: { sql: string; args: unknown[] }) => {
+      if ((!q.args || q.args.length === 0) && q.sql.trim().replace(/;\s*$/, '').includes(';')) {
+        await adapter.executeScript(q.sql);
+        return 0;
+      }
+      return executeRaw(q);
+    };
+    return adapter;
+  };
+  return factory;
+}
+
+function pgShadowUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname.replace(/^\//, '')}_prisma_shadow`.replace(/^/, '/');
+  return u.toString();
+}
+
+function pgFactory(url: string, pools: pg.Pool[]) {
+  const pool = new CharAsTextPool({ connectionString: url, max: 2 });
+  pools.push(pool);
+  const factory: any = new PrismaPg(pool as pg.Pool);
+  factory.connectToShadowDb = async () => {
+    const shadowUrl = pgShadowUrl(url);
+    const dbName = new URL(shadowUrl).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`);
+      await admin.query(`CREATE DATABASE "${dbName}"`);
+    } finally {
+      await admin.end();
+    }
+    const shadowPool = new CharAsTextPool({ connectionString: shadowUrl, max: 2 });
+    pools.push(shadowPool);
+    return new PrismaPg(shadowPool as pg.Pool).connect();
+  };
+  return factory;
+}
+
+export function loadMigrationsList(dialect: Dialect) {
+  const baseDir = path.join(schemaDir(dialect), 'migrations');
+  const lockPath = path.join(baseDir, 'migration_lock.toml');
+  const dirs = fs.existsSync(baseDir)
+    ? fs.readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    : [];
+  return {
+    baseDir,
+    lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
+    migrationDirectories: dirs.map((name) => ({
+      path: name,
+      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: fs.readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') } },
+    })),
+    shadowDbInitScript: '',
+  };
+}
+
+const filters = { externalTables: [], externalEnums: [] };
+
+async function withEngine<T>(url: string, fn: (engine: SchemaEngine, dialect: Dialect) => Promise<T>, log?: (m: string) => void): Promise<T> {
+  const dialect = dialectOf(url);
+  const glue = await loadGlue();
+  const pools: pg.Pool[] = [];
+  let factory: any;
+  if (dialect === 'sqlite') {
+    const file = sqliteFileFromUrl(url);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    factory = sqliteFactory(file);
+  } else {
+    factory = pgFactory(url, pools);
+  }
+  const schemaPath = path.join(schemaDir(dialect), 'schema.prisma');
+  const datamodel = fs.readFileSync(schemaPath, 'utf8');
+  const engine: SchemaEngine = await glue.SchemaEngine.new(
+    { datamodels: [[schemaPath, datamodel]] },
+    (msg: string) => log?.(msg),
+    bindMigrationAwareSqlAdapterFactory(factory),
+  );
+  try {
+    return await fn(engine, dialect);
+  } finally {
+    engine.free();
+    await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+  }
+}
+
+function describeEngineError(e: unknown): string {
+  const raw = e instanceof Error ? e.message : String(e);
+  try {
+    const parsed = JSON.parse(raw);
+    return parsed.message ?? raw;
+  } catch {
+    return raw;
+  }
+}
+
+/** One SQLite migrator at a time (PostgreSQL serializes with the engine's advisory lock). */
+async function withMigrationLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  if (dialectOf(url) !== 'sqlite') return fn();
+  const lockPath = `${sqliteFileFromUrl(url)}.migrate-lock`;
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e: any) {
+      if (e.code !== 'EEXIST') throw e;
+      const holder = Number(fs.readFileSync(lockPath, 'utf8')) || 0;
+      let alive = false;
+      try {
+        if (holder) process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) fs.rmSync(lockPath, { force: true });
+      else if (Date.now() > deadline) throw new AppError('MIGRATION_FAILED', `Another migrate (pid ${holder}) holds ${lockPath}; try again when it finishes.`);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockPath, { force: true });
+  }
+}
+
+/** Applies pending migrations; idempotent. Refuses (MIGRATION_FAILED) when a migration failed before or fails now. */
+export async function migrate(url: string, log?: (m: string) => void): Promise<{ applied: string[]; dialect: Dialect }> {
+  return withMigrationLock(url, () => migrateUnlocked(url, log));
+}
+
+async function migrateUnlocked(url: string, log?: (m: string) => void): Promise<{ applied: string[]; dialect: Dialect }> {
+  try {
+    return await withEngine(url, async (engine, dialect) => {
+      const migrationsList = loadMigrationsList(dialect);
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
+      return { applied: appliedMigrationNames, dialect };
+    }, log);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw new AppError('MIGRATION_FAILED', `Migration failed: ${describeEngineError(e)}`, [], { cause: e });
+  }
+}
+
+/** SQL that takes the current migrations to the current schema (used to write a new migration). */
+export async function diffMigrationsToSchema(url: string): Promise<string> {
+  return withEngine(url, async (engine, dialect) => {
+    const migrationsList = loadMigrationsList(dialect);
+    const schemaPath = path.join(schemaDir(dialect), 'schema.prisma');
+    const from = migrationsList.migrationDirectories.length ? { tag: 'migrations', ...migrationsList } : { tag: 'empty' };
+    const r = await engine.diff({
+      from,
+      to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: fs.readFileSync(schemaPath, 'utf8') }] },
+      script: true,
+      exitCode: null,
+      shadowDatabaseUrl: null,
+      filters,
+    });
+    return r.stdout;
+  });
+}

@@ -1,0 +1,164 @@
+// A thin, dialect-aware raw SQL runner shared by bulk import, batch scoring and analytics.
+// SQL is written once with `?` placeholders and snake_case names; for PostgreSQL the placeholders
+// are rewritten to $1..$n. Values are converted to the storage format Prisma itself uses, so rows
+// written here read back identically through the Prisma client and vice versa.
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement and returns the number of rows it changed. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+  /** Runs a multi-statement script without parameters. */
+  exec(script: string): Promise<void>;
+}
+
+export interface Sql extends SqlRunner {
+  /** Runs fn in one transaction on a dedicated connection: commit on success, roll back on throw. */
+  transaction<T>(fn: (tx: SqlRunner & { sqlite?: BetterSqlite3.Database; pgClient?: pg.PoolClient }) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Dates as Prisma's adapters store them: ISO text with +00:00 on SQLite, UTC timestamp(3) on PostgreSQL. */
+export function toSqlValue(v: unknown, dialect: Dialect): unknown {
+  if (v === undefined) return null;
+  if (v instanceof Date) return dialect === 'sqlite' ? v.toISOString().replace('Z', '+00:00') : v.toISOString().replace('Z', '');
+  if (typeof v === 'boolean') return dialect === 'sqlite' ? (v ? 1 : 0) : v;
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** Rewrites `?` placeholders (outside quoted strings) to PostgreSQL's $n. */
+export function toPgPlaceholders(sql: string): string {
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      out += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      out += c;
+    } else if (c === '?') {
+      out += `$${++n}`;
+    } else out += c;
+  }
+  return out;
+}
+
+class SqliteRunner implements SqlRunner {
+  readonly dialect = 'sqlite' as const;
+  constructor(readonly sqlite: BetterSqlite3.Database) {}
+  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.sqlite.prepare(sql).all(...params.map((p) => toSqlValue(p, 'sqlite'))) as T[];
+  }
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    return this.sqlite.prepare(sql).run(...params.map((p) => toSqlValue(p, 'sqlite'))).changes;
+  }
+  async exec(script: string): Promise<void> {
+    this.sqlite.exec(script);
+  }
+}
+
+export function openSqliteConnection(file: string, opts: { readonly?: boolean } = {}): BetterSqlite3.Database {
+  const db = new BetterSqlite3(file, { timeout: 15000, readonly: opts.readonly ?? false, fileMustExist: false });
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+export class SqliteSql extends SqliteRunner implements Sql {
+  constructor(readonly file: string) {
+    super(openSqliteConnection(file));
+  }
+  async transaction<T>(fn: (tx: SqlRunner & { sqlite: BetterSqlite3.Database }) => Promise<T>): Promise<T> {
+    // A dedicated connection keeps other work on the shared connection out of this transaction.
+    // BEGIN IMMEDIATE takes the write lock up front so two writers queue instead of deadlocking.
+    const conn = openSqliteConnection(this.file);
+    const runner = new SqliteRunner(conn);
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+      const result = await fn(runner);
+      conn.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (conn.inTransaction) conn.exec('ROLLBACK');
+      throw e;
+    } finally {
+      conn.close();
+    }
+  }
+  async close(): Promise<void> {
+    this.sqlite.close();
+  }
+}
+
+let pgTypesSet = false;
+function setPgTypeParsers() {
+  if (pgTypesSet) return;
+  pgTypesSet = true;
+  // timestamp without time zone holds UTC (as Prisma writes it); int8 counts and numeric sums as numbers.
+  pg.types.setTypeParser(1114, (s: string) => new Date(s.replace(' ', 'T') + 'Z'));
+  pg.types.setTypeParser(20, (s: string) => Number(s));
+  pg.types.setTypeParser(1700, (s: string) => Number(s));
+}
+
+class PgRunner implements SqlRunner {
+  readonly dialect = 'postgresql' as const;
+  constructor(private readonly q: pg.Pool | pg.PoolClient) {}
+  async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const r = await this.q.query(toPgPlaceholders(sql), params.map((p) => toSqlValue(p, 'postgresql')));
+    return r.rows as T[];
+  }
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    const r = await this.q.query(toPgPlaceholders(sql), params.map((p) => toSqlValue(p, 'postgresql')));
+    return r.rowCount ?? 0;
+  }
+  async exec(script: string): Promise<void> {
+    await this.q.query(script);
+  }
+}
+
+export class PgSql extends PgRunner implements Sql {
+  readonly pool: pg.Pool;
+  constructor(url: string, pool?: pg.Pool) {
+    setPgTypeParsers();
+    const p = pool ?? new pg.Pool({ connectionString: url, max: 10 });
+    super(p);
+    this.pool = p;
+  }
+  async transaction<T>(fn: (tx: SqlRunner & { pgClient: pg.PoolClient }) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const runner = Object.assign(new PgRunner(client), { pgClient: client });
+    try {
+      await client.query('BEGIN');
+      const result = await fn(runner);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Reads a date column the same way on both dialects (SQLite returns text, PostgreSQL a Date). */
+export function fromSqlDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
+  return new Date(String(v));
+}

@@ -1,0 +1,58 @@
+// One closed set of error codes for the whole product. Services and domain code throw AppError;
+// the HTTP layer maps codes to statuses in one table (src/http/error-handler.ts) and the CLI maps
+// them to exit codes. Anything that is not an AppError is a bug and is reported without internals.
+
+export const ERROR_CODES = [
+  'INVALID_INPUT', // the caller sent something malformed; details name each bad field/row
+  'UNAUTHENTICATED', // no or unknown credentials
+  'FORBIDDEN', // valid credentials without the needed scope
+  'NOT_FOUND',
+  'CONFLICT', // e.g. a training job already running, duplicate name
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'UNPROCESSABLE', // input is valid but the data cannot support an answer (no trained model, too little history)
+  'CONFIG_INVALID',
+  'MIGRATION_FAILED',
+  'SCHEMA_MISMATCH', // a model artifact whose feature schema does not match the code
+  'NOT_READY',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorDetail {
+  /** Where the problem is: a JSON path (["deals", 0, "amount"]) or a file position. */
+  path?: (string | number)[];
+  row?: number;
+  column?: string;
+  value?: unknown;
+  problem: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const invalidInput = (message: string, details: ErrorDetail[] = []) => new AppError('INVALID_INPUT', message, details);
+export const notFound = (message: string) => new AppError('NOT_FOUND', message);
+export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const unprocessable = (message: string, details: ErrorDetail[] = []) => new AppError('UNPROCESSABLE', message, details);
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Turns zod issues into details that name the path of each bad field. */
+export function detailsFromZod(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; input?: unknown }>): ErrorDetail[] {
+  return issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
+    problem: i.message,
+    ...(i.input !== undefined && typeof i.input !== 'object' ? { value: i.input } : {}),
+  }));
+}
