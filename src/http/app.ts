@@ -1,22 +1,97 @@
-// The Express app factory: no listen() here, so tests drive it in-process with supertest.
+// The Express app factory: no listen() here, so tests drive it in-process with supertest and
+// src/http/server.ts owns the socket, shutdown and model hot reload.
+// Middleware order matters: request id first (every later log and error carries it), security
+// headers and CORS, the size-limited JSON parser, then authentication (resolves who calls, so the
+// rate limiter can count per key), the rate limiter, the routes, 404, and the one error handler.
+import cors from 'cors';
 import express from 'express';
-import type { Database } from '../db/database';
+import helmet from 'helmet';
+import pino from 'pino';
+import { loadConfig } from '../config';
+import type { RouteDef } from '../contracts/route';
+import { authenticate } from './auth';
+import type { AppContext, AppServices, HttpConfig } from './context';
+import { DOCS_HTML, DOCS_JS } from './docs-page';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { buildOpenApi } from './openapi';
+import { rateLimiter } from './rate-limit';
+import { requestContext } from './request-context';
+import { makeMount } from './route';
+import { apiKeyRoutes } from './routes/api-keys';
+import { healthRoutes } from './routes/health';
+import './types';
 
-export interface AppServices {
-  db: Database;
+export type { AppServices } from './context';
+
+/** Route groups, one file each under src/http/routes/. */
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, apiKeyRoutes];
+
+function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
+  const base = loadConfig(process.env);
+  return {
+    SALESCAST_AUTH_DISABLED: base.SALESCAST_AUTH_DISABLED,
+    CORS_ORIGINS: base.CORS_ORIGINS,
+    RATE_LIMIT_PER_MINUTE: base.RATE_LIMIT_PER_MINUTE,
+    BODY_LIMIT: base.BODY_LIMIT,
+    CURRENCY: base.CURRENCY,
+    LOG_LEVEL: base.LOG_LEVEL,
+    ...partial,
+  };
 }
 
 export function createApp(services: AppServices) {
+  const config = httpConfig(services.config);
+  const logger = services.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'salescast-api' } });
+  const ctxServices = { ...services, config, logger };
+
   const app = express();
   app.disable('x-powered-by');
-  app.get('/health', async (_req, res) => {
-    let database = 'up';
-    try {
-      await services.db.sql.all('SELECT 1 AS ok');
-    } catch {
-      database = 'down';
-    }
-    res.status(200).json({ status: 'ok', database, dialect: services.db.dialect });
+  app.set('query parser', 'simple');
+
+  app.use(requestContext(logger));
+  app.use(helmet());
+  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  app.use(
+    cors({
+      origin: (origin, cb) => cb(null, Boolean(origin) && (origins.includes('*') || origins.includes(origin!))),
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(express.json({ limit: config.BODY_LIMIT }));
+  app.use(authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }));
+  app.use(rateLimiter(config.RATE_LIMIT_PER_MINUTE));
+
+  const mounted: RouteDef[] = [];
+  const router = express.Router();
+  const ctx: AppContext = { mount: makeMount(router, mounted), services: ctxServices };
+  for (const group of ROUTE_GROUPS) group(ctx);
+  app.use(router);
+
+  let openapi: Record<string, unknown> | null = null;
+  app.get('/openapi.json', (_req, res) => {
+    openapi ??= buildOpenApi(mounted);
+    res.json(openapi);
   });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_HTML);
+  });
+  app.get('/docs/docs.js', (_req, res) => {
+    res.type('application/javascript').send(DOCS_JS);
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
   return app;
+}
+
+/** The OpenAPI document of an app built with these services (used by tests and docs tooling). */
+export function openApiDocument(services: AppServices): Record<string, unknown> {
+  const mounted: RouteDef[] = [];
+  const router = express.Router();
+  const config = httpConfig(services.config);
+  const ctx: AppContext = { mount: makeMount(router, mounted), services: { ...services, config, logger: pino({ level: 'silent' }) } };
+  for (const group of ROUTE_GROUPS) group(ctx);
+  return buildOpenApi(mounted);
 }

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineRoute } from './route';
+
+export const HealthResponse = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['up', 'down']),
+  dialect: z.enum(['sqlite', 'postgresql']),
+});
+
+export const ModelReadiness = z.object({
+  name: z.string(),
+  state: z.enum(['loaded', 'fallback', 'failed']).describe('loaded: an active version serves; fallback: none trained, the baseline serves; failed: the active version could not be loaded'),
+  version: z.number().int().nullable(),
+  message: z.string().optional(),
+});
+
+export const ReadyResponse = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  database: z.enum(['up', 'down']),
+  models: z.array(ModelReadiness),
+});
+
+export const healthRoute = defineRoute({
+  method: 'get',
+  path: '/health',
+  operationId: 'health',
+  summary: 'Liveness: the process answers (and whether the database does)',
+  tag: 'operations',
+  scope: null,
+  response: HealthResponse,
+});
+
+export const readyRoute = defineRoute({
+  method: 'get',
+  path: '/ready',
+  operationId: 'ready',
+  summary: 'Readiness: database reachable and active models loaded (503 otherwise)',
+  tag: 'operations',
+  scope: null,
+  response: ReadyResponse,
+  errors: [503],
+});

@@ -1,0 +1,44 @@
+// Authentication (who is calling: Authorization: Bearer <key>) and authorisation (may this key
+// call this route: its scope). Missing, unknown or revoked credentials answer 401; a valid key
+// without the route's scope answers 403, so a frontend can tell "log in again" from "ask an admin".
+import type { RequestHandler } from 'express';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { API_SCOPES, verifyApiKey, type ApiScope, type Identity } from '../services/api-keys/api-keys';
+
+export const DEV_IDENTITY: Identity = { keyName: 'dev (auth disabled)', prefix: 'dev', scopes: [...API_SCOPES] };
+
+/** Resolves the caller's identity if credentials are present; never rejects (routes decide). */
+export function authenticate(db: Database, opts: { disabled: boolean }): RequestHandler {
+  return async (req, res, next) => {
+    if (opts.disabled) {
+      req.identity = DEV_IDENTITY;
+      return next();
+    }
+    const header = req.headers.authorization;
+    if (!header) return next();
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) {
+      res.locals.authProblem = 'the Authorization header must be "Bearer <key>"';
+      return next();
+    }
+    const identity = await verifyApiKey(db, m[1]);
+    if (identity) req.identity = identity;
+    else res.locals.authProblem = 'the API key is unknown or revoked';
+    next();
+  };
+}
+
+export function requireScope(scope: ApiScope): RequestHandler {
+  return (req, res, next) => {
+    const id = req.identity;
+    if (!id) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="salescast"');
+      return next(new AppError('UNAUTHENTICATED', `Authentication required: ${res.locals.authProblem ?? 'send Authorization: Bearer <api key>'}`));
+    }
+    if (!id.scopes.includes(scope)) {
+      return next(new AppError('FORBIDDEN', `The API key "${id.keyName}" lacks the "${scope}" scope needed here`, [{ problem: `required scope: ${scope}; key scopes: ${id.scopes.join(', ') || 'none'}` }]));
+    }
+    next();
+  };
+}

@@ -1,0 +1,35 @@
+// What every router receives: the mount helper (validation + scope + OpenAPI registration) and the
+// services of the app.
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { Mount } from './route';
+
+export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL'>;
+
+export interface ModelReadiness {
+  name: string;
+  state: 'loaded' | 'fallback' | 'failed';
+  version: number | null;
+  message?: string;
+}
+
+/** The in-memory model holder the API serves from (hot reloaded by src/http/server.ts). */
+export interface ModelHolder {
+  /** Re-reads the active versions; swaps atomically; never throws for a bad artifact (keeps the old). */
+  refresh(): Promise<unknown>;
+  readiness(): ModelReadiness[];
+  isReady(): boolean;
+}
+
+export interface AppServices {
+  db: Database;
+  config?: Partial<HttpConfig>;
+  logger?: Logger;
+  models?: ModelHolder;
+}
+
+export interface AppContext {
+  mount: Mount;
+  services: AppServices & { config: HttpConfig; logger: Logger };
+}

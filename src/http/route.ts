@@ -1,0 +1,68 @@
+// Mounts a contract route on a router: checks the scope, validates params, query and body with the
+// route's zod schemas (every bad field reported at once, 400), then calls a thin handler and sends
+// what it returns with the route's success status. Mounted definitions are collected so the
+// OpenAPI document lists exactly what the app serves.
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { RouteDef } from '../contracts/route';
+import { AppError, detailsFromZod, type ErrorDetail } from '../errors';
+import { requireScope } from './auth';
+
+type Out<S> = S extends z.ZodTypeAny ? z.output<S> : undefined;
+
+export interface Input<R extends RouteDef> {
+  params: Out<R['params']>;
+  query: Out<R['query']>;
+  body: Out<R['body']>;
+  req: Request;
+  res: Response;
+}
+
+export type Mount = <R extends RouteDef>(def: R, handler: (input: Input<R>) => Promise<unknown> | unknown) => void;
+
+function prefixed(where: string, issues: z.core.$ZodIssue[]): ErrorDetail[] {
+  return detailsFromZod(issues).map((d) => ({ ...d, path: [where, ...(d.path ?? [])] }));
+}
+
+export function validateInput(def: RouteDef, req: Request): { params: unknown; query: unknown; body: unknown } {
+  const details: ErrorDetail[] = [];
+  const out: { params: unknown; query: unknown; body: unknown } = { params: undefined, query: undefined, body: undefined };
+  if (def.params) {
+    const r = def.params.safeParse(req.params);
+    if (r.success) out.params = r.data;
+    else details.push(...prefixed('params', r.error.issues));
+  }
+  if (def.query) {
+    const r = def.query.safeParse(req.query ?? {});
+    if (r.success) out.query = r.data;
+    else details.push(...prefixed('query', r.error.issues));
+  }
+  if (def.body) {
+    if (req.body === undefined) {
+      details.push({ path: [], problem: 'a JSON body is required (send Content-Type: application/json)' });
+    } else {
+      const r = def.body.safeParse(req.body);
+      // Body paths are unprefixed: ["deals", 0, "amount"] points straight into what was sent.
+      if (r.success) out.body = r.data;
+      else details.push(...detailsFromZod(r.error.issues));
+    }
+  }
+  if (details.length) {
+    const fields = [...new Set(details.map((d) => (d.path ?? []).join('.') || '(body)'))];
+    throw new AppError('INVALID_INPUT', `Invalid request: ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? ` and ${fields.length - 5} more` : ''}`, details.slice(0, 200));
+  }
+  return out;
+}
+
+export function makeMount(router: Router, mounted: RouteDef[]): Mount {
+  return (def, handler) => {
+    mounted.push(def);
+    const guards = def.scope ? [requireScope(def.scope)] : [];
+    router[def.method](def.path, ...guards, async (req: Request, res: Response) => {
+      const { params, query, body } = validateInput(def, req);
+      const result = await handler({ params, query, body, req, res } as Input<typeof def>);
+      if (res.headersSent) return;
+      res.status(def.status ?? 200).json(result);
+    });
+  };
+}

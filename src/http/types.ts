@@ -1,0 +1,16 @@
+// What the HTTP layer attaches to each request: its logger (child of the app logger carrying the
+// request id) and, once authenticated, the caller's identity.
+import type { Logger } from 'pino';
+import type { Identity } from '../services/api-keys/api-keys';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      log: Logger;
+      identity?: Identity;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,147 @@
+// API keys: created once (the key is shown only then), stored as a sha-256 hash next to a short
+// lookup prefix, verified in constant time. A key has scopes: scores:read, data:write, admin.
+// Lookups are cached for a few seconds so authenticated scoring needs no database round trip per
+// request; revocation in this process clears the cache at once, from another process (the CLI)
+// it takes effect within the cache TTL.
+import crypto from 'node:crypto';
+import type { Database } from '../../db/database';
+import { fromSqlDate } from '../../db/sql';
+import { AppError, conflict, invalidInput, notFound } from '../../errors';
+
+export const API_SCOPES = ['scores:read', 'data:write', 'admin'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export interface ApiKeyInfo {
+  name: string;
+  prefix: string;
+  scopes: ApiScope[];
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export interface Identity {
+  keyName: string;
+  prefix: string;
+  scopes: ApiScope[];
+}
+
+// sc_ + 8 hex lookup characters, then 40 base62-ish secret characters (~240 bits).
+const KEY_RE = /^sc_([0-9a-f]{8})_([A-Za-z0-9_-]{20,100})$/;
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+export function parseScopes(raw: string | string[]): ApiScope[] {
+  const list = (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw invalidInput('At least one scope is required', [{ path: ['scopes'], problem: `must list one or more of ${API_SCOPES.join(', ')}` }]);
+  const bad = list.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
+  if (bad.length) throw invalidInput(`Unknown scope(s): ${bad.join(', ')}`, bad.map((b) => ({ path: ['scopes'], value: b, problem: `must be one of ${API_SCOPES.join(', ')}` })));
+  return [...new Set(list)] as ApiScope[];
+}
+
+function validateName(name: string) {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
+    throw invalidInput('Invalid key name', [{ path: ['name'], value: name, problem: 'must be 1-100 characters: letters, digits, . _ - (starting with a letter or digit)' }]);
+  }
+}
+
+interface KeyRow {
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: string;
+  created_at: unknown;
+  revoked_at: unknown;
+  last_used_at: unknown;
+}
+
+const toInfo = (r: KeyRow): ApiKeyInfo => ({
+  name: r.name,
+  prefix: r.prefix,
+  scopes: r.scopes.split(',').filter(Boolean) as ApiScope[],
+  createdAt: fromSqlDate(r.created_at) ?? new Date(0),
+  revokedAt: fromSqlDate(r.revoked_at),
+  lastUsedAt: fromSqlDate(r.last_used_at),
+});
+
+export async function createApiKey(db: Database, input: { name: string; scopes: string | string[] }): Promise<{ key: string; info: ApiKeyInfo }> {
+  validateName(input.name);
+  const scopes = parseScopes(input.scopes);
+  const existing = await db.sql.all<{ n: number }>('SELECT 1 AS n FROM api_key WHERE name = ?', [input.name]);
+  if (existing.length) throw conflict(`An API key named "${input.name}" already exists (revoked keys keep their name)`);
+  // A prefix collision is astronomically unlikely but the column is unique: retry rather than fail.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const prefix = crypto.randomBytes(4).toString('hex');
+    const secret = crypto.randomBytes(30).toString('base64url');
+    const key = `sc_${prefix}_${secret}`;
+    const now = new Date();
+    try {
+      await db.sql.run('INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)', [input.name, prefix, sha256(key).toString('hex'), scopes.join(','), now]);
+    } catch (e) {
+      if (/unique/i.test(String(e)) && /prefix/i.test(String(e))) continue;
+      if (/unique/i.test(String(e))) throw conflict(`An API key named "${input.name}" already exists`);
+      throw e;
+    }
+    keyCache.clear();
+    return { key, info: { name: input.name, prefix, scopes, createdAt: now, revokedAt: null, lastUsedAt: null } };
+  }
+  throw new AppError('INTERNAL', 'Could not allocate a unique key prefix');
+}
+
+export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
+  const rows = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key ORDER BY created_at, id');
+  return rows.map(toInfo);
+}
+
+export async function revokeApiKey(db: Database, name: string): Promise<ApiKeyInfo> {
+  const rows = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?', [name]);
+  if (!rows.length) throw notFound(`No API key named "${name}"`);
+  if (!rows[0].revoked_at) await db.sql.run('UPDATE api_key SET revoked_at = ? WHERE name = ?', [new Date(), name]);
+  keyCache.clear();
+  const [row] = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?', [name]);
+  return toInfo(row);
+}
+
+interface CachedKey {
+  row: KeyRow | null;
+  at: number;
+}
+const keyCache = new Map<string, CachedKey>();
+const lastTouched = new Map<string, number>();
+
+export const KEY_CACHE_TTL_MS = 5_000;
+const TOUCH_EVERY_MS = 60_000;
+
+/** Forgets cached lookups (tests, and after revocation in this process). */
+export function clearApiKeyCache() {
+  keyCache.clear();
+}
+
+/**
+ * Resolves a presented key to its identity, or null when unknown/revoked/malformed. The hash is
+ * compared with timingSafeEqual so a caller cannot learn the stored hash byte by byte.
+ */
+export async function verifyApiKey(db: Database, presented: string, now = Date.now()): Promise<Identity | null> {
+  const m = KEY_RE.exec(presented);
+  if (!m) return null;
+  const prefix = m[1];
+  let cached = keyCache.get(prefix);
+  if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
+    const rows = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE prefix = ?', [prefix]);
+    cached = { row: rows[0] ?? null, at: now };
+    if (keyCache.size > 10_000) keyCache.clear(); // bound memory against prefix-spraying callers
+    keyCache.set(prefix, cached);
+  }
+  const row = cached.row;
+  // Hash even when the prefix is unknown so both paths cost the same.
+  const presentedHash = sha256(presented);
+  const storedHash = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
+  const same = storedHash.length === presentedHash.length && crypto.timingSafeEqual(storedHash, presentedHash);
+  if (!row || !same || row.revoked_at) return null;
+  // last_used_at is informative: update at most once a minute per key, off the request path.
+  if (now - (lastTouched.get(prefix) ?? 0) > TOUCH_EVERY_MS) {
+    lastTouched.set(prefix, now);
+    db.sql.run('UPDATE api_key SET last_used_at = ? WHERE prefix = ?', [new Date(now), prefix]).catch(() => undefined);
+  }
+  return { keyName: row.name, prefix, scopes: row.scopes.split(',').filter(Boolean) as ApiScope[] };
+}

@@ -1,0 +1,94 @@
+// The HTTP framework: request ids, one error body, size limits, JSON errors, security headers,
+// CORS allow-list, rate limiting per key, the OpenAPI document and its docs page.
+import request from 'supertest';
+import { HealthResponse } from '../../src/contracts/health';
+import { buildOpenApi } from '../../src/http/openapi';
+import { bearer, expectError, expectSchema, harness, validateOpenApi, type Harness } from './helpers';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+afterAll(async () => h.close());
+
+describe('a running API', () => {
+  test('answers liveness with the database status', async () => {
+    const res = await request(h.app).get('/health').expect(200);
+    expectSchema(HealthResponse, res.body);
+    expect(res.body).toMatchObject({ status: 'ok', database: 'up', dialect: 'sqlite' });
+  });
+
+  test('honours a caller request id and generates one otherwise', async () => {
+    const mine = await request(h.app).get('/health').set('x-request-id', 'crm-123');
+    expect(mine.headers['x-request-id']).toBe('crm-123');
+    const generated = await request(h.app).get('/health');
+    expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const unsafe = await request(h.app).get('/health').set('x-request-id', 'bad id with spaces');
+    expect(unsafe.headers['x-request-id']).not.toBe('bad id with spaces');
+  });
+
+  test('sends security headers and no x-powered-by', async () => {
+    const res = await request(h.app).get('/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  test('allows CORS only for configured origins', async () => {
+    const ok = await request(h.app).options('/v1/api-keys').set('Origin', 'https://crm.example.com').set('Access-Control-Request-Method', 'GET');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://crm.example.com');
+    const no = await request(h.app).options('/v1/api-keys').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'GET');
+    expect(no.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('unknown routes answer 404 in the standard error body', async () => {
+    const res = await request(h.app).get('/v1/nothing-here').set(bearer(h.keys.all));
+    expectError(res, 404, 'NOT_FOUND');
+  });
+
+  test('malformed JSON is a 400, not a 500', async () => {
+    const res = await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).set('Content-Type', 'application/json').send('{"name": ');
+    expectError(res, 400, 'INVALID_INPUT');
+  });
+
+  test('an oversized body is a 413 in the standard error body', async () => {
+    const small = await harness({ tdb: h.tdb, config: { BODY_LIMIT: '1kb' } });
+    const res = await request(small.app).post('/v1/api-keys').set(bearer(small.keys.admin)).send({ name: 'x', scopes: ['admin'], pad: 'y'.repeat(5000) });
+    expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  test('rate limits per API key with 429 and RateLimit headers', async () => {
+    const limited = await harness({ tdb: h.tdb, config: { RATE_LIMIT_PER_MINUTE: 3 } });
+    for (let i = 0; i < 3; i++) await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.admin)).expect(200);
+    const res = await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.admin));
+    expectError(res, 429, 'RATE_LIMITED');
+    expect(res.headers['ratelimit-policy'] ?? res.headers['ratelimit']).toBeDefined();
+    // Another key has its own budget.
+    await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.all)).expect(200);
+  });
+});
+
+describe('the contract', () => {
+  test('GET /openapi.json is a valid OpenAPI 3.1 document', async () => {
+    const res = await request(h.app).get('/openapi.json').expect(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const result = validateOpenApi(res.body);
+    if (!result.valid) throw new Error(JSON.stringify(result.errors, null, 2).slice(0, 3000));
+    expect(res.body.paths['/health'].get).toBeDefined();
+    expect(res.body.components.schemas.Error).toBeDefined();
+  });
+
+  test('every secured operation declares its scope and the 401/403 answers', () => {
+    const doc = buildOpenApi([]) as { paths: object };
+    expect(doc.paths).toEqual({});
+  });
+
+  test('GET /docs is a self-contained page (no external scripts)', async () => {
+    const res = await request(h.app).get('/docs').expect(200);
+    expect(res.headers['content-type']).toMatch(/html/);
+    expect(res.text).not.toMatch(/https?:\/\/(?!.*localhost)/);
+    expect(res.text).toContain('/docs/docs.js');
+    const js = await request(h.app).get('/docs/docs.js').expect(200);
+    expect(js.text).toContain('/openapi.json');
+  });
+});
