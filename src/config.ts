@@ -23,6 +23,12 @@ const ConfigSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb').default('1mb'),
+  /** Larger limit for the bulk upsert routes (POST /v1/data...), which carry many records. */
+  BULK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 20mb or 500kb').default('20mb'),
+  /** How often the HTTP server re-reads the active model versions (hot reload after a cron retrain). */
+  MODEL_REFRESH_SECONDS: z.coerce.number().positive().default(5),
+  /** How long a graceful shutdown waits for in-flight requests before closing connections. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
   CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
   SALESCAST_SEED: z.coerce.number().int().default(42),
   MIN_WON_DEALS: z.coerce.number().int().min(1).default(40),

@@ -18,13 +18,14 @@ import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
 import { makeMount } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
+import { dataRoutes } from './routes/data';
 import { healthRoutes } from './routes/health';
 import './types';
 
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, apiKeyRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, apiKeyRoutes, dataRoutes];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);
@@ -33,6 +34,7 @@ function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
     CORS_ORIGINS: base.CORS_ORIGINS,
     RATE_LIMIT_PER_MINUTE: base.RATE_LIMIT_PER_MINUTE,
     BODY_LIMIT: base.BODY_LIMIT,
+    BULK_BODY_LIMIT: base.BULK_BODY_LIMIT,
     CURRENCY: base.CURRENCY,
     LOG_LEVEL: base.LOG_LEVEL,
     ...partial,
@@ -59,6 +61,8 @@ export function createApp(services: AppServices) {
       maxAge: 600,
     }),
   );
+  // Bulk upserts carry many records; everything else stays under the small default limit.
+  app.use('/v1/data', express.json({ limit: config.BULK_BODY_LIMIT }));
   app.use(express.json({ limit: config.BODY_LIMIT }));
   app.use(authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }));
   app.use(rateLimiter(config.RATE_LIMIT_PER_MINUTE));

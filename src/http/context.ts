@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Mount } from './route';
 
-export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL'>;
+export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'BULK_BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL'>;
 
 export interface ModelReadiness {
   name: string;
