@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { processIo, reportError } from './cli/common';
 import { registerDbCommands } from './cli/db-commands';
+import { registerKeysCommands } from './cli/keys-commands';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDbCommands(program);
+  registerKeysCommands(program);
   // Further command groups register here (one file per group under src/cli/).
   return program;
 }
