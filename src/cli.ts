@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { processIo, reportError } from './cli/common';
 import { registerDbCommands } from './cli/db-commands';
 import { registerKeysCommands } from './cli/keys-commands';
+import { registerImportCommands } from './cli/import-commands';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDbCommands(program);
   registerKeysCommands(program);
+  registerImportCommands(program);
   // Further command groups register here (one file per group under src/cli/).
   return program;
 }

@@ -1,0 +1,210 @@
+// `salescast import <kind> <file>`: stream a CSV/JSON file through a mapping into canonical
+// records and upsert them in ONE transaction. Any invalid row (bad value, unknown reference,
+// duplicate id) means nothing is written, unless the caller asked to skip invalid rows, in which
+// case they go to a rejected file with the reason. A dry run does all the work, then rolls back.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from '../../db/database';
+import { AppError, type ErrorDetail } from '../../errors';
+import { MappingSchema, parseMapping, type Mapping } from '../../domain/import/mapping';
+import { compileRowMapper, type ColumnSource } from '../../domain/import/row-mapper';
+import type { EntityKind, RecordOf } from '../../domain/records';
+import { openSource, readAllObjects, type CsvRow, type FormatOptions, type JsonRow, type SourceBatch } from './read-source';
+import { RecordWriter } from './record-writer';
+import { RejectedWriter } from './rejected-writer';
+
+export interface ImportFileOptions {
+  kind: EntityKind;
+  file: string;
+  /** A parsed mapping object, or the path of a mapping JSON file. */
+  mapping?: unknown;
+  mappingPath?: string;
+  dryRun?: boolean;
+  /** Import the valid rows and write the rejected ones (with a reason column) to this CSV file. */
+  skipInvalid?: string;
+  /** Overrides the mapping's/auto-detected delimiter and header. */
+  delimiter?: string;
+  header?: boolean;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface ImportFileResult {
+  kind: EntityKind;
+  file: string;
+  dryRun: boolean;
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  skippedDuplicates: number;
+  rejectedFile?: string;
+  /** Columns sent to custom attributes (CSV), or "rest-of-row" (JSON). */
+  attributeColumns: string[] | 'rest-of-row';
+}
+
+/** Problems kept in memory for the report; the total is still counted beyond this. */
+const MAX_DETAILS = 10_000;
+
+class DryRunRollback extends Error {
+  constructor(readonly result: ImportFileResult) {
+    super('dry run');
+  }
+}
+
+export function loadMapping(kind: EntityKind, mappingPath: string | undefined, raw?: unknown): Mapping {
+  if (raw !== undefined) return parseMapping(raw, kind);
+  if (!mappingPath) return MappingSchema.parse({});
+  if (!fs.existsSync(mappingPath)) throw new AppError('NOT_FOUND', `Mapping file not found: ${mappingPath}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(mappingPath, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new AppError('INVALID_INPUT', `The mapping file ${mappingPath} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseMapping(json, kind, mappingPath);
+}
+
+export async function importFile(db: Database, opts: ImportFileOptions): Promise<ImportFileResult> {
+  const { kind, file } = opts;
+  const mapping = loadMapping(kind, opts.mappingPath, opts.mapping);
+  const fmt: FormatOptions = { ...mapping.format };
+  if (opts.delimiter) fmt.delimiter = opts.delimiter;
+  if (opts.header !== undefined) fmt.header = opts.header;
+  const source = await openSource(file, fmt);
+
+  // Columns of a joined lookup file are available to the mapping as if they were in the main file.
+  let join: { columns: string[]; get: (key: unknown) => JsonRow | undefined } | null = null;
+  if (mapping.join) {
+    const joinFile = path.resolve(path.dirname(file), mapping.join.file);
+    const { header, rows } = await readAllObjects(joinFile, mapping.join.format ?? {});
+    const key = mapping.join.joinOn ?? mapping.join.on;
+    if (header && !header.includes(key)) throw new AppError('INVALID_INPUT', `The join file ${joinFile} has no column "${key}"`, [{ column: key, problem: `not in the joined file; columns: ${header.join(', ')}` }]);
+    const byKey = new Map<string, JsonRow>();
+    for (const r of rows) if (r[key] !== undefined && r[key] !== null && r[key] !== '') byKey.set(String(r[key]).trim(), r);
+    const cols = (header ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]).filter((c) => c !== key);
+    join = { columns: cols, get: (k) => (k === undefined || k === null ? undefined : byKey.get(String(k).trim())) };
+  }
+
+  const columnSource = (): ColumnSource<CsvRow | JsonRow> => {
+    if (source.type === 'csv') {
+      const header = source.header;
+      const idx = new Map(header.map((h, i) => [h, i]));
+      const onIdx = mapping.join ? idx.get(mapping.join.on) : undefined;
+      if (mapping.join && onIdx === undefined) throw new AppError('INVALID_INPUT', `The join column "${mapping.join.on}" is not in ${file}`, [{ column: mapping.join.on, problem: `not in the file; columns: ${header.join(', ')}` }]);
+      const extra = join ? join.columns.filter((c) => !idx.has(c)) : [];
+      return {
+        columns: [...header, ...extra],
+        accessor: (c) => {
+          const i = idx.get(c);
+          if (i !== undefined) return (r) => (r as CsvRow)[i];
+          return (r) => join?.get((r as CsvRow)[onIdx!])?.[c];
+        },
+      };
+    }
+    return {
+      columns: null,
+      accessor: (c) => (r) => {
+        const o = r as JsonRow;
+        if (c in o) return o[c];
+        return join && mapping.join ? join.get(o[mapping.join.on])?.[c] : undefined;
+      },
+      keysOf: (r) => {
+        const keys = Object.keys(r as JsonRow);
+        if (join && mapping.join) {
+          const j = join.get((r as JsonRow)[mapping.join.on]);
+          if (j) for (const k of Object.keys(j)) if (!keys.includes(k)) keys.push(k);
+        }
+        return keys;
+      },
+    };
+  };
+  const mapper = compileRowMapper(kind, mapping, columnSource());
+
+  const result: ImportFileResult = {
+    kind,
+    file,
+    dryRun: Boolean(opts.dryRun),
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    skippedDuplicates: 0,
+    attributeColumns: mapper.attributeColumns,
+  };
+  const details: ErrorDetail[] = [];
+  let problemCount = 0;
+  let badRows = 0;
+  const note = (ps: ErrorDetail[]) => {
+    problemCount += ps.length;
+    for (const p of ps) if (details.length < MAX_DETAILS) details.push(p);
+  };
+  const rejectedOut = opts.skipInvalid ? new RejectedWriter(opts.skipInvalid, source.type === 'csv' ? source.header : null) : null;
+
+  try {
+    await db.sql.transaction(async (tx) => {
+      const writer = new RecordWriter(tx);
+      for await (const batch of source.batches as AsyncGenerator<SourceBatch<CsvRow | JsonRow>>) {
+        result.read += batch.rows.length;
+        const rowProblems = new Map<number, ErrorDetail[]>();
+        for (const p of batch.problems) rowProblems.set(p.index, [p.problem]);
+        const records: RecordOf<EntityKind>[] = [];
+        const recordIndex: number[] = [];
+        for (let i = 0; i < batch.rows.length; i++) {
+          if (rowProblems.has(i)) continue;
+          const m = mapper.map(batch.rows[i], batch.numbers[i]);
+          if (m.record) {
+            records.push(m.record);
+            recordIndex.push(i);
+          } else rowProblems.set(i, m.problems);
+        }
+        const checked = await writer.check(
+          kind,
+          records,
+          recordIndex.map((i) => batch.numbers[i]),
+          { duplicates: mapping.duplicates },
+        );
+        result.skippedDuplicates += checked.skippedDuplicates;
+        for (const r of checked.rejected) rowProblems.set(recordIndex[r.index], r.problems);
+        if (rowProblems.size) {
+          badRows += rowProblems.size;
+          const ordered = [...rowProblems.entries()].sort((a, b) => a[0] - b[0]);
+          for (const [i, ps] of ordered) {
+            note(ps);
+            rejectedOut?.write(batch.rows[i], batch.numbers[i], ps);
+          }
+        }
+        // Without --skip-invalid one bad row dooms the import: keep validating (to report every
+        // problem) but stop writing; the transaction is rolled back below.
+        if (badRows === 0 || rejectedOut) {
+          const c = await writer.write(kind, checked.accepted);
+          result.inserted += c.inserted;
+          result.updated += c.updated;
+          result.unchanged += c.unchanged;
+        }
+        opts.onProgress?.(result.read);
+      }
+      result.rejected = badRows;
+      if (result.read === 0) throw new AppError('INVALID_INPUT', `${file}: the file has a header but no data rows`, [{ row: 1, problem: 'no data rows' }]);
+      if (badRows && !rejectedOut) {
+        const shown = details.length < problemCount ? ` (the first ${details.length.toLocaleString('en-US')} are listed)` : '';
+        throw new AppError(
+          'INVALID_INPUT',
+          `${badRows.toLocaleString('en-US')} of ${result.read.toLocaleString('en-US')} rows in ${file} are invalid (${problemCount.toLocaleString('en-US')} problems${shown}); nothing was imported`,
+          details,
+        );
+      }
+      if (opts.dryRun) throw new DryRunRollback({ ...result });
+    });
+  } catch (e) {
+    if (e instanceof DryRunRollback) {
+      await rejectedOut?.close();
+      return { ...e.result, ...(rejectedOut ? { rejectedFile: opts.skipInvalid } : {}) };
+    }
+    await rejectedOut?.close();
+    throw e;
+  }
+  await rejectedOut?.close();
+  return { ...result, ...(rejectedOut ? { rejectedFile: opts.skipInvalid } : {}) };
+}
