@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { TrainingJobs } from '../services/jobs/training-jobs';
 import type { Mount } from './route';
 
 export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'BULK_BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL'>;
@@ -27,6 +28,8 @@ export interface AppServices {
   config?: Partial<HttpConfig>;
   logger?: Logger;
   models?: ModelHolder;
+  /** In-process training jobs (POST /v1/training-jobs). */
+  jobs?: TrainingJobs;
 }
 
 export interface AppContext {

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { IsoDateInput, IsoDateTime, Json, PageQuery, paged } from './common';
+import { defineRoute } from './route';
+
+export const MODEL_NAMES = ['win', 'churn', 'clv'] as const;
+export const ModelName = z.enum(MODEL_NAMES);
+
+export const TrainingJob = z
+  .object({
+    id: z.number().int(),
+    model: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    params: Json,
+    log: z.string().describe('the job log so far (time-stamped lines)'),
+    result: z.unknown().describe('the training summary once succeeded (metrics of candidate vs active vs baseline, promotion decision)'),
+    error: z.string().nullable(),
+    startedAt: IsoDateTime,
+    finishedAt: IsoDateTime.nullable(),
+  })
+  .meta({ id: 'TrainingJob' });
+
+export const StartTrainingJobBody = z
+  .object({
+    model: ModelName,
+    asOf: IsoDateInput.optional().describe('train as of this date (default: now)'),
+    promote: z.enum(['auto', 'never', 'always']).default('auto').describe('auto: promote only if the candidate beats the active model and the baseline'),
+    calibrationEnd: IsoDateInput.optional().describe('clv only: end of the calibration period'),
+    timeUnit: z.enum(['day', 'week', 'month']).optional().describe('clv only'),
+  })
+  .strict();
+
+export const startTrainingJobRoute = defineRoute({
+  method: 'post',
+  path: '/v1/training-jobs',
+  operationId: 'startTrainingJob',
+  summary: 'Start a training job (one per model at a time; 409 if one is running)',
+  description: 'Returns at once with the job (202); poll GET /v1/training-jobs/{id} for its status and log. A successful job that promotes a version is picked up by the server without a restart.',
+  tag: 'training',
+  scope: 'admin',
+  body: StartTrainingJobBody,
+  status: 202,
+  response: TrainingJob,
+  errors: [409],
+});
+
+export const getTrainingJobRoute = defineRoute({
+  method: 'get',
+  path: '/v1/training-jobs/:id',
+  operationId: 'getTrainingJob',
+  summary: 'A training job: status, log, result',
+  tag: 'training',
+  scope: 'admin',
+  params: z.object({ id: z.coerce.number().int().positive() }),
+  response: TrainingJob,
+  errors: [404],
+});
+
+export const listTrainingJobsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/training-jobs',
+  operationId: 'listTrainingJobs',
+  summary: 'Training jobs, newest first (paginated)',
+  tag: 'training',
+  scope: 'admin',
+  query: PageQuery.extend({
+    model: ModelName.optional(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']).optional(),
+    sort: z.enum(['-startedAt', 'startedAt']).default('-startedAt'),
+  }),
+  response: paged(TrainingJob),
+});

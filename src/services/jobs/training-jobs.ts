@@ -1,0 +1,221 @@
+// Training jobs started over HTTP: one row per job in training_job (status, params, log, result),
+// at most one running job per model at a time, the log appended as the job runs so a client can
+// poll it. The work itself is a Trainer function; the default trainers run the retraining CLI
+// (`salescast train <model> --json`) in a child process, because model fitting is CPU-bound and
+// would otherwise stall every API request sharing this event loop for the length of the fit.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Database } from '../../db/database';
+import { fromSqlDate } from '../../db/sql';
+import { AppError, conflict, invalidInput, notFound } from '../../errors';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface TrainingJobInfo {
+  id: number;
+  model: string;
+  status: JobStatus;
+  params: Record<string, unknown>;
+  log: string;
+  result: unknown;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface TrainerContext {
+  log(line: string): void;
+  signal: AbortSignal;
+}
+
+/** Runs one training; resolves with a JSON-able result or throws (the message becomes the job error). */
+export type Trainer = (params: Record<string, unknown>, ctx: TrainerContext) => Promise<unknown>;
+
+const MAX_LOG_CHARS = 200_000;
+const FLUSH_MS = 500;
+
+interface Row {
+  id: number;
+  model_name: string;
+  status: string;
+  params: unknown;
+  log: string;
+  result: unknown;
+  error: string | null;
+  started_at: unknown;
+  finished_at: unknown;
+}
+
+const parseJson = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? JSON.parse(v) : v);
+
+const toInfo = (r: Row): TrainingJobInfo => ({
+  id: Number(r.id),
+  model: r.model_name,
+  status: r.status as JobStatus,
+  params: (parseJson(r.params) as Record<string, unknown>) ?? {},
+  log: r.log ?? '',
+  result: parseJson(r.result),
+  error: r.error,
+  startedAt: fromSqlDate(r.started_at)!,
+  finishedAt: fromSqlDate(r.finished_at),
+});
+
+export class TrainingJobs {
+  private readonly running = new Map<number, { model: string; abort: AbortController; done: Promise<void> }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly trainers: Record<string, Trainer>,
+    private readonly hooks: { onSucceeded?: (job: TrainingJobInfo) => unknown; onLog?: (job: number, line: string) => void } = {},
+  ) {}
+
+  get models(): string[] {
+    return Object.keys(this.trainers);
+  }
+
+  /** Jobs a previous process left `running` can never finish: mark them failed so the model is free again. */
+  async recoverStale(): Promise<number> {
+    const mine = [...this.running.keys()];
+    const rows = await this.db.sql.all<{ id: number }>("SELECT id FROM training_job WHERE status IN ('running', 'queued')");
+    const stale = rows.map((r) => Number(r.id)).filter((id) => !mine.includes(id));
+    for (const id of stale) {
+      await this.db.sql.run("UPDATE training_job SET status = 'failed', error = ?, finished_at = ? WHERE id = ?", ['interrupted: the server stopped while the job ran', new Date(), id]);
+    }
+    return stale.length;
+  }
+
+  async start(model: string, params: Record<string, unknown> = {}): Promise<TrainingJobInfo> {
+    const trainer = this.trainers[model];
+    if (!trainer) throw invalidInput(`Unknown model "${model}"`, [{ path: ['model'], value: model, problem: `must be one of ${this.models.join(', ')}` }]);
+    if ([...this.running.values()].some((j) => j.model === model)) throw conflict(`A training job for "${model}" is already running`);
+    const now = new Date();
+    // Check-and-insert in one write transaction so two servers on one database cannot both start.
+    const id = await this.db.sql.transaction(async (tx) => {
+      const busy = await tx.all<{ id: number }>("SELECT id FROM training_job WHERE model_name = ? AND status IN ('queued', 'running')", [model]);
+      if (busy.length) throw conflict(`A training job for "${model}" is already running (job ${busy[0].id})`);
+      await tx.run("INSERT INTO training_job (model_name, status, params, log, started_at) VALUES (?, 'running', ?, '', ?)", [model, params, now]);
+      const rows = await tx.all<{ id: number }>("SELECT MAX(id) AS id FROM training_job WHERE model_name = ? AND status = 'running'", [model]);
+      return Number(rows[0].id);
+    });
+
+    const abort = new AbortController();
+    let log = '';
+    let dirty = false;
+    const flush = async () => {
+      if (!dirty) return;
+      dirty = false;
+      await this.db.sql.run('UPDATE training_job SET log = ? WHERE id = ?', [log, id]).catch(() => undefined);
+    };
+    const timer = setInterval(() => void flush(), FLUSH_MS);
+    timer.unref();
+    const append = (line: string) => {
+      const stamped = `${new Date().toISOString()} ${line.replace(/\s+$/, '')}\n`;
+      log = (log + stamped).slice(-MAX_LOG_CHARS);
+      dirty = true;
+      this.hooks.onLog?.(id, line);
+    };
+
+    const done = (async () => {
+      append(`job ${id}: training ${model} with ${JSON.stringify(params)}`);
+      try {
+        const result = await trainer(params, { log: append, signal: abort.signal });
+        append('job succeeded');
+        clearInterval(timer);
+        await this.db.sql.run("UPDATE training_job SET status = 'succeeded', result = ?, log = ?, finished_at = ? WHERE id = ?", [result ?? null, log, new Date(), id]);
+        const info = await this.get(id).catch(() => null);
+        if (info) await Promise.resolve(this.hooks.onSucceeded?.(info)).catch(() => undefined);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        append(`job failed: ${message}`);
+        clearInterval(timer);
+        await this.db.sql.run("UPDATE training_job SET status = 'failed', error = ?, log = ?, finished_at = ? WHERE id = ?", [message.slice(0, 4000), log, new Date(), id]).catch(() => undefined);
+      } finally {
+        clearInterval(timer);
+        this.running.delete(id);
+      }
+    })();
+    this.running.set(id, { model, abort, done });
+    return this.get(id);
+  }
+
+  async get(id: number): Promise<TrainingJobInfo> {
+    const rows = await this.db.sql.all<Row>('SELECT * FROM training_job WHERE id = ?', [id]);
+    if (!rows.length) throw notFound(`No training job ${id}`);
+    return toInfo(rows[0]);
+  }
+
+  async list(opts: { model?: string; status?: string; limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ items: TrainingJobInfo[]; total: number }> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (opts.model) {
+      where.push('model_name = ?');
+      args.push(opts.model);
+    }
+    if (opts.status) {
+      where.push('status = ?');
+      args.push(opts.status);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number((await this.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n FROM training_job ${w}`, args))[0].n);
+    const rows = await this.db.sql.all<Row>(`SELECT * FROM training_job ${w} ORDER BY id ${opts.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`, [...args, opts.limit, opts.offset]);
+    return { items: rows.map(toInfo), total };
+  }
+
+  /** Waits for running jobs (graceful shutdown), aborting them after `graceMs`. */
+  async drain(graceMs: number): Promise<void> {
+    const jobs = [...this.running.values()];
+    if (!jobs.length) return;
+    const timeout = new Promise<void>((r) => setTimeout(() => {
+      for (const j of jobs) j.abort.abort();
+      r();
+    }, graceMs).unref());
+    await Promise.race([Promise.all(jobs.map((j) => j.done)), timeout]);
+    await Promise.all(jobs.map((j) => j.done));
+  }
+}
+
+/**
+ * A trainer that runs `salescast train <model> [flags] --json` in a child process: stderr lines go
+ * to the job log, the JSON printed on stdout becomes the job result, a non-zero exit fails the job.
+ */
+export function cliTrainer(model: string, opts: { cliPath?: string; env?: NodeJS.ProcessEnv } = {}): Trainer {
+  const cli = opts.cliPath ?? path.resolve(__dirname, '..', '..', '..', 'bin', 'salescast.js');
+  return (params, ctx) =>
+    new Promise((resolve, reject) => {
+      const args = [cli, 'train', model, '--json'];
+      for (const [k, v] of Object.entries(params)) {
+        if (v === undefined || v === null || v === false) continue;
+        const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        args.push(...(v === true ? [flag] : [flag, String(v)]));
+      }
+      ctx.log(`$ salescast ${args.slice(1).join(' ')}`);
+      const child = spawn(process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const onAbort = () => child.kill('SIGTERM');
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      let stdout = '';
+      let partial = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        const text = partial + c.toString().replace(/\r/g, '\n');
+        const lines = text.split('\n');
+        partial = lines.pop() ?? '';
+        for (const l of lines) if (l.trim()) ctx.log(l);
+      });
+      child.on('error', (e) => reject(e));
+      child.on('close', (code, signal) => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        if (partial.trim()) ctx.log(partial);
+        let parsed: unknown = null;
+        try {
+          parsed = stdout.trim() ? JSON.parse(stdout) : null;
+        } catch {
+          for (const l of stdout.split('\n')) if (l.trim()) ctx.log(l);
+        }
+        if (code === 0) return resolve(parsed);
+        const msg = (parsed as { error?: { message?: string } } | null)?.error?.message;
+        reject(new AppError(code === 3 ? 'UNPROCESSABLE' : 'INTERNAL', msg ?? `training exited with ${signal ? `signal ${signal}` : `code ${code}`}`));
+      });
+    });
+}
