@@ -1,0 +1,150 @@
+// npm run bench:import [-- --rows N]: imports N generated opportunities (plus the accounts, reps and
+// products they reference) through the real import path (CSV → mapping → zod → upsert) into a temp
+// SQLite database, and inserts the same rows with raw better-sqlite3 in one transaction in the same
+// run as the ceiling. Prints rows/s, peak RSS and the ratio (goal: import within 3x of raw).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../src/db/database';
+import { migrate } from '../src/db/migrate';
+import { importFile } from '../src/services/import/import-file';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+  return v;
+}
+
+const ROWS = arg('rows', 1_000_000);
+const SEED = arg('seed', 42);
+const ACCOUNTS = Math.max(10, Math.min(50_000, Math.round(ROWS / 20)));
+const REPS = 200;
+const PRODUCTS = 50;
+const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Won', 'Lost'];
+
+// mulberry32: a small seeded generator so every run writes the same file.
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Opp {
+  id: string;
+  account: number;
+  rep: number;
+  product: number;
+  amount: number;
+  stage: string;
+  outcome: string;
+  created: string;
+  closed: string;
+}
+
+function* opportunities(n: number): Generator<Opp> {
+  const r = rng(SEED);
+  const start = Date.UTC(2022, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const stage = STAGES[Math.floor(r() * STAGES.length)];
+    const created = start + Math.floor(r() * 900) * 86400000;
+    const outcome = stage === 'Won' ? 'won' : stage === 'Lost' ? 'lost' : 'open';
+    yield {
+      id: `OPP-${i + 1}`,
+      account: 1 + Math.floor(r() * ACCOUNTS),
+      rep: 1 + Math.floor(r() * REPS),
+      product: 1 + Math.floor(r() * PRODUCTS),
+      amount: Math.round(r() * 100000) / 100,
+      stage,
+      outcome,
+      created: new Date(created).toISOString().slice(0, 10),
+      closed: outcome === 'open' ? '' : new Date(created + Math.floor(1 + r() * 120) * 86400000).toISOString().slice(0, 10),
+    };
+  }
+}
+
+function writeFiles(dir: string) {
+  fs.writeFileSync(path.join(dir, 'accounts.csv'), 'external_id,name,segment\n' + Array.from({ length: ACCOUNTS }, (_, i) => `ACC-${i + 1},"Account ${i + 1}, Inc.",${['SMB', 'Mid', 'Enterprise'][i % 3]}`).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'reps.csv'), 'external_id,name,team\n' + Array.from({ length: REPS }, (_, i) => `REP-${i + 1},Rep ${i + 1},Team ${i % 10}`).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'products.csv'), 'external_id,name,list_price\n' + Array.from({ length: PRODUCTS }, (_, i) => `PRD-${i + 1},Product ${i + 1},${(i + 1) * 100}`).join('\n') + '\n');
+  const fd = fs.openSync(path.join(dir, 'opportunities.csv'), 'w');
+  fs.writeSync(fd, 'external_id,account_id,rep_id,product_id,amount,stage,outcome,created_at,closed_at\n');
+  let buf = '';
+  for (const o of opportunities(ROWS)) {
+    buf += `${o.id},ACC-${o.account},REP-${o.rep},PRD-${o.product},${o.amount},${o.stage},${o.outcome},${o.created},${o.closed}\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-bench-import-'));
+  try {
+    console.log(`salescast import benchmark: ${ROWS.toLocaleString('en-US')} opportunities, ${ACCOUNTS.toLocaleString('en-US')} accounts, ${REPS} reps, ${PRODUCTS} products (seed ${SEED})`);
+    writeFiles(dir);
+    const url = `file:${path.join(dir, 'import.db')}`;
+    await migrate(url);
+    const rawUrl = `file:${path.join(dir, 'raw.db')}`;
+    await migrate(rawUrl);
+
+    const db = openDatabase(url);
+    for (const kind of ['accounts', 'reps', 'products'] as const) await importFile(db, { kind, file: path.join(dir, `${kind}.csv`) });
+    const rssBefore = peakRssMb();
+    const t0 = process.hrtime.bigint();
+    const res = await importFile(db, { kind: 'opportunities', file: path.join(dir, 'opportunities.csv') });
+    const importSec = Number(process.hrtime.bigint() - t0) / 1e9;
+    const importPeak = peakRssMb();
+    await db.close();
+    if (res.inserted !== ROWS) throw new Error(`expected ${ROWS} inserted, got ${JSON.stringify(res)}`);
+
+    // The ceiling: the same rows, foreign keys already resolved, one prepared INSERT in one transaction.
+    const raw = new BetterSqlite3(path.join(dir, 'raw.db'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    const now = new Date().toISOString().replace('Z', '+00:00');
+    const ins = (t: string, cols: string[]) => raw.prepare(`INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const t1 = process.hrtime.bigint();
+    raw.transaction(() => {
+      const a = ins('account', ['external_id', 'name', 'created_at', 'updated_at']);
+      for (let i = 1; i <= ACCOUNTS; i++) a.run(`ACC-${i}`, `Account ${i}`, now, now);
+      const r = ins('rep', ['external_id', 'name', 'created_at', 'updated_at']);
+      for (let i = 1; i <= REPS; i++) r.run(`REP-${i}`, `Rep ${i}`, now, now);
+      const p = ins('product', ['external_id', 'name', 'created_at', 'updated_at']);
+      for (let i = 1; i <= PRODUCTS; i++) p.run(`PRD-${i}`, `Product ${i}`, now, now);
+    })();
+    const t2 = process.hrtime.bigint();
+    const iso = (d: string) => (d ? `${d}T00:00:00.000+00:00` : null);
+    raw.transaction(() => {
+      const o = ins('opportunity', ['external_id', 'account_id', 'rep_id', 'product_id', 'amount', 'discount', 'stage', 'outcome', 'created_at', 'closed_at', 'updated_at']);
+      for (const x of opportunities(ROWS)) o.run(x.id, x.account, x.rep, x.product, x.amount, 0, x.stage, x.outcome, iso(x.created), iso(x.closed), now);
+    })();
+    const rawSec = Number(process.hrtime.bigint() - t2) / 1e9;
+    void t1;
+    raw.close();
+
+    const rate = (s: number) => Math.round(ROWS / s).toLocaleString('en-US');
+    console.log(`import (CSV → mapping → zod → upsert, one transaction): ${importSec.toFixed(2)} s, ${rate(importSec)} rows/s, peak RSS ${importPeak.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before)`);
+    console.log(`raw better-sqlite3 INSERT of the same rows:             ${rawSec.toFixed(2)} s, ${rate(rawSec)} rows/s`);
+    console.log(`ratio import/raw: ${(importSec / rawSec).toFixed(2)}x (goal: within 3x)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
