@@ -1,0 +1,267 @@
+// A generic tabular encoder shared by every classifier (deal rows, wide customer tables):
+// - numeric columns: optional log1p, then standardisation (z = (x - mean) / sd) with missing values
+//   set to the mean plus a 0/1 "missing" indicator column when training data had gaps;
+// - categorical columns: one-hot over the categories seen at least `minCategoryCount` times in
+//   training (at most `maxCategories`, most frequent first), plus one "other" column that takes
+//   rare and unseen values (so scoring never fails on a category the model has not met); missing
+//   is its own value "(missing)".
+// Its fitted state is the model's feature schema: it is saved with the model and compared on load.
+import crypto from 'node:crypto';
+import { AppError } from '../errors';
+
+export type RawValue = number | string | boolean | null | undefined;
+export type RawRow = Record<string, RawValue>;
+
+export interface FeatureSpec {
+  numeric: string[];
+  categorical: string[];
+  /** Numeric columns to transform with log1p(max(0, x)) before standardising (money, counts). */
+  log?: string[];
+  minCategoryCount?: number;
+  maxCategories?: number;
+}
+
+export interface EncodedColumn {
+  name: string;
+  source: string;
+  kind: 'numeric' | 'missing' | 'category' | 'other';
+  category?: string;
+}
+
+export interface NumericState {
+  name: string;
+  mean: number;
+  sd: number;
+  log: boolean;
+  hasMissingColumn: boolean;
+}
+
+export interface CategoricalState {
+  name: string;
+  categories: string[];
+}
+
+export interface EncoderState {
+  kind: 'salescast-feature-encoder';
+  formatVersion: 1;
+  spec: FeatureSpec;
+  numeric: NumericState[];
+  categorical: CategoricalState[];
+  /** Fingerprint of the input schema (names and kinds), compared when a model is loaded. */
+  signature: string;
+}
+
+export const MISSING = '(missing)';
+const OTHER = '(other)';
+
+/** A stable fingerprint of what a model expects as input: source feature names and kinds. */
+export function schemaSignature(spec: FeatureSpec): string {
+  const canon = JSON.stringify({ n: spec.numeric, c: spec.categorical, l: [...(spec.log ?? [])].sort() });
+  return crypto.createHash('sha256').update(canon).digest('hex').slice(0, 16);
+}
+
+function toNumber(v: RawValue): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function toCategory(v: RawValue): string {
+  if (v === null || v === undefined || v === '') return MISSING;
+  return String(v).trim().toLowerCase() || MISSING;
+}
+
+/**
+ * Guesses a spec from a table: a column is numeric when every non-empty value parses as a number
+ * and it has more than two distinct values or is boolean-like 0/1; otherwise categorical.
+ * Columns listed in `exclude` (ids, labels, dates) are left out.
+ */
+export function inferFeatureSpec(rows: RawRow[], options: { exclude?: string[]; maxDistinctForCategory?: number } = {}): FeatureSpec {
+  const exclude = new Set(options.exclude ?? []);
+  const names = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) if (!exclude.has(k)) names.add(k);
+  const numeric: string[] = [];
+  const categorical: string[] = [];
+  for (const name of names) {
+    let allNumeric = true;
+    let any = false;
+    for (const r of rows) {
+      const v = r[name];
+      if (v === null || v === undefined || v === '') continue;
+      any = true;
+      if (typeof v === 'boolean') continue;
+      if (toNumber(v) === null) {
+        allNumeric = false;
+        break;
+      }
+    }
+    if (!any) continue;
+    (allNumeric ? numeric : categorical).push(name);
+  }
+  return { numeric, categorical };
+}
+
+export class FeatureEncoder {
+  readonly spec: FeatureSpec;
+  private state: EncoderState | null = null;
+  private cols: EncodedColumn[] = [];
+  private catIndex: Map<string, number>[] = [];
+
+  constructor(spec: FeatureSpec) {
+    const dup = [...spec.numeric, ...spec.categorical].find((n, i, all) => all.indexOf(n) !== i);
+    if (dup) throw new Error(`feature "${dup}" is listed twice in the feature spec`);
+    this.spec = { minCategoryCount: 5, maxCategories: 30, log: [], ...spec };
+  }
+
+  get fitted(): boolean {
+    return this.state !== null;
+  }
+
+  get signature(): string {
+    return schemaSignature(this.spec);
+  }
+
+  fit(rows: RawRow[]): this {
+    if (rows.length === 0) throw new Error('cannot fit a feature encoder on zero rows');
+    const logSet = new Set(this.spec.log ?? []);
+    const numeric: NumericState[] = this.spec.numeric.map((name) => {
+      let sum = 0;
+      let sumSq = 0;
+      let count = 0;
+      let missing = 0;
+      const log = logSet.has(name);
+      for (const r of rows) {
+        let v = toNumber(r[name]);
+        if (v === null) {
+          missing++;
+          continue;
+        }
+        if (log) v = Math.log1p(Math.max(0, v));
+        sum += v;
+        sumSq += v * v;
+        count++;
+      }
+      const mean = count ? sum / count : 0;
+      const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
+      const sd = Math.sqrt(variance) || 1;
+      return { name, mean, sd, log, hasMissingColumn: missing > 0 };
+    });
+    const min = this.spec.minCategoryCount ?? 5;
+    const max = this.spec.maxCategories ?? 30;
+    const categorical: CategoricalState[] = this.spec.categorical.map((name) => {
+      const counts = new Map<string, number>();
+      for (const r of rows) {
+        const c = toCategory(r[name]);
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+      }
+      const categories = [...counts.entries()]
+        .filter(([, n]) => n >= min)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, max)
+        .map(([c]) => c);
+      return { name, categories };
+    });
+    this.setState({ kind: 'salescast-feature-encoder', formatVersion: 1, spec: this.spec, numeric, categorical, signature: this.signature });
+    return this;
+  }
+
+  private setState(state: EncoderState) {
+    this.state = state;
+    const cols: EncodedColumn[] = [];
+    for (const n of state.numeric) {
+      cols.push({ name: n.name, source: n.name, kind: 'numeric' });
+      if (n.hasMissingColumn) cols.push({ name: `${n.name}:missing`, source: n.name, kind: 'missing' });
+    }
+    this.catIndex = [];
+    for (const c of state.categorical) {
+      const m = new Map<string, number>();
+      for (const cat of c.categories) {
+        m.set(cat, cols.length);
+        cols.push({ name: `${c.name}=${cat}`, source: c.name, kind: 'category', category: cat });
+      }
+      m.set(OTHER, cols.length);
+      cols.push({ name: `${c.name}=${OTHER}`, source: c.name, kind: 'other' });
+      this.catIndex.push(m);
+    }
+    this.cols = cols;
+  }
+
+  private need(): EncoderState {
+    if (!this.state) throw new Error('FeatureEncoder is not fitted: call fit() before transform()');
+    return this.state;
+  }
+
+  /** Names of the encoded columns, in order. */
+  get columns(): EncodedColumn[] {
+    this.need();
+    return this.cols;
+  }
+
+  get width(): number {
+    return this.columns.length;
+  }
+
+  /** Source feature names, and for each the encoded columns it produced (for explanations). */
+  groups(): { feature: string; columns: number[] }[] {
+    const map = new Map<string, number[]>();
+    for (const name of [...this.spec.numeric, ...this.spec.categorical]) map.set(name, []);
+    this.columns.forEach((c, i) => map.get(c.source)!.push(i));
+    return [...map.entries()].map(([feature, columns]) => ({ feature, columns }));
+  }
+
+  transformRow(row: RawRow, out?: number[]): number[] {
+    const s = this.need();
+    const x = out ?? new Array<number>(this.cols.length);
+    x.fill(0);
+    let k = 0;
+    for (const n of s.numeric) {
+      let v = toNumber(row[n.name]);
+      if (v !== null && n.log) v = Math.log1p(Math.max(0, v));
+      x[k++] = v === null ? 0 : (v - n.mean) / n.sd;
+      if (n.hasMissingColumn) x[k++] = v === null ? 1 : 0;
+    }
+    for (let i = 0; i < s.categorical.length; i++) {
+      const idx = this.catIndex[i];
+      const c = toCategory(row[s.categorical[i].name]);
+      x[idx.get(c) ?? idx.get(OTHER)!] = 1;
+    }
+    return x;
+  }
+
+  transform(rows: RawRow[]): number[][] {
+    return rows.map((r) => this.transformRow(r));
+  }
+
+  /** Whether a categorical value was seen (often enough) in training. */
+  knowsCategory(feature: string, value: RawValue): boolean {
+    const s = this.need();
+    const i = s.categorical.findIndex((c) => c.name === feature);
+    return i >= 0 && this.catIndex[i].has(toCategory(value));
+  }
+
+  toJSON(): EncoderState {
+    return this.need();
+  }
+
+  /** Rebuilds a fitted encoder; with `expectedSpec`, refuses a schema different from the code's. */
+  static fromJSON(state: EncoderState, expectedSpec?: FeatureSpec): FeatureEncoder {
+    if (!state || state.kind !== 'salescast-feature-encoder' || state.formatVersion !== 1) throw new Error('not a Salescast feature encoder state');
+    const enc = new FeatureEncoder(state.spec);
+    if (schemaSignature(state.spec) !== state.signature) throw new Error('feature encoder state is corrupt: signature does not match its spec');
+    if (expectedSpec && schemaSignature(expectedSpec) !== state.signature) {
+      const want = new Set([...expectedSpec.numeric, ...expectedSpec.categorical]);
+      const have = new Set([...state.spec.numeric, ...state.spec.categorical]);
+      const missing = [...want].filter((n) => !have.has(n));
+      const extra = [...have].filter((n) => !want.has(n));
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `the model's feature schema (${state.signature}) does not match this code's (${schemaSignature(expectedSpec)})` +
+          (missing.length ? `; model lacks ${missing.join(', ')}` : '') +
+          (extra.length ? `; model has unknown ${extra.join(', ')}` : ''),
+      );
+    }
+    enc.setState(state);
+    return enc;
+  }
+}

@@ -1,0 +1,210 @@
+// L2-regularised logistic regression fitted exactly by Newton-Raphson (iteratively reweighted
+// least squares), Hastie, Tibshirani & Friedman, "The Elements of Statistical Learning", 2nd ed.,
+// section 4.4.1, eq. 4.26. The objective is sum of log losses + (l2 / 2) * ||w||^2 (intercept not
+// penalised) — the same objective as scikit-learn's LogisticRegression with C = 1 / l2.
+// Inputs are expected standardised (feature-encoder.ts), so one l2 fits all columns.
+import {
+  CLASSIFIER_FORMAT_VERSION,
+  checkTrainingData,
+  columnMeans,
+  notFittedError,
+  registerClassifierLoader,
+  type BinaryClassifier,
+  type ClassifierArtifact,
+  type FitOptions,
+} from './estimator';
+import { sigmoid } from './random';
+
+export interface LogisticRegressionParams {
+  /** L2 penalty strength (1 / C in scikit-learn terms). */
+  l2?: number;
+  maxIterations?: number;
+  /** Stop when the largest coefficient step is below this. */
+  tolerance?: number;
+}
+
+/** Solves A x = b for symmetric positive definite A (n x n, row-major) by Cholesky; A is overwritten. */
+export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
+  for (let j = 0; j < n; j++) {
+    let d = A[j * n + j];
+    for (let k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
+    if (d <= 0) d = 1e-12; // numerically singular direction: damp instead of failing
+    const ljj = Math.sqrt(d);
+    A[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= A[i * n + k] * A[j * n + k];
+      A[i * n + j] = s / ljj;
+    }
+  }
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= A[i * n + k] * z[k];
+    z[i] = s / A[i * n + i];
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < n; k++) s -= A[k * n + i] * x[k];
+    x[i] = s / A[i * n + i];
+  }
+  return x;
+}
+
+export class LogisticRegression implements BinaryClassifier {
+  readonly algorithm = 'logistic';
+  readonly params: Required<LogisticRegressionParams>;
+  private weights: Float64Array | null = null;
+  private intercept = 0;
+  private reference: number[] = [];
+  /** Iterations used by the last fit (for reports). */
+  iterations = 0;
+
+  constructor(params: LogisticRegressionParams = {}) {
+    this.params = { l2: params.l2 ?? 1, maxIterations: params.maxIterations ?? 50, tolerance: params.tolerance ?? 1e-7 };
+    if (!(this.params.l2 >= 0)) throw new Error('l2 must be >= 0');
+  }
+
+  get fitted(): boolean {
+    return this.weights !== null;
+  }
+
+  get coefficients(): { intercept: number; weights: number[] } {
+    if (!this.weights) throw notFittedError(this.algorithm);
+    return { intercept: this.intercept, weights: Array.from(this.weights) };
+  }
+
+  async fit(X: number[][], y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
+    checkTrainingData(X, y);
+    const n = X.length;
+    const p = X[0].length;
+    const q = p + 1; // column 0 is the intercept
+    // Flat design matrix with a leading column of ones: cache-friendly inner loops.
+    const Z = new Float64Array(n * q);
+    for (let i = 0; i < n; i++) {
+      Z[i * q] = 1;
+      const row = X[i];
+      for (let j = 0; j < p; j++) Z[i * q + j + 1] = row[j];
+    }
+    const beta = new Float64Array(q);
+    const { l2, maxIterations, tolerance } = this.params;
+    const objective = (b: Float64Array) => {
+      let f = 0;
+      for (let i = 0; i < n; i++) {
+        let eta = 0;
+        const o = i * q;
+        for (let j = 0; j < q; j++) eta += Z[o + j] * b[j];
+        // log(1 + e^eta) - y*eta, computed stably
+        f += (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta))) - y[i] * eta;
+      }
+      for (let j = 1; j < q; j++) f += 0.5 * l2 * b[j] * b[j];
+      return f;
+    };
+    let current = objective(beta);
+    const H = new Float64Array(q * q);
+    const g = new Float64Array(q);
+    let it = 0;
+    for (; it < maxIterations; it++) {
+      H.fill(0);
+      g.fill(0);
+      for (let i = 0; i < n; i++) {
+        const o = i * q;
+        let eta = 0;
+        for (let j = 0; j < q; j++) eta += Z[o + j] * beta[j];
+        const mu = sigmoid(eta);
+        const w = Math.max(mu * (1 - mu), 1e-10);
+        const r = mu - y[i];
+        for (let j = 0; j < q; j++) {
+          const zj = Z[o + j];
+          if (zj === 0) continue; // one-hot columns are mostly zero
+          g[j] += r * zj;
+          const wz = w * zj;
+          const hrow = j * q;
+          for (let k = 0; k <= j; k++) H[hrow + k] += wz * Z[o + k];
+        }
+      }
+      for (let j = 1; j < q; j++) {
+        g[j] += l2 * beta[j];
+        H[j * q + j] += l2;
+      }
+      for (let j = 0; j < q; j++) for (let k = 0; k < j; k++) H[k * q + j] = H[j * q + k];
+      H[0] += 1e-9;
+      const step = choleskySolve(H, g, q);
+      // Step halving keeps Newton monotone when far from the optimum (separable data).
+      let t = 1;
+      let next = new Float64Array(q);
+      let value = Infinity;
+      for (let half = 0; half < 30; half++) {
+        for (let j = 0; j < q; j++) next[j] = beta[j] - t * step[j];
+        value = objective(next);
+        if (value <= current + 1e-12) break;
+        t /= 2;
+      }
+      let maxStep = 0;
+      for (let j = 0; j < q; j++) maxStep = Math.max(maxStep, Math.abs(next[j] - beta[j]));
+      beta.set(next);
+      current = value;
+      options.onProgress?.((it + 1) / maxIterations, `Newton iteration ${it + 1}, objective ${current.toFixed(4)}`);
+      if (maxStep < tolerance) {
+        it++;
+        break;
+      }
+    }
+    this.iterations = it;
+    this.intercept = beta[0];
+    this.weights = beta.slice(1);
+    this.reference = columnMeans(X);
+    return this;
+  }
+
+  logit(x: ArrayLike<number>): number {
+    const w = this.weights;
+    if (!w) throw notFittedError(this.algorithm);
+    let eta = this.intercept;
+    for (let j = 0; j < w.length; j++) eta += w[j] * x[j];
+    return eta;
+  }
+
+  predictProba(X: number[][]): Float64Array {
+    if (!this.weights) throw notFittedError(this.algorithm);
+    const out = new Float64Array(X.length);
+    for (let i = 0; i < X.length; i++) out[i] = sigmoid(this.logit(X[i]));
+    return out;
+  }
+
+  contributions(x: ArrayLike<number>, groups?: number[][]): number[] {
+    const w = this.weights;
+    if (!w) throw notFittedError(this.algorithm);
+    const per = new Array<number>(w.length);
+    for (let j = 0; j < w.length; j++) per[j] = w[j] * (x[j] - this.reference[j]);
+    if (!groups) return per;
+    return groups.map((cols) => cols.reduce((s, c) => s + per[c], 0));
+  }
+
+  toArtifact(): ClassifierArtifact {
+    if (!this.weights) throw notFittedError(this.algorithm);
+    return {
+      kind: 'salescast-classifier',
+      formatVersion: CLASSIFIER_FORMAT_VERSION,
+      algorithm: this.algorithm,
+      params: { ...this.params },
+      inputSize: this.weights.length,
+      state: { intercept: this.intercept, weights: Array.from(this.weights), reference: this.reference, iterations: this.iterations },
+      libraries: { salescast: 'logistic-irls' },
+    };
+  }
+
+  static fromArtifact(a: ClassifierArtifact): LogisticRegression {
+    const m = new LogisticRegression(a.params as LogisticRegressionParams);
+    const s = a.state as { intercept: number; weights: number[]; reference: number[]; iterations?: number };
+    if (!Array.isArray(s.weights) || s.weights.length !== a.inputSize) throw new Error('logistic artifact: weights do not match inputSize');
+    m.intercept = s.intercept;
+    m.weights = Float64Array.from(s.weights);
+    m.reference = s.reference;
+    m.iterations = s.iterations ?? 0;
+    return m;
+  }
+}
+
+registerClassifierLoader('logistic', LogisticRegression.fromArtifact);

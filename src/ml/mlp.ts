@@ -1,0 +1,242 @@
+// A small multilayer perceptron (ReLU hidden layers, sigmoid output) trained with Adam on binary
+// cross-entropy in TensorFlow.js (wasm backend). Serving does not go through tfjs: the weights are
+// read out once and the forward pass is plain TypeScript (about 5x faster per row than
+// model.predict for small batches, and no tensor allocation per request).
+import {
+  CLASSIFIER_FORMAT_VERSION,
+  checkTrainingData,
+  columnMeans,
+  notFittedError,
+  registerClassifierLoader,
+  type BinaryClassifier,
+  type ClassifierArtifact,
+  type FitOptions,
+} from './estimator';
+import { permutation, seededRandom, sigmoid } from './random';
+import { tensorflow, tensorflowVersions } from './tf-backend';
+
+export interface MlpParams {
+  hidden?: number[];
+  learningRate?: number;
+  batchSize?: number;
+  maxEpochs?: number;
+  /** L2 penalty on weights (not biases), added to the mean loss. */
+  l2?: number;
+  /** Epochs without improvement of the validation loss before stopping. */
+  patience?: number;
+  /** Fraction of rows held out (at random, seeded) for early stopping. */
+  validationFraction?: number;
+  seed?: number;
+}
+
+interface Layer {
+  W: Float64Array; // in x out, row-major
+  b: Float64Array;
+  inSize: number;
+  outSize: number;
+}
+
+export class MlpClassifier implements BinaryClassifier {
+  readonly algorithm = 'mlp';
+  readonly params: Required<MlpParams>;
+  private layers: Layer[] | null = null;
+  private reference: number[] = [];
+  private libraries: Record<string, string> = {};
+  epochsRun = 0;
+  private scratch: Float64Array[] = [];
+
+  constructor(params: MlpParams = {}) {
+    this.params = {
+      hidden: params.hidden ?? [64, 32],
+      learningRate: params.learningRate ?? 0.002,
+      batchSize: params.batchSize ?? 512,
+      maxEpochs: params.maxEpochs ?? 30,
+      l2: params.l2 ?? 1e-5,
+      patience: params.patience ?? 3,
+      validationFraction: params.validationFraction ?? 0.1,
+      seed: params.seed ?? 42,
+    };
+  }
+
+  get fitted(): boolean {
+    return this.layers !== null;
+  }
+
+  async fit(X: number[][], y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
+    checkTrainingData(X, y);
+    const tf = await tensorflow();
+    const n = X.length;
+    const p = X[0].length;
+    const { hidden, learningRate, batchSize, maxEpochs, l2, patience, validationFraction, seed } = this.params;
+    const rng = seededRandom(seed);
+    const order = permutation(n, rng);
+    const nVal = n >= 200 ? Math.max(1, Math.floor(n * validationFraction)) : 0;
+    const valIdx = order.subarray(0, nVal);
+    const trainIdx = order.slice(nVal);
+    const gather = (idx: ArrayLike<number>) => {
+      const xs = new Float32Array(idx.length * p);
+      const ys = new Float32Array(idx.length);
+      for (let i = 0; i < idx.length; i++) {
+        const row = X[idx[i]];
+        for (let j = 0; j < p; j++) xs[i * p + j] = row[j];
+        ys[i] = y[idx[i]];
+      }
+      return { xs, ys };
+    };
+    const train = gather(trainIdx);
+    const val = nVal > 0 ? gather(valIdx) : null;
+
+    // Glorot-uniform initialisation (Glorot & Bengio 2010) from our seeded generator.
+    const sizes = [p, ...hidden, 1];
+    const vars: import('@tensorflow/tfjs').Variable[] = [];
+    for (let l = 0; l < sizes.length - 1; l++) {
+      const limit = Math.sqrt(6 / (sizes[l] + sizes[l + 1]));
+      const w = new Float32Array(sizes[l] * sizes[l + 1]);
+      for (let i = 0; i < w.length; i++) w[i] = (rng() * 2 - 1) * limit;
+      vars.push(tf.variable(tf.tensor2d(w, [sizes[l], sizes[l + 1]])));
+      vars.push(tf.variable(tf.zeros([sizes[l + 1]])));
+    }
+    const forward = (x: import('@tensorflow/tfjs').Tensor2D) => {
+      let h: import('@tensorflow/tfjs').Tensor2D = x;
+      for (let l = 0; l < sizes.length - 1; l++) {
+        h = tf.add(tf.matMul(h, vars[2 * l] as import('@tensorflow/tfjs').Tensor2D), vars[2 * l + 1]);
+        if (l < sizes.length - 2) h = tf.relu(h);
+      }
+      return h; // logits
+    };
+    const lossOf = (x: import('@tensorflow/tfjs').Tensor2D, t: import('@tensorflow/tfjs').Tensor2D) => {
+      let loss = tf.losses.sigmoidCrossEntropy(t, forward(x)) as import('@tensorflow/tfjs').Scalar;
+      if (l2 > 0) for (let l = 0; l < sizes.length - 1; l++) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(vars[2 * l])))) as import('@tensorflow/tfjs').Scalar;
+      return loss;
+    };
+    const optimizer = tf.train.adam(learningRate);
+    const nTrain = trainIdx.length;
+    let best = Infinity;
+    let bestWeights: Float32Array[] | null = null;
+    let since = 0;
+    const bx = new Float32Array(batchSize * p);
+    const by = new Float32Array(batchSize);
+    try {
+      for (let epoch = 0; epoch < maxEpochs; epoch++) {
+        const perm = permutation(nTrain, rng);
+        for (let start = 0; start < nTrain; start += batchSize) {
+          const m = Math.min(batchSize, nTrain - start);
+          for (let i = 0; i < m; i++) {
+            const r = perm[start + i];
+            bx.set(train.xs.subarray(r * p, r * p + p), i * p);
+            by[i] = train.ys[r];
+          }
+          tf.tidy(() => {
+            const xt = tf.tensor2d(bx.subarray(0, m * p), [m, p]);
+            const yt = tf.tensor2d(by.subarray(0, m), [m, 1]);
+            optimizer.minimize(() => lossOf(xt, yt), false, vars);
+          });
+        }
+        this.epochsRun = epoch + 1;
+        let valLoss = NaN;
+        if (val) {
+          valLoss = tf.tidy(() => (tf.losses.sigmoidCrossEntropy(tf.tensor2d(val.ys, [nVal, 1]), forward(tf.tensor2d(val.xs, [nVal, p]))) as import('@tensorflow/tfjs').Scalar).dataSync()[0]);
+          if (valLoss < best - 1e-5) {
+            best = valLoss;
+            since = 0;
+            bestWeights = vars.map((v) => v.dataSync().slice() as Float32Array);
+          } else if (++since >= patience) {
+            options.onProgress?.((epoch + 1) / maxEpochs, `epoch ${epoch + 1}: early stop (validation loss ${best.toFixed(4)})`);
+            break;
+          }
+        }
+        options.onProgress?.((epoch + 1) / maxEpochs, `epoch ${epoch + 1}/${maxEpochs}${val ? `, validation loss ${valLoss.toFixed(4)}` : ''}`);
+      }
+      const finalWeights = bestWeights ?? vars.map((v) => v.dataSync().slice() as Float32Array);
+      this.layers = [];
+      for (let l = 0; l < sizes.length - 1; l++) {
+        this.layers.push({ W: Float64Array.from(finalWeights[2 * l]), b: Float64Array.from(finalWeights[2 * l + 1]), inSize: sizes[l], outSize: sizes[l + 1] });
+      }
+    } finally {
+      optimizer.dispose();
+      for (const v of vars) v.dispose();
+    }
+    this.reference = columnMeans(X);
+    this.libraries = tensorflowVersions();
+    this.allocateScratch();
+    return this;
+  }
+
+  private allocateScratch() {
+    this.scratch = (this.layers ?? []).map((L) => new Float64Array(L.outSize));
+  }
+
+  logit(x: ArrayLike<number>): number {
+    const layers = this.layers;
+    if (!layers) throw notFittedError(this.algorithm);
+    let input: ArrayLike<number> = x;
+    for (let l = 0; l < layers.length; l++) {
+      const { W, b, inSize, outSize } = layers[l];
+      const out = this.scratch[l];
+      out.set(b);
+      for (let i = 0; i < inSize; i++) {
+        const xi = input[i];
+        if (xi === 0) continue;
+        const o = i * outSize;
+        for (let k = 0; k < outSize; k++) out[k] += xi * W[o + k];
+      }
+      if (l < layers.length - 1) for (let k = 0; k < outSize; k++) if (out[k] < 0) out[k] = 0;
+      input = out;
+    }
+    return input[0];
+  }
+
+  predictProba(X: number[][]): Float64Array {
+    if (!this.layers) throw notFittedError(this.algorithm);
+    const out = new Float64Array(X.length);
+    for (let i = 0; i < X.length; i++) out[i] = sigmoid(this.logit(X[i]));
+    return out;
+  }
+
+  /** Occlusion: the change in log-odds when a group of columns is replaced by its training mean. */
+  contributions(x: ArrayLike<number>, groups?: number[][]): number[] {
+    if (!this.layers) throw notFittedError(this.algorithm);
+    const g = groups ?? Array.from({ length: x.length }, (_, j) => [j]);
+    const full = this.logit(x);
+    const work = Array.from(x);
+    return g.map((cols) => {
+      const saved = cols.map((c) => work[c]);
+      for (const c of cols) work[c] = this.reference[c];
+      const without = this.logit(work);
+      cols.forEach((c, i) => (work[c] = saved[i]));
+      return full - without;
+    });
+  }
+
+  toArtifact(): ClassifierArtifact {
+    if (!this.layers) throw notFittedError(this.algorithm);
+    return {
+      kind: 'salescast-classifier',
+      formatVersion: CLASSIFIER_FORMAT_VERSION,
+      algorithm: this.algorithm,
+      params: { ...this.params },
+      inputSize: this.layers[0].inSize,
+      state: {
+        layers: this.layers.map((L) => ({ inSize: L.inSize, outSize: L.outSize, W: Array.from(L.W), b: Array.from(L.b) })),
+        reference: this.reference,
+        epochsRun: this.epochsRun,
+      },
+      libraries: this.libraries,
+    };
+  }
+
+  static fromArtifact(a: ClassifierArtifact): MlpClassifier {
+    const m = new MlpClassifier(a.params as MlpParams);
+    const s = a.state as { layers: { inSize: number; outSize: number; W: number[]; b: number[] }[]; reference: number[]; epochsRun?: number };
+    if (!Array.isArray(s.layers) || s.layers.length === 0 || s.layers[0].inSize !== a.inputSize) throw new Error('mlp artifact: layers do not match inputSize');
+    for (const L of s.layers) if (L.W.length !== L.inSize * L.outSize || L.b.length !== L.outSize) throw new Error('mlp artifact: corrupt layer shapes');
+    m.layers = s.layers.map((L) => ({ inSize: L.inSize, outSize: L.outSize, W: Float64Array.from(L.W), b: Float64Array.from(L.b) }));
+    m.reference = s.reference;
+    m.epochsRun = s.epochsRun ?? 0;
+    m.libraries = a.libraries;
+    m.allocateScratch();
+    return m;
+  }
+}
+
+registerClassifierLoader('mlp', MlpClassifier.fromArtifact);

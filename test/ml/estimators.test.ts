@@ -1,0 +1,94 @@
+import { loadClassifier } from '../../src/ml/estimator';
+import { GroupRateBaseline } from '../../src/ml/baseline';
+import { LogisticRegression } from '../../src/ml/logistic-regression';
+import { MlpClassifier } from '../../src/ml/mlp';
+import { rocAuc } from '../../src/ml/metrics';
+import { sigmoid } from '../../src/ml/random';
+import { interactionData, logisticData, TEST_SEED } from './synthetic';
+
+const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+describe(`estimators (seed ${TEST_SEED})`, () => {
+  test('an unfitted model refuses to predict with a clear message', () => {
+    expect(() => new LogisticRegression().predictProba([[1]])).toThrow(/not fitted/);
+    expect(() => new MlpClassifier().predictProba([[1]])).toThrow(/not fitted/);
+    expect(() => new GroupRateBaseline().predictOne('x')).toThrow(/not fitted/);
+  });
+
+  test('fit refuses a single class and mismatched lengths', async () => {
+    await expect(new LogisticRegression().fit([[1], [2]], [1, 1])).rejects.toThrow(/both classes/);
+    await expect(new LogisticRegression().fit([[1], [2]], [1])).rejects.toThrow(/rows/);
+  });
+
+  test('logistic regression recovers the generating coefficients and round-trips exactly', async () => {
+    const { X, y } = logisticData(20000, [1.5, -1, 0], -0.5);
+    const lr = await new LogisticRegression({ l2: 1e-6 }).fit(X, y);
+    expect(lr.fit).toBeDefined();
+    const { intercept, weights } = lr.coefficients;
+    expect(intercept).toBeCloseTo(-0.5, 1);
+    expect(weights[0]).toBeCloseTo(1.5, 1);
+    expect(weights[1]).toBeCloseTo(-1, 1);
+    expect(Math.abs(weights[2])).toBeLessThan(0.06);
+    const back = loadClassifier(roundTrip(lr.toArtifact()));
+    expect(back.algorithm).toBe('logistic');
+    const a = lr.predictProba(X.slice(0, 50));
+    const b = back.predictProba(X.slice(0, 50));
+    for (let i = 0; i < 50; i++) expect(b[i]).toBe(a[i]);
+    // Contributions are exact for a linear model: they sum to logit(x) - logit(reference).
+    const x = X[0];
+    const c = lr.contributions(x);
+    const ref = lr.logit(X.reduce((m, r) => m.map((v, j) => v + r[j] / X.length), [0, 0, 0]));
+    expect(c.reduce((s, v) => s + v, 0)).toBeCloseTo(lr.logit(x) - ref, 8);
+    expect(lr.contributions(x, [[0, 1], [2]])[0]).toBeCloseTo(c[0] + c[1], 12);
+  });
+
+  test('the L2 penalty shrinks coefficients', async () => {
+    const { X, y } = logisticData(500, [2, -2], 0);
+    const loose = await new LogisticRegression({ l2: 1e-6 }).fit(X, y);
+    const tight = await new LogisticRegression({ l2: 500 }).fit(X, y);
+    expect(Math.abs(tight.coefficients.weights[0])).toBeLessThan(Math.abs(loose.coefficients.weights[0]) / 2);
+  });
+
+  test('the MLP learns an interaction a linear model cannot, and its plain-TS forward pass round-trips', async () => {
+    const train = interactionData(4000);
+    const test = interactionData(2000, TEST_SEED + 7);
+    const mlp = await new MlpClassifier({ hidden: [16, 8], maxEpochs: 40, learningRate: 0.01, batchSize: 128, seed: TEST_SEED }).fit(train.X, train.y);
+    const lr = await new LogisticRegression().fit(train.X, train.y);
+    const aucMlp = rocAuc(mlp.predictProba(test.X), test.y)!;
+    const aucLr = rocAuc(lr.predictProba(test.X), test.y)!;
+    expect(aucLr).toBeLessThan(0.6);
+    expect(aucMlp).toBeGreaterThan(0.75);
+    const back = loadClassifier(roundTrip(mlp.toArtifact()));
+    expect(back.algorithm).toBe('mlp');
+    const a = mlp.predictProba(test.X.slice(0, 20));
+    const b = back.predictProba(test.X.slice(0, 20));
+    for (let i = 0; i < 20; i++) expect(b[i]).toBeCloseTo(a[i], 12);
+    expect(sigmoid(back.logit(test.X[0]))).toBeCloseTo(a[0], 12);
+    expect(back.contributions(test.X[0])).toHaveLength(2);
+  });
+
+  test('the same seed gives the same MLP', async () => {
+    const d = interactionData(600);
+    const opts = { hidden: [8], maxEpochs: 3, seed: 7 };
+    const a = await new MlpClassifier(opts).fit(d.X, d.y);
+    const b = await new MlpClassifier(opts).fit(d.X, d.y);
+    expect(Array.from(b.predictProba(d.X.slice(0, 5)))).toEqual(Array.from(a.predictProba(d.X.slice(0, 5))));
+  });
+
+  test('the stage baseline shrinks small groups towards the overall rate and round-trips', () => {
+    const groups = ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'c', 'c'];
+    const y = [1, 1, 1, 0, 0, 0, 0, 1, 1, 1];
+    const base = new GroupRateBaseline(2).fit(groups, y);
+    // overall 0.6; a: (3 + 2*0.6) / (4 + 2) = 0.7
+    expect(base.predictOne('a')).toBeCloseTo(0.7, 12);
+    expect(base.predictOne('never-seen')).toBeCloseTo(0.6, 12);
+    const back = GroupRateBaseline.fromJSON(roundTrip(base.toJSON()));
+    expect(back.predictOne('c')).toBeCloseTo(base.predictOne('c'), 12);
+  });
+
+  test('loading refuses foreign or future artifacts', () => {
+    expect(() => loadClassifier({ kind: 'x' } as never)).toThrow(/not a Salescast/);
+    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 99 } as never)).toThrow(/format 99/);
+    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 1, algorithm: 'forest' } as never)).toThrow(/unknown classifier/);
+  });
+});

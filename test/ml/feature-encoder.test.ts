@@ -1,0 +1,38 @@
+import { FeatureEncoder, inferFeatureSpec, schemaSignature } from '../../src/ml/feature-encoder';
+
+describe('the tabular feature encoder', () => {
+  const rows = [
+    { amount: 100, tenure: 1, plan: 'Gold', paperless: true },
+    { amount: 300, tenure: null, plan: 'gold', paperless: false },
+    { amount: 200, tenure: 3, plan: 'Silver', paperless: true },
+    { amount: 400, tenure: 5, plan: 'Rare', paperless: false },
+  ];
+  const spec = { numeric: ['amount', 'tenure', 'paperless'], categorical: ['plan'], minCategoryCount: 1 };
+
+  test('standardises numbers, flags missing values and one-hots categories with an other bucket', () => {
+    const enc = new FeatureEncoder({ ...spec, maxCategories: 2 }).fit(rows);
+    expect(enc.columns.map((c) => c.name)).toEqual(['amount', 'tenure', 'tenure:missing', 'paperless', 'plan=gold', 'plan=rare', 'plan=(other)']);
+    const x = enc.transformRow({ amount: 250, tenure: undefined, plan: 'Platinum', paperless: 1 });
+    expect(x[0]).toBeCloseTo(0, 12); // mean amount is 250
+    expect(x[1]).toBe(0); // missing -> mean
+    expect(x[2]).toBe(1);
+    expect(x.slice(4)).toEqual([0, 0, 1]); // unseen category -> other
+    expect(enc.knowsCategory('plan', 'GOLD ')).toBe(true);
+    expect(enc.groups().find((g) => g.feature === 'plan')!.columns).toEqual([4, 5, 6]);
+  });
+
+  test('round-trips through JSON and refuses a different schema', () => {
+    const enc = new FeatureEncoder(spec).fit(rows);
+    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(enc.toJSON())), spec);
+    expect(back.transformRow(rows[1])).toEqual(enc.transformRow(rows[1]));
+    expect(() => FeatureEncoder.fromJSON(enc.toJSON(), { ...spec, numeric: ['amount', 'tenure', 'paperless', 'age'] })).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/model lacks age/) }),
+    );
+    expect(schemaSignature(spec)).toBe(enc.signature);
+  });
+
+  test('infers a spec from a wide table', () => {
+    const inferred = inferFeatureSpec([{ id: 'a', x: '1.5', y: 'red', z: null }, { id: 'b', x: 2, y: 'blue', z: null }], { exclude: ['id'] });
+    expect(inferred).toEqual({ numeric: ['x'], categorical: ['y'] });
+  });
+});

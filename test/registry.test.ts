@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { ActiveModels, ModelRegistry } from '../src/ml/registry';
+import { FeatureEncoder, type EncoderState, type FeatureSpec } from '../src/ml/feature-encoder';
+
+const SPEC: FeatureSpec = { numeric: ['amount'], categorical: ['stage'], minCategoryCount: 1 };
+const artifactFor = (weight: number, spec: FeatureSpec = SPEC) => ({
+  encoder: new FeatureEncoder(spec).fit([{ amount: 1, stage: 'a', age: 1 }, { amount: 3, stage: 'b', age: 2 }]).toJSON(),
+  weight,
+});
+// What a service does on load: rebuild the encoder against the code's spec (refuses a mismatch).
+const loadToy = (artifact: unknown) => {
+  const a = artifact as { encoder: EncoderState; weight: number };
+  FeatureEncoder.fromJSON(a.encoder, SPEC);
+  return { weight: a.weight };
+};
+
+describe('the model registry', () => {
+  let t: TestDatabase;
+  let dir: string;
+  let registry: ModelRegistry;
+  beforeEach(async () => {
+    t = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-models-'));
+    registry = new ModelRegistry(t.db, dir);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('each registration writes an immutable numbered folder and a candidate row', async () => {
+    const v1 = await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(1), metrics: { auc: 0.8 }, featureSchema: { signature: 'x' }, dataFrom: new Date('2025-01-01'), dataTo: new Date('2025-06-01'), meta: { seed: 42 } });
+    const v2 = await registry.register('win', { algorithm: 'mlp', artifact: artifactFor(2) });
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect(v1).toMatchObject({ status: 'candidate', metrics: { auc: 0.8 }, featureSchema: { signature: 'x' }, artifactPath: path.join('win', 'v1') });
+    expect(v1.dataTo?.toISOString()).toBe('2025-06-01T00:00:00.000Z');
+    expect(fs.existsSync(path.join(dir, 'win', 'v1', 'artifact.json'))).toBe(true);
+    expect(registry.readMeta(v1)).toMatchObject({ seed: 42, version: 1, algorithm: 'logistic' });
+    expect((registry.readArtifact(v2) as { weight: number }).weight).toBe(2);
+    expect(fs.readdirSync(path.join(dir, 'win')).sort()).toEqual(['v1', 'v2']);
+  });
+
+  test('a tampered artifact is refused', async () => {
+    const v1 = await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(1) });
+    fs.writeFileSync(path.join(dir, 'win', 'v1', 'artifact.json'), JSON.stringify(artifactFor(9)));
+    expect(() => registry.readArtifact(v1)).toThrow(/checksum/);
+  });
+
+  test('promotion is atomic and rollback walks back through previously active versions', async () => {
+    for (const w of [1, 2, 3]) await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(w) });
+    await registry.promote('win', 1);
+    await registry.promote('win', 2);
+    const { promoted, retired } = await registry.promote('win', 3);
+    expect(promoted.status).toBe('active');
+    expect(retired?.version).toBe(2);
+    const statuses = async () => Object.fromEntries((await registry.list('win')).map((v) => [v.version, v.status]));
+    expect(await statuses()).toEqual({ 1: 'retired', 2: 'retired', 3: 'active' });
+    expect((await registry.rollback('win')).restored.version).toBe(2);
+    expect(await statuses()).toEqual({ 1: 'retired', 2: 'active', 3: 'retired' });
+    expect((await registry.rollback('win')).restored.version).toBe(1);
+    await expect(registry.rollback('win')).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+    const actives = await t.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM model_version WHERE name = 'win' AND status = 'active'");
+    expect(Number(actives[0].n)).toBe(1);
+    await expect(registry.promote('win', 99)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(registry.rollback('churn')).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
+  });
+
+  test('a promotion whose validation fails (schema mismatch) changes nothing', async () => {
+    await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(1) });
+    await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(2, { ...SPEC, numeric: ['amount', 'age'] }) });
+    await registry.promote('win', 1, loadToy);
+    await expect(registry.promote('win', 2, loadToy)).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
+    expect((await registry.active('win'))?.version).toBe(1);
+  });
+
+  test('hot reload swaps in a newly promoted model and keeps the previous one when the new one does not load', async () => {
+    const holder = new ActiveModels(registry, { win: loadToy });
+    expect(await holder.refresh()).toEqual([{ name: 'win', outcome: 'none' }]);
+    expect(holder.get('win')).toBeUndefined();
+    await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(1) });
+    await registry.promote('win', 1);
+    expect((await holder.refresh())[0]).toMatchObject({ outcome: 'loaded', version: 1 });
+    expect(holder.get('win')?.model.weight).toBe(1);
+    expect((await holder.refresh())[0].outcome).toBe('unchanged');
+    // A version trained by other code (different schema) is promoted without validation, e.g. by SQL.
+    await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(2, { ...SPEC, categorical: [] }) });
+    await registry.promote('win', 2);
+    const r = await holder.refresh();
+    expect(r[0]).toMatchObject({ outcome: 'failed', version: 2 });
+    expect(r[0].error).toMatch(/feature schema/);
+    expect(holder.get('win')?.model.weight).toBe(1);
+    expect(holder.get('win')?.info.version).toBe(1);
+    expect(holder.errors.win.version).toBe(2);
+    // Rolling back to the version in memory clears the situation.
+    await registry.rollback('win');
+    expect((await holder.refresh())[0].outcome).toBe('unchanged');
+  });
+});
