@@ -1,0 +1,140 @@
+// The HTTP server around createApp: listen, refuse unsafe configurations, hot reload the active
+// models, and shut down gracefully (stop accepting, let in-flight requests finish, then close).
+// src/main.ts calls startServer() after migrating.
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
+import { createApp } from './app';
+import type { AppServices, ModelHolder } from './context';
+
+export interface ServerHandle {
+  server: http.Server;
+  url: string;
+  port: number;
+  services: AppServices;
+  /** Stops accepting connections, waits for in-flight requests (up to the grace period), stops timers. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Override the model holder (tests); default: the deal-win and customer models from the registry. */
+  models?: ModelHolder | null;
+  /** Override trainers (tests); default: `salescast train <model>` in a child process. */
+  trainers?: Record<string, Trainer>;
+  /** Install SIGTERM/SIGINT handlers that close the server and the database, then exit (default true). */
+  handleSignals?: boolean;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/** Refuses configurations that would expose the API without authentication. */
+export function checkServerConfig(config: Pick<Config, 'HOST' | 'SALESCAST_AUTH_DISABLED'>) {
+  if (config.SALESCAST_AUTH_DISABLED && !isLoopback(config.HOST)) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `SALESCAST_AUTH_DISABLED=true is only allowed on a loopback HOST (127.0.0.1, ::1, localhost), not ${config.HOST}: create an API key with "npx salescast keys create --name <name> --scope scores:read" instead`,
+      [{ path: ['SALESCAST_AUTH_DISABLED'], problem: 'must be false when HOST is not loopback' }],
+    );
+  }
+}
+
+export async function startServer(config: Config, db: Database, options: StartOptions = {}): Promise<ServerHandle> {
+  checkServerConfig(config);
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'salescast-api' } });
+  if (config.SALESCAST_AUTH_DISABLED) {
+    logger.warn('!!! AUTHENTICATION DISABLED (SALESCAST_AUTH_DISABLED=true): every caller has every scope. Local development only. !!!');
+  } else {
+    const keys = await db.sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM api_key WHERE revoked_at IS NULL');
+    if (Number(keys[0].n) === 0) logger.warn('no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"');
+  }
+
+  const models = options.models === undefined ? null : options.models;
+  if (models) {
+    await models.refresh().catch((e) => logger.error({ err: e }, 'initial model load failed'));
+    for (const m of models.readiness()) logger.info({ model: m.name, state: m.state, version: m.version, message: m.message }, 'model');
+  }
+  const refreshModels = async (why: string) => {
+    if (!models) return;
+    try {
+      const before = JSON.stringify(models.readiness());
+      await models.refresh();
+      const after = models.readiness();
+      if (JSON.stringify(after) !== before) logger.info({ why, models: after }, 'active models reloaded');
+    } catch (e) {
+      // A refresh that fails keeps the models already in memory serving.
+      logger.error({ err: e, why }, 'model refresh failed; previous models keep serving');
+    }
+  };
+
+  const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m)]));
+  const jobs = new TrainingJobs(db, trainers, { onSucceeded: () => refreshModels('training job finished') });
+  const stale = await jobs.recoverStale();
+  if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
+
+  const services: AppServices = { db, logger, jobs, ...(models ? { models } : {}), config };
+  const app = createApp(services);
+  const server = http.createServer(app);
+  // Keep-alive longer than typical load balancers' idle timeout so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  logger.info({ url, docs: `${url}/docs` }, 'listening');
+
+  // Another process (cron `salescast train win`) may promote a version: poll the registry.
+  const poll = models ? setInterval(() => void refreshModels('poll'), config.MODEL_REFRESH_SECONDS * 1000) : null;
+  poll?.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down: draining in-flight requests');
+      if (poll) clearInterval(poll);
+      const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold close() open; in-flight requests are left to finish.
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        logger.warn('grace period over: closing remaining connections');
+        server.closeAllConnections();
+      }, grace);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+      await jobs.drain(grace);
+      logger.info('server closed');
+    })());
+
+  if (options.handleSignals ?? true) {
+    const onSignal = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      close()
+        .then(() => db.close())
+        .then(() => process.exit(0))
+        .catch((e) => {
+          logger.error({ err: e }, 'shutdown failed');
+          process.exit(1);
+        });
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+
+  return { server, url, port, services, close };
+}
