@@ -258,7 +258,7 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
           row: rowNumber,
           column: f?.label ?? field,
           value: f ? f.source(row) : raw[field],
-          problem: `${i.path.map(String).join('.') || 'record'} ${i.path.length === 1 && raw[field] === undefined ? 'is required but empty or missing' : i.message}`,
+          problem: `${i.path.map(String).join('.') || 'record'} ${i.code !== 'custom' && i.path.length === 1 && raw[field] === undefined ? 'is required but empty or missing' : i.message}`,
         });
       }
       return { problems };

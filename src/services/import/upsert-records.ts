@@ -31,7 +31,7 @@ export function validateRecords<K extends EntityKind>(kind: K, rawObjects: unkno
         path: [kind, i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
         ...(field ? { column: field } : {}),
         ...(value !== undefined && (value === null || typeof value !== 'object') ? { value } : {}),
-        problem: `${field || 'record'} ${value === undefined && issue.path.length ? 'is required' : issue.message}`,
+        problem: `${field || 'record'} ${value === undefined && issue.path.length && issue.code !== 'custom' ? 'is required' : issue.message}`,
       });
     }
   });
