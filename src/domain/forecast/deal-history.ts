@@ -1,0 +1,147 @@
+// Deals as they were at a past moment, rebuilt from their stage-change history. Point-in-time
+// correctness (DESIGN.md): a deal seen "as of" t uses only events strictly before t — its stage,
+// amount and expected close date as recorded by the last change before t, and its outcome only if
+// it had closed before t. Nothing that happened at or after t can change what is seen.
+
+export interface StageEvent {
+  at: number;
+  fromStage: string | null;
+  toStage: string;
+  amount: number | null;
+  expectedCloseAt: number | null;
+}
+
+/** A deal with its full history (times in ms since the epoch). */
+export interface DealRecord {
+  id: number;
+  externalId: string;
+  amount: number;
+  stage: string;
+  outcome: 'open' | 'won' | 'lost';
+  createdAt: number;
+  expectedCloseAt: number | null;
+  closedAt: number | null;
+  forecastCategory: string | null;
+  /** Group keys: rep, team, region, product, segment, forecastCategory. */
+  groups: Record<string, string>;
+  /** Stage changes in time order. */
+  events: StageEvent[];
+}
+
+export interface DealState {
+  id: number;
+  externalId: string;
+  amount: number;
+  stage: string;
+  outcome: 'open' | 'won' | 'lost';
+  createdAt: number;
+  closedAt: number | null;
+  expectedCloseAt: number | null;
+  /** When the deal entered its current stage (creation when unknown). */
+  stageEnteredAt: number;
+  stageChanges: number;
+  groups: Record<string, string>;
+}
+
+export const UNKNOWN_STAGE = '(unknown)';
+
+/**
+ * The deal as of t, or null if it did not exist yet. `now` marks the data's present: as of a
+ * moment at or after it, the stored current state is the truth (deals without history included).
+ */
+export function dealAsOf(deal: DealRecord, t: number, now = Infinity): DealState | null {
+  if (deal.createdAt >= t) return null;
+  if (t >= now) {
+    const last = lastBefore(deal.events, t);
+    return {
+      id: deal.id,
+      externalId: deal.externalId,
+      amount: deal.amount,
+      stage: deal.stage,
+      outcome: deal.outcome,
+      createdAt: deal.createdAt,
+      closedAt: deal.closedAt,
+      expectedCloseAt: deal.expectedCloseAt,
+      stageEnteredAt: last >= 0 ? deal.events[last].at : deal.createdAt,
+      stageChanges: last + 1,
+      groups: deal.groups,
+    };
+  }
+  const closed = deal.closedAt !== null && deal.closedAt < t && deal.outcome !== 'open';
+  const last = lastBefore(deal.events, t);
+  let stage: string;
+  if (last >= 0) stage = deal.events[last].toStage;
+  else if (deal.events.length > 0 && deal.events[0].fromStage) stage = deal.events[0].fromStage;
+  else if (deal.events.length === 0 && deal.outcome === 'open') stage = deal.stage; // never moved: still in its only stage
+  else stage = UNKNOWN_STAGE;
+  if (closed && last < 0) stage = deal.stage;
+
+  // Amount and expected close: the latest recorded before t. Before the first recorded value we
+  // can only know the value if the deal never changed (no events): then the stored one holds.
+  let amount: number | null = null;
+  let expectedCloseAt: number | null = null;
+  for (let i = last; i >= 0 && (amount === null || expectedCloseAt === null); i--) {
+    const e = deal.events[i];
+    if (amount === null && e.amount !== null) amount = e.amount;
+    if (expectedCloseAt === null && e.expectedCloseAt !== null) expectedCloseAt = e.expectedCloseAt;
+  }
+  const noLaterAmount = !deal.events.some((e, i) => i > last && e.amount !== null);
+  const noLaterClose = !deal.events.some((e, i) => i > last && e.expectedCloseAt !== null);
+  if (amount === null) amount = noLaterAmount || closed ? deal.amount : firstLater(deal.events, last, 'amount') ?? deal.amount;
+  if (expectedCloseAt === null && noLaterClose) expectedCloseAt = deal.expectedCloseAt;
+  if (closed) amount = deal.amount;
+
+  return {
+    id: deal.id,
+    externalId: deal.externalId,
+    amount,
+    stage,
+    outcome: closed ? deal.outcome : 'open',
+    createdAt: deal.createdAt,
+    closedAt: closed ? deal.closedAt : null,
+    expectedCloseAt,
+    stageEnteredAt: last >= 0 ? deal.events[last].at : deal.createdAt,
+    stageChanges: last + 1,
+    groups: deal.groups,
+  };
+}
+
+function lastBefore(events: StageEvent[], t: number): number {
+  let lo = 0;
+  let hi = events.length; // first index with at >= t
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid].at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * When no amount was recorded before t but later changes recorded one, the earliest later value
+ * is the best available proxy of the amount at t. It comes from a later event, but only in the
+ * absence of any earlier record; it never reveals the outcome.
+ */
+function firstLater(events: StageEvent[], last: number, field: 'amount'): number | null {
+  for (let i = last + 1; i < events.length; i++) if (events[i][field] !== null) return events[i][field];
+  return null;
+}
+
+/** Stages a closed deal passed through while it was open (closing transitions excluded). */
+export function stagesVisitedWhileOpen(deal: DealRecord, before: number): string[] {
+  const out = new Set<string>();
+  const closeAt = deal.closedAt ?? Infinity;
+  if (deal.events.length === 0) {
+    if (deal.outcome === 'open') out.add(deal.stage);
+    else out.add(UNKNOWN_STAGE);
+    return [...out];
+  }
+  if (deal.events[0].fromStage) out.add(deal.events[0].fromStage);
+  for (const e of deal.events) {
+    if (e.at >= before || e.at >= closeAt) break;
+    if (deal.outcome !== 'open' && e.toStage === deal.stage) continue; // the closing stage itself
+    out.add(e.toStage);
+  }
+  if (out.size === 0) out.add(UNKNOWN_STAGE);
+  return [...out];
+}

@@ -1,0 +1,123 @@
+// Run-rate forecast of a monthly series (bookings or revenue) from its own history.
+//  - With at least two full years: Holt-Winters, additive and (for a positive series)
+//    multiplicative, the one with the lower SSE wins (same number of parameters, so this is also
+//    the lower AIC).
+//  - With less: a linear trend fitted by ordinary least squares (ml-regression's
+//    SimpleLinearRegression) times seasonal indices when a year of history exists
+//    (ratio-to-trend averaged per calendar month and normalised to mean 1, the classical
+//    decomposition of FPP3 §3.4), with the OLS prediction interval
+//        ŷ ± z · s · sqrt(1 + 1/n + (x − x̄)² / Sxx)
+//    (normal quantile in place of Student's t — slightly narrow for very short series).
+// Sums over several months (a quarter) take their interval from simulated paths.
+import type { SimpleLinearRegression as SimpleLinearRegressionType } from 'ml-regression-simple-linear';
+import { HoltWinters, type ForecastIntervals } from './holt-winters';
+import { normalQuantile, quantileSorted } from './quantile';
+import { createRng, normal } from './random';
+
+// ml-regression ships no type declarations; its classes come from typed sub-packages.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SimpleLinearRegression } = require('ml-regression') as { SimpleLinearRegression: typeof SimpleLinearRegressionType };
+
+export type RunRateMethod = 'holt-winters-additive' | 'holt-winters-multiplicative' | 'trend-seasonal' | 'trend' | 'mean';
+
+export interface RunRateForecast extends ForecastIntervals {
+  method: RunRateMethod;
+  /** Sum over the h steps with its P10/P90 (80% interval) from simulated paths. */
+  sum: { mean: number; p10: number; p90: number };
+  details: Record<string, number | string>;
+}
+
+export interface RunRateOptions {
+  /** Month of year (0-11) of the first value, for seasonal indices. */
+  firstMonth?: number;
+  seed?: number;
+  level?: number[];
+  paths?: number;
+}
+
+export function forecastRunRate(y: readonly number[], h: number, opts: RunRateOptions = {}): RunRateForecast {
+  const level = opts.level ?? [80, 95];
+  const seed = opts.seed ?? 42;
+  const paths = opts.paths ?? 2000;
+  const n = y.length;
+  if (n >= 24) {
+    const candidates: HoltWinters[] = [new HoltWinters({ seasonality: 'additive' }).fit(y)];
+    if (y.every((v) => v > 0)) candidates.push(new HoltWinters({ seasonality: 'multiplicative' }).fit(y));
+    const best = candidates.reduce((a, b) => (b.sse < a.sse ? b : a));
+    const f = best.predict(h, { level, seed, paths });
+    const sims = best.simulate(h, { seed, paths });
+    return {
+      ...f,
+      method: best.seasonality === 'additive' ? 'holt-winters-additive' : 'holt-winters-multiplicative',
+      sum: sumOfPaths(sims, f.mean),
+      details: { alpha: best.params.alpha, beta: best.params.beta, gamma: best.params.gamma, sigma: Math.sqrt(best.sigma2), n },
+    };
+  }
+  if (n >= 3) {
+    const x = y.map((_, i) => i);
+    const useSeason = n >= 12 && y.every((v) => v >= 0);
+    let idx: number[] = new Array(12).fill(1);
+    const first = opts.firstMonth ?? 0;
+    let trend = new SimpleLinearRegression(x, y as number[]);
+    if (useSeason) {
+      const ratios: number[][] = Array.from({ length: 12 }, () => []);
+      y.forEach((v, i) => {
+        const t = trend.predict(i) as number;
+        if (t > 0) ratios[(first + i) % 12].push(v / t);
+      });
+      idx = ratios.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) / r.length : 1));
+      const m = idx.reduce((a, b) => a + b, 0) / 12;
+      idx = idx.map((v) => (m > 0 ? v / m : 1));
+      // Refit the trend on the deseasonalised series.
+      trend = new SimpleLinearRegression(x, y.map((v, i) => v / (idx[(first + i) % 12] || 1)));
+    }
+    const si = (i: number) => idx[(first + i) % 12];
+    const resid = y.map((v, i) => v - (trend.predict(i) as number) * si(i));
+    const s = Math.sqrt(resid.reduce((a, e) => a + e * e, 0) / Math.max(1, n - 2));
+    const xbar = (n - 1) / 2;
+    const sxx = x.reduce((a, v) => a + (v - xbar) ** 2, 0);
+    const mean: number[] = [];
+    const sds: number[] = [];
+    for (let k = 0; k < h; k++) {
+      const xi = n + k;
+      mean.push(Math.max(0, (trend.predict(xi) as number) * si(xi)));
+      sds.push(s * Math.sqrt(1 + 1 / n + (xi - xbar) ** 2 / sxx));
+    }
+    const out = intervalsFromSd(mean, sds, level);
+    return { ...out, method: useSeason ? 'trend-seasonal' : 'trend', sum: sumIndependent(mean, sds, seed, paths), details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n } };
+  }
+  const m = n ? y.reduce((a, b) => a + b, 0) / n : 0;
+  const sd = n > 1 ? Math.sqrt(y.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1)) : m;
+  const mean = new Array(h).fill(m);
+  const sds = new Array(h).fill(sd);
+  return { ...intervalsFromSd(mean, sds, level), method: 'mean', sum: sumIndependent(mean, sds, seed, paths), details: { n } };
+}
+
+function intervalsFromSd(mean: number[], sds: number[], levels: number[]): ForecastIntervals {
+  const lo: Record<number, number[]> = {};
+  const hi: Record<number, number[]> = {};
+  for (const lv of levels) {
+    const z = normalQuantile(0.5 + lv / 200);
+    lo[lv] = mean.map((m, i) => m - z * sds[i]);
+    hi[lv] = mean.map((m, i) => m + z * sds[i]);
+  }
+  return { mean, lo, hi };
+}
+
+function sumOfPaths(paths: number[][], mean: number[]) {
+  const sums = Float64Array.from(paths, (p) => p.reduce((a, b) => a + b, 0)).sort();
+  return { mean: mean.reduce((a, b) => a + b, 0), p10: quantileSorted(sums, 0.1), p90: quantileSorted(sums, 0.9) };
+}
+
+/** Sum of steps with independent normal errors (trend models treat future errors as independent). */
+function sumIndependent(mean: number[], sds: number[], seed: number, paths: number) {
+  const rng = createRng(seed);
+  const sums = new Float64Array(paths);
+  for (let p = 0; p < paths; p++) {
+    let s = 0;
+    for (let k = 0; k < mean.length; k++) s += mean[k] + sds[k] * normal(rng);
+    sums[p] = s;
+  }
+  sums.sort();
+  return { mean: mean.reduce((a, b) => a + b, 0), p10: quantileSorted(sums, 0.1), p90: quantileSorted(sums, 0.9) };
+}
