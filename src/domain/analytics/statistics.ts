@@ -1,0 +1,258 @@
+// Interval estimates and tests of a difference for group comparisons. Pure functions over counts
+// and sufficient statistics (n, Σx, Σx²) that SQL aggregates return, so no per-row data is needed
+// except for the bootstrap, which resamples per-client aggregates.
+
+/** Standard normal CDF, via the complementary error function (Numerical Recipes erfc, |ε| < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.15e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0 || p >= 1) throw new RangeError('p must be in (0, 1)');
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pl = 0.02425;
+  if (p < pl) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - pl) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+function logGamma(x: number): number {
+  // Lanczos approximation (g = 7, n = 9).
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = g[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += g[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Regularized incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4). */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const bt = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  const cf = (x: number, a: number, b: number) => {
+    const tiny = 1e-300;
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (Math.abs(d) < tiny) d = tiny;
+    d = 1 / d;
+    let h = d;
+    for (let m = 1; m <= 300; m++) {
+      const m2 = 2 * m;
+      let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+      d = 1 + aa * d;
+      if (Math.abs(d) < tiny) d = tiny;
+      c = 1 + aa / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      d = 1 / d;
+      h *= d * c;
+      aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+      d = 1 + aa * d;
+      if (Math.abs(d) < tiny) d = tiny;
+      c = 1 + aa / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      d = 1 / d;
+      const del = d * c;
+      h *= del;
+      if (Math.abs(del - 1) < 3e-14) break;
+    }
+    return h;
+  };
+  return x < (a + 1) / (a + b + 2) ? (bt * cf(x, a, b)) / a : 1 - (bt * cf(1 - x, b, a)) / b;
+}
+
+/** Student t CDF with ν degrees of freedom: 1 − ½ I_{ν/(ν+t²)}(ν/2, ½) for t ≥ 0. */
+export function studentTCdf(t: number, df: number): number {
+  if (!Number.isFinite(df) || df > 1e7) return normalCdf(t);
+  const p = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - p : p;
+}
+
+/** Student t quantile by bisection on the CDF (monotone; 100 halvings reach double precision). */
+export function studentTQuantile(p: number, df: number): number {
+  if (!Number.isFinite(df) || df > 1e7) return normalQuantile(p);
+  let lo = -1e4;
+  let hi = 1e4;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface Interval {
+  estimate: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+/** Wilson score interval for a proportion k/n (Wilson 1927; Newcombe 1998 method 3). */
+export function wilsonInterval(k: number, n: number, confidence = 0.95): Interval {
+  if (n <= 0) return { estimate: null, lo: null, hi: null };
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = k / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return { estimate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+}
+
+export interface DifferenceTest {
+  /** Estimate of group B minus group A. */
+  difference: number | null;
+  lo: number | null;
+  hi: number | null;
+  statistic: number | null;
+  pValue: number | null;
+  method: string;
+}
+
+/**
+ * Difference of two proportions p2 − p1: Newcombe's hybrid score interval (Newcombe 1998, method 10)
+ * built from the two Wilson intervals, and the pooled two-proportion z test
+ * z = (p2 − p1) / √(p̂(1 − p̂)(1/n1 + 1/n2)), p̂ = (k1 + k2)/(n1 + n2).
+ */
+export function twoProportionTest(k1: number, n1: number, k2: number, n2: number, confidence = 0.95): DifferenceTest {
+  const method = 'two-proportion z test; Newcombe (1998) hybrid score interval';
+  if (n1 <= 0 || n2 <= 0) return { difference: null, lo: null, hi: null, statistic: null, pValue: null, method };
+  const p1 = k1 / n1;
+  const p2 = k2 / n2;
+  const w1 = wilsonInterval(k1, n1, confidence);
+  const w2 = wilsonInterval(k2, n2, confidence);
+  const d = p2 - p1;
+  const lo = d - Math.sqrt((p2 - w2.lo!) ** 2 + (w1.hi! - p1) ** 2);
+  const hi = d + Math.sqrt((w2.hi! - p2) ** 2 + (p1 - w1.lo!) ** 2);
+  const pooled = (k1 + k2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  const z = se > 0 ? d / se : 0;
+  const pValue = se > 0 ? 2 * (1 - normalCdf(Math.abs(z))) : 1;
+  return { difference: d, lo, hi, statistic: z, pValue, method };
+}
+
+/** n, mean and sample variance from the sufficient statistics SQL returns. */
+export interface Moments {
+  n: number;
+  mean: number | null;
+  variance: number | null;
+}
+export function momentsFromSums(n: number, sum: number, sumSq: number): Moments {
+  if (n <= 0) return { n: 0, mean: null, variance: null };
+  const mean = sum / n;
+  // s² = (Σx² − n·x̄²)/(n − 1), clamped at 0 against rounding.
+  const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : null;
+  return { n, mean, variance };
+}
+
+/** t interval for a mean: x̄ ± t_{n−1} · s/√n. */
+export function meanInterval(m: Moments, confidence = 0.95): Interval {
+  if (m.mean === null) return { estimate: null, lo: null, hi: null };
+  if (m.variance === null) return { estimate: m.mean, lo: null, hi: null };
+  const half = studentTQuantile(1 - (1 - confidence) / 2, m.n - 1) * Math.sqrt(m.variance / m.n);
+  return { estimate: m.mean, lo: m.mean - half, hi: m.mean + half };
+}
+
+/**
+ * Welch's unequal-variance t test of mean2 − mean1 (Welch 1947):
+ * t = (x̄2 − x̄1)/√(s1²/n1 + s2²/n2), ν by the Welch–Satterthwaite equation.
+ */
+export function welchTest(a: Moments, b: Moments, confidence = 0.95): DifferenceTest {
+  const method = "Welch's t test";
+  if (a.mean === null || b.mean === null || a.variance === null || b.variance === null) {
+    return { difference: a.mean !== null && b.mean !== null ? b.mean - a.mean : null, lo: null, hi: null, statistic: null, pValue: null, method };
+  }
+  const va = a.variance / a.n;
+  const vb = b.variance / b.n;
+  const se = Math.sqrt(va + vb);
+  const d = b.mean - a.mean;
+  if (se === 0) return { difference: d, lo: d, hi: d, statistic: null, pValue: d === 0 ? 1 : 0, method };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  const t = d / se;
+  const q = studentTQuantile(1 - (1 - confidence) / 2, df);
+  return { difference: d, lo: d - q * se, hi: d + q * se, statistic: t, pValue: 2 * (1 - studentTCdf(Math.abs(t), df)), method };
+}
+
+/** mulberry32: a small seeded PRNG so bootstrap results repeat exactly for a given seed. */
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Ratio of sums Σnum/Σden (e.g. margin % = Σ gross margin / Σ revenue). */
+export function ratioOfSums(num: ArrayLike<number>, den: ArrayLike<number>): number | null {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < num.length; i++) {
+    a += num[i];
+    b += den[i];
+  }
+  return b !== 0 ? a / b : null;
+}
+
+/**
+ * Percentile bootstrap (Efron & Tibshirani 1993, §13.3) for the difference of a ratio-of-sums
+ * statistic between two groups of clients, resampling clients with replacement within each group.
+ * The two-sided p-value is the share of resampled differences on the other side of 0, doubled.
+ */
+export function bootstrapRatioDifference(
+  a: { num: ArrayLike<number>; den: ArrayLike<number> },
+  b: { num: ArrayLike<number>; den: ArrayLike<number> },
+  opts: { resamples?: number; seed?: number; confidence?: number } = {},
+): DifferenceTest & { resamples: number; seed: number } {
+  const resamples = opts.resamples ?? 1000;
+  const seed = opts.seed ?? 42;
+  const confidence = opts.confidence ?? 0.95;
+  const method = `percentile bootstrap of the ratio of sums (${resamples} resamples, seed ${seed})`;
+  const ra = ratioOfSums(a.num, a.den);
+  const rb = ratioOfSums(b.num, b.den);
+  if (ra === null || rb === null || a.num.length < 2 || b.num.length < 2) return { difference: ra !== null && rb !== null ? rb - ra : null, lo: null, hi: null, statistic: null, pValue: null, method, resamples, seed };
+  const rand = mulberry32(seed);
+  const one = (g: { num: ArrayLike<number>; den: ArrayLike<number> }) => {
+    const n = g.num.length;
+    let s = 0;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rand() * n);
+      s += g.num[j];
+      t += g.den[j];
+    }
+    return t !== 0 ? s / t : NaN;
+  };
+  const diffs: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const d = one(b) - one(a);
+    if (Number.isFinite(d)) diffs.push(d);
+  }
+  diffs.sort((x, y) => x - y);
+  const q = (p: number) => diffs[Math.min(diffs.length - 1, Math.max(0, Math.floor(p * diffs.length)))];
+  const alpha = 1 - confidence;
+  const below = diffs.filter((x) => x <= 0).length / diffs.length;
+  const above = diffs.filter((x) => x >= 0).length / diffs.length;
+  return { difference: rb - ra, lo: q(alpha / 2), hi: q(1 - alpha / 2), statistic: null, pValue: Math.min(1, 2 * Math.min(below, above)), method, resamples, seed };
+}

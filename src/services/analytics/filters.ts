@@ -1,0 +1,235 @@
+// Shared inputs of every report: the period, the filters that pick clients or deals, and the
+// fields a report can be broken down by. One map from a field name to its SQL expression per scope
+// (clients / deals) keeps filters and group-bys consistent; names outside the map are refused with
+// INVALID_INPUT naming the field, so user text never reaches SQL except as a bound parameter.
+import { z } from 'zod';
+import { invalidInput } from '../../errors';
+import type { SqlDialect } from './sql-dialect';
+
+const DAY_MS = 86_400_000;
+
+/** A date given as YYYY-MM-DD or a full ISO timestamp. */
+export const DateInput = z.union([z.date(), z.string().trim()]).transform((v, ctx) => {
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) ctx.addIssue({ code: 'custom', message: 'is not a valid date' });
+    return { date: v, dateOnly: false };
+  }
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const d = new Date(dateOnly ? `${v}T00:00:00.000Z` : v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(d.getTime()) || (dateOnly && d.toISOString().slice(0, 10) !== v)) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a valid date (use YYYY-MM-DD)` });
+    return z.NEVER;
+  }
+  return { date: d, dateOnly };
+});
+
+const filterValue = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)]);
+/** Filters as field → value (or list of values, matched with IN). Field names are checked per report. */
+export const Filters = z.record(z.string(), filterValue).default({});
+export type FiltersInput = z.input<typeof Filters>;
+
+export const PeriodFields = {
+  /** Inclusive start. */
+  from: DateInput.optional(),
+  /** Inclusive end: a date-only value covers that whole day. */
+  to: DateInput.optional(),
+};
+
+export interface Period {
+  from: Date | null;
+  /** Exclusive upper bound. */
+  toExclusive: Date | null;
+}
+
+export function resolvePeriod(from?: { date: Date } | undefined, to?: { date: Date; dateOnly: boolean } | undefined): Period {
+  const toExclusive = to ? (to.dateOnly ? new Date(to.date.getTime() + DAY_MS) : new Date(to.date.getTime() + 1)) : null;
+  if (from && toExclusive && toExclusive <= from.date) throw invalidInput('"to" must not be before "from"', [{ path: ['to'], problem: 'must not be before from' }]);
+  return { from: from?.date ?? null, toExclusive };
+}
+
+/** SQL conditions restricting a date column to the period (bound parameters). */
+export function periodWhere(col: string, p: Period, params: unknown[]): string[] {
+  const w: string[] = [];
+  if (p.from) {
+    w.push(`${col} >= ?`);
+    params.push(p.from);
+  }
+  if (p.toExclusive) {
+    w.push(`${col} < ?`);
+    params.push(p.toExclusive);
+  }
+  return w;
+}
+
+export type Scope = 'clients' | 'deals';
+
+/** Which helper CTEs a query must include for the fields it uses. */
+export interface Needs {
+  owner: boolean;
+  cohort: boolean;
+  score: boolean;
+}
+
+interface FieldDef {
+  /** Expression for grouping/display; undefined when the field can only filter. */
+  group?: (d: SqlDialect) => string;
+  /** Condition for `value IN list`; defaults to `group IN (...)`. */
+  filter?: (d: SqlDialect, placeholders: string) => string;
+  needs?: Partial<Needs>;
+  describe: string;
+}
+
+const refMatch = (alias: string) => (_d: SqlDialect, ph: string) => `(${alias}.external_id IN (${ph}) OR ${alias}.name IN (${ph}))`;
+const cohortFilter = (col: string) => (d: SqlDialect, ph: string) => `(${d.monthKey(col)} IN (${ph}) OR ${d.quarterKey(col)} IN (${ph}) OR substr(${d.monthKey(col)}, 1, 4) IN (${ph}))`;
+
+const ACCOUNT_FIELDS: Record<string, FieldDef> = {
+  segment: { group: () => 'acct.segment', describe: 'account segment' },
+  industry: { group: () => 'acct.industry', describe: 'account industry' },
+  region: { group: () => 'acct.region', describe: 'account region' },
+  country: { group: () => 'acct.country', describe: 'account country' },
+  size: { group: () => 'acct.size', describe: 'account size band' },
+  status: { group: () => 'acct.status', describe: 'active | churned' },
+  rep: { group: () => 'acct.rep_name', filter: (_d, ph) => `(acct.rep_ext IN (${ph}) OR acct.rep_name IN (${ph}))`, needs: { owner: true }, describe: 'owner: the rep with most deals on the account (external id or name)' },
+  team: { group: () => 'acct.rep_team', needs: { owner: true }, describe: "owner's team" },
+  office: { group: () => 'acct.rep_region', needs: { owner: true }, describe: "owner's region (sales office)" },
+  cohort: { group: (d) => d.monthKey('acct.cohort_at'), filter: (d, ph) => cohortFilter('acct.cohort_at')(d, ph), needs: { cohort: true }, describe: 'acquisition month YYYY-MM (filter also takes YYYY-Qn or YYYY)' },
+  cohort_quarter: { group: (d) => d.quarterKey('acct.cohort_at'), needs: { cohort: true }, describe: 'acquisition quarter YYYY-Qn' },
+  rfm: { group: () => 'acct.rfm_segment', needs: { score: true }, describe: 'RFM segment of the latest customer score' },
+  campaign: { group: () => 'acq.name', filter: (_d, ph) => `(acq.external_id IN (${ph}) OR acq.name IN (${ph}))`, describe: 'acquisition campaign (external id or name)' },
+  product: {
+    filter: (_d, ph) =>
+      `(EXISTS (SELECT 1 FROM orders fo JOIN product fp ON fp.id = fo.product_id WHERE fo.account_id = acct.id AND (fp.external_id IN (${ph}) OR fp.name IN (${ph})))` +
+      ` OR EXISTS (SELECT 1 FROM opportunity fop JOIN product fp2 ON fp2.id = fop.product_id WHERE fop.account_id = acct.id AND (fp2.external_id IN (${ph}) OR fp2.name IN (${ph}))))`,
+    describe: 'clients that bought or were offered the product (filter only)',
+  },
+};
+
+const DEAL_FIELDS: Record<string, FieldDef> = {
+  segment: ACCOUNT_FIELDS.segment,
+  industry: ACCOUNT_FIELDS.industry,
+  region: ACCOUNT_FIELDS.region,
+  country: ACCOUNT_FIELDS.country,
+  size: ACCOUNT_FIELDS.size,
+  cohort: ACCOUNT_FIELDS.cohort,
+  cohort_quarter: ACCOUNT_FIELDS.cohort_quarter,
+  rfm: ACCOUNT_FIELDS.rfm,
+  account: { group: () => 'acct.name', filter: (_d, ph) => `(acct.external_id IN (${ph}) OR acct.name IN (${ph}))`, describe: 'account (external id or name)' },
+  rep: { group: () => 'r.name', filter: refMatch('r'), describe: 'rep on the deal (external id or name)' },
+  team: { group: () => 'r.team', describe: "deal rep's team" },
+  office: { group: () => 'r.region', describe: "deal rep's region (sales office)" },
+  product: { group: () => 'p.name', filter: refMatch('p'), describe: 'product of the deal (external id or name)' },
+  family: { group: () => 'p.family', describe: 'product family / series' },
+  campaign: { group: () => 'c.name', filter: refMatch('c'), describe: 'campaign of the deal (external id or name)' },
+  source: { group: () => 'o.source', describe: 'lead source' },
+  stage: { group: () => 'o.stage', describe: 'current stage' },
+  outcome: { group: () => 'o.outcome', describe: 'open | won | lost' },
+  created: { group: (d) => d.monthKey('o.created_at'), filter: (d, ph) => cohortFilter('o.created_at')(d, ph), describe: 'created month YYYY-MM (filter also YYYY-Qn or YYYY)' },
+  created_quarter: { group: (d) => d.quarterKey('o.created_at'), describe: 'created quarter' },
+  closed: { group: (d) => d.monthKey('o.closed_at'), filter: (d, ph) => cohortFilter('o.closed_at')(d, ph), describe: 'closed month YYYY-MM (filter also YYYY-Qn or YYYY)' },
+  quarter: { group: (d) => d.quarterKey('o.closed_at'), describe: 'closed quarter YYYY-Qn' },
+};
+
+export const FIELD_NAMES: Record<Scope, string[]> = { clients: [...Object.keys(ACCOUNT_FIELDS), 'attr.<name>'], deals: [...Object.keys(DEAL_FIELDS), 'attr.<name>'] };
+export function describeFields(scope: Scope): { field: string; meaning: string }[] {
+  const defs = scope === 'clients' ? ACCOUNT_FIELDS : DEAL_FIELDS;
+  return [...Object.entries(defs).map(([field, f]) => ({ field, meaning: f.describe })), { field: 'attr.<name>', meaning: 'custom attribute of the account' }];
+}
+
+function fieldDef(scope: Scope, field: string, path: (string | number)[]): FieldDef {
+  const attr = /^attr\.([A-Za-z_][A-Za-z0-9_]{0,63})$/.exec(field);
+  if (attr) {
+    const name = attr[1];
+    return { group: (d) => d.jsonText('acct.attributes', name), describe: `custom attribute ${name}` };
+  }
+  const defs = scope === 'clients' ? ACCOUNT_FIELDS : DEAL_FIELDS;
+  const def = Object.prototype.hasOwnProperty.call(defs, field) ? defs[field] : undefined;
+  if (!def) {
+    throw invalidInput(`Unknown field "${field}" for ${scope}; known fields: ${FIELD_NAMES[scope].join(', ')}`, [{ path, problem: 'unknown field', value: field }]);
+  }
+  return def;
+}
+
+/** The SQL expression that groups by a field (INVALID_INPUT for unknown or filter-only fields). */
+export function groupExpr(d: SqlDialect, scope: Scope, field: string, needs: Needs, path: (string | number)[] = ['by']): string {
+  const def = fieldDef(scope, field, path);
+  if (!def.group) throw invalidInput(`Field "${field}" can filter ${scope} but not group them`, [{ path, problem: 'cannot group by this field', value: field }]);
+  Object.assign(needs, Object.fromEntries(Object.entries(def.needs ?? {}).filter(([, v]) => v)));
+  return def.group(d);
+}
+
+/** SQL conditions for the filters (AND of fields, IN over each field's values). */
+export function filterWhere(d: SqlDialect, scope: Scope, filters: Record<string, unknown>, params: unknown[], needs: Needs, path: (string | number)[] = ['filters']): string[] {
+  const out: string[] = [];
+  for (const [field, raw] of Object.entries(filters)) {
+    const def = fieldDef(scope, field, [...path, field]);
+    const values = (Array.isArray(raw) ? raw : [raw]).map(String);
+    const ph = values.map(() => '?').join(', ');
+    const repeats = def.filter ? def.filter(d, ph).split(`(${ph})`).length - 1 : 1;
+    const cond = def.filter ? def.filter(d, ph) : `${def.group!(d)} IN (${ph})`;
+    for (let i = 0; i < repeats; i++) params.push(...values);
+    Object.assign(needs, Object.fromEntries(Object.entries(def.needs ?? {}).filter(([, v]) => v)));
+    if (field === 'cohort') needs.cohort = true;
+    out.push(cond);
+  }
+  return out;
+}
+
+export const noNeeds = (): Needs => ({ owner: false, cohort: false, score: false });
+
+/**
+ * The `acct` CTE: one row per account with the derived columns filters and groups use.
+ * owner = the rep on most of the account's deals (ties: lowest rep id); cohort_at = acquired_at, or the
+ * first order when acquisition is unknown; rfm/clv from the latest customer_score; the effective
+ * acquisition cost = account.acquisition_cost, else an equal share of the acquiring campaign's cost.
+ */
+export function accountCtes(d: SqlDialect, needs: Needs): string {
+  const ctes: string[] = [];
+  if (needs.owner) {
+    ctes.push(`owner AS (
+  SELECT account_id, rep_id FROM (
+    SELECT account_id, rep_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY COUNT(*) DESC, rep_id) AS rn
+    FROM opportunity WHERE account_id IS NOT NULL AND rep_id IS NOT NULL GROUP BY account_id, rep_id
+  ) ow WHERE rn = 1)`);
+  }
+  if (needs.cohort) ctes.push(`first_order AS (SELECT account_id, MIN(ordered_at) AS first_at FROM orders GROUP BY account_id)`);
+  if (needs.score) {
+    ctes.push(`latest_score AS (
+  SELECT account_id, clv, rfm_segment FROM (
+    SELECT account_id, clv, rfm_segment, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY scored_at DESC, id DESC) AS rn FROM customer_score
+  ) ls WHERE rn = 1)`);
+  }
+  ctes.push(`campaign_size AS (SELECT acquisition_campaign_id AS campaign_id, COUNT(*) AS n FROM account WHERE acquisition_campaign_id IS NOT NULL GROUP BY acquisition_campaign_id)`);
+  const cols = [
+    'a.id, a.external_id, a.name, a.segment, a.industry, a.region, a.country, a.size, a.status, a.acquired_at, a.churned_at, a.attributes, a.acquisition_campaign_id',
+    `COALESCE(a.acquisition_cost, ${d.real('cmp.cost')} / cs.n) AS acquisition_cost`,
+    needs.owner ? 'orep.external_id AS rep_ext, orep.name AS rep_name, orep.team AS rep_team, orep.region AS rep_region' : 'NULL AS rep_ext, NULL AS rep_name, NULL AS rep_team, NULL AS rep_region',
+    needs.cohort ? 'COALESCE(a.acquired_at, fo.first_at) AS cohort_at' : 'a.acquired_at AS cohort_at',
+    needs.score ? 'ls.clv, ls.rfm_segment' : 'NULL AS clv, NULL AS rfm_segment',
+  ];
+  const joins = [
+    'LEFT JOIN campaign cmp ON cmp.id = a.acquisition_campaign_id',
+    'LEFT JOIN campaign_size cs ON cs.campaign_id = a.acquisition_campaign_id',
+    needs.owner ? 'LEFT JOIN owner ON owner.account_id = a.id LEFT JOIN rep orep ON orep.id = owner.rep_id' : '',
+    needs.cohort ? 'LEFT JOIN first_order fo ON fo.account_id = a.id' : '',
+    needs.score ? 'LEFT JOIN latest_score ls ON ls.account_id = a.id' : '',
+  ];
+  ctes.push(`acct AS (SELECT ${cols.join(', ')} FROM account a ${joins.filter(Boolean).join(' ')})`);
+  return ctes.join(',\n');
+}
+
+/** Joins every deal-scope query uses after `FROM opportunity o`. */
+export const DEAL_JOINS = 'LEFT JOIN acct ON acct.id = o.account_id LEFT JOIN rep r ON r.id = o.rep_id LEFT JOIN product p ON p.id = o.product_id LEFT JOIN campaign c ON c.id = o.campaign_id';
+/** Join client-scope queries use for the campaign field. */
+export const ACCOUNT_JOINS = 'LEFT JOIN campaign acq ON acq.id = acct.acquisition_campaign_id';
+
+export const whereSql = (conds: string[]) => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
+
+/** Throws INVALID_INPUT with zod's issues as details, naming the report. */
+export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) {
+    const details = r.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), problem: i.message }));
+    throw invalidInput(`Invalid ${what} input: ${details.map((x) => `${x.path.join('.') || '(input)'} ${x.problem}`).join('; ')}`, details);
+  }
+  return r.data;
+}

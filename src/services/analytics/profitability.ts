@@ -1,0 +1,251 @@
+// Per-client profitability over a period (issue 5 §1). All sums are computed in SQL; only the
+// returned page (and its small monthly payback series) is touched in JS.
+import { z } from 'zod';
+import { loadConfig } from '../../config';
+import type { Database } from '../../db/database';
+import { fromSqlDate } from '../../db/sql';
+import { invalidInput } from '../../errors';
+import { paybackMonths } from '../../domain/analytics/payback';
+import { sqlDialect } from './sql-dialect';
+import { Filters, PeriodFields, groupExpr, noNeeds, parseInput, resolvePeriod } from './filters';
+import { COST_TO_SERVE, ECON, GROSS_MARGIN, NET_PROFIT, economicsSql } from './client-economics';
+
+const SORT_COLUMNS: Record<string, string> = {
+  name: 'acct.name',
+  revenue: ECON.revenue,
+  cogs: ECON.cogs,
+  grossMargin: GROSS_MARGIN,
+  grossMarginPct: `CASE WHEN ${ECON.revenue} <> 0 THEN ${GROSS_MARGIN} / ${ECON.revenue} END`,
+  costToServe: COST_TO_SERVE,
+  netProfit: NET_PROFIT,
+  netMarginPct: `CASE WHEN ${ECON.revenue} <> 0 THEN ${NET_PROFIT} / ${ECON.revenue} END`,
+  orders: ECON.orders,
+  aov: `CASE WHEN ${ECON.orders} > 0 THEN ${ECON.revenue} / ${ECON.orders} END`,
+  firstPurchase: 'ord.first_at',
+  lastPurchase: 'ord.last_at',
+  acquisitionCost: 'acct.acquisition_cost',
+  clv: 'acct.clv',
+};
+export const PROFITABILITY_SORT_FIELDS = Object.keys(SORT_COLUMNS);
+
+export const ProfitabilityInput = z.object({
+  ...PeriodFields,
+  filters: Filters,
+  /** Sort field, '-' prefix for descending (default -netProfit). */
+  sort: z.string().default('-netProfit'),
+  limit: z.coerce.number().int().min(1).max(100_000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  /** Break the totals down by a client field instead of listing clients. */
+  by: z.string().optional(),
+});
+export type ProfitabilityInputT = z.input<typeof ProfitabilityInput>;
+
+export interface ProfitabilityRow {
+  accountId: string;
+  name: string;
+  segment: string | null;
+  region: string | null;
+  rep: string | null;
+  cohort: string | null;
+  rfmSegment: string | null;
+  revenue: number;
+  costOfGoods: number;
+  grossMargin: number;
+  grossMarginPct: number | null;
+  orderDiscounts: number;
+  serviceCost: number;
+  discountCost: number;
+  activityCost: number;
+  salesEffort: number;
+  costToServe: number;
+  netProfit: number;
+  netMarginPct: number | null;
+  orders: number;
+  averageOrderValue: number | null;
+  firstPurchase: string | null;
+  lastPurchase: string | null;
+  tenureDays: number | null;
+  acquisitionCost: number | null;
+  paybackMonths: number | null;
+  /** 'paid_back' | 'not_yet' | 'no_acquisition_cost' */
+  payback: string;
+  clv: number | null;
+}
+
+export interface MoneyTotals {
+  clients: number;
+  revenue: number;
+  costOfGoods: number;
+  grossMargin: number;
+  grossMarginPct: number | null;
+  orderDiscounts: number;
+  serviceCost: number;
+  discountCost: number;
+  activityCost: number;
+  salesEffort: number;
+  costToServe: number;
+  netProfit: number;
+  netMarginPct: number | null;
+  orders: number;
+  averageOrderValue: number | null;
+  acquisitionCost: number;
+}
+
+export interface ProfitabilityResult {
+  report: 'profitability';
+  currency: string;
+  period: { from: string | null; to: string | null };
+  sort: string;
+  limit: number;
+  offset: number;
+  totals: MoneyTotals;
+  rows: ProfitabilityRow[];
+  groups?: (MoneyTotals & { group: string | null })[];
+  by?: string;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const iso = (v: unknown) => fromSqlDate(v)?.toISOString() ?? null;
+const div = (a: number, b: number) => (b !== 0 ? a / b : null);
+
+const AGG_SELECT = `COUNT(*) AS clients, SUM(${ECON.revenue}) AS revenue, SUM(${ECON.cogs}) AS cogs, SUM(${ECON.orderDiscounts}) AS order_discounts,
+  SUM(${ECON.serviceCost}) AS service_cost, SUM(${ECON.discountCost}) AS discount_cost, SUM(${ECON.activityCost}) AS activity_cost,
+  SUM(${ECON.salesEffort}) AS sales_effort, SUM(${ECON.orders}) AS orders, SUM(COALESCE(acct.acquisition_cost, 0)) AS acquisition_cost`;
+
+function totalsFrom(r: Record<string, unknown>): MoneyTotals {
+  const revenue = num(r.revenue);
+  const cogs = num(r.cogs);
+  const costToServe = num(r.service_cost) + num(r.discount_cost) + num(r.activity_cost) + num(r.sales_effort);
+  const grossMargin = revenue - cogs;
+  const netProfit = grossMargin - costToServe;
+  return {
+    clients: num(r.clients),
+    revenue,
+    costOfGoods: cogs,
+    grossMargin,
+    grossMarginPct: div(grossMargin, revenue),
+    orderDiscounts: num(r.order_discounts),
+    serviceCost: num(r.service_cost),
+    discountCost: num(r.discount_cost),
+    activityCost: num(r.activity_cost),
+    salesEffort: num(r.sales_effort),
+    costToServe,
+    netProfit,
+    netMarginPct: div(netProfit, revenue),
+    orders: num(r.orders),
+    averageOrderValue: div(revenue, num(r.orders)),
+    acquisitionCost: num(r.acquisition_cost),
+  };
+}
+
+function parseSort(sort: string): { col: string; dir: 'ASC' | 'DESC' } {
+  const desc = sort.startsWith('-');
+  const field = sort.replace(/^[-+]/, '');
+  const col = Object.prototype.hasOwnProperty.call(SORT_COLUMNS, field) ? SORT_COLUMNS[field] : undefined;
+  if (!col) throw invalidInput(`Unknown sort field "${field}"; known: ${PROFITABILITY_SORT_FIELDS.join(', ')}`, [{ path: ['sort'], problem: 'unknown sort field', value: field }]);
+  return { col, dir: desc ? 'DESC' : 'ASC' };
+}
+
+export async function profitabilityReport(db: Database, input: ProfitabilityInputT = {}): Promise<ProfitabilityResult> {
+  const q = parseInput(ProfitabilityInput, input, 'profitability');
+  const d = sqlDialect(db.sql.dialect);
+  const period = resolvePeriod(q.from, q.to);
+  const sort = parseSort(q.sort);
+  const needs = { ...noNeeds(), owner: true, cohort: true, score: true };
+  const byExpr = q.by ? groupExpr(d, 'clients', q.by, needs) : null;
+  const e = economicsSql(d, period, q.filters, needs);
+  const currency = loadConfig().CURRENCY;
+  const [totRow] = await db.sql.all(`${e.with} SELECT ${AGG_SELECT} ${e.from}`, e.params);
+  const totals = totalsFrom(totRow ?? {});
+  const base = { report: 'profitability' as const, currency, period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null }, sort: q.sort, limit: q.limit, offset: q.offset, totals };
+  if (byExpr) {
+    const rows = await db.sql.all(`${e.with} SELECT ${byExpr} AS grp, ${AGG_SELECT} ${e.from} GROUP BY ${byExpr} ORDER BY SUM(${NET_PROFIT}) DESC`, e.params);
+    return { ...base, rows: [], by: q.by, groups: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...totalsFrom(r) })) };
+  }
+  const rows = await db.sql.all<Record<string, unknown>>(
+    `${e.with} SELECT acct.id, acct.external_id, acct.name, acct.segment, acct.region, acct.rep_name, acct.status, acct.churned_at, acct.cohort_at,
+       acct.acquisition_cost, acct.clv, acct.rfm_segment, ${d.monthKey('acct.cohort_at')} AS cohort,
+       ${ECON.revenue} AS revenue, ${ECON.cogs} AS cogs, ${ECON.orderDiscounts} AS order_discounts, ${ECON.serviceCost} AS service_cost,
+       ${ECON.discountCost} AS discount_cost, ${ECON.activityCost} AS activity_cost, ${ECON.salesEffort} AS sales_effort, ${ECON.orders} AS orders,
+       ord.first_at, ord.last_at
+     ${e.from}
+     ORDER BY ${sort.col} ${sort.dir}${d.dialect === 'postgresql' ? (sort.dir === 'DESC' ? ' NULLS LAST' : ' NULLS FIRST') : ''}, acct.id
+     LIMIT ? OFFSET ?`,
+    [...e.params, q.limit, q.offset],
+  );
+  const payback = await paybackSeries(db, rows.map((r) => Number(r.id)), period.toExclusive);
+  const asOf = period.toExclusive ?? new Date();
+  const out: ProfitabilityRow[] = rows.map((r) => {
+    const t = totalsFrom({ ...r, clients: 1 });
+    const cohortAt = fromSqlDate(r.cohort_at);
+    const churnedAt = fromSqlDate(r.churned_at);
+    const end = churnedAt && churnedAt < asOf ? churnedAt : asOf;
+    const acq = numOrNull(r.acquisition_cost);
+    const pb = paybackMonths(payback.get(Number(r.id)) ?? [], acq, cohortAt);
+    return {
+      accountId: String(r.external_id),
+      name: String(r.name),
+      segment: (r.segment as string) ?? null,
+      region: (r.region as string) ?? null,
+      rep: (r.rep_name as string) ?? null,
+      cohort: (r.cohort as string) ?? null,
+      rfmSegment: (r.rfm_segment as string) ?? null,
+      revenue: t.revenue,
+      costOfGoods: t.costOfGoods,
+      grossMargin: t.grossMargin,
+      grossMarginPct: t.grossMarginPct,
+      orderDiscounts: t.orderDiscounts,
+      serviceCost: t.serviceCost,
+      discountCost: t.discountCost,
+      activityCost: t.activityCost,
+      salesEffort: t.salesEffort,
+      costToServe: t.costToServe,
+      netProfit: t.netProfit,
+      netMarginPct: t.netMarginPct,
+      orders: t.orders,
+      averageOrderValue: t.averageOrderValue,
+      firstPurchase: iso(r.first_at),
+      lastPurchase: iso(r.last_at),
+      tenureDays: cohortAt ? Math.max(0, Math.floor((end.getTime() - cohortAt.getTime()) / 86_400_000)) : null,
+      acquisitionCost: acq,
+      paybackMonths: pb.months,
+      payback: pb.status,
+      clv: numOrNull(r.clv),
+    };
+  });
+  return { ...base, rows: out };
+}
+
+/**
+ * Monthly net profit (all history up to the period end) for the given accounts: one row per
+ * account and calendar month, summed in SQL. Small: a page of accounts × months of history.
+ */
+async function paybackSeries(db: Database, ids: number[], toExclusive: Date | null): Promise<Map<number, { month: number; netProfit: number }[]>> {
+  const out = new Map<number, { month: number; netProfit: number }[]>();
+  if (ids.length === 0) return out;
+  const d = sqlDialect(db.sql.dialect);
+  const ph = ids.map(() => '?').join(', ');
+  const params: unknown[] = [];
+  const upto = (col: string) => {
+    if (!toExclusive) return '';
+    params.push(toExclusive);
+    return ` AND ${col} < ?`;
+  };
+  const sql = `SELECT account_id, mi, SUM(x) AS np FROM (
+      SELECT account_id, ${d.monthIndex('ordered_at')} AS mi, revenue - cost_of_goods AS x FROM orders WHERE account_id IN (${ph})${((params.push(...ids), upto('ordered_at')))}
+      UNION ALL
+      SELECT account_id, ${d.monthIndex('incurred_at')} AS mi, -amount AS x FROM service_cost WHERE account_id IN (${ph})${((params.push(...ids), upto('incurred_at')))}
+      UNION ALL
+      SELECT COALESCE(op.account_id, ac.account_id) AS account_id, ${d.monthIndex('ac.occurred_at')} AS mi, -ac.cost AS x
+        FROM activity ac LEFT JOIN opportunity op ON op.id = ac.opportunity_id
+        WHERE COALESCE(op.account_id, ac.account_id) IN (${ph})${((params.push(...ids), upto('ac.occurred_at')))}
+    ) u GROUP BY account_id, mi ORDER BY account_id, mi`;
+  const rows = await db.sql.all<{ account_id: number; mi: number; np: number }>(sql, params);
+  for (const r of rows) {
+    const id = Number(r.account_id);
+    if (!out.has(id)) out.set(id, []);
+    out.get(id)!.push({ month: Number(r.mi), netProfit: Number(r.np) });
+  }
+  return out;
+}
