@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { processIo, reportError } from './cli/common';
 import { registerDbCommands } from './cli/db-commands';
+import { registerReportCommands } from './cli/report-commands';
 import { registerKeysCommands } from './cli/keys-commands';
 import { registerImportCommands } from './cli/import-commands';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDbCommands(program);
+  registerReportCommands(program);
   registerKeysCommands(program);
   registerImportCommands(program);
   // Further command groups register here (one file per group under src/cli/).
