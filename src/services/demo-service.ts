@@ -1,0 +1,77 @@
+// Loads the seeded demo company (src/domain/demo) into the database through the one canonical write
+// path (upsertRecords), so demo data obeys exactly the rules imported data does, and a second load
+// with the same seed and as-of date finds every record unchanged.
+import type { Database } from '../db/database';
+import { generateDemoData, demoRecordCount, type DemoOptions } from '../domain/demo';
+import type { EntityKind } from '../domain/records';
+import type { WriteCounts } from './import/record-writer';
+import { upsertRecords } from './import/upsert-records';
+
+export interface DemoLoadOptions extends Partial<DemoOptions> {
+  /** Called as records are written: done so far out of total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DemoLoadResult {
+  seed: number;
+  accounts: number;
+  months: number;
+  /** The history spans [from, asOf). */
+  from: Date;
+  asOf: Date;
+  /** Records generated per kind. */
+  records: Record<EntityKind, number>;
+  /** What the write did per kind (all `unchanged` on a repeated load). */
+  written: Record<string, WriteCounts>;
+  /** Summary of the generated company, for the CLI and logs. */
+  summary: { customers: number; churned: number; openDeals: number; wonDeals: number; lostDeals: number; winRate: number };
+}
+
+/** Midnight UTC today: the default as-of, so open deals sit in the current and next quarters. */
+export function todayUtc(now: Date = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+export async function loadDemoData(db: Database, opts: DemoLoadOptions = {}): Promise<DemoLoadResult> {
+  const dataset = generateDemoData({ seed: opts.seed, accounts: opts.accounts, months: opts.months, asOf: opts.asOf ?? todayUtc() });
+  const { perKind, total } = demoRecordCount(dataset.records);
+  const written = await upsertRecords(db, dataset.records, { onProgress: opts.onProgress ? (done) => opts.onProgress!(done, total) : undefined });
+  const opps = dataset.records.opportunities;
+  const won = opps.filter((o) => o.outcome === 'won').length;
+  const lost = opps.filter((o) => o.outcome === 'lost').length;
+  return {
+    seed: dataset.seed,
+    accounts: dataset.accounts,
+    months: dataset.months,
+    from: dataset.from,
+    asOf: dataset.asOf,
+    records: perKind,
+    written,
+    summary: {
+      customers: dataset.records.accounts.filter((a) => a.acquiredAt).length,
+      churned: dataset.records.accounts.filter((a) => a.status === 'churned').length,
+      openDeals: opps.length - won - lost,
+      wonDeals: won,
+      lostDeals: lost,
+      winRate: won + lost ? Math.round((won / (won + lost)) * 1000) / 1000 : 0,
+    },
+  };
+}
+
+/** Whether the database holds no CRM data yet (no accounts and no opportunities). */
+export async function isDatabaseEmpty(db: Database): Promise<boolean> {
+  const rows = await db.sql.all<{ n: number | bigint }>('SELECT (SELECT COUNT(*) FROM account) + (SELECT COUNT(*) FROM opportunity) AS n');
+  return Number(rows[0].n) === 0;
+}
+
+/**
+ * Loads the demo company only into an empty database (no accounts and no opportunities), so
+ * `npm start` on a fresh clone has data to show and never touches a database holding real data.
+ * Resolves to true when it loaded; `onLoaded` receives the load result.
+ */
+export async function ensureDemoData(db: Database, opts: DemoLoadOptions & { onLoaded?: (result: DemoLoadResult) => void } = {}): Promise<boolean> {
+  if (!(await isDatabaseEmpty(db))) return false;
+  const result = await loadDemoData(db, opts);
+  opts.onLoaded?.(result);
+  return true;
+}
