@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { processIo, reportError } from './cli/common';
 import { registerDbCommands } from './cli/db-commands';
+import { registerDemoCommands } from './cli/demo-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { registerKeysCommands } from './cli/keys-commands';
 import { registerImportCommands } from './cli/import-commands';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDbCommands(program);
+  registerDemoCommands(program);
   registerReportCommands(program);
   registerKeysCommands(program);
   registerImportCommands(program);
