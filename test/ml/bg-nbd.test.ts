@@ -29,7 +29,7 @@ function integrate(p: BgNbdParams, x: number, tx: number, T: number, t: number) 
   const { r, alpha, a, b } = p;
   const logGammaNorm = r * Math.log(alpha) - logGamma(r);
   const logBetaNorm = logGamma(a + b) - logGamma(a) - logGamma(b);
-  const lamMax = (r + x + 40 * Math.sqrt(r + x)) / (alpha + tx) + 40 / (alpha + tx);
+  const lamMax = (r + x + 12 * Math.sqrt(r + x) + 12) / (alpha + tx);
   let like = 0;
   let alive = 0;
   let future = 0;
@@ -45,7 +45,7 @@ function integrate(p: BgNbdParams, x: number, tx: number, T: number, t: number) 
     const fu = simpson((u) => (u >= 1 ? 0 : u === 0 ? 0 : (aliveTerm(P(u)) * fp(P(u)) * (1 - Math.exp(-lam * P(u) * t))) / P(u)), 0, 1, 200);
     return [g * l, g * al, g * fu];
   };
-  const n = 400;
+  const n = 1000;
   const h = lamMax / n;
   for (let i = 0; i <= n; i++) {
     const lam = i === 0 ? 1e-12 : i * h;
@@ -116,7 +116,7 @@ describe('BG/NBD parameter recovery from simulated customers', () => {
   ])('fits data drawn from %o back to within sampling error', (truth) => {
     console.log(`seed ${SEED}`);
     const rng = createRandom(SEED);
-    const data = simulateBgNbd(truth, 6000, (i) => 26 + (i % 27), rng);
+    const data = simulateBgNbd(truth, 4000, (i) => 26 + (i % 27), rng);
     const fit = new BgNbdModel().fit(data).params;
     expect(Math.abs(Math.log(fit.r / truth.r))).toBeLessThan(0.15);
     expect(Math.abs(Math.log(fit.alpha / truth.alpha))).toBeLessThan(0.2);
