@@ -1,0 +1,57 @@
+// The Maven CRM example mappings in examples/ import the real public datasets in ../shared/data cleanly, with
+// counts matching the raw files. Skipped (with a message) where the datasets are not present.
+import fs from 'node:fs';
+import path from 'node:path';
+import { tableCounts } from '../src/db/database';
+import { importFile } from '../src/services/import/import-file';
+import { createTestDatabase, type TestDatabase } from './helpers/db';
+
+const ROOT = path.resolve(__dirname, '..');
+const DATA = path.resolve(ROOT, '..', 'shared', 'data');
+const EX = path.join(ROOT, 'examples');
+const haveData = fs.existsSync(path.join(DATA, 'crm_maven', 'sales_pipeline.csv'));
+const maybe = haveData ? describe : describe.skip;
+if (!haveData) console.warn(`import-examples-maven: ${DATA} not found, skipping the real-dataset imports`);
+
+maybe('Maven CRM example mappings on the real files', () => {
+  let t: TestDatabase;
+  beforeEach(async () => {
+    t = await createTestDatabase('sqlite');
+  });
+  afterEach(async () => t.cleanup());
+
+  const maven = [
+    ['accounts', 'accounts.csv', 'accounts.map.json'],
+    ['products', 'products.csv', 'products.map.json'],
+    ['reps', 'sales_teams.csv', 'reps.map.json'],
+    ['opportunities', 'sales_pipeline.csv', 'opportunities.map.json'],
+  ] as const;
+
+  test('Maven CRM: 85 accounts, 7 products, 35 reps, 8,800 opportunities; a second import changes nothing', async () => {
+    for (const [kind, f, m] of maven) {
+      const r = await importFile(t.db, { kind, file: path.join(DATA, 'crm_maven', f), mappingPath: path.join(EX, 'crm_maven', m) });
+      expect(r.rejected).toBe(0);
+    }
+    const c = await tableCounts(t.db);
+    expect([c.account, c.product, c.rep, c.opportunity]).toEqual([85, 7, 35, 8800]);
+    const byOutcome = await t.db.sql.all<{ outcome: string; n: number }>('SELECT outcome, COUNT(*) AS n FROM opportunity GROUP BY outcome ORDER BY outcome');
+    expect(byOutcome.map((r) => [r.outcome, Number(r.n)])).toEqual([
+      ['lost', 2473],
+      ['open', 2089],
+      ['won', 4238],
+    ]);
+    // "GTXPro" in the pipeline is the product "GTX Pro"; the "technolgy" typo is fixed.
+    const gtxPro = await t.db.prisma.product.findUniqueOrThrow({ where: { externalId: 'GTX Pro' }, include: { _count: { select: { opportunities: true } } } });
+    expect(gtxPro._count.opportunities).toBe(1480);
+    expect(await t.db.prisma.account.count({ where: { industry: 'technolgy' } })).toBe(0);
+    expect(await t.db.prisma.account.count({ where: { industry: 'technology' } })).toBe(12);
+    // Open deals without an account keep no account rather than failing.
+    expect(await t.db.prisma.opportunity.count({ where: { accountId: null } })).toBe(1425);
+
+    for (const [kind, f, m] of maven) {
+      const r = await importFile(t.db, { kind, file: path.join(DATA, 'crm_maven', f), mappingPath: path.join(EX, 'crm_maven', m) });
+      expect([r.inserted, r.updated]).toEqual([0, 0]);
+    }
+  });
+
+});
