@@ -19,6 +19,7 @@ import { requestContext } from './request-context';
 import { makeMount } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
+import { reportRoutes } from './routes/reports';
 import { trainingJobRoutes } from './routes/training-jobs';
 import { healthRoutes } from './routes/health';
 import './types';
@@ -26,7 +27,7 @@ import './types';
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, apiKeyRoutes, dataRoutes, trainingJobRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, apiKeyRoutes, dataRoutes, reportRoutes, trainingJobRoutes];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);

@@ -1,0 +1,250 @@
+// Client economics and comparisons (issue 5) over HTTP. Reads are GETs with flat query strings so a
+// dashboard can bookmark them: reserved parameters below, and ANY OTHER query parameter is a filter
+// `field=value[,value...]` (segment, region, rep, cohort, product, attr.<name>, ...; unknown fields
+// are refused with 400 naming them). Group comparisons take their group definitions as a JSON body.
+import { z } from 'zod';
+import { IsoDateInput } from './common';
+import { defineRoute } from './route';
+
+const FILTER_NOTE = 'Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes).';
+
+const period = {
+  from: IsoDateInput.optional().describe('inclusive start (YYYY-MM-DD or date-time)'),
+  to: IsoDateInput.optional().describe('inclusive end; a date covers the whole day'),
+};
+/** Reserved keys are declared; the rest (filters) pass through as strings. */
+const reportQuery = <S extends z.ZodRawShape>(shape: S) => z.object({ ...period, ...shape }).catchall(z.string());
+
+const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const Interval = z.looseObject({ estimate: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() }).meta({ id: 'Interval' });
+const PeriodOut = z.looseObject({ from: z.string().nullable(), to: z.string().nullable() });
+
+export const ProfitabilityQuery = reportQuery({
+  sort: z.string().default('-netProfit').describe('sort field, - prefix for descending (netProfit, revenue, grossMargin, netMarginPct, paybackMonths, clv, ...)'),
+  limit: qInt(1, 1000).default(50),
+  offset: qInt(0, 10_000_000).default(0),
+  by: z.string().optional().describe('break totals down by a client field instead of listing clients'),
+});
+
+const MoneyTotals = z.looseObject({
+  clients: z.number(),
+  revenue: z.number(),
+  costOfGoods: z.number(),
+  grossMargin: z.number(),
+  costToServe: z.number(),
+  netProfit: z.number(),
+  netMarginPct: z.number().nullable(),
+});
+
+export const ProfitabilityRow = z
+  .looseObject({
+    accountId: z.string(),
+    name: z.string(),
+    revenue: z.number(),
+    costOfGoods: z.number(),
+    grossMargin: z.number(),
+    grossMarginPct: z.number().nullable(),
+    costToServe: z.number(),
+    netProfit: z.number(),
+    netMarginPct: z.number().nullable(),
+    orders: z.number(),
+    averageOrderValue: z.number().nullable(),
+    firstPurchase: z.string().nullable(),
+    lastPurchase: z.string().nullable(),
+    acquisitionCost: z.number().nullable(),
+    paybackMonths: z.number().nullable(),
+    payback: z.string().describe('paid_back | not_yet | no_acquisition_cost'),
+    clv: z.number().nullable(),
+  })
+  .meta({ id: 'ProfitabilityRow' });
+
+export const ProfitabilityResponse = z.looseObject({
+  report: z.literal('profitability'),
+  currency: z.string().describe('ISO 4217 code of every money figure'),
+  period: PeriodOut,
+  totals: MoneyTotals,
+  rows: z.array(ProfitabilityRow),
+  groups: z.array(z.looseObject({ group: z.string().nullable() })).optional(),
+  page: z.object({ limit: z.number().int(), offset: z.number().int(), total: z.number().int(), nextOffset: z.number().int().nullable() }),
+});
+
+export const profitabilityRoute = defineRoute({
+  method: 'get',
+  path: '/v1/reports/profitability',
+  operationId: 'profitabilityReport',
+  summary: 'Per-client profitability, ranked and paginated (or totals by a field)',
+  description: `Revenue, cost of goods, gross margin, cost to serve, net profit, payback and CLV per client over a period. ${FILTER_NOTE}`,
+  tag: 'reports',
+  scope: 'scores:read',
+  query: ProfitabilityQuery,
+  response: ProfitabilityResponse,
+});
+
+export const clientProfitabilityRoute = defineRoute({
+  method: 'get',
+  path: '/v1/clients/:id/profitability',
+  operationId: 'clientProfitability',
+  summary: 'Profitability of one client (by external id)',
+  tag: 'reports',
+  scope: 'scores:read',
+  params: z.object({ id: z.string().min(1).max(200) }),
+  query: z.object(period),
+  response: z.object({ currency: z.string(), period: PeriodOut, client: ProfitabilityRow }),
+  errors: [404],
+});
+
+export const ParetoQuery = reportQuery({
+  points: qInt(2, 1000).default(20).describe('steps of the curve'),
+  limit: qInt(0, 100_000).default(20).describe('profit-destroying clients to list'),
+});
+export const ParetoResponse = z.looseObject({
+  report: z.literal('pareto'),
+  currency: z.string(),
+  clients: z.number(),
+  totalRevenue: z.number(),
+  totalProfit: z.number(),
+  top20: z.looseObject({ clients: z.number(), profitShare: z.number().nullable(), revenueShare: z.number().nullable() }),
+  curve: z.array(z.looseObject({})),
+  classes: z.array(z.looseObject({ class: z.string(), clients: z.number() })),
+  destroyers: z.array(z.looseObject({ accountId: z.string(), netProfit: z.number() })),
+});
+export const paretoRoute = defineRoute({
+  method: 'get',
+  path: '/v1/reports/pareto',
+  operationId: 'paretoReport',
+  summary: 'Concentration: Pareto curve of profit and revenue, top-20% share, ABC classes, profit destroyers',
+  description: FILTER_NOTE,
+  tag: 'reports',
+  scope: 'scores:read',
+  query: ParetoQuery,
+  response: ParetoResponse,
+});
+
+export const CohortsQuery = reportQuery({
+  kind: z.enum(['clients', 'deals']).default('clients'),
+  by: z.string().default('month').describe("cohort key: month, quarter or a client field"),
+  period: z.enum(['month', 'quarter']).optional().describe('length of the periods since acquisition'),
+  periods: qInt(1, 120).default(12),
+});
+export const CohortsResponse = z.looseObject({
+  report: z.literal('cohorts'),
+  kind: z.enum(['clients', 'deals']),
+  by: z.string(),
+  cohorts: z.array(z.looseObject({ cohort: z.string().nullable(), size: z.number(), cells: z.array(z.looseObject({ period: z.number() })) })).optional(),
+  dealCohorts: z.array(z.looseObject({ cohort: z.string().nullable(), deals: z.number() })).optional(),
+});
+export const cohortsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/reports/cohorts',
+  operationId: 'cohortsReport',
+  summary: 'Acquisition cohorts with retention matrices, or deal cohorts with win rate and cycle length',
+  description: FILTER_NOTE,
+  tag: 'reports',
+  scope: 'scores:read',
+  query: CohortsQuery,
+  response: CohortsResponse,
+});
+
+export const FunnelQuery = reportQuery({
+  basis: z.enum(['created', 'closed']).default('created'),
+  by: z.string().optional().describe('comma-separated deal fields to break down by (rep, team, region, product, source, campaign, ...)'),
+  stages: z.string().optional().describe('comma-separated funnel order of the open stages (inferred when omitted)'),
+});
+export const FunnelResponse = z.looseObject({
+  report: z.literal('funnel'),
+  stages: z.array(z.looseObject({ stage: z.string(), reached: z.number(), conversionToNext: z.number().nullable() })),
+  summary: z.looseObject({ deals: z.number(), won: z.number(), lost: z.number(), wonAmount: z.number() }),
+  breakdowns: z.array(z.looseObject({ by: z.string(), rows: z.array(z.looseObject({ group: z.string().nullable() })) })),
+});
+export const funnelRoute = defineRoute({
+  method: 'get',
+  path: '/v1/reports/funnel',
+  operationId: 'funnelReport',
+  summary: 'Stage conversion, time in stage, velocity, win rate and won revenue by dimension',
+  description: FILTER_NOTE,
+  tag: 'reports',
+  scope: 'scores:read',
+  query: FunnelQuery,
+  response: FunnelResponse,
+});
+
+export const CampaignsQuery = reportQuery({
+  sort: z.enum(['roi', 'cost', 'attributedRevenue', 'attributedMargin', 'wonAmount', 'name']).default('roi'),
+});
+export const CampaignsResponse = z.looseObject({
+  report: z.literal('campaigns'),
+  currency: z.string(),
+  rows: z.array(z.looseObject({ campaignId: z.string(), name: z.string(), cost: z.number(), roi: z.number().nullable() })),
+  totals: z.looseObject({}),
+});
+export const campaignsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/reports/campaigns',
+  operationId: 'campaignsReport',
+  summary: 'Campaign ROI: attributed revenue and margin against cost',
+  description: FILTER_NOTE,
+  tag: 'reports',
+  scope: 'scores:read',
+  query: CampaignsQuery,
+  response: CampaignsResponse,
+});
+
+const FilterMap = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)]));
+export const CompareBody = z
+  .object({
+    ...period,
+    groups: z.array(z.object({ name: z.string().max(200).optional(), filters: FilterMap.default({}) })).min(2, 'give at least two groups').max(50).optional().describe('explicit groups (filters each); the first is the baseline'),
+    by: z.string().optional().describe('or: one group per value of this field'),
+    filters: FilterMap.default({}).describe('applied to every group'),
+    limit: z.number().int().min(2).max(50).default(10),
+    minGroupSize: z.number().int().min(1).default(30),
+    confidence: z.number().gt(0).lt(1).default(0.95),
+    seed: z.number().int().default(42),
+    resamples: z.number().int().min(100).max(20_000).default(1000),
+  })
+  .strict()
+  .refine((v) => (v.groups && v.groups.length >= 2) || v.by, { message: 'give at least two groups or a field to group by', path: ['groups'] });
+export const CompareResponse = z.looseObject({
+  report: z.literal('compare'),
+  baseline: z.string(),
+  confidence: z.number(),
+  groups: z.array(z.looseObject({ name: z.string(), small: z.boolean() })),
+  rows: z.array(
+    z.looseObject({
+      metric: z.string(),
+      group: z.string(),
+      n: z.number(),
+      estimate: z.number().nullable(),
+      lo: z.number().nullable(),
+      hi: z.number().nullable(),
+      difference: z.number().nullable(),
+      pValue: z.number().nullable(),
+      significant: z.boolean().nullable(),
+      small: z.boolean(),
+    }),
+  ),
+});
+export const compareRoute = defineRoute({
+  method: 'post',
+  path: '/v1/reports/compare',
+  operationId: 'compareReport',
+  summary: 'Compare two or more groups of clients or deals, with intervals and tests of the difference',
+  description: 'Win rate, deal size, cycle length, churn, revenue and margin per client, retention; each with a confidence interval and a test against the first (baseline) group. Small groups are flagged.',
+  tag: 'reports',
+  scope: 'scores:read',
+  body: CompareBody,
+  response: CompareResponse,
+});
+
+export const ReportFields = z.object({ clients: z.array(z.object({ field: z.string(), meaning: z.string() })), deals: z.array(z.object({ field: z.string(), meaning: z.string() })) });
+export const reportFieldsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/reports/fields',
+  operationId: 'reportFields',
+  summary: 'The fields reports can filter and group by',
+  tag: 'reports',
+  scope: 'scores:read',
+  response: ReportFields,
+});
+

@@ -1,0 +1,94 @@
+// Client economics, concentration, cohorts, comparisons, funnel and campaigns (src/services/analytics).
+// Query strings are flat: declared parameters are the report's options, every other parameter is
+// a filter `field=value[,value]` handed to the service, which refuses unknown fields by name.
+import type { z } from 'zod';
+import {
+  campaignsRoute,
+  clientProfitabilityRoute,
+  cohortsRoute,
+  compareRoute,
+  funnelRoute,
+  paretoRoute,
+  profitabilityRoute,
+  reportFieldsRoute,
+} from '../../contracts/reports';
+import type { RouteDef } from '../../contracts/route';
+import { AppError, notFound } from '../../errors';
+import { campaignsReport, cohortsReport, compareReport, describeFields, funnelReport, paretoReport, profitabilityReport } from '../../services/analytics';
+import type { AppContext } from '../context';
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Splits a parsed report query into its declared options and its filters. */
+function optionsAndFilters(def: RouteDef, query: Record<string, unknown>) {
+  const declared = new Set(Object.keys((def.query as z.ZodObject).shape));
+  const options: Record<string, unknown> = {};
+  const filters: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    if (declared.has(k)) options[k] = v;
+    else {
+      const values = list(String(v));
+      filters[k] = values.length === 1 ? values[0] : values;
+    }
+  }
+  return { options, filters };
+}
+
+export function reportRoutes({ mount, services }: AppContext) {
+  const db = services.db;
+
+  mount(profitabilityRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(profitabilityRoute, query);
+    const r = await profitabilityReport(db, { ...options, filters });
+    const total = r.by ? (r.groups?.length ?? 0) : r.totals.clients;
+    const shown = r.by ? 0 : r.rows.length;
+    return { ...r, page: { limit: r.limit, offset: r.offset, total, nextOffset: !r.by && r.offset + shown < total ? r.offset + shown : null } };
+  });
+
+  mount(clientProfitabilityRoute, async ({ params, query }) => {
+    const exists = await db.sql.all('SELECT 1 AS ok FROM account WHERE external_id = ?', [params.id]);
+    if (!exists.length) throw notFound(`No client with external id "${params.id}"`);
+    let r: Awaited<ReturnType<typeof profitabilityReport>>;
+    try {
+      r = await profitabilityReport(db, { ...query, filters: { account: params.id }, limit: 2 });
+    } catch (e) {
+      // The client scope has no `account` filter yet: page through the ranking instead (bounded by
+      // the number of clients), until the analytics service can filter by account.
+      if (!(e instanceof AppError && e.code === 'INVALID_INPUT' && /account/.test(e.message))) throw e;
+      for (let offset = 0; ; offset += 10_000) {
+        r = await profitabilityReport(db, { ...query, sort: 'name', limit: 10_000, offset });
+        if (r.rows.some((row) => row.accountId === params.id) || r.rows.length < 10_000) break;
+      }
+    }
+    const client = r.rows.find((row) => row.accountId === params.id);
+    if (!client) throw notFound(`No client with external id "${params.id}"`);
+    return { currency: r.currency, period: r.period, client };
+  });
+
+  mount(paretoRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(paretoRoute, query);
+    return paretoReport(db, { ...options, filters });
+  });
+
+  mount(cohortsRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(cohortsRoute, query);
+    return cohortsReport(db, { ...options, filters } as Parameters<typeof cohortsReport>[1]);
+  });
+
+  mount(funnelRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(funnelRoute, query);
+    const by = typeof options.by === 'string' ? list(options.by) : undefined;
+    const stages = typeof options.stages === 'string' ? list(options.stages) : undefined;
+    return funnelReport(db, { ...options, by, stages, filters } as Parameters<typeof funnelReport>[1]);
+  });
+
+  mount(campaignsRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(campaignsRoute, query);
+    return campaignsReport(db, { ...options, filters } as Parameters<typeof campaignsReport>[1]);
+  });
+
+  mount(compareRoute, async ({ body }) => compareReport(db, body));
+
+  mount(reportFieldsRoute, () => ({ clients: describeFields('clients'), deals: describeFields('deals') }));
+}
