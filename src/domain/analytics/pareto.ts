@@ -65,11 +65,11 @@ export function pareto(values: ClientValue[], opts: { points?: number; destroyer
   const byProfit = [...values].sort((a, b) => b.profit - a.profit || a.id.localeCompare(b.id));
   const revenueSorted = values.map((v) => v.revenue).sort((a, b) => b - a);
   const profitSorted = byProfit.map((v) => v.profit);
-  const ks = Array.from({ length: points + 1 }, (_, i) => Math.ceil((i / points) * n - 1e-9));
+  const ks = Array.from({ length: points + 1 }, (_, i) => Math.max(0, Math.ceil((i / points) * n - 1e-9)));
   const cumP = cumulativeAt(profitSorted, ks);
   const cumR = cumulativeAt(revenueSorted, ks);
   const curve = ks.map((k, i) => ({ clientShare: i / points, clients: k, profitShare: share(cumP[i], totalProfit), revenueShare: share(cumR[i], totalRevenue) }));
-  const k20 = Math.ceil(0.2 * n - 1e-9);
+  const k20 = Math.max(0, Math.ceil(0.2 * n - 1e-9));
   const [p20] = cumulativeAt(profitSorted, [k20]);
   const [r20] = cumulativeAt(revenueSorted, [k20]);
   let peak = 0;

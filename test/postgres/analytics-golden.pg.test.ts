@@ -1,0 +1,3 @@
+import { analyticsGoldenSuite } from '../suites/analytics-golden.suite';
+
+analyticsGoldenSuite('postgresql');
