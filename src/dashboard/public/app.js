@@ -1,0 +1,1080 @@
+// Salescast dashboard: reads the /v1 API with the caller's key and draws the page. No number here
+// is computed from anything but API answers (sums and shares of what the API returned at most).
+// Each panel loads on its own: a missing endpoint, an untrained model or an empty database shows
+// a calm empty state saying what is missing and how to get it, never a broken page.
+import { forecastChart, paretoChart, rangeBar, reliabilityChart, valueBar, COLORS } from './charts.js';
+
+// ───────────────────────────── DOM and formatting ─────────────────────────────
+
+/** Creates an element. Strings become text nodes (never HTML), so CRM text cannot inject markup. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const state = { currency: 'USD', asOf: null, routes: null, currencyFromApi: false };
+const finite = (v) => typeof v === 'number' && Number.isFinite(v);
+
+function money(v, { compact = false } = {}) {
+  if (!finite(v)) return '—';
+  const abs = Math.abs(v);
+  const opts = { style: 'currency', currency: state.currency };
+  if (compact || abs >= 1e6) Object.assign(opts, { notation: 'compact', maximumFractionDigits: abs >= 1e6 ? 2 : 1 });
+  else Object.assign(opts, { maximumFractionDigits: 0 });
+  try {
+    return new Intl.NumberFormat('en-US', opts).format(v);
+  } catch {
+    return `${state.currency} ${Math.round(v).toLocaleString('en-US')}`;
+  }
+}
+const pct = (v, digits = 0) => (finite(v) ? `${(v * 100).toFixed(digits)}%` : '—');
+const int = (v) => (finite(v) ? Math.round(v).toLocaleString('en-US') : '—');
+const fixed = (v, d = 2) => (finite(v) ? v.toFixed(d) : '—');
+function toDate(v) {
+  if (v === null || v === undefined || v === '') return null;
+  const d = typeof v === 'number' ? new Date(v) : new Date(String(v));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+function fmtDate(v, withYear = true) {
+  const d = toDate(v);
+  if (!d) return '—';
+  return d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', ...(withYear ? { year: 'numeric' } : {}), timeZone: 'UTC' });
+}
+
+/** Reads the first present value among dotted paths. */
+function pick(obj, ...paths) {
+  for (const p of paths) {
+    let cur = obj;
+    for (const k of p.split('.')) {
+      if (cur === null || cur === undefined) break;
+      cur = cur[k];
+    }
+    if (cur !== undefined && cur !== null) return cur;
+  }
+  return undefined;
+}
+/** A number from a plain number, a numeric string, or a Money object ({ amount, currency }). */
+function num(v) {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (v && typeof v === 'object') {
+    if ('amount' in v) {
+      if (typeof v.currency === 'string' && /^[A-Z]{3}$/.test(v.currency)) noteCurrency(v.currency);
+      return num(v.amount);
+    }
+    if ('estimate' in v) return num(v.estimate);
+    if ('value' in v) return num(v.value);
+  }
+  return undefined;
+}
+const pnum = (obj, ...paths) => {
+  for (const p of paths) {
+    const v = num(pick(obj, p));
+    if (v !== undefined) return v;
+  }
+  return undefined;
+};
+function noteCurrency(c) {
+  if (!state.currencyFromApi && typeof c === 'string' && /^[A-Z]{3}$/.test(c)) {
+    state.currency = c;
+    state.currencyFromApi = true;
+  }
+}
+/** The list inside a list response, whatever the envelope is called. */
+function list(res, ...keys) {
+  if (Array.isArray(res)) return res;
+  for (const k of [...keys, 'items', 'data', 'rows', 'results']) {
+    const v = pick(res, k);
+    if (Array.isArray(v)) return v;
+  }
+  return [];
+}
+
+// ───────────────────────────── API client ─────────────────────────────
+
+const KEY_STORAGE = 'salescast.apiKey';
+
+class ApiError extends Error {
+  constructor(status, body, path) {
+    const e = body?.error ?? {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code ?? (status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR');
+    this.requestId = e.requestId;
+    this.path = path;
+  }
+}
+class MissingEndpoint extends Error {
+  constructor(what, candidates) {
+    super(`This server has no ${what} endpoint yet (looked for ${candidates.map((c) => `GET ${c}`).join(', ')}).`);
+    this.candidates = candidates;
+  }
+}
+
+let keyPrompt = null;
+
+/** Shows the key prompt once, however many requests hit a 401 at the same time. */
+function askForKey(message) {
+  keyPrompt ??= new Promise((resolve) => {
+    const dialog = document.getElementById('key-dialog');
+    const form = document.getElementById('key-form');
+    const input = document.getElementById('key-input');
+    const err = document.getElementById('key-error');
+    err.hidden = !message;
+    err.textContent = message ?? '';
+    input.value = '';
+    const onSubmit = (ev) => {
+      ev.preventDefault();
+      const key = input.value.trim();
+      if (!key) return;
+      sessionStorage.setItem(KEY_STORAGE, key);
+      form.removeEventListener('submit', onSubmit);
+      dialog.close();
+      keyPrompt = null;
+      document.getElementById('signout').hidden = false;
+      resolve(key);
+    };
+    form.addEventListener('submit', onSubmit);
+    // The page is useless without a key: Escape does not dismiss the prompt.
+    dialog.addEventListener('cancel', (ev) => ev.preventDefault());
+    if (!dialog.open) dialog.showModal();
+    input.focus();
+  });
+  return keyPrompt;
+}
+
+async function api(path, query = {}, { retried = false } = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  const headers = { Accept: 'application/json' };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  const res = await fetch(url, { headers, credentials: 'omit' });
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (res.status === 401 && !retried) {
+    if (key) sessionStorage.removeItem(KEY_STORAGE);
+    await askForKey(key ? 'That key was not accepted. Check it and try again.' : null);
+    return api(path, query, { retried: true });
+  }
+  if (!res.ok) throw new ApiError(res.status, body, path);
+  if (body && typeof body === 'object' && typeof body.currency === 'string') noteCurrency(body.currency);
+  return body;
+}
+
+/** GET routes the server documents in /openapi.json; null when the document is unavailable. */
+async function discoverRoutes() {
+  try {
+    const doc = await api('/openapi.json');
+    const set = new Map();
+    for (const [p, ops] of Object.entries(doc?.paths ?? {})) if (ops && ops.get) set.set(p, ops.get);
+    return set;
+  } catch {
+    return null;
+  }
+}
+
+/** Declared query parameter names of a documented route (null if unknown). */
+function queryParams(route) {
+  const op = state.routes?.get(route);
+  if (!op) return null;
+  return new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+}
+
+/**
+ * Calls the first of several candidate spellings of a capability that the server serves. With the
+ * OpenAPI document: the documented one, with only the query parameters it declares. Without it:
+ * each in turn until one is not a 404.
+ */
+async function call(what, candidates, query = {}) {
+  if (state.routes) {
+    const route = candidates.find((c) => state.routes.has(c));
+    if (!route) throw new MissingEndpoint(what, candidates);
+    const declared = queryParams(route);
+    const q = declared ? Object.fromEntries(Object.entries(query).filter(([k]) => declared.has(k))) : query;
+    return api(route, q);
+  }
+  for (const c of candidates) {
+    if (c.includes('{')) continue;
+    try {
+      return await api(c, query);
+    } catch (e) {
+      // Only the app's own "No route GET /v1/..." means the capability is absent.
+      if (!(e instanceof ApiError && e.status === 404 && /^No route /.test(e.message))) throw e;
+    }
+  }
+  throw new MissingEndpoint(what, candidates);
+}
+const fill = (tpl, params) => tpl.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(params[k]));
+async function callOne(what, candidates, params, query = {}) {
+  const present = state.routes ? candidates.filter((c) => state.routes.has(c)) : candidates;
+  if (!present.length) throw new MissingEndpoint(what, candidates);
+  return api(fill(present[0], params), query);
+}
+
+// Candidate spellings per capability (the first documented one wins).
+const R = {
+  forecast: ['/v1/forecasts', '/v1/forecast', '/v1/forecasts/pipeline'],
+  backtest: ['/v1/forecasts/backtest', '/v1/forecasts/backtests', '/v1/backtests', '/v1/forecast/backtest'],
+  deals: ['/v1/deals/scores', '/v1/deals', '/v1/scores/deals'],
+  deal: ['/v1/deals/{id}/score', '/v1/deals/{id}', '/v1/scores/deals/{id}'],
+  customers: ['/v1/customers/scores', '/v1/customers', '/v1/scores/customers'],
+  models: ['/v1/models'],
+  funnel: ['/v1/reports/funnel', '/v1/funnel'],
+  pareto: ['/v1/reports/pareto', '/v1/pareto'],
+  profitability: ['/v1/reports/profitability', '/v1/profitability'],
+  cohorts: ['/v1/reports/cohorts', '/v1/cohorts'],
+};
+
+// ───────────────────────────── panels: frame and empty states ─────────────────────────────
+
+function panelBody(id) {
+  return document.querySelector(`#${id} [data-slot="body"]`);
+}
+function emptyState(title, ...lines) {
+  return h('div', { class: 'empty' }, h('div', { class: 'empty-title' }, title), ...lines.filter(Boolean).map((l) => h('p', {}, l)));
+}
+/** "Run `x`" with the command set in code. */
+function cmd(text, command, after = '') {
+  return h('span', {}, text, ' ', h('code', {}, command), after);
+}
+
+/** How to explain a failure in a panel, with the hint for that panel. */
+function failure(e, hint) {
+  if (e instanceof MissingEndpoint) return emptyState('Not available on this server yet', e.message, hint?.missing);
+  if (e instanceof ApiError) {
+    if (e.status === 422) return emptyState('Not enough data or no trained model', e.message, hint?.untrained);
+    if (e.status === 403) return emptyState('Your key cannot read this', e.message, 'Ask an operator for a key with the scores:read scope.');
+    if (e.status === 404) return emptyState('Nothing to show', e.message, hint?.empty);
+    if (e.status === 503) return emptyState('Not ready yet', e.message, hint?.untrained);
+    return emptyState('Could not load this panel', `${e.message}${e.requestId ? ` (request ${e.requestId})` : ''}`);
+  }
+  return emptyState('Could not load this panel', e instanceof Error ? e.message : String(e));
+}
+
+const pendingPanels = [];
+function panel(id, load, hint) {
+  const p = fillPanel(id, load, hint);
+  pendingPanels.push(p);
+  return p;
+}
+async function fillPanel(id, load, hint) {
+  const body = panelBody(id);
+  try {
+    const content = await load();
+    body.replaceChildren(...[content].flat().filter(Boolean));
+  } catch (e) {
+    body.replaceChildren(failure(e, hint));
+  }
+}
+
+const HINTS = {
+  demo: cmd('Load demo data with', 'npx salescast demo', '.'),
+  win: cmd('Train the deal-win model with', 'npx salescast train win', ', then score the pipeline with `npx salescast score deals`.'),
+  customers: cmd('Train the customer models with', 'npx salescast train churn', ' and `npx salescast train clv`, then `npx salescast score customers`.'),
+};
+
+// ───────────────────────────── periods ─────────────────────────────
+
+function quarterOf(d) {
+  return { year: d.getUTCFullYear(), q: Math.floor(d.getUTCMonth() / 3) + 1 };
+}
+const quarterKey = ({ year, q }) => `${year}-Q${q}`;
+function shiftQuarter({ year, q }, n) {
+  const i = year * 4 + (q - 1) + n;
+  return { year: Math.floor(i / 4), q: (i % 4) + 1 };
+}
+function periodLabel(p) {
+  if (!p) return '';
+  if (typeof p === 'string') return p.replace(/^(\d{4})-Q(\d)$/, 'Q$2 $1');
+  const key = pick(p, 'key', 'label', 'name', 'id');
+  if (typeof key === 'string') return periodLabel(key);
+  const start = toDate(pick(p, 'start', 'from'));
+  return start ? start.toLocaleDateString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }) : '';
+}
+
+// ───────────────────────────── adapters (API answer → what a panel draws) ─────────────────────────────
+
+/** One period's forecast: model view, stage-weighted, categories, by-group rows. */
+function readForecast(res) {
+  if (!res) return null;
+  const f = res.forecast ?? res;
+  const total = pick(f, 'monteCarlo.total', 'simulation.total', 'total', 'monteCarlo', 'forecast');
+  const categoriesOverall = pick(f, 'categories.overall', 'categories.total', 'categoryRollup.overall');
+  const byDimCats = pick(f, 'categories.byDimension', 'categories.groups') ?? {};
+  const byDimSim = pick(f, 'monteCarlo.byDimension', 'simulation.byDimension', 'byDimension', 'groups') ?? {};
+  const openDeals = list(pick(f, 'openDeals', 'deals') ?? []);
+  const groups = {};
+  const dims = new Set([...Object.keys(byDimSim), ...Object.keys(byDimCats)]);
+  for (const dim of dims) {
+    const rows = new Map();
+    for (const g of list(byDimSim[dim] ?? [])) {
+      const key = String(pick(g, 'key', 'group', 'name') ?? '(none)');
+      rows.set(key, {
+        key,
+        expected: pnum(g, 'forecast.expected', 'expected', 'forecast.mean', 'mean'),
+        p10: pnum(g, 'forecast.p10', 'p10'),
+        p90: pnum(g, 'forecast.p90', 'p90'),
+        won: pnum(g, 'wonToDate', 'won'),
+        openDeals: pnum(g, 'openDeals', 'open'),
+      });
+    }
+    for (const c of list(byDimCats[dim] ?? [])) {
+      const key = String(pick(c, 'key', 'group', 'name') ?? '(none)');
+      const row = rows.get(key) ?? { key };
+      Object.assign(row, {
+        closed: pnum(c, 'closed'),
+        commit: pnum(c, 'commitCall', 'calls.commit', 'commit'),
+        bestCase: pnum(c, 'bestCaseCall', 'calls.bestCase', 'bestCase'),
+        pipeline: pnum(c, 'pipelineCall', 'calls.pipeline', 'pipeline'),
+        disagreement: pick(c, 'disagreement') ?? null,
+      });
+      row.expected ??= pnum(c, 'model.expected');
+      row.p10 ??= pnum(c, 'model.p10');
+      row.p90 ??= pnum(c, 'model.p90');
+      rows.set(key, row);
+    }
+    groups[dim] = [...rows.values()];
+  }
+  const currency = pick(res, 'currency', 'forecast.currency');
+  if (currency) noteCurrency(currency);
+  return {
+    period: pick(f, 'period'),
+    asOf: pick(f, 'asOf', 'as_of', 'generatedAt'),
+    scorer: pick(f, 'scorer', 'model', 'method'),
+    expected: pnum(total ?? {}, 'expected', 'mean'),
+    p10: pnum(total ?? {}, 'p10'),
+    p50: pnum(total ?? {}, 'p50'),
+    p90: pnum(total ?? {}, 'p90'),
+    wonToDate: pnum(f, 'monteCarlo.wonToDate', 'simulation.wonToDate', 'wonToDate', 'won'),
+    openExpected: pnum(f, 'monteCarlo.open.expected', 'simulation.open.expected', 'open.expected'),
+    newBusiness: pnum(f, 'monteCarlo.newBusiness.expected', 'simulation.newBusiness.expected', 'newBusiness.expected', 'newBusiness'),
+    stageWeighted: pnum(f, 'stageWeighted.total', 'stageWeighted', 'methods.stageWeighted'),
+    commit: pnum(categoriesOverall ?? {}, 'commitCall', 'calls.commit', 'commit'),
+    bestCase: pnum(categoriesOverall ?? {}, 'bestCaseCall', 'calls.bestCase', 'bestCase'),
+    pipelineCall: pnum(categoriesOverall ?? {}, 'pipelineCall', 'calls.pipeline'),
+    groups,
+    openDeals,
+  };
+}
+
+function readDeal(d) {
+  const factors = list(pick(d, 'factors', 'score.factors', 'reasons') ?? []);
+  return {
+    id: String(pick(d, 'externalId', 'id', 'dealId') ?? ''),
+    name: pick(d, 'name', 'title', 'opportunity', 'externalId', 'id'),
+    account: pick(d, 'account.name', 'accountName', 'account'),
+    rep: pick(d, 'rep.name', 'repName', 'rep', 'owner'),
+    stage: pick(d, 'stage'),
+    amount: pnum(d, 'amount'),
+    win: pnum(d, 'winProbability', 'score.winProbability', 'probability', 'score'),
+    expectedClose: pick(d, 'expectedCloseAt', 'expectedClose', 'timing.expectedCloseAt', 'expectedCloseDate', 'score.expectedCloseAt'),
+    slip: pnum(d, 'slipProbability', 'slipRisk', 'timing.slipProbability', 'score.slipProbability'),
+    category: pick(d, 'forecastCategory', 'category'),
+    modelVersion: pick(d, 'modelVersion', 'model.version', 'score.modelVersion'),
+    fallback: pick(d, 'fallback', 'usedFallback', 'score.fallback'),
+    factors: factors.map((f) => ({ feature: pick(f, 'feature', 'name'), value: pick(f, 'value'), effect: pnum(f, 'effect', 'contribution', 'weight'), text: pick(f, 'text', 'description', 'reason') })),
+  };
+}
+
+function readCustomer(c) {
+  const factors = list(pick(c, 'factors', 'churn.factors', 'reasons') ?? []);
+  return {
+    id: String(pick(c, 'externalId', 'id', 'accountId') ?? ''),
+    name: pick(c, 'name', 'accountName', 'externalId', 'id'),
+    segment: pick(c, 'segment', 'industry'),
+    churn: pnum(c, 'churnProbability', 'churn.probability', 'churn'),
+    alive: pnum(c, 'probabilityAlive', 'pAlive', 'clv.probabilityAlive', 'alive'),
+    clv: pnum(c, 'clv', 'customerLifetimeValue', 'clv.value', 'lifetimeValue'),
+    rfm: pick(c, 'rfmSegment', 'rfm.segment', 'segmentRfm'),
+    factors: factors.map((f) => ({ feature: pick(f, 'feature', 'name'), effect: pnum(f, 'effect', 'contribution'), text: pick(f, 'text', 'description') })),
+  };
+}
+
+// ───────────────────────────── header ─────────────────────────────
+
+function setKpi(name, value, sub, extra) {
+  const el = document.querySelector(`[data-kpi="${name}"]`);
+  el.querySelector('[data-slot="value"]').replaceChildren(value instanceof Node ? value : document.createTextNode(value));
+  el.querySelector('[data-slot="sub"]').replaceChildren(...[sub].flat().filter(Boolean).map((x) => (x instanceof Node ? x : document.createTextNode(x))));
+  const band = el.querySelector('[data-slot="band"]');
+  if (band) band.replaceChildren(...(extra ? [extra] : []));
+}
+const kpiEmpty = (text) => h('span', { class: 'kpi-empty' }, text);
+
+function renderForecastKpis(fc, qLabel) {
+  document.querySelector('[data-kpi="forecast"] [data-slot="period"]').textContent = qLabel;
+  if (!fc || !finite(fc.expected)) {
+    setKpi('forecast', kpiEmpty('No forecast yet'), 'The forecast endpoint did not answer; see the panel below.');
+    return;
+  }
+  const max = Math.max(fc.p90 ?? 0, fc.commit ?? 0, fc.expected) * 1.05;
+  setKpi(
+    'forecast',
+    money(fc.expected),
+    [h('span', {}, 'P10–P90 '), h('strong', {}, `${money(fc.p10, { compact: true })} – ${money(fc.p90, { compact: true })}`), finite(fc.commit) ? h('span', {}, ` · reps' commit ${money(fc.commit, { compact: true })}`) : null],
+    rangeBar({ p10: fc.p10, p90: fc.p90, expected: fc.expected, won: fc.wonToDate, commit: fc.commit, max, money, width: 320, height: 18 }),
+  );
+  if (finite(fc.wonToDate)) {
+    const share = finite(fc.expected) && fc.expected > 0 ? fc.wonToDate / fc.expected : undefined;
+    setKpi('won', money(fc.wonToDate), finite(share) ? `${pct(share)} of the expected quarter` : qLabel);
+  }
+}
+
+function renderModelsMeta(models) {
+  const holder = document.getElementById('models');
+  if (!models?.length) {
+    holder.replaceChildren(h('span', { class: 'chip off', title: 'No active model: scores fall back to stage win rates' }, h('span', { class: 'dot' }), 'no active models'));
+    return;
+  }
+  holder.replaceChildren(
+    ...models.map((m) => h('span', { class: 'chip', title: `${m.name} v${m.version}${m.algorithm ? ` (${m.algorithm})` : ''}${m.trainedAt ? `, trained ${fmtDate(m.trainedAt)}` : ''}` }, h('span', { class: 'dot' }), `${m.name} v${m.version ?? '?'}`)),
+  );
+}
+
+function setAsOf(asOf) {
+  const d = toDate(asOf);
+  if (d) state.asOf = d;
+  document.getElementById('asof').textContent = d ? `As of ${fmtDate(d)}` : 'As of today';
+}
+
+// ───────────────────────────── forecast panels ─────────────────────────────
+
+function readBacktest(res) {
+  const rows = list(res, 'periods', 'points', 'rows');
+  return rows.map((r) => {
+    const mc = pick(r, 'monteCarlo', 'methods.monteCarlo', 'montecarlo', 'forecast');
+    return {
+      label: periodLabel(pick(r, 'period') ?? r),
+      start: toDate(pick(r, 'period.start', 'start', 'from')),
+      actual: pnum(r, 'actual', 'actuals'),
+      expected: pnum(mc ?? {}, 'expected', 'forecast', 'mean'),
+      p10: pnum(mc ?? {}, 'p10'),
+      p90: pnum(mc ?? {}, 'p90'),
+      stageWeighted: pnum(r, 'stageWeighted.forecast', 'stageWeighted', 'methods.stageWeighted.forecast'),
+      commit: pnum(r, 'categories.forecast', 'categories.commit', 'categories', 'methods.categories.forecast'),
+    };
+  });
+}
+function readAccuracy(res) {
+  const acc = pick(res, 'accuracy', 'summary', 'metrics');
+  if (!acc) return null;
+  const get = (m) => pick(acc, m, `methods.${m}`);
+  return { monteCarlo: get('monteCarlo'), stageWeighted: get('stageWeighted'), categories: get('categories'), runRate: get('runRate') };
+}
+
+function forecastPanel({ current, next, backtest }) {
+  const legend = document.querySelector('#panel-forecast [data-slot="legend"]');
+  legend.replaceChildren(
+    h('span', {}, h('i', { class: 'sw sw-actual' }), 'Actual'),
+    h('span', {}, h('i', { class: 'sw sw-model' }), 'Forecast'),
+    h('span', {}, h('i', { class: 'sw sw-band' }), 'P10–P90'),
+    h('span', {}, h('i', { class: 'sw sw-stage' }), 'Stage-weighted'),
+    h('span', {}, h('i', { class: 'sw sw-commit' }), "Reps' commit"),
+  );
+  const periods = [];
+  const past = backtest.ok ? readBacktest(backtest.value) : [];
+  for (const p of past.slice(-6)) periods.push(p);
+  for (const [fc, isCurrent] of [
+    [current, true],
+    [next, false],
+  ]) {
+    if (!fc || !finite(fc.expected)) continue;
+    periods.push({ label: periodLabel(fc.period) || (isCurrent ? 'This quarter' : 'Next quarter'), actual: fc.wonToDate, expected: fc.expected, p10: fc.p10, p90: fc.p90, stageWeighted: fc.stageWeighted, commit: fc.commit, current: isCurrent, note: isCurrent ? 'Current period (in progress)' : 'Next period' });
+  }
+  if (!periods.length) {
+    if (!backtest.ok && !current) throw backtest.error;
+    return emptyState('No forecast to draw yet', HINTS.demo);
+  }
+  const out = [forecastChart(periods, { money })];
+  if (!backtest.ok) {
+    out.push(h('p', { class: 'muted small' }, backtest.error instanceof MissingEndpoint ? 'Past periods appear here once the server serves forecast backtests.' : `Past periods unavailable: ${backtest.error.message}`));
+  } else if (!past.length) {
+    out.push(h('p', { class: 'muted small' }, 'No past periods to compare yet: backtests need closed history.'));
+  }
+  return out;
+}
+
+function methodsPanel(fc, backtest) {
+  if (!fc || !finite(fc.expected)) return emptyState('No forecast for this quarter yet', HINTS.demo);
+  const rows = [
+    { name: 'Model', sub: 'Monte Carlo, expected', value: fc.expected, color: COLORS.accent, p10: fc.p10, p90: fc.p90 },
+    { name: 'Stage-weighted', sub: 'amount × stage win rate', value: fc.stageWeighted, color: COLORS.stage },
+    { name: "Reps' commit", sub: 'closed + commit', value: fc.commit, color: COLORS.commit },
+    { name: 'Best case', sub: 'commit + best case', value: fc.bestCase, color: '#f59e0b' },
+  ].filter((r) => finite(r.value));
+  const max = Math.max(...rows.map((r) => Math.max(r.value, r.p90 ?? 0))) * 1.05;
+  const out = [
+    h(
+      'div',
+      { class: 'views' },
+      rows.map((r) => h('div', { class: 'view-row' }, h('div', { class: 'view-name' }, r.name, h('small', {}, r.sub)), valueBar({ value: r.value, max, color: r.color, p10: r.p10, p90: r.p90 }), h('div', { class: 'view-val' }, money(r.value, { compact: true })))),
+    ),
+  ];
+  if (finite(fc.commit) && finite(fc.p10) && finite(fc.p90)) {
+    const gap = fc.commit - fc.expected;
+    const outside = fc.commit < fc.p10 ? 'below' : fc.commit > fc.p90 ? 'above' : null;
+    out.push(
+      h(
+        'div',
+        { class: 'callout' },
+        outside
+          ? [h('strong', {}, `Commit is ${outside} the model's range. `), `The reps call ${money(Math.abs(gap), { compact: true })} ${gap < 0 ? 'less' : 'more'} than the model expects; see the rep table for where.`]
+          : [h('strong', {}, 'Commit is within the model\u2019s range. '), `The difference is ${money(Math.abs(gap), { compact: true })} ${gap < 0 ? 'below' : 'above'} the expected value.`],
+      ),
+    );
+  }
+  if (backtest?.ok) {
+    const acc = readAccuracy(backtest.value);
+    const mc = acc?.monteCarlo;
+    const sw = acc?.stageWeighted;
+    const mape = (m) => pnum(m ?? {}, 'mape');
+    if (mc && finite(mape(mc))) {
+      const coverage = pnum(mc, 'coverage');
+      out.push(
+        h(
+          'p',
+          { class: 'muted small' },
+          `Backtest: model error ${fixed(mape(mc), 1)}% MAPE`,
+          finite(mape(sw)) ? ` vs ${fixed(mape(sw), 1)}% for the stage-weighted pipeline` : '',
+          finite(coverage) ? `; actuals fell inside P10–P90 in ${pct(coverage)} of periods.` : '.',
+        ),
+      );
+    }
+  }
+  if (finite(fc.newBusiness) && fc.newBusiness > 0) out.push(h('p', { class: 'muted small' }, `Includes ${money(fc.newBusiness, { compact: true })} expected from deals not created yet.`));
+  return out;
+}
+
+const DIM_LABELS = { rep: 'Rep', team: 'Team', region: 'Region', product: 'Product', segment: 'Segment' };
+
+function repsPanel(fc) {
+  if (!fc) return emptyState('No forecast yet', HINTS.demo);
+  const dims = Object.keys(DIM_LABELS).filter((d) => fc.groups[d]?.length);
+  if (!dims.length) return emptyState('No breakdown in the forecast', 'The forecast answered without per-rep groups.', HINTS.demo);
+  const tabs = document.querySelector('#panel-reps [data-slot="dims"]');
+  const holder = h('div', { class: 'table-wrap' });
+  const show = (dim) => {
+    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.dataset.dim === dim));
+    holder.replaceChildren(groupTable(fc.groups[dim], DIM_LABELS[dim]));
+  };
+  tabs.replaceChildren(...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, DIM_LABELS[d])));
+  show(dims[0]);
+  return holder;
+}
+
+function groupTable(rows, label) {
+  const sorted = [...rows].sort((a, b) => (b.expected ?? 0) - (a.expected ?? 0));
+  const max = Math.max(1, ...sorted.map((r) => Math.max(r.p90 ?? 0, r.commit ?? 0, r.expected ?? 0))) * 1.04;
+  const flagged = (r) => r.disagreement || (finite(r.commit) && finite(r.p10) && finite(r.p90) && (r.commit < r.p10 || r.commit > r.p90));
+  const direction = (r) => (r.disagreement ? String(r.disagreement).replace('-model', '') : finite(r.commit) && r.commit < r.p10 ? 'below' : 'above');
+  const sum = (k) => sorted.reduce((a, r) => a + (finite(r[k]) ? r[k] : 0), 0);
+  return h(
+    'table',
+    { class: 'data' },
+    h('thead', {}, h('tr', {}, h('th', {}, label), h('th', { class: 'num' }, 'Won'), h('th', { class: 'num' }, 'Commit'), h('th', { class: 'num' }, 'Best case'), h('th', { class: 'num' }, 'Model expected'), h('th', { class: 'num' }, 'Model P10–P90'), h('th', {}, 'Range'), h('th', {}, ''))),
+    h(
+      'tbody',
+      {},
+      sorted.map((r) =>
+        h(
+          'tr',
+          { class: flagged(r) ? 'flag' : '' },
+          h('td', { class: 'cell-main' }, r.key),
+          h('td', { class: 'num' }, money(r.won ?? r.closed)),
+          h('td', { class: 'num' }, money(r.commit)),
+          h('td', { class: 'num' }, money(r.bestCase)),
+          h('td', { class: 'num' }, h('strong', {}, money(r.expected))),
+          h('td', { class: 'num muted' }, finite(r.p10) ? `${money(r.p10, { compact: true })} – ${money(r.p90, { compact: true })}` : '—'),
+          h('td', {}, rangeBar({ p10: r.p10, p90: r.p90, expected: r.expected, won: r.won ?? r.closed, commit: r.commit, max, money })),
+          h('td', {}, flagged(r) ? h('span', { class: `pill ${direction(r) === 'below' ? 'pill-warn' : 'pill-bad'}` }, direction(r) === 'below' ? 'Commit below model' : 'Commit above model') : h('span', { class: 'pill pill-neutral' }, 'Aligned')),
+        ),
+      ),
+    ),
+    h('tfoot', {}, h('tr', {}, h('td', {}, 'Total'), h('td', { class: 'num' }, money(sum('won') || sum('closed'))), h('td', { class: 'num' }, money(sum('commit'))), h('td', { class: 'num' }, money(sum('bestCase'))), h('td', { class: 'num' }, money(sum('expected'))), h('td', {}), h('td', {}), h('td', {}))),
+  );
+}
+
+// ───────────────────────────── deals ─────────────────────────────
+
+function probBar(p, risk = false) {
+  const fillEl = h('span', { class: `bar-fill${risk ? ' risk' : ''}` });
+  fillEl.style.width = `${Math.round(Math.max(0, Math.min(1, p ?? 0)) * 100)}%`;
+  return h('span', { class: 'bar' }, pct(p), h('span', { class: 'bar-track' }, fillEl));
+}
+function slipPill(p) {
+  if (!finite(p)) return h('span', { class: 'muted' }, '—');
+  const cls = p >= 0.6 ? 'pill-bad' : p >= 0.35 ? 'pill-warn' : 'pill-good';
+  return h('span', { class: `pill ${cls}` }, pct(p));
+}
+function topReason(factors) {
+  const f = [...(factors ?? [])].filter((x) => x.text).sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))[0];
+  if (!f) return h('span', { class: 'muted' }, '—');
+  return h('div', { class: `reason ${(f.effect ?? 0) < 0 ? 'reason-neg' : 'reason-pos'}`, title: f.text }, f.text);
+}
+
+/** A table sortable by clicking its headers. columns: [{ key, label, num?, get, render }] */
+function sortableTable(rows, columns, { initial, onRow } = {}) {
+  let sortKey = initial?.key ?? columns[0].key;
+  let desc = initial?.desc ?? true;
+  const tbody = h('tbody');
+  const headRow = h('tr');
+  const draw = () => {
+    const col = columns.find((c) => c.key === sortKey);
+    const sorted = [...rows].sort((a, b) => {
+      const va = col.get(a);
+      const vb = col.get(b);
+      if (va === vb) return 0;
+      if (va === undefined || va === null) return 1;
+      if (vb === undefined || vb === null) return -1;
+      const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+      return desc ? -r : r;
+    });
+    tbody.replaceChildren(...sorted.map((r) => h('tr', onRow ? { class: 'clickable', tabindex: 0, onclick: () => onRow(r), onkeydown: (e) => e.key === 'Enter' && onRow(r) } : {}, columns.map((c) => h('td', { class: c.num ? 'num' : c.cls ?? '' }, c.render(r))))));
+    for (const th of headRow.children) {
+      const active = th.dataset.key === sortKey;
+      th.querySelector('.arrow').textContent = active ? (desc ? '↓' : '↑') : '';
+      th.setAttribute('aria-sort', active ? (desc ? 'descending' : 'ascending') : 'none');
+    }
+  };
+  headRow.append(
+    ...columns.map((c) =>
+      h(
+        'th',
+        {
+          class: `${c.num ? 'num ' : ''}${c.sortable === false ? '' : 'sortable'}`,
+          dataset: { key: c.key },
+          onclick: () => {
+            if (c.sortable === false) return;
+            if (sortKey === c.key) desc = !desc;
+            else {
+              sortKey = c.key;
+              desc = c.num ?? false;
+            }
+            draw();
+          },
+        },
+        c.label,
+        ' ',
+        h('span', { class: 'arrow' }),
+      ),
+    ),
+  );
+  draw();
+  return h('div', { class: 'table-wrap table-scroll' }, h('table', { class: 'data' }, h('thead', {}, headRow), tbody));
+}
+
+async function loadDeals(fcDeals) {
+  let rows;
+  let total;
+  let source = 'scores';
+  try {
+    const res = await call('deal scores', R.deals, { status: 'open', sort: '-amount', limit: 200 });
+    rows = list(res, 'deals', 'scores').map(readDeal);
+    total = pnum(res, 'page.total', 'total');
+    // A score listing may carry ids and scores only: fill amount, stage and names from the
+    // forecast's open deals (the same API's answer) by external id.
+    const byId = new Map((fcDeals ?? []).map((d) => [String(pick(d, 'externalId', 'id')), readDeal(d)]));
+    rows = rows.map((r) => {
+      const f = byId.get(r.id);
+      if (!f) return r;
+      const filled = { ...r };
+      for (const k of ['name', 'account', 'rep', 'stage', 'amount', 'expectedClose', 'category']) if (filled[k] === undefined || filled[k] === r.id) filled[k] = f[k] ?? filled[k];
+      return filled;
+    });
+  } catch (e) {
+    // Without a score listing, the forecast's open deals still carry win probabilities.
+    if (!(e instanceof MissingEndpoint) || !fcDeals?.length) throw e;
+    rows = fcDeals.map(readDeal);
+    total = rows.length;
+    source = 'forecast';
+  }
+  const tools = document.querySelector('#panel-deals [data-slot="tools"]');
+  if (!rows.length) return emptyState('No open deals', 'The pipeline is empty.', HINTS.demo);
+  const sumAmount = rows.reduce((a, r) => a + (r.amount ?? 0), 0);
+  tools.replaceChildren(h('span', { class: 'muted small' }, total && total > rows.length ? `${int(rows.length)} largest of ${int(total)} open deals` : `${int(rows.length)} open deals · ${money(sumAmount, { compact: true })}`));
+  const anyFallback = rows.some((r) => r.fallback);
+  const columns = [
+    { key: 'name', label: 'Deal', get: (r) => r.name, render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.account ? h('div', { class: 'cell-sub' }, [r.account, r.rep].filter(Boolean).join(' · ')) : null] },
+    { key: 'stage', label: 'Stage', get: (r) => r.stage, render: (r) => (r.stage ? h('span', { class: 'pill pill-neutral' }, r.stage) : '—') },
+    { key: 'amount', label: 'Amount', num: true, get: (r) => r.amount, render: (r) => money(r.amount) },
+    { key: 'win', label: 'Win probability', num: true, get: (r) => r.win, render: (r) => probBar(r.win) },
+    { key: 'close', label: 'Expected close', get: (r) => toDate(r.expectedClose)?.getTime(), render: (r) => fmtDate(r.expectedClose) },
+    { key: 'slip', label: 'Slip risk', num: true, get: (r) => r.slip, render: (r) => slipPill(r.slip) },
+    { key: 'reason', label: 'Top reason', sortable: false, get: () => 0, render: (r) => topReason(r.factors) },
+  ];
+  const out = [sortableTable(rows, columns, { initial: { key: 'amount', desc: true }, onRow: (r) => openDeal(r) })];
+  if (anyFallback) out.unshift(h('p', { class: 'muted small' }, 'Some scores come from the stage baseline because no trained deal-win model is active: ', h('code', {}, 'npx salescast train win')));
+  if (source === 'forecast') out.push(h('p', { class: 'muted small' }, 'Scores from the forecast; per-deal reasons appear when the server serves deal scores.'));
+  return out;
+}
+
+async function openDeal(row) {
+  const dialog = document.getElementById('deal-dialog');
+  const body = dialog.querySelector('[data-slot="body"]');
+  const render = (d, note) => {
+    const maxEffect = Math.max(0.01, ...d.factors.map((f) => Math.abs(f.effect ?? 0)));
+    body.replaceChildren(
+      h('h2', { id: 'deal-title' }, d.name ?? d.id),
+      h('div', { class: 'sub' }, [d.account, d.rep, d.stage].filter(Boolean).join(' · ') || d.id),
+      h(
+        'div',
+        { class: 'facts' },
+        fact('Amount', money(d.amount)),
+        fact('Win probability', pct(d.win)),
+        fact('Expected value', finite(d.amount) && finite(d.win) ? money(d.amount * d.win) : '—'),
+        fact('Expected close', fmtDate(d.expectedClose)),
+        fact('Slip risk', pct(d.slip)),
+        fact('Model', d.modelVersion !== undefined ? `v${d.modelVersion}` : d.fallback ? 'stage baseline' : '—'),
+      ),
+      h('h3', { class: 'muted small' }, 'What drives this score'),
+      d.factors.length
+        ? h(
+            'ul',
+            { class: 'factors' },
+            [...d.factors]
+              .sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))
+              .map((f) => h('li', { class: 'factor' }, h('div', { class: 'factor-text' }, f.text ?? f.feature, f.feature ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`) : null), effectBar(f.effect, maxEffect))),
+          )
+        : emptyState('No factors for this deal', note ?? 'Factors come with scores from a trained deal-win model.', HINTS.win),
+    );
+  };
+  render(row, row.factors.length ? null : 'Loading factors…');
+  if (!dialog.open) dialog.showModal();
+  if (!row.factors.length && row.id) {
+    try {
+      const res = await callOne('deal score', R.deal, { id: row.id });
+      const d = readDeal(res?.score ? { ...res, ...res.score } : res);
+      render({ ...row, ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))), factors: d.factors.length ? d.factors : row.factors });
+    } catch (e) {
+      render(row, e instanceof MissingEndpoint ? 'This server does not serve single deal scores yet.' : e.message);
+    }
+  }
+}
+const fact = (label, value) => h('div', {}, h('div', { class: 'fact-label' }, label), h('div', { class: 'fact-value' }, value));
+function effectBar(effect, max) {
+  const w = 100;
+  const svgNS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(svgNS, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${w} 14`);
+  svg.setAttribute('width', String(w));
+  svg.setAttribute('height', '14');
+  svg.setAttribute('class', 'chart');
+  const mid = w / 2;
+  const len = (Math.abs(effect ?? 0) / max) * (w / 2 - 2);
+  const bar = document.createElementNS(svgNS, 'rect');
+  bar.setAttribute('x', String((effect ?? 0) < 0 ? mid - len : mid));
+  bar.setAttribute('y', '3');
+  bar.setAttribute('width', String(Math.max(1, len)));
+  bar.setAttribute('height', '8');
+  bar.setAttribute('rx', '2');
+  bar.setAttribute('fill', (effect ?? 0) < 0 ? COLORS.bad : COLORS.good);
+  const axis = document.createElementNS(svgNS, 'line');
+  for (const [k, v] of Object.entries({ x1: mid, x2: mid, y1: 0, y2: 14, stroke: '#d1d5db' })) axis.setAttribute(k, String(v));
+  const t = document.createElementNS(svgNS, 'title');
+  t.textContent = finite(effect) ? `${effect > 0 ? '+' : ''}${effect.toFixed(2)} log-odds` : 'effect unknown';
+  svg.append(axis, bar, t);
+  return svg;
+}
+
+// ───────────────────────────── customers ─────────────────────────────
+
+async function customersPanel() {
+  const res = await call('customer scores', R.customers, { sort: '-churnProbability', limit: 100 });
+  const rows = list(res, 'customers', 'scores').map(readCustomer);
+  if (!rows.length) return emptyState('No customer scores yet', HINTS.customers);
+  const scored = rows.filter((r) => finite(r.churn) || finite(r.alive));
+  if (!scored.length) return emptyState('Customers are not scored yet', HINTS.customers);
+  const columns = [
+    { key: 'name', label: 'Customer', get: (r) => r.name, render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.segment ? h('div', { class: 'cell-sub' }, r.segment) : null] },
+    { key: 'churn', label: 'Churn risk', num: true, get: (r) => r.churn, render: (r) => (finite(r.churn) ? probBar(r.churn, true) : '—') },
+    { key: 'alive', label: 'P(alive)', num: true, get: (r) => r.alive, render: (r) => pct(r.alive) },
+    { key: 'clv', label: 'CLV', num: true, get: (r) => r.clv, render: (r) => money(r.clv) },
+    { key: 'rfm', label: 'RFM segment', get: (r) => r.rfm, render: (r) => (r.rfm ? h('span', { class: `pill ${rfmClass(r.rfm)}` }, String(r.rfm).replace(/_/g, ' ')) : '—') },
+    { key: 'reason', label: 'Top reason', sortable: false, get: () => 0, render: (r) => topReason(r.factors) },
+  ];
+  const hasChurn = rows.some((r) => finite(r.churn));
+  return sortableTable(scored, columns, { initial: hasChurn ? { key: 'churn', desc: true } : { key: 'alive', desc: false } });
+}
+function rfmClass(seg) {
+  const s = String(seg).toLowerCase();
+  if (/champion|loyal/.test(s)) return 'pill-good';
+  if (/risk|cannot|can.t/.test(s)) return 'pill-bad';
+  if (/hibernat|lost|sleep/.test(s)) return 'pill-neutral';
+  if (/new|promising|potential/.test(s)) return 'pill-accent';
+  return 'pill-warn';
+}
+
+// ───────────────────────────── models ─────────────────────────────
+
+function readModels(res) {
+  return list(res, 'models', 'versions').map((m) => ({
+    name: pick(m, 'name', 'model'),
+    version: pick(m, 'version'),
+    status: pick(m, 'status'),
+    algorithm: pick(m, 'algorithm'),
+    trainedAt: pick(m, 'trainedAt', 'createdAt'),
+    metrics: pick(m, 'metrics.test', 'metrics.candidate', 'metrics') ?? {},
+    baseline: pick(m, 'metrics.baseline'),
+    fallback: pick(m, 'fallback'),
+  }));
+}
+
+function modelsPanel(models) {
+  const active = models.filter((m) => !m.status || m.status === 'active');
+  if (!active.length) {
+    return emptyState('No active model yet', 'Until a model is trained, deal scores fall back to historical win rates by stage.', HINTS.win, HINTS.customers);
+  }
+  return h(
+    'div',
+    { class: 'models' },
+    active.map((m) => {
+      const mt = m.metrics ?? {};
+      const auc = pnum(mt, 'auc', 'rocAuc', 'roc_auc', 'test.auc');
+      const ece = pnum(mt, 'ece', 'expectedCalibrationError', 'test.ece');
+      const brier = pnum(mt, 'brier', 'brierScore', 'test.brier');
+      const logLoss = pnum(mt, 'logLoss', 'log_loss', 'test.logLoss');
+      const baseAuc = pnum(m.baseline ?? {}, 'auc', 'rocAuc') ?? pnum(mt, 'baseline.auc', 'baselineAuc');
+      const ll = pnum(mt, 'logLikelihood', 'loglik', 'll');
+      const metrics = [];
+      if (finite(auc)) metrics.push(metricBox('AUC', fixed(auc, 3), finite(baseAuc) ? `baseline ${fixed(baseAuc, 3)}` : aucNote(auc)));
+      if (finite(ece)) metrics.push(metricBox('Calibration error', pct(ece, 1), ece <= 0.05 ? 'well calibrated' : ece <= 0.1 ? 'acceptable' : 'needs recalibration'));
+      if (finite(brier)) metrics.push(metricBox('Brier', fixed(brier, 3), 'lower is better'));
+      if (finite(logLoss)) metrics.push(metricBox('Log loss', fixed(logLoss, 3), 'lower is better'));
+      if (!metrics.length && finite(ll)) metrics.push(metricBox('Log-likelihood', fixed(ll, 1), 'of the fit'));
+      if (!metrics.length) {
+        for (const [k, v] of Object.entries(mt).slice(0, 8)) if (finite(v) && metrics.length < 4) metrics.push(metricBox(k, fixed(v, 3), ''));
+      }
+      const bins = list(pick(mt, 'reliability', 'calibration', 'reliabilityTable') ?? []).map((b) => ({ predicted: pnum(b, 'predicted', 'meanPredicted', 'mean_predicted', 'p'), observed: pnum(b, 'observed', 'fractionPositive', 'actual', 'observedRate'), count: pnum(b, 'count', 'n') }));
+      return h(
+        'div',
+        { class: 'model-card' },
+        h('div', { class: 'model-top' }, h('span', { class: 'model-name' }, prettyModel(m.name)), h('span', { class: 'model-meta' }, [`v${m.version ?? '?'}`, m.algorithm, m.trainedAt ? `trained ${fmtDate(m.trainedAt)}` : null].filter(Boolean).join(' · '))),
+        metrics.length ? h('div', { class: 'metrics' }, metrics) : h('p', { class: 'muted small' }, 'No test metrics recorded for this version.'),
+        bins.length > 1 ? h('div', { class: 'model-rel' }, reliabilityChart(bins, { pct, size: 84 }), h('p', { class: 'muted small' }, 'Reliability on the test window: points on the diagonal mean a predicted 70% closes seven times in ten.')) : null,
+      );
+    }),
+  );
+}
+const metricBox = (label, value, note) => h('div', {}, h('div', { class: 'metric-label' }, label), h('div', { class: 'metric-value' }, value), h('div', { class: 'metric-note' }, note));
+const aucNote = (auc) => (auc >= 0.8 ? 'strong ranking' : auc >= 0.7 ? 'useful ranking' : 'weak ranking');
+const prettyModel = (n) => ({ win: 'Deal win', churn: 'Customer churn', clv: 'Lifetime value (BG/NBD)' })[n] ?? n ?? 'model';
+
+// ───────────────────────────── client economics ─────────────────────────────
+
+function paretoPanel(res) {
+  const curve = list(pick(res, 'curve') ?? []).map((p) => ({ clientShare: pnum(p, 'clientShare'), profitShare: pnum(p, 'profitShare'), revenueShare: pnum(p, 'revenueShare') })).filter((p) => finite(p.clientShare));
+  const clients = pnum(res, 'clients');
+  if (!curve.length || !clients) return emptyState('No client economics yet', 'Profitability needs orders (revenue and cost of goods) per client.', HINTS.demo);
+  const top20 = pnum(res, 'top20.profitShare');
+  const top20rev = pnum(res, 'top20.revenueShare');
+  const peak = pnum(res, 'peakProfitShare');
+  const destroyers = pnum(res, 'destroyerCount') ?? list(pick(res, 'destroyers') ?? []).length;
+  return [
+    h(
+      'div',
+      { class: 'stat-row' },
+      stat('Clients', int(clients)),
+      stat('Net profit', money(pnum(res, 'totalProfit'))),
+      stat('Top 20% share of profit', pct(top20)),
+      finite(top20rev) ? stat('Top 20% share of revenue', pct(top20rev)) : null,
+      finite(peak) && peak > 1.001 ? stat('Profit before the destroyers', pct(peak), 'peak of the curve') : null,
+      stat('Profit destroyers', int(destroyers)),
+    ),
+    paretoChart(curve, { pct }),
+    h('div', { class: 'legend' }, h('span', {}, h('i', { class: 'sw sw-model' }), 'Net profit'), h('span', {}, h('i', { class: 'sw sw-stage' }), 'Revenue')),
+  ];
+}
+const stat = (label, value, note) => h('div', { title: note ?? '' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, value));
+
+function clientsPanel(top, pareto) {
+  const rowsTop = list(top, 'rows', 'clients').slice(0, 8);
+  let worst = list(pick(pareto ?? {}, 'destroyers') ?? []);
+  if (!rowsTop.length && !worst.length) return emptyState('No client economics yet', HINTS.demo);
+  worst = worst.slice(0, 8);
+  const mini = (rows, title, empty) =>
+    h(
+      'div',
+      {},
+      h('h3', {}, title),
+      rows.length
+        ? h(
+            'table',
+            { class: 'data' },
+            h('thead', {}, h('tr', {}, h('th', {}, 'Client'), h('th', { class: 'num' }, 'Revenue'), h('th', { class: 'num' }, 'Net profit'))),
+            h(
+              'tbody',
+              {},
+              rows.map((r) => {
+                const p = pnum(r, 'netProfit', 'profit');
+                const margin = pnum(r, 'netMarginPct');
+                return h('tr', {}, h('td', {}, h('div', { class: 'cell-main' }, pick(r, 'name', 'accountId') ?? '—'), finite(margin) ? h('div', { class: 'cell-sub' }, `net margin ${pct(margin)}`) : null), h('td', { class: 'num' }, money(pnum(r, 'revenue'), { compact: true })), h('td', { class: `num ${(p ?? 0) < 0 ? 'neg' : ''}` }, money(p, { compact: true })));
+              }),
+            ),
+          )
+        : h('p', { class: 'muted small' }, empty),
+    );
+  return h('div', { class: 'split' }, mini(rowsTop, 'Most profitable', 'No clients.'), mini(worst, 'Destroying profit', 'No client loses money: every client covers its cost to serve.'));
+}
+
+function cohortsPanel(res) {
+  const cohorts = list(pick(res, 'cohorts') ?? []);
+  if (!cohorts.length) return emptyState('No cohorts yet', 'Cohorts need clients with purchases over time.', HINTS.demo);
+  const unit = pick(res, 'period') === 'quarter' ? 'Q' : 'M';
+  const nPeriods = Math.max(...cohorts.map((c) => list(c.cells ?? []).length));
+  const headers = [h('th', {}, 'Cohort'), h('th', {}, 'Clients'), ...Array.from({ length: nPeriods }, (_, i) => h('th', {}, `${unit}${i}`))];
+  const body = cohorts.map((c) => {
+    const cells = list(c.cells ?? []);
+    return h(
+      'tr',
+      {},
+      h('th', {}, c.cohort ?? '(none)'),
+      h('td', { class: 'size' }, int(pnum(c, 'size'))),
+      Array.from({ length: nPeriods }, (_, i) => {
+        const cell = cells[i];
+        const v = cell ? pnum(cell, 'retention') : undefined;
+        if (!finite(v)) return h('td', { class: 'cell heat-none' });
+        const bucket = Math.min(6, Math.max(0, Math.round(v * 6)));
+        return h('td', { class: `cell heat-${bucket}${bucket >= 4 ? ' dark' : ''}`, title: `${c.cohort}, ${unit === 'Q' ? 'quarter' : 'month'} ${i}: ${pct(v)} still purchasing${finite(pnum(cell, 'netRevenueRetention')) ? `, net revenue retention ${pct(pnum(cell, 'netRevenueRetention'))}` : ''}` }, Math.round(v * 100));
+      }),
+    );
+  });
+  return [h('div', { class: 'heat-wrap' }, h('table', { class: 'heat' }, h('thead', {}, h('tr', {}, headers)), h('tbody', {}, body))), h('p', { class: 'muted small' }, `Percent of each cohort with a purchase in the ${unit === 'Q' ? 'quarter' : 'month'} since acquisition (${unit}0 = acquisition ${unit === 'Q' ? 'quarter' : 'month'}).`)];
+}
+
+// ───────────────────────────── boot ─────────────────────────────
+
+const settle = (p) => p.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+
+async function main() {
+  if (sessionStorage.getItem(KEY_STORAGE)) document.getElementById('signout').hidden = false;
+  document.getElementById('signout').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    location.reload();
+  });
+
+  state.routes = await discoverRoutes();
+
+  // Models first: the header shows their versions and the model panel needs nothing else.
+  const modelsP = settle(call('models', R.models).then(readModels));
+
+  const now = new Date();
+  const thisQ = quarterOf(now);
+  const qLabel = `Q${thisQ.q} ${thisQ.year}`;
+  const dims = 'rep,team,region,product,segment';
+  const currentP = settle(call('forecast', R.forecast, { period: quarterKey(thisQ), by: dims }).then(readForecast));
+  const nextP = settle(call('forecast', R.forecast, { period: quarterKey(shiftQuarter(thisQ, 1)) }).then(readForecast));
+  const backtestP = settle(call('forecast backtests', R.backtest, { period: 'quarter', from: `${thisQ.year - 1}-${String((thisQ.q - 1) * 3 + 1).padStart(2, '0')}-01` }));
+  const yearAgo = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
+  const funnelP = settle(call('funnel report', R.funnel, { from: yearAgo, basis: 'closed' }));
+  const paretoP = settle(call('pareto report', R.pareto, { points: 20, limit: 8 }));
+
+  modelsP.then((r) => {
+    renderModelsMeta(r.ok ? r.value.filter((m) => !m.status || m.status === 'active') : []);
+    panel('panel-models', async () => {
+      if (!r.ok) throw r.error;
+      return modelsPanel(r.value);
+    }, { missing: 'Model versions and metrics appear here once the server lists models.', untrained: HINTS.win });
+  });
+
+  const current = await currentP;
+  const fc = current.ok ? current.value : null;
+  setAsOf(fc?.asOf);
+  renderForecastKpis(fc, qLabel);
+  if (!current.ok) {
+    const kpi = document.querySelector('[data-kpi="forecast"] [data-slot="sub"]');
+    kpi.replaceChildren(document.createTextNode(current.error instanceof MissingEndpoint ? 'The server does not serve forecasts yet.' : current.error.message));
+  }
+  const next = await nextP;
+  const backtest = await backtestP;
+
+  const forecastHint = { missing: 'The forecast appears when the server serves pipeline forecasts.', untrained: HINTS.demo, empty: HINTS.demo };
+  panel('panel-forecast', async () => {
+    if (!current.ok && !backtest.ok) throw current.error;
+    return forecastPanel({ current: fc, next: next.ok ? next.value : null, backtest });
+  }, forecastHint);
+  panel('panel-methods', async () => {
+    if (!current.ok) throw current.error;
+    return methodsPanel(fc, backtest);
+  }, forecastHint);
+  panel('panel-reps', async () => {
+    if (!current.ok) throw current.error;
+    return repsPanel(fc);
+  }, forecastHint);
+
+  // Open pipeline: the forecast's open deals carry every open deal with its amount.
+  if (fc?.openDeals?.length) {
+    const deals = fc.openDeals.map(readDeal);
+    const amount = deals.reduce((a, d) => a + (d.amount ?? 0), 0);
+    setKpi('pipeline', money(amount), `${int(deals.length)} open deals${finite(fc.openExpected) ? ` · ${money(fc.openExpected, { compact: true })} expected this quarter` : ''}`);
+  }
+
+  const dealsDone = panel('panel-deals', () => loadDeals(fc?.openDeals), { missing: 'Open deals with their scores appear once the server serves deal scores.', untrained: HINTS.win, empty: HINTS.demo });
+  panel('panel-customers', customersPanel, { missing: 'Customer scores appear once the server serves them.', untrained: HINTS.customers, empty: HINTS.customers });
+
+  const funnel = await funnelP;
+  if (funnel.ok) {
+    const s = pick(funnel.value, 'summary') ?? {};
+    const wr = pick(s, 'winRate');
+    const est = pnum(wr ?? {}, 'estimate') ?? num(wr);
+    const lo = pnum(wr ?? {}, 'lo');
+    const hi = pnum(wr ?? {}, 'hi');
+    const won = pnum(s, 'won');
+    const lost = pnum(s, 'lost');
+    if (finite(est)) setKpi('winrate', pct(est, 1), `last 12 months · ${int(won)} won of ${int((won ?? 0) + (lost ?? 0))} closed${finite(lo) ? ` · 95% CI ${pct(lo)}–${pct(hi)}` : ''}`);
+    else setKpi('winrate', kpiEmpty('No closed deals'), 'in the last 12 months');
+    if (!fc?.openDeals?.length && finite(pnum(s, 'open'))) setKpi('pipeline', int(pnum(s, 'open')), 'open deals');
+  } else {
+    setKpi('winrate', kpiEmpty('Unavailable'), funnel.error instanceof MissingEndpoint ? 'The server does not serve the funnel report yet.' : funnel.error.message);
+  }
+  const wonEl = document.querySelector('[data-kpi="won"] [data-slot="value"] .skeleton');
+  if (wonEl) setKpi('won', kpiEmpty('Unavailable'), 'Needs the forecast endpoint.');
+  const pipeEl = document.querySelector('[data-kpi="pipeline"] [data-slot="value"] .skeleton');
+  if (pipeEl) setKpi('pipeline', kpiEmpty('Unavailable'), 'Needs the forecast or funnel endpoint.');
+
+  const econHint = { missing: 'Client economics appear once the server serves the analytics reports.', empty: HINTS.demo };
+  const pareto = await paretoP;
+  panel('panel-pareto', async () => {
+    if (!pareto.ok) throw pareto.error;
+    return paretoPanel(pareto.value);
+  }, econHint);
+  panel('panel-clients', async () => {
+    const top = await settle(call('profitability report', R.profitability, { sort: '-netProfit', limit: 8 }));
+    if (!top.ok && !pareto.ok) throw top.error;
+    return clientsPanel(top.ok ? top.value : null, pareto.ok ? pareto.value : null);
+  }, econHint);
+  panel('panel-cohorts', async () => cohortsPanel(await call('cohorts report', R.cohorts, { kind: 'clients', by: 'quarter', period: 'quarter', periods: 8 })), econHint);
+
+  await dealsDone;
+  const models = await modelsP;
+  void models;
+  // Panels register themselves as they start; wait until the list stops growing.
+  for (let n = -1; n !== pendingPanels.length; ) {
+    n = pendingPanels.length;
+    await Promise.all(pendingPanels);
+  }
+  document.getElementById('currency-note').textContent = `Amounts in ${state.currency}.`;
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  const n = document.getElementById('notice');
+  n.hidden = false;
+  n.textContent = `The dashboard could not start: ${e instanceof Error ? e.message : String(e)}`;
+  document.body.dataset.ready = 'error';
+});
