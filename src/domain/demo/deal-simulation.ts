@@ -119,7 +119,7 @@ export function simulateDeal(rng: Rng, plan: DealPlan): SimulatedDeal {
 
     // The rep pushes the close date a few days after it passes with the deal still open.
     while (expected < end) {
-      const pushAt = toMinute(expected + days(rng.uniform(1, 7)));
+      const pushAt = toMinute(Math.max(expected, t) + days(rng.uniform(1, 7)));
       if (pushAt >= end) break;
       const rest = Math.max(7, 0.6 * remaining(k)) * plan.optimism * rng.logNormal(1, 0.25);
       expected = startOfDay(pushAt + days(rest)) + DAY;

@@ -457,7 +457,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     const churned = churnAt < asOf;
     const endActive = churned ? churnAt : asOf;
     const episodes: DistressEpisode[] = [];
-    const declineDays = r.uniform(60, 150);
+    const declineDays = r.uniform(90, 210);
     episodes.push({ start: Math.max(acquiredAt + days(30), churnAt - days(declineDays)), peakAt: churnAt, end: churnAt, level: 1 });
     // A quarter of customers go through a rough patch and recover: noise for the churn model.
     if (r.bernoulli(0.25)) {
