@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import type { RouteDef } from '../contracts/route';
+import { dashboardRouter } from '../dashboard/router';
 import { authenticate } from './auth';
 import type { AppContext, AppServices, HttpConfig } from './context';
 import { DOCS_HTML, DOCS_JS } from './docs-page';
@@ -87,6 +88,7 @@ export function createApp(services: AppServices) {
     res.type('application/javascript').send(DOCS_JS);
   });
 
+  app.use(dashboardRouter());
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
