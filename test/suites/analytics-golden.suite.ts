@@ -59,7 +59,7 @@ export function analyticsGoldenSuite(dialect: Dialect) {
         ['ENT', 2, 3400, -210], // A2 + A4
       ]);
       expect(r.groups!.reduce((s, g) => s + g.netProfit, 0)).toBeCloseTo(r.totals.netProfit, 9);
-      const ids = async (filters: Record<string, unknown>) => (await profitabilityReport(t.db, { ...YEAR, filters, sort: 'name' })).rows.map((x) => x.accountId);
+      const ids = async (filters: Record<string, string | string[]>) => (await profitabilityReport(t.db, { ...YEAR, filters, sort: 'name' })).rows.map((x) => x.accountId);
       expect(await ids({ rep: 'Alice' })).toEqual(['A1', 'A4', 'A3']); // Acme, Delta, Gamma
       expect(await ids({ 'attr.tier': 'gold' })).toEqual(['A1', 'A4']);
       expect(await ids({ cohort: '2024-01' })).toEqual(['A1', 'A3']);
