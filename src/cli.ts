@@ -7,6 +7,9 @@ import { registerDemoCommands } from './cli/demo-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { registerKeysCommands } from './cli/keys-commands';
 import { registerImportCommands } from './cli/import-commands';
+import { registerTrainCommands } from './cli/train-commands';
+import { registerScoreCommands } from './cli/score-commands';
+import { registerModelCommands } from './cli/model-commands';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerKeysCommands(program);
   registerImportCommands(program);
+  registerTrainCommands(program);
+  registerScoreCommands(program);
+  registerModelCommands(program);
   // Further command groups register here (one file per group under src/cli/).
   return program;
 }

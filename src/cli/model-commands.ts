@@ -1,0 +1,134 @@
+// `salescast models list|show|promote|rollback` for every model family (win, churn, clv).
+import type { Command } from 'commander';
+import { loadConfig } from '../config';
+import { invalidInput } from '../errors';
+import { ModelRegistry, type ModelVersionInfo } from '../ml/registry';
+import { WinScorer, type WinModelArtifact } from '../services/win/win-scorer';
+import { processIo, table, withDatabase } from './common';
+
+/** Load checks run before a version is made active (refuses a schema mismatch). */
+const VALIDATORS: Record<string, (artifact: unknown) => void> = {
+  win: (artifact) => void new WinScorer(artifact as WinModelArtifact),
+};
+
+const f = (v: unknown, digits = 3) => (typeof v === 'number' ? v.toFixed(digits) : v === null || v === undefined ? '' : String(v));
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
+
+function headline(m: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!m) return null;
+  const t = (m.test ?? m) as Record<string, unknown>;
+  return typeof t === 'object' ? t : null;
+}
+
+function listRow(v: ModelVersionInfo) {
+  const t = headline(v.metrics);
+  return {
+    name: v.name,
+    version: v.version,
+    algorithm: v.algorithm,
+    status: v.status,
+    auc: f(t?.auc),
+    'log loss': f(t?.logLoss, 4),
+    ece: f(t?.ece),
+    trained: v.trainedAt.toISOString().slice(0, 16).replace('T', ' '),
+    data: `${day(v.dataFrom)}..${day(v.dataTo)}`,
+    promoted: v.promotedAt ? v.promotedAt.toISOString().slice(0, 16).replace('T', ' ') : '',
+  };
+}
+
+function parseVersion(v: string): number {
+  const n = Number(String(v).replace(/^v/i, ''));
+  if (!Number.isInteger(n) || n < 1) throw invalidInput(`version "${v}" must be a positive integer`, [{ path: ['version'], value: v, problem: 'must be a positive integer' }]);
+  return n;
+}
+
+export function registerModelCommands(program: Command) {
+  const models = program.command('models').description('List, inspect, promote and roll back model versions (win, churn, clv)');
+  const registry = (db: Parameters<Parameters<typeof withDatabase>[0]>[0]) => new ModelRegistry(db, loadConfig().SALESCAST_MODELS_DIR);
+
+  models
+    .command('list [name]')
+    .description('Model versions with status and headline test metrics')
+    .option('--json', 'print as JSON')
+    .action(async (name: string | undefined, opts: { json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const versions = await registry(db).list(name);
+        if (opts.json) processIo.out(JSON.stringify(versions.map(({ featureSchema: _fs, ...v }) => v), null, 2));
+        else processIo.out(versions.length ? table(versions.map(listRow)) : `No model versions${name ? ` for "${name}"` : ''} yet (train one: npx salescast train ${name ?? 'win'})`);
+      });
+    });
+
+  models
+    .command('show <name>')
+    .description('Metrics, reliability table, data window and parameters of a version (default: the active one)')
+    .option('--version <n>', 'version number')
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: { version?: string; json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const reg = registry(db);
+        const v = await reg.get(name, opts.version === undefined ? undefined : parseVersion(opts.version));
+        const meta = reg.readMeta(v);
+        if (opts.json) {
+          processIo.out(JSON.stringify({ ...v, meta }, null, 2));
+          return;
+        }
+        processIo.out(`${v.name} v${v.version} (${v.algorithm}) — ${v.status}`);
+        processIo.out(`trained ${v.trainedAt.toISOString()} on data ${day(v.dataFrom)} .. ${day(v.dataTo)}; artifact ${v.artifactPath}`);
+        if (v.promotedAt) processIo.out(`promoted ${v.promotedAt.toISOString()}${v.retiredAt ? `, retired ${v.retiredAt.toISOString()}` : ''}`);
+        if (v.notes) processIo.out(`notes: ${v.notes}`);
+        const m = v.metrics ?? {};
+        const rows: Record<string, unknown>[] = [];
+        const add = (label: string, x: unknown) => {
+          const t = x as Record<string, number | null> | null | undefined;
+          if (t && typeof t === 'object' && 'logLoss' in t) rows.push({ slice: label, n: t.n, 'base rate': f(t.baseRate), auc: f(t.auc), 'log loss': f(t.logLoss, 4), brier: f(t.brier, 4), ece: f(t.ece), 'top-decile lift': f(t.topDecileLift, 2) });
+        };
+        add('test (this model)', m.test);
+        add('calibration slice', m.calibration);
+        add('test: stage baseline', m.baseline);
+        const active = m.active as { version: number; metrics: unknown } | null | undefined;
+        if (active?.metrics) add(`test: active v${active.version} at training time`, active.metrics);
+        if (rows.length) {
+          processIo.out('');
+          processIo.out(table(rows));
+        }
+        const lift = m.liftOverBaseline as Record<string, number | null> | undefined;
+        if (lift) processIo.out(`lift over baseline: AUC +${f(lift.aucGain)}, log loss -${f((lift.logLossReduction ?? 0) * 100, 1)}%, Brier -${f((lift.brierReduction ?? 0) * 100, 1)}%`);
+        const rel = ((m.test as Record<string, unknown> | undefined)?.reliability ?? m.reliability) as { bin: number; from: number; to: number; count: number; meanPredicted: number | null; observedRate: number | null }[] | undefined;
+        if (Array.isArray(rel)) {
+          processIo.out('\nreliability (test slice):');
+          processIo.out(table(rel.map((b) => ({ bin: `${b.from.toFixed(1)}-${b.to.toFixed(1)}`, deals: b.count, predicted: f(b.meanPredicted), observed: f(b.observedRate) }))));
+        }
+        const timing = m.timing as Record<string, number | null> | undefined;
+        if (timing) processIo.out(`\nclose timing (won test deals): median error ${f(timing.medianAbsErrorDays, 1)} days; slip rate ${f(timing.slipRate, 2)} vs predicted ${f(timing.meanSlipProbability, 2)}`);
+        if (!rows.length && Object.keys(m).length) processIo.out('\nmetrics: ' + JSON.stringify(m, null, 2));
+        if (meta) {
+          processIo.out('\nparameters: ' + JSON.stringify(meta.params ?? {}));
+          processIo.out(`seed: ${meta.seed ?? ''}; libraries: ${JSON.stringify(meta.libraries ?? {})}; calibration: ${meta.calibration ?? ''}`);
+        }
+      });
+    });
+
+  models
+    .command('promote <name> <version>')
+    .description('Make a version the active one (atomically retires the current one); refuses a version whose feature schema does not match this code')
+    .option('--json', 'print as JSON')
+    .action(async (name: string, version: string, opts: { json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const r = await registry(db).promote(name, parseVersion(version), VALIDATORS[name]);
+        if (opts.json) processIo.out(JSON.stringify({ promoted: r.promoted.version, retired: r.retired?.version ?? null }));
+        else processIo.out(`${name} v${r.promoted.version} is active${r.retired ? ` (v${r.retired.version} retired)` : ''}`);
+      });
+    });
+
+  models
+    .command('rollback <name>')
+    .description('Restore the previously active version and retire the current one')
+    .option('--json', 'print as JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      await withDatabase(async (db) => {
+        const r = await registry(db).rollback(name, VALIDATORS[name]);
+        if (opts.json) processIo.out(JSON.stringify({ restored: r.restored.version, retired: r.retired.version }));
+        else processIo.out(`${name} rolled back to v${r.restored.version} (v${r.retired.version} retired)`);
+      });
+    });
+}

@@ -1,0 +1,82 @@
+// `salescast train win`: the deal-win retraining job (safe from cron: it writes a new immutable
+// registry version and promotes it in one transaction while servers keep serving the old one).
+// `train` is a shared parent: other model families (churn, clv) add their own subcommands.
+import type { Command } from 'commander';
+import { invalidInput } from '../errors';
+import { trainWinModel, type TrainWinResult } from '../services/win/train-win-model';
+import { processIo, progressBar, table, withDatabase } from './common';
+
+export function parseAsOf(v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (!Number.isFinite(t)) throw invalidInput(`--as-of "${v}" is not a date (use YYYY-MM-DD or ISO 8601)`, [{ path: ['as-of'], value: v, problem: 'must be a date' }]);
+  return new Date(t);
+}
+
+const f = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '' : v.toFixed(digits));
+
+export function summaryRows(r: Omit<TrainWinResult, 'scorer'>) {
+  const row = (model: string, m: { auc: number | null; logLoss: number; brier: number; ece: number; n: number } | null | undefined) => ({
+    model,
+    auc: m ? f(m.auc) : 'n/a',
+    'log loss': m ? f(m.logLoss, 4) : 'n/a',
+    brier: m ? f(m.brier, 4) : 'n/a',
+    ece: m ? f(m.ece) : 'n/a',
+    'test snapshots': m?.n ?? '',
+  });
+  return [
+    row(`candidate ${r.algorithm}${r.version ? ` v${r.version}` : ''}`, r.candidate),
+    ...(r.active ? [row(`active ${r.active.algorithm} v${r.active.version}`, r.active.metrics)] : []),
+    row('baseline (stage win rate)', r.baseline),
+  ];
+}
+
+export function registerTrainCommands(program: Command) {
+  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model: win, churn or clv');
+  train
+    .command('win')
+    .description('Train the deal-win model on closed deals (time split), compare it with the active model and the stage baseline, register it and promote it if it wins')
+    .option('--as-of <date>', 'train on what was known at this date (default: now)')
+    .option('--promote <mode>', 'auto (only if it beats the active model and the baseline), never, always', 'auto')
+    .option('--algorithm <name>', 'logistic, mlp or both (the best on the calibration slice is kept)', 'both')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { asOf?: string; promote: string; algorithm: string; json?: boolean }) => {
+      if (!['auto', 'never', 'always'].includes(opts.promote)) throw invalidInput(`--promote must be auto, never or always (got "${opts.promote}")`, [{ path: ['promote'], value: opts.promote, problem: 'must be auto, never or always' }]);
+      if (!['logistic', 'mlp', 'both'].includes(opts.algorithm)) throw invalidInput(`--algorithm must be logistic, mlp or both (got "${opts.algorithm}")`, [{ path: ['algorithm'], value: opts.algorithm, problem: 'must be logistic, mlp or both' }]);
+      const asOf = parseAsOf(opts.asOf);
+      await withDatabase(async (db) => {
+        let bar: ReturnType<typeof progressBar> | null = null;
+        let current = '';
+        const result = await trainWinModel(db, {
+          asOf,
+          promote: opts.promote as 'auto',
+          algorithm: opts.algorithm as 'both',
+          onProgress: (stage, fraction, message) => {
+            if (opts.json) return;
+            if (stage !== current) {
+              bar?.done();
+              current = stage;
+              bar = progressBar(processIo, stage.padEnd(9), 100);
+            }
+            bar?.update(Math.round(fraction * 100));
+            if (message && !processIo.isTTY && fraction >= 1) processIo.err(`${stage}: ${message}`);
+          },
+        });
+        (bar as ReturnType<typeof progressBar> | null)?.done();
+        const { scorer: _scorer, ...printable } = result;
+        if (opts.json) {
+          processIo.out(JSON.stringify(printable, null, 2));
+          return;
+        }
+        const d = result.data;
+        processIo.out(`Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`);
+        processIo.out(`Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`);
+        processIo.out('');
+        processIo.out(table(summaryRows(result)));
+        processIo.out('');
+        const t = result.metrics.timing;
+        if (t.medianAbsErrorDays !== null) processIo.out(`Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}`);
+        processIo.out(`${result.version ? `Registered win v${result.version}; ` : ''}${result.decision}. (${result.durationSeconds.toFixed(1)} s)`);
+      });
+    });
+}

@@ -1,0 +1,232 @@
+// Point-in-time features of a deal: what the CRM showed at moment t, rebuilt from the deal's stage
+// history and activities, plus history known before t (win rates of its rep, segment, account,
+// product and source from deals closed strictly before t). One implementation serves training
+// (closed deals snapshotted at past moments) and scoring (open deals as of now), so the two can
+// never drift apart. Nothing known only after t is read: not the final stage, not the closed date,
+// not the final amount when the history records the amount at t.
+import type { FeatureSpec, RawRow } from '../../ml/feature-encoder';
+import { DealHistory, historyKeys } from './deal-history';
+import { DAY_MS, type DealInput } from './deal-input';
+
+/** Bump when the meaning of a feature changes: models trained before are then refused on load. */
+export const DEAL_FEATURES_VERSION = 1;
+
+export const DEAL_NUMERIC_FEATURES = [
+  'amount',
+  'discount',
+  'daysSinceCreated',
+  'daysInStage',
+  'stageChanges',
+  'stagesVisited',
+  'closeDatePushes',
+  'closeDatePushDays',
+  'amountChanges',
+  'amountChangeRatio',
+  'daysToExpectedClose',
+  'expectedCloseOverdue',
+  'activities7d',
+  'activities30d',
+  'activities90d',
+  'meetings30d',
+  'activitiesTotal',
+  'daysSinceLastActivity',
+  'repWinRate',
+  'repClosedDeals',
+  'segmentWinRate',
+  'accountWinRate',
+  'accountClosedDeals',
+  'productWinRate',
+  'sourceWinRate',
+  'employees',
+  'annualRevenue',
+  'hasStageHistory',
+] as const;
+
+export const DEAL_CATEGORICAL_FEATURES = ['stage', 'segment', 'industry', 'region', 'size', 'product', 'productFamily', 'source', 'campaignChannel', 'rep', 'team'] as const;
+
+export const DEAL_LOG_FEATURES = ['amount', 'daysSinceCreated', 'daysInStage', 'closeDatePushDays', 'activities7d', 'activities30d', 'activities90d', 'meetings30d', 'activitiesTotal', 'daysSinceLastActivity', 'repClosedDeals', 'accountClosedDeals', 'employees', 'annualRevenue'];
+
+export type DealFeatureName = (typeof DEAL_NUMERIC_FEATURES)[number] | (typeof DEAL_CATEGORICAL_FEATURES)[number] | `attr.${string}`;
+
+/** The feature spec for deals; custom attributes seen in training are appended as attr.<key>. */
+export function dealFeatureSpec(attributes: { numeric: string[]; categorical: string[] } = { numeric: [], categorical: [] }): FeatureSpec {
+  return {
+    numeric: [...DEAL_NUMERIC_FEATURES, ...attributes.numeric.map((k) => `attr.${k}`)],
+    categorical: [...DEAL_CATEGORICAL_FEATURES, ...attributes.categorical.map((k) => `attr.${k}`)],
+    log: DEAL_LOG_FEATURES,
+    minCategoryCount: 5,
+    maxCategories: 40,
+  };
+}
+
+/** The part of the schema fixed by this code (custom attributes aside), compared on model load. */
+export function dealBaseSchema(): string {
+  return JSON.stringify({ v: DEAL_FEATURES_VERSION, n: DEAL_NUMERIC_FEATURES, c: DEAL_CATEGORICAL_FEATURES, l: DEAL_LOG_FEATURES });
+}
+
+/**
+ * Custom attribute keys worth modelling: present on at least 5% of deals; numeric when every
+ * present value is a number or boolean. At most `max` keys, the most frequent first.
+ */
+export function discoverAttributes(deals: DealInput[], max = 20): { numeric: string[]; categorical: string[] } {
+  const seen = new Map<string, { n: number; numeric: boolean }>();
+  for (const d of deals) {
+    if (!d.attributes) continue;
+    for (const [k, v] of Object.entries(d.attributes)) {
+      if (v === null || v === undefined || v === '') continue;
+      const s = seen.get(k) ?? { n: 0, numeric: true };
+      s.n++;
+      if (typeof v === 'string') s.numeric = false;
+      seen.set(k, s);
+    }
+  }
+  const keep = [...seen.entries()].filter(([, s]) => s.n >= 0.05 * deals.length).sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).slice(0, max);
+  return { numeric: keep.filter(([, s]) => s.numeric).map(([k]) => k).sort(), categorical: keep.filter(([, s]) => !s.numeric).map(([k]) => k).sort() };
+}
+
+/** A deal's state as of t, rebuilt from its history. */
+export interface DealStateAsOf {
+  stage: string | null;
+  stageEnteredAt: number;
+  amount: number;
+  expectedCloseAt: number | null;
+  stageChanges: number;
+  stagesVisited: number;
+  closeDatePushes: number;
+  closeDatePushDays: number;
+  amountChanges: number;
+  firstAmount: number;
+}
+
+export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
+  const changes = (deal.stageChanges ?? []).filter((c) => c.at <= t).sort((a, b) => a.at - b.at);
+  const all = deal.stageChanges ?? [];
+  const closedBefore = deal.closedAt != null && deal.closedAt <= t;
+  if (all.length === 0) {
+    // No history: the stored fields are the deal as it is now. They describe moment t only while
+    // the deal is open (scoring); for a closed deal the final stage, close-date and amount would
+    // leak the outcome, so stage and expected close are unknown and the amount is the only value.
+    const open = (deal.outcome ?? 'open') === 'open' || closedBefore;
+    return {
+      stage: open ? deal.stage : null,
+      stageEnteredAt: deal.createdAt,
+      amount: deal.amount,
+      expectedCloseAt: open ? (deal.expectedCloseAt ?? null) : null,
+      stageChanges: 0,
+      stagesVisited: open ? 1 : 0,
+      closeDatePushes: 0,
+      closeDatePushDays: 0,
+      amountChanges: 0,
+      firstAmount: deal.amount,
+    };
+  }
+  let stage: string | null = all[0].fromStage ?? null;
+  let stageEnteredAt = deal.createdAt;
+  // Before the first recorded change the amount and close date are those of the first change.
+  let amount = all.find((c) => c.amount != null)?.amount ?? deal.amount;
+  let expected: number | null = all.find((c) => c.expectedCloseAt != null)?.expectedCloseAt ?? null;
+  const firstAmount = amount;
+  let stageChanges = 0;
+  let pushes = 0;
+  let pushDays = 0;
+  let amountChanges = 0;
+  const visited = new Set<string>();
+  if (stage) visited.add(stage);
+  for (const c of changes) {
+    if (c.toStage !== stage) {
+      if (stage !== null || c.fromStage != null) stageChanges++;
+      stage = c.toStage;
+      stageEnteredAt = c.at;
+      visited.add(stage);
+    }
+    if (c.amount != null && c.amount !== amount) {
+      amountChanges++;
+      amount = c.amount;
+    }
+    if (c.expectedCloseAt != null) {
+      if (expected != null && c.expectedCloseAt > expected + DAY_MS / 2) {
+        pushes++;
+        pushDays += (c.expectedCloseAt - expected) / DAY_MS;
+      }
+      expected = c.expectedCloseAt;
+    }
+  }
+  if (changes.length === 0) stageEnteredAt = deal.createdAt;
+  return { stage, stageEnteredAt, amount, expectedCloseAt: expected, stageChanges, stagesVisited: visited.size, closeDatePushes: pushes, closeDatePushDays: pushDays, amountChanges, firstAmount };
+}
+
+const MEETING_TYPES = new Set(['meeting', 'demo', 'visit', 'presentation']);
+
+/** The raw feature row of a deal as of t (values before encoding; null = unknown). */
+export function dealFeatures(deal: DealInput, t: number, history: DealHistory, attributeKeys?: { numeric: string[]; categorical: string[] }): RawRow {
+  const s = dealStateAsOf(deal, t);
+  let a7 = 0, a30 = 0, a90 = 0, m30 = 0, total = 0;
+  let last = -Infinity;
+  for (const a of deal.activities ?? []) {
+    if (a.at > t) continue;
+    const age = (t - a.at) / DAY_MS;
+    total++;
+    if (a.at > last) last = a.at;
+    if (age <= 7) a7++;
+    if (age <= 30) {
+      a30++;
+      if (MEETING_TYPES.has(a.type.toLowerCase())) m30++;
+    }
+    if (age <= 90) a90++;
+  }
+  const keys = historyKeys(deal);
+  const rate = (prefix: string) => {
+    const k = keys.find((x) => x.startsWith(prefix));
+    return k ? history.winRate(k, t) : null;
+  };
+  const closed = (prefix: string) => {
+    const k = keys.find((x) => x.startsWith(prefix));
+    return k ? history.counts(k, t).closed : 0;
+  };
+  const daysToExpected = s.expectedCloseAt != null ? (s.expectedCloseAt - t) / DAY_MS : null;
+  const row: RawRow = {
+    amount: s.amount,
+    discount: deal.discount ?? 0,
+    daysSinceCreated: Math.max(0, (t - deal.createdAt) / DAY_MS),
+    daysInStage: Math.max(0, (t - s.stageEnteredAt) / DAY_MS),
+    stageChanges: s.stageChanges,
+    stagesVisited: s.stagesVisited,
+    closeDatePushes: s.closeDatePushes,
+    closeDatePushDays: s.closeDatePushDays,
+    amountChanges: s.amountChanges,
+    amountChangeRatio: s.firstAmount > 0 ? s.amount / s.firstAmount : null,
+    daysToExpectedClose: daysToExpected,
+    expectedCloseOverdue: daysToExpected === null ? null : daysToExpected < 0 ? 1 : 0,
+    activities7d: a7,
+    activities30d: a30,
+    activities90d: a90,
+    meetings30d: m30,
+    activitiesTotal: total,
+    daysSinceLastActivity: total ? (t - last) / DAY_MS : null,
+    repWinRate: rate('rep:'),
+    repClosedDeals: closed('rep:'),
+    segmentWinRate: rate('segment:'),
+    accountWinRate: rate('account:'),
+    accountClosedDeals: closed('account:'),
+    productWinRate: rate('product:'),
+    sourceWinRate: rate('source:'),
+    employees: deal.account?.employees ?? null,
+    annualRevenue: deal.account?.annualRevenue ?? null,
+    hasStageHistory: (deal.stageChanges?.length ?? 0) > 0 ? 1 : 0,
+    stage: s.stage,
+    segment: deal.account?.segment ?? null,
+    industry: deal.account?.industry ?? null,
+    region: deal.account?.region ?? null,
+    size: deal.account?.size ?? null,
+    product: deal.product ?? null,
+    productFamily: deal.productFamily ?? null,
+    source: deal.source ?? null,
+    campaignChannel: deal.campaignChannel ?? (deal.campaign ? 'campaign' : null),
+    rep: deal.rep ?? null,
+    team: deal.team ?? null,
+  };
+  if (attributeKeys) {
+    for (const k of [...attributeKeys.numeric, ...attributeKeys.categorical]) row[`attr.${k}`] = deal.attributes?.[k] ?? null;
+  }
+  return row;
+}

@@ -1,0 +1,153 @@
+// When will a deal close, if it is won? Learned from history as empirical distributions:
+// - remaining days to close for won deals snapshotted in the same stage (and segment), and
+// - when the deal has an expected close date, the delay between that date (as it stood at the
+//   snapshot) and the actual close — which captures how reps' dates slip.
+// For a deal as of t, draws from the matching group are turned into calendar dates, conditioned on
+// the deal still being open at t (draws before t are discarded), and summarised as an expected
+// close date (median), P(slip past the end of the expected-close month) and a distribution over
+// calendar months after t's month. Groups fall back from stage+segment to stage to everyone when
+// they have fewer than `minSamples` draws. Everything here is conditional on the deal being won.
+import { DAY_MS } from '../features/deal-input';
+
+export interface TimingExample {
+  stage: string | null;
+  segment: string | null;
+  at: number;
+  closedAt: number;
+  /** Expected close date as it stood at `at`. */
+  expectedCloseAt: number | null;
+}
+
+export interface CloseOutlook {
+  expectedCloseAt: number | null;
+  /** P(closes after the end of the month of its expected close date | won); null without a date. */
+  slipProbability: number | null;
+  /** P(closes in calendar month k after the month of t | won), k = 0, 1, 2, ...; sums to 1. */
+  closeDistribution: { monthOffset: number; probability: number }[];
+  /** Which history the estimate came from, e.g. "stage Proposal, segment SMB (212 deals)". */
+  basis: string;
+}
+
+interface Group {
+  remainingDays: number[];
+  delayDays: number[];
+  n: number;
+}
+
+export interface CloseTimingState {
+  kind: 'salescast-close-timing';
+  minSamples: number;
+  groups: Record<string, Group>;
+}
+
+const QUANTILES = 100;
+
+/** Evenly spaced quantiles of a sample: a compact, order-preserving summary of the distribution. */
+function quantiles(values: number[], k = QUANTILES): number[] {
+  if (values.length <= k) return [...values].sort((a, b) => a - b);
+  const s = [...values].sort((a, b) => a - b);
+  return Array.from({ length: k }, (_, i) => s[Math.min(s.length - 1, Math.floor(((i + 0.5) / k) * s.length))]);
+}
+
+const monthIndex = (t: number) => {
+  const d = new Date(t);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+};
+const endOfMonth = (t: number) => {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1;
+};
+
+export class CloseTimingModel {
+  private constructor(private readonly state: CloseTimingState) {}
+
+  static fit(examples: TimingExample[], options: { minSamples?: number } = {}): CloseTimingModel {
+    const minSamples = options.minSamples ?? 30;
+    const raw = new Map<string, { rem: number[]; delay: number[] }>();
+    const add = (key: string, e: TimingExample) => {
+      let g = raw.get(key);
+      if (!g) raw.set(key, (g = { rem: [], delay: [] }));
+      g.rem.push(Math.max(0, (e.closedAt - e.at) / DAY_MS));
+      if (e.expectedCloseAt != null) g.delay.push((e.closedAt - e.expectedCloseAt) / DAY_MS);
+    };
+    for (const e of examples) {
+      add('*', e);
+      if (e.stage) {
+        add(`stage:${e.stage}`, e);
+        if (e.segment) add(`stage:${e.stage}|segment:${e.segment}`, e);
+      }
+    }
+    const groups: Record<string, Group> = {};
+    for (const [k, g] of raw) if (g.rem.length >= minSamples || k === '*') groups[k] = { remainingDays: quantiles(g.rem), delayDays: quantiles(g.delay), n: g.rem.length };
+    return new CloseTimingModel({ kind: 'salescast-close-timing', minSamples, groups });
+  }
+
+  static fromJSON(s: CloseTimingState): CloseTimingModel {
+    if (s?.kind !== 'salescast-close-timing') throw new Error('not a close-timing state');
+    return new CloseTimingModel(s);
+  }
+
+  toJSON(): CloseTimingState {
+    return this.state;
+  }
+
+  /** Typical remaining days for won deals in a stage (median), for explanations. */
+  medianRemainingDays(stage: string | null): number | null {
+    const g = (stage && this.state.groups[`stage:${stage}`]) || this.state.groups['*'];
+    if (!g || g.remainingDays.length === 0) return null;
+    return g.remainingDays[Math.floor(g.remainingDays.length / 2)];
+  }
+
+  outlook(deal: { stage: string | null; segment: string | null; expectedCloseAt: number | null }, t: number): CloseOutlook {
+    const keys = deal.stage ? [`stage:${deal.stage}|segment:${deal.segment}`, `stage:${deal.stage}`, '*'] : ['*'];
+    const min = this.state.minSamples;
+    let dates: number[] = [];
+    let basis = '';
+    for (const key of keys) {
+      const g = this.state.groups[key];
+      if (!g) continue;
+      if (deal.expectedCloseAt != null && g.delayDays.length) {
+        const cand = g.delayDays.map((d) => deal.expectedCloseAt! + d * DAY_MS).filter((x) => x > t);
+        if (cand.length >= Math.min(min, g.delayDays.length) / 2 && cand.length >= 5) {
+          dates = cand;
+          basis = `${describe(key)}: slip of expected close dates (${g.n} won deals)`;
+          break;
+        }
+      }
+      if (g.remainingDays.length) {
+        dates = g.remainingDays.map((d) => t + Math.max(d, 0.5) * DAY_MS);
+        basis = `${describe(key)}: days to close after this point (${g.n} won deals)`;
+        break;
+      }
+    }
+    if (dates.length === 0) {
+      // No history at all: trust the rep's date if there is one.
+      if (deal.expectedCloseAt == null) return { expectedCloseAt: null, slipProbability: null, closeDistribution: [], basis: 'no history' };
+      const at = Math.max(deal.expectedCloseAt, t);
+      return { expectedCloseAt: at, slipProbability: null, closeDistribution: [{ monthOffset: monthIndex(at) - monthIndex(t), probability: 1 }], basis: "no history: the deal's expected close date" };
+    }
+    dates.sort((a, b) => a - b);
+    const median = dates[Math.floor(dates.length / 2)];
+    const base = monthIndex(t);
+    const counts = new Map<number, number>();
+    for (const d of dates) {
+      const k = Math.max(0, monthIndex(d) - base);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const closeDistribution = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([monthOffset, c]) => ({ monthOffset, probability: c / dates.length }));
+    let slipProbability: number | null = null;
+    if (deal.expectedCloseAt != null) {
+      const deadline = endOfMonth(Math.max(deal.expectedCloseAt, t));
+      slipProbability = dates.filter((d) => d > deadline).length / dates.length;
+    }
+    return { expectedCloseAt: median, slipProbability, closeDistribution, basis };
+  }
+}
+
+function describe(key: string): string {
+  if (key === '*') return 'all won deals';
+  return key
+    .split('|')
+    .map((p) => p.replace(':', ' '))
+    .join(', ');
+}

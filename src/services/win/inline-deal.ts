@@ -1,0 +1,78 @@
+// A deal as a CRM frontend sends it before saving (fields the database has never seen), turned
+// into the features' DealInput. Dates may be Date objects or ISO strings; references are names.
+// Validation of the HTTP body is the contract layer's job; this only normalises.
+import { invalidInput } from '../../errors';
+import type { AttributeValue, DealInput } from '../../domain/features/deal-input';
+
+export interface InlineDeal {
+  id?: number;
+  externalId?: string | null;
+  stage: string;
+  amount?: number | null;
+  discount?: number | null;
+  createdAt: Date | string;
+  expectedCloseAt?: Date | string | null;
+  source?: string | null;
+  product?: string | null;
+  productFamily?: string | null;
+  campaign?: string | null;
+  campaignChannel?: string | null;
+  rep?: string | null;
+  team?: string | null;
+  account?: {
+    externalId?: string | null;
+    segment?: string | null;
+    industry?: string | null;
+    region?: string | null;
+    country?: string | null;
+    size?: string | null;
+    employees?: number | null;
+    annualRevenue?: number | null;
+  } | null;
+  attributes?: Record<string, AttributeValue> | null;
+  stageChanges?: { fromStage?: string | null; toStage: string; amount?: number | null; expectedCloseAt?: Date | string | null; changedAt: Date | string }[];
+  activities?: { type: string; occurredAt: Date | string }[];
+}
+
+function time(v: Date | string | null | undefined, path: (string | number)[], required = false): number | null {
+  if (v === null || v === undefined || v === '') {
+    if (required) throw invalidInput(`${path.join('.')} is required`, [{ path, problem: 'is required' }]);
+    return null;
+  }
+  const t = v instanceof Date ? v.getTime() : Date.parse(v);
+  if (!Number.isFinite(t)) throw invalidInput(`${path.join('.')} is not a valid date`, [{ path, value: String(v), problem: 'must be an ISO 8601 date' }]);
+  return t;
+}
+
+export function inlineDealToInput(d: InlineDeal, index = 0): DealInput {
+  const at = (p: string | number, ...rest: (string | number)[]) => ['deals', index, p, ...rest];
+  if (!d || typeof d.stage !== 'string' || !d.stage.trim()) throw invalidInput('stage is required', [{ path: at('stage'), problem: 'is required' }]);
+  return {
+    id: d.id,
+    externalId: d.externalId ?? null,
+    stage: d.stage.trim(),
+    amount: d.amount ?? 0,
+    discount: d.discount ?? null,
+    createdAt: time(d.createdAt, at('createdAt'), true)!,
+    expectedCloseAt: time(d.expectedCloseAt, at('expectedCloseAt')),
+    source: d.source ?? null,
+    product: d.product ?? null,
+    productFamily: d.productFamily ?? null,
+    campaign: d.campaign ?? null,
+    campaignChannel: d.campaignChannel ?? null,
+    rep: d.rep ?? null,
+    team: d.team ?? null,
+    account: d.account ?? null,
+    attributes: d.attributes ?? null,
+    outcome: 'open',
+    closedAt: null,
+    stageChanges: (d.stageChanges ?? []).map((c, i) => ({
+      fromStage: c.fromStage ?? null,
+      toStage: c.toStage,
+      amount: c.amount ?? null,
+      expectedCloseAt: time(c.expectedCloseAt, at('stageChanges', i, 'expectedCloseAt')),
+      at: time(c.changedAt, at('stageChanges', i, 'changedAt'), true)!,
+    })),
+    activities: (d.activities ?? []).map((a, i) => ({ type: a.type, at: time(a.occurredAt, at('activities', i, 'occurredAt'), true)! })),
+  };
+}

@@ -1,0 +1,139 @@
+// Scoring deals: one in-memory scorer per process (the active registry version, or the stage
+// baseline when no model is active or the active one cannot be loaded — said so in every score),
+// batch scoring of every open deal with the scores stored in deal_score in one transaction, and
+// inline scoring of deals the database has never seen (no database access per request).
+import { loadConfig } from '../../config';
+import type { Database } from '../../db/database';
+import { AppError, notFound } from '../../errors';
+import { ActiveModels, ModelRegistry } from '../../ml/registry';
+import { DealHistory } from '../../domain/features/deal-history';
+import type { DealInput } from '../../domain/features/deal-input';
+import { buildBaselineScorer } from './build-win-model';
+import { inlineDealToInput, type InlineDeal } from './inline-deal';
+import { loadClosedDealKeys, loadDeals } from './load-deals';
+import { WIN_MODEL_NAME } from './train-win-model';
+import { WinScorer, type DealScoreResult, type WinModelArtifact } from './win-scorer';
+
+/**
+ * The deal-win scoring of one process. `refresh()` re-reads the active version (hot reload: the
+ * new model is swapped in only once it has loaded) and the closed-deal history; `scorer()` is then
+ * synchronous and touches no database.
+ */
+export class WinScoring {
+  readonly registry: ModelRegistry;
+  readonly models: ActiveModels<WinScorer>;
+  private history: DealHistory | null = null;
+  private fallback: WinScorer | null = null;
+  private fallbackError: string | null = null;
+  private seed: number;
+
+  constructor(
+    private readonly db: Database,
+    options: { modelsDir?: string; seed?: number } = {},
+  ) {
+    const config = loadConfig();
+    this.seed = options.seed ?? config.SALESCAST_SEED;
+    this.registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
+    this.models = new ActiveModels<WinScorer>(this.registry, {
+      [WIN_MODEL_NAME]: (artifact, info) => new WinScorer(artifact as WinModelArtifact, { history: this.history ?? undefined, version: info.version }),
+    });
+  }
+
+  /** Reloads history and the active model; returns what happened to the model. */
+  async refresh() {
+    this.history = new DealHistory(await loadClosedDealKeys(this.db));
+    const loadedBefore = this.models.get(WIN_MODEL_NAME);
+    const results = await this.models.refresh();
+    const now = this.models.get(WIN_MODEL_NAME);
+    // A model that did not change still gets the fresh history.
+    if (now && now === loadedBefore) (now as { model: WinScorer }).model = now.model.withHistory(this.history);
+    if (!now) {
+      const failure = this.models.errors[WIN_MODEL_NAME];
+      const reason = failure ? `the active deal-win model v${failure.version} could not be loaded (${failure.error}); scored by the historical win rate of the stage` : undefined;
+      try {
+        this.fallback = buildBaselineScorer(await loadDeals(this.db, { asOf: new Date() }), new Date(), this.seed, reason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage');
+        this.fallbackError = null;
+      } catch (e) {
+        this.fallback = null;
+        this.fallbackError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return results[0];
+  }
+
+  /** The scorer to use now: the active model, else the stage baseline. */
+  scorer(): WinScorer {
+    const active = this.models.get(WIN_MODEL_NAME);
+    if (active) return active.model;
+    if (this.fallback) return this.fallback;
+    throw new AppError('UNPROCESSABLE', this.fallbackError ?? 'deal scoring is not ready: call refresh() first');
+  }
+
+  /** Scores deals passed inline (e.g. by a CRM frontend); no database access. */
+  scoreInline(deals: InlineDeal[], asOf: Date = new Date()): DealScoreResult[] {
+    const s = this.scorer();
+    return deals.map((d, i) => s.score(inlineDealToInput(d, i), asOf.getTime()));
+  }
+}
+
+export interface ScoreDealsOptions {
+  opportunityIds?: number[];
+  inline?: InlineDeal[];
+  asOf?: Date;
+  scoring?: WinScoring;
+  modelsDir?: string;
+}
+
+/** Scores stored deals by id (or every open deal) and/or inline deals; stores nothing. */
+export async function scoreDeals(db: Database, options: ScoreDealsOptions = {}): Promise<DealScoreResult[]> {
+  const scoring = options.scoring ?? new WinScoring(db, { modelsDir: options.modelsDir });
+  if (!options.scoring) await scoring.refresh();
+  const asOf = options.asOf ?? new Date();
+  const out: DealScoreResult[] = [];
+  if (options.opportunityIds || !options.inline) {
+    const deals = await loadDeals(db, { opportunityIds: options.opportunityIds, asOf: options.asOf, openOnly: !options.opportunityIds });
+    if (options.opportunityIds) {
+      const found = new Set(deals.map((d) => d.id));
+      const missing = options.opportunityIds.filter((id) => !found.has(id));
+      if (missing.length) throw notFound(`no opportunity with id ${missing.join(', ')}`);
+    }
+    const s = scoring.scorer();
+    for (const d of deals) out.push(s.score(d, asOf.getTime()));
+  }
+  if (options.inline) out.push(...scoring.scoreInline(options.inline, asOf));
+  return out;
+}
+
+export interface ScoreOpenDealsResult {
+  scored: number;
+  modelVersion: number | null;
+  algorithm: string;
+  fallback: boolean;
+  fallbackReason?: string;
+  scoredAt: Date;
+  scores: DealScoreResult[];
+}
+
+/** Scores every open deal and stores the scores (one transaction: readers see all or none). */
+export async function scoreOpenDeals(db: Database, options: { asOf?: Date; modelsDir?: string; scoring?: WinScoring; onProgress?: (done: number, total: number) => void } = {}): Promise<ScoreOpenDealsResult> {
+  const scoring = options.scoring ?? new WinScoring(db, { modelsDir: options.modelsDir });
+  if (!options.scoring) await scoring.refresh();
+  const scorer = scoring.scorer();
+  const asOf = options.asOf ?? new Date();
+  const deals: DealInput[] = await loadDeals(db, { openOnly: true, asOf: options.asOf });
+  const modelVersionId = scorer.version == null ? null : (await scoring.registry.get(WIN_MODEL_NAME, scorer.version)).id;
+  const scores = deals.map((d, i) => {
+    if (i % 500 === 0) options.onProgress?.(i, deals.length);
+    return scorer.score(d, asOf.getTime());
+  });
+  options.onProgress?.(deals.length, deals.length);
+  await db.sql.transaction(async (tx) => {
+    for (const s of scores) {
+      await tx.run(
+        `INSERT INTO deal_score (opportunity_id, model_version_id, win_probability, expected_close_at, slip_probability, fallback, factors, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [s.opportunityId, modelVersionId, s.winProbability, s.expectedCloseAt, s.slipProbability, s.fallback, { factors: s.factors, closeDistribution: s.closeDistribution, algorithm: s.algorithm, ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}) }, asOf],
+      );
+    }
+  });
+  return { scored: scores.length, modelVersion: scorer.version, algorithm: scorer.algorithm, fallback: scorer.isFallback, ...(scorer.fallbackReason && scorer.isFallback ? { fallbackReason: scorer.fallbackReason } : {}), scoredAt: asOf, scores };
+}

@@ -1,0 +1,180 @@
+// A trained deal-win model ready to score: feature builder + encoder + classifier + calibrator +
+// close-timing model + history of closed deals, all in memory. Scoring touches no database, so a
+// CRM frontend's inline deal is scored in microseconds once the scorer is loaded. The same object
+// is what training returns with `persist: false` (forecast backtests use it with past dates).
+import { AppError } from '../../errors';
+import { GroupRateBaseline, type GroupRateState } from '../../ml/baseline';
+import { loadCalibrator, type Calibrator, type CalibratorState } from '../../ml/calibration';
+import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '../../ml/estimator';
+import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
+import { sigmoid } from '../../ml/random';
+import { dealBaseSchema, dealFeatures, dealFeatureSpec } from '../../domain/features/deal-features';
+import { explainFactor, topFactors, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
+import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
+import type { DealInput } from '../../domain/features/deal-input';
+import { CloseTimingModel, type CloseOutlook, type CloseTimingState } from '../../domain/timing/close-timing';
+
+export const WIN_ARTIFACT_FORMAT = 1;
+
+export interface WinModelArtifact {
+  kind: 'salescast-win-model';
+  formatVersion: number;
+  /** The deal feature definitions of the code that trained it (see dealBaseSchema). */
+  baseSchema: string;
+  attributes: { numeric: string[]; categorical: string[] };
+  encoder: EncoderState | null;
+  classifier: ClassifierArtifact | null;
+  calibrator: CalibratorState | null;
+  baseline: GroupRateState;
+  timing: CloseTimingState;
+  history: DealHistoryState;
+  explain: ExplanationContext;
+  asOf: string;
+  seed: number;
+}
+
+/** What a consumer (forecasts, what-if) needs per deal. */
+export interface DealOutlook {
+  winProbability: number;
+  expectedCloseAt: Date | null;
+  slipProbability: number | null;
+  /** P(close in calendar month k after the as-of month | won). */
+  closeDistribution: { monthOffset: number; probability: number }[];
+}
+
+export interface DealScoreResult extends DealOutlook {
+  opportunityId?: number;
+  externalId?: string | null;
+  factors: Factor[];
+  modelVersion: number | null;
+  algorithm: string;
+  fallback: boolean;
+  fallbackReason?: string;
+  timingBasis: string;
+  scoredAt: Date;
+}
+
+export class WinScorer {
+  readonly algorithm: string;
+  private readonly encoder: FeatureEncoder | null;
+  private readonly classifier: BinaryClassifier | null;
+  private readonly calibrator: Calibrator | null;
+  private readonly baseline: GroupRateBaseline;
+  readonly timing: CloseTimingModel;
+  private history: DealHistory;
+  private readonly groups: { feature: string; columns: number[] }[];
+  private readonly buffer: number[];
+
+  constructor(
+    readonly artifact: WinModelArtifact,
+    options: { history?: DealHistory; version?: number | null; fallbackReason?: string } = {},
+  ) {
+    if (artifact?.kind !== 'salescast-win-model') throw new AppError('SCHEMA_MISMATCH', 'not a deal-win model artifact');
+    if (artifact.formatVersion !== WIN_ARTIFACT_FORMAT) throw new AppError('SCHEMA_MISMATCH', `deal-win artifact format ${artifact.formatVersion} is not supported (expected ${WIN_ARTIFACT_FORMAT})`);
+    if (artifact.baseSchema !== dealBaseSchema())
+      throw new AppError('SCHEMA_MISMATCH', 'the deal-win model was trained with different deal features than this version of Salescast computes; retrain it (npx salescast train win)');
+    this.encoder = artifact.encoder ? FeatureEncoder.fromJSON(artifact.encoder, dealFeatureSpec(artifact.attributes)) : null;
+    this.classifier = artifact.classifier ? loadClassifier(artifact.classifier) : null;
+    if (this.classifier && this.encoder && artifact.classifier!.inputSize !== this.encoder.width)
+      throw new AppError('SCHEMA_MISMATCH', `the classifier expects ${artifact.classifier!.inputSize} inputs but the feature schema has ${this.encoder.width}`);
+    this.calibrator = artifact.calibrator ? loadCalibrator(artifact.calibrator) : null;
+    this.baseline = GroupRateBaseline.fromJSON(artifact.baseline);
+    this.timing = CloseTimingModel.fromJSON(artifact.timing);
+    this.history = options.history ?? DealHistory.fromState(artifact.history);
+    this.algorithm = this.classifier ? this.classifier.algorithm : 'baseline';
+    this.version = options.version ?? null;
+    this.fallbackReason = options.fallbackReason;
+    this.groups = this.encoder ? this.encoder.groups() : [];
+    this.buffer = new Array(this.encoder?.width ?? 0).fill(0);
+  }
+
+  version: number | null;
+  readonly fallbackReason?: string;
+
+  get isFallback(): boolean {
+    return this.classifier === null;
+  }
+
+  /** Replaces the closed-deal history (e.g. refreshed from the database) without retraining. */
+  withHistory(history: DealHistory): WinScorer {
+    return new WinScorer(this.artifact, { history, version: this.version, fallbackReason: this.fallbackReason });
+  }
+
+  features(deal: DealInput, t: number): RawRow {
+    return dealFeatures(deal, t, this.history, this.artifact.attributes);
+  }
+
+  /** Calibrated P(win) of a feature row. */
+  probabilityOfRow(row: RawRow): number {
+    if (!this.classifier || !this.encoder) return this.baseline.predictOne(row.stage == null ? '(unknown)' : String(row.stage));
+    const x = this.encoder.transformRow(row, this.buffer);
+    const raw = sigmoid(this.classifier.logit(x));
+    return this.calibrator ? this.calibrator.transform(raw) : raw;
+  }
+
+  winProbability(deal: DealInput, asOf: number = Date.now()): number {
+    return this.probabilityOfRow(this.features(deal, asOf));
+  }
+
+  closeOutlook(deal: DealInput, row: RawRow, asOf: number): CloseOutlook {
+    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * 86_400_000;
+    return this.timing.outlook({ stage: row.stage == null ? null : String(row.stage), segment: deal.account?.segment ?? null, expectedCloseAt: expected }, asOf);
+  }
+
+  /** Win probability and close timing of an open deal as of a date (for forecasts). */
+  outlook(deal: DealInput, asOf: number = Date.now()): DealOutlook {
+    const row = this.features(deal, asOf);
+    const o = this.closeOutlook(deal, row, asOf);
+    return {
+      winProbability: this.probabilityOfRow(row),
+      expectedCloseAt: o.expectedCloseAt == null ? null : new Date(o.expectedCloseAt),
+      slipProbability: o.slipProbability,
+      closeDistribution: o.closeDistribution,
+    };
+  }
+
+  /** Per-feature contributions to the log-odds, worded for a rep; strongest first on each side. */
+  factors(row: RawRow, perSide = 3): Factor[] {
+    if (!this.classifier || !this.encoder) {
+      const stage = row.stage == null ? '(unknown)' : String(row.stage);
+      const p = this.baseline.predictOne(stage);
+      return [{ feature: 'stage', value: row.stage ?? null, effect: 0, text: `Baseline: ${Math.round(p * 100)}% of deals in ${stage} have been won (no trained model)` }];
+    }
+    const x = this.encoder.transformRow(row);
+    const contrib = this.classifier.contributions(
+      x,
+      this.groups.map((g) => g.columns),
+    );
+    const all: Factor[] = this.groups.map((g, i) => ({
+      feature: g.feature,
+      value: roundValue(row[g.feature]),
+      effect: Math.round(contrib[i] * 1000) / 1000,
+      text: explainFactor(g.feature, roundValue(row[g.feature]), contrib[i], row, this.artifact.explain),
+    }));
+    return topFactors(all, perSide);
+  }
+
+  score(deal: DealInput, asOf: number = Date.now(), options: { explain?: boolean } = {}): DealScoreResult {
+    const row = this.features(deal, asOf);
+    const o = this.closeOutlook(deal, row, asOf);
+    return {
+      ...(deal.id !== undefined ? { opportunityId: deal.id } : {}),
+      ...(deal.externalId !== undefined ? { externalId: deal.externalId } : {}),
+      winProbability: this.probabilityOfRow(row),
+      expectedCloseAt: o.expectedCloseAt == null ? null : new Date(o.expectedCloseAt),
+      slipProbability: o.slipProbability,
+      closeDistribution: o.closeDistribution,
+      factors: options.explain === false ? [] : this.factors(row),
+      modelVersion: this.version,
+      algorithm: this.algorithm,
+      fallback: this.isFallback,
+      ...(this.isFallback ? { fallbackReason: this.fallbackReason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage' } : {}),
+      timingBasis: o.basis,
+      scoredAt: new Date(asOf),
+    };
+  }
+}
+
+function roundValue(v: RawRow[string]): RawRow[string] {
+  return typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 100) / 100 : v;
+}
