@@ -83,6 +83,7 @@ const refMatch = (alias: string) => (_d: SqlDialect, ph: string) => `(${alias}.e
 const cohortFilter = (col: string) => (d: SqlDialect, ph: string) => `(${d.monthKey(col)} IN (${ph}) OR ${d.quarterKey(col)} IN (${ph}) OR substr(${d.monthKey(col)}, 1, 4) IN (${ph}))`;
 
 const ACCOUNT_FIELDS: Record<string, FieldDef> = {
+  account: { group: () => 'acct.name', filter: (_d, ph) => `(acct.external_id IN (${ph}) OR acct.name IN (${ph}))`, describe: 'the client itself (external id or name)' },
   segment: { group: () => 'acct.segment', describe: 'account segment' },
   industry: { group: () => 'acct.industry', describe: 'account industry' },
   region: { group: () => 'acct.region', describe: 'account region' },
@@ -113,7 +114,7 @@ const DEAL_FIELDS: Record<string, FieldDef> = {
   cohort: ACCOUNT_FIELDS.cohort,
   cohort_quarter: ACCOUNT_FIELDS.cohort_quarter,
   rfm: ACCOUNT_FIELDS.rfm,
-  account: { group: () => 'acct.name', filter: (_d, ph) => `(acct.external_id IN (${ph}) OR acct.name IN (${ph}))`, describe: 'account (external id or name)' },
+  account: ACCOUNT_FIELDS.account,
   rep: { group: () => 'r.name', filter: refMatch('r'), describe: 'rep on the deal (external id or name)' },
   team: { group: () => 'r.team', describe: "deal rep's team" },
   office: { group: () => 'r.region', describe: "deal rep's region (sales office)" },

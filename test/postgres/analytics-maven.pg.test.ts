@@ -1,0 +1,3 @@
+import { analyticsMavenSuite } from '../suites/analytics-maven.suite';
+
+analyticsMavenSuite('postgresql');
