@@ -20,6 +20,7 @@ import { requestContext } from './request-context';
 import { makeMount } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
+import { dealRoutes } from './routes/deals';
 import { reportRoutes } from './routes/reports';
 import { trainingJobRoutes } from './routes/training-jobs';
 import { healthRoutes } from './routes/health';
@@ -28,7 +29,7 @@ import './types';
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, apiKeyRoutes, dataRoutes, reportRoutes, trainingJobRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, reportRoutes, dataRoutes, trainingJobRoutes, apiKeyRoutes];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);

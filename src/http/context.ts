@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { TrainingJobs } from '../services/jobs/training-jobs';
+import type { WinScoring } from '../services/win/score-deals';
 import type { Mount } from './route';
 
 export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'BULK_BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL'>;
@@ -30,6 +31,8 @@ export interface AppServices {
   models?: ModelHolder;
   /** In-process training jobs (POST /v1/training-jobs). */
   jobs?: TrainingJobs;
+  /** Deal-win scoring held in memory (hot reloaded through `models`). */
+  win?: WinScoring;
 }
 
 export interface AppContext {

@@ -8,8 +8,10 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
+import { WinScoring } from '../services/win/score-deals';
 import { createApp } from './app';
 import type { AppServices, ModelHolder } from './context';
+import { combineModels, winPart } from './model-holder';
 
 export interface ServerHandle {
   server: http.Server;
@@ -24,6 +26,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Override the model holder (tests); default: the deal-win and customer models from the registry. */
   models?: ModelHolder | null;
+  /** Override the deal-win scoring (tests); null: none. */
+  win?: WinScoring | null;
   /** Override trainers (tests); default: `salescast train <model>` in a child process. */
   trainers?: Record<string, Trainer>;
   /** Install SIGTERM/SIGINT handlers that close the server and the database, then exit (default true). */
@@ -56,7 +60,9 @@ export async function startServer(config: Config, db: Database, options: StartOp
     if (Number(keys[0].n) === 0) logger.warn('no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"');
   }
 
-  const models = options.models === undefined ? null : options.models;
+  // Deal-win scoring lives in memory; the holder refreshes it (hot reload) and reports readiness.
+  const win = options.win === undefined ? new WinScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR, seed: config.SALESCAST_SEED }) : options.win;
+  const models = options.models !== undefined ? options.models : win ? combineModels([winPart(win)]) : null;
   if (models) {
     await models.refresh().catch((e) => logger.error({ err: e }, 'initial model load failed'));
     for (const m of models.readiness()) logger.info({ model: m.name, state: m.state, version: m.version, message: m.message }, 'model');
@@ -79,7 +85,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
   const stale = await jobs.recoverStale();
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
 
-  const services: AppServices = { db, logger, jobs, ...(models ? { models } : {}), config };
+  const services: AppServices = { db, logger, jobs, config, ...(models ? { models } : {}), ...(win ? { win } : {}) };
   const app = createApp(services);
   const server = http.createServer(app);
   // Keep-alive longer than typical load balancers' idle timeout so they close first.

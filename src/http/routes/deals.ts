@@ -1,0 +1,119 @@
+// Deal scores. Inline deals are scored by the in-memory scorer with no database access; stored
+// deals are named by external id and loaded in one query per request (not per deal).
+import { listScoresRoute, scoreBatchRoute, scoreInlineRoute, scoreOneRoute } from '../../contracts/deals';
+import { fromSqlDate } from '../../db/sql';
+import { AppError, invalidInput, notFound } from '../../errors';
+import { scoreDeals, type WinScoring } from '../../services/win/score-deals';
+import type { DealScoreResult } from '../../services/win/win-scorer';
+import type { AppContext } from '../context';
+import { pageOf } from '../pagination';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function scoreView(s: DealScoreResult) {
+  return {
+    externalId: s.externalId ?? null,
+    winProbability: s.winProbability,
+    expectedCloseAt: iso(s.expectedCloseAt),
+    slipProbability: s.slipProbability,
+    closeDistribution: s.closeDistribution,
+    factors: s.factors,
+    modelVersion: s.modelVersion,
+    algorithm: s.algorithm,
+    fallback: s.fallback,
+    ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}),
+    timingBasis: s.timingBasis,
+    scoredAt: s.scoredAt.toISOString(),
+  };
+}
+
+const asDate = (v: string | undefined) => (v ? new Date(v) : new Date());
+
+/** External ids → internal ids, in one query. */
+export async function internalIds(ctx: AppContext, externalIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < externalIds.length; i += 500) {
+    const chunk = externalIds.slice(i, i + 500);
+    const rows = await ctx.services.db.sql.all<{ id: number; external_id: string }>(`SELECT id, external_id FROM opportunity WHERE external_id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    for (const r of rows) out.set(r.external_id, Number(r.id));
+  }
+  return out;
+}
+
+const SORT_COLUMNS: Record<string, string> = {
+  winProbability: 's.win_probability',
+  amount: 'o.amount',
+  expectedCloseAt: 's.expected_close_at',
+  scoredAt: 's.scored_at',
+  externalId: 'o.external_id',
+};
+
+export function dealRoutes(ctx: AppContext) {
+  const { mount, services } = ctx;
+  const currency = services.config.CURRENCY;
+  const win = (): WinScoring => {
+    if (!services.win) throw new AppError('UNPROCESSABLE', 'Deal scoring is not available in this server');
+    return services.win;
+  };
+
+  mount(scoreInlineRoute, ({ body }) => {
+    if (body.currency && body.currency !== currency) {
+      throw invalidInput(`Amounts must be in ${currency}, the server currency`, [{ path: ['currency'], value: body.currency, problem: `must be ${currency} (no conversion is done)` }]);
+    }
+    const asOf = asDate(body.asOf);
+    const scores = win().scoreInline(body.deals, asOf);
+    return { currency, asOf: asOf.toISOString(), scores: scores.map(scoreView) };
+  });
+
+  mount(scoreOneRoute, async ({ params, query }) => {
+    const ids = await internalIds(ctx, [params.id]);
+    const id = ids.get(params.id);
+    if (id === undefined) throw notFound(`No deal with external id "${params.id}"`);
+    const asOf = asDate(query.asOf);
+    const [score] = await scoreDeals(services.db, { opportunityIds: [id], scoring: win(), asOf });
+    const [row] = await services.db.sql.all<{ amount: number; stage: string }>('SELECT amount, stage FROM opportunity WHERE id = ?', [id]);
+    return { currency, asOf: asOf.toISOString(), score: scoreView({ ...score, externalId: params.id }), amount: Number(row.amount), stage: row.stage };
+  });
+
+  mount(scoreBatchRoute, async ({ body }) => {
+    const unique = [...new Set(body.ids)];
+    const ids = await internalIds(ctx, unique);
+    const missing = unique.filter((x) => !ids.has(x));
+    const asOf = asDate(body.asOf);
+    const found = [...ids.values()];
+    const scores = found.length ? await scoreDeals(services.db, { opportunityIds: found, scoring: win(), asOf }) : [];
+    const byExternal = new Map([...ids.entries()].map(([ext, id]) => [id, ext]));
+    return { currency, asOf: asOf.toISOString(), scores: scores.map((s) => scoreView({ ...s, externalId: s.externalId ?? byExternal.get(s.opportunityId!) ?? null })), missing };
+  });
+
+  mount(listScoresRoute, async ({ query }) => {
+    const desc = query.sort.startsWith('-');
+    const col = SORT_COLUMNS[query.sort.replace(/^-/, '')];
+    const where = ["o.outcome = 'open'", 's.id = (SELECT MAX(s2.id) FROM deal_score s2 WHERE s2.opportunity_id = s.opportunity_id)'];
+    const args: unknown[] = [];
+    if (query.stage) {
+      where.push('o.stage = ?');
+      args.push(query.stage);
+    }
+    const from = `FROM deal_score s JOIN opportunity o ON o.id = s.opportunity_id LEFT JOIN model_version mv ON mv.id = s.model_version_id WHERE ${where.join(' AND ')}`;
+    const [{ n }] = await services.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, args);
+    const rows = await services.db.sql.all<Record<string, unknown>>(
+      `SELECT o.external_id, o.name, o.stage, o.amount, s.win_probability, s.expected_close_at, s.slip_probability, s.fallback, mv.version, s.scored_at ${from}
+       ORDER BY CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END, ${col} ${desc ? 'DESC' : 'ASC'}, o.id LIMIT ? OFFSET ?`,
+      [...args, query.limit, query.offset],
+    );
+    const items = rows.map((r) => ({
+      externalId: String(r.external_id),
+      name: (r.name as string | null) ?? null,
+      stage: String(r.stage),
+      amount: { amount: Number(r.amount), currency },
+      winProbability: Number(r.win_probability),
+      expectedCloseAt: iso(fromSqlDate(r.expected_close_at)),
+      slipProbability: r.slip_probability === null ? null : Number(r.slip_probability),
+      fallback: Boolean(r.fallback),
+      modelVersion: r.version === null || r.version === undefined ? null : Number(r.version),
+      scoredAt: fromSqlDate(r.scored_at)!.toISOString(),
+    }));
+    return pageOf(items, Number(n), query.limit, query.offset);
+  });
+}
