@@ -704,8 +704,14 @@ async function loadDeals(fcDeals) {
     total = rows.length;
     source = 'forecast';
   }
+  if (!rows.length && fcDeals?.length) {
+    // Scores are stored by a batch job; until it has run, the forecast's open deals stand in.
+    rows = fcDeals.map(readDeal);
+    total = rows.length;
+    source = 'forecast';
+  }
   const tools = document.querySelector('#panel-deals [data-slot="tools"]');
-  if (!rows.length) return emptyState('No open deals', 'The pipeline is empty.', HINTS.demo);
+  if (!rows.length) return emptyState('No scored open deals', cmd('Deal scores are stored by a batch job: run', 'npx salescast score deals', '.'), 'With no trained model it scores from stage win rates; train one first for calibrated scores and reasons.');
   const sumAmount = rows.reduce((a, r) => a + (r.amount ?? 0), 0);
   tools.replaceChildren(h('span', { class: 'muted small' }, total && total > rows.length ? `${int(rows.length)} largest of ${int(total)} open deals` : `${int(rows.length)} open deals · ${money(sumAmount, { compact: true })}`));
   const anyFallback = rows.some((r) => r.fallback);
@@ -718,9 +724,11 @@ async function loadDeals(fcDeals) {
     { key: 'slip', label: 'Slip risk', num: true, get: (r) => r.slip, render: (r) => slipPill(r.slip) },
     { key: 'reason', label: 'Top reason', sortable: false, get: () => 0, render: (r) => topReason(r.factors) },
   ];
+  // A score listing without reasons: the drawer fetches them per deal, so drop the empty column.
+  if (!rows.some((r) => r.factors.length)) columns.pop();
   const out = [sortableTable(rows, columns, { initial: { key: 'amount', desc: true }, onRow: (r) => openDeal(r) })];
   if (anyFallback) out.unshift(h('p', { class: 'muted small' }, 'Some scores come from the stage baseline because no trained deal-win model is active: ', h('code', {}, 'npx salescast train win')));
-  if (source === 'forecast') out.push(h('p', { class: 'muted small' }, 'Scores from the forecast; per-deal reasons appear when the server serves deal scores.'));
+  if (source === 'forecast') out.push(h('p', { class: 'muted small' }, 'Win probabilities from the forecast. Stored scores with slip risk appear after ', h('code', {}, 'npx salescast score deals'), '.'));
   return out;
 }
 
@@ -1038,14 +1046,18 @@ async function main() {
     const lost = pnum(s, 'lost');
     if (finite(est)) setKpi('winrate', pct(est, 1), `last 12 months · ${int(won)} won of ${int((won ?? 0) + (lost ?? 0))} closed${finite(lo) ? ` · 95% CI ${pct(lo)}–${pct(hi)}` : ''}`);
     else setKpi('winrate', kpiEmpty('No closed deals'), 'in the last 12 months');
-    if (!fc?.openDeals?.length && finite(pnum(s, 'open'))) setKpi('pipeline', int(pnum(s, 'open')), 'open deals');
   } else {
     setKpi('winrate', kpiEmpty('Unavailable'), funnel.error instanceof MissingEndpoint ? 'The server does not serve the funnel report yet.' : funnel.error.message);
   }
   const wonEl = document.querySelector('[data-kpi="won"] [data-slot="value"] .skeleton');
   if (wonEl) setKpi('won', kpiEmpty('Unavailable'), 'Needs the forecast endpoint.');
-  const pipeEl = document.querySelector('[data-kpi="pipeline"] [data-slot="value"] .skeleton');
-  if (pipeEl) setKpi('pipeline', kpiEmpty('Unavailable'), 'Needs the forecast or funnel endpoint.');
+  if (document.querySelector('[data-kpi="pipeline"] [data-slot="value"] .skeleton')) {
+    // Without a forecast, the funnel over all deals still counts the open ones (not their value).
+    const all = await settle(call('funnel report', R.funnel, { basis: 'created' }));
+    const open = all.ok ? pnum(pick(all.value, 'summary') ?? {}, 'open') : undefined;
+    if (finite(open)) setKpi('pipeline', int(open), `open deals · their value appears with the forecast`);
+    else setKpi('pipeline', kpiEmpty('Unavailable'), 'Needs the forecast or funnel endpoint.');
+  }
 
   const econHint = { missing: 'Client economics appear once the server serves the analytics reports.', empty: HINTS.demo };
   const pareto = await paretoP;
