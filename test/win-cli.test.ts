@@ -1,0 +1,65 @@
+// The retraining job and the model commands as an operator runs them from cron: exit codes,
+// JSON output, and clear messages.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { loadDemoData } from '../src/services/demo-service';
+
+const CLI = path.resolve(__dirname, '..', 'bin', 'salescast.js');
+const SEED = 7;
+
+describe(`salescast train win / score deals / models (seed ${SEED})`, () => {
+  let t: TestDatabase;
+  let modelsDir: string;
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: t.url, SALESCAST_MODELS_DIR: modelsDir, SALESCAST_SEED: String(SEED) }, encoding: 'utf8' });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  beforeAll(async () => {
+    t = await createTestDatabase('sqlite');
+    modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-cli-models-'));
+  });
+  afterAll(async () => {
+    await t.cleanup();
+    fs.rmSync(modelsDir, { recursive: true, force: true });
+  });
+
+  test('on an empty database training exits 3 naming what is missing', () => {
+    const r = run('train', 'win');
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/Not enough closed deals.*0 won and 0 lost/);
+    expect(run('models', 'promote', 'win', '3').code).toBe(4);
+  });
+
+  test('trains, promotes, scores and shows a model', async () => {
+    await loadDemoData(t.db, { seed: SEED, accounts: 120, months: 24, asOf: new Date('2026-10-01') });
+    const trained = run('train', 'win', '--as-of', '2026-10-01', '--algorithm', 'logistic', '--json');
+    expect(trained.code).toBe(0);
+    const result = JSON.parse(trained.out);
+    expect(result).toMatchObject({ version: 1, algorithm: 'logistic', seed: SEED });
+    expect(result.candidate.auc).toBeGreaterThan(result.baseline.auc);
+    const text = run('train', 'win', '--as-of', '2026-10-01', '--algorithm', 'logistic', '--promote', 'never');
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/candidate logistic v2/);
+    expect(text.out).toMatch(/active logistic v1/);
+    expect(text.out).toMatch(/baseline \(stage win rate\)/);
+    expect(text.out).toMatch(/not promoted \(--promote never\)/);
+    const scored = run('score', 'deals', '--as-of', '2026-10-01', '--json');
+    expect(scored.code).toBe(0);
+    const s = JSON.parse(scored.out);
+    expect(s.modelVersion).toBe(1);
+    expect(s.scores.length).toBe(s.scored);
+    const show = run('models', 'show', 'win');
+    expect(show.out).toMatch(/win v1 \(logistic\) — active/);
+    expect(show.out).toMatch(/reliability \(test slice\)/);
+    expect(show.out).toMatch(/test: stage baseline/);
+    expect(run('models', 'promote', 'win', '2').out).toMatch(/win v2 is active \(v1 retired\)/);
+    const list = JSON.parse(run('models', 'list', 'win', '--json').out);
+    expect(list.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [2, 'active'],
+      [1, 'retired'],
+    ]);
+  });
+});
