@@ -24,6 +24,7 @@ export const StartTrainingJobBody = z
     model: ModelName,
     asOf: IsoDateInput.optional().describe('train as of this date (default: now)'),
     promote: z.enum(['auto', 'never', 'always']).default('auto').describe('auto: promote only if the candidate beats the active model and the baseline'),
+    algorithm: z.enum(['logistic', 'mlp', 'both']).optional().describe('win only: which estimator(s) to fit'),
     calibrationEnd: IsoDateInput.optional().describe('clv only: end of the calibration period'),
     timeUnit: z.enum(['day', 'week', 'month']).optional().describe('clv only'),
   })

@@ -21,6 +21,7 @@ import { makeMount } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
 import { dealRoutes } from './routes/deals';
+import { modelRoutes } from './routes/models';
 import { reportRoutes } from './routes/reports';
 import { trainingJobRoutes } from './routes/training-jobs';
 import { healthRoutes } from './routes/health';
@@ -29,7 +30,7 @@ import './types';
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, reportRoutes, dataRoutes, trainingJobRoutes, apiKeyRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, reportRoutes, dataRoutes, modelRoutes, trainingJobRoutes, apiKeyRoutes];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);
@@ -41,6 +42,7 @@ function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
     BULK_BODY_LIMIT: base.BULK_BODY_LIMIT,
     CURRENCY: base.CURRENCY,
     LOG_LEVEL: base.LOG_LEVEL,
+    SALESCAST_MODELS_DIR: base.SALESCAST_MODELS_DIR,
     ...partial,
   };
 }

@@ -3,11 +3,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { ModelRegistry } from '../ml/registry';
 import type { TrainingJobs } from '../services/jobs/training-jobs';
 import type { WinScoring } from '../services/win/score-deals';
 import type { Mount } from './route';
 
-export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'BULK_BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL'>;
+export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'BULK_BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL' | 'SALESCAST_MODELS_DIR'>;
 
 export interface ModelReadiness {
   name: string;
@@ -33,6 +34,8 @@ export interface AppServices {
   jobs?: TrainingJobs;
   /** Deal-win scoring held in memory (hot reloaded through `models`). */
   win?: WinScoring;
+  /** The model registry (default: the win scoring's, else one on SALESCAST_MODELS_DIR). */
+  registry?: ModelRegistry;
 }
 
 export interface AppContext {

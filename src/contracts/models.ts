@@ -1,0 +1,92 @@
+// The model registry over HTTP: versions with their metrics, promotion and rollback (admin).
+import { z } from 'zod';
+import { IsoDateTime, Json, PageQuery, paged, sortParam } from './common';
+import { defineRoute } from './route';
+import { ModelName } from './training-jobs';
+
+export const ModelVersion = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    algorithm: z.string(),
+    status: z.enum(['candidate', 'active', 'retired']),
+    metrics: Json.nullable().describe('evaluation on the later time window: AUC, log loss, Brier, ECE, reliability, lift over the baseline (deal-win); fitted parameters and log-likelihood (BG/NBD)'),
+    trainedAt: IsoDateTime,
+    dataFrom: IsoDateTime.nullable(),
+    dataTo: IsoDateTime.nullable(),
+    promotedAt: IsoDateTime.nullable(),
+    retiredAt: IsoDateTime.nullable(),
+    notes: z.string().nullable(),
+  })
+  .meta({ id: 'ModelVersion' });
+
+export const ModelVersionDetail = ModelVersion.extend({
+  featureSchema: Json.nullable(),
+  meta: Json.nullable().describe('meta.json of the version folder: seed, library versions, artifact checksum'),
+}).meta({ id: 'ModelVersionDetail' });
+
+const nameParam = z.object({ name: ModelName });
+
+export const listModelsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/models',
+  operationId: 'listModelVersions',
+  summary: 'Model versions with their metrics (paginated)',
+  tag: 'models',
+  scope: 'admin',
+  query: PageQuery.extend({
+    name: ModelName.optional(),
+    status: z.enum(['candidate', 'active', 'retired']).optional(),
+    sort: sortParam(['trainedAt', 'version', 'name'] as const, '-trainedAt'),
+  }),
+  response: paged(ModelVersion),
+});
+
+export const showModelRoute = defineRoute({
+  method: 'get',
+  path: '/v1/models/:name',
+  operationId: 'showModel',
+  summary: 'A model: its active version (with metrics and feature schema) and its version history',
+  tag: 'models',
+  scope: 'admin',
+  params: nameParam,
+  response: z.object({ name: z.string(), active: ModelVersionDetail.nullable(), versions: z.array(ModelVersion) }),
+});
+
+export const showModelVersionRoute = defineRoute({
+  method: 'get',
+  path: '/v1/models/:name/versions/:version',
+  operationId: 'showModelVersion',
+  summary: 'One model version in full',
+  tag: 'models',
+  scope: 'admin',
+  params: z.object({ name: ModelName, version: z.coerce.number().int().positive() }),
+  response: ModelVersionDetail,
+  errors: [404],
+});
+
+export const promoteModelRoute = defineRoute({
+  method: 'post',
+  path: '/v1/models/:name/promote',
+  operationId: 'promoteModel',
+  summary: 'Make a version active (atomic; the server swaps it in without a restart)',
+  description: 'The artifact is loaded and checked first: a version whose feature schema does not match this code is refused (422) and the current one keeps serving.',
+  tag: 'models',
+  scope: 'admin',
+  params: nameParam,
+  body: z.object({ version: z.number().int().positive() }).strict(),
+  response: z.object({ promoted: ModelVersion, retired: ModelVersion.nullable() }),
+  errors: [404, 422],
+});
+
+export const rollbackModelRoute = defineRoute({
+  method: 'post',
+  path: '/v1/models/:name/rollback',
+  operationId: 'rollbackModel',
+  summary: 'Restore the previously active version (the server swaps it in without a restart)',
+  tag: 'models',
+  scope: 'admin',
+  params: nameParam,
+  response: z.object({ restored: ModelVersion, retired: ModelVersion }),
+  errors: [422],
+});
