@@ -107,15 +107,13 @@ const REGION_MIX: (readonly [Region, number])[] = [
   ['EMEA', 0.35],
   ['APAC', 0.2],
 ];
-const ARRIVAL_SOURCES: (readonly [string, number])[] = [
-  ['Outbound', 0.3],
-  ['Inbound', 0.27],
-  ['Event', 0.13],
-  ['Partner', 0.12],
-  ['Email', 0.1],
-  ['Referral', 0.08],
+const ORGANIC_SOURCES: (readonly [string, number])[] = [
+  ['Outbound', 0.5],
+  ['Inbound', 0.25],
+  ['Referral', 0.15],
+  ['Partner', 0.1],
 ];
-const SOURCE_CHANNEL: Record<string, Channel | undefined> = { Inbound: 'web', Event: 'events', Partner: 'partner', Email: 'email' };
+const CHANNEL_SOURCE: Record<Channel, string> = { web: 'Inbound', events: 'Event', partner: 'Partner', email: 'Email' };
 
 const EMPLOYEES: Record<Segment, { median: number; min: number; max: number }> = {
   SMB: { median: 60, min: 5, max: 249 },
@@ -295,22 +293,30 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     return hits.length ? r.pick(hits) : null;
   };
 
-  // ---- arrivals: seasonal and mildly growing over the window ----
+  // ---- arrivals: seasonal, mildly growing, and lifted while campaigns run ----
+  // Half of the arrival intensity is organic, half follows campaign spend (relative to the average
+  // daily spend), so campaign spend drives pipeline created and, a cycle later, bookings.
+  const windowDays = Math.max(1, (asOf - from) / DAY);
+  const spendPerDay = campaigns.map((c) => c.cost / Math.max(1, (c.endedAt - c.startedAt) / DAY));
+  const meanSpendPerDay = spendPerDay.reduce((a, b) => a + b, 0) / windowDays || 1;
+  const activeAt = (t: number) => campaigns.map((c, i) => (c.startedAt <= t && t < c.endedAt ? i : -1)).filter((i) => i >= 0);
+  const campaignBoost = (t: number) => activeAt(t).reduce((sum, i) => sum + spendPerDay[i], 0) / meanSpendPerDay;
   const arrivalEnd = Math.max(from + DAY, asOf - Math.min(days(14), 0.3 * (asOf - from)));
-  const arrivals: number[] = [];
-  while (arrivals.length < opts.accounts) {
-    const t = from + rng.next() * (arrivalEnd - from);
-    const growth = 0.85 + 0.3 * ((t - from) / (arrivalEnd - from));
-    if (rng.next() < (seasonality(t) * growth) / (SEASON_MAX * 1.15)) arrivals.push(toMinute(t));
-  }
-  arrivals.sort((a, b) => a - b);
+  const intensity = (t: number) => seasonality(t) * (0.85 + 0.3 * ((t - from) / (arrivalEnd - from))) * (0.5 + 0.5 * campaignBoost(t));
+  let maxIntensity = 0;
+  for (let t = from; t < arrivalEnd; t += DAY) maxIntensity = Math.max(maxIntensity, intensity(t), intensity(Math.min(arrivalEnd - 1, t + DAY - 1)));
   // About a third of the accounts are customers already when the history starts (acquired up to
   // three years earlier); they come first in the numbering, oldest first.
   const existingCount = Math.round(opts.accounts * EXISTING_SHARE);
   const existing: number[] = [];
   for (let i = 0; i < existingCount; i++) existing.push(startOfDay(from - days(rng.uniform(30, 1095))));
   existing.sort((a, b) => a - b);
-  arrivals.splice(0, existingCount);
+  const arrivals: number[] = [];
+  while (arrivals.length < opts.accounts - existingCount) {
+    const t = from + rng.next() * (arrivalEnd - from);
+    if (rng.next() * maxIntensity < intensity(t)) arrivals.push(toMinute(t));
+  }
+  arrivals.sort((a, b) => a - b);
   arrivals.unshift(...existing);
 
   const accounts: AccountDraft[] = [];
@@ -340,9 +346,15 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     const risk = r.normal();
     const regionReps = repsByRegion.get(region)!;
     const ownerRep = r.pick(regionReps);
-    const arrivalSource = r.weighted(ARRIVAL_SOURCES);
-    const channel = SOURCE_CHANNEL[arrivalSource];
-    const arrivalCampaign = channel ? activeCampaign(r, channel, arrival) : null;
+    // Campaign-driven or organic, in proportion to the two parts of the arrival intensity.
+    const boost = i < existingCount ? 0 : campaignBoost(arrival);
+    let arrivalSource = r.weighted(ORGANIC_SOURCES);
+    let arrivalCampaign: number | null = null;
+    if (r.next() < (0.5 * boost) / (0.5 + 0.5 * boost)) {
+      const running = activeAt(arrival);
+      arrivalCampaign = r.weighted(running.map((c) => [c, spendPerDay[c]] as const));
+      arrivalSource = CHANNEL_SOURCE[campaigns[arrivalCampaign].channel];
+    }
     const attributes: Record<string, string | number | boolean | null> = {};
     if (r.bernoulli(0.88)) attributes.crm_system = r.pick(CRM_SYSTEMS);
 
