@@ -62,7 +62,7 @@ export function dealAsOf(deal: DealRecord, t: number, now = Infinity): DealState
       createdAt: deal.createdAt,
       closedAt: deal.closedAt,
       expectedCloseAt: deal.expectedCloseAt,
-      stageEnteredAt: last >= 0 ? deal.events[last].at : deal.createdAt,
+      stageEnteredAt: stageEntered(deal, last),
       stageChanges: last + 1,
       groups: deal.groups,
     };
@@ -100,10 +100,17 @@ export function dealAsOf(deal: DealRecord, t: number, now = Infinity): DealState
     createdAt: deal.createdAt,
     closedAt: closed ? deal.closedAt : null,
     expectedCloseAt,
-    stageEnteredAt: last >= 0 ? deal.events[last].at : deal.createdAt,
+    stageEnteredAt: stageEntered(deal, last),
     stageChanges: last + 1,
     groups: deal.groups,
   };
+}
+
+/** When the stage current after event `last` was entered: pushes of the close date (same stage) do not count. */
+function stageEntered(deal: DealRecord, last: number): number {
+  let i = last;
+  while (i > 0 && deal.events[i].fromStage !== null && deal.events[i].fromStage === deal.events[i].toStage) i--;
+  return i >= 0 ? deal.events[i].at : deal.createdAt;
 }
 
 function lastBefore(events: StageEvent[], t: number): number {
@@ -125,23 +132,4 @@ function lastBefore(events: StageEvent[], t: number): number {
 function firstLater(events: StageEvent[], last: number, field: 'amount'): number | null {
   for (let i = last + 1; i < events.length; i++) if (events[i][field] !== null) return events[i][field];
   return null;
-}
-
-/** Stages a closed deal passed through while it was open (closing transitions excluded). */
-export function stagesVisitedWhileOpen(deal: DealRecord, before: number): string[] {
-  const out = new Set<string>();
-  const closeAt = deal.closedAt ?? Infinity;
-  if (deal.events.length === 0) {
-    if (deal.outcome === 'open') out.add(deal.stage);
-    else out.add(UNKNOWN_STAGE);
-    return [...out];
-  }
-  if (deal.events[0].fromStage) out.add(deal.events[0].fromStage);
-  for (const e of deal.events) {
-    if (e.at >= before || e.at >= closeAt) break;
-    if (deal.outcome !== 'open' && e.toStage === deal.stage) continue; // the closing stage itself
-    out.add(e.toStage);
-  }
-  if (out.size === 0) out.add(UNKNOWN_STAGE);
-  return [...out];
 }

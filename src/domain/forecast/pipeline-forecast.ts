@@ -100,7 +100,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   const openDeals: DealForecast[] = [];
   for (const d of open) {
     const ext = external.get(d.id);
-    const winProbability = ext?.winProbability ?? stageModel.winProbability(d.stage);
+    const winProbability = ext?.winProbability ?? stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / 86_400_000);
     const inPeriodProbability = ext?.inPeriodProbability ?? stageModel.inWindowProbability(d, start, end);
     const mix = categoryOf(d);
     const category = Object.entries(mix).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'pipeline';

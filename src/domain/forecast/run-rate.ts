@@ -1,11 +1,12 @@
 // Run-rate forecast of a monthly series (bookings or revenue) from its own history.
-//  - With at least two full years: Holt-Winters, additive and (for a positive series)
+//  - With at least three years: Holt-Winters, additive and (for a positive series)
 //    multiplicative, the one with the lower SSE wins (same number of parameters, so this is also
-//    the lower AIC).
-//  - With less: a linear trend fitted by ordinary least squares (ml-regression's
-//    SimpleLinearRegression) times seasonal indices when a year of history exists
-//    (ratio-to-trend averaged per calendar month and normalised to mean 1, the classical
-//    decomposition of FPP3 §3.4), with the OLS prediction interval
+//    the lower AIC). Three rather than two years: with two, the twelve initial seasonal states
+//    are fitted from the data they are judged on.
+//  - With two to three years: a linear trend fitted by ordinary least squares (ml-regression's
+//    SimpleLinearRegression) times seasonal indices (ratio-to-trend averaged per calendar month
+//    and normalised to mean 1, the classical decomposition of FPP3 §3.4); with less, the trend
+//    alone over the last 12 months. Both with the OLS prediction interval
 //        ŷ ± z · s · sqrt(1 + 1/n + (x − x̄)² / Sxx)
 //    (normal quantile in place of Student's t — slightly narrow for very short series).
 // Sums over several months (a quarter) take their interval from simulated paths.
@@ -35,12 +36,27 @@ export interface RunRateOptions {
   paths?: number;
 }
 
-export function forecastRunRate(y: readonly number[], h: number, opts: RunRateOptions = {}): RunRateForecast {
+/**
+ * Leading months before the series first reaches half its median are the history's warm-up (a
+ * CRM whose records start mid-stream books little until its first deals close) and are dropped.
+ */
+export function dropWarmUp(y: readonly number[]): number {
+  if (y.length < 6) return 0;
+  const sorted = [...y].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  let i = 0;
+  while (i < y.length - 3 && y[i] < 0.5 * median) i++;
+  return i;
+}
+
+export function forecastRunRate(series: readonly number[], h: number, opts: RunRateOptions = {}): RunRateForecast {
   const level = opts.level ?? [80, 95];
   const seed = opts.seed ?? 42;
   const paths = opts.paths ?? 2000;
+  const skipped = dropWarmUp(series);
+  const y = series.slice(skipped);
   const n = y.length;
-  if (n >= 24) {
+  if (n >= 36) {
     const candidates: HoltWinters[] = [new HoltWinters({ seasonality: 'additive' }).fit(y)];
     if (y.every((v) => v > 0)) candidates.push(new HoltWinters({ seasonality: 'multiplicative' }).fit(y));
     const best = candidates.reduce((a, b) => (b.sse < a.sse ? b : a));
@@ -48,20 +64,26 @@ export function forecastRunRate(y: readonly number[], h: number, opts: RunRateOp
     const sims = best.simulate(h, { seed, paths });
     return {
       ...f,
+      mean: f.mean.map((v) => Math.max(0, v)),
       method: best.seasonality === 'additive' ? 'holt-winters-additive' : 'holt-winters-multiplicative',
       sum: sumOfPaths(sims, f.mean),
-      details: { alpha: best.params.alpha, beta: best.params.beta, gamma: best.params.gamma, sigma: Math.sqrt(best.sigma2), n },
+      details: { alpha: best.params.alpha, beta: best.params.beta, gamma: best.params.gamma, sigma: Math.sqrt(best.sigma2), n, warmUpMonthsDropped: skipped },
     };
   }
   if (n >= 3) {
-    const x = y.map((_, i) => i);
-    const useSeason = n >= 12 && y.every((v) => v >= 0);
+    // Seasonal indices need at least two observations of each calendar month; with less history
+    // the trend is fitted on the last 12 months only (a long ramp would extrapolate wildly).
+    const useSeason = n >= 24 && y.every((v) => v >= 0);
+    const w = useSeason ? n : Math.min(n, 12);
+    const off = n - w;
+    const first = ((opts.firstMonth ?? 0) + skipped + off) % 12;
+    const yw = y.slice(off);
+    const x = yw.map((_, i) => i);
     let idx: number[] = new Array(12).fill(1);
-    const first = opts.firstMonth ?? 0;
-    let trend = new SimpleLinearRegression(x, y as number[]);
+    let trend = new SimpleLinearRegression(x, yw as number[]);
     if (useSeason) {
       const ratios: number[][] = Array.from({ length: 12 }, () => []);
-      y.forEach((v, i) => {
+      yw.forEach((v, i) => {
         const t = trend.predict(i) as number;
         if (t > 0) ratios[(first + i) % 12].push(v / t);
       });
@@ -69,28 +91,28 @@ export function forecastRunRate(y: readonly number[], h: number, opts: RunRateOp
       const m = idx.reduce((a, b) => a + b, 0) / 12;
       idx = idx.map((v) => (m > 0 ? v / m : 1));
       // Refit the trend on the deseasonalised series.
-      trend = new SimpleLinearRegression(x, y.map((v, i) => v / (idx[(first + i) % 12] || 1)));
+      trend = new SimpleLinearRegression(x, yw.map((v, i) => v / (idx[(first + i) % 12] || 1)));
     }
     const si = (i: number) => idx[(first + i) % 12];
-    const resid = y.map((v, i) => v - (trend.predict(i) as number) * si(i));
-    const s = Math.sqrt(resid.reduce((a, e) => a + e * e, 0) / Math.max(1, n - 2));
-    const xbar = (n - 1) / 2;
+    const resid = yw.map((v, i) => v - (trend.predict(i) as number) * si(i));
+    const s = Math.sqrt(resid.reduce((a, e) => a + e * e, 0) / Math.max(1, w - 2));
+    const xbar = (w - 1) / 2;
     const sxx = x.reduce((a, v) => a + (v - xbar) ** 2, 0);
     const mean: number[] = [];
     const sds: number[] = [];
     for (let k = 0; k < h; k++) {
-      const xi = n + k;
+      const xi = w + k;
       mean.push(Math.max(0, (trend.predict(xi) as number) * si(xi)));
-      sds.push(s * Math.sqrt(1 + 1 / n + (xi - xbar) ** 2 / sxx));
+      sds.push(s * Math.sqrt(1 + 1 / w + (xi - xbar) ** 2 / sxx));
     }
     const out = intervalsFromSd(mean, sds, level);
-    return { ...out, method: useSeason ? 'trend-seasonal' : 'trend', sum: sumIndependent(mean, sds, seed, paths), details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n } };
+    return { ...out, method: useSeason ? 'trend-seasonal' : 'trend', sum: sumIndependent(mean, sds, seed, paths), details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n: w, warmUpMonthsDropped: skipped } };
   }
   const m = n ? y.reduce((a, b) => a + b, 0) / n : 0;
   const sd = n > 1 ? Math.sqrt(y.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1)) : m;
   const mean = new Array(h).fill(m);
   const sds = new Array(h).fill(sd);
-  return { ...intervalsFromSd(mean, sds, level), method: 'mean', sum: sumIndependent(mean, sds, seed, paths), details: { n } };
+  return { ...intervalsFromSd(mean, sds, level), method: 'mean', sum: sumIndependent(mean, sds, seed, paths), details: { n, warmUpMonthsDropped: skipped } };
 }
 
 function intervalsFromSd(mean: number[], sds: number[], levels: number[]): ForecastIntervals {

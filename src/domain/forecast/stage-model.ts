@@ -1,124 +1,177 @@
-// The stage model: the classic "stage-weighted pipeline" probabilities plus an empirical timing
-// model, both learned only from deals closed before the as-of date. It is the comparator for the
-// deal-win model and the fallback when no trained model is available.
+// The stage model: stage-weighted win probabilities plus an empirical timing model, both learned
+// only from deals closed before the as-of date. It is the comparator for the deal-win model and
+// the fallback when no trained model is available.
 //
-// Win probability of an open deal in stage s: the share of closed deals that passed through s and
-// were won, shrunk toward the overall win rate with k pseudo-observations (additive smoothing):
-//     p_s = (won_s + k·p) / (n_s + k).
-// Timing (conditional on winning), from won deals closed before as-of:
-//  - with an expected close date E: the empirical distribution of slips r = closedAt − max(E, t_rec)
-//    over every expected close date recorded on won deals (t_rec the time it was recorded); the
-//    deal's close is max(E, asOf) + r, conditioned on being after as-of;
-//  - without one: the empirical cycle-length distribution L = closedAt − createdAt conditioned on
-//    L > age (the deal is still open at its current age), close = createdAt + L.
+// Why snapshots: a forecast looks at the cross-section of deals open at one moment. Deals that
+// will be lost linger in their stage, so that cross-section holds more future losers than "deals
+// that ever reached stage s" does, and the textbook win rate per stage over-forecasts. We therefore
+// sample every closed deal as it stood on a regular grid of past dates (1st and 16th of each month
+// while it was open, rebuilt with dealAsOf) — the same kind of cross-section — and learn from
+// those snapshots (length-biased sampling; cf. Cox's renewal-theory argument, 1962):
+//  - win probability by (stage, time-in-stage bucket), shrunk toward the stage's rate and that
+//    toward the overall rate with k pseudo-observations: p = (won + k·p_parent) / (n + k);
+//  - timing given a win: with an expected close date E, the slip r = closedAt − max(E, t) over won
+//    snapshots in the same stage (pooled over stages below 30 samples), close = max(E, asOf) + r,
+//    conditioned on close > asOf;
+//    without E, the remaining time closedAt − t over won snapshots in that stage, close = asOf + it.
 import type { DealRecord, DealState } from './deal-history';
-import { stagesVisitedWhileOpen } from './deal-history';
+import { dealAsOf } from './deal-history';
 
 export interface StageModel {
   asOf: number;
   overallWinRate: number;
-  /** Per stage: closed deals seen, won among them, smoothed probability. */
-  stages: { stage: string; closed: number; won: number; winProbability: number }[];
-  winProbability(stage: string): number;
+  /** Per stage: snapshots seen, won among them, smoothed probability. */
+  stages: { stage: string; snapshots: number; won: number; winProbability: number }[];
+  winProbability(stage: string, daysInStage?: number): number;
   /** P(close in [start, end) | won) for a deal open as of asOf. */
-  inWindowProbability(deal: Pick<DealState, 'createdAt' | 'expectedCloseAt'>, start: number, end: number): number;
-  /** Samples behind the timing model. */
-  slipSamples: number;
-  cycleSamples: number;
-  /** Sorted won-deal cycle lengths in ms (shared with the new-business model). */
+  inWindowProbability(deal: Pick<DealState, 'expectedCloseAt' | 'stage'>, start: number, end: number): number;
+  snapshots: number;
+  /** Sorted won-deal cycle lengths in ms (creation to close). */
   cycleLengths: Float64Array;
 }
 
 export interface StageModelOptions {
-  /** Pseudo-observations toward the overall rate. */
   smoothing?: number;
-  /** Minimum slip samples before expected close dates are used. */
-  minSlipSamples?: number;
+  /** Minimum samples for a per-stage timing distribution. */
+  minTimingSamples?: number;
   /** Only learn from deals closed within this many days before as-of (default: all history). */
   lookbackDays?: number;
 }
 
+const DAY = 86_400_000;
+/** Time-in-stage buckets (days): deals stalled in a stage close less often. */
+export const STAGE_AGE_BUCKETS = [0, 30, 60, 120];
+
+function bucketOf(daysInStage: number): number {
+  let b = 0;
+  for (let i = 1; i < STAGE_AGE_BUCKETS.length; i++) if (daysInStage >= STAGE_AGE_BUCKETS[i]) b = i;
+  return b;
+}
+
+/** Snapshot dates: the 1st and 16th of each month in (from, to). */
+function snapshotGrid(from: number, to: number): number[] {
+  const out: number[] = [];
+  const d = new Date(from);
+  let y = d.getUTCFullYear();
+  let m = d.getUTCMonth();
+  for (;;) {
+    for (const day of [1, 16]) {
+      const t = Date.UTC(y, m, day);
+      if (t >= to) return out;
+      if (t > from) out.push(t);
+    }
+    m++;
+    if (m === 12) {
+      m = 0;
+      y++;
+    }
+  }
+}
+
+interface Cell {
+  n: number;
+  won: number;
+}
+
 export function fitStageModel(history: readonly DealRecord[], asOf: number, opts: StageModelOptions = {}): StageModel {
   const k = opts.smoothing ?? 5;
-  const minSlip = opts.minSlipSamples ?? 30;
-  const since = opts.lookbackDays ? asOf - opts.lookbackDays * 86_400_000 : -Infinity;
-  const counts = new Map<string, { closed: number; won: number }>();
-  let closed = 0;
-  let won = 0;
-  const slips: number[] = [];
+  const minTiming = opts.minTimingSamples ?? 30;
+  const since = opts.lookbackDays ? asOf - opts.lookbackDays * DAY : -Infinity;
+  const byStage = new Map<string, Cell>();
+  const byCell = new Map<string, Cell>();
+  const slips = new Map<string, number[]>();
+  const remaining = new Map<string, number[]>();
+  const allSlips: number[] = [];
+  const allRemaining: number[] = [];
   const cycles: number[] = [];
+  let n = 0;
+  let won = 0;
   for (const d of history) {
     if (d.outcome === 'open' || d.closedAt === null || d.closedAt >= asOf || d.closedAt < since) continue;
-    closed++;
     const isWon = d.outcome === 'won';
-    if (isWon) won++;
-    for (const s of stagesVisitedWhileOpen(d, asOf)) {
-      const c = counts.get(s) ?? { closed: 0, won: 0 };
-      c.closed++;
-      if (isWon) c.won++;
-      counts.set(s, c);
-    }
-    if (isWon) {
-      cycles.push(d.closedAt - d.createdAt);
-      for (const e of d.events) {
-        if (e.at >= d.closedAt) break;
-        if (e.expectedCloseAt !== null) slips.push(d.closedAt - Math.max(e.expectedCloseAt, e.at));
+    if (isWon) cycles.push(d.closedAt - d.createdAt);
+    for (const t of snapshotGrid(d.createdAt, d.closedAt)) {
+      const s = dealAsOf(d, t);
+      if (!s || s.outcome !== 'open') continue;
+      n++;
+      if (isWon) won++;
+      const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
+      stageCell.n++;
+      if (isWon) stageCell.won++;
+      byStage.set(s.stage, stageCell);
+      const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY)}`;
+      const cell = byCell.get(key) ?? { n: 0, won: 0 };
+      cell.n++;
+      if (isWon) cell.won++;
+      byCell.set(key, cell);
+      if (isWon) {
+        const rem = d.closedAt - t;
+        allRemaining.push(rem);
+        push(remaining, s.stage, rem);
+        if (s.expectedCloseAt !== null) {
+          const r = d.closedAt - Math.max(s.expectedCloseAt, t);
+          allSlips.push(r);
+          push(slips, s.stage, r);
+        }
       }
     }
   }
-  const overall = closed > 0 ? (won + 1) / (closed + 2) : 0.5; // Laplace's rule of succession
-  const stages = [...counts.entries()]
-    .map(([stage, c]) => ({ stage, closed: c.closed, won: c.won, winProbability: (c.won + k * overall) / (c.closed + k) }))
-    .sort((a, b) => b.closed - a.closed || a.stage.localeCompare(b.stage));
-  const byStage = new Map(stages.map((s) => [s.stage, s.winProbability]));
-  const slipSorted = Float64Array.from(slips).sort();
-  const cycleSorted = Float64Array.from(cycles).sort();
-  const useSlips = slipSorted.length >= minSlip;
+  const overall = (won + 1) / (n + 2); // Laplace's rule of succession
+  const stageRate = new Map<string, number>();
+  const stages = [...byStage.entries()]
+    .map(([stage, c]) => {
+      const p = (c.won + k * overall) / (c.n + k);
+      stageRate.set(stage, p);
+      return { stage, snapshots: c.n, won: c.won, winProbability: p };
+    })
+    .sort((a, b) => b.snapshots - a.snapshots || a.stage.localeCompare(b.stage));
+  const sorted = (xs: number[]) => Float64Array.from(xs).sort();
+  const slipBy = new Map([...slips.entries()].filter(([, v]) => v.length >= minTiming).map(([s, v]) => [s, sorted(v)]));
+  const remBy = new Map([...remaining.entries()].filter(([, v]) => v.length >= minTiming).map(([s, v]) => [s, sorted(v)]));
+  const slipAll = sorted(allSlips);
+  const remAll = sorted(allRemaining);
 
   return {
     asOf,
     overallWinRate: overall,
     stages,
-    winProbability: (stage) => byStage.get(stage) ?? overall,
-    slipSamples: slipSorted.length,
-    cycleSamples: cycleSorted.length,
-    cycleLengths: cycleSorted,
+    snapshots: n,
+    cycleLengths: sorted(cycles),
+    winProbability(stage, daysInStage) {
+      const parent = stageRate.get(stage) ?? overall;
+      if (daysInStage === undefined) return parent;
+      const c = byCell.get(`${stage}\u0000${bucketOf(daysInStage)}`);
+      return c ? (c.won + k * parent) / (c.n + k) : parent;
+    },
     inWindowProbability(deal, start, end) {
       if (end <= asOf) return 0;
-      if (useSlips && deal.expectedCloseAt !== null) {
-        const base = Math.max(deal.expectedCloseAt, asOf);
-        // close = base + r must be after as-of: r > asOf − base (≤ 0 always).
-        const after = countAbove(slipSorted, asOf - base);
-        if (after > 0) return countInRange(slipSorted, Math.max(start, asOf) - base, end - base, asOf - base) / after;
+      if (deal.expectedCloseAt !== null) {
+        const r = slipBy.get(deal.stage) ?? slipAll;
+        if (r.length > 0) {
+          // Condition on closing after as-of: slips that would have closed the deal already are
+          // impossible for a deal still open (truncation of the empirical distribution).
+          const base = Math.max(deal.expectedCloseAt, asOf);
+          const alive = fractionIn(r, asOf - base, Infinity);
+          if (alive > 0) return fractionIn(r, Math.max(start, asOf) - base, end - base) / alive;
+        }
       }
-      return cycleInWindow(cycleSorted, deal.createdAt, asOf, start, end);
+      const r = remBy.get(deal.stage) ?? remAll;
+      if (r.length > 0) return fractionIn(r, start - asOf, end - asOf);
+      return start <= asOf ? 1 : 0;
     },
   };
 }
 
-/**
- * P(createdAt + L ∈ [start, end) | createdAt + L > asOf) with L from the sorted cycle lengths.
- * With fewer than 5 samples longer than the deal's age (an unusually old deal), the deal is
- * treated as starting afresh at as-of (close = asOf + L).
- */
-export function cycleInWindow(cycles: Float64Array, createdAt: number, asOf: number, start: number, end: number): number {
-  if (cycles.length === 0) return end > asOf && start <= asOf ? 1 : 0;
-  const age = asOf - createdAt;
-  const older = countAbove(cycles, age);
-  if (older >= 5) return countInRange(cycles, start - createdAt, end - createdAt, age) / older;
-  return countInRange(cycles, start - asOf, end - asOf, 0) / cycles.length;
+function push(m: Map<string, number[]>, key: string, v: number) {
+  const a = m.get(key);
+  if (a) a.push(v);
+  else m.set(key, [v]);
 }
 
-/** Number of sorted values strictly greater than x. */
-export function countAbove(sorted: Float64Array, x: number): number {
-  return sorted.length - upperBound(sorted, x);
-}
-
-/** Number of sorted values v with lo ≤ v < hi and v > floor. */
-function countInRange(sorted: Float64Array, lo: number, hi: number, floor: number): number {
-  const a = Math.max(lowerBound(sorted, lo), upperBound(sorted, floor));
-  const b = lowerBound(sorted, hi);
-  return Math.max(0, b - a);
+/** Share of sorted samples in [lo, hi). */
+export function fractionIn(sorted: Float64Array, lo: number, hi: number): number {
+  if (sorted.length === 0 || hi <= lo) return 0;
+  return Math.max(0, lowerBound(sorted, hi) - lowerBound(sorted, lo)) / sorted.length;
 }
 
 function lowerBound(a: Float64Array, x: number): number {
@@ -127,17 +180,6 @@ function lowerBound(a: Float64Array, x: number): number {
   while (lo < hi) {
     const m = (lo + hi) >> 1;
     if (a[m] < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
-
-function upperBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (a[m] <= x) lo = m + 1;
     else hi = m;
   }
   return lo;

@@ -1,0 +1,282 @@
+// Forecast use cases: load history, pick the scorer (the deal-win model when one is active, else
+// the stage model), run the pure forecast, and shape a plain JSON-ready report for the CLI and the
+// HTTP layer. Every report carries its seed, simulation count and the scorer used.
+import { loadConfig } from '../../config';
+import type { Database } from '../../db/database';
+import { invalidInput } from '../../errors';
+import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
+import type { CategoryRollup } from '../../domain/forecast/categories';
+import type { DealRecord } from '../../domain/forecast/deal-history';
+import { fitDriverRegression, type DriverForecast } from '../../domain/forecast/driver-regression';
+import { customPeriod, monthIndex, monthIndexStart, parsePeriod, periodContaining, periodsBetween, type Period, type PeriodKind } from '../../domain/forecast/period';
+import { categoryMixFromCurrent, DIMENSIONS, forecastPipelineFromHistory, type DealScorer, type Dimension, type PipelineForecastResult } from '../../domain/forecast/pipeline-forecast';
+import { forecastRunRate, type RunRateForecast } from '../../domain/forecast/run-rate';
+import { firstMonth, monthlyBookings, monthlyPipelineCreated } from '../../domain/forecast/series';
+import { loadDealHistory, loadMonthlyDrivers } from './load-history';
+import { activeWinModelScorer, pointInTimeWinModelScorer } from './win-model-scorer';
+
+export const DEFAULT_SIMS = 10_000;
+export type ScorerChoice = 'auto' | 'win-model' | 'stage-model';
+
+export interface PeriodInput {
+  /** 2025-07, 2025-Q3 or 2025. */
+  period?: string;
+  /** Custom range (inclusive days) instead of a named period. */
+  from?: Date;
+  to?: Date;
+}
+
+export interface PipelineForecastOptions extends PeriodInput {
+  asOf?: Date;
+  sims?: number;
+  seed?: number;
+  /** Breakdowns to compute (default: all). */
+  by?: Dimension[];
+  scorer?: ScorerChoice;
+  modelsDir?: string;
+}
+
+export interface Band {
+  expected: number;
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface GroupRow extends Band {
+  key: string;
+  wonToDate: number;
+  openDeals: number;
+  openExpected: number;
+  stageWeighted: number;
+  commitCall: number | null;
+  bestCaseCall: number | null;
+  disagreement: CategoryRollup['disagreement'];
+}
+
+export interface PipelineForecastReport {
+  period: { label: string; start: string; end: string };
+  asOf: string;
+  seed: number;
+  sims: number;
+  method: 'monte-carlo';
+  scorer: string;
+  scorerNote?: string;
+  wonToDate: number;
+  openPipeline: Band & { deals: number; sd: number };
+  newBusiness: Band & { expectedDeals: number; creationRatePerDay: number; winRate: number; meanWonAmount: number };
+  total: Band & { sd: number };
+  stageWeighted: number;
+  categories: CategoryRollup;
+  breakdown: Partial<Record<Dimension, GroupRow[]>>;
+  elapsedMs: number;
+}
+
+export function resolvePeriod(input: PeriodInput, asOf: Date): Period {
+  if (input.from || input.to) {
+    if (!input.from || !input.to) throw invalidInput('A custom period needs both from and to', [{ path: [input.from ? 'to' : 'from'], problem: 'is required with a custom range' }]);
+    return customPeriod(input.from, input.to);
+  }
+  return input.period ? parsePeriod(input.period) : periodContaining(asOf, 'quarter');
+}
+
+function checkSims(sims: number) {
+  if (!Number.isInteger(sims) || sims < 100 || sims > 200_000) throw invalidInput('sims must be an integer between 100 and 200,000', [{ path: ['sims'], value: sims, problem: 'out of range' }]);
+}
+
+function checkDims(by: string[]) {
+  const bad = by.filter((b) => !(DIMENSIONS as readonly string[]).includes(b));
+  if (bad.length) throw invalidInput(`Unknown breakdown ${bad.join(', ')}: use ${DIMENSIONS.join(', ')}`, bad.map((b) => ({ path: ['by'], value: b, problem: `must be one of ${DIMENSIONS.join(', ')}` })));
+}
+
+interface ScorerPick {
+  scorer?: DealScorer;
+  name?: string;
+  note?: string;
+}
+
+async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date, modelsDir?: string): Promise<ScorerPick> {
+  if (choice === 'stage-model') return {};
+  try {
+    const h = await activeWinModelScorer(db, asOf, { modelsDir });
+    if (h.fallback && choice === 'auto') return { note: `no active deal-win model (${h.fallbackReason ?? 'not trained'}); scored by the stage model` };
+    return { scorer: h.scorer, name: h.name, ...(h.fallback ? { note: h.fallbackReason } : {}) };
+  } catch (e) {
+    if (choice === 'win-model') throw e;
+    return { note: `deal-win model unavailable (${e instanceof Error ? e.message : String(e)}); scored by the stage model` };
+  }
+}
+
+/** The pipeline forecast for a period, with breakdowns, categories and new business. */
+export async function forecastPipeline(db: Database, opts: PipelineForecastOptions = {}): Promise<PipelineForecastReport> {
+  const started = Date.now();
+  const asOf = opts.asOf ?? new Date();
+  const period = resolvePeriod(opts, asOf);
+  const sims = opts.sims ?? DEFAULT_SIMS;
+  checkSims(sims);
+  const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
+  const by = opts.by ?? [...DIMENSIONS];
+  checkDims(by);
+  const history = await loadDealHistory(db);
+  const pick = await pickScorer(db, opts.scorer ?? 'auto', asOf, opts.modelsDir);
+  const result = forecastPipelineFromHistory({
+    history,
+    asOf: asOf.getTime(),
+    now: Math.min(asOf.getTime(), Date.now()),
+    period,
+    sims,
+    seed,
+    dimensions: by,
+    scorer: pick.scorer,
+    scorerName: pick.name,
+    categoryOf: opts.asOf && opts.asOf.getTime() < Date.now() - 86_400_000 ? categoryMixFromCurrent(history) : undefined,
+  });
+  return toReport(result, { seed, sims, note: pick.note, started });
+}
+
+export function toReport(r: PipelineForecastResult, o: { seed: number; sims: number; note?: string; started: number }): PipelineForecastReport {
+  const s = r.simulation;
+  const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({ expected: x.expected, p10: x.p10, p50: x.p50, p90: x.p90 });
+  const breakdown: Partial<Record<Dimension, GroupRow[]>> = {};
+  for (const [dim, groups] of Object.entries(s.byDimension)) {
+    const sw = new Map((r.stageWeightedByDimension[dim] ?? []).map((g) => [g.key, g.value]));
+    const cats = new Map((r.categories.byDimension[dim] ?? []).map((c) => [c.key, c]));
+    breakdown[dim as Dimension] = groups.map((g) => {
+      const c = cats.get(g.key);
+      return {
+        key: g.key,
+        ...band(g.forecast),
+        wonToDate: g.wonToDate,
+        openDeals: g.openDeals,
+        openExpected: g.openExpected,
+        stageWeighted: sw.get(g.key) ?? 0,
+        commitCall: c ? c.commitCall : null,
+        bestCaseCall: c ? c.bestCaseCall : null,
+        disagreement: c?.disagreement ?? null,
+      };
+    });
+  }
+  const nb = r.newBusinessModel;
+  return {
+    period: { label: r.period.label, start: r.period.start.toISOString(), end: r.period.end.toISOString() },
+    asOf: new Date(r.asOf).toISOString(),
+    seed: o.seed,
+    sims: o.sims,
+    method: 'monte-carlo',
+    scorer: r.scorer,
+    ...(o.note ? { scorerNote: o.note } : {}),
+    wonToDate: s.wonToDate,
+    openPipeline: { ...band(s.open), deals: s.open.deals, sd: s.open.sd },
+    newBusiness: { ...band(s.newBusiness), expectedDeals: nb.expectedCount, creationRatePerDay: nb.creationRatePerDay, winRate: nb.winRate, meanWonAmount: nb.meanWonAmount },
+    total: { ...band(s.total), sd: s.total.sd },
+    stageWeighted: r.stageWeighted,
+    categories: r.categories.overall,
+    breakdown,
+    elapsedMs: Date.now() - o.started,
+  };
+}
+
+export interface BacktestOptions {
+  from?: Date;
+  to?: Date;
+  period?: Exclude<PeriodKind, 'custom'>;
+  sims?: number;
+  seed?: number;
+  /** 'stage-model' (default, fast) or 'win-model': the deal-win model retrained in memory as of each period start. */
+  scorer?: 'stage-model' | 'win-model';
+  now?: Date;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BacktestReport extends BacktestResult {
+  from: string;
+  to: string;
+  periodKind: string;
+  elapsedMs: number;
+}
+
+/** Replays history as of each period start (default: the last 12 full months) and scores every method. */
+export async function backtestForecasts(db: Database, opts: BacktestOptions = {}): Promise<BacktestReport> {
+  const started = Date.now();
+  const now = opts.now ?? new Date();
+  const kind = opts.period ?? 'month';
+  const to = opts.to ?? periodContaining(now, kind).start;
+  const from = opts.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (kind === 'year' ? 36 : 12), 1));
+  if (!(from < to)) throw invalidInput('backtest --from must be before --to', [{ path: ['from'], value: from.toISOString(), problem: 'must be before to' }]);
+  const periods = periodsBetween(from, to, kind).filter((p) => p.end.getTime() <= now.getTime());
+  if (periods.length === 0) throw invalidInput('No complete period between from and to to backtest');
+  const sims = opts.sims ?? 2000;
+  checkSims(sims);
+  const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
+  const history = await loadDealHistory(db);
+  const drivers = await loadMonthlyDrivers(db);
+  let done = 0;
+  const result = await runBacktest({
+    history,
+    periods,
+    sims,
+    seed,
+    now: now.getTime(),
+    categoryOf: categoryMixFromCurrent(history),
+    drivers: { activities: drivers.activities, campaignSpend: drivers.campaignSpend },
+    scorerName: opts.scorer === 'win-model' ? 'win-model (retrained as of each period)' : undefined,
+    scorerFor:
+      opts.scorer === 'win-model'
+        ? async (asOf) => {
+            const s = await pointInTimeWinModelScorer(db, new Date(asOf), { seed });
+            opts.onProgress?.(++done, periods.length);
+            return s;
+          }
+        : () => {
+            opts.onProgress?.(++done, periods.length);
+            return undefined;
+          },
+  });
+  return { ...result, from: from.toISOString(), to: to.toISOString(), periodKind: kind, elapsedMs: Date.now() - started };
+}
+
+export interface RunRateOptions {
+  /** Months ahead to forecast (default 12). */
+  horizon?: number;
+  asOf?: Date;
+  seed?: number;
+}
+
+export interface RunRateReport {
+  asOf: string;
+  seed: number;
+  months: string[];
+  bookings: { history: { month: string; value: number }[]; forecast: RunRateForecast };
+  revenue: { history: { month: string; value: number }[]; forecast: RunRateForecast } | null;
+  drivers: (DriverForecast & { month: string }) | null;
+}
+
+const monthLabel = (i: number) => new Date(monthIndexStart(i)).toISOString().slice(0, 7);
+
+/** Run-rate forecasts of monthly bookings and revenue, and the driver regression for next month. */
+export async function forecastRunRates(db: Database, opts: RunRateOptions = {}): Promise<RunRateReport> {
+  const asOf = opts.asOf ?? new Date();
+  const h = opts.horizon ?? 12;
+  if (!Number.isInteger(h) || h < 1 || h > 60) throw invalidInput('horizon must be between 1 and 60 months', [{ path: ['horizon'], value: h, problem: 'out of range' }]);
+  const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
+  const history: DealRecord[] = await loadDealHistory(db);
+  const drivers = await loadMonthlyDrivers(db);
+  const cut = monthIndex(asOf.getTime()); // the current (partial) month is left out of the fit
+  const from = firstMonth(history) ?? cut;
+  const bookings = monthlyBookings(history, from, cut, asOf.getTime());
+  const months = Array.from({ length: h }, (_, k) => monthLabel(cut + k));
+  const revenueHistory = Array.from({ length: cut - from }, (_, i) => drivers.revenue.get(from + i) ?? 0);
+  const hasRevenue = revenueHistory.some((v) => v > 0);
+  const created = monthlyPipelineCreated(history, from, cut, asOf.getTime());
+  const driverFit = fitDriverRegression(
+    bookings.map((b, i) => ({ bookings: b, drivers: { pipelineCreated: created[i], activities: drivers.activities.get(from + i) ?? 0, campaignSpend: drivers.campaignSpend.get(from + i) ?? 0 } })),
+  );
+  return {
+    asOf: asOf.toISOString(),
+    seed,
+    months,
+    bookings: { history: bookings.map((v, i) => ({ month: monthLabel(from + i), value: v })), forecast: forecastRunRate(bookings, h, { firstMonth: from % 12, seed }) },
+    revenue: hasRevenue ? { history: revenueHistory.map((v, i) => ({ month: monthLabel(from + i), value: v })), forecast: forecastRunRate(revenueHistory, h, { firstMonth: from % 12, seed }) } : null,
+    drivers: driverFit ? { ...driverFit, month: monthLabel(cut) } : null,
+  };
+}
