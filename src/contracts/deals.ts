@@ -133,6 +133,7 @@ export const StoredDealScore = z
     slipProbability: z.number().nullable(),
     fallback: z.boolean(),
     modelVersion: z.number().int().nullable(),
+    topFactor: Factor.nullable().describe('the strongest reason behind the score'),
     scoredAt: IsoDateTime,
   })
   .meta({ id: 'StoredDealScore' });

@@ -32,8 +32,9 @@ export const listModelsRoute = defineRoute({
   path: '/v1/models',
   operationId: 'listModelVersions',
   summary: 'Model versions with their metrics (paginated)',
+  description: 'Reading the registry needs scores:read (dashboards show model health); changing it needs admin.',
   tag: 'models',
-  scope: 'admin',
+  scope: 'scores:read',
   query: PageQuery.extend({
     name: ModelName.optional(),
     status: z.enum(['candidate', 'active', 'retired']).optional(),
@@ -48,7 +49,7 @@ export const showModelRoute = defineRoute({
   operationId: 'showModel',
   summary: 'A model: its active version (with metrics and feature schema) and its version history',
   tag: 'models',
-  scope: 'admin',
+  scope: 'scores:read',
   params: nameParam,
   response: z.object({ name: z.string(), active: ModelVersionDetail.nullable(), versions: z.array(ModelVersion) }),
 });
@@ -59,7 +60,7 @@ export const showModelVersionRoute = defineRoute({
   operationId: 'showModelVersion',
   summary: 'One model version in full',
   tag: 'models',
-  scope: 'admin',
+  scope: 'scores:read',
   params: z.object({ name: ModelName, version: z.coerce.number().int().positive() }),
   response: ModelVersionDetail,
   errors: [404],

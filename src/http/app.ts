@@ -91,7 +91,9 @@ export function createApp(services: AppServices) {
     res.type('application/javascript').send(DOCS_JS);
   });
 
+  // The dashboard page (public, its own strict CSP); unknown assets fall through to the JSON 404.
   app.use(dashboardRouter());
+
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

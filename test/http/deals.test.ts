@@ -93,6 +93,7 @@ describe('scoring deals', () => {
     const p = res.body.items.map((i: { winProbability: number }) => i.winProbability);
     expect([...p].sort((a, b) => b - a)).toEqual(p);
     expect(res.body.items[0].amount.currency).toBe('USD');
+    expect(res.body.items[0].topFactor).toEqual(expect.objectContaining({ text: expect.any(String) }));
     expect(res.body.page.total).toBeGreaterThan(5);
     expect(detailPaths(expectError(await request(h.app).get('/v1/deals/scores?sort=colour').set(bearer(h.keys.read)), 400, 'INVALID_INPUT'))).toContain('query.sort');
   });

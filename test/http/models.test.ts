@@ -33,7 +33,7 @@ afterAll(async () => {
   fs.rmSync(modelsDir, { recursive: true, force: true });
 });
 
-const admin = () => bearer(h.keys.admin);
+const admin = () => bearer(h.keys.all);
 const scoreVersion = async () => (await request(h.app).post('/v1/deals/score').set(bearer(h.keys.read)).send({ deals: [deal] }).expect(200)).body.scores[0].modelVersion;
 
 describe('models', () => {
@@ -94,7 +94,9 @@ describe('models', () => {
 
   test('is admin only', async () => {
     expectError(await request(h.app).get('/v1/models'), 401, 'UNAUTHENTICATED');
-    expectError(await request(h.app).get('/v1/models').set(bearer(h.keys.read)), 403, 'FORBIDDEN');
+    // Reading the registry is a read (dashboards show model health); changing it is admin.
+    await request(h.app).get('/v1/models').set(bearer(h.keys.read)).expect(200);
+    expectError(await request(h.app).get('/v1/models').set(bearer(h.keys.write)), 403, 'FORBIDDEN');
     expectError(await request(h.app).post('/v1/models/win/promote').set(bearer(h.keys.read)).send({ version: 2 }), 403, 'FORBIDDEN');
     expectError(await request(h.app).post('/v1/models/win/rollback').set(bearer(h.keys.write)), 403, 'FORBIDDEN');
   });

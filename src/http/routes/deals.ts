@@ -40,6 +40,19 @@ export async function internalIds(ctx: AppContext, externalIds: string[]): Promi
   return out;
 }
 
+/** The strongest factor of a stored score (factors are stored as { factors: [...] } or a bare list). */
+function topFactor(raw: unknown) {
+  try {
+    const v = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    const list = (Array.isArray(v) ? v : (v as { factors?: unknown[] } | null)?.factors) as { feature: string; value: unknown; effect: number; text: string }[] | undefined;
+    if (!list?.length) return null;
+    const top = [...list].sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0];
+    return { feature: String(top.feature), value: (top.value ?? null) as string | number | boolean | null, effect: Number(top.effect), text: String(top.text) };
+  } catch {
+    return null;
+  }
+}
+
 const SORT_COLUMNS: Record<string, string> = {
   winProbability: 's.win_probability',
   amount: 'o.amount',
@@ -98,7 +111,7 @@ export function dealRoutes(ctx: AppContext) {
     const from = `FROM deal_score s JOIN opportunity o ON o.id = s.opportunity_id LEFT JOIN model_version mv ON mv.id = s.model_version_id WHERE ${where.join(' AND ')}`;
     const [{ n }] = await services.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, args);
     const rows = await services.db.sql.all<Record<string, unknown>>(
-      `SELECT o.external_id, o.name, o.stage, o.amount, s.win_probability, s.expected_close_at, s.slip_probability, s.fallback, mv.version, s.scored_at ${from}
+      `SELECT o.external_id, o.name, o.stage, o.amount, s.win_probability, s.expected_close_at, s.slip_probability, s.fallback, s.factors, mv.version, s.scored_at ${from}
        ORDER BY CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END, ${col} ${desc ? 'DESC' : 'ASC'}, o.id LIMIT ? OFFSET ?`,
       [...args, query.limit, query.offset],
     );
@@ -112,6 +125,7 @@ export function dealRoutes(ctx: AppContext) {
       slipProbability: r.slip_probability === null ? null : Number(r.slip_probability),
       fallback: Boolean(r.fallback),
       modelVersion: r.version === null || r.version === undefined ? null : Number(r.version),
+      topFactor: topFactor(r.factors),
       scoredAt: fromSqlDate(r.scored_at)!.toISOString(),
     }));
     return pageOf(items, Number(n), query.limit, query.offset);
