@@ -256,3 +256,27 @@ export function bootstrapRatioDifference(
   const above = diffs.filter((x) => x >= 0).length / diffs.length;
   return { difference: rb - ra, lo: q(alpha / 2), hi: q(1 - alpha / 2), statistic: null, pValue: Math.min(1, 2 * Math.min(below, above)), method, resamples, seed };
 }
+
+/** Percentile bootstrap interval of one group's ratio of sums (clients resampled with replacement). */
+export function bootstrapRatioInterval(g: { num: ArrayLike<number>; den: ArrayLike<number> }, opts: { resamples?: number; seed?: number; confidence?: number } = {}): Interval {
+  const estimate = ratioOfSums(g.num, g.den);
+  const n = g.num.length;
+  if (estimate === null || n < 2) return { estimate, lo: null, hi: null };
+  const rand = mulberry32(opts.seed ?? 42);
+  const resamples = opts.resamples ?? 1000;
+  const alpha = 1 - (opts.confidence ?? 0.95);
+  const stats: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rand() * n);
+      s += g.num[j];
+      t += g.den[j];
+    }
+    if (t !== 0) stats.push(s / t);
+  }
+  stats.sort((x, y) => x - y);
+  const q = (p: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.floor(p * stats.length)))];
+  return { estimate, lo: q(alpha / 2), hi: q(1 - alpha / 2) };
+}

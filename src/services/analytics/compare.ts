@@ -15,9 +15,9 @@ import type { Database } from '../../db/database';
 import { AppError, invalidInput } from '../../errors';
 import {
   bootstrapRatioDifference,
+  bootstrapRatioInterval,
   meanInterval,
   momentsFromSums,
-  ratioOfSums,
   twoProportionTest,
   welchTest,
   wilsonInterval,
@@ -235,12 +235,8 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
         est = meanInterval(m.m, q.confidence);
         if (g !== base && b && b.kind === 'mean') diff = welchTest(b.m, m.m, q.confidence);
       } else {
-        est = { estimate: ratioOfSums(m.num, m.den), lo: null, hi: null };
-        if (b && b.kind === 'ratio') {
-          // Interval of the group's own ratio: bootstrap of the group against itself is not needed;
-          // the percentile interval of the difference is what the test reports.
-          if (g !== base) diff = bootstrapRatioDifference(b, m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
-        }
+        est = bootstrapRatioInterval(m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
+        if (g !== base && b && b.kind === 'ratio') diff = bootstrapRatioDifference(b, m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
       }
       rows.push({
         metric,
