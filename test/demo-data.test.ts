@@ -94,14 +94,19 @@ describe('generateDemoData', () => {
     }
   });
 
-  it('records nothing after the as-of date except the expected close dates of open deals (and planned campaign ends)', () => {
+  it('records nothing after the as-of date except the expected close dates of open deals (and planned campaign ends), nothing before the window but deals in flight', () => {
     const asOf = full.asOf.getTime();
     const from = full.from.getTime();
     const r = full.records;
     const within = (d: Date | null | undefined) => !d || (d.getTime() >= from && d.getTime() < asOf);
-    expect(r.opportunities.every((o) => within(o.createdAt) && within(o.closedAt))).toBe(true);
-    expect(r['stage-changes'].every((s) => within(s.changedAt))).toBe(true);
-    expect(r.activities.every((a) => within(a.occurredAt))).toBe(true);
+    // Deals already in flight when the history starts keep their earlier history.
+    const inFlight = new Set(r.opportunities.filter((o) => o.createdAt.getTime() < from).map((o) => o.externalId));
+    expect(inFlight.size).toBeGreaterThan(10);
+    const before = (d: Date) => d.getTime() < asOf;
+    expect(r.opportunities.every((o) => (inFlight.has(o.externalId) ? before(o.createdAt) : within(o.createdAt)) && within(o.closedAt))).toBe(true);
+    expect(r.opportunities.every((o) => !inFlight.has(o.externalId) || o.outcome === 'open' || o.closedAt!.getTime() >= from)).toBe(true);
+    expect(r['stage-changes'].every((s) => (inFlight.has(s.opportunityId) ? before(s.changedAt) : within(s.changedAt)))).toBe(true);
+    expect(r.activities.every((a) => (a.opportunityId && inFlight.has(a.opportunityId) ? before(a.occurredAt) : within(a.occurredAt)))).toBe(true);
     expect(r.orders.every((o) => within(o.orderedAt))).toBe(true);
     expect(r['service-costs'].every((s) => within(s.incurredAt))).toBe(true);
     expect(r.accounts.every((a) => (!a.acquiredAt || a.acquiredAt.getTime() < asOf) && within(a.churnedAt))).toBe(true);

@@ -157,6 +157,8 @@ const MEETING_COST: Record<Segment, number> = { SMB: 60, 'Mid-Market': 120, Ente
 const ACTIVITY_COST = { email: 1.5, call: 12, demo: 200 } as const;
 const MIN_TENURE_DAYS = 120;
 const EXISTING_SHARE = 0.35;
+/** How far before the window expansion deals of existing customers may have been created. */
+const IN_FLIGHT_DAYS = 180;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
@@ -515,10 +517,12 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     }
 
     // Expansion deals, fewer when the customer is unhappy; deals still running at churn are lost.
-    for (const at of poissonTimes(r, Math.max(acquiredAt + days(30), from), endActive, (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30, (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)))) {
+    // They start before the window for customers from before it, so that the window opens with
+    // deals already in flight (as a real CRM export does) rather than with an empty pipeline.
+    for (const at of poissonTimes(r, Math.max(acquiredAt + days(30), from - days(IN_FLIGHT_DAYS)), endActive, (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30, (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)))) {
       const campaign = r.bernoulli(0.12) ? activeCampaign(r, 'email', at) : null;
       const deal = makeDeal(at, 'Expansion', 'Expansion', campaign, u(at), churnAt - days(r.uniform(0, 10)));
-      if (deal.sim.outcome === 'won' && deal.sim.closedAt < endActive) addDealOrder(deal);
+      if (deal.sim.outcome === 'won' && deal.sim.closedAt >= from && deal.sim.closedAt < endActive) addDealOrder(deal);
     }
 
     // Account management: check-in calls, emails, business reviews — fading with distress.
@@ -591,7 +595,13 @@ function assemble(
     a.record.acquisitionCost = round2(c.cost / acquiredBy.get(a.acquisitionCampaign)!);
   }
 
-  const deals = byTime(allDeals, (d) => d.sim.events[0].at);
+  // Deals closed before the window are not in it; deals still open when it starts are, with
+  // their full history.
+  const deals = byTime(
+    allDeals.filter((d) => d.sim.closedAt >= from),
+    (d) => d.sim.events[0].at,
+  );
+  const kept = new Set(deals);
   deals.forEach((d, i) => (d.externalId = `OPP-${pad(i + 1, 6)}`));
 
   const opportunities: RecordOf<'opportunities'>[] = [];
@@ -639,7 +649,10 @@ function assemble(
     };
   });
 
-  const activities: RecordOf<'activities'>[] = byTime(allActivities, (a) => a.at).map((a, i) => ({
+  const activities: RecordOf<'activities'>[] = byTime(
+    allActivities.filter((a) => a.deal === null || kept.has(a.deal)),
+    (a) => a.at,
+  ).map((a, i) => ({
     externalId: `ACT-${pad(i + 1, 7)}`,
     accountId: a.account.externalId,
     opportunityId: a.deal ? a.deal.externalId : null,
