@@ -259,7 +259,7 @@ function failure(e, hint) {
   if (e instanceof MissingEndpoint) return emptyState('Not available on this server yet', e.message, hint?.missing);
   if (e instanceof ApiError) {
     if (e.status === 422) return emptyState('Not enough data or no trained model', e.message, hint?.untrained);
-    if (e.status === 403) return emptyState('Your key cannot read this', e.message, 'Ask an operator for a key with the scores:read scope.');
+    if (e.status === 403) return emptyState('Your key cannot read this', e.message, hint?.forbidden ?? 'An operator can create a key with the scope it names: npx salescast keys create.');
     if (e.status === 404) return emptyState('Nothing to show', e.message, hint?.empty);
     if (e.status === 503) return emptyState('Not ready yet', e.message, hint?.untrained);
     return emptyState('Could not load this panel', `${e.message}${e.requestId ? ` (request ${e.requestId})` : ''}`);
@@ -285,8 +285,8 @@ async function fillPanel(id, load, hint) {
 
 const HINTS = {
   demo: cmd('Load demo data with', 'npx salescast demo', '.'),
-  win: cmd('Train the deal-win model with', 'npx salescast train win', ', then score the pipeline with `npx salescast score deals`.'),
-  customers: cmd('Train the customer models with', 'npx salescast train churn', ' and `npx salescast train clv`, then `npx salescast score customers`.'),
+  win: h('span', {}, 'Train the deal-win model with ', h('code', {}, 'npx salescast train win'), ', then store scores with ', h('code', {}, 'npx salescast score deals'), '.'),
+  customers: h('span', {}, 'Train the customer models with ', h('code', {}, 'npx salescast train churn'), ' and ', h('code', {}, 'npx salescast train clv'), ', then ', h('code', {}, 'npx salescast score customers'), '.'),
 };
 
 // ───────────────────────────── periods ─────────────────────────────
@@ -428,7 +428,7 @@ function renderForecastKpis(fc, qLabel) {
     'forecast',
     money(fc.expected),
     [h('span', {}, 'P10–P90 '), h('strong', {}, `${money(fc.p10, { compact: true })} – ${money(fc.p90, { compact: true })}`), finite(fc.commit) ? h('span', {}, ` · reps' commit ${money(fc.commit, { compact: true })}`) : null],
-    rangeBar({ p10: fc.p10, p90: fc.p90, expected: fc.expected, won: fc.wonToDate, commit: fc.commit, max, money, width: 320, height: 18 }),
+    rangeBar({ p10: fc.p10, p90: fc.p90, expected: fc.expected, won: fc.wonToDate, commit: fc.commit, max, money, width: 320, height: 18, fluid: true }),
   );
   if (finite(fc.wonToDate)) {
     const share = finite(fc.expected) && fc.expected > 0 ? fc.wonToDate / fc.expected : undefined;
@@ -979,7 +979,7 @@ async function main() {
   state.routes = await discoverRoutes();
 
   // Models first: the header shows their versions and the model panel needs nothing else.
-  const modelsP = settle(call('models', R.models).then(readModels));
+  const modelsP = settle(call('models', R.models, { status: 'active', limit: 50 }).then(readModels));
 
   const now = new Date();
   const thisQ = quarterOf(now);
@@ -993,11 +993,12 @@ async function main() {
   const paretoP = settle(call('pareto report', R.pareto, { points: 20, limit: 8 }));
 
   modelsP.then((r) => {
-    renderModelsMeta(r.ok ? r.value.filter((m) => !m.status || m.status === 'active') : []);
+    if (r.ok) renderModelsMeta(r.value.filter((m) => !m.status || m.status === 'active'));
+    else document.getElementById('models').replaceChildren(h('span', { class: 'chip off', title: r.error.message }, h('span', { class: 'dot' }), r.error.status === 403 ? 'model versions need an admin key' : 'model versions unavailable'));
     panel('panel-models', async () => {
       if (!r.ok) throw r.error;
       return modelsPanel(r.value);
-    }, { missing: 'Model versions and metrics appear here once the server lists models.', untrained: HINTS.win });
+    }, { missing: 'Model versions and metrics appear here once the server lists models.', untrained: HINTS.win, forbidden: 'Listing model versions is an operator action: it needs a key with the admin scope.' });
   });
 
   const current = await currentP;

@@ -117,11 +117,11 @@ export function forecastChart(periods, { money, width = 760, height = 280 } = {}
  * A horizontal range: the P10–P90 band, the expected value as a tick and optional markers
  * (e.g. won to date, the reps' commit), on a shared scale [0, max].
  */
-export function rangeBar({ p10, p90, expected, won, commit, max, money, width = 220, height = 22 }) {
+export function rangeBar({ p10, p90, expected, won, commit, max, money, width = 220, height = 22, fluid = false }) {
   const pad = 6;
   const x = (v) => pad + (Math.max(0, v) / (max || 1)) * (width - 2 * pad);
   const mid = height / 2;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': 'forecast range' });
+  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width: fluid ? null : width, height: fluid ? null : height, role: 'img', 'aria-label': 'forecast range' });
   svg.append(s('line', { x1: pad, x2: width - pad, y1: mid, y2: mid, stroke: COLORS.grid, 'stroke-width': 6, 'stroke-linecap': 'round' }));
   if (finite(won) && won > 0) svg.append(s('line', { x1: pad, x2: x(won), y1: mid, y2: mid, stroke: COLORS.actualSoft, 'stroke-width': 6, 'stroke-linecap': 'round' }));
   if (finite(p10) && finite(p90)) svg.append(s('rect', { x: x(p10), y: mid - 6, width: Math.max(2, x(p90) - x(p10)), height: 12, rx: 3, fill: COLORS.band, stroke: COLORS.bandStroke }));
@@ -151,7 +151,7 @@ export function valueBar({ value, max, color, p10, p90, width = 200, height = 14
  * clients ranked best first. Above 100% means the rest of the clients destroy profit (whale curve).
  * curve: [{ clientShare, profitShare, revenueShare }]
  */
-export function paretoChart(curve, { width = 520, height = 260, pct } = {}) {
+export function paretoChart(curve, { width = 560, height = 240, pct } = {}) {
   const m = { top: 12, right: 16, bottom: 34, left: 44 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
