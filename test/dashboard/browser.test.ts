@@ -32,6 +32,7 @@ const suite = available ? describe : describe.skip;
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard.png');
+const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.png');
 
 const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
 
@@ -140,6 +141,7 @@ suite('the dashboard in a browser, on demo data', () => {
       await page.goto(`${server.url}/`);
       await page.waitForSelector('#key-dialog[open]', { timeout: 30_000 });
       expect(await page.content()).not.toContain(key);
+      await page.screenshot({ path: KEY_SCREENSHOT });
       await page.fill('#key-input', key);
       await page.click('#key-form button[type="submit"]');
       await page.waitForSelector('body[data-ready="true"]', { timeout: 45_000 });
