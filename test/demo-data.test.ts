@@ -42,6 +42,27 @@ describe('generateDemoData', () => {
     expect(JSON.stringify(c.records)).not.toEqual(JSON.stringify(a.records));
   });
 
+  it('still makes a valid company from tiny or short configurations', () => {
+    for (const [accounts, months] of [
+      [1, 1],
+      [2, 3],
+      [6, 6],
+      [25, 1],
+    ]) {
+      const ds = generateDemoData({ seed: 3, accounts, months, asOf: new Date('2026-03-31T15:45:00Z') });
+      expect(ds.asOf.toISOString()).toBe('2026-03-31T00:00:00.000Z');
+      expect(ds.records.accounts).toHaveLength(accounts);
+      for (const kind of ENTITY_KINDS) {
+        const bad = (ds.records[kind] as unknown[]).filter((r) => !RECORD_SCHEMAS[kind].safeParse(r).success);
+        expect({ accounts, months, kind, bad: bad.length }).toEqual({ accounts, months, kind, bad: 0 });
+      }
+      const oppIds = new Set(ds.records.opportunities.map((o) => o.externalId));
+      expect(ds.records['stage-changes'].every((s) => oppIds.has(s.opportunityId))).toBe(true);
+      expect(ds.records.activities.every((a) => !a.opportunityId || oppIds.has(a.opportunityId))).toBe(true);
+      expect(ds.records.orders.every((o) => !o.opportunityId || oppIds.has(o.opportunityId))).toBe(true);
+    }
+  });
+
   it('refuses nonsense options with INVALID_INPUT naming the field', () => {
     expect(() => generateDemoData({ accounts: 0, asOf: AS_OF })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => generateDemoData({ months: 1.5, asOf: AS_OF })).toThrow(/Invalid demo data options/);
