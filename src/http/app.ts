@@ -20,6 +20,7 @@ import { requestContext } from './request-context';
 import { makeMount } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
+import { customerRoutes } from './routes/customers';
 import { dealRoutes } from './routes/deals';
 import { modelRoutes } from './routes/models';
 import { reportRoutes } from './routes/reports';
@@ -30,7 +31,7 @@ import './types';
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, reportRoutes, dataRoutes, modelRoutes, trainingJobRoutes, apiKeyRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, customerRoutes, reportRoutes, dataRoutes, modelRoutes, trainingJobRoutes, apiKeyRoutes];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);

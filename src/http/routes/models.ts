@@ -3,6 +3,8 @@
 // the change up by polling).
 import { listModelsRoute, promoteModelRoute, rollbackModelRoute, showModelRoute, showModelVersionRoute } from '../../contracts/models';
 import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
+import { ChurnScorer, type ChurnModelArtifact } from '../../services/customers/churn-scorer';
+import { ClvScorer, type ClvModelArtifact } from '../../services/customers/clv-scorer';
 import { WinScorer, type WinModelArtifact } from '../../services/win/win-scorer';
 import type { AppContext } from '../context';
 import { page, sortBy } from '../pagination';
@@ -26,6 +28,8 @@ export const versionView = (v: ModelVersionInfo) => ({
 /** Load checks run before a version is made active: a schema mismatch is refused, the old one keeps serving. */
 const VALIDATORS: Record<string, (artifact: unknown) => void> = {
   win: (artifact) => void new WinScorer(artifact as WinModelArtifact),
+  churn: (artifact) => void new ChurnScorer(artifact as ChurnModelArtifact),
+  clv: (artifact) => void new ClvScorer(artifact as ClvModelArtifact),
 };
 
 export function modelRoutes({ mount, services }: AppContext) {
