@@ -393,7 +393,8 @@ function readDeal(d) {
 }
 
 function readCustomer(c) {
-  const factors = list(pick(c, 'factors', 'churn.factors', 'reasons') ?? []);
+  const top = pick(c, 'topFactor');
+  const factors = top ? [top] : list(pick(c, 'factors', 'churn.factors', 'reasons') ?? []);
   return {
     id: String(pick(c, 'externalId', 'id', 'accountId') ?? ''),
     name: pick(c, 'name', 'accountName', 'externalId', 'id'),
@@ -402,6 +403,7 @@ function readCustomer(c) {
     alive: pnum(c, 'probabilityAlive', 'pAlive', 'clv.probabilityAlive', 'alive'),
     clv: pnum(c, 'clv', 'customerLifetimeValue', 'clv.value', 'lifetimeValue'),
     rfm: pick(c, 'rfmSegment', 'rfm.segment', 'segmentRfm'),
+    status: pick(c, 'status'),
     factors: factors.map((f) => ({ feature: pick(f, 'feature', 'name'), effect: pnum(f, 'effect', 'contribution'), text: pick(f, 'text', 'description') })),
   };
 }
@@ -622,10 +624,12 @@ function slipPill(p) {
   const cls = p >= 0.6 ? 'pill-bad' : p >= 0.35 ? 'pill-warn' : 'pill-good';
   return h('span', { class: `pill ${cls}` }, pct(p));
 }
-function topReason(factors) {
+/** The strongest factor's text; green when it helps (raises win odds, or lowers churn risk). */
+function topReason(factors, { positiveIsBad = false } = {}) {
   const f = [...(factors ?? [])].filter((x) => x.text).sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))[0];
   if (!f) return h('span', { class: 'muted' }, '—');
-  return h('div', { class: `reason ${(f.effect ?? 0) < 0 ? 'reason-neg' : 'reason-pos'}`, title: f.text }, f.text);
+  const bad = positiveIsBad ? (f.effect ?? 0) > 0 : (f.effect ?? 0) < 0;
+  return h('div', { class: `reason ${bad ? 'reason-neg' : 'reason-pos'}`, title: f.text }, f.text);
 }
 
 /** A table sortable by clicking its headers. columns: [{ key, label, num?, get, render }] */
@@ -806,7 +810,8 @@ async function customersPanel() {
   const res = await call('customer scores', R.customers, { sort: '-churnProbability', limit: 100 });
   const rows = list(res, 'customers', 'scores').map(readCustomer);
   if (!rows.length) return emptyState('No customer scores yet', HINTS.customers);
-  const scored = rows.filter((r) => finite(r.churn) || finite(r.alive));
+  // Customers already lost are history, not risk.
+  const scored = rows.filter((r) => (finite(r.churn) || finite(r.alive)) && String(r.status ?? '').toLowerCase() !== 'churned');
   if (!scored.length) return emptyState('Customers are not scored yet', HINTS.customers);
   const columns = [
     { key: 'name', label: 'Customer', get: (r) => r.name, render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.segment ? h('div', { class: 'cell-sub' }, r.segment) : null] },
@@ -814,8 +819,9 @@ async function customersPanel() {
     { key: 'alive', label: 'P(alive)', num: true, get: (r) => r.alive, render: (r) => pct(r.alive) },
     { key: 'clv', label: 'CLV', num: true, get: (r) => r.clv, render: (r) => money(r.clv) },
     { key: 'rfm', label: 'RFM segment', get: (r) => r.rfm, render: (r) => (r.rfm ? h('span', { class: `pill ${rfmClass(r.rfm)}` }, String(r.rfm).replace(/_/g, ' ')) : '—') },
-    { key: 'reason', label: 'Top reason', sortable: false, get: () => 0, render: (r) => topReason(r.factors) },
+    { key: 'reason', label: 'Top reason', sortable: false, get: () => 0, render: (r) => topReason(r.factors, { positiveIsBad: true }) },
   ];
+  if (!scored.some((r) => r.factors.length)) columns.pop();
   const hasChurn = rows.some((r) => finite(r.churn));
   return sortableTable(scored, columns, { initial: hasChurn ? { key: 'churn', desc: true } : { key: 'alive', desc: false } });
 }
@@ -844,7 +850,8 @@ function readModels(res) {
 }
 
 function modelsPanel(models) {
-  const active = models.filter((m) => !m.status || m.status === 'active');
+  const order = { win: 0, churn: 1, clv: 2 };
+  const active = models.filter((m) => !m.status || m.status === 'active').sort((a, b) => (order[a.name] ?? 9) - (order[b.name] ?? 9));
   if (!active.length) {
     return emptyState('No active model yet', 'Until a model is trained, deal scores fall back to historical win rates by stage.', HINTS.win, HINTS.customers);
   }
@@ -864,6 +871,16 @@ function modelsPanel(models) {
       if (finite(ece)) metrics.push(metricBox('Calibration error', pct(ece, 1), ece <= 0.05 ? 'well calibrated' : ece <= 0.1 ? 'acceptable' : 'needs recalibration'));
       if (finite(brier)) metrics.push(metricBox('Brier', fixed(brier, 3), 'lower is better'));
       if (finite(logLoss)) metrics.push(metricBox('Log loss', fixed(logLoss, 3), 'lower is better'));
+      // BG/NBD + Gamma-Gamma (the clv model) has fitted parameters, not classifier metrics.
+      const bg = pick(mt, 'bgNbd');
+      if (!metrics.length && bg) {
+        const gg = pick(mt, 'gammaGamma') ?? {};
+        metrics.push(metricBox('Customers fitted', int(pnum(bg, 'customers')), pick(bg, 'converged') === false ? 'did not converge' : 'BG/NBD converged'));
+        metrics.push(metricBox('Log-likelihood', fixed(pnum(bg, 'logLikelihood'), 0), 'BG/NBD'));
+        if (finite(pnum(gg, 'populationMeanSpend'))) metrics.push(metricBox('Mean order value', money(pnum(gg, 'populationMeanSpend'), { compact: true }), 'Gamma-Gamma'));
+        const horizon = pnum(mt, 'clv.horizonMonths');
+        if (finite(horizon)) metrics.push(metricBox('CLV horizon', `${int(horizon)} mo`, finite(pnum(mt, 'clv.annualDiscountRate')) ? `discounted ${pct(pnum(mt, 'clv.annualDiscountRate'))}/yr` : ''));
+      }
       if (!metrics.length && finite(ll)) metrics.push(metricBox('Log-likelihood', fixed(ll, 1), 'of the fit'));
       if (!metrics.length) {
         for (const [k, v] of Object.entries(mt).slice(0, 8)) if (finite(v) && metrics.length < 4) metrics.push(metricBox(k, fixed(v, 3), ''));
