@@ -10,6 +10,9 @@ import { registerImportCommands } from './cli/import-commands';
 import { registerTrainCommands } from './cli/train-commands';
 import { registerScoreCommands } from './cli/score-commands';
 import { registerModelCommands } from './cli/model-commands';
+import { registerCustomerCommands } from './cli/customer-commands';
+import { registerForecastCommands } from './cli/forecast-commands';
+import { registerServeCommands } from './cli/serve-commands';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
   registerTrainCommands(program);
   registerScoreCommands(program);
   registerModelCommands(program);
+  registerCustomerCommands(program);
+  registerForecastCommands(program);
+  registerServeCommands(program);
   // Further command groups register here (one file per group under src/cli/).
   return program;
 }

@@ -88,3 +88,31 @@ export function scoreRfm(customers: RfmInput[]): RfmScore[] {
   const m = quintileScores(customers.map((c) => c.monetary));
   return customers.map((_, i) => ({ r: r[i], f: f[i], m: m[i], score: `${r[i]}${f[i]}${m[i]}`, segment: rfmSegment(r[i], f[i], m[i]) }));
 }
+
+/**
+ * Scores customers against a reference population (e.g. an inline customer against the stored
+ * ones) with the same mid-rank rule, as if each customer were added to the reference.
+ */
+export function scoreRfmAgainst(reference: RfmInput[], customers: RfmInput[]): RfmScore[] {
+  const sorted = (f: (c: RfmInput) => number) => reference.map(f).sort((a, b) => a - b);
+  const rs = sorted((c) => -c.recencyDays);
+  const fs = sorted((c) => c.frequency);
+  const ms = sorted((c) => c.monetary);
+  const n = reference.length + 1;
+  const scoreOf = (a: number[], v: number) => {
+    let less = 0;
+    let equal = 0;
+    for (const x of a) {
+      if (x < v) less++;
+      else if (x === v) equal++;
+    }
+    const midrank = less + (equal + 2) / 2; // the customer itself joins the tied block
+    return Math.min(5, Math.max(1, 1 + Math.floor((5 * (midrank - 0.5)) / n)));
+  };
+  return customers.map((c) => {
+    const r = scoreOf(rs, -c.recencyDays);
+    const f = scoreOf(fs, c.frequency);
+    const m = scoreOf(ms, c.monetary);
+    return { r, f, m, score: `${r}${f}${m}`, segment: rfmSegment(r, f, m) };
+  });
+}

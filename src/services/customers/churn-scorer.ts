@@ -1,0 +1,73 @@
+// The `churn` model as stored in the registry, and its scorer: feature row → calibrated churn
+// probability with the top factors behind it. Reuses the deal model's machinery (estimator
+// interface, feature encoder/schema, calibrator) through their artifacts.
+import { AppError } from '../../errors';
+import { loadCalibrator, type Calibrator, type CalibratorState } from '../../ml/calibration';
+import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '../../ml/estimator';
+import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
+import { sigmoid } from '../../ml/random';
+import { CUSTOMER_FEATURE_VERSION, type ChurnLabelMode } from '../../domain/features/customer-features';
+import { explainCustomerFactor, type CustomerExplanationContext, type CustomerFactor } from '../../domain/features/customer-explanations';
+
+export const CHURN_MODEL_NAME = 'churn';
+export const CHURN_ARTIFACT_FORMAT = 1;
+
+export interface ChurnModelArtifact {
+  format: 'salescast.churn';
+  formatVersion: typeof CHURN_ARTIFACT_FORMAT;
+  /** Version of domain/features/customer-features.ts the model was trained with. */
+  featureVersion: number;
+  labelMode: ChurnLabelMode;
+  /** Label mode 'status' on accounts without churn dates: the label is the status itself. */
+  staticLabels: boolean;
+  windowDays: number;
+  evaluation: 'time-split' | 'stratified-split';
+  asOf: string;
+  classifier: ClassifierArtifact;
+  encoder: EncoderState;
+  calibrator: CalibratorState;
+  explanation: CustomerExplanationContext;
+}
+
+export interface ChurnScore {
+  churnProbability: number;
+  /** Up to three factors raising and three lowering the risk, strongest first. */
+  factors: CustomerFactor[];
+}
+
+export class ChurnScorer {
+  private readonly classifier: BinaryClassifier;
+  private readonly encoder: FeatureEncoder;
+  private readonly calibrator: Calibrator;
+  private readonly groups: { feature: string; columns: number[] }[];
+
+  constructor(readonly artifact: ChurnModelArtifact) {
+    if (artifact?.format !== 'salescast.churn' || artifact.formatVersion !== CHURN_ARTIFACT_FORMAT)
+      throw new AppError('SCHEMA_MISMATCH', `the churn artifact has format ${artifact?.format} v${artifact?.formatVersion}; this build reads salescast.churn v${CHURN_ARTIFACT_FORMAT}`);
+    if (artifact.featureVersion !== CUSTOMER_FEATURE_VERSION)
+      throw new AppError('SCHEMA_MISMATCH', `the churn model was trained on customer features v${artifact.featureVersion}; this build computes v${CUSTOMER_FEATURE_VERSION}: retrain with "salescast train churn"`);
+    this.classifier = loadClassifier(artifact.classifier);
+    this.encoder = FeatureEncoder.fromJSON(artifact.encoder);
+    if (this.encoder.width !== artifact.classifier.inputSize)
+      throw new AppError('SCHEMA_MISMATCH', `the churn model expects ${artifact.classifier.inputSize} inputs but its feature schema encodes ${this.encoder.width}`);
+    this.calibrator = loadCalibrator(artifact.calibrator);
+    this.groups = this.encoder.groups();
+  }
+
+  probability(row: RawRow): number {
+    return this.calibrator.transform(sigmoid(this.classifier.logit(this.encoder.transformRow(row))));
+  }
+
+  score(row: RawRow): ChurnScore {
+    const x = this.encoder.transformRow(row);
+    const p = this.calibrator.transform(sigmoid(this.classifier.logit(x)));
+    const effects = this.classifier.contributions(x, this.groups.map((g) => g.columns));
+    const all = this.groups.map((g, i) => ({ feature: g.feature, value: row[g.feature] ?? null, effect: effects[i] })).filter((f) => Number.isFinite(f.effect) && Math.abs(f.effect) > 1e-6);
+    const up = all.filter((f) => f.effect > 0).sort((a, b) => b.effect - a.effect).slice(0, 3);
+    const down = all.filter((f) => f.effect < 0).sort((a, b) => a.effect - b.effect).slice(0, 3);
+    const factors = [...up, ...down]
+      .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
+      .map((f) => ({ feature: f.feature, value: f.value, effect: Math.round(f.effect * 1000) / 1000, text: explainCustomerFactor(f.feature, f.value, this.artifact.explanation) }));
+    return { churnProbability: p, factors };
+  }
+}

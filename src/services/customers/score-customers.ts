@@ -1,0 +1,247 @@
+// Scoring customers: churn probability with factors (active `churn` model), P(alive), expected
+// purchases and CLV (active `clv` model), and RFM segment, for stored accounts or for customers
+// passed inline (no write). `scoreAndStoreCustomers` scores every account and replaces its row in
+// customer_score in one transaction, with the model versions used.
+import { loadConfig } from '../../config';
+import type { Database } from '../../db/database';
+import { invalidInput } from '../../errors';
+import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
+import type { RawValue } from '../../ml/feature-encoder';
+import { customerFeatures, DAY, type CustomerHistory } from '../../domain/features/customer-features';
+import { summarizeOrders, type CustomerSummary } from '../../domain/features/customer-summary';
+import type { CustomerFactor } from '../../domain/features/customer-explanations';
+import { scoreRfm, scoreRfmAgainst, type RfmInput, type RfmScore } from '../../domain/rfm';
+import { CHURN_MODEL_NAME, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
+import { CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
+import { loadCustomerSummaries } from './customer-summary-sql';
+import { loadCustomerHistories } from './load-customers';
+import { defaultAsOf } from './train-churn-model';
+
+/** A customer the database has never seen, e.g. from a CRM frontend. Dates as ISO strings or Dates. */
+export interface InlineCustomer {
+  externalId?: string;
+  segment?: string | null;
+  industry?: string | null;
+  region?: string | null;
+  country?: string | null;
+  size?: string | null;
+  employees?: number | null;
+  annualRevenue?: number | null;
+  acquisitionCost?: number | null;
+  acquiredAt?: string | Date | null;
+  attributes?: Record<string, RawValue> | null;
+  orders?: { orderedAt: string | Date; revenue: number; costOfGoods?: number }[];
+  activities?: { occurredAt: string | Date }[];
+  serviceCosts?: { incurredAt: string | Date; amount: number }[];
+  openDeals?: { createdAt: string | Date; amount: number }[];
+}
+
+export interface CustomerScoreResult {
+  accountId: number | null;
+  externalId: string | null;
+  churnProbability: number | null;
+  pAlive: number | null;
+  expectedPurchases: number | null;
+  expectedSpend: number | null;
+  clv: number | null;
+  rfm: RfmScore | null;
+  factors: CustomerFactor[];
+  /** Why a figure is missing (no model, no orders, already churned...). */
+  notes: string[];
+}
+
+export interface ScoreCustomersResult {
+  asOf: Date;
+  churnModel: { version: number; id: number; algorithm: string } | null;
+  clvModel: { version: number; id: number; algorithm: string; timeUnit: string; horizonMonths: number } | null;
+  /** Models that are active but could not be loaded (the figures they give are left empty). */
+  errors: string[];
+  scores: CustomerScoreResult[];
+}
+
+export interface ScoreCustomersOptions {
+  accountIds?: number[];
+  inline?: InlineCustomer[];
+  asOf?: Date;
+  modelsDir?: string;
+}
+
+async function activeModels(db: Database, modelsDir?: string) {
+  const registry = new ModelRegistry(db, modelsDir ?? loadConfig().SALESCAST_MODELS_DIR);
+  const errors: string[] = [];
+  const load = async <T>(name: string, make: (a: unknown) => T): Promise<{ info: ModelVersionInfo; model: T } | null> => {
+    const info = await registry.active(name);
+    if (!info) return null;
+    try {
+      return { info, model: make(registry.readArtifact(info)) };
+    } catch (e) {
+      errors.push(`active ${name} model v${info.version} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  };
+  const churn = await load(CHURN_MODEL_NAME, (a) => new ChurnScorer(a as ChurnModelArtifact));
+  const clv = await load(CLV_MODEL_NAME, (a) => new ClvScorer(a as ClvModelArtifact));
+  return { churn, clv, errors };
+}
+
+const toMs = (v: string | Date | null | undefined, path: string): number | null => {
+  if (v === null || v === undefined) return null;
+  const t = (v instanceof Date ? v : new Date(v)).getTime();
+  if (!Number.isFinite(t)) throw invalidInput(`${path} is not a valid date`, [{ path: path.split('.'), problem: 'must be a valid date', value: String(v) }]);
+  return t;
+};
+
+function inlineToHistory(c: InlineCustomer, i: number): CustomerHistory {
+  const orders = (c.orders ?? []).map((o, k) => ({ at: toMs(o.orderedAt, `inline.${i}.orders.${k}.orderedAt`)!, revenue: Number(o.revenue) })).sort((a, b) => a.at - b.at);
+  return {
+    accountId: -1 - i,
+    externalId: c.externalId ?? `inline-${i}`,
+    segment: c.segment ?? null,
+    industry: c.industry ?? null,
+    region: c.region ?? null,
+    country: c.country ?? null,
+    size: c.size ?? null,
+    employees: c.employees ?? null,
+    annualRevenue: c.annualRevenue ?? null,
+    acquisitionCost: c.acquisitionCost ?? null,
+    acquiredAt: toMs(c.acquiredAt, `inline.${i}.acquiredAt`),
+    status: 'active',
+    churnedAt: null,
+    attributes: c.attributes ?? null,
+    orders,
+    activities: (c.activities ?? []).map((a, k) => toMs(a.occurredAt, `inline.${i}.activities.${k}.occurredAt`)!).sort((a, b) => a - b),
+    serviceCosts: (c.serviceCosts ?? []).map((s, k) => ({ at: toMs(s.incurredAt, `inline.${i}.serviceCosts.${k}.incurredAt`)!, amount: Number(s.amount) })).sort((a, b) => a.at - b.at),
+    deals: (c.openDeals ?? []).map((d, k) => ({ createdAt: toMs(d.createdAt, `inline.${i}.openDeals.${k}.createdAt`)!, closedAt: null, amount: Number(d.amount) })),
+  };
+}
+
+const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({ recencyDays: (asOf.getTime() - s.lastPurchaseAt.getTime()) / DAY, frequency: s.purchaseDays, monetary: s.totalRevenue });
+
+/** Scores stored accounts (all, or `accountIds`) or inline customers; writes nothing. */
+export async function scoreCustomers(db: Database, options: ScoreCustomersOptions = {}): Promise<ScoreCustomersResult> {
+  const asOf = options.asOf ?? (await defaultAsOf(db));
+  const { churn, clv, errors } = await activeModels(db, options.modelsDir);
+  const timeUnit = clv?.model.artifact.timeUnit ?? 'week';
+  // The stored population is the RFM reference in both cases.
+  const population = await loadCustomerSummaries(db, { calibrationEnd: asOf, timeUnit });
+  const inline = options.inline;
+  let histories: CustomerHistory[];
+  let summaries: (CustomerSummary | null)[];
+  let rfm: (RfmScore | null)[];
+  if (inline) {
+    histories = inline.map(inlineToHistory);
+    summaries = histories.map((h) => summarizeOrders((h.orders ?? []).map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })), asOf, timeUnit));
+    const ref = population.map((s) => rfmInput(s, asOf));
+    rfm = summaries.map((s) => (s ? scoreRfmAgainst(ref, [rfmInput(s, asOf)])[0] : null));
+  } else {
+    histories = await loadCustomerHistories(db, { accountIds: options.accountIds, before: asOf });
+    const all = scoreRfm(population.map((s) => rfmInput(s, asOf)));
+    const byAccount = new Map(population.map((s, i) => [s.accountId, { s, r: all[i] }]));
+    summaries = histories.map((h) => byAccount.get(h.accountId)?.s ?? null);
+    rfm = histories.map((h) => byAccount.get(h.accountId)?.r ?? null);
+  }
+  const scores = histories.map((h, i): CustomerScoreResult => {
+    const notes: string[] = [];
+    const out: CustomerScoreResult = {
+      accountId: h.accountId > 0 ? h.accountId : null,
+      externalId: h.externalId,
+      churnProbability: null,
+      pAlive: null,
+      expectedPurchases: null,
+      expectedSpend: null,
+      clv: null,
+      rfm: rfm[i],
+      factors: [],
+      notes,
+    };
+    if (!churn) notes.push(errors.find((e) => e.includes(' churn ')) ?? 'no churn model is active (run: salescast train churn)');
+    else if (h.status === 'churned') notes.push('already churned');
+    else {
+      const s = churn.model.score(customerFeatures(h, asOf.getTime()));
+      out.churnProbability = s.churnProbability;
+      out.factors = s.factors;
+    }
+    const sum = summaries[i];
+    if (!clv) notes.push(errors.find((e) => e.includes(' clv ')) ?? 'no clv model is active (run: salescast train clv)');
+    else if (!sum) notes.push('no orders: P(alive), expected purchases and CLV need at least one purchase');
+    else {
+      const c = clv.model.score(sum);
+      out.pAlive = c.pAlive;
+      out.expectedPurchases = c.expectedPurchases;
+      out.expectedSpend = c.expectedSpend;
+      out.clv = c.clv;
+      if (c.clv === null) notes.push('no spend model (Gamma-Gamma) in the clv version: CLV unavailable');
+    }
+    if (!rfm[i]) notes.push('no orders: no RFM segment');
+    return out;
+  });
+  return {
+    asOf,
+    churnModel: churn ? { version: churn.info.version, id: churn.info.id, algorithm: churn.info.algorithm } : null,
+    clvModel: clv ? { version: clv.info.version, id: clv.info.id, algorithm: clv.info.algorithm, timeUnit: clv.model.artifact.timeUnit, horizonMonths: clv.model.artifact.clv.horizonMonths } : null,
+    errors,
+    scores,
+  };
+}
+
+export interface StoreCustomerScoresResult extends Omit<ScoreCustomersResult, 'scores'> {
+  stored: number;
+  withChurn: number;
+  withClv: number;
+  withRfm: number;
+  segments: Record<string, number>;
+  scores: CustomerScoreResult[];
+}
+
+/**
+ * Scores every stored account and replaces its customer_score row, all in one transaction (a reader
+ * sees the previous scores or the new ones, never a mix).
+ */
+export async function scoreAndStoreCustomers(db: Database, options: Omit<ScoreCustomersOptions, 'inline'> & { onProgress?: (done: number, total: number) => void } = {}): Promise<StoreCustomerScoresResult> {
+  const res = await scoreCustomers(db, options);
+  const scoredAt = new Date();
+  const rows = res.scores.filter((s) => s.accountId !== null);
+  await db.sql.transaction(async (tx) => {
+    if (options.accountIds?.length) {
+      for (let i = 0; i < options.accountIds.length; i += 500) {
+        const chunk = options.accountIds.slice(i, i + 500);
+        await tx.run(`DELETE FROM customer_score WHERE account_id IN (${chunk.map(() => '?').join(',')})`, chunk);
+      }
+    } else await tx.run('DELETE FROM customer_score');
+    const CHUNK = 200;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const params: unknown[] = [];
+      for (const s of chunk) {
+        params.push(
+          s.accountId,
+          s.churnProbability,
+          s.churnProbability !== null ? res.churnModel?.id ?? null : null,
+          s.pAlive,
+          s.expectedPurchases,
+          s.clv,
+          s.pAlive !== null ? res.clvModel?.id ?? null : null,
+          s.rfm?.segment ?? null,
+          s.rfm?.score ?? null,
+          { factors: s.factors, notes: s.notes, expectedSpend: s.expectedSpend },
+          scoredAt,
+        );
+      }
+      await tx.run(
+        `INSERT INTO customer_score (account_id, churn_probability, churn_model_version_id, p_alive, expected_purchases, clv, clv_model_version_id, rfm_segment, rfm_score, factors, scored_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        params,
+      );
+      options.onProgress?.(Math.min(rows.length, i + CHUNK), rows.length);
+    }
+  });
+  const segments: Record<string, number> = {};
+  for (const s of rows) if (s.rfm) segments[s.rfm.segment] = (segments[s.rfm.segment] ?? 0) + 1;
+  return {
+    ...res,
+    stored: rows.length,
+    withChurn: rows.filter((s) => s.churnProbability !== null).length,
+    withClv: rows.filter((s) => s.clv !== null).length,
+    withRfm: rows.filter((s) => s.rfm !== null).length,
+    segments,
+  };
+}

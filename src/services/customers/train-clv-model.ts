@@ -1,0 +1,244 @@
+// Training the `clv` model: per-customer repeat-buying summaries up to the calibration end (SQL),
+// BG/NBD and Gamma-Gamma fitted by maximum likelihood, a holdout check when orders exist after the
+// calibration end (predicted vs actual repeat purchases per customer), and an immutable registry
+// version that `models show clv` displays with its parameters and log-likelihood.
+import { loadConfig } from '../../config';
+import type { Database } from '../../db/database';
+import { unprocessable, invalidInput } from '../../errors';
+import { BgNbdModel } from '../../ml/bg-nbd';
+import { GammaGammaModel } from '../../ml/gamma-gamma';
+import { ModelRegistry } from '../../ml/registry';
+import { DAY_MS, UNIT_DAYS, type TimeUnit } from '../../domain/features/customer-summary';
+import { DEFAULT_CLV_OPTIONS } from '../../domain/clv';
+import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summary-sql';
+import { CLV_ARTIFACT_FORMAT, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
+
+export interface TrainClvOptions {
+  /** Ignore orders on or after this instant (default: none). */
+  asOf?: Date;
+  /** End of the calibration period (exclusive); default: the day after the last order before asOf. */
+  calibrationEnd?: Date;
+  timeUnit?: TimeUnit;
+  horizonMonths?: number;
+  annualDiscountRate?: number;
+  /** Gross margin fraction; default from the orders' cost of goods, or 1 when none is recorded. */
+  margin?: number;
+  promote?: 'auto' | 'never' | 'always';
+  /** Fewest customers with orders before the calibration end (default 20). */
+  minCustomers?: number;
+  modelsDir?: string;
+  persist?: boolean;
+  onProgress?: (stage: string) => void;
+}
+
+export interface ClvHoldout {
+  from: string;
+  to: string;
+  lengthInUnits: number;
+  customers: number;
+  actualRepeatPurchases: number;
+  predictedRepeatPurchases: number;
+  /** Mean absolute error per customer, and the same for a naive "same rate as in calibration" forecast. */
+  mae: number;
+  naiveMae: number;
+  correlation: number | null;
+}
+
+export interface TrainClvResult {
+  version: number | null;
+  promoted: boolean;
+  decision: string;
+  timeUnit: TimeUnit;
+  calibrationEnd: Date;
+  customers: number;
+  repeatCustomers: number;
+  bgNbd: ReturnType<BgNbdModel['toJSON']>;
+  gammaGamma: ReturnType<GammaGammaModel['toJSON']> | null;
+  gammaGammaSkipped?: string;
+  margin: number;
+  marginSource: string;
+  holdout: ClvHoldout | null;
+  durationSeconds: number;
+  artifact: ClvModelArtifact;
+}
+
+function pearson(a: number[], b: number[]): number | null {
+  const n = a.length;
+  if (n < 2) return null;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : null;
+}
+
+export async function trainClvModel(db: Database, options: TrainClvOptions = {}): Promise<TrainClvResult> {
+  const started = Date.now();
+  const timeUnit = options.timeUnit ?? 'week';
+  if (!(timeUnit in UNIT_DAYS)) throw invalidInput(`time unit must be day, week or month (got ${timeUnit})`);
+  const span = await orderSpan(db);
+  if (!span) throw unprocessable('cannot train the clv model: there are no orders (import transactions first: salescast import orders <file>)');
+  const dataEnd = options.asOf && options.asOf.getTime() <= span.last.getTime() ? options.asOf : new Date(Math.floor(span.last.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+  const calibrationEnd = options.calibrationEnd ?? dataEnd;
+  if (calibrationEnd.getTime() > dataEnd.getTime()) throw invalidInput(`the calibration end (${calibrationEnd.toISOString().slice(0, 10)}) is after the data used (up to ${dataEnd.toISOString().slice(0, 10)})`);
+  options.onProgress?.('summaries');
+  const summaries = await loadCustomerSummaries(db, { calibrationEnd, timeUnit });
+  const minCustomers = options.minCustomers ?? 20;
+  const repeat = summaries.filter((s) => s.frequency > 0).length;
+  if (summaries.length < minCustomers || repeat === 0)
+    throw unprocessable(`cannot train the clv model: ${summaries.length} customers with orders before ${calibrationEnd.toISOString().slice(0, 10)} (need ${minCustomers}), ${repeat} with a repeat purchase (need 1)`, [
+      { problem: `customers with orders: ${summaries.length}`, value: summaries.length },
+      { problem: `customers with a repeat purchase: ${repeat}`, value: repeat },
+    ]);
+
+  options.onProgress?.('bg-nbd');
+  const bg = new BgNbdModel().fit({ frequency: summaries.map((s) => s.frequency), recency: summaries.map((s) => s.recency), T: summaries.map((s) => s.T) });
+  options.onProgress?.('gamma-gamma');
+  let gg: GammaGammaModel | null = null;
+  let ggSkipped: string | undefined;
+  try {
+    gg = new GammaGammaModel().fit({ frequency: summaries.map((s) => s.frequency), monetaryValue: summaries.map((s) => Math.max(0, s.monetaryValue)) });
+    if (!(gg.params.q > 1)) {
+      ggSkipped = `Gamma-Gamma fitted q = ${gg.params.q.toFixed(3)} <= 1: the mean spend is not finite under the model, so no CLV is given`;
+      gg = null;
+    }
+  } catch (e) {
+    ggSkipped = e instanceof Error ? e.message : String(e);
+  }
+
+  // Margin: from the orders' cost of goods where recorded.
+  let margin = options.margin ?? 1;
+  let marginSource = options.margin !== undefined ? 'given' : 'no cost of goods recorded: CLV is in revenue';
+  if (options.margin === undefined) {
+    const rev = summaries.reduce((s, v) => s + v.totalRevenue, 0);
+    const cogs = summaries.reduce((s, v) => s + v.totalCostOfGoods, 0);
+    if (cogs > 0 && rev > 0) {
+      margin = (rev - cogs) / rev;
+      marginSource = 'gross margin of the calibration orders';
+    }
+  }
+
+  let holdout: ClvHoldout | null = null;
+  if (dataEnd.getTime() - calibrationEnd.getTime() >= DAY_MS) {
+    options.onProgress?.('holdout');
+    const actual = await loadPurchaseDays(db, calibrationEnd, dataEnd);
+    const t = (dataEnd.getTime() - calibrationEnd.getTime()) / DAY_MS / UNIT_DAYS[timeUnit];
+    const predicted: number[] = [];
+    const observed: number[] = [];
+    let naiveErr = 0;
+    for (const s of summaries) {
+      predicted.push(bg.conditionalExpectedPurchases(t, s.frequency, s.recency, s.T));
+      observed.push(actual.get(s.accountId) ?? 0);
+      naiveErr += Math.abs((s.T > 0 ? s.frequency / s.T : 0) * t - (actual.get(s.accountId) ?? 0));
+    }
+    const err = predicted.reduce((sum, p, i) => sum + Math.abs(p - observed[i]), 0);
+    holdout = {
+      from: calibrationEnd.toISOString(),
+      to: dataEnd.toISOString(),
+      lengthInUnits: t,
+      customers: summaries.length,
+      actualRepeatPurchases: observed.reduce((s, v) => s + v, 0),
+      predictedRepeatPurchases: predicted.reduce((s, v) => s + v, 0),
+      mae: err / summaries.length,
+      naiveMae: naiveErr / summaries.length,
+      correlation: pearson(predicted, observed),
+    };
+  }
+
+  const clvSettings = {
+    horizonMonths: options.horizonMonths ?? DEFAULT_CLV_OPTIONS.horizonMonths,
+    annualDiscountRate: options.annualDiscountRate ?? DEFAULT_CLV_OPTIONS.annualDiscountRate,
+    margin,
+    marginSource,
+  };
+  if (!Number.isInteger(clvSettings.horizonMonths) || clvSettings.horizonMonths < 1) throw invalidInput('the horizon must be a whole number of months >= 1');
+  const artifact: ClvModelArtifact = {
+    format: 'salescast.clv',
+    formatVersion: CLV_ARTIFACT_FORMAT,
+    timeUnit,
+    calibrationEnd: calibrationEnd.toISOString(),
+    bgNbd: bg.toJSON(),
+    gammaGamma: gg ? gg.toJSON() : null,
+    clv: clvSettings,
+  };
+  const result: TrainClvResult = {
+    version: null,
+    promoted: false,
+    decision: 'not persisted',
+    timeUnit,
+    calibrationEnd,
+    customers: summaries.length,
+    repeatCustomers: repeat,
+    bgNbd: bg.toJSON(),
+    gammaGamma: gg ? gg.toJSON() : null,
+    ...(ggSkipped ? { gammaGammaSkipped: ggSkipped } : {}),
+    margin,
+    marginSource,
+    holdout,
+    durationSeconds: 0,
+    artifact,
+  };
+  if (options.persist === false) {
+    result.durationSeconds = (Date.now() - started) / 1000;
+    return result;
+  }
+
+  const config = loadConfig();
+  const registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
+  const metrics = {
+    bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, customers: summaries.length, converged: bg.toJSON().converged },
+    gammaGamma: gg ? { ...gg.params, logLikelihood: gg.logLikelihood, customers: gg.toJSON().customers, frequencySpendCorrelation: gg.toJSON().frequencySpendCorrelation, populationMeanSpend: gg.populationMeanSpend() } : { skipped: ggSkipped },
+    timeUnit,
+    calibrationEnd: calibrationEnd.toISOString(),
+    holdout,
+    clv: clvSettings,
+  };
+  const info = await registry.register(CLV_MODEL_NAME, {
+    algorithm: gg ? 'bg-nbd+gamma-gamma' : 'bg-nbd',
+    artifact,
+    metrics,
+    featureSchema: { signature: `clv-summary-v1:${timeUnit}`, inputs: ['frequency', 'recency', 'T', 'monetaryValue'], timeUnit },
+    dataFrom: span.first,
+    dataTo: calibrationEnd,
+    notes: `BG/NBD r=${bg.params.r.toPrecision(4)} alpha=${bg.params.alpha.toPrecision(4)} a=${bg.params.a.toPrecision(4)} b=${bg.params.b.toPrecision(4)} LL=${bg.logLikelihood.toFixed(1)}`,
+    meta: { timeUnit, params: { bgNbd: bg.params, bgNbdLogLikelihood: bg.logLikelihood, gammaGamma: gg ? gg.params : null, gammaGammaLogLikelihood: gg ? gg.logLikelihood : null }, libraries: { node: process.version } },
+  });
+  result.version = info.version;
+
+  const promote = options.promote ?? 'auto';
+  const active = await registry.active(CLV_MODEL_NAME);
+  let ok = false;
+  if (promote === 'always') {
+    ok = true;
+    result.decision = 'promoted (--promote always)';
+  } else if (promote === 'never') {
+    result.decision = 'kept as candidate (--promote never)';
+  } else if (!bg.toJSON().converged) {
+    result.decision = 'kept as candidate: the BG/NBD fit did not converge';
+  } else if (!active) {
+    ok = true;
+    result.decision = 'promoted: no clv model was active';
+  } else {
+    const activeHoldout = (active.metrics as { holdout?: ClvHoldout | null } | null)?.holdout;
+    if (holdout && activeHoldout && activeHoldout.to === holdout.to && holdout.mae > activeHoldout.mae * 1.001) {
+      result.decision = `kept as candidate: holdout error per customer ${holdout.mae.toFixed(4)} is worse than active v${active.version}'s ${activeHoldout.mae.toFixed(4)} on the same window`;
+    } else {
+      ok = true;
+      result.decision = holdout && activeHoldout && activeHoldout.to === holdout.to
+        ? `promoted: holdout error per customer ${holdout.mae.toFixed(4)} vs active v${active.version}'s ${activeHoldout.mae.toFixed(4)}`
+        : `promoted: fitted on newer data than active v${active.version} (no common holdout window to compare)`;
+    }
+  }
+  if (ok) {
+    await registry.promote(CLV_MODEL_NAME, info.version, (a) => new ClvScorer(a as ClvModelArtifact));
+    result.promoted = true;
+  }
+  result.durationSeconds = (Date.now() - started) / 1000;
+  return result;
+}
