@@ -6,7 +6,7 @@ import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
 import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
 import type { CategoryRollup } from '../../domain/forecast/categories';
-import type { DealRecord } from '../../domain/forecast/deal-history';
+import type { DealRecord, DealState } from '../../domain/forecast/deal-history';
 import { fitDriverRegression, type DriverForecast } from '../../domain/forecast/driver-regression';
 import { customPeriod, monthIndex, monthIndexStart, parsePeriod, periodContaining, periodsBetween, type Period, type PeriodKind } from '../../domain/forecast/period';
 import { categoryMixFromCurrent, DIMENSIONS, forecastPipelineFromHistory, type DealScorer, type Dimension, type PipelineForecastResult } from '../../domain/forecast/pipeline-forecast';
@@ -89,13 +89,13 @@ function checkDims(by: string[]) {
   if (bad.length) throw invalidInput(`Unknown breakdown ${bad.join(', ')}: use ${DIMENSIONS.join(', ')}`, bad.map((b) => ({ path: ['by'], value: b, problem: `must be one of ${DIMENSIONS.join(', ')}` })));
 }
 
-interface ScorerPick {
+export interface ScorerPick {
   scorer?: DealScorer;
   name?: string;
   note?: string;
 }
 
-async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date, modelsDir?: string): Promise<ScorerPick> {
+export async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date, modelsDir?: string): Promise<ScorerPick> {
   if (choice === 'stage-model') return {};
   try {
     const h = await activeWinModelScorer(db, asOf, { modelsDir });
@@ -109,6 +109,11 @@ async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date, models
 
 /** The pipeline forecast for a period, with breakdowns, categories and new business. */
 export async function forecastPipeline(db: Database, opts: PipelineForecastOptions = {}): Promise<PipelineForecastReport> {
+  return (await runPipelineForecast(db, opts)).report;
+}
+
+/** The forecast with its full result (per-deal outlooks), for snapshots and what-if. */
+export async function runPipelineForecast(db: Database, opts: PipelineForecastOptions = {}, extra: { history?: DealRecord[]; scorer?: ScorerPick; overrides?: Map<number, Partial<DealState> | null> } = {}) {
   const started = Date.now();
   const asOf = opts.asOf ?? new Date();
   const period = resolvePeriod(opts, asOf);
@@ -117,8 +122,8 @@ export async function forecastPipeline(db: Database, opts: PipelineForecastOptio
   const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
   const by = opts.by ?? [...DIMENSIONS];
   checkDims(by);
-  const history = await loadDealHistory(db);
-  const pick = await pickScorer(db, opts.scorer ?? 'auto', asOf, opts.modelsDir);
+  const history = extra.history ?? (await loadDealHistory(db));
+  const pick = extra.scorer ?? (await pickScorer(db, opts.scorer ?? 'auto', asOf, opts.modelsDir));
   const result = forecastPipelineFromHistory({
     history,
     asOf: asOf.getTime(),
@@ -129,9 +134,10 @@ export async function forecastPipeline(db: Database, opts: PipelineForecastOptio
     dimensions: by,
     scorer: pick.scorer,
     scorerName: pick.name,
+    overrides: extra.overrides,
     categoryOf: opts.asOf && opts.asOf.getTime() < Date.now() - 86_400_000 ? categoryMixFromCurrent(history) : undefined,
   });
-  return toReport(result, { seed, sims, note: pick.note, started });
+  return { result, report: toReport(result, { seed, sims, note: pick.note, started }), history, asOf, seed, sims };
 }
 
 export function toReport(r: PipelineForecastResult, o: { seed: number; sims: number; note?: string; started: number }): PipelineForecastReport {

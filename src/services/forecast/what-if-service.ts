@@ -1,0 +1,153 @@
+// What-if: change a deal's stage, amount, expected close date or activity (or drop it) and see
+// its new score and the forecast delta. Both forecasts use the same seed and each deal draws from
+// its own random stream, so the delta comes from the changed deals only (common random numbers).
+// Scores come from the deal-win model when one is active (the changed deal is re-scored through
+// its inline scoring path), else from the stage model.
+import type { Database } from '../../db/database';
+import { invalidInput, notFound } from '../../errors';
+import type { DealInput } from '../../domain/features/deal-input';
+import type { DealState } from '../../domain/forecast/deal-history';
+import type { DealForecast } from '../../domain/forecast/pipeline-forecast';
+import { loadDealHistory } from './load-history';
+import { pickScorer, runPipelineForecast, type Band, type PipelineForecastOptions, type ScorerPick } from './forecast-service';
+import { activeWinModelScorer, dealScorerFrom } from './win-model-scorer';
+
+export interface DealChangeInput {
+  opportunityId: number;
+  stage?: string;
+  amount?: number;
+  expectedCloseAt?: Date;
+  /** Activities logged now (e.g. a meeting booked): count and type. */
+  addActivities?: { count: number; type?: string };
+  /** Remove the deal from the pipeline (e.g. it is known to be dead). */
+  drop?: boolean;
+}
+
+export interface WhatIfOptions extends PipelineForecastOptions {
+  changes: DealChangeInput[];
+}
+
+export interface DealWhatIf {
+  opportunityId: number;
+  externalId: string;
+  before: Pick<DealForecast, 'stage' | 'amount' | 'winProbability' | 'inPeriodProbability' | 'expectedContribution'> & { expectedCloseAt: string | null };
+  after: (Pick<DealForecast, 'stage' | 'amount' | 'winProbability' | 'inPeriodProbability' | 'expectedContribution'> & { expectedCloseAt: string | null }) | null;
+}
+
+export interface WhatIfReport {
+  period: { label: string; start: string; end: string };
+  asOf: string;
+  seed: number;
+  sims: number;
+  scorer: string;
+  notes: string[];
+  baseline: Band;
+  scenario: Band;
+  delta: Band;
+  deals: DealWhatIf[];
+}
+
+export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise<WhatIfReport> {
+  if (!opts.changes?.length) throw invalidInput('Name at least one change', [{ path: ['changes'], problem: 'must not be empty' }]);
+  opts.changes.forEach((c, i) => {
+    if (!Number.isInteger(c.opportunityId)) throw invalidInput('opportunityId must be an integer', [{ path: ['changes', i, 'opportunityId'], value: c.opportunityId, problem: 'must be an integer' }]);
+    if (c.amount !== undefined && !(c.amount >= 0)) throw invalidInput('amount must not be negative', [{ path: ['changes', i, 'amount'], value: c.amount, problem: 'must not be negative' }]);
+    if (c.expectedCloseAt !== undefined && !Number.isFinite(c.expectedCloseAt.getTime())) throw invalidInput('expectedCloseAt must be a date', [{ path: ['changes', i, 'expectedCloseAt'], problem: 'must be a valid date' }]);
+  });
+  const asOf = opts.asOf ?? new Date();
+  const t = asOf.getTime();
+  const history = await loadDealHistory(db);
+  const byId = new Map(history.map((d) => [d.id, d]));
+  const notes: string[] = [];
+  for (const c of opts.changes) {
+    const d = byId.get(c.opportunityId);
+    if (!d) throw notFound(`no opportunity with id ${c.opportunityId}`);
+    if (d.outcome !== 'open' || (d.closedAt !== null && d.closedAt < t)) throw invalidInput(`opportunity ${c.opportunityId} is already closed (${d.outcome})`, [{ path: ['changes'], value: c.opportunityId, problem: 'must be an open deal' }]);
+  }
+  const changes = new Map(opts.changes.map((c) => [c.opportunityId, c]));
+
+  // Baseline and scenario scorers.
+  let basePick: ScorerPick;
+  let scenarioPick: ScorerPick;
+  if (opts.scorer === 'stage-model') {
+    basePick = scenarioPick = {};
+  } else {
+    let handle: Awaited<ReturnType<typeof activeWinModelScorer>> | null = null;
+    try {
+      handle = await activeWinModelScorer(db, asOf, { modelsDir: opts.modelsDir });
+    } catch (e) {
+      if (opts.scorer === 'win-model') throw e;
+    }
+    if (handle && !(handle.fallback && opts.scorer !== 'win-model')) {
+      const edit = (input: DealInput): DealInput => {
+        const c = input.id === undefined ? undefined : changes.get(input.id);
+        return c ? editDealInput(input, c, t) : input;
+      };
+      basePick = { scorer: handle.scorer, name: handle.name };
+      scenarioPick = { scorer: dealScorerFrom(handle.winScorer, handle.inputs, edit), name: handle.name };
+    } else {
+      basePick = scenarioPick = await pickScorer(db, 'stage-model', asOf);
+      notes.push('no active deal-win model: scores come from the stage model');
+    }
+  }
+  if (!scenarioPick.scorer && opts.changes.some((c) => c.addActivities)) notes.push('the stage model does not use activities: adding activities changes nothing without a trained deal-win model');
+
+  const overrides = new Map<number, Partial<DealState> | null>();
+  for (const c of opts.changes) {
+    if (c.drop) {
+      overrides.set(c.opportunityId, null);
+      continue;
+    }
+    const o: Partial<DealState> = {};
+    if (c.stage !== undefined) {
+      o.stage = c.stage;
+      o.stageEnteredAt = t;
+    }
+    if (c.amount !== undefined) o.amount = c.amount;
+    if (c.expectedCloseAt !== undefined) o.expectedCloseAt = c.expectedCloseAt.getTime();
+    overrides.set(c.opportunityId, o);
+  }
+
+  const common = { ...opts, asOf, by: [] };
+  const base = await runPipelineForecast(db, common, { history, scorer: basePick });
+  const scen = await runPipelineForecast(db, common, { history, scorer: scenarioPick, overrides });
+  const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({ expected: x.expected, p10: x.p10, p50: x.p50, p90: x.p90 });
+  const b = band(base.result.simulation.total);
+  const s = band(scen.result.simulation.total);
+  const view = (d: DealForecast | undefined) =>
+    d ? { stage: d.stage, amount: d.amount, expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(), winProbability: d.winProbability, inPeriodProbability: d.inPeriodProbability, expectedContribution: d.expectedContribution } : null;
+  const beforeDeals = new Map(base.result.openDeals.map((d) => [d.id, d]));
+  const afterDeals = new Map(scen.result.openDeals.map((d) => [d.id, d]));
+  return {
+    period: base.report.period,
+    asOf: base.report.asOf,
+    seed: base.seed,
+    sims: base.sims,
+    scorer: scen.report.scorer,
+    notes,
+    baseline: b,
+    scenario: s,
+    delta: { expected: s.expected - b.expected, p10: s.p10 - b.p10, p50: s.p50 - b.p50, p90: s.p90 - b.p90 },
+    deals: opts.changes.map((c) => ({ opportunityId: c.opportunityId, externalId: byId.get(c.opportunityId)!.externalId, before: view(beforeDeals.get(c.opportunityId))!, after: view(afterDeals.get(c.opportunityId)) })),
+  };
+}
+
+/** The deal-win model's input with the change applied as of t (a stage change, new amount/date, activities). */
+function editDealInput(input: DealInput, c: DealChangeInput, t: number): DealInput {
+  const out: DealInput = { ...input };
+  if (c.stage !== undefined || c.amount !== undefined || c.expectedCloseAt !== undefined) {
+    const stage = c.stage ?? input.stage;
+    out.stage = stage;
+    if (c.amount !== undefined) out.amount = c.amount;
+    if (c.expectedCloseAt !== undefined) out.expectedCloseAt = c.expectedCloseAt.getTime();
+    out.stageChanges = [
+      ...(input.stageChanges ?? []),
+      { fromStage: input.stage, toStage: stage, amount: out.amount, expectedCloseAt: out.expectedCloseAt ?? null, at: t - 1 },
+    ];
+  }
+  if (c.addActivities && c.addActivities.count > 0) {
+    const type = c.addActivities.type ?? 'meeting';
+    out.activities = [...(input.activities ?? []), ...Array.from({ length: Math.min(100, Math.floor(c.addActivities.count)) }, () => ({ type, at: t - 1 }))];
+  }
+  return out;
+}
