@@ -227,18 +227,19 @@ async function callOne(what, candidates, params, query = {}) {
   return api(fill(present[0], params), query);
 }
 
-// Candidate spellings per capability (the first documented one wins).
+// The routes each panel reads (G's contracts in src/contracts/). A route this server does not
+// document in /openapi.json leaves its panel with a "not available" explanation.
 const R = {
-  forecast: ['/v1/forecasts', '/v1/forecast', '/v1/forecasts/pipeline'],
-  backtest: ['/v1/forecasts/backtest', '/v1/forecasts/backtests', '/v1/backtests', '/v1/forecast/backtest'],
-  deals: ['/v1/deals/scores', '/v1/deals', '/v1/scores/deals'],
-  deal: ['/v1/deals/{id}/score', '/v1/deals/{id}', '/v1/scores/deals/{id}'],
-  customers: ['/v1/customers/scores', '/v1/customers', '/v1/scores/customers'],
+  forecast: ['/v1/forecasts'],
+  backtest: ['/v1/forecasts/backtest'],
+  deals: ['/v1/deals/scores'],
+  deal: ['/v1/deals/{id}/score'],
+  customers: ['/v1/customers/scores'],
   models: ['/v1/models'],
-  funnel: ['/v1/reports/funnel', '/v1/funnel'],
-  pareto: ['/v1/reports/pareto', '/v1/pareto'],
-  profitability: ['/v1/reports/profitability', '/v1/profitability'],
-  cohorts: ['/v1/reports/cohorts', '/v1/cohorts'],
+  funnel: ['/v1/reports/funnel'],
+  pareto: ['/v1/reports/pareto'],
+  profitability: ['/v1/reports/profitability'],
+  cohorts: ['/v1/reports/cohorts'],
 };
 
 // ───────────────────────────── panels: frame and empty states ─────────────────────────────
@@ -310,66 +311,49 @@ function periodLabel(p) {
 
 // ───────────────────────────── adapters (API answer → what a panel draws) ─────────────────────────────
 
-/** One period's forecast: model view, stage-weighted, categories, by-group rows. */
+/**
+ * One period's forecast (GET /v1/forecasts): the Monte Carlo total band, won to date, open
+ * pipeline and new business, the stage-weighted pipeline, the reps' categories roll-up and the
+ * per-group breakdown (model band, won, commit and best-case calls, disagreement flag).
+ */
 function readForecast(res) {
   if (!res) return null;
-  const f = res.forecast ?? res;
-  const total = pick(f, 'monteCarlo.total', 'simulation.total', 'total', 'monteCarlo', 'forecast');
-  const categoriesOverall = pick(f, 'categories.overall', 'categories.total', 'categoryRollup.overall');
-  const byDimCats = pick(f, 'categories.byDimension', 'categories.groups') ?? {};
-  const byDimSim = pick(f, 'monteCarlo.byDimension', 'simulation.byDimension', 'byDimension', 'groups') ?? {};
-  const openDeals = list(pick(f, 'openDeals', 'deals') ?? []);
+  if (typeof res.currency === 'string') noteCurrency(res.currency);
+  const total = res.total ?? {};
+  const cats = res.categories ?? {};
   const groups = {};
-  const dims = new Set([...Object.keys(byDimSim), ...Object.keys(byDimCats)]);
-  for (const dim of dims) {
-    const rows = new Map();
-    for (const g of list(byDimSim[dim] ?? [])) {
-      const key = String(pick(g, 'key', 'group', 'name') ?? '(none)');
-      rows.set(key, {
-        key,
-        expected: pnum(g, 'forecast.expected', 'expected', 'forecast.mean', 'mean'),
-        p10: pnum(g, 'forecast.p10', 'p10'),
-        p90: pnum(g, 'forecast.p90', 'p90'),
-        won: pnum(g, 'wonToDate', 'won'),
-        openDeals: pnum(g, 'openDeals', 'open'),
-      });
-    }
-    for (const c of list(byDimCats[dim] ?? [])) {
-      const key = String(pick(c, 'key', 'group', 'name') ?? '(none)');
-      const row = rows.get(key) ?? { key };
-      Object.assign(row, {
-        closed: pnum(c, 'closed'),
-        commit: pnum(c, 'commitCall', 'calls.commit', 'commit'),
-        bestCase: pnum(c, 'bestCaseCall', 'calls.bestCase', 'bestCase'),
-        pipeline: pnum(c, 'pipelineCall', 'calls.pipeline', 'pipeline'),
-        disagreement: pick(c, 'disagreement') ?? null,
-      });
-      row.expected ??= pnum(c, 'model.expected');
-      row.p10 ??= pnum(c, 'model.p10');
-      row.p90 ??= pnum(c, 'model.p90');
-      rows.set(key, row);
-    }
-    groups[dim] = [...rows.values()];
+  for (const [dim, rows] of Object.entries(res.breakdown ?? {})) {
+    groups[dim] = list(rows).map((g) => ({
+      key: String(g.key ?? '(none)'),
+      expected: num(g.expected),
+      p10: num(g.p10),
+      p90: num(g.p90),
+      won: num(g.wonToDate),
+      openDeals: num(g.openDeals),
+      stageWeighted: num(g.stageWeighted),
+      commit: num(g.commitCall),
+      bestCase: num(g.bestCaseCall),
+      disagreement: g.disagreement ?? null,
+    }));
   }
-  const currency = pick(res, 'currency', 'forecast.currency');
-  if (currency) noteCurrency(currency);
   return {
-    period: pick(f, 'period'),
-    asOf: pick(f, 'asOf', 'as_of', 'generatedAt'),
-    scorer: pick(f, 'scorer', 'model', 'method'),
-    expected: pnum(total ?? {}, 'expected', 'mean'),
-    p10: pnum(total ?? {}, 'p10'),
-    p50: pnum(total ?? {}, 'p50'),
-    p90: pnum(total ?? {}, 'p90'),
-    wonToDate: pnum(f, 'monteCarlo.wonToDate', 'simulation.wonToDate', 'wonToDate', 'won'),
-    openExpected: pnum(f, 'monteCarlo.open.expected', 'simulation.open.expected', 'open.expected'),
-    newBusiness: pnum(f, 'monteCarlo.newBusiness.expected', 'simulation.newBusiness.expected', 'newBusiness.expected', 'newBusiness'),
-    stageWeighted: pnum(f, 'stageWeighted.total', 'stageWeighted', 'methods.stageWeighted'),
-    commit: pnum(categoriesOverall ?? {}, 'commitCall', 'calls.commit', 'commit'),
-    bestCase: pnum(categoriesOverall ?? {}, 'bestCaseCall', 'calls.bestCase', 'bestCase'),
-    pipelineCall: pnum(categoriesOverall ?? {}, 'pipelineCall', 'calls.pipeline'),
+    period: res.period,
+    asOf: res.asOf,
+    scorer: res.scorer,
+    scorerNote: res.scorerNote,
+    expected: num(total.expected),
+    p10: num(total.p10),
+    p50: num(total.p50),
+    p90: num(total.p90),
+    wonToDate: num(res.wonToDate),
+    openExpected: pnum(res, 'openPipeline.expected'),
+    openDeals: pnum(res, 'openPipeline.deals'),
+    newBusiness: pnum(res, 'newBusiness.expected'),
+    stageWeighted: num(res.stageWeighted),
+    commit: num(cats.commitCall),
+    bestCase: num(cats.bestCaseCall),
+    pipelineCall: num(cats.pipelineCall),
     groups,
-    openDeals,
   };
 }
 
@@ -457,27 +441,22 @@ function setAsOf(asOf) {
 
 // ───────────────────────────── forecast panels ─────────────────────────────
 
+/** Past periods (GET /v1/forecasts/backtest): each forecast as of the period's start vs the actual. */
 function readBacktest(res) {
-  const rows = list(res, 'periods', 'points', 'rows');
-  return rows.map((r) => {
-    const mc = pick(r, 'monteCarlo', 'methods.monteCarlo', 'montecarlo', 'forecast');
-    return {
-      label: periodLabel(pick(r, 'period') ?? r),
-      start: toDate(pick(r, 'period.start', 'start', 'from')),
-      actual: pnum(r, 'actual', 'actuals'),
-      expected: pnum(mc ?? {}, 'expected', 'forecast', 'mean'),
-      p10: pnum(mc ?? {}, 'p10'),
-      p90: pnum(mc ?? {}, 'p90'),
-      stageWeighted: pnum(r, 'stageWeighted.forecast', 'stageWeighted', 'methods.stageWeighted.forecast'),
-      commit: pnum(r, 'categories.forecast', 'categories.commit', 'categories', 'methods.categories.forecast'),
-    };
-  });
+  if (typeof res?.currency === 'string') noteCurrency(res.currency);
+  return list(res, 'periods').map((r) => ({
+    label: periodLabel(r.period),
+    actual: num(r.actual),
+    expected: pnum(r, 'monteCarlo.expected'),
+    p10: pnum(r, 'monteCarlo.p10'),
+    p90: pnum(r, 'monteCarlo.p90'),
+    stageWeighted: num(r.stageWeighted),
+    commit: num(r.commitCall),
+  }));
 }
 function readAccuracy(res) {
-  const acc = pick(res, 'accuracy', 'summary', 'metrics');
-  if (!acc) return null;
-  const get = (m) => pick(acc, m, `methods.${m}`);
-  return { monteCarlo: get('monteCarlo'), stageWeighted: get('stageWeighted'), categories: get('categories'), runRate: get('runRate') };
+  const m = res?.metrics;
+  return m ? { monteCarlo: m.monteCarlo, stageWeighted: m.stageWeighted, commitCall: m.commitCall, runRate: m.runRate } : null;
 }
 
 function forecastPanel({ current, next, backtest }) {
@@ -598,17 +577,17 @@ function groupTable(rows, label) {
           'tr',
           { class: flagged(r) ? 'flag' : '' },
           h('td', { class: 'cell-main' }, r.key),
-          h('td', { class: 'num' }, money(r.won ?? r.closed)),
+          h('td', { class: 'num' }, money(r.won)),
           h('td', { class: 'num' }, money(r.commit)),
           h('td', { class: 'num' }, money(r.bestCase)),
           h('td', { class: 'num' }, h('strong', {}, money(r.expected))),
           h('td', { class: 'num muted' }, finite(r.p10) ? `${money(r.p10, { compact: true })} – ${money(r.p90, { compact: true })}` : '—'),
-          h('td', {}, rangeBar({ p10: r.p10, p90: r.p90, expected: r.expected, won: r.won ?? r.closed, commit: r.commit, max, money })),
-          h('td', {}, flagged(r) ? h('span', { class: `pill ${direction(r) === 'below' ? 'pill-warn' : 'pill-bad'}` }, direction(r) === 'below' ? 'Commit below model' : 'Commit above model') : h('span', { class: 'pill pill-neutral' }, 'Aligned')),
+          h('td', {}, rangeBar({ p10: r.p10, p90: r.p90, expected: r.expected, won: r.won, commit: r.commit, max, money })),
+          h('td', {}, flagged(r) ? h('span', { class: `pill ${direction(r) === 'below' ? 'pill-warn' : 'pill-bad'}` }, direction(r) === 'below' ? 'Commit below model' : 'Commit above model') : finite(r.commit) ? h('span', { class: 'pill pill-neutral' }, 'Aligned') : h('span', { class: 'muted small' }, 'no call')),
         ),
       ),
     ),
-    h('tfoot', {}, h('tr', {}, h('td', {}, 'Total'), h('td', { class: 'num' }, money(sum('won') || sum('closed'))), h('td', { class: 'num' }, money(sum('commit'))), h('td', { class: 'num' }, money(sum('bestCase'))), h('td', { class: 'num' }, money(sum('expected'))), h('td', {}), h('td', {}), h('td', {}))),
+    h('tfoot', {}, h('tr', {}, h('td', { title: 'Sum of the groups; expected new business is not allocated to groups' }, 'Total'), h('td', { class: 'num' }, money(sum('won'))), h('td', { class: 'num' }, money(sum('commit'))), h('td', { class: 'num' }, money(sum('bestCase'))), h('td', { class: 'num' }, money(sum('expected'))), h('td', {}), h('td', {}), h('td', {}))),
   );
 }
 
@@ -683,41 +662,30 @@ function sortableTable(rows, columns, { initial, onRow } = {}) {
   return h('div', { class: 'table-wrap table-scroll' }, h('table', { class: 'data' }, h('thead', {}, headRow), tbody));
 }
 
-async function loadDeals(fcDeals) {
-  let rows;
-  let total;
-  let source = 'scores';
-  try {
-    const res = await call('deal scores', R.deals, { status: 'open', sort: '-amount', limit: 200 });
-    rows = list(res, 'deals', 'scores').map(readDeal);
-    total = pnum(res, 'page.total', 'total');
-    // A score listing may carry ids and scores only: fill amount, stage and names from the
-    // forecast's open deals (the same API's answer) by external id.
-    const byId = new Map((fcDeals ?? []).map((d) => [String(pick(d, 'externalId', 'id')), readDeal(d)]));
-    rows = rows.map((r) => {
-      const f = byId.get(r.id);
-      if (!f) return r;
-      const filled = { ...r };
-      for (const k of ['name', 'account', 'rep', 'stage', 'amount', 'expectedClose', 'category']) if (filled[k] === undefined || filled[k] === r.id) filled[k] = f[k] ?? filled[k];
-      return filled;
-    });
-  } catch (e) {
-    // Without a score listing, the forecast's open deals still carry win probabilities.
-    if (!(e instanceof MissingEndpoint) || !fcDeals?.length) throw e;
-    rows = fcDeals.map(readDeal);
-    total = rows.length;
-    source = 'forecast';
+const PAGE = 500;
+/** Every open deal's stored score (GET /v1/deals/scores), largest first; pages up to a bound. */
+async function loadOpenDeals() {
+  const first = await call('deal scores', R.deals, { sort: '-amount', limit: PAGE });
+  const rows = list(first, 'items', 'scores').map(readDeal);
+  const total = pnum(first, 'page.total') ?? rows.length;
+  // The open-pipeline KPI needs every amount: read further pages, at most 20 in all.
+  for (let offset = rows.length, n = 1; offset < total && n < 20; offset += PAGE, n++) {
+    const more = await call('deal scores', R.deals, { sort: '-amount', limit: PAGE, offset });
+    const items = list(more, 'items').map(readDeal);
+    if (!items.length) break;
+    rows.push(...items);
   }
-  if (!rows.length && fcDeals?.length) {
-    // Scores are stored by a batch job; until it has run, the forecast's open deals stand in.
-    rows = fcDeals.map(readDeal);
-    total = rows.length;
-    source = 'forecast';
-  }
-  const tools = document.querySelector('#panel-deals [data-slot="tools"]');
+  return { rows, total, amount: rows.reduce((a, r) => a + (r.amount ?? 0), 0), complete: rows.length >= total };
+}
+
+async function loadDeals(openDealsP) {
+  const r = await openDealsP;
+  if (!r.ok) throw r.error;
+  const { total } = r.value;
+  const rows = r.value.rows.slice(0, 200);
   if (!rows.length) return emptyState('No scored open deals', cmd('Deal scores are stored by a batch job: run', 'npx salescast score deals', '.'), 'With no trained model it scores from stage win rates; train one first for calibrated scores and reasons.');
-  const sumAmount = rows.reduce((a, r) => a + (r.amount ?? 0), 0);
-  tools.replaceChildren(h('span', { class: 'muted small' }, total && total > rows.length ? `${int(rows.length)} largest of ${int(total)} open deals` : `${int(rows.length)} open deals · ${money(sumAmount, { compact: true })}`));
+  const tools = document.querySelector('#panel-deals [data-slot="tools"]');
+  tools.replaceChildren(h('span', { class: 'muted small' }, total > rows.length ? `${int(rows.length)} largest of ${int(total)} open deals` : `${int(rows.length)} open deals`));
   const anyFallback = rows.some((r) => r.fallback);
   const columns = [
     { key: 'name', label: 'Deal', get: (r) => r.name, render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.account ? h('div', { class: 'cell-sub' }, [r.account, r.rep].filter(Boolean).join(' · ')) : null] },
@@ -732,7 +700,6 @@ async function loadDeals(fcDeals) {
   if (!rows.some((r) => r.factors.length)) columns.pop();
   const out = [sortableTable(rows, columns, { initial: { key: 'amount', desc: true }, onRow: (r) => openDeal(r) })];
   if (anyFallback) out.unshift(h('p', { class: 'muted small' }, 'Some scores come from the stage baseline because no trained deal-win model is active: ', h('code', {}, 'npx salescast train win')));
-  if (source === 'forecast') out.push(h('p', { class: 'muted small' }, 'Win probabilities from the forecast. Stored scores with slip risk appear after ', h('code', {}, 'npx salescast score deals'), '.'));
   return out;
 }
 
@@ -1003,10 +970,11 @@ async function main() {
   const qLabel = `Q${thisQ.q} ${thisQ.year}`;
   const dims = 'rep,team,region,product,segment';
   const currentP = settle(call('forecast', R.forecast, { period: quarterKey(thisQ), by: dims }).then(readForecast));
-  const nextP = settle(call('forecast', R.forecast, { period: quarterKey(shiftQuarter(thisQ, 1)) }).then(readForecast));
+  const nextP = settle(call('forecast', R.forecast, { period: quarterKey(shiftQuarter(thisQ, 1)), by: 'rep' }).then(readForecast));
   const backtestP = settle(call('forecast backtests', R.backtest, { period: 'quarter', from: `${thisQ.year - 1}-${String((thisQ.q - 1) * 3 + 1).padStart(2, '0')}-01` }));
   const yearAgo = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
   const funnelP = settle(call('funnel report', R.funnel, { from: yearAgo, basis: 'closed' }));
+  const openDealsP = settle(loadOpenDeals());
   const paretoP = settle(call('pareto report', R.pareto, { points: 20, limit: 8 }));
 
   modelsP.then((r) => {
@@ -1043,14 +1011,17 @@ async function main() {
     return repsPanel(fc);
   }, forecastHint);
 
-  // Open pipeline: the forecast's open deals carry every open deal with its amount.
-  if (fc?.openDeals?.length) {
-    const deals = fc.openDeals.map(readDeal);
-    const amount = deals.reduce((a, d) => a + (d.amount ?? 0), 0);
-    setKpi('pipeline', money(amount), `${int(deals.length)} open deals${finite(fc.openExpected) ? ` · ${money(fc.openExpected, { compact: true })} expected this quarter` : ''}`);
+  // Open pipeline: the amounts of every open deal's stored score; else the forecast's count.
+  const openDeals = await openDealsP;
+  const expectedNote = finite(fc?.openExpected) ? `${money(fc.openExpected, { compact: true })} expected to close this quarter` : null;
+  if (openDeals.ok && openDeals.value.rows.length) {
+    const { amount, total, complete, rows } = openDeals.value;
+    setKpi('pipeline', `${complete ? '' : '≥ '}${money(amount)}`, [`${int(complete ? total : rows.length)} open deals`, expectedNote].filter(Boolean).join(' · '));
+  } else if (finite(fc?.openDeals)) {
+    setKpi('pipeline', `${int(fc.openDeals)} deals`, expectedNote ?? 'open deals');
   }
 
-  const dealsDone = panel('panel-deals', () => loadDeals(fc?.openDeals), { missing: 'Open deals with their scores appear once the server serves deal scores.', untrained: HINTS.win, empty: HINTS.demo });
+  const dealsDone = panel('panel-deals', () => loadDeals(openDealsP), { missing: 'Open deals with their scores appear once the server serves deal scores.', untrained: HINTS.win, empty: HINTS.demo });
   panel('panel-customers', customersPanel, { missing: 'Customer scores appear once the server serves them.', untrained: HINTS.customers, empty: HINTS.customers });
 
   const funnel = await funnelP;
