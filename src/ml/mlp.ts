@@ -162,14 +162,20 @@ export class MlpClassifier implements BinaryClassifier {
     return this;
   }
 
+  private inputScratch = new Float64Array(0);
+
   private allocateScratch() {
     this.scratch = (this.layers ?? []).map((L) => new Float64Array(L.outSize));
+    this.inputScratch = new Float64Array(this.layers?.[0].inSize ?? 0);
   }
 
   logit(x: ArrayLike<number>): number {
     const layers = this.layers;
     if (!layers) throw notFittedError(this.algorithm);
-    let input: ArrayLike<number> = x;
+    // Copy into a typed buffer first so the loops below see one array type (monomorphic, fast).
+    const first = this.inputScratch;
+    for (let i = 0; i < first.length; i++) first[i] = x[i];
+    let input: Float64Array = first;
     for (let l = 0; l < layers.length; l++) {
       const { W, b, inSize, outSize } = layers[l];
       const out = this.scratch[l];
