@@ -22,6 +22,7 @@ import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
 import { customerRoutes } from './routes/customers';
 import { dealRoutes } from './routes/deals';
+import { forecastRoutes } from './routes/forecasts';
 import { modelRoutes } from './routes/models';
 import { reportRoutes } from './routes/reports';
 import { trainingJobRoutes } from './routes/training-jobs';
@@ -31,7 +32,7 @@ import './types';
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, customerRoutes, reportRoutes, dataRoutes, modelRoutes, trainingJobRoutes, apiKeyRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, customerRoutes, forecastRoutes, reportRoutes, dataRoutes, modelRoutes, trainingJobRoutes, apiKeyRoutes];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);

@@ -1,0 +1,125 @@
+// Forecasts (issue 6): the pipeline forecast of a period with P10/P50/P90 from Monte Carlo over each
+// deal's win probability and close timing, backtests against actuals, run-rate forecasts.
+import { z } from 'zod';
+import { IsoDateInput, IsoDateTime } from './common';
+import { defineRoute } from './route';
+
+export const FORECAST_DIMENSIONS = ['rep', 'team', 'region', 'product', 'segment', 'category'] as const;
+
+const dims = z
+  .string()
+  .regex(new RegExp(`^(${FORECAST_DIMENSIONS.join('|')})(,(${FORECAST_DIMENSIONS.join('|')}))*$`), `must be a comma-separated list of ${FORECAST_DIMENSIONS.join(', ')}`)
+  .describe(`breakdowns, comma-separated (${FORECAST_DIMENSIONS.join(', ')}); default all`);
+
+export const Band = z.object({ expected: z.number(), p10: z.number(), p50: z.number(), p90: z.number() }).loose().meta({ id: 'Band' });
+
+export const ForecastQuery = z.object({
+  period: z
+    .string()
+    .regex(/^\d{4}(-\d{1,2}|-?Q[1-4])?$/i, 'must look like 2025-07, 2025-Q3 or 2025')
+    .optional()
+    .describe('month (2025-07), quarter (2025-Q3) or year (2025); default: the current quarter'),
+  from: IsoDateInput.optional().describe('custom range start (with to) instead of a named period'),
+  to: IsoDateInput.optional(),
+  asOf: IsoDateInput.optional().describe('forecast as of this date (default now)'),
+  by: dims.optional(),
+  sims: z.coerce.number().int().min(100).max(50_000).default(10_000).describe('Monte Carlo simulations'),
+  seed: z.coerce.number().int().optional().describe('default: the server seed (results are deterministic per seed)'),
+  scorer: z.enum(['auto', 'win-model', 'stage-model']).default('auto'),
+});
+
+export const ForecastResponse = z
+  .object({
+    currency: z.string(),
+    period: z.object({ label: z.string(), start: IsoDateTime, end: IsoDateTime }),
+    asOf: IsoDateTime,
+    seed: z.number().int(),
+    sims: z.number().int(),
+    method: z.literal('monte-carlo'),
+    scorer: z.string(),
+    scorerNote: z.string().optional(),
+    wonToDate: z.number(),
+    openPipeline: Band.extend({ deals: z.number().int(), sd: z.number() }),
+    newBusiness: Band.extend({ expectedDeals: z.number(), creationRatePerDay: z.number(), winRate: z.number(), meanWonAmount: z.number() }),
+    total: Band.extend({ sd: z.number() }),
+    stageWeighted: z.number(),
+    categories: z.record(z.string(), z.unknown()).describe('reps\' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model'),
+    breakdown: z.record(z.string(), z.array(Band.extend({ key: z.string(), wonToDate: z.number(), openDeals: z.number(), stageWeighted: z.number() }))),
+  })
+  .loose();
+
+export const forecastRoute = defineRoute({
+  method: 'get',
+  path: '/v1/forecasts',
+  operationId: 'forecastPipeline',
+  summary: 'Pipeline forecast of a period: won to date + open deals simulated + expected new business, with P10/P50/P90 and breakdowns',
+  tag: 'forecasts',
+  scope: 'scores:read',
+  query: ForecastQuery,
+  response: ForecastResponse,
+  errors: [422],
+});
+
+export const BacktestQuery = z.object({
+  from: IsoDateInput.optional().describe('default: 12 periods before `to`'),
+  to: IsoDateInput.optional().describe('default: the start of the current period'),
+  period: z.enum(['month', 'quarter', 'year']).default('month'),
+  sims: z.coerce.number().int().min(100).max(20_000).default(2000),
+  seed: z.coerce.number().int().optional(),
+});
+
+export const BacktestResponse = z
+  .object({
+    currency: z.string(),
+    from: IsoDateTime,
+    to: IsoDateTime,
+    periodKind: z.string(),
+    seed: z.number().int(),
+    sims: z.number().int(),
+    scorer: z.string(),
+    periods: z.array(z.record(z.string(), z.unknown())).describe('per period: forecast vs actual for each method'),
+    metrics: z.record(z.string(), z.record(z.string(), z.unknown())).describe('per method: error, bias, MAPE, P10-P90 coverage'),
+  })
+  .loose();
+
+export const backtestRoute = defineRoute({
+  method: 'get',
+  path: '/v1/forecasts/backtest',
+  operationId: 'backtestForecasts',
+  summary: 'Replay past periods as of their start (no leakage) and score each method against actuals',
+  description: 'Uses the stage model over HTTP (fast); the deal-win model retrained per period is a batch job: `npx salescast forecast backtest --scorer win-model`.',
+  tag: 'forecasts',
+  scope: 'scores:read',
+  query: BacktestQuery,
+  response: BacktestResponse,
+  errors: [422],
+});
+
+export const RunRateQuery = z.object({
+  horizon: z.coerce.number().int().min(1).max(60).default(12).describe('months ahead'),
+  asOf: IsoDateInput.optional(),
+  seed: z.coerce.number().int().optional(),
+});
+
+const Series = z.array(z.object({ month: z.string(), value: z.number() }));
+export const RunRateResponse = z
+  .object({
+    currency: z.string(),
+    asOf: IsoDateTime,
+    months: z.array(z.string()),
+    bookings: z.object({ history: Series, forecast: z.record(z.string(), z.unknown()) }),
+    revenue: z.object({ history: Series, forecast: z.record(z.string(), z.unknown()) }).nullable(),
+    drivers: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .loose();
+
+export const runRateRoute = defineRoute({
+  method: 'get',
+  path: '/v1/forecasts/run-rate',
+  operationId: 'forecastRunRate',
+  summary: 'Run-rate forecast of monthly bookings and revenue (trend + seasonality, intervals) and the driver regression',
+  tag: 'forecasts',
+  scope: 'scores:read',
+  query: RunRateQuery,
+  response: RunRateResponse,
+});
