@@ -17,7 +17,8 @@ function parseAttributes(v: unknown): Record<string, RawValue> | null {
 export async function loadCustomerHistories(db: Database, options: { accountIds?: number[]; before?: Date } = {}): Promise<CustomerHistory[]> {
   const ids = options.accountIds;
   const inList = (col: string) => (ids?.length ? ` AND ${col} IN (${ids.map(() => '?').join(',')})` : '');
-  const before = options.before ?? new Date(8.64e15);
+  // A far-future bound that still compares correctly as ISO text on SQLite (no 6-digit years).
+  const before = options.before ?? new Date('9999-12-31T00:00:00Z');
   const accounts = await db.sql.all<Record<string, unknown>>(
     `SELECT id, external_id, segment, industry, region, country, size, employees, annual_revenue, acquisition_cost, acquired_at, status, churned_at, attributes
      FROM account WHERE 1 = 1${inList('id')} ORDER BY id`,

@@ -1,0 +1,53 @@
+// A customer table exported from "any CRM": dozens of numeric and categorical custom attributes,
+// gaps, no dates. It must train with no code written for it, and score rows with unseen categories
+// and missing values.
+import { buildChurnModel } from '../../src/services/customers/build-churn-model';
+import { createRandom } from '../../src/ml/optimize/random';
+import type { CustomerHistory } from '../../src/domain/features/customer-features';
+
+const SEED = 4242;
+
+function wideTable(n: number): CustomerHistory[] {
+  const rng = createRandom(SEED);
+  const out: CustomerHistory[] = [];
+  for (let i = 0; i < n; i++) {
+    const attributes: Record<string, string | number | null> = {};
+    for (let k = 0; k < 25; k++) attributes[`metric_${k}`] = rng.next() < 0.1 ? null : Math.round(rng.normal() * 100) / 10;
+    for (let k = 0; k < 20; k++) attributes[`field_${k}`] = rng.next() < 0.05 ? null : `v${Math.floor(rng.next() * (3 + k))}`;
+    attributes.contract = ['monthly', 'annual', 'two-year'][Math.floor(rng.next() * 3)];
+    attributes.Churn = 'leak';
+    // The truth: contract, metric_0 and field_1 drive churn; the other 43 columns are noise.
+    const z = -1.2 + (attributes.contract === 'monthly' ? 1.5 : attributes.contract === 'annual' ? 0 : -1) + 0.8 * (Number(attributes.metric_0 ?? 0) / 10) + (attributes.field_1 === 'v0' ? 0.9 : 0);
+    const churned = rng.next() < 1 / (1 + Math.exp(-z));
+    out.push({ accountId: i + 1, externalId: `C${i}`, status: churned ? 'churned' : 'active', churnedAt: null, attributes });
+  }
+  return out;
+}
+
+test('a wide attribute table with gaps trains, is evaluated on a stratified split (said so), and scores unseen values', async () => {
+  console.log(`seed ${SEED}`);
+  const histories = wideTable(2500);
+  const built = await buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED });
+  expect(built.artifact.evaluation).toBe('stratified-split');
+  expect(built.metrics.evaluationNote).toMatch(/no churn dates/);
+  expect(built.metrics.features.names).toEqual(expect.arrayContaining(['attr.contract', 'attr.metric_0', 'attr.field_1', 'attr.field_19']));
+  expect(built.metrics.features.names).not.toContain('attr.Churn');
+  expect(built.metrics.test.auc!).toBeGreaterThan(0.7);
+  expect(built.metrics.test.auc! - (built.metrics.baseline.auc ?? 0.5)).toBeGreaterThan(0.15);
+  expect(built.metrics.test.ece).toBeLessThan(0.08);
+
+  const unseen = built.scorer.score({ 'attr.contract': 'lifetime', 'attr.field_1': 'never-seen', 'attr.metric_0': null });
+  expect(unseen.churnProbability).toBeGreaterThan(0);
+  expect(unseen.churnProbability).toBeLessThan(1);
+  const risky = built.scorer.score({ 'attr.contract': 'monthly', 'attr.metric_0': 25, 'attr.field_1': 'v0' });
+  const safe = built.scorer.score({ 'attr.contract': 'two-year', 'attr.metric_0': -25, 'attr.field_1': 'v2' });
+  expect(risky.churnProbability).toBeGreaterThan(safe.churnProbability);
+  expect(risky.factors[0].effect).toBeGreaterThan(0);
+  expect(risky.factors.map((f) => f.feature)).toContain('attr.contract');
+  expect(risky.factors.every((f) => typeof f.text === 'string' && f.text.length > 0)).toBe(true);
+});
+
+test('too few churned customers is refused with a message saying what is missing', async () => {
+  const histories = wideTable(60);
+  await expect(buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED })).rejects.toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringMatching(/churned .* training examples \(need 20 of each\)/) });
+});
