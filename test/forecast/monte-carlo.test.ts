@@ -1,5 +1,6 @@
 import { exactDistribution, simulatePipeline, type DealOutlook } from '../../src/domain/forecast/monte-carlo';
 import { quantileSorted } from '../../src/domain/forecast/quantile';
+import { createRng } from '../../src/domain/forecast/random';
 
 const SEED = 20250701;
 // Printed so a failure can be replayed with the same stream.
@@ -92,6 +93,34 @@ describe('Monte Carlo pipeline forecast', () => {
     expect(Math.abs(r.newBusiness.mean - 8000)).toBeLessThan((4 * sd) / Math.sqrt(40_000));
     expect(r.newBusiness.sd / sd).toBeGreaterThan(0.97);
     expect(r.newBusiness.sd / sd).toBeLessThan(1.03);
+  });
+
+  it('P10-P90 covers about 80% of outcomes drawn from the same deal probabilities (simulated histories)', () => {
+    const rng = createRng(SEED + 1);
+    const deals = Array.from({ length: 150 }, (_, i) => deal(i, 1000 + Math.floor(rng.next() * 30) * 1000, rng.next(), rng.next()));
+    const r = simulatePipeline(deals, { sims: 10_000, seed: SEED });
+    const histories = 1000;
+    let inside = 0;
+    for (let h = 0; h < histories; h++) {
+      let actual = 0;
+      for (const d of deals) if (rng.next() < d.winProbability * d.inPeriodProbability) actual += d.amount;
+      if (actual >= r.open.p10 && actual <= r.open.p90) inside++;
+    }
+    // Binomial(1000, 0.8): sd 1.3 points.
+    expect(inside / histories).toBeGreaterThan(0.76);
+    expect(inside / histories).toBeLessThan(0.84);
+  });
+
+  it('results do not depend on the order of deals, and changing one deal leaves the others\' draws alone', () => {
+    const many = Array.from({ length: 50 }, (_, i) => deal(i + 1, 1000 * (i + 1), 0.5, 0.5, `r${i % 3}`));
+    const a = simulatePipeline(many, { sims: 3000, seed: 5, dimensions: ['rep'] });
+    const b = simulatePipeline([...many].reverse(), { sims: 3000, seed: 5, dimensions: ['rep'] });
+    expect(b.open).toEqual(a.open);
+    // Drop deal 50 (amount 50,000, p = 0.25): the per-simulation totals differ by exactly its own draws,
+    // so the mean moves by its simulated contribution and nothing else.
+    const c = simulatePipeline(many.slice(0, 49), { sims: 3000, seed: 5 });
+    const alone = simulatePipeline([many[49]], { sims: 3000, seed: 5 });
+    expect(a.open.mean - c.open.mean).toBeCloseTo(alone.open.mean, 6);
   });
 
   it('quantiles follow Hyndman-Fan type 7', () => {

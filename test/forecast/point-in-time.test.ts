@@ -1,0 +1,193 @@
+import './esm-shims';
+import { dealAsOf, type DealRecord } from '../../src/domain/forecast/deal-history';
+import { runBacktest } from '../../src/domain/forecast/backtest';
+import { monthPeriod, parsePeriod, periodsBetween } from '../../src/domain/forecast/period';
+import { forecastPipelineFromHistory } from '../../src/domain/forecast/pipeline-forecast';
+import { fitStageModel } from '../../src/domain/forecast/stage-model';
+import { createRng } from '../../src/domain/forecast/random';
+import { pipelineWaterfall } from '../../src/domain/forecast/pipeline-changes';
+
+const SEED = 777;
+console.log(`point-in-time tests: seed ${SEED}`);
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'];
+
+/** A small synthetic CRM: deals move through stages at a known pace and win with a known chance per gate. */
+function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31)): DealRecord[] {
+  const rng = createRng(seed);
+  const reps = ['Ann', 'Bob', 'Cid'];
+  const out: DealRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const createdAt = T0 + Math.floor(rng.next() * (end - T0 - 30 * DAY));
+    const amount = 1000 * (1 + Math.floor(rng.next() * 20));
+    const rep = reps[i % 3];
+    let t = createdAt;
+    let expected = t + 60 * DAY;
+    const events: DealRecord['events'] = [{ at: t, fromStage: null, toStage: STAGES[0], amount, expectedCloseAt: expected }];
+    let outcome: 'open' | 'won' | 'lost' = 'open';
+    let stage = STAGES[0];
+    let closedAt: number | null = null;
+    for (let k = 0; k < 4; k++) {
+      const next = t + Math.floor((5 + rng.next() * 25) * DAY);
+      if (next >= end) break;
+      if (rng.next() < 0.25) {
+        outcome = 'lost';
+        closedAt = next;
+        events.push({ at: next, fromStage: stage, toStage: 'Closed Lost', amount, expectedCloseAt: expected });
+        stage = 'Closed Lost';
+        break;
+      }
+      const to = k < 3 ? STAGES[k + 1] : 'Closed Won';
+      if (next > expected) expected = next + 20 * DAY;
+      events.push({ at: next, fromStage: stage, toStage: to, amount, expectedCloseAt: expected });
+      stage = to;
+      t = next;
+      if (k === 3) {
+        outcome = 'won';
+        closedAt = next;
+      }
+    }
+    out.push({ id: i + 1, externalId: `D${i + 1}`, amount, stage, outcome, createdAt, expectedCloseAt: expected, closedAt, forecastCategory: outcome === 'won' ? 'closed' : stage === 'Negotiation' ? 'commit' : 'pipeline', groups: { rep, team: 'T', region: 'R', product: 'P', segment: 'S', category: 'pipeline' }, events });
+  }
+  return out;
+}
+
+describe('deals as of a past date', () => {
+  const deal: DealRecord = {
+    id: 1,
+    externalId: 'X',
+    amount: 900,
+    stage: 'Closed Won',
+    outcome: 'won',
+    createdAt: T0,
+    expectedCloseAt: T0 + 90 * DAY,
+    closedAt: T0 + 80 * DAY,
+    forecastCategory: 'closed',
+    groups: {},
+    events: [
+      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY },
+      { at: T0 + 20 * DAY, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY },
+      { at: T0 + 50 * DAY, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY },
+      { at: T0 + 80 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY },
+    ],
+  };
+
+  it('shows the stage, amount and expected close recorded before the date, and no outcome yet', () => {
+    const s = dealAsOf(deal, T0 + 30 * DAY)!;
+    expect(s).toMatchObject({ stage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY, outcome: 'open', closedAt: null, stageEnteredAt: T0 + 20 * DAY });
+    // A push of the close date is not a new stage: time in stage still counts from day 20.
+    expect(dealAsOf(deal, T0 + 60 * DAY)!.stageEnteredAt).toBe(T0 + 20 * DAY);
+    expect(dealAsOf(deal, T0 + 81 * DAY)).toMatchObject({ outcome: 'won', amount: 900 });
+    expect(dealAsOf(deal, T0)).toBeNull();
+  });
+
+  it('ignores everything at or after the date: later stage changes do not alter an earlier view', () => {
+    const before = dealAsOf(deal, T0 + 30 * DAY);
+    const rewritten: DealRecord = {
+      ...deal,
+      outcome: 'lost',
+      stage: 'Closed Lost',
+      amount: 1,
+      closedAt: T0 + 31 * DAY,
+      events: [...deal.events.slice(0, 2), { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null }],
+    };
+    expect(dealAsOf(rewritten, T0 + 30 * DAY)).toEqual(before);
+  });
+});
+
+describe('backtests use only what was known at each period start', () => {
+  const history = syntheticHistory(600, SEED);
+  const periods = periodsBetween(new Date(Date.UTC(2025, 6, 1)), new Date(Date.UTC(2025, 9, 1)), 'month');
+
+  it('a forecast as of a date is unchanged when everything after that date is rewritten', async () => {
+    const asOf = Date.UTC(2025, 7, 1);
+    // Scramble the future: every event at or after asOf gets another stage and amount, and every
+    // deal that closed later flips its outcome; deals created later are dropped or duplicated.
+    const scrambled: DealRecord[] = history
+      .filter((d) => d.createdAt < asOf)
+      .map((d) => ({
+        ...d,
+        amount: d.closedAt !== null && d.closedAt >= asOf ? d.amount * 7 : d.amount,
+        outcome: d.closedAt !== null && d.closedAt >= asOf ? (d.outcome === 'won' ? 'lost' : 'won') : d.outcome,
+        events: d.events.map((e) => (e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY } : e)),
+      }));
+    const a = await runBacktest({ history, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED, now: Date.UTC(2026, 0, 1) });
+    const b = await runBacktest({ history: scrambled, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED, now: Date.UTC(2026, 0, 1) });
+    const strip = (p: (typeof a.periods)[number]) => ({ ...p, actual: 0 });
+    // Only the actual (what happened afterwards) may differ.
+    expect(strip(b.periods[0])).toEqual(strip(a.periods[0]));
+  });
+
+  it('the stage model learns only from deals closed before as-of', () => {
+    const asOf = Date.UTC(2025, 3, 1);
+    const m1 = fitStageModel(history, asOf);
+    const onlyPast = history.filter((d) => d.closedAt !== null && d.closedAt < asOf);
+    const m2 = fitStageModel(onlyPast, asOf);
+    expect(m2.stages).toEqual(m1.stages);
+  });
+
+  it('reports per-period forecasts and accuracy for every method', async () => {
+    const r = await runBacktest({ history, periods, sims: 1000, seed: SEED, now: Date.UTC(2026, 0, 1) });
+    expect(r.periods.map((p) => p.period)).toEqual(['2025-07', '2025-08', '2025-09']);
+    for (const p of r.periods) {
+      expect(p.monteCarlo.p10!).toBeLessThanOrEqual(p.monteCarlo.p50!);
+      expect(p.monteCarlo.p50!).toBeLessThanOrEqual(p.monteCarlo.p90!);
+      expect(p.actual).toBeGreaterThan(0);
+    }
+    expect(r.metrics.monteCarlo.periods).toBe(3);
+    expect(r.metrics.monteCarlo.coverage).not.toBeNull();
+  });
+});
+
+describe('roll-ups', () => {
+  const history = syntheticHistory(400, SEED + 1);
+  const f = forecastPipelineFromHistory({ history, asOf: Date.UTC(2025, 9, 15), period: parsePeriod('2025-Q4'), sims: 2000, seed: SEED });
+
+  it('every breakdown adds up to won to date + open pipeline (expected and simulated)', () => {
+    const s = f.simulation;
+    for (const dim of ['rep', 'team', 'category']) {
+      const groups = s.byDimension[dim];
+      expect(groups.reduce((a, g) => a + g.forecast.expected, 0)).toBeCloseTo(s.wonToDate + s.open.expected, 4);
+      expect(groups.reduce((a, g) => a + g.forecast.mean, 0)).toBeCloseTo(s.wonToDate + s.open.mean, 4);
+      expect(groups.reduce((a, g) => a + g.openDeals, 0)).toBe(f.openDeals.length);
+    }
+    expect(s.total.expected).toBeCloseTo(s.wonToDate + s.open.expected + s.newBusiness.expected, 4);
+    expect(f.openDeals.reduce((a, d) => a + d.expectedContribution, 0)).toBeCloseTo(s.open.expected, 4);
+  });
+
+  it('the categories roll-up per rep adds up to the overall call', () => {
+    const reps = f.categories.byDimension.rep;
+    const sum = (k: 'closed' | 'commit' | 'bestCase' | 'pipeline' | 'commitCall') => reps.reduce((a, r) => a + r[k], 0);
+    expect(sum('closed')).toBeCloseTo(f.categories.overall.closed, 6);
+    expect(sum('commitCall')).toBeCloseTo(f.categories.overall.commitCall, 6);
+    expect(f.categories.overall.bestCaseCall).toBeCloseTo(f.categories.overall.commitCall + f.categories.overall.bestCase, 6);
+    expect(f.categories.overall.closed).toBeCloseTo(f.wonInPeriod.reduce((a, w) => a + w.amount, 0), 6);
+  });
+});
+
+describe('pipeline change waterfall', () => {
+  it('start + every step = end, each deal in one bucket', () => {
+    const win = { start: Date.UTC(2025, 6, 1), end: Date.UTC(2025, 9, 1) };
+    const inQ = Date.UTC(2025, 7, 1);
+    const later = Date.UTC(2025, 11, 1);
+    const d = (id: number, amount: number, close: number | null, outcome = 'open') => ({ opportunityId: id, amount, expectedCloseAt: close, outcome, stage: 'Proposal' });
+    const from = [d(1, 100, inQ), d(2, 200, inQ), d(3, 300, inQ), d(4, 400, later), d(5, 500, inQ), d(6, 600, inQ)];
+    const to = [d(1, 150, inQ), d(2, 200, inQ, 'won'), d(3, 300, later), d(4, 400, inQ), d(7, 700, inQ), d(6, 600, inQ)];
+    const w = pipelineWaterfall(from, to, win, () => 'lost');
+    const step = Object.fromEntries(w.steps.map((s) => [s.kind, s.amount]));
+    expect(w.start).toBe(100 + 200 + 300 + 500 + 600);
+    expect(w.end).toBe(150 + 400 + 700 + 600);
+    expect(step).toEqual({ new: 700, pulled_in: 400, pushed_out: -300, won: -200, lost: -500, amount_change: 50 });
+    expect(w.start + w.steps.reduce((a, s) => a + s.amount, 0)).toBe(w.end);
+  });
+});
+
+describe('periods', () => {
+  it('parses months, quarters and years as half-open UTC ranges', () => {
+    expect(parsePeriod('2025-07')).toMatchObject({ label: '2025-07', start: new Date('2025-07-01T00:00:00Z'), end: new Date('2025-08-01T00:00:00Z') });
+    expect(parsePeriod('2025-Q3')).toMatchObject({ start: new Date('2025-07-01T00:00:00Z'), end: new Date('2025-10-01T00:00:00Z') });
+    expect(parsePeriod('2025')).toMatchObject({ start: new Date('2025-01-01T00:00:00Z'), end: new Date('2026-01-01T00:00:00Z') });
+    expect(() => parsePeriod('2025-13')).toThrow(/Unknown period/);
+  });
+});
