@@ -59,6 +59,9 @@ export interface BuiltChurnModel {
   data: { train: number; calibration: number; test: number; trainChurned: number; snapshots: string[]; dataFrom: Date | null; dataTo: Date };
   /** Test rows (features + labels), to compare another model on the same window. */
   testSet: Example[];
+  /** Training and calibration rows (benchmarks fit other libraries on exactly the same split). */
+  trainSet: Example[];
+  calibrationSet: Example[];
 }
 
 function chooseMode(hs: CustomerHistory[], label: BuildChurnOptions['label']): { mode: ChurnLabelMode; staticLabels: boolean } {
@@ -271,6 +274,8 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
       dataTo: new Date(asOf),
     },
     testSet: test,
+    trainSet: train,
+    calibrationSet: cal,
   };
 }
 
