@@ -1,6 +1,8 @@
 // Loading the demo company into a real (temporary, migrated) database: through the import write
 // path, idempotent, never over existing data, and from the CLI.
-import { main } from '../src/cli';
+import { Command, CommanderError } from 'commander';
+import { processIo, reportError } from '../src/cli/common';
+import { registerDemoCommands } from '../src/cli/demo-commands';
 import { tableCounts } from '../src/db/database';
 import { generateDemoData } from '../src/domain/demo';
 import { ensureDemoData, loadDemoData } from '../src/services/demo-service';
@@ -43,6 +45,22 @@ describe('loadDemoData', () => {
     expect(await tableCounts(t.db)).toEqual(counts);
   });
 
+  it('refuses to mix another demo company or real data into the database, unless forced', async () => {
+    await loadDemoData(t.db, OPTS);
+    const counts = await tableCounts(t.db);
+    await expect(loadDemoData(t.db, { ...OPTS, seed: 43 })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/another demo company \(seed=42 accounts=60 months=12 as_of=2026-06-15\)/) });
+    await expect(loadDemoData(t.db, { ...OPTS, asOf: new Date('2026-06-16') })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await tableCounts(t.db)).toEqual(counts);
+    const forced = await loadDemoData(t.db, { ...OPTS, seed: 43, force: true });
+    expect(forced.written.accounts.updated).toBeGreaterThan(0);
+  });
+
+  it('refuses to write over real CRM data', async () => {
+    await t.db.prisma.account.create({ data: { externalId: 'ACC-0001', name: 'A real customer' } });
+    await expect(loadDemoData(t.db, OPTS)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/not demo data/) });
+    expect((await t.db.prisma.account.findUnique({ where: { externalId: 'ACC-0001' } }))!.name).toBe('A real customer');
+  });
+
   it('stores references and stage histories that read back as generated', async () => {
     await loadDemoData(t.db, OPTS);
     const opp = generateDemoData(OPTS).records.opportunities.find((o) => o.outcome === 'won')!;
@@ -80,6 +98,20 @@ describe('ensureDemoData', () => {
   });
 });
 
+// The demo command on its own program, with the error handling of src/cli.ts main(): importing the
+// whole CLI would make this suite depend on every other command group's modules.
+async function runDemoCommand(args: string[]): Promise<number> {
+  const program = new Command().exitOverride();
+  registerDemoCommands(program);
+  try {
+    await program.parseAsync(['node', 'salescast', 'demo', ...args]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    return reportError(e, processIo, args.includes('--json'));
+  }
+}
+
 describe('salescast demo', () => {
   const run = async (args: string[]) => {
     const out: string[] = [];
@@ -89,7 +121,7 @@ describe('salescast demo', () => {
     const previous = process.env.DATABASE_URL;
     process.env.DATABASE_URL = t.url;
     try {
-      const code = await main(['node', 'salescast', 'demo', ...args]);
+      const code = await runDemoCommand(args);
       return { code, out: out.join(''), err: err.join('') };
     } finally {
       o.mockRestore();
@@ -119,13 +151,17 @@ describe('salescast demo', () => {
     expect(r.out).toMatch(/win rate/);
   });
 
-  it('refuses bad options with exit code 2 and a message naming the option', async () => {
+  it('refuses bad options with exit code 2 and other data with exit code 5, naming the problem', async () => {
     const bad = await run(['--as-of', '2026-02-30']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--as-of must be a date/);
+    await t.db.prisma.account.create({ data: { externalId: 'REAL-1', name: 'A real customer' } });
+    const conflict = await run(['--accounts', '10']);
+    expect(conflict.code).toBe(5);
+    expect(conflict.err).toMatch(/--force/);
     const zero = await run(['--accounts', '0']);
     expect(zero.code).toBe(2);
     expect(zero.err).toMatch(/accounts/);
-    expect((await tableCounts(t.db)).account).toBe(0);
+    expect((await tableCounts(t.db)).account).toBe(1);
   });
 });

@@ -12,6 +12,7 @@ interface DemoCliOptions {
   months: string;
   asOf?: string;
   ifEmpty?: boolean;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -33,13 +34,14 @@ export function registerDemoCommands(program: Command) {
   program
     .command('demo')
     .description(
-      'Load a seeded synthetic B2B company: reps in teams, products with margins, campaigns, accounts, deals with stage histories, activities, orders, service costs and churn, with signal a model can learn (see docs/demo.md). Re-running with the same seed and --as-of changes nothing.',
+      'Load a seeded synthetic B2B company: reps in teams, products with margins, campaigns, accounts, deals with stage histories, activities, orders, service costs and churn, with signal a model can learn (see docs/demo.md). Re-running with the same seed and --as-of changes nothing; over other data it refuses (exit 5) unless --force.',
     )
     .option('--seed <n>', `random seed (default: SALESCAST_SEED, else ${DEMO_DEFAULTS.seed})`)
     .option('--accounts <n>', 'number of accounts', String(DEMO_DEFAULTS.accounts))
     .option('--months <n>', 'months of history before --as-of', String(DEMO_DEFAULTS.months))
     .option('--as-of <date>', 'end of the history, YYYY-MM-DD (default: today, UTC); open deals close after it')
     .option('--if-empty', 'load only when the database has no accounts and no opportunities')
+    .option('--force', 'load even over other data (records with the same external ids are overwritten)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: DemoCliOptions) => {
       await withDatabase(async (db, config) => {
@@ -59,7 +61,7 @@ export function registerDemoCommands(program: Command) {
           return;
         }
         const bar = opts.json ? undefined : progressBar(processIo, 'demo');
-        const result = await loadDemoData(db, { seed, accounts, months, asOf, onProgress: bar ? (done) => bar.update(done) : undefined });
+        const result = await loadDemoData(db, { seed, accounts, months, asOf, force: opts.force, onProgress: bar ? (done) => bar.update(done) : undefined });
         bar?.done();
         if (opts.json) processIo.out(JSON.stringify({ loaded: true, ...result }, null, 2));
         else processIo.out(formatResult(result));

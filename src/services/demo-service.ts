@@ -2,12 +2,15 @@
 // path (upsertRecords), so demo data obeys exactly the rules imported data does, and a second load
 // with the same seed and as-of date finds every record unchanged.
 import type { Database } from '../db/database';
+import { AppError } from '../errors';
 import { generateDemoData, demoRecordCount, type DemoOptions } from '../domain/demo';
 import type { EntityKind } from '../domain/records';
 import type { WriteCounts } from './import/record-writer';
 import { upsertRecords } from './import/upsert-records';
 
 export interface DemoLoadOptions extends Partial<DemoOptions> {
+  /** Load even over data that is not this same demo company (records with the same external ids are overwritten). */
+  force?: boolean;
   /** Called as records are written: done so far out of total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -32,8 +35,31 @@ export function todayUtc(now: Date = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
+/** The demo dataset key stored with the demo products, or null when there is none. */
+export async function loadedDemoKey(db: Database): Promise<string | null> {
+  const product = await db.prisma.product.findUnique({ where: { externalId: 'PRD-01' }, select: { attributes: true } });
+  const attributes = product?.attributes;
+  const key = attributes && typeof attributes === 'object' && !Array.isArray(attributes) ? (attributes as Record<string, unknown>).demo_dataset : undefined;
+  return typeof key === 'string' ? key : null;
+}
+
+/**
+ * Generates the demo company and writes it through upsertRecords. Loading the same dataset again
+ * changes nothing. Over any other data (another seed or as-of date, or real CRM data) it refuses
+ * with CONFLICT unless `force`: the demo's external ids (ACC-0001, OPP-000001...) would overwrite
+ * records of the same ids and leave a mix of two companies.
+ */
 export async function loadDemoData(db: Database, opts: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   const dataset = generateDemoData({ seed: opts.seed, accounts: opts.accounts, months: opts.months, asOf: opts.asOf ?? todayUtc() });
+  if (!opts.force && !(await isDatabaseEmpty(db))) {
+    const loaded = await loadedDemoKey(db);
+    if (loaded !== dataset.key) {
+      const what = loaded ? `another demo company (${loaded})` : 'data that is not demo data';
+      throw new AppError('CONFLICT', `The database already holds ${what}; loading the demo company (${dataset.key}) would overwrite records with the same external ids and mix the two. Use an empty database, repeat the same options, or force it (--force on the command line).`, [
+        { path: ['demo'], value: loaded ?? undefined, problem: `the database holds ${what}` },
+      ]);
+    }
+  }
   const { perKind, total } = demoRecordCount(dataset.records);
   const written = await upsertRecords(db, dataset.records, { onProgress: opts.onProgress ? (done) => opts.onProgress!(done, total) : undefined });
   const opps = dataset.records.opportunities;

@@ -66,6 +66,8 @@ export interface DemoTruth {
 }
 
 export interface DemoDataset {
+  /** See demoDatasetKey. */
+  key: string;
   seed: number;
   accounts: number;
   months: number;
@@ -701,7 +703,9 @@ function assemble(
       attributes: null,
     })),
     accounts: accounts.map((a) => ({ externalId: a.externalId, ...a.record })),
-    products: PRODUCTS.map((p, i) => ({ externalId: `PRD-${pad(i + 1, 2)}`, name: p.name, family: p.family, listPrice: p.listPrice, unitCost: p.unitCost, attributes: null })),
+    // The products carry the dataset's identity, so a later load can tell the same demo company
+    // (nothing to do) from another one (refuse rather than mix two companies under the same ids).
+    products: PRODUCTS.map((p, i) => ({ externalId: `PRD-${pad(i + 1, 2)}`, name: p.name, family: p.family, listPrice: p.listPrice, unitCost: p.unitCost, attributes: { demo_dataset: demoDatasetKey(opts) } })),
     reps: reps.map((r) => ({
       externalId: r.externalId,
       name: r.name,
@@ -718,6 +722,7 @@ function assemble(
     'service-costs': serviceCosts,
   };
   return {
+    key: demoDatasetKey(opts),
     seed: opts.seed,
     accounts: opts.accounts,
     months: opts.months,
@@ -730,6 +735,11 @@ function assemble(
       futureChurn: futureChurn.map((f) => ({ accountId: f.account.externalId, churnedAt: new Date(f.at) })),
     },
   };
+}
+
+/** Identifies a generated dataset: the same key means the same records. */
+export function demoDatasetKey(opts: Required<DemoOptions>): string {
+  return `seed=${opts.seed} accounts=${opts.accounts} months=${opts.months} as_of=${opts.asOf.toISOString().slice(0, 10)}`;
 }
 
 /** Number of records per kind, and in all. */
