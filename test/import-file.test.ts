@@ -233,6 +233,12 @@ describe('bad input: a clear error and nothing written', () => {
     expect((await counts()).opportunity).toBe(0);
   });
 
+  test('row numbers are file lines, counting blank lines and line breaks inside quoted fields', async () => {
+    const f = file('a.csv', 'external_id,name,employees\r\nA-1,"two\r\nlines",1\r\n\r\nA-2,ok,2\r\nA-3,bad,-1\r\n');
+    const err = await failure({ kind: 'accounts', file: f });
+    expect(err.details).toEqual([expect.objectContaining({ row: 6, column: 'employees', value: '-1' })]);
+  });
+
   test('duplicate external ids in a file are an error naming both rows', async () => {
     const f = file('o.csv', header + 'O-1,A-1,5,New,open,2024-01-01,\nO-2,A-1,5,New,open,2024-01-01,\nO-1,A-1,7,New,open,2024-01-01,\n');
     const err = await failure({ kind: 'opportunities', file: f });

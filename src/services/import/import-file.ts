@@ -178,14 +178,13 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
         // Without --skip-invalid one bad row dooms the import: keep validating (to report every
         // problem) but stop writing; the transaction is rolled back below.
         if (badRows === 0 || rejectedOut) {
-          const c = await writer.write(kind, checked.accepted);
-          result.inserted += c.inserted;
-          result.updated += c.updated;
-          result.unchanged += c.unchanged;
+          await writer.write(kind, checked.accepted);
         }
         opts.onProgress?.(result.read);
       }
       result.rejected = badRows;
+      const counts = (await writer.finish())[kind];
+      if (counts) Object.assign(result, counts);
       if (result.read === 0) throw new AppError('INVALID_INPUT', `${file}: the file has a header but no data rows`, [{ row: 1, problem: 'no data rows' }]);
       if (badRows && !rejectedOut) {
         const shown = details.length < problemCount ? ` (the first ${details.length.toLocaleString('en-US')} are listed)` : '';

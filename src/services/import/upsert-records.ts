@@ -68,15 +68,12 @@ export async function upsertRecords(
         for (const r of checked.rejected) for (const p of r.problems) problems.push({ ...p, path: [kind, (p.row ?? 1) - 1, p.column ?? ''] });
         // Keep checking after a problem so the caller sees every bad row, but stop writing.
         if (problems.length) continue;
-        const c = await writer.write(kind, checked.accepted);
-        result[kind].inserted += c.inserted;
-        result[kind].updated += c.updated;
-        result[kind].unchanged += c.unchanged;
+        await writer.write(kind, checked.accepted);
         done += slice.length;
         opts?.onProgress?.(done);
       }
     }
     if (problems.length) throw new AppError('INVALID_INPUT', `${problems.length} problem(s) in the records; nothing was written`, problems);
-    return result;
+    return { ...result, ...(await writer.finish()) };
   });
 }
