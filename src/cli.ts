@@ -10,7 +10,6 @@ import { registerImportCommands } from './cli/import-commands';
 import { registerTrainCommands } from './cli/train-commands';
 import { registerScoreCommands } from './cli/score-commands';
 import { registerModelCommands } from './cli/model-commands';
-import { registerForecastCommands } from './cli/forecast-commands';
 import { registerCustomerCommands } from './cli/customer-commands';
 import { registerForecastCommands } from './cli/forecast-commands';
 import { registerServeCommands } from './cli/serve-commands';
@@ -30,7 +29,6 @@ export function buildProgram(): Command {
   registerTrainCommands(program);
   registerScoreCommands(program);
   registerModelCommands(program);
-  registerForecastCommands(program);
   registerCustomerCommands(program);
   registerForecastCommands(program);
   registerServeCommands(program);

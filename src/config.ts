@@ -31,6 +31,9 @@ const ConfigSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
   CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
   SALESCAST_SEED: z.coerce.number().int().default(42),
+  /** Size of the demo company `npm start` loads into an empty database. */
+  SALESCAST_DEMO_ACCOUNTS: z.coerce.number().int().min(20).max(10000).default(500),
+  SALESCAST_DEMO_MONTHS: z.coerce.number().int().min(6).max(120).default(24),
   MIN_WON_DEALS: z.coerce.number().int().min(1).default(40),
   MIN_LOST_DEALS: z.coerce.number().int().min(1).default(40),
 });

@@ -15,8 +15,24 @@ import type { Dialect } from './sql';
 const ROOT = path.resolve(__dirname, '..', '..');
 export const schemaDir = (dialect: Dialect) => path.join(ROOT, 'prisma', dialect);
 
-// TypeScript compiles `import()` to `require()` under CommonJS, and the engine's glue is ESM only.
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+/**
+ * Loads the engine's wasm-bindgen glue (an ES module of plain `export function`/`export class`
+ * declarations, no imports) as a CommonJS function scope. A real `import()` would work under plain
+ * Node, but not inside Jest's VM contexts, and the product's own tests must run real migrations.
+ * The package version is pinned exactly, and an unexpected shape fails loudly here.
+ */
+function loadGlueModule(file: string): Record<string, any> {
+  const source = fs.readFileSync(file, 'utf8');
+  const names: string[] = [];
+  const body = source.replace(/^export (function|class) ([\w$]+)/gm, (_m, kind: string, name: string) => {
+    names.push(name);
+    return `${kind} ${name}`;
+  });
+  if (names.length === 0 || /^\s*(import|export)\b/m.test(body)) {
+    throw new AppError('MIGRATION_FAILED', `Unexpected layout of ${file}; is @prisma/schema-engine-wasm pinned to the version in package.json?`);
+  }
+  return new Function(`${body}\nreturn { ${names.join(', ')} };`)();
+}
 
 type SchemaEngine = {
   applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
@@ -35,7 +51,7 @@ function loadGlue(): Promise<any> {
 
 async function instantiateGlue(): Promise<any> {
   const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
-  const glue = await importEsm(path.join(dir, 'schema_engine_bg.js'));
+  const glue = loadGlueModule(path.join(dir, 'schema_engine_bg.js'));
   const bytes = fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
   glue.__wbg_set_wasm(instance.exports);

@@ -1,0 +1,73 @@
+// First-run bootstrap behind `npm start`: a fresh clone gets demo data, trained models and stored
+// scores before the server starts, so the dashboard and the API have something real to show.
+// Every step is skipped when its result already exists, so later starts are quick and a database
+// holding real data is never touched by the demo loader.
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { isAppError } from '../errors';
+import { ModelRegistry } from '../ml/registry';
+import { trainChurnModel } from './customers/train-churn-model';
+import { trainClvModel } from './customers/train-clv-model';
+import { scoreAndStoreCustomers } from './customers/score-customers';
+import { ensureDemoData } from './demo-service';
+import { scoreOpenDeals } from './win/score-deals';
+import { trainWinModel } from './win/train-win-model';
+
+export type BootstrapLog = (message: string) => void;
+
+const TRAINERS = {
+  win: (db: Database, modelsDir: string) => trainWinModel(db, { promote: 'auto', modelsDir }),
+  churn: (db: Database, modelsDir: string) => trainChurnModel(db, { promote: 'auto', modelsDir }),
+  clv: (db: Database, modelsDir: string) => trainClvModel(db, { promote: 'auto', modelsDir }),
+} as const;
+
+export interface BootstrapResult {
+  demoLoaded: boolean;
+  trained: string[];
+  skipped: { model: string; reason: string }[];
+}
+
+export async function bootstrap(db: Database, config: Config, log: BootstrapLog, opts: { demo: boolean }): Promise<BootstrapResult> {
+  const result: BootstrapResult = { demoLoaded: false, trained: [], skipped: [] };
+  if (opts.demo) {
+    result.demoLoaded = await ensureDemoData(db, {
+      seed: config.SALESCAST_SEED,
+      accounts: config.SALESCAST_DEMO_ACCOUNTS,
+      months: config.SALESCAST_DEMO_MONTHS,
+      onLoaded: (r) => log(`loaded the demo company (seed ${r.seed}, ${r.accounts} accounts, ${r.months} months to ${r.asOf.toISOString().slice(0, 10)}): ${Object.entries(r.records).map(([k, n]) => `${n} ${k}`).join(', ')}`),
+    });
+  }
+  const registry = new ModelRegistry(db, config.SALESCAST_MODELS_DIR);
+  for (const [name, train] of Object.entries(TRAINERS)) {
+    if (await registry.active(name)) continue;
+    // A model trained before but never promoted (it did not beat its baseline) is not retrained on
+    // every start; the operator decides with `salescast train` / `models promote`.
+    const versions = await registry.list(name);
+    if (versions.length > 0) {
+      result.skipped.push({ model: name, reason: `no active ${name} model: ${versions.length} version(s) trained, none promoted (see "npx salescast models list ${name}"); scores use the fallback` });
+      continue;
+    }
+    if (!opts.demo) {
+      result.skipped.push({ model: name, reason: `no active ${name} model: train one with "npx salescast train ${name}"` });
+      continue;
+    }
+    log(`training the ${name} model (first start)…`);
+    try {
+      const r = await train(db, config.SALESCAST_MODELS_DIR);
+      result.trained.push(name);
+      log(`  ${name}: version ${r.version ?? '-'}, ${r.promoted ? 'promoted' : 'not promoted'} — ${r.decision}`);
+    } catch (e) {
+      // Too little history is a normal state (scores then fall back to the baseline); anything else is a bug.
+      if (!isAppError(e)) throw e;
+      result.skipped.push({ model: name, reason: e.message });
+      log(`  ${name}: not trained — ${e.message}`);
+    }
+  }
+  if (result.demoLoaded || result.trained.length > 0) {
+    const deals = await scoreOpenDeals(db, { modelsDir: config.SALESCAST_MODELS_DIR });
+    log(`scored ${deals.scores.length} open deals${deals.fallback ? ' (baseline fallback)' : ''}`);
+    const customers = await scoreAndStoreCustomers(db, { modelsDir: config.SALESCAST_MODELS_DIR });
+    log(`scored ${customers.stored} customers (${customers.withChurn} with churn, ${customers.withClv} with CLV)`);
+  }
+  return result;
+}

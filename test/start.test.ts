@@ -1,0 +1,82 @@
+// The front door: what `npm start` does on a fresh clone — migrate an empty database, load the demo
+// company, train the models, score, and serve the dashboard and the API without keys on loopback.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { demoAuthConfig, start } from '../src/main';
+import { loadConfig } from '../src/config';
+
+describe('npm start on a fresh clone', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-start-'));
+  const env = {
+    ...process.env,
+    SALESCAST_DATA_DIR: path.join(dir, 'data'),
+    SALESCAST_MODELS_DIR: path.join(dir, 'models'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SALESCAST_DEMO_ACCOUNTS: '200',
+    SALESCAST_DEMO_MONTHS: '18',
+    LOG_LEVEL: 'silent',
+  };
+  delete (env as Record<string, unknown>).SALESCAST_AUTH_DISABLED;
+  delete (env as Record<string, unknown>).DATABASE_URL;
+  const lines: string[] = [];
+  let handle: Awaited<ReturnType<typeof start>>;
+
+  beforeAll(async () => {
+    handle = await start({ demo: true, env, log: (m) => lines.push(m) });
+  }, 300_000);
+  afterAll(async () => {
+    await handle?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('loads demo data, trains the three models, scores, and says so', () => {
+    const log = lines.join('\n');
+    expect(log).toMatch(/applied 1 migration/);
+    expect(log).toMatch(/loaded the demo company \(seed 42, 200 accounts, 18 months/);
+    expect(log).toMatch(/win: version 1, promoted/);
+    expect(log).toMatch(/churn: version 1, (promoted|not promoted)/);
+    expect(log).toMatch(/clv: version 1, promoted/);
+    expect(log).toMatch(/scored \d+ open deals/);
+    expect(log).toMatch(/scored 200 customers/);
+    expect(log).toMatch(/API keys are NOT required/);
+  });
+
+  test('serves health, the dashboard and the API without a key on loopback', async () => {
+    const health = await request(handle.url).get('/health');
+    expect(health.status).toBe(200);
+    const page = await request(handle.url).get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const ready = await request(handle.url).get('/ready');
+    expect(ready.status).toBe(200);
+    const score = await request(handle.url)
+      .post('/v1/deals/score')
+      .send({ deals: [{ amount: 50000, stage: 'Proposal', createdAt: '2026-09-01' }] });
+    expect(score.status).toBe(200);
+    expect(score.body.scores[0].winProbability).toBeGreaterThan(0);
+    expect(score.body.scores[0].factors.length).toBeGreaterThan(0);
+  });
+
+  test('a second start finds everything in place and does not reload or retrain', async () => {
+    const again: string[] = [];
+    const h2 = await start({ demo: true, env, log: (m) => again.push(m) });
+    await h2.close();
+    expect(again.join('\n')).not.toMatch(/loaded the demo company|training the/);
+  }, 120_000);
+});
+
+describe('demo mode and authentication', () => {
+  const base = loadConfig({ HOST: '127.0.0.1' } as NodeJS.ProcessEnv);
+  test('demo on loopback disables keys only when the operator did not decide', () => {
+    expect(demoAuthConfig(base, {}, true).SALESCAST_AUTH_DISABLED).toBe(true);
+    expect(demoAuthConfig(base, { SALESCAST_AUTH_DISABLED: 'false' }, true).SALESCAST_AUTH_DISABLED).toBe(false);
+    expect(demoAuthConfig(base, {}, false).SALESCAST_AUTH_DISABLED).toBe(false);
+  });
+  test('demo on a non-loopback address still requires keys', () => {
+    const exposed = loadConfig({ HOST: '0.0.0.0' } as NodeJS.ProcessEnv);
+    expect(demoAuthConfig(exposed, {}, true).SALESCAST_AUTH_DISABLED).toBe(false);
+  });
+});
