@@ -79,9 +79,8 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
   const range = resolvePeriod(q.from, q.to);
   const byPeriod = q.by === 'month' || q.by === 'quarter';
   const g: Granularity = q.period ?? (q.by === 'quarter' ? 'quarter' : 'month');
-  const needs = { ...noNeeds(), cohort: true };
-
   if (q.kind === 'deals') {
+    const needs = noNeeds();
     const key = byPeriod ? periodKey(d, q.by as Granularity, 'o.created_at') : groupExpr(d, 'deals', q.by, needs);
     const params: unknown[] = [];
     const conds = [...periodWhere('o.created_at', range, params), ...filterWhere(d, 'deals', q.filters, params, needs)];
@@ -105,16 +104,17 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
     return { report: 'cohorts', kind: 'deals', by: q.by, period: g, periods: q.periods, dealCohorts, totals: { ...t, winRate: wilsonInterval(t.won, t.won + t.lost) } };
   }
 
+  const needs = { ...noNeeds(), cohort: true };
   const key = byPeriod ? periodKey(d, q.by as Granularity, 'acct.cohort_at') : groupExpr(d, 'clients', q.by, needs);
   const params: unknown[] = [];
   const conds = ['acct.cohort_at IS NOT NULL', ...periodWhere('acct.cohort_at', range, params), ...filterWhere(d, 'clients', q.filters, params, needs)];
   const pi = (e: string) => periodIndex(d, g, e);
   const withSql = `WITH ${accountCtes(d, needs)},
-ac AS (SELECT acct.id, ${key} AS cohort, acct.cohort_at FROM acct ${ACCOUNT_JOINS} WHERE ${conds.join(' AND ')}),
-ap AS (SELECT o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')} AS k, SUM(o.revenue) AS rev
+ac AS MATERIALIZED (SELECT acct.id, ${key} AS cohort, acct.cohort_at FROM acct ${ACCOUNT_JOINS} WHERE ${conds.join(' AND ')}),
+ap AS MATERIALIZED (SELECT o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')} AS k, SUM(o.revenue) AS rev
        FROM orders o JOIN ac ON ac.id = o.account_id
        GROUP BY o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')}),
-b AS (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
+b AS MATERIALIZED (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
   const cells = await db.sql.all<Record<string, unknown>>(
     `${withSql}
      SELECT ac.cohort, ap.k, COUNT(*) AS active, SUM(ap.rev) AS revenue,

@@ -21,8 +21,8 @@ const SORT_COLUMNS: Record<string, string> = {
   netMarginPct: `CASE WHEN ${ECON.revenue} <> 0 THEN ${NET_PROFIT} / ${ECON.revenue} END`,
   orders: ECON.orders,
   aov: `CASE WHEN ${ECON.orders} > 0 THEN ${ECON.revenue} / ${ECON.orders} END`,
-  firstPurchase: 'ord.first_at',
-  lastPurchase: 'ord.last_at',
+  firstPurchase: ECON.firstPurchase,
+  lastPurchase: ECON.lastPurchase,
   acquisitionCost: 'acct.acquisition_cost',
   clv: 'acct.clv',
 };
@@ -168,7 +168,7 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
        acct.acquisition_cost, acct.clv, acct.rfm_segment, ${d.monthKey('acct.cohort_at')} AS cohort,
        ${ECON.revenue} AS revenue, ${ECON.cogs} AS cogs, ${ECON.orderDiscounts} AS order_discounts, ${ECON.serviceCost} AS service_cost,
        ${ECON.discountCost} AS discount_cost, ${ECON.activityCost} AS activity_cost, ${ECON.salesEffort} AS sales_effort, ${ECON.orders} AS orders,
-       ord.first_at, ord.last_at
+       econ.first_at, econ.last_at
      ${e.from}
      ORDER BY ${sort.col} ${sort.dir}${d.dialect === 'postgresql' ? (sort.dir === 'DESC' ? ' NULLS LAST' : ' NULLS FIRST') : ''}, acct.id
      LIMIT ? OFFSET ?`,
