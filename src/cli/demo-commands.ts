@@ -60,8 +60,15 @@ export function registerDemoCommands(program: Command) {
           else processIo.out('The database already holds accounts or opportunities: demo data not loaded (--if-empty).');
           return;
         }
-        const bar = opts.json ? undefined : progressBar(processIo, 'demo');
-        const result = await loadDemoData(db, { seed, accounts, months, asOf, force: opts.force, onProgress: bar ? (done) => bar.update(done) : undefined });
+        // The total is known only once the company is generated, so the bar starts with the first write.
+        let bar: ReturnType<typeof progressBar> | undefined;
+        const onProgress = opts.json
+          ? undefined
+          : (done: number, total: number) => {
+              bar ??= progressBar(processIo, 'writing demo records', total);
+              bar.update(done);
+            };
+        const result = await loadDemoData(db, { seed, accounts, months, asOf, force: opts.force, onProgress });
         bar?.done();
         if (opts.json) processIo.out(JSON.stringify({ loaded: true, ...result }, null, 2));
         else processIo.out(formatResult(result));
