@@ -68,6 +68,7 @@ describe('deal features as of a date', () => {
     const d: DealInput = { stage: 'Won', amount: 500, createdAt: D('2025-01-01'), expectedCloseAt: D('2025-01-31'), outcome: 'won', closedAt: D('2025-01-31') };
     const row = dealFeatures(d, D('2025-01-15'), history);
     expect(row.stage).toBeNull();
+    expect(row.amount).toBeNull(); // exports often carry the won amount (0 when lost)
     expect(row.daysToExpectedClose).toBeNull();
     expect(row.hasStageHistory).toBe(0);
     // The same deal while still open is scored from its current fields.

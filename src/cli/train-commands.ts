@@ -75,7 +75,7 @@ export function registerTrainCommands(program: Command) {
         processIo.out(table(summaryRows(result)));
         processIo.out('');
         const t = result.metrics.timing;
-        if (t.medianAbsErrorDays !== null) processIo.out(`Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}`);
+        if (t.medianAbsErrorDays !== null) processIo.out(`Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days` + (t.slipRate !== null ? `; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}` : ' (no expected close dates to measure slip)'));
         processIo.out(`${result.version ? `Registered win v${result.version}; ` : ''}${result.decision}. (${result.durationSeconds.toFixed(1)} s)`);
       });
     });

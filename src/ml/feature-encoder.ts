@@ -4,7 +4,9 @@
 // - categorical columns: one-hot over the categories seen at least `minCategoryCount` times in
 //   training (at most `maxCategories`, most frequent first), plus one "other" column that takes
 //   rare and unseen values (so scoring never fails on a category the model has not met); missing
-//   is its own value "(missing)".
+//   is its own value "(missing)";
+// - a column never observed (or constant) in training, and an unseen category when no training
+//   row was "other", encode as 0: weights that never saw a non-zero input must not be used.
 // Its fitted state is the model's feature schema: it is saved with the model and compared on load.
 import crypto from 'node:crypto';
 import { AppError } from '../errors';
@@ -34,11 +36,15 @@ export interface NumericState {
   sd: number;
   log: boolean;
   hasMissingColumn: boolean;
+  /** Never observed, or one value only, in training: always encoded as 0 (nothing was learned for it). */
+  constant: boolean;
 }
 
 export interface CategoricalState {
   name: string;
   categories: string[];
+  /** Training rows that fell in the "other" bucket; when 0, unseen values encode as all zeros. */
+  otherCount: number;
 }
 
 export interface EncoderState {
@@ -144,8 +150,10 @@ export class FeatureEncoder {
       }
       const mean = count ? sum / count : 0;
       const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
-      const sd = Math.sqrt(variance) || 1;
-      return { name, mean, sd, log, hasMissingColumn: missing > 0 };
+      const constant = !(variance > 1e-12 * Math.max(1, mean * mean));
+      const sd = constant ? 1 : Math.sqrt(variance);
+      // A missing indicator only carries information when some values are present.
+      return { name, mean, sd, log, hasMissingColumn: missing > 0 && count > 0, constant };
     });
     const min = this.spec.minCategoryCount ?? 5;
     const max = this.spec.maxCategories ?? 30;
@@ -160,7 +168,10 @@ export class FeatureEncoder {
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, max)
         .map(([c]) => c);
-      return { name, categories };
+      const kept = new Set(categories);
+      let otherCount = 0;
+      for (const [c, n] of counts) if (!kept.has(c)) otherCount += n;
+      return { name, categories, otherCount };
     });
     this.setState({ kind: 'salescast-feature-encoder', formatVersion: 1, spec: this.spec, numeric, categorical, signature: this.signature });
     return this;
@@ -218,13 +229,17 @@ export class FeatureEncoder {
     for (const n of s.numeric) {
       let v = toNumber(row[n.name]);
       if (v !== null && n.log) v = Math.log1p(Math.max(0, v));
-      x[k++] = v === null ? 0 : (v - n.mean) / n.sd;
+      x[k++] = v === null || n.constant ? 0 : (v - n.mean) / n.sd;
       if (n.hasMissingColumn) x[k++] = v === null ? 1 : 0;
     }
     for (let i = 0; i < s.categorical.length; i++) {
       const idx = this.catIndex[i];
       const c = toCategory(row[s.categorical[i].name]);
-      x[idx.get(c) ?? idx.get(OTHER)!] = 1;
+      const at = idx.get(c);
+      // Unseen values go to "other" — unless no training row did, in which case the model has
+      // learned nothing for that column and the feature is left at zero.
+      if (at !== undefined) x[at] = 1;
+      else if (s.categorical[i].otherCount > 0) x[idx.get(OTHER)!] = 1;
     }
     return x;
   }

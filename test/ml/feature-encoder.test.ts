@@ -31,6 +31,15 @@ describe('the tabular feature encoder', () => {
     expect(schemaSignature(spec)).toBe(enc.signature);
   });
 
+  test('columns the model never saw vary (constant or empty, unseen with no "other" in training) encode as zero', () => {
+    const enc = new FeatureEncoder({ numeric: ['never', 'same', 'amount'], categorical: ['stage'], minCategoryCount: 1 }).fit([
+      { never: null, same: 3, amount: 1, stage: null },
+      { never: null, same: 3, amount: 2, stage: null },
+    ]);
+    expect(enc.columns.map((c) => c.name)).toEqual(['never', 'same', 'amount', 'stage=(missing)', 'stage=(other)']);
+    expect(enc.transformRow({ never: 1000, same: 9, amount: 2, stage: 'Negotiation' })).toEqual([0, 0, 1, 0, 0]);
+  });
+
   test('infers a spec from a wide table', () => {
     const inferred = inferFeatureSpec([{ id: 'a', x: '1.5', y: 'red', z: null }, { id: 'b', x: 2, y: 'blue', z: null }], { exclude: ['id'] });
     expect(inferred).toEqual({ numeric: ['x'], categorical: ['y'] });

@@ -88,14 +88,14 @@ export function discoverAttributes(deals: DealInput[], max = 20): { numeric: str
 export interface DealStateAsOf {
   stage: string | null;
   stageEnteredAt: number;
-  amount: number;
+  amount: number | null;
   expectedCloseAt: number | null;
   stageChanges: number;
   stagesVisited: number;
   closeDatePushes: number;
   closeDatePushDays: number;
   amountChanges: number;
-  firstAmount: number;
+  firstAmount: number | null;
 }
 
 export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
@@ -104,26 +104,29 @@ export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
   const closedBefore = deal.closedAt != null && deal.closedAt <= t;
   if (all.length === 0) {
     // No history: the stored fields are the deal as it is now. They describe moment t only while
-    // the deal is open (scoring); for a closed deal the final stage, close-date and amount would
-    // leak the outcome, so stage and expected close are unknown and the amount is the only value.
+    // the deal is open (scoring). For a closed deal they may carry the outcome — the final stage,
+    // a close date set on closing, a won amount (CRM exports often put 0 on lost deals) — so
+    // stage, expected close and amount are unknown at any earlier moment.
     const open = (deal.outcome ?? 'open') === 'open' || closedBefore;
     return {
       stage: open ? deal.stage : null,
       stageEnteredAt: deal.createdAt,
-      amount: deal.amount,
+      amount: open ? deal.amount : null,
       expectedCloseAt: open ? (deal.expectedCloseAt ?? null) : null,
       stageChanges: 0,
       stagesVisited: open ? 1 : 0,
       closeDatePushes: 0,
       closeDatePushDays: 0,
       amountChanges: 0,
-      firstAmount: deal.amount,
+      firstAmount: open ? deal.amount : null,
     };
   }
   let stage: string | null = all[0].fromStage ?? null;
   let stageEnteredAt = deal.createdAt;
   // Before the first recorded change the amount and close date are those of the first change.
-  let amount = all.find((c) => c.amount != null)?.amount ?? deal.amount;
+  // (A closed deal's stored amount may be the won amount: used only when the deal is open.)
+  const isOpen = (deal.outcome ?? 'open') === 'open' || closedBefore;
+  let amount: number | null = all.find((c) => c.amount != null)?.amount ?? (isOpen ? deal.amount : null);
   let expected: number | null = all.find((c) => c.expectedCloseAt != null)?.expectedCloseAt ?? null;
   const firstAmount = amount;
   let stageChanges = 0;
@@ -140,7 +143,7 @@ export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
       visited.add(stage);
     }
     if (c.amount != null && c.amount !== amount) {
-      amountChanges++;
+      if (amount !== null) amountChanges++;
       amount = c.amount;
     }
     if (c.expectedCloseAt != null) {
@@ -194,7 +197,7 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     closeDatePushes: s.closeDatePushes,
     closeDatePushDays: s.closeDatePushDays,
     amountChanges: s.amountChanges,
-    amountChangeRatio: s.firstAmount > 0 ? s.amount / s.firstAmount : null,
+    amountChangeRatio: s.firstAmount && s.amount !== null ? s.amount / s.firstAmount : null,
     daysToExpectedClose: daysToExpected,
     expectedCloseOverdue: daysToExpected === null ? null : daysToExpected < 0 ? 1 : 0,
     activities7d: a7,
