@@ -7,7 +7,8 @@
 // the first purchase) and T (time from the first purchase to the end of calibration), in one time
 // unit (day, week or month). While active, purchases follow a Poisson process with rate
 // λ ~ Gamma(r, α); after each repeat purchase the customer drops out with probability p ~ Beta(a, b).
-import { hyp2f1, logAddExp, logGamma } from './optimize/special-functions';
+import { digamma, hyp2f1, logAddExp, logGamma } from './optimize/special-functions';
+import { bfgs } from './optimize/bfgs';
 import { nelderMead } from './optimize/nelder-mead';
 import type { Random } from './optimize/random';
 
@@ -84,39 +85,102 @@ export function bgNbdLogLikelihood(p: BgNbdParams, data: RfmSummary): number {
   return prepareLogLikelihood(data)(p);
 }
 
+/** ∂ ln L / ∂(r, α, a, b) summed over customers (analytic; used by the fit, checked by tests). */
+export function bgNbdGradient(p: BgNbdParams, data: RfmSummary): { r: number; alpha: number; a: number; b: number } {
+  const [, r, alpha, a, b] = prepareLogLikelihoodAndGradient(data)(p, true);
+  return { r, alpha, a, b };
+}
+
 /** Indexes customers by distinct frequency once, for the many evaluations of an optimisation. */
 function prepareLogLikelihood(data: RfmSummary): (p: BgNbdParams) => number {
+  const f = prepareLogLikelihoodAndGradient(data);
+  return (p) => f(p, false)[0];
+}
+
+/**
+ * Returns (params, withGradient) → [Σ ln L, ∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b]. With w the share of the A4 term
+ * in A3 + A4 (0 when x = 0) and ψ the digamma function, per customer:
+ *   ∂/∂r = ψ(r+x) - ψ(r) + ln α - (1-w) ln(α+T) - w ln(α+t_x)
+ *   ∂/∂α = r/α - (r+x) [(1-w)/(α+T) + w/(α+t_x)]
+ *   ∂/∂a = ψ(a+b) - ψ(a+b+x) + w/a
+ *   ∂/∂b = ψ(a+b) - ψ(b) + ψ(b+x) - ψ(a+b+x) - w/(b+x-1)
+ */
+function prepareLogLikelihoodAndGradient(data: RfmSummary): (p: BgNbdParams, withGradient: boolean) => number[] {
   const n = data.frequency.length;
   const distinct = [...new Set(Array.from(data.frequency))].sort((u, v) => u - v);
   const slot = new Map(distinct.map((x, i) => [x, i]));
   const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = slot.get(data.frequency[i])!;
+  const counts = new Float64Array(distinct.length);
+  for (let i = 0; i < n; i++) {
+    idx[i] = slot.get(data.frequency[i])!;
+    counts[idx[i]]++;
+  }
   const xs = Float64Array.from(data.frequency as ArrayLike<number>);
   const T = Float64Array.from(data.T as ArrayLike<number>);
   const tx = Float64Array.from(data.recency as ArrayLike<number>);
-  const g = new Float64Array(distinct.length);
-  const l4 = new Float64Array(distinct.length);
-  return ({ r, alpha, a, b }: BgNbdParams) => {
-    if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
-    const common = logGamma(a + b) - logGamma(b) - logGamma(r) + r * Math.log(alpha);
+  const K = distinct.length;
+  const g = new Float64Array(K);
+  const l4 = new Float64Array(K);
+  const inv4 = new Float64Array(K);
+  return ({ r, alpha, a, b }: BgNbdParams, withGradient: boolean) => {
+    if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return [-Infinity, 0, 0, 0, 0];
+    const logAlpha = Math.log(alpha);
+    const common = logGamma(a + b) - logGamma(b) - logGamma(r) + r * logAlpha;
     const logA = Math.log(a);
-    for (let k = 0; k < distinct.length; k++) {
+    let gr = 0;
+    let ga = 0;
+    let gb = 0;
+    const psiR = withGradient ? digamma(r) : 0;
+    const psiAB = withGradient ? digamma(a + b) : 0;
+    const psiB = withGradient ? digamma(b) : 0;
+    for (let k = 0; k < K; k++) {
       const x = distinct[k];
       g[k] = common + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
       l4[k] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
+      inv4[k] = x > 0 ? 1 / (b + x - 1) : 0;
+      if (withGradient) {
+        const psiABX = digamma(a + b + x);
+        gr += counts[k] * (digamma(r + x) - psiR + logAlpha);
+        ga += counts[k] * (psiAB - psiABX);
+        gb += counts[k] * (psiAB - psiB + digamma(b + x) - psiABX);
+      }
     }
     let ll = 0;
+    let galpha = withGradient ? (n * r) / alpha : 0;
     for (let i = 0; i < n; i++) {
       const k = idx[i];
       const rx = r + xs[i];
-      const lA3 = -rx * Math.log(alpha + T[i]);
+      const logT = Math.log(alpha + T[i]);
+      const lA3 = -rx * logT;
       if (xs[i] > 0) {
-        const lA4 = l4[k] - rx * Math.log(alpha + tx[i]);
-        // log(e^lA3 + e^lA4); lA4 >= lA3 - l4 bound is not guaranteed, so take the max explicitly.
-        ll += g[k] + (lA3 > lA4 ? lA3 + Math.log1p(Math.exp(lA4 - lA3)) : lA4 + Math.log1p(Math.exp(lA3 - lA4)));
-      } else ll += g[k] + lA3;
+        const logTx = Math.log(alpha + tx[i]);
+        const lA4 = l4[k] - rx * logTx;
+        // log(e^lA3 + e^lA4) and w = e^lA4 / (e^lA3 + e^lA4), without overflow.
+        let w: number;
+        if (lA3 > lA4) {
+          const e = Math.exp(lA4 - lA3);
+          ll += g[k] + lA3 + Math.log1p(e);
+          w = e / (1 + e);
+        } else {
+          const e = Math.exp(lA3 - lA4);
+          ll += g[k] + lA4 + Math.log1p(e);
+          w = 1 / (1 + e);
+        }
+        if (withGradient) {
+          gr -= (1 - w) * logT + w * logTx;
+          galpha -= rx * ((1 - w) / (alpha + T[i]) + w / (alpha + tx[i]));
+          ga += w / a;
+          gb -= w * inv4[k];
+        }
+      } else {
+        ll += g[k] + lA3;
+        if (withGradient) {
+          gr -= logT;
+          galpha -= rx / (alpha + T[i]);
+        }
+      }
     }
-    return ll;
+    return [ll, gr, galpha, ga, gb];
   };
 }
 
@@ -158,21 +222,28 @@ export class BgNbdModel {
     };
     const rate = sumX / (sumT / scale);
     const start = [0, Math.log(1 / rate), 0, Math.log(3)];
-    const ll = prepareLogLikelihood(scaled);
+    // BFGS with the analytic gradient first; Nelder-Mead from its end point as a safeguard when it
+    // reports no convergence (e.g. a parameter running into a bound).
+    const llg = prepareLogLikelihoodAndGradient(scaled);
+    const toParams = (th: number[]) => ({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), a: Math.exp(th[2]), b: Math.exp(th[3]) });
     const objective = (th: number[]) => {
-      const p = { r: Math.exp(th[0]), alpha: Math.exp(th[1]), a: Math.exp(th[2]), b: Math.exp(th[3]) };
       const penalty = this.penalizer * th.reduce((s, v) => s + v * v, 0);
-      return -ll(p) / n + penalty;
+      return -llg(toParams(th), false)[0] / n + penalty;
     };
-    const res = nelderMead(objective, start, {
-      lower: [-12, -12, -12, -12],
-      upper: [12, 12, 12, 12],
-      initialStep: 1,
-      maxIterations: this.maxIterations,
-      fTolerance: this.tolerance,
-      xTolerance: 1e-7,
-      restarts: 3,
-    });
+    const objectiveAndGradient = (th: number[]): [number, number[]] => {
+      const p = toParams(th);
+      const [ll, dr, dalpha, da, db] = llg(p, true);
+      const penalty = this.penalizer * th.reduce((s, v) => s + v * v, 0);
+      // Chain rule for θ = ln p: ∂/∂θ = p ∂/∂p.
+      const grad = [p.r * dr, p.alpha * dalpha, p.a * da, p.b * db].map((v, j) => -v / n + 2 * this.penalizer * th[j]);
+      return [-ll / n + penalty, grad];
+    };
+    const bounds = { lower: [-12, -12, -12, -12], upper: [12, 12, 12, 12] };
+    let res = bfgs(objectiveAndGradient, start, { ...bounds, maxIterations: 500, gradientTolerance: 1e-9 });
+    if (!res.converged) {
+      const nm = nelderMead(objective, res.x, { ...bounds, initialStep: 0.5, maxIterations: this.maxIterations, fTolerance: this.tolerance, xTolerance: 1e-7, restarts: 3 });
+      res = { ...nm, iterations: res.iterations + nm.iterations, evaluations: res.evaluations + nm.evaluations };
+    }
     const params = { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]) * scale, a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) };
     this.fitted = { params, logLikelihood: bgNbdLogLikelihood(params, data), customers: n, converged: res.converged, iterations: res.iterations };
     return this;

@@ -1,7 +1,7 @@
 // BG/NBD (Fader, Hardie & Lee 2005): published CDNOW figures, parameter recovery from the model's own
 // generative process, and the closed forms against independent numerical integration.
 import fs from 'node:fs';
-import { BgNbdModel, bgNbdLogLikelihood, bgNbdLogLikelihoodOne, simulateBgNbd, type BgNbdParams } from '../../src/ml/bg-nbd';
+import { BgNbdModel, bgNbdGradient, bgNbdLogLikelihood, bgNbdLogLikelihoodOne, simulateBgNbd, type BgNbdParams } from '../../src/ml/bg-nbd';
 import { createRandom } from '../../src/ml/optimize/random';
 import { hyp2f1, logGamma } from '../../src/ml/optimize/special-functions';
 
@@ -96,6 +96,21 @@ describe('BG/NBD on the CDNOW sample (2,357 customers, 39 weeks)', () => {
     const meanX = data.frequency.reduce((s, v) => s + v, 0) / data.frequency.length;
     expect(e39).toBeGreaterThan(meanX * 0.8);
     expect(e39).toBeLessThan(meanX * 2);
+  });
+
+  test('the analytic gradient the fit uses matches central finite differences of the likelihood', () => {
+    const at = { r: 0.3, alpha: 5, a: 0.7, b: 2.1 };
+    const g = bgNbdGradient(at, data);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) {
+      const h = 1e-6 * at[k];
+      const up = bgNbdLogLikelihood({ ...at, [k]: at[k] + h }, data);
+      const down = bgNbdLogLikelihood({ ...at, [k]: at[k] - h }, data);
+      expect(g[k]).toBeCloseTo((up - down) / (2 * h), 1);
+      expect(Math.abs(g[k] - (up - down) / (2 * h))).toBeLessThan(1e-4 * Math.max(1, Math.abs(g[k])));
+    }
+    // At the maximum the gradient vanishes.
+    const atMax = bgNbdGradient(model.params, data);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(atMax[k] * model.params[k])).toBeLessThan(1e-3);
   });
 
   test('save/load round trip keeps every prediction', () => {

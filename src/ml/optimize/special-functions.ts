@@ -130,3 +130,19 @@ export function logAddExp(x: number, y: number): number {
   const m = Math.max(x, y);
   return m + Math.log(Math.exp(x - m) + Math.exp(y - m));
 }
+
+/**
+ * Digamma ψ(x) = d/dx ln Γ(x) for x > 0: the recurrence ψ(x) = ψ(x+1) - 1/x up to x >= 6, then the
+ * asymptotic series ψ(x) ≈ ln x - 1/(2x) - Σ B_2k / (2k x^2k) (A&S 6.3.18), accurate to ~1e-13.
+ */
+export function digamma(x: number): number {
+  if (!(x > 0)) throw new RangeError(`digamma is implemented for x > 0 (got ${x})`);
+  let acc = 0;
+  while (x < 6) {
+    acc -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  const series = f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132)))));
+  return acc + Math.log(x) - 0.5 / x - series;
+}
