@@ -260,7 +260,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
         optimism: rng.uniform(0.65, 1),
         callBoldness: rng.uniform(0.05, 0.3),
       } satisfies RepProfile);
-    reps.push({ ...base, externalId: `REP-${pad(i + 1, 2)}`, hiredAt: startOfDay(from - days(rng.uniform(60, 1200))) });
+    reps.push({ ...base, externalId: `REP-${pad(i + 1, 2)}`, hiredAt: startOfDay(from - days(IN_FLIGHT_DAYS + rng.uniform(30, 1000))) });
   }
   const repsByRegion = new Map<Region, number[]>(REGIONS.map((r) => [r, [] as number[]]));
   reps.forEach((r, i) => repsByRegion.get(r.region)!.push(i));
@@ -523,9 +523,11 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     // Expansion deals, fewer when the customer is unhappy; deals still running at churn are lost.
     // They start before the window for customers from before it, so that the window opens with
     // deals already in flight (as a real CRM export does) rather than with an empty pipeline.
-    for (const at of poissonTimes(r, Math.max(acquiredAt + days(30), from - days(IN_FLIGHT_DAYS)), endActive, (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30, (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)))) {
+    // No new deals in the last days before a churn (the customer has stopped talking about growth).
+    const expansionEnd = churned ? Math.min(endActive, churnAt - days(10)) : endActive;
+    for (const at of poissonTimes(r, Math.max(acquiredAt + days(30), from - days(IN_FLIGHT_DAYS)), expansionEnd, (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30, (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)))) {
       const campaign = r.bernoulli(0.12) ? activeCampaign(r, 'email', at) : null;
-      const deal = makeDeal(at, 'Expansion', 'Expansion', campaign, u(at), churnAt - days(r.uniform(0, 10)));
+      const deal = makeDeal(at, 'Expansion', 'Expansion', campaign, u(at), Math.max(churnAt - days(r.uniform(0, 10)), at + days(3)));
       if (deal.sim.outcome === 'won' && deal.sim.closedAt >= from && deal.sim.closedAt < endActive) addDealOrder(deal);
     }
 
