@@ -273,9 +273,13 @@ describe('the planted signals', () => {
     // Churners observed as customers for at least the 270 days before they left.
     const churned = allChurned.filter((a) => a.churnedAt!.getTime() - 270 * DAY >= Math.max(full.from.getTime(), a.acquiredAt!.getTime()));
     expect(churned.length).toBeGreaterThan(20);
-    for (const a of allChurned) {
-      expect(full.records.orders.filter((o) => o.accountId === a.externalId && o.orderedAt >= a.churnedAt!)).toEqual([]);
-    }
+    // After churning: no orders, no activities, no costs, and every deal closed.
+    const churnDate = new Map(allChurned.map((a) => [a.externalId, a.churnedAt!.getTime()]));
+    const after = (acc: string | null | undefined, d: Date) => acc != null && churnDate.has(acc) && d.getTime() >= churnDate.get(acc)!;
+    expect(full.records.orders.filter((o) => after(o.accountId, o.orderedAt))).toEqual([]);
+    expect(full.records.activities.filter((a) => after(a.accountId, a.occurredAt))).toEqual([]);
+    expect(full.records['service-costs'].filter((s) => after(s.accountId, s.incurredAt))).toEqual([]);
+    expect(full.records.opportunities.filter((o) => churnDate.has(o.accountId!) && (o.outcome === 'open' || after(o.accountId, o.closedAt!)))).toEqual([]);
     const churnAt = new Map(churned.map((a) => [a.externalId, a.churnedAt!.getTime()]));
     const window = { recent: 0, before: 0 };
     const support = { recent: 0, before: 0 };
