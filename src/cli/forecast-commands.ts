@@ -106,7 +106,12 @@ export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[]
 export function registerForecastCommands(program: Command) {
   const forecast = program
     .command('forecast')
-    .description('Pipeline forecast for a period (Monte Carlo over deal win and timing) with P10/P50/P90 and breakdowns; subcommands: snapshot, snapshots, changes, backtest, run-rate, what-if')
+    .description('Pipeline forecasts: `forecast [pipeline]` (default), snapshot, snapshots, changes, backtest, run-rate, what-if');
+  // The period forecast is the default subcommand rather than the parent's own action: with
+  // options on the parent, commander would read `forecast backtest --from …` as the parent's --from.
+  forecast
+    .command('pipeline', { isDefault: true })
+    .description('Pipeline forecast for a period (Monte Carlo over deal win and timing) with P10/P50/P90 and breakdowns')
     .option('--period <period>', 'month 2025-07, quarter 2025-Q3 or year 2025 (default: the current quarter)')
     .option('--from <date>', 'custom period start (YYYY-MM-DD), with --to')
     .option('--to <date>', 'custom period end, inclusive (YYYY-MM-DD)')
