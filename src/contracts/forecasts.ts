@@ -123,3 +123,130 @@ export const runRateRoute = defineRoute({
   query: RunRateQuery,
   response: RunRateResponse,
 });
+
+export const Snapshot = z
+  .object({
+    id: z.number().int(),
+    takenAt: IsoDateTime,
+    asOf: IsoDateTime,
+    period: z.string(),
+    periodStart: IsoDateTime,
+    periodEnd: IsoDateTime,
+    wonToDate: z.number(),
+    expected: z.number(),
+    p10: z.number(),
+    p50: z.number(),
+    p90: z.number(),
+    deals: z.number().int(),
+  })
+  .meta({ id: 'ForecastSnapshot' });
+
+export const TakeSnapshotBody = z
+  .object({
+    period: ForecastQuery.shape.period,
+    asOf: IsoDateInput.optional(),
+    sims: z.number().int().min(100).max(50_000).default(10_000),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+export const takeSnapshotRoute = defineRoute({
+  method: 'post',
+  path: '/v1/forecasts/snapshots',
+  operationId: 'takeForecastSnapshot',
+  summary: 'Store the forecast as of now (with per-deal states) for later backtests and change waterfalls',
+  tag: 'forecasts',
+  scope: 'admin',
+  body: TakeSnapshotBody,
+  status: 201,
+  response: z.object({ currency: z.string(), snapshot: Snapshot, rows: z.number().int() }),
+  errors: [422],
+});
+
+export const listSnapshotsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/forecasts/snapshots',
+  operationId: 'listForecastSnapshots',
+  summary: 'Stored forecast snapshots, newest first (paginated)',
+  tag: 'forecasts',
+  scope: 'scores:read',
+  query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).max(100_000).default(0) }),
+  response: z.object({
+    currency: z.string(),
+    items: z.array(Snapshot),
+    page: z.object({ limit: z.number().int(), offset: z.number().int(), total: z.number().int(), nextOffset: z.number().int().nullable() }),
+  }),
+});
+
+const SnapshotDeal = z.object({ externalId: z.string().nullable(), outcome: z.string(), amount: z.number(), expectedCloseAt: IsoDateTime.nullable(), stage: z.string() });
+export const ChangesResponse = z.object({
+  currency: z.string(),
+  from: Snapshot,
+  to: Snapshot,
+  window: z.object({ start: IsoDateTime, end: IsoDateTime }).describe('the earlier snapshot\'s period: pipeline expected to close in it'),
+  start: z.number().describe('pipeline amount in the window at the earlier snapshot'),
+  end: z.number().describe('pipeline amount in the window at the later snapshot'),
+  steps: z.array(z.object({ kind: z.enum(['new', 'pulled_in', 'pushed_out', 'won', 'lost', 'amount_change']), deals: z.number().int(), amount: z.number() })).describe('the waterfall from start to end'),
+  changes: z.array(z.object({ externalId: z.string().nullable(), kind: z.string(), delta: z.number(), from: SnapshotDeal.nullable(), to: SnapshotDeal.nullable() })),
+});
+
+export const changesRoute = defineRoute({
+  method: 'get',
+  path: '/v1/forecasts/changes',
+  operationId: 'pipelineChanges',
+  summary: 'Pipeline changes between two snapshots (default: the two latest) as a waterfall: new, won, lost, pushed out, pulled in, amount changes',
+  tag: 'forecasts',
+  scope: 'scores:read',
+  query: z.object({ from: z.coerce.number().int().positive().optional().describe('snapshot id'), to: z.coerce.number().int().positive().optional().describe('snapshot id') }),
+  response: ChangesResponse,
+  errors: [404],
+});
+
+export const WhatIfChange = z
+  .object({
+    id: z.string().trim().min(1).max(200).describe('external id of an open deal'),
+    stage: z.string().trim().min(1).max(100).optional(),
+    amount: z.number().finite().nonnegative().optional(),
+    expectedCloseAt: IsoDateInput.optional(),
+    addActivities: z.object({ count: z.number().int().min(1).max(1000), type: z.string().trim().min(1).max(100).optional() }).strict().optional().describe('activities logged now, e.g. a meeting booked'),
+    drop: z.boolean().optional().describe('remove the deal from the pipeline'),
+  })
+  .strict()
+  .refine((c) => c.stage !== undefined || c.amount !== undefined || c.expectedCloseAt !== undefined || c.addActivities !== undefined || c.drop === true, { message: 'name at least one change (stage, amount, expectedCloseAt, addActivities or drop)' });
+
+export const WhatIfBody = z
+  .object({
+    changes: z.array(WhatIfChange).min(1, 'name at least one change').max(500),
+    period: ForecastQuery.shape.period,
+    asOf: IsoDateInput.optional(),
+    sims: z.number().int().min(100).max(50_000).default(10_000),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+const DealView = z.object({ stage: z.string(), amount: z.number(), expectedCloseAt: IsoDateTime.nullable(), winProbability: z.number(), inPeriodProbability: z.number(), expectedContribution: z.number() }).loose();
+export const WhatIfResponse = z.object({
+  currency: z.string(),
+  period: z.object({ label: z.string(), start: IsoDateTime, end: IsoDateTime }),
+  asOf: IsoDateTime,
+  seed: z.number().int(),
+  sims: z.number().int(),
+  scorer: z.string(),
+  notes: z.array(z.string()),
+  baseline: Band,
+  scenario: Band,
+  delta: Band.describe('scenario minus baseline (same seed, common random numbers)'),
+  deals: z.array(z.object({ externalId: z.string(), before: DealView, after: DealView.nullable().describe('null when dropped') })),
+});
+
+export const whatIfRoute = defineRoute({
+  method: 'post',
+  path: '/v1/deals/what-if',
+  operationId: 'dealWhatIf',
+  summary: "What-if: change deals' stage, amount, close date or activity (or drop them) and get their new scores and the forecast delta",
+  tag: 'deals',
+  scope: 'scores:read',
+  body: WhatIfBody,
+  response: WhatIfResponse,
+  errors: [404],
+});

@@ -33,7 +33,7 @@ describe('the API contract', () => {
 
   test('it documents the capabilities of every group', () => {
     const ids = operations().map((o) => o.op.operationId);
-    for (const id of ['health', 'ready', 'scoreInlineDeals', 'scoreDeal', 'scoreDealBatch', 'listDealScores', 'scoreCustomer', 'scoreInlineCustomers', 'profitabilityReport', 'paretoReport', 'cohortsReport', 'compareReport', 'funnelReport', 'campaignsReport', 'forecastPipeline', 'backtestForecasts', 'listModelVersions', 'promoteModel', 'rollbackModel', 'startTrainingJob', 'getTrainingJob', 'upsertRecords', 'createApiKey']) {
+    for (const id of ['health', 'ready', 'scoreInlineDeals', 'scoreDeal', 'scoreDealBatch', 'listDealScores', 'scoreCustomer', 'scoreInlineCustomers', 'profitabilityReport', 'paretoReport', 'cohortsReport', 'compareReport', 'funnelReport', 'campaignsReport', 'forecastPipeline', 'backtestForecasts', 'forecastRunRate', 'takeForecastSnapshot', 'listForecastSnapshots', 'pipelineChanges', 'dealWhatIf', 'listModelVersions', 'promoteModel', 'rollbackModel', 'startTrainingJob', 'getTrainingJob', 'upsertRecords', 'createApiKey']) {
       expect(ids).toContain(id);
     }
     expect(new Set(ids).size).toBe(ids.length);

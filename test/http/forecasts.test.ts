@@ -15,7 +15,7 @@ jest.mock('ml-regression', () => ({
   SimpleLinearRegression: jest.requireActual('ml-regression-simple-linear').SimpleLinearRegression,
   MultivariateLinearRegression: jest.requireActual('ml-regression-multivariate-linear').default ?? jest.requireActual('ml-regression-multivariate-linear'),
 }));
-import { BacktestResponse, ForecastResponse, RunRateResponse } from '../../src/contracts/forecasts';
+import { BacktestResponse, ChangesResponse, ForecastResponse, RunRateResponse, WhatIfResponse, listSnapshotsRoute, takeSnapshotRoute } from '../../src/contracts/forecasts';
 import { loadDemoData } from '../../src/services/demo-service';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
 
@@ -68,8 +68,46 @@ describe('forecasts', () => {
     expect(detailPaths(expectError(await get('/v1/forecasts/run-rate?horizon=0'), 400, 'INVALID_INPUT'))).toContain('query.horizon');
   });
 
+  test('snapshots are taken (admin), listed newest first, and compared as a waterfall', async () => {
+    const first = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200 }).expect(201);
+    expectSchema(takeSnapshotRoute.response, first.body);
+    // Move one open deal's amount so the waterfall has something to show.
+    const [open] = await h.tdb.db.sql.all<{ external_id: string; amount: number }>("SELECT external_id, amount FROM opportunity WHERE outcome = 'open' ORDER BY amount DESC LIMIT 1");
+    await h.tdb.db.sql.run('UPDATE opportunity SET amount = amount + 1000 WHERE external_id = ?', [open.external_id]);
+    const second = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200 }).expect(201);
+    const list = await get('/v1/forecasts/snapshots?limit=1').expect(200);
+    expectSchema(listSnapshotsRoute.response, list.body);
+    expect(list.body.items[0].id).toBe(second.body.snapshot.id);
+    expect(list.body.page).toMatchObject({ total: 2, nextOffset: 1 });
+    const changes = await get('/v1/forecasts/changes').expect(200);
+    expectSchema(ChangesResponse, changes.body);
+    expect(changes.body.from.id).toBe(first.body.snapshot.id);
+    expectError(await get('/v1/forecasts/changes?from=999999&to=1'), 404, 'NOT_FOUND');
+    expect(detailPaths(expectError(await get('/v1/forecasts/changes?from=abc'), 400, 'INVALID_INPUT'))).toContain('query.from');
+    expectError(await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.read)).send({}), 403, 'FORBIDDEN');
+  });
+
+  test('what-if: dropping a deal lowers the forecast; unknown, closed or bad changes are 400s', async () => {
+    const [open] = await h.tdb.db.sql.all<{ external_id: string }>("SELECT external_id FROM opportunity WHERE outcome = 'open' ORDER BY amount DESC LIMIT 1");
+    const res = await request(h.app)
+      .post('/v1/deals/what-if')
+      .set(bearer(h.keys.read))
+      .send({ changes: [{ id: open.external_id, drop: true }], sims: 300, seed: 3 })
+      .expect(200);
+    expectSchema(WhatIfResponse, res.body);
+    expect(res.body.deals[0].externalId).toBe(open.external_id);
+    expect(res.body.deals[0].after).toBeNull();
+    expect(res.body.delta.expected).toBeLessThanOrEqual(0);
+    const err = expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: 'ghost', amount: 5 }, { id: open.external_id }] }), 400, 'INVALID_INPUT');
+    expect(detailPaths(err)).toContain('changes.1');
+    expect(detailPaths(expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: 'ghost', amount: 5 }] }), 400, 'INVALID_INPUT'))).toContain('changes.0.id');
+    expect(detailPaths(expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: open.external_id, amount: -1 }] }), 400, 'INVALID_INPUT'))).toContain('changes.0.amount');
+    const [closed] = await h.tdb.db.sql.all<{ external_id: string }>("SELECT external_id FROM opportunity WHERE outcome = 'won' LIMIT 1");
+    expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: closed.external_id, amount: 5 }], sims: 200 }), 400, 'INVALID_INPUT');
+  });
+
   test('forecasts need scores:read', async () => {
-    for (const p of ['/v1/forecasts', '/v1/forecasts/backtest', '/v1/forecasts/run-rate']) {
+    for (const p of ['/v1/forecasts', '/v1/forecasts/backtest', '/v1/forecasts/run-rate', '/v1/forecasts/snapshots', '/v1/forecasts/changes']) {
       expectError(await request(h.app).get(p), 401, 'UNAUTHENTICATED');
       expectError(await get(p, h.keys.write), 403, 'FORBIDDEN');
     }

@@ -1,5 +1,7 @@
 // Forecast routes (src/services/forecast). Every answer carries the server currency.
-import { backtestRoute, forecastRoute, runRateRoute } from '../../contracts/forecasts';
+import { backtestRoute, changesRoute, forecastRoute, listSnapshotsRoute, runRateRoute, takeSnapshotRoute, whatIfRoute } from '../../contracts/forecasts';
+import { invalidInput } from '../../errors';
+import { internalIds } from './deals';
 import type { Dimension } from '../../domain/forecast/pipeline-forecast';
 import type { AppContext } from '../context';
 
@@ -7,10 +9,13 @@ import type { AppContext } from '../context';
 // Jest cannot load, so every other route's tests would fail to import the app otherwise (and the
 // server starts a little faster).
 const service = () => import('../../services/forecast/forecast-service');
+const snapshots = () => import('../../services/forecast/snapshot-service');
+const whatIf = () => import('../../services/forecast/what-if-service');
 
 const date = (v: string | undefined) => (v ? new Date(v) : undefined);
 
-export function forecastRoutes({ mount, services }: AppContext) {
+export function forecastRoutes(ctx: AppContext) {
+  const { mount, services } = ctx;
   const currency = services.config.CURRENCY;
   const modelsDir = () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR;
 
@@ -35,4 +40,65 @@ export function forecastRoutes({ mount, services }: AppContext) {
   });
 
   mount(runRateRoute, async ({ query }) => ({ currency, ...(await (await service()).forecastRunRates(services.db, { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed })) }));
+
+  mount(takeSnapshotRoute, async ({ body, req }) => {
+    const svc = await snapshots();
+    const r = await svc.takeForecastSnapshot(services.db, { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed, modelsDir: modelsDir() });
+    const [snapshot] = (await svc.listForecastSnapshots(services.db, { limit: 20 })).filter((x) => x.id === r.snapshotId);
+    req.log.info({ snapshot: r.snapshotId, by: req.identity?.keyName }, 'forecast snapshot taken');
+    return { currency, snapshot, rows: r.rows };
+  });
+
+  mount(listSnapshotsRoute, async ({ query }) => {
+    const all = await (await snapshots()).listForecastSnapshots(services.db, { limit: query.offset + query.limit + 1 });
+    const [{ n }] = await services.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM forecast_snapshot WHERE method = 'monte-carlo' AND group_by IS NULL");
+    const items = all.slice(query.offset, query.offset + query.limit);
+    const total = Number(n);
+    return { currency, items, page: { limit: query.limit, offset: query.offset, total, nextOffset: query.offset + items.length < total ? query.offset + items.length : null } };
+  });
+
+  mount(changesRoute, async ({ query }) => {
+    const w = await (await snapshots()).compareForecastSnapshots(services.db, { from: query.from, to: query.to });
+    // Deals are named by external id over HTTP.
+    const ids = [...new Set(w.changes.map((c) => c.opportunityId))];
+    const ext = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of await services.db.sql.all<{ id: number; external_id: string }>(`SELECT id, external_id FROM opportunity WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) ext.set(Number(r.id), r.external_id);
+    }
+    const deal = (d: { opportunityId: number; outcome: string; amount: number; expectedCloseAt: number | null; stage: string } | null) =>
+      d ? { externalId: ext.get(d.opportunityId) ?? null, outcome: d.outcome, amount: d.amount, expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(), stage: d.stage } : null;
+    return {
+      currency,
+      from: w.from,
+      to: w.to,
+      window: w.window,
+      start: w.start,
+      end: w.end,
+      steps: w.steps,
+      changes: w.changes.map((c) => ({ externalId: ext.get(c.opportunityId) ?? null, kind: c.kind, delta: c.delta, from: deal(c.from), to: deal(c.to) })),
+    };
+  });
+
+  mount(whatIfRoute, async ({ body }) => {
+    const ids = await internalIds(ctx, body.changes.map((c) => c.id));
+    const missing = body.changes.map((c, i) => ({ c, i })).filter(({ c }) => !ids.has(c.id));
+    if (missing.length) throw invalidInput('Unknown deal id(s)', missing.map(({ c, i }) => ({ path: ['changes', i, 'id'], value: c.id, problem: 'no deal with this external id' })));
+    const r = await (await whatIf()).whatIfForecast(services.db, {
+      changes: body.changes.map((c) => ({
+        opportunityId: ids.get(c.id)!,
+        stage: c.stage,
+        amount: c.amount,
+        expectedCloseAt: date(c.expectedCloseAt),
+        addActivities: c.addActivities,
+        drop: c.drop,
+      })),
+      period: body.period,
+      asOf: date(body.asOf),
+      sims: body.sims,
+      seed: body.seed,
+      modelsDir: modelsDir(),
+    });
+    return { currency, ...r, deals: r.deals.map(({ opportunityId: _id, ...d }) => d) };
+  });
 }
