@@ -246,6 +246,22 @@ describe('bad input: a clear error and nothing written', () => {
     expect((await counts()).opportunity).toBe(0);
   });
 
+  test('duplicates far apart in a big file, and duplicates of ids already in the database, are caught too', async () => {
+    const rows = Array.from({ length: 4500 }, (_, i) => `B-${i},Account ${i}`);
+    rows[4200] = 'B-10,Again';
+    rows[5] = 'A-1,Acme'; // already in the database: the first occurrence updates it...
+    rows[4300] = 'A-1,Acme again'; // ...the second is a duplicate within the file
+    const err = await failure({ kind: 'accounts', file: file('big.csv', 'external_id,name\n' + rows.join('\n') + '\n') });
+    expect(err.details).toEqual([
+      expect.objectContaining({ row: 4202, value: 'B-10', problem: expect.stringMatching(/row 12 has the same/) }),
+      expect.objectContaining({ row: 4302, value: 'A-1', problem: expect.stringMatching(/row 7 has the same/) }),
+    ]);
+    const again = file('again.csv', 'external_id,name\nA-1,Acme\nA-2,Globex\nA-1,Acme twice\n');
+    const err2 = await failure({ kind: 'accounts', file: again });
+    expect(err2.details).toEqual([expect.objectContaining({ row: 4, value: 'A-1', problem: expect.stringMatching(/row 2 has the same/) })]);
+    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).name).toBe('Acme');
+  });
+
   test('missing required columns are reported up front from the header', async () => {
     const f = file('o.csv', 'external_id,amount\nO-1,5\n');
     const err = await failure({ kind: 'opportunities', file: f });

@@ -25,6 +25,24 @@ export interface CheckedRecord {
   externalId: string;
   /** Resolved row ids of reference fields, in tableSpec column order (undefined for plain fields). */
   refIds: (number | null)[];
+  /** SQLite: the row id when the external id already exists (then the write is an update). */
+  existingId?: number;
+}
+
+/** For each row id of a table, the source row of this import that wrote it (0: not written yet). */
+class TouchedRows {
+  private rows = new Int32Array(1024);
+  rowOf(id: number): number | undefined {
+    return id < this.rows.length && this.rows[id] !== 0 ? this.rows[id] : undefined;
+  }
+  mark(id: number, row: number) {
+    if (id >= this.rows.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.rows.length * 2));
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    this.rows[id] = row;
+  }
 }
 
 export interface CheckResult {
@@ -56,6 +74,7 @@ export class RecordWriter {
   private readonly occurrences = new Map<EntityKind, Map<string, number>>();
   private readonly tallies = new Map<EntityKind, { total: number; inserted: number; updated: number }>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly touched = new Map<EntityKind, TouchedRows>();
   private readonly nowSql: unknown;
 
   constructor(private readonly tx: Tx) {
@@ -90,7 +109,13 @@ export class RecordWriter {
       if (wanted.size) await this.loadRefs(c.ref!, [...wanted]);
     }
 
-    const seen = this.seenFor(kind);
+    // Which ids exist already, and (SQLite) whether this import already wrote them: a duplicate
+    // within the file. SQLite keeps that as one int per table row (the source row that wrote it)
+    // instead of a map of every id seen, so memory stays small however many rows stream through.
+    const sqlite = Boolean(this.tx.sqlite);
+    const existing = sqlite ? await this.existingIds(spec, ids) : null;
+    const touched = sqlite ? this.touchedFor(kind) : null;
+    const seen = sqlite ? new Map<string, number>() : this.seenFor(kind);
     const out: CheckResult = { accepted: [], rejected: [], skippedDuplicates: 0 };
     for (let i = 0; i < records.length; i++) {
       const rec = records[i] as Record<string, unknown>;
@@ -106,7 +131,9 @@ export class RecordWriter {
         if (id === undefined) problems.push({ row: rows[i], column: c.field, value: v, problem: `${c.field} refers to ${c.ref} "${v}", which does not exist (import the ${c.ref} first)` });
         else refIds[c.i] = id;
       }
-      const prior = seen.get(ids[i]);
+      const existingId = existing?.get(ids[i]);
+      let prior = seen.get(ids[i]);
+      if (prior === undefined && existingId !== undefined && touched) prior = touched.rowOf(existingId);
       if (prior !== undefined && rec.externalId) {
         if (opts.duplicates === 'first') {
           out.skippedDuplicates++;
@@ -119,7 +146,7 @@ export class RecordWriter {
         continue;
       }
       if (rec.externalId) seen.set(ids[i], rows[i]);
-      out.accepted.push({ record: rec, row: rows[i], externalId: ids[i], refIds });
+      out.accepted.push({ record: rec, row: rows[i], externalId: ids[i], refIds, existingId });
     }
     return out;
   }
@@ -201,18 +228,13 @@ export class RecordWriter {
   }
 
   /**
-   * SQLite: look up which external ids exist, INSERT the new rows and UPDATE the existing ones only
+   * SQLite: INSERT the new rows and UPDATE the existing ones (looked up in check()) only
    * where a value differs. Measured ~3x cheaper than INSERT ... ON CONFLICT DO UPDATE with foreign
    * keys on (SQLite prepares FK bookkeeping for the update branch of every upserted row), and it
    * yields exact inserted/updated/unchanged counts. Safe because the transaction holds the write lock.
    */
   private writeSqlite(spec: TableSpec, recs: CheckedRecord[]): { inserted: number; updated: number } {
-    const existing = new Map<string, number>();
-    for (let i = 0; i < recs.length; i += IN_CHUNK) {
-      const part = recs.slice(i, i + IN_CHUNK);
-      const st = this.prepared(`${spec.table}:find:${part.length}`, () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`);
-      for (const r of st.all(part.map((x) => x.externalId)) as { external_id: string; id: number }[]) existing.set(r.external_id, r.id);
-    }
+    const touched = this.touchedFor(spec.kind);
     const cols = spec.columns.map((c) => c.column);
     if (spec.hasCreatedAt) cols.push('created_at');
     if (spec.hasUpdatedAt) cols.push('updated_at');
@@ -230,9 +252,9 @@ export class RecordWriter {
     for (const r of recs) {
       params.length = 0;
       this.valuesOf(spec, r, params);
-      const id = existing.get(r.externalId);
+      const id = r.existingId;
       if (id === undefined) {
-        insert.run(params);
+        touched.mark(Number(insert.run(params).lastInsertRowid), r.row);
         c.inserted++;
         continue;
       }
@@ -240,8 +262,25 @@ export class RecordWriter {
       const values = dataIdx.map((i) => params[i]);
       const args = spec.hasUpdatedAt ? [...values, params[params.length - 1], id, ...values] : [...values, id, ...values];
       c.updated += update.run(args).changes;
+      touched.mark(id, r.row);
     }
     return c;
+  }
+
+  private async existingIds(spec: TableSpec, ids: string[]): Promise<Map<string, number>> {
+    const existing = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      const part = ids.slice(i, i + IN_CHUNK);
+      const st = this.prepared(`${spec.table}:find:${part.length}`, () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`);
+      for (const r of st.all(part) as { external_id: string; id: number }[]) existing.set(r.external_id, Number(r.id));
+    }
+    return existing;
+  }
+
+  private touchedFor(kind: EntityKind): TouchedRows {
+    let t = this.touched.get(kind);
+    if (!t) this.touched.set(kind, (t = new TouchedRows()));
+    return t;
   }
 
   private async writePg(spec: TableSpec, recs: CheckedRecord[]): Promise<{ inserted: number; updated: number }> {
