@@ -7,16 +7,19 @@
 //
 // Without /usr/bin/chromium the suite is skipped with a printed reason, unless
 // SALESCAST_REQUIRE_BROWSER=1 (CI installs chromium and sets it), in which case it fails.
+// Jest cannot load ml-regression's ESM-only helpers that the forecast routes reach: the forecast
+// tests' shim gives it CommonJS copies (Node itself loads them fine under `npm start`).
+import '../forecast/esm-shims';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApp } from '../../src/http/app';
+import { loadConfig } from '../../src/config';
+import { startServer, type ServerHandle } from '../../src/http/server';
 import { clearApiKeyCache, createApiKey } from '../../src/services/api-keys/api-keys';
 import { loadDemoData } from '../../src/services/demo-service';
+import { scoreOpenDeals } from '../../src/services/win/score-deals';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 const CHROMIUM = process.env.SALESCAST_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,25 +39,18 @@ const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.pn
 
 const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
 
-async function listen(app: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** The real server, as `npm start` runs it, on an ephemeral loopback port. */
+async function serve(tdb: TestDatabase, modelsDir: string, authDisabled: boolean): Promise<ServerHandle> {
+  const config = { ...loadConfig({ DATABASE_URL: tdb.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: authDisabled, SALESCAST_MODELS_DIR: modelsDir, RATE_LIMIT_PER_MINUTE: 100_000, SHUTDOWN_GRACE_SECONDS: 1, LOG_LEVEL: 'silent' as const };
+  return startServer(config, tdb.db, { logger: pino({ level: 'silent' }), handleSignals: false, trainers: {} });
 }
 
 /** Console errors and uncaught page errors, collected for the whole visit. */
 function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !ignore.some((re) => re.test(m.text()))) errors.push(`console: ${m.text()} @ ${m.location().url}`);
+    const line = `${m.text()} @ ${m.location().url}`;
+    if (m.type() === 'error' && !ignore.some((re) => re.test(line))) errors.push(`console: ${line}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
@@ -64,20 +60,24 @@ function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
 suite('the dashboard in a browser, on demo data', () => {
   let tdb: TestDatabase;
   let browser: Browser;
+  let modelsDir: string;
 
   beforeAll(async () => {
     tdb = await createTestDatabase('sqlite');
-    await loadDemoData(tdb.db, { seed: 42, accounts: 200, months: 24 });
+    modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-dashboard-models-'));
+    await loadDemoData(tdb.db, { seed: 42, accounts: 80, months: 18 });
+    // Store a score for every open deal (no model is trained here: the stage baseline scores them).
+    await scoreOpenDeals(tdb.db, { modelsDir });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   });
   afterAll(async () => {
     await browser?.close();
     await tdb?.cleanup();
+    if (modelsDir) fs.rmSync(modelsDir, { recursive: true, force: true });
   });
 
   it('renders the KPI header and every panel, without console errors (local demo mode, no key)', async () => {
-    const app = createApp({ db: tdb.db, logger: pino({ level: 'silent' }), config: { SALESCAST_AUTH_DISABLED: true, RATE_LIMIT_PER_MINUTE: 100_000 } });
-    const server = await listen(app);
+    const server = await serve(tdb, modelsDir, true);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors = watchErrors(page);
     try {
@@ -105,8 +105,18 @@ suite('the dashboard in a browser, on demo data', () => {
         expect({ id, loading: state.loading }).toEqual({ id, loading: false });
         expect(state.text).toBeGreaterThan(0);
       }
-      // The panels whose data exist on demo data draw it: client economics from the report routes.
+      // The panels whose data exist on demo data draw it: client economics from the report routes,
+      // the stored deal scores, and the forecast where this server serves it.
       expect(await page.$$('#panel-pareto svg.chart path')).not.toHaveLength(0);
+      expect(await page.$$('#panel-deals tbody tr.clickable')).not.toHaveLength(0);
+      expect(await page.textContent('[data-kpi="pipeline"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
+      const routes = await page.evaluate(async () => Object.keys((await (await fetch('/openapi.json')).json()).paths));
+      if (routes.includes('/v1/forecasts')) {
+        expect(await page.textContent('[data-kpi="forecast"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
+        expect(await page.textContent('[data-kpi="won"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
+        expect(await page.$$('#panel-forecast svg.chart g.period')).not.toHaveLength(0);
+        expect(await page.$$('#panel-reps tbody tr')).not.toHaveLength(0);
+      }
       expect(await page.$$('#panel-cohorts table.heat td.cell')).not.toHaveLength(0);
       expect(await page.$$('#panel-clients table.data tbody tr')).not.toHaveLength(0);
       expect(await page.textContent('#panel-pareto')).toMatch(/\$[\d.,]+[KM]?/);
@@ -115,13 +125,11 @@ suite('the dashboard in a browser, on demo data', () => {
       const body = await page.textContent('main');
       expect(body).not.toMatch(/NaN|undefined|\[object Object\]/);
 
-      // If the deals table has rows, clicking one opens the deal's drawer.
-      const firstDeal = await page.$('#panel-deals tbody tr.clickable');
-      if (firstDeal) {
-        await firstDeal.click();
-        await page.waitForSelector('#deal-dialog[open] h2');
-        await page.keyboard.press('Escape');
-      }
+      // Clicking a deal opens its side panel with the factors behind its score.
+      await page.click('#panel-deals tbody tr.clickable');
+      await page.waitForSelector('#deal-dialog[open] .factors li', { timeout: 15_000 });
+      expect(await page.$$eval('#deal-dialog .factor-text', (els) => els.map((e) => e.textContent ?? '').filter(Boolean))).not.toHaveLength(0);
+      await page.keyboard.press('Escape');
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -132,11 +140,11 @@ suite('the dashboard in a browser, on demo data', () => {
   it('asks for an API key when the server answers 401, keeps it in the tab, and then loads', async () => {
     clearApiKeyCache();
     const { key } = await createApiKey(tdb.db, { name: 'dashboard-browser-test', scopes: 'scores:read' });
-    const app = createApp({ db: tdb.db, logger: pino({ level: 'silent' }), config: { SALESCAST_AUTH_DISABLED: false, RATE_LIMIT_PER_MINUTE: 100_000 } });
-    const server = await listen(app);
+    const server = await serve(tdb, modelsDir, false);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // The browser logs every 401 answer as a failed resource: expected before the key is given.
-    const errors = watchErrors(page, [/status of 401/]);
+    // The browser logs every 401 answer as a failed resource: expected before the key is given
+    // (and the 403 of the model listing, which a scores:read key may not see).
+    const errors = watchErrors(page, [/status of 401/, /status of 403 .* @ .*\/v1\/models/]);
     try {
       await page.goto(`${server.url}/`);
       await page.waitForSelector('#key-dialog[open]', { timeout: 30_000 });
@@ -144,10 +152,15 @@ suite('the dashboard in a browser, on demo data', () => {
       await page.screenshot({ path: KEY_SCREENSHOT });
       await page.fill('#key-input', key);
       await page.click('#key-form button[type="submit"]');
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 45_000 });
+      // With the key, the API answers: the first panels fill in (the rest is the test above).
+      await page.waitForSelector('#panel-pareto svg.chart path', { timeout: 45_000 });
+      await page.waitForSelector('[data-kpi="winrate"] [data-slot="value"]:not(:has(.skeleton))', { timeout: 45_000 });
+      expect(await page.$('#key-dialog[open]')).toBeNull();
+      // The model panel answers too: no model is trained here, and it says how to train one.
+      await page.waitForSelector('#panel-models .empty-title', { timeout: 45_000 });
+      expect(await page.textContent('#panel-models')).toMatch(/No active model|admin scope/);
       expect(await page.evaluate(() => sessionStorage.getItem('salescast.apiKey'))).toBe(key);
       expect(await page.evaluate(() => localStorage.length)).toBe(0);
-      expect(await page.$$('#panel-pareto svg.chart path')).not.toHaveLength(0);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
