@@ -56,7 +56,7 @@ export async function loadDemoData(db: Database, opts: DemoLoadOptions = {}): Pr
     if (loaded !== dataset.key) {
       const what = loaded ? `another demo company (${loaded})` : 'data that is not demo data';
       throw new AppError('CONFLICT', `The database already holds ${what}; loading the demo company (${dataset.key}) would overwrite records with the same external ids and mix the two. Use an empty database, repeat the same options, or force it (--force on the command line).`, [
-        { path: ['demo'], value: loaded ?? undefined, problem: `the database holds ${what}` },
+        { path: ['demo'], value: loaded ?? undefined, problem: loaded ? 'another demo company is loaded' : 'the database holds other data' },
       ]);
     }
   }
