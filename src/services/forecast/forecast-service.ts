@@ -123,7 +123,16 @@ export async function runPipelineForecast(db: Database, opts: PipelineForecastOp
   const by = opts.by ?? [...DIMENSIONS];
   checkDims(by);
   const history = extra.history ?? (await loadDealHistory(db));
-  const pick = extra.scorer ?? (await pickScorer(db, opts.scorer ?? 'auto', asOf, opts.modelsDir));
+  // The active deal-win model was trained on data up to its training date: a forecast as of an
+  // earlier date would see through it. `auto` therefore uses the stage model (learned as of asOf)
+  // for past as-of dates; --scorer win-model forces the active model anyway.
+  const past = asOf.getTime() < Date.now() - 86_400_000;
+  const choice = opts.scorer ?? 'auto';
+  const pick =
+    extra.scorer ??
+    (past && choice === 'auto'
+      ? { note: 'as-of date in the past: scored by the stage model learned as of that date (the active deal-win model has seen later data)' }
+      : await pickScorer(db, choice, asOf, opts.modelsDir));
   const result = forecastPipelineFromHistory({
     history,
     asOf: asOf.getTime(),
