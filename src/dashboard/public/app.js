@@ -482,7 +482,12 @@ function forecastPanel({ current, next, backtest }) {
     if (!backtest.ok && !current) throw backtest.error;
     return emptyState('No forecast to draw yet', HINTS.demo);
   }
-  const out = [forecastChart(periods, { money })];
+  const out = [forecastChart(periods, { money, height: 300 })];
+  const notes = [];
+  if (current?.scorer) notes.push(`This quarter's open deals scored by ${current.scorer}.`);
+  if (current?.scorerNote) notes.push(current.scorerNote.replace(/^./, (c) => c.toUpperCase()) + (/[.!]$/.test(current.scorerNote) ? '' : '.'));
+  if (past.length) notes.push(`Past quarters: the forecast as of each quarter's first day${backtest.value?.scorer ? ` (${backtest.value.scorer})` : ''}, against what was actually won.`);
+  if (notes.length) out.push(h('p', { class: 'muted small' }, notes.join(' ')));
   if (!backtest.ok) {
     out.push(h('p', { class: 'muted small' }, backtest.error instanceof MissingEndpoint ? 'Past periods appear here once the server serves forecast backtests.' : `Past periods unavailable: ${backtest.error.message}`));
   } else if (!past.length) {
