@@ -62,6 +62,7 @@ describe('a running API', () => {
     const res = await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.admin));
     expectError(res, 429, 'RATE_LIMITED');
     expect(res.headers['ratelimit-policy'] ?? res.headers['ratelimit']).toBeDefined();
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     // Another key has its own budget.
     await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.all)).expect(200);
   });

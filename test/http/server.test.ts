@@ -4,6 +4,13 @@ import http from 'node:http';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { checkServerConfig, isLoopback, startServer } from '../../src/http/server';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../src/db/database';
+import { ModelRegistry } from '../../src/ml/registry';
+import { loadDemoData } from '../../src/services/demo-service';
+import { trainWinModel } from '../../src/services/win/train-win-model';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let tdb: TestDatabase;
@@ -76,5 +83,48 @@ describe('starting the server', () => {
     const res = await pending;
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).counts.accounts.inserted).toBe(1);
+  });
+});
+
+describe('hot reload', () => {
+  test('a version promoted by another process is picked up by polling, with no failed request during the swap', async () => {
+    const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-hot-'));
+    const t = await createTestDatabase('sqlite');
+    try {
+      await loadDemoData(t.db, { seed: 21, accounts: 100, months: 18 });
+      const opts = { modelsDir, algorithm: 'logistic' as const, minWon: 10, minLost: 10 };
+      await trainWinModel(t.db, { ...opts, promote: 'always' });
+      const v2 = await trainWinModel(t.db, { ...opts, promote: 'never', seed: 77 });
+      const config = { ...loadConfig({ DATABASE_URL: t.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: true, LOG_LEVEL: 'silent' as const, SALESCAST_MODELS_DIR: modelsDir, MODEL_REFRESH_SECONDS: 0.2, RATE_LIMIT_PER_MINUTE: 1_000_000 };
+      const handle = await startServer(config, t.db, { logger: silent, handleSignals: false, trainers: {} });
+      const body = JSON.stringify({ deals: [{ stage: 'Proposal', amount: 1000, createdAt: '2025-01-10' }] });
+      const score = () => send(handle.port, { method: 'POST', path: '/v1/deals/score', headers: { 'content-type': 'application/json' } }, body);
+      try {
+        const first = await score();
+        expect(JSON.parse(first.body).scores[0].modelVersion).toBe(1);
+        // "Another process": its own connection and registry, as a cron `salescast train win` would have.
+        const other = openDatabase(t.url);
+        await new ModelRegistry(other, modelsDir).promote('win', v2.version!);
+        await other.close();
+        const statuses: number[] = [];
+        let served = 1;
+        for (let i = 0; i < 400 && served !== v2.version; i++) {
+          const burst = await Promise.all([score(), score(), score()]);
+          for (const r of burst) {
+            statuses.push(r.status);
+            if (r.status === 200) served = Math.max(served, JSON.parse(r.body).scores[0].modelVersion);
+          }
+        }
+        expect(served).toBe(v2.version);
+        expect(statuses.every((s) => s === 200)).toBe(true);
+        const ready = JSON.parse((await send(handle.port, { path: '/ready' })).body);
+        expect(ready.models[0]).toMatchObject({ name: 'win', state: 'loaded', version: v2.version });
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await t.cleanup();
+      fs.rmSync(modelsDir, { recursive: true, force: true });
+    }
   });
 });
