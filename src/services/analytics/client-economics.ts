@@ -47,7 +47,7 @@ export function economicsSql(d: SqlDialect, period: Period, filters: Record<stri
   const filterParams: unknown[] = [];
   const conds = filterWhere(d, 'clients', filters, filterParams, needs);
   const params: unknown[] = [];
-  const pOrd = periodWhere('ordered_at', period, params);
+  const pOrd = periodWhere(d.scanColumn('ordered_at'), period, params);
   const pSvc = periodWhere('incurred_at', period, params);
   const pAct = periodWhere('ac.occurred_at', period, params);
   const w = (c: string[]) => (c.length ? `WHERE ${c.join(' AND ')}` : '');

@@ -109,9 +109,20 @@ const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number
 const iso = (v: unknown) => fromSqlDate(v)?.toISOString() ?? null;
 const div = (a: number, b: number) => (b !== 0 ? a / b : null);
 
-const AGG_SELECT = `COUNT(*) AS clients, SUM(${ECON.revenue}) AS revenue, SUM(${ECON.cogs}) AS cogs, SUM(${ECON.orderDiscounts}) AS order_discounts,
-  SUM(${ECON.serviceCost}) AS service_cost, SUM(${ECON.discountCost}) AS discount_cost, SUM(${ECON.activityCost}) AS activity_cost,
-  SUM(${ECON.salesEffort}) AS sales_effort, SUM(${ECON.orders}) AS orders, SUM(COALESCE(acct.acquisition_cost, 0)) AS acquisition_cost`;
+const AGG_EXPR: Record<string, string> = {
+  clients: '',
+  revenue: ECON.revenue,
+  cogs: ECON.cogs,
+  order_discounts: ECON.orderDiscounts,
+  service_cost: ECON.serviceCost,
+  discount_cost: ECON.discountCost,
+  activity_cost: ECON.activityCost,
+  sales_effort: ECON.salesEffort,
+  orders: ECON.orders,
+  acquisition_cost: 'COALESCE(acct.acquisition_cost, 0)',
+};
+const AGG_KEYS = Object.keys(AGG_EXPR);
+const AGG_SELECT = AGG_KEYS.map((k) => (k === 'clients' ? 'COUNT(*) AS clients' : `SUM(${AGG_EXPR[k]}) AS ${k}`)).join(', ');
 
 function totalsFrom(r: Record<string, unknown>): MoneyTotals {
   const revenue = num(r.revenue);
@@ -156,24 +167,34 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
   const byExpr = q.by ? groupExpr(d, 'clients', q.by, needs) : null;
   const e = economicsSql(d, period, q.filters, needs);
   const currency = loadConfig().CURRENCY;
-  const [totRow] = await db.sql.all(`${e.with} SELECT ${AGG_SELECT} ${e.from}`, e.params);
-  const totals = totalsFrom(totRow ?? {});
-  const base = { report: 'profitability' as const, currency, period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null }, sort: q.sort, limit: q.limit, offset: q.offset, totals };
+  const base = { report: 'profitability' as const, currency, period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null }, sort: q.sort, limit: q.limit, offset: q.offset };
   if (byExpr) {
+    // One pass: the groups; the totals are their sums (so a breakdown always adds up to the total).
     const rows = await db.sql.all(`${e.with} SELECT ${byExpr} AS grp, ${AGG_SELECT} ${e.from} GROUP BY ${byExpr} ORDER BY SUM(${NET_PROFIT}) DESC`, e.params);
-    return { ...base, rows: [], by: q.by, groups: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...totalsFrom(r) })) };
+    const sum: Record<string, number> = {};
+    for (const r of rows) for (const k of AGG_KEYS) sum[k] = (sum[k] ?? 0) + num(r[k]);
+    return { ...base, totals: totalsFrom(sum), rows: [], by: q.by, groups: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...totalsFrom(r) })) };
   }
+  // One pass: the page, with the totals over every matching client as window aggregates.
   const rows = await db.sql.all<Record<string, unknown>>(
     `${e.with} SELECT acct.id, acct.external_id, acct.name, acct.segment, acct.region, acct.rep_name, acct.status, acct.churned_at, acct.cohort_at,
        acct.acquisition_cost, acct.clv, acct.rfm_segment, ${d.monthKey('acct.cohort_at')} AS cohort,
        ${ECON.revenue} AS revenue, ${ECON.cogs} AS cogs, ${ECON.orderDiscounts} AS order_discounts, ${ECON.serviceCost} AS service_cost,
        ${ECON.discountCost} AS discount_cost, ${ECON.activityCost} AS activity_cost, ${ECON.salesEffort} AS sales_effort, ${ECON.orders} AS orders,
-       econ.first_at, econ.last_at
+       econ.first_at, econ.last_at,
+       ${AGG_KEYS.map((k) => `${k === 'clients' ? 'COUNT(*)' : `SUM(${AGG_EXPR[k]})`} OVER () AS t_${k}`).join(', ')}
      ${e.from}
      ORDER BY ${sort.col} ${sort.dir}${d.dialect === 'postgresql' ? (sort.dir === 'DESC' ? ' NULLS LAST' : ' NULLS FIRST') : ''}, acct.id
      LIMIT ? OFFSET ?`,
     [...e.params, q.limit, q.offset],
   );
+  let totals: MoneyTotals;
+  if (rows.length) totals = totalsFrom(Object.fromEntries(AGG_KEYS.map((k) => [k, rows[0][`t_${k}`]])));
+  else {
+    // Past the last page (or nothing matches): the totals need their own query.
+    const [t] = await db.sql.all(`${e.with} SELECT ${AGG_SELECT} ${e.from}`, e.params);
+    totals = totalsFrom(t ?? {});
+  }
   const payback = await paybackSeries(db, rows.map((r) => Number(r.id)), period.toExclusive);
   const asOf = period.toExclusive ?? new Date();
   const out: ProfitabilityRow[] = rows.map((r) => {
@@ -214,7 +235,7 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
       clv: numOrNull(r.clv),
     };
   });
-  return { ...base, rows: out };
+  return { ...base, totals, rows: out };
 }
 
 /**
