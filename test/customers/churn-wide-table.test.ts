@@ -47,6 +47,13 @@ test('a wide attribute table with gaps trains, is evaluated on a stratified spli
   expect(risky.factors.every((f) => typeof f.text === 'string' && f.text.length > 0)).toBe(true);
 });
 
+test('a churn artifact built by another feature version is refused with SCHEMA_MISMATCH', async () => {
+  const built = await buildChurnModel(wideTable(800), { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED, l2: 3 });
+  const { ChurnScorer } = await import('../../src/services/customers/churn-scorer');
+  expect(() => new ChurnScorer({ ...built.artifact, featureVersion: built.artifact.featureVersion + 1 })).toThrow(expect.objectContaining({ code: 'SCHEMA_MISMATCH' }));
+  expect(() => new ChurnScorer(JSON.parse(JSON.stringify(built.artifact)))).not.toThrow();
+});
+
 test('too few churned customers is refused with a message saying what is missing', async () => {
   const histories = wideTable(60);
   await expect(buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED })).rejects.toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringMatching(/churned .* training examples \(need 20 of each\)/) });

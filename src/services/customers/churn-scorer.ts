@@ -55,12 +55,21 @@ export class ChurnScorer {
   }
 
   probability(row: RawRow): number {
-    return this.calibrator.transform(sigmoid(this.classifier.logit(this.encoder.transformRow(row))));
+    return this.calibrated(this.encoder.transformRow(row));
+  }
+
+  /**
+   * Calibrated probability, kept inside [0.001, 0.999]: an isotonic step at the edge of the
+   * calibration slice can say 0 or 1, which no finite amount of history justifies.
+   */
+  private calibrated(x: number[]): number {
+    const p = this.calibrator.transform(sigmoid(this.classifier.logit(x)));
+    return Math.min(0.999, Math.max(0.001, p));
   }
 
   score(row: RawRow): ChurnScore {
     const x = this.encoder.transformRow(row);
-    const p = this.calibrator.transform(sigmoid(this.classifier.logit(x)));
+    const p = this.calibrated(x);
     const effects = this.classifier.contributions(x, this.groups.map((g) => g.columns));
     const all = this.groups.map((g, i) => ({ feature: g.feature, value: row[g.feature] ?? null, effect: effects[i] })).filter((f) => Number.isFinite(f.effect) && Math.abs(f.effect) > 1e-6);
     const up = all.filter((f) => f.effect > 0).sort((a, b) => b.effect - a.effect).slice(0, 3);
