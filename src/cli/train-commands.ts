@@ -39,8 +39,12 @@ export function registerTrainCommands(program: Command) {
     .option('--as-of <date>', 'train on what was known at this date (default: now)')
     .option('--promote <mode>', 'auto (only if it beats the active model and the baseline), never, always', 'auto')
     .option('--algorithm <name>', 'logistic, mlp or both (the best on the calibration slice is kept)', 'both')
+    .option('--lost-after-days <n>', 'count open deals idle for this many days as lost (lead funnels that never record losses)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { asOf?: string; promote: string; algorithm: string; json?: boolean }) => {
+    .action(async (opts: { asOf?: string; promote: string; algorithm: string; lostAfterDays?: string; json?: boolean }) => {
+      const lostAfterDays = opts.lostAfterDays === undefined ? undefined : Number(opts.lostAfterDays);
+      if (lostAfterDays !== undefined && !(Number.isInteger(lostAfterDays) && lostAfterDays > 0))
+        throw invalidInput(`--lost-after-days must be a positive whole number of days (got "${opts.lostAfterDays}")`, [{ path: ['lost-after-days'], value: opts.lostAfterDays, problem: 'must be a positive integer' }]);
       if (!['auto', 'never', 'always'].includes(opts.promote)) throw invalidInput(`--promote must be auto, never or always (got "${opts.promote}")`, [{ path: ['promote'], value: opts.promote, problem: 'must be auto, never or always' }]);
       if (!['logistic', 'mlp', 'both'].includes(opts.algorithm)) throw invalidInput(`--algorithm must be logistic, mlp or both (got "${opts.algorithm}")`, [{ path: ['algorithm'], value: opts.algorithm, problem: 'must be logistic, mlp or both' }]);
       const asOf = parseAsOf(opts.asOf);
@@ -51,6 +55,7 @@ export function registerTrainCommands(program: Command) {
           asOf,
           promote: opts.promote as 'auto',
           algorithm: opts.algorithm as 'both',
+          lostAfterDays,
           onProgress: (stage, fraction, message) => {
             if (opts.json) return;
             if (stage !== current) {
@@ -71,6 +76,8 @@ export function registerTrainCommands(program: Command) {
         const d = result.data;
         processIo.out(`Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`);
         processIo.out(`Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`);
+        if (d.staleCountedAsLost) processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
+        for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
         processIo.out('');
         processIo.out(table(summaryRows(result)));
         processIo.out('');

@@ -32,6 +32,25 @@ export interface BuildWinModelOptions {
   mlp?: ConstructorParameters<typeof MlpClassifier>[0];
   logistic?: ConstructorParameters<typeof LogisticRegression>[0];
   maxSnapshotsPerDeal?: number;
+  /**
+   * Lead funnels often never mark a lead as lost: with this, a deal still open `lostAfterDays`
+   * after its last recorded change (stage change, activity or creation) counts as lost on that
+   * day, for training only.
+   */
+  lostAfterDays?: number;
+}
+
+/** Open deals idle for more than `days` before asOf are treated as lost at last change + days. */
+export function treatStaleAsLost(deals: DealInput[], asOf: number, days?: number): DealInput[] {
+  if (!days) return deals;
+  return deals.map((d) => {
+    if ((d.outcome ?? 'open') !== 'open') return d;
+    let last = d.createdAt;
+    for (const c of d.stageChanges ?? []) if (c.at > last && c.at <= asOf) last = c.at;
+    for (const a of d.activities ?? []) if (a.at > last && a.at <= asOf) last = a.at;
+    const lostAt = last + days * DAY_MS;
+    return lostAt <= asOf ? { ...d, outcome: 'lost' as const, closedAt: lostAt } : d;
+  });
 }
 
 export interface SliceMetrics extends ClassifierMetrics {
@@ -58,6 +77,10 @@ export interface BuiltWinModel {
     window: { from: string; to: string; calibrationFrom: string; testFrom: string };
     features: number;
     encodedColumns: number;
+    /** Custom attributes left out by the leak guard, with the reason. */
+    excludedAttributes: { key: string; reason: string }[];
+    /** Open deals counted as lost because they were idle (lostAfterDays). */
+    staleCountedAsLost: number;
   };
   /** Closed-deal history as of each moment (for scoring other models on the same snapshots). */
   history: DealHistory;
@@ -74,7 +97,8 @@ const quantileTime = (sorted: number[], q: number) => sorted[Math.min(sorted.len
 export async function buildWinModel(allDeals: DealInput[], options: BuildWinModelOptions): Promise<BuiltWinModel> {
   const asOf = options.asOf.getTime();
   const progress = options.onProgress ?? (() => undefined);
-  const closed = allDeals.filter((d) => d.closedAt != null && d.closedAt <= asOf && (d.outcome === 'won' || d.outcome === 'lost'));
+  const original = new Set(allDeals);
+  const closed = treatStaleAsLost(allDeals, asOf, options.lostAfterDays).filter((d) => d.closedAt != null && d.closedAt <= asOf && (d.outcome === 'won' || d.outcome === 'lost'));
   const won = closed.filter((d) => d.outcome === 'won').length;
   const lost = closed.length - won;
   if (won < options.minWon || lost < options.minLost) {
@@ -229,6 +253,8 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
       window: { from: new Date(first).toISOString(), to: options.asOf.toISOString(), calibrationFrom: new Date(cut1).toISOString(), testFrom: new Date(cut2).toISOString() },
       features: spec.numeric.length + spec.categorical.length,
       encodedColumns: encoder.width,
+      excludedAttributes: attributes.excluded ?? [],
+      staleCountedAsLost: options.lostAfterDays ? closed.filter((d) => !original.has(d)).length : 0,
     },
     history,
     testSet: { deals: closed, moments: testM, y: yTest },

@@ -34,6 +34,8 @@ export interface TrainWinOptions {
   /** Passed to the estimators (tests use small networks). */
   mlp?: BuildWinOptionsMlp;
   maxSnapshotsPerDeal?: number;
+  /** Count open deals idle this many days as lost (lead funnels that never record losses). */
+  lostAfterDays?: number;
 }
 type BuildWinOptionsMlp = Parameters<typeof buildWinModel>[1]['mlp'];
 
@@ -73,6 +75,7 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
     onProgress: progress,
     mlp: options.mlp,
     maxSnapshotsPerDeal: options.maxSnapshotsPerDeal,
+    lostAfterDays: options.lostAfterDays,
   });
   const registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
 
