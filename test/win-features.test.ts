@@ -1,6 +1,7 @@
 // Point-in-time correctness of the deal features: a feature computed as of a date must not change
 // when events after that date are added, and the outcome must never leak into a snapshot.
-import { dealFeatures, dealStateAsOf } from '../src/domain/features/deal-features';
+import { dealFeatures, dealStateAsOf, discoverAttributes } from '../src/domain/features/deal-features';
+import { treatStaleAsLost } from '../src/services/win/build-win-model';
 import { outcomeKnownAt, snapshotMoments } from '../src/domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../src/domain/features/deal-history';
 import { DAY_MS, type DealInput } from '../src/domain/features/deal-input';
@@ -118,6 +119,33 @@ describe('deal features as of a date', () => {
     const masked = maskAfter(d, D('2025-02-15'));
     expect(masked).toMatchObject({ outcome: 'open', closedAt: null, stage: 'Proposal' });
     expect(maskAfter({ ...d, stageChanges: [] }, D('2025-02-15')).stage).toBe('(unknown)');
+  });
+});
+
+describe('guards against outcome leaks in the data', () => {
+  test('custom attributes filled only for one outcome are left out, with the reason', () => {
+    const deals: DealInput[] = Array.from({ length: 100 }, (_, i) => ({
+      stage: 'x',
+      amount: 1,
+      createdAt: 0,
+      outcome: i % 2 ? 'won' : 'lost',
+      closedAt: 1,
+      attributes: { industry: i % 3 ? 'retail' : 'banking', seats: i, ...(i % 2 && i % 5 ? { sellerId: `s${i}` } : {}), ...(i % 2 ? {} : { lostReason: 'price' }) },
+    }));
+    const a = discoverAttributes(deals);
+    expect(a.categorical).toEqual(['industry']);
+    expect(a.numeric).toEqual(['seats']);
+    expect(a.excluded!.map((x) => x.key).sort()).toEqual(['lostReason', 'sellerId']);
+    expect(a.excluded!.find((x) => x.key === 'sellerId')!.reason).toMatch(/80% of won and 0% of lost/);
+  });
+
+  test('idle open deals can count as lost after N days (lead funnels without recorded losses)', () => {
+    const idle: DealInput = { stage: 'MQL', amount: 0, createdAt: D('2025-01-01'), outcome: 'open', activities: [{ type: 'email', at: D('2025-01-11') }] };
+    const busy: DealInput = { ...idle, activities: [{ type: 'email', at: D('2025-03-25') }] };
+    const [a, b] = treatStaleAsLost([idle, busy], D('2025-04-01'), 30);
+    expect(a).toMatchObject({ outcome: 'lost', closedAt: D('2025-02-10') });
+    expect(b.outcome).toBe('open');
+    expect(treatStaleAsLost([idle], D('2025-04-01'))[0]).toBe(idle);
   });
 });
 
