@@ -69,6 +69,14 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       const page = await profitabilityReport(t.db, { ...YEAR, sort: 'revenue', limit: 2, offset: 1 });
       expect(page.rows.map((x) => x.accountId)).toEqual(['A3', 'A1']); // ascending revenue 400, 500, 2700, 3000
       expect(page.totals.clients).toBe(4);
+      expect(page.totals.netProfit).toBe(1740); // totals cover every client, not just the page
+      const byRep = await profitabilityReport(t.db, { ...YEAR, sort: '-rep' });
+      expect(byRep.rows.map((x) => x.rep)).toEqual(['Bob', 'Alice', 'Alice', 'Alice']);
+      const byCohort = await profitabilityReport(t.db, { ...YEAR, sort: 'cohort' });
+      expect(byCohort.rows.map((x) => x.accountId)).toEqual(['A1', 'A3', 'A2', 'A4']); // acquired 01-15, 01-20, 02-10, 03-05
+      const beyond = await profitabilityReport(t.db, { ...YEAR, offset: 10 });
+      expect(beyond.rows).toEqual([]);
+      expect(beyond.totals.netProfit).toBe(1740);
     });
 
     test('Pareto curve, top-20% share and ABC classes', async () => {

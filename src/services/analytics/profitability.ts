@@ -12,6 +12,10 @@ import { COST_TO_SERVE, ECON, GROSS_MARGIN, NET_PROFIT, economicsSql } from './c
 
 const SORT_COLUMNS: Record<string, string> = {
   name: 'acct.name',
+  segment: 'acct.segment',
+  region: 'acct.region',
+  rep: 'acct.rep_name',
+  cohort: 'acct.cohort_at',
   revenue: ECON.revenue,
   cogs: ECON.cogs,
   grossMargin: GROSS_MARGIN,
