@@ -28,7 +28,13 @@ export const StartTrainingJobBody = z
     calibrationEnd: IsoDateInput.optional().describe('clv only: end of the calibration period'),
     timeUnit: z.enum(['day', 'week', 'month']).optional().describe('clv only'),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    // Options belong to particular models; say so here rather than let the training run fail.
+    if (b.algorithm && b.model === 'clv') ctx.addIssue({ code: 'custom', path: ['algorithm'], message: 'applies to win and churn only' });
+    if (b.algorithm === 'both' && b.model === 'churn') ctx.addIssue({ code: 'custom', path: ['algorithm'], message: 'churn takes logistic or mlp' });
+    for (const k of ['calibrationEnd', 'timeUnit'] as const) if (b[k] !== undefined && b.model !== 'clv') ctx.addIssue({ code: 'custom', path: [k], message: 'applies to clv only' });
+  });
 
 export const startTrainingJobRoute = defineRoute({
   method: 'post',

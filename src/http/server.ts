@@ -80,7 +80,9 @@ export async function startServer(config: Config, db: Database, options: StartOp
     }
   };
 
-  const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m)]));
+  // The training child must see the same database and model store as this server.
+  const childEnv = { DATABASE_URL: config.databaseUrl, SALESCAST_MODELS_DIR: config.SALESCAST_MODELS_DIR, SALESCAST_SEED: String(config.SALESCAST_SEED) };
+  const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m, { env: childEnv })]));
   const jobs = new TrainingJobs(db, trainers, { onSucceeded: () => refreshModels('training job finished') });
   const stale = await jobs.recoverStale();
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');

@@ -75,6 +75,8 @@ describe('training jobs', () => {
     expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'nope' }), 400, 'INVALID_INPUT'))).toContain('model');
     expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', asOf: '30/06/2025' }), 400, 'INVALID_INPUT'))).toContain('asOf');
     expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', extra: 1 }), 400, 'INVALID_INPUT'))).toContain('');
+    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'clv', algorithm: 'mlp' }), 400, 'INVALID_INPUT'))).toContain('algorithm');
+    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', timeUnit: 'week' }), 400, 'INVALID_INPUT'))).toContain('timeUnit');
     expect(detailPaths(expectError(await request(h.app).get('/v1/training-jobs/abc').set(bearer(h.keys.admin)), 400, 'INVALID_INPUT'))).toContain('params.id');
     expect(detailPaths(expectError(await request(h.app).get('/v1/training-jobs?limit=0').set(bearer(h.keys.admin)), 400, 'INVALID_INPUT'))).toContain('query.limit');
     expectError(await request(h.app).get('/v1/training-jobs/999999').set(bearer(h.keys.admin)), 404, 'NOT_FOUND');
@@ -90,5 +92,37 @@ describe('training jobs', () => {
     await h.tdb.db.sql.run("INSERT INTO training_job (model_name, status, params, log, started_at) VALUES ('clv', 'running', '{}', '', ?)", [new Date()]);
     const n = await new TrainingJobs(h.tdb.db, trainers).recoverStale();
     expect(n).toBe(1);
+  });
+});
+
+describe('the real training command', () => {
+  test('a clv job runs `salescast train clv` in a child process, logs it, registers a version and the server reloads', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { loadDemoData } = await import('../../src/services/demo-service');
+    const { cliTrainer } = await import('../../src/services/jobs/training-jobs');
+    const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-job-'));
+    const base = await harness();
+    try {
+      await loadDemoData(base.tdb.db, { seed: 4, accounts: 60, months: 12 });
+      let reloaded = 0;
+      const jobs = new TrainingJobs(base.tdb.db, { clv: cliTrainer('clv', { env: { DATABASE_URL: base.tdb.url, SALESCAST_MODELS_DIR: modelsDir } }) }, { onSucceeded: () => void reloaded++ });
+      const app = (await harness({ tdb: base.tdb, services: { jobs } })).app;
+      const started = await request(app).post('/v1/training-jobs').set(bearer(base.keys.admin)).send({ model: 'clv', promote: 'always', timeUnit: 'week' }).expect(202);
+      let job = started.body;
+      for (let i = 0; i < 600 && job.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        job = (await request(app).get(`/v1/training-jobs/${job.id}`).set(bearer(base.keys.admin))).body;
+      }
+      expect(job).toMatchObject({ status: 'succeeded', error: null });
+      expect(job.log).toContain('salescast train clv --json --promote always --time-unit week');
+      expect(reloaded).toBe(1);
+      const versions = await base.tdb.db.sql.all<{ status: string }>("SELECT status FROM model_version WHERE name = 'clv'");
+      expect(versions.map((v) => v.status)).toEqual(['active']);
+    } finally {
+      await base.close();
+      fs.rmSync(modelsDir, { recursive: true, force: true });
+    }
   });
 });
