@@ -26,6 +26,8 @@ export class WinScoring {
   private fallback: WinScorer | null = null;
   private fallbackError: string | null = null;
   private seed: number;
+  private closedCount = -1;
+  private fallbackFor: number | null = null;
 
   constructor(
     private readonly db: Database,
@@ -41,13 +43,18 @@ export class WinScoring {
 
   /** Reloads history and the active model; returns what happened to the model. */
   async refresh() {
-    this.history = new DealHistory(await loadClosedDealKeys(this.db));
+    const closed = await loadClosedDealKeys(this.db);
+    const historyChanged = closed.length !== this.closedCount;
+    this.closedCount = closed.length;
+    this.history = new DealHistory(closed);
     const loadedBefore = this.models.get(WIN_MODEL_NAME);
     const results = await this.models.refresh();
     const now = this.models.get(WIN_MODEL_NAME);
     // A model that did not change still gets the fresh history.
     if (now && now === loadedBefore) (now as { model: WinScorer }).model = now.model.withHistory(this.history);
-    if (!now) {
+    // The baseline fallback is rebuilt only when closed deals changed (it reads every deal).
+    if (!now && (historyChanged || !this.fallback || this.fallbackFor !== (this.models.errors[WIN_MODEL_NAME]?.version ?? null))) {
+      this.fallbackFor = this.models.errors[WIN_MODEL_NAME]?.version ?? null;
       const failure = this.models.errors[WIN_MODEL_NAME];
       const reason = failure ? `the active deal-win model v${failure.version} could not be loaded (${failure.error}); scored by the historical win rate of the stage` : undefined;
       try {
