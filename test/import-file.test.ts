@@ -103,6 +103,13 @@ describe('happy paths, one per kind', () => {
     expect(c1.acquiredAt?.toISOString()).toBe('1997-01-01T00:00:00.000Z');
   });
 
+  test('--delimiter overrides detection (a pipe-separated file whose names contain commas)', async () => {
+    const f = file('a.txt', 'external_id|name\nA-1|Acme, Inc.\n');
+    expect(await run({ kind: 'accounts', file: f, delimiter: '|' })).toMatchObject({ inserted: 1 });
+    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).name).toBe('Acme, Inc.');
+    expect((await failure({ kind: 'accounts', file: f, delimiter: '||' })).message).toMatch(/single character/);
+  });
+
   test('a file without a header maps columns by position', async () => {
     const f = file('nohead.csv', 'A-1,Acme,SMB\nA-2,Globex,Enterprise\n');
     const res = await run({ kind: 'accounts', file: f, mapping: { format: { header: false, columns: ['id', 'company', 'seg'] }, fields: { externalId: 'id', name: 'company', segment: 'seg' } } });
