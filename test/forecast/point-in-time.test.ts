@@ -6,6 +6,7 @@ import { forecastPipelineFromHistory } from '../../src/domain/forecast/pipeline-
 import { fitStageModel } from '../../src/domain/forecast/stage-model';
 import { createRng } from '../../src/domain/forecast/random';
 import { pipelineWaterfall } from '../../src/domain/forecast/pipeline-changes';
+import { estimateNewBusiness } from '../../src/domain/forecast/new-business';
 
 const SEED = 777;
 console.log(`point-in-time tests: seed ${SEED}`);
@@ -189,5 +190,29 @@ describe('periods', () => {
     expect(parsePeriod('2025-Q3')).toMatchObject({ start: new Date('2025-07-01T00:00:00Z'), end: new Date('2025-10-01T00:00:00Z') });
     expect(parsePeriod('2025')).toMatchObject({ start: new Date('2025-01-01T00:00:00Z'), end: new Date('2026-01-01T00:00:00Z') });
     expect(() => parsePeriod('2025-13')).toThrow(/Unknown period/);
+  });
+});
+
+describe('expected new business', () => {
+  it('is λ · w · Σ_j d_j / n with amounts weighted by each won deal\'s chance to land in the window (worked by hand)', () => {
+    const asOf = Date.UTC(2025, 5, 1);
+    // One deal created per day over the past 365 days (λ = 1/day); three of them won with cycles
+    // of 10, 10 and 40 days (amounts 100, 100, 1,000), one lost (w = 3/4), the rest still open.
+    const cycles: Record<number, [number, number]> = { 100: [10, 100], 200: [10, 100], 300: [40, 1000] };
+    const history: DealRecord[] = Array.from({ length: 365 }, (_, i) => {
+      const k = i + 1;
+      const createdAt = asOf - k * DAY;
+      const won = cycles[k];
+      const lost = k === 50;
+      return { id: k, externalId: `N${k}`, amount: won ? won[1] : 500, stage: won ? 'Closed Won' : lost ? 'Closed Lost' : 'Prospecting', outcome: won ? 'won' : lost ? 'lost' : 'open', createdAt, expectedCloseAt: null, closedAt: won ? createdAt + won[0] * DAY : lost ? createdAt + 5 * DAY : null, forecastCategory: null, groups: {}, events: [] } as DealRecord;
+    });
+    // Window = the 30 days after as-of: a 10-day deal lands in it if created in the first 20 days
+    // (d = 20 each); a 40-day deal cannot (d = 0). E[count] = 1 · 0.75 · 40 / 3 = 10, all at 100.
+    const nb = estimateNewBusiness(history, asOf, asOf, asOf + 30 * DAY);
+    expect(nb.creationRatePerDay).toBeCloseTo(1, 12);
+    expect(nb.winRate).toBeCloseTo(0.75, 12);
+    expect(nb.expectedCount).toBeCloseTo(10, 9);
+    expect(nb.meanWonAmount).toBeCloseTo(100, 9);
+    expect(nb.expectedAmount).toBeCloseTo(1000, 6);
   });
 });

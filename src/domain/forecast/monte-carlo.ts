@@ -34,8 +34,10 @@ export interface FixedAmount {
 export interface NewBusinessInput {
   /** Expected number of not-yet-created deals won inside the period. */
   expectedCount: number;
-  /** Amounts to bootstrap each new deal's value from (e.g. recent won amounts). */
+  /** Amounts to bootstrap each new deal's value from (e.g. recent won amounts) … */
   amounts: ArrayLike<number>;
+  /** … drawn with these relative weights (default: equal). */
+  weights?: ArrayLike<number>;
 }
 
 export interface SimulationOptions {
@@ -206,15 +208,34 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
   const newTotals = new Float64Array(sims);
   let newExpected = 0;
   if (nb && nb.expectedCount > 0 && nb.amounts.length > 0) {
+    const m = nb.amounts.length;
+    const cum = new Float64Array(m);
+    let acc = 0;
     let meanAmount = 0;
-    for (let i = 0; i < nb.amounts.length; i++) meanAmount += nb.amounts[i];
-    meanAmount /= nb.amounts.length;
+    for (let i = 0; i < m; i++) {
+      const w = nb.weights ? Math.max(0, nb.weights[i]) : 1;
+      acc += w;
+      cum[i] = acc;
+      meanAmount += w * nb.amounts[i];
+    }
+    meanAmount = acc > 0 ? meanAmount / acc : 0;
     newExpected = nb.expectedCount * meanAmount;
     const nbRng = createRng((opts.seed ^ 0x5bd1e995) >>> 0);
-    for (let s = 0; s < sims; s++) {
+    for (let s = 0; s < sims && acc > 0; s++) {
       const n = poisson(nbRng, nb.expectedCount);
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += nb.amounts[Math.floor(nbRng.next() * nb.amounts.length)];
+      for (let k = 0; k < n; k++) {
+        // Inverse-CDF draw over the cumulative weights.
+        const u = nbRng.next() * acc;
+        let lo = 0;
+        let hi = m - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cum[mid] <= u) lo = mid + 1;
+          else hi = mid;
+        }
+        sum += nb.amounts[lo];
+      }
       newTotals[s] = sum;
     }
   }

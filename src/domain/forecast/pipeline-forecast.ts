@@ -117,7 +117,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
     seed: input.seed,
     dimensions: dims,
     fixed: wonInPeriod.map((w) => ({ amount: w.amount, groups: wonGroups(w.groups) })),
-    newBusiness: { expectedCount: nb.expectedCount, amounts: nb.amounts },
+    newBusiness: { expectedCount: nb.expectedCount, amounts: nb.amounts, weights: nb.weights },
   });
 
   // Stage-weighted pipeline over deals whose expected close date falls in the period.
