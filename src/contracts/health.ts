@@ -9,7 +9,9 @@ export const HealthResponse = z.object({
 
 export const ModelReadiness = z.object({
   name: z.string(),
-  state: z.enum(['loaded', 'fallback', 'failed']).describe('loaded: an active version serves; fallback: none trained, the baseline serves; failed: the active version could not be loaded'),
+  state: z
+    .enum(['loaded', 'fallback', 'none', 'failed'])
+    .describe('loaded: an active version serves; fallback: none trained, the baseline serves; none: none trained, its figures are left empty; failed: the active version could not be loaded'),
   version: z.number().int().nullable(),
   message: z.string().optional(),
 });

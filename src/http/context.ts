@@ -12,7 +12,7 @@ export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS'
 
 export interface ModelReadiness {
   name: string;
-  state: 'loaded' | 'fallback' | 'failed';
+  state: 'loaded' | 'fallback' | 'none' | 'failed';
   version: number | null;
   message?: string;
 }

@@ -11,7 +11,7 @@ import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/trainin
 import { WinScoring } from '../services/win/score-deals';
 import { createApp } from './app';
 import type { AppServices, ModelHolder } from './context';
-import { combineModels, winPart } from './model-holder';
+import { combineModels, customerModelsPart, winPart } from './model-holder';
 
 export interface ServerHandle {
   server: http.Server;
@@ -62,7 +62,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
 
   // Deal-win scoring lives in memory; the holder refreshes it (hot reload) and reports readiness.
   const win = options.win === undefined ? new WinScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR, seed: config.SALESCAST_SEED }) : options.win;
-  const models = options.models !== undefined ? options.models : win ? combineModels([winPart(win)]) : null;
+  const models = options.models !== undefined ? options.models : win ? combineModels([winPart(win), customerModelsPart(win.registry)]) : null;
   if (models) {
     await models.refresh().catch((e) => logger.error({ err: e }, 'initial model load failed'));
     for (const m of models.readiness()) logger.info({ model: m.name, state: m.state, version: m.version, message: m.message }, 'model');

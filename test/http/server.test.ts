@@ -119,6 +119,9 @@ describe('hot reload', () => {
         expect(statuses.every((s) => s === 200)).toBe(true);
         const ready = JSON.parse((await send(handle.port, { path: '/ready' })).body);
         expect(ready.models[0]).toMatchObject({ name: 'win', state: 'loaded', version: v2.version });
+        // Untrained customer models are reported, not hidden, and do not make the server unready.
+        expect(ready.models.slice(1)).toEqual([expect.objectContaining({ name: 'churn', state: 'none' }), expect.objectContaining({ name: 'clv', state: 'none' })]);
+        expect(ready.status).toBe('ready');
       } finally {
         await handle.close();
       }
