@@ -13,7 +13,7 @@ import {
   reportFieldsRoute,
 } from '../../contracts/reports';
 import type { RouteDef } from '../../contracts/route';
-import { AppError, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import { campaignsReport, cohortsReport, compareReport, describeFields, funnelReport, paretoReport, profitabilityReport } from '../../services/analytics';
 import type { AppContext } from '../context';
 
@@ -49,18 +49,8 @@ export function reportRoutes({ mount, services }: AppContext) {
   mount(clientProfitabilityRoute, async ({ params, query }) => {
     const exists = await db.sql.all('SELECT 1 AS ok FROM account WHERE external_id = ?', [params.id]);
     if (!exists.length) throw notFound(`No client with external id "${params.id}"`);
-    let r: Awaited<ReturnType<typeof profitabilityReport>>;
-    try {
-      r = await profitabilityReport(db, { ...query, filters: { account: params.id }, limit: 2 });
-    } catch (e) {
-      // The client scope has no `account` filter yet: page through the ranking instead (bounded by
-      // the number of clients), until the analytics service can filter by account.
-      if (!(e instanceof AppError && e.code === 'INVALID_INPUT' && /account/.test(e.message))) throw e;
-      for (let offset = 0; ; offset += 10_000) {
-        r = await profitabilityReport(db, { ...query, sort: 'name', limit: 10_000, offset });
-        if (r.rows.some((row) => row.accountId === params.id) || r.rows.length < 10_000) break;
-      }
-    }
+    // The account filter matches external id or name; pick the row whose external id was asked for.
+    const r = await profitabilityReport(db, { ...query, filters: { account: params.id }, limit: 100 });
     const client = r.rows.find((row) => row.accountId === params.id);
     if (!client) throw notFound(`No client with external id "${params.id}"`);
     return { currency: r.currency, period: r.period, client };
