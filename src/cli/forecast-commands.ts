@@ -173,7 +173,7 @@ export function registerForecastCommands(program: Command) {
       await withDatabase(async (db) => {
         const w = await compareForecastSnapshots(db, { from: parseInt10(o.from, 'from'), to: parseInt10(o.to, 'to') });
         if (o.json) return processIo.out(JSON.stringify(w, null, 2));
-        const dealRows = w.changes.map((c) => ({ opportunity: c.opportunityId, change: c.kind, delta: money(c.delta), from_amount: money(c.from?.amount), to_amount: money(c.to?.amount), from_close: c.from?.expectedCloseAt ? new Date(c.from.expectedCloseAt).toISOString().slice(0, 10) : '', to_close: c.to?.expectedCloseAt ? new Date(c.to.expectedCloseAt).toISOString().slice(0, 10) : '' }));
+        const dealRows = w.changes.map((c) => ({ opportunity: String(c.opportunityId), change: c.kind, delta: money(c.delta), from_amount: money(c.from?.amount), to_amount: money(c.to?.amount), from_close: c.from?.expectedCloseAt ? new Date(c.from.expectedCloseAt).toISOString().slice(0, 10) : '', to_close: c.to?.expectedCloseAt ? new Date(c.to.expectedCloseAt).toISOString().slice(0, 10) : '' }));
         if (o.csv) return processIo.out(toCsv(dealRows));
         processIo.out(`Pipeline expected to close in ${w.from.period} (${w.window.start.slice(0, 10)} to ${w.window.end.slice(0, 10)}), snapshot ${w.from.id} (${w.from.takenAt.slice(0, 16).replace('T', ' ')}) → ${w.to.id} (${w.to.takenAt.slice(0, 16).replace('T', ' ')})`);
         let running = w.start;
