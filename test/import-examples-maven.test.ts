@@ -52,6 +52,12 @@ maybe('Maven CRM example mappings on the real files', () => {
       const r = await importFile(t.db, { kind, file: path.join(DATA, 'crm_maven', f), mappingPath: path.join(EX, 'crm_maven', m) });
       expect([r.inserted, r.updated]).toEqual([0, 0]);
     }
+
+    // Stage history from the dates: 8,300 engaged (all but the 500 Prospecting), 6,711 closed.
+    const pipeline = path.join(DATA, 'crm_maven', 'sales_pipeline.csv');
+    const engaged = await importFile(t.db, { kind: 'stage-changes', file: pipeline, mappingPath: path.join(EX, 'crm_maven', 'stage-changes-engaged.map.json') });
+    const closed = await importFile(t.db, { kind: 'stage-changes', file: pipeline, mappingPath: path.join(EX, 'crm_maven', 'stage-changes-closed.map.json') });
+    expect([engaged.inserted, engaged.filtered, closed.inserted, closed.filtered]).toEqual([8300, 500, 6711, 2089]);
   });
 
 });

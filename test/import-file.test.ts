@@ -163,6 +163,13 @@ describe('mapping features', () => {
     expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).attributes).toEqual({ plan: 'gold', headcount: 12 });
   });
 
+  test('"where" imports only the matching rows and counts the others as filtered', async () => {
+    const f = file('a.csv', 'external_id,name,kind,closed\nA-1,Acme,customer,x\nA-2,Beta,prospect,x\nA-3,Gamma,customer,\n');
+    const res = await run({ kind: 'accounts', file: f, mapping: { where: { kind: ['customer'], closed: 'nonempty' } } });
+    expect(res).toMatchObject({ read: 3, inserted: 1, filtered: 2 });
+    expect((await failure({ kind: 'accounts', file: f, mapping: { where: { status: 'empty' } } })).details[0]).toMatchObject({ column: 'status', problem: expect.stringMatching(/"where"/) });
+  });
+
   test('an external id built from a template of columns keeps re-imports idempotent', async () => {
     const f = file('a.csv', 'region,number,name\nEU,7,Acme EU\nUS,7,Acme US\n');
     const mapping = { fields: { externalId: { template: '{region}-{number}' } } };

@@ -13,3 +13,6 @@ npx salescast import accounts      "$data/accounts.csv"       --map "$here/accou
 npx salescast import products      "$data/products.csv"       --map "$here/products.map.json"
 npx salescast import reps          "$data/sales_teams.csv"    --map "$here/reps.map.json"
 npx salescast import opportunities "$data/sales_pipeline.csv" --map "$here/opportunities.map.json"
+# Stage history from the pipeline's dates (Prospecting → Engaging → Won/Lost), for point-in-time features.
+npx salescast import stage-changes "$data/sales_pipeline.csv" --map "$here/stage-changes-engaged.map.json"
+npx salescast import stage-changes "$data/sales_pipeline.csv" --map "$here/stage-changes-closed.map.json"

@@ -55,6 +55,7 @@ export function registerImportCommands(program: Command) {
                 unchanged: result.unchanged,
                 rejected: result.rejected,
                 ...(result.skippedDuplicates ? { 'skipped duplicates': result.skippedDuplicates } : {}),
+                ...(result.filtered ? { filtered: result.filtered } : {}),
               },
             ],
           ),

@@ -57,6 +57,8 @@ export const MappingSchema = z
     autoMatch: z.boolean().default(true),
     /** Columns no field uses: "rest" → custom attributes, "ignore" → dropped, or a list of columns to keep as attributes. */
     attributes: z.union([z.enum(['rest', 'ignore']), z.array(z.string().min(1))]).default('rest'),
+    /** Only rows matching every condition are imported (others are counted as filtered): "nonempty", "empty", or the allowed values. */
+    where: z.record(z.string().min(1), z.union([z.enum(['nonempty', 'empty']), z.array(z.string()).min(1)])).optional(),
     /** A second external id in the same file: "error" (default) or "first" (keep the first row, skip later ones). */
     duplicates: z.enum(['error', 'first']).default('error'),
     /** Columns from a second file joined on a key (e.g. Olist closed deals onto leads). Loaded into memory: for lookup-sized files. */

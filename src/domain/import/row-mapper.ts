@@ -23,6 +23,8 @@ export interface MappedRow<K extends EntityKind> {
 
 export interface RowMapper<K extends EntityKind, Row> {
   map(row: Row, rowNumber: number): MappedRow<K>;
+  /** False for rows the mapping's "where" leaves out. */
+  accepts(row: Row): boolean;
   /** Which source column feeds each field (for reports and docs). */
   plan: { field: string; source: string }[];
   attributeColumns: string[] | 'rest-of-row';
@@ -197,6 +199,22 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
   if (idField.required && !compiled.some((c) => c.name === 'externalId')) {
     missing.push({ column: 'externalId', problem: 'required field externalId has no source column: add a column named externalId (or external_id), map one, or build one with a "template"' });
   }
+  const conditions = Object.entries(mapping.where ?? {}).map(([col, cond]) => {
+    used.add(col);
+    if (!has(col)) missing.push({ column: col, path: ['where', col], problem: `column "${col}" (in "where") is not in the file` });
+    const get = src.accessor(col);
+    if (cond === 'nonempty') return (row: Row) => !isBlank(get(row), empties);
+    if (cond === 'empty') return (row: Row) => isBlank(get(row), empties);
+    const allowed = new Set(cond);
+    return (row: Row) => {
+      const v = get(row);
+      return allowed.has(v === undefined || v === null ? '' : String(v).trim());
+    };
+  });
+  const accepts = (row: Row) => {
+    for (const c of conditions) if (!c(row)) return false;
+    return true;
+  };
   if (missing.length) throw new AppError('INVALID_INPUT', `The file does not have the columns ${kind} need`, missing);
 
   const hasAttributes = fields.some((f) => f.type === 'attributes');
@@ -269,6 +287,7 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
 
   return {
     map,
+    accepts,
     plan: compiled.map((c) => ({ field: c.info ? c.name : `attributes.${c.name}`, source: c.label })),
     attributeColumns: restOpen ? 'rest-of-row' : restColumns,
   };

@@ -38,6 +38,8 @@ export interface ImportFileResult {
   unchanged: number;
   rejected: number;
   skippedDuplicates: number;
+  /** Rows left out by the mapping's "where". */
+  filtered: number;
   rejectedFile?: string;
   /** Columns sent to custom attributes (CSV), or "rest-of-row" (JSON). */
   attributeColumns: string[] | 'rest-of-row';
@@ -131,6 +133,7 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
     unchanged: 0,
     rejected: 0,
     skippedDuplicates: 0,
+    filtered: 0,
     attributeColumns: mapper.attributeColumns,
   };
   const details: ErrorDetail[] = [];
@@ -153,6 +156,10 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
         const recordIndex: number[] = [];
         for (let i = 0; i < batch.rows.length; i++) {
           if (rowProblems.has(i)) continue;
+          if (!mapper.accepts(batch.rows[i])) {
+            result.filtered++;
+            continue;
+          }
           const m = mapper.map(batch.rows[i], batch.numbers[i]);
           if (m.record) {
             records.push(m.record);
