@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemoData } from '../../src/services/demo-service';
 import { trainChurnModel } from '../../src/services/customers/train-churn-model';
 import { trainClvModel } from '../../src/services/customers/train-clv-model';
-import { scoreAndStoreCustomers, scoreCustomers } from '../../src/services/customers/score-customers';
+import { CustomerScoring, scoreAndStoreCustomers, scoreCustomers } from '../../src/services/customers/score-customers';
 import { loadCustomerSummaries } from '../../src/services/customers/customer-summary-sql';
 import { loadCustomerHistories } from '../../src/services/customers/load-customers';
 import { summarizeOrders } from '../../src/domain/features/customer-summary';
@@ -81,8 +81,12 @@ describe('customer models on the demo company', () => {
   });
 
   test('an inline customer is scored against the stored population without being written', async () => {
+    // As the HTTP server does: the active models held in memory, refreshed once.
+    const scoring = new CustomerScoring(t.db, { modelsDir });
+    const refreshed = await scoring.refresh();
+    expect(refreshed.map((x) => x.outcome)).toEqual(['loaded', 'loaded']);
     const r = await scoreCustomers(t.db, {
-      modelsDir,
+      scoring,
       asOf: AS_OF,
       inline: [
         {

@@ -5,7 +5,7 @@
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
-import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
+import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import type { RawValue } from '../../ml/feature-encoder';
 import { customerFeatures, DAY, type CustomerHistory } from '../../domain/features/customer-features';
 import { summarizeOrders, type CustomerSummary } from '../../domain/features/customer-summary';
@@ -64,24 +64,47 @@ export interface ScoreCustomersOptions {
   inline?: InlineCustomer[];
   asOf?: Date;
   modelsDir?: string;
+  /** A process-wide CustomerScoring (refreshed by the caller) to avoid reading artifacts per call. */
+  scoring?: CustomerScoring;
 }
 
-async function activeModels(db: Database, modelsDir?: string) {
-  const registry = new ModelRegistry(db, modelsDir ?? loadConfig().SALESCAST_MODELS_DIR);
-  const errors: string[] = [];
-  const load = async <T>(name: string, make: (a: unknown) => T): Promise<{ info: ModelVersionInfo; model: T } | null> => {
-    const info = await registry.active(name);
-    if (!info) return null;
-    try {
-      return { info, model: make(registry.readArtifact(info)) };
-    } catch (e) {
-      errors.push(`active ${name} model v${info.version} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
-      return null;
-    }
-  };
-  const churn = await load(CHURN_MODEL_NAME, (a) => new ChurnScorer(a as ChurnModelArtifact));
-  const clv = await load(CLV_MODEL_NAME, (a) => new ClvScorer(a as ClvModelArtifact));
-  return { churn, clv, errors };
+type LoadedModels = {
+  churn: { info: ModelVersionInfo; model: ChurnScorer } | null;
+  clv: { info: ModelVersionInfo; model: ClvScorer } | null;
+  errors: string[];
+};
+
+/**
+ * The customer models of one long-running process (the HTTP server): the active `churn` and `clv`
+ * versions held in memory through the registry's ActiveModels, so a request reads no artifact.
+ * `refresh()` swaps a newly promoted version in only once it has loaded; a version that fails to
+ * load is reported in `errors` and the previous one keeps serving.
+ */
+export class CustomerScoring {
+  readonly registry: ModelRegistry;
+  private readonly models: ActiveModels<ChurnScorer | ClvScorer>;
+  constructor(db: Database, options: { modelsDir?: string } = {}) {
+    this.registry = new ModelRegistry(db, options.modelsDir ?? loadConfig().SALESCAST_MODELS_DIR);
+    this.models = new ActiveModels<ChurnScorer | ClvScorer>(this.registry, {
+      [CHURN_MODEL_NAME]: (a) => new ChurnScorer(a as ChurnModelArtifact),
+      [CLV_MODEL_NAME]: (a) => new ClvScorer(a as ClvModelArtifact),
+    });
+  }
+  refresh() {
+    return this.models.refresh();
+  }
+  loaded(): LoadedModels {
+    const churn = this.models.get(CHURN_MODEL_NAME) as { info: ModelVersionInfo; model: ChurnScorer } | undefined;
+    const clv = this.models.get(CLV_MODEL_NAME) as { info: ModelVersionInfo; model: ClvScorer } | undefined;
+    const errors = Object.entries(this.models.errors).map(([name, e]) => `active ${name} model v${e.version} could not be loaded: ${e.error}`);
+    return { churn: churn ?? null, clv: clv ?? null, errors };
+  }
+}
+
+async function activeModels(db: Database, modelsDir?: string): Promise<LoadedModels> {
+  const scoring = new CustomerScoring(db, { modelsDir });
+  await scoring.refresh();
+  return scoring.loaded();
 }
 
 const toMs = (v: string | Date | null | undefined, path: string): number | null => {
@@ -120,7 +143,7 @@ const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({ recencyDays: (
 /** Scores stored accounts (all, or `accountIds`) or inline customers; writes nothing. */
 export async function scoreCustomers(db: Database, options: ScoreCustomersOptions = {}): Promise<ScoreCustomersResult> {
   const asOf = options.asOf ?? (await defaultAsOf(db));
-  const { churn, clv, errors } = await activeModels(db, options.modelsDir);
+  const { churn, clv, errors } = options.scoring ? options.scoring.loaded() : await activeModels(db, options.modelsDir);
   const timeUnit = clv?.model.artifact.timeUnit ?? 'week';
   // The stored population is the RFM reference in both cases.
   const population = await loadCustomerSummaries(db, { calibrationEnd: asOf, timeUnit });
