@@ -184,6 +184,20 @@ export function importSuite(dialect: Dialect) {
         expect((await tableCounts(t.db)).account).toBe(0);
       });
 
+      test('duplicates far apart in a file (new ids and ids already stored) name both rows', async () => {
+        await importFile(t.db, { kind: 'accounts', file: file('a.csv', 'external_id,name\nA-1,Acme\n') });
+        const rows = Array.from({ length: 4500 }, (_, i) => `B-${i},Account ${i}`);
+        rows[3] = 'A-1,Acme';
+        rows[4100] = 'B-7,Again';
+        rows[4400] = 'A-1,Acme again';
+        const err = await caught(importFile(t.db, { kind: 'accounts', file: file('big.csv', 'external_id,name\n' + rows.join('\n') + '\n') }));
+        expect(err.details.map((d) => [d.row, d.value, d.problem])).toEqual([
+          [4102, 'B-7', 'duplicate external id: row 9 has the same externalId'],
+          [4402, 'A-1', 'duplicate external id: row 5 has the same externalId'],
+        ]);
+        expect((await tableCounts(t.db)).account).toBe(1);
+      });
+
       test('an opportunity file naming an account that does not exist is rejected with row and value', async () => {
         await importFile(t.db, { kind: 'accounts', file: file('a.csv', 'external_id,name\nA-1,Acme\n') });
         const f = file('o.csv', 'external_id,account_id,stage,created_at\nO-1,A-1,New,2024-01-01\nO-2,A-9,New,2024-01-01\n');

@@ -25,7 +25,7 @@ export interface CheckedRecord {
   externalId: string;
   /** Resolved row ids of reference fields, in tableSpec column order (undefined for plain fields). */
   refIds: (number | null)[];
-  /** SQLite: the row id when the external id already exists (then the write is an update). */
+  /** The row id when the external id already exists (then the write is an update). */
   existingId?: number;
 }
 
@@ -70,7 +70,6 @@ export function derivedExternalId(kind: EntityKind, record: Record<string, unkno
 export class RecordWriter {
   private readonly dialect: Dialect;
   private readonly refCache = new Map<EntityKind, Map<string, number>>();
-  private readonly seen = new Map<EntityKind, Map<string, number>>();
   private readonly occurrences = new Map<EntityKind, Map<string, number>>();
   private readonly tallies = new Map<EntityKind, { total: number; inserted: number; updated: number }>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
@@ -109,13 +108,12 @@ export class RecordWriter {
       if (wanted.size) await this.loadRefs(c.ref!, [...wanted]);
     }
 
-    // Which ids exist already, and (SQLite) whether this import already wrote them: a duplicate
-    // within the file. SQLite keeps that as one int per table row (the source row that wrote it)
-    // instead of a map of every id seen, so memory stays small however many rows stream through.
-    const sqlite = Boolean(this.tx.sqlite);
-    const existing = sqlite ? await this.existingIds(spec, ids) : null;
-    const touched = sqlite ? this.touchedFor(kind) : null;
-    const seen = sqlite ? new Map<string, number>() : this.seenFor(kind);
+    // Which ids exist already, and whether this import already wrote them: a duplicate within the
+    // file. That is kept as one int per table row (the source row that wrote it) instead of a map of
+    // every id seen, so memory stays small however many rows stream through.
+    const existing = await this.existingIds(spec, ids);
+    const touched = this.touchedFor(kind);
+    const seen = new Map<string, number>(); // duplicates within this chunk
     const out: CheckResult = { accepted: [], rejected: [], skippedDuplicates: 0 };
     for (let i = 0; i < records.length; i++) {
       const rec = records[i] as Record<string, unknown>;
@@ -131,9 +129,9 @@ export class RecordWriter {
         if (id === undefined) problems.push({ row: rows[i], column: c.field, value: v, problem: `${c.field} refers to ${c.ref} "${v}", which does not exist (import the ${c.ref} first)` });
         else refIds[c.i] = id;
       }
-      const existingId = existing?.get(ids[i]);
+      const existingId = existing.get(ids[i]);
       let prior = seen.get(ids[i]);
-      if (prior === undefined && existingId !== undefined && touched) prior = touched.rowOf(existingId);
+      if (prior === undefined && existingId !== undefined) prior = touched.rowOf(existingId);
       if (prior !== undefined && rec.externalId) {
         if (opts.duplicates === 'first') {
           out.skippedDuplicates++;
@@ -218,7 +216,7 @@ export class RecordWriter {
     const set = [...data, ...(spec.hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${c} = excluded.${c}`).join(', ');
     // The WHERE makes re-importing identical data a no-op: unchanged rows are neither written nor counted.
     const where = data.map((c) => `${spec.table}.${c} ${distinct} excluded.${c}`).join(' OR ');
-    return `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')} ON CONFLICT (external_id) DO UPDATE SET ${set} WHERE ${where} RETURNING (xmax = 0) AS inserted`;
+    return `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')} ON CONFLICT (external_id) DO UPDATE SET ${set} WHERE ${where} RETURNING id, external_id, (xmax = 0) AS inserted`;
   }
 
   private prepared(key: string, sql: () => string): BetterSqlite3.Statement {
@@ -271,6 +269,11 @@ export class RecordWriter {
     const existing = new Map<string, number>();
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const part = ids.slice(i, i + IN_CHUNK);
+      if (!this.tx.sqlite) {
+        const rows = await this.tx.all<{ external_id: string; id: number }>(`SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`, part);
+        for (const r of rows) existing.set(r.external_id, Number(r.id));
+        continue;
+      }
       const st = this.prepared(`${spec.table}:find:${part.length}`, () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`);
       for (const r of st.all(part) as { external_id: string; id: number }[]) existing.set(r.external_id, Number(r.id));
     }
@@ -284,6 +287,7 @@ export class RecordWriter {
   }
 
   private async writePg(spec: TableSpec, recs: CheckedRecord[]): Promise<{ inserted: number; updated: number }> {
+    const touched = this.touchedFor(spec.kind);
     const width = spec.columns.length + (spec.hasCreatedAt ? 1 : 0) + (spec.hasUpdatedAt ? 1 : 0);
     const batch = Math.max(1, Math.min(1000, Math.floor(60000 / width)));
     const c = { inserted: 0, updated: 0 };
@@ -291,11 +295,15 @@ export class RecordWriter {
       const slice = recs.slice(i, i + batch);
       const params: unknown[] = [];
       for (const r of slice) this.valuesOf(spec, r, params);
-      const returned = await this.tx.all<{ inserted: boolean }>(this.upsertSql(spec, slice.length), params);
+      const returned = await this.tx.all<{ id: number; external_id: string; inserted: boolean }>(this.upsertSql(spec, slice.length), params);
+      const rowOf = new Map(slice.map((r) => [r.externalId, r.row]));
       for (const r of returned) {
-        if (r.inserted) c.inserted++;
-        else c.updated++;
+        if (r.inserted) {
+          c.inserted++;
+          touched.mark(Number(r.id), rowOf.get(r.external_id)!);
+        } else c.updated++;
       }
+      for (const r of slice) if (r.existingId !== undefined) touched.mark(r.existingId, r.row);
     }
     return c;
   }
@@ -305,12 +313,6 @@ export class RecordWriter {
     if (!m) this.refCache.set(kind, (m = new Map()));
     // Bounded memory: a huge referenced table is re-read in chunks rather than held whole.
     if (m.size > REF_CACHE_LIMIT) m.clear();
-    return m;
-  }
-
-  private seenFor(kind: EntityKind): Map<string, number> {
-    let m = this.seen.get(kind);
-    if (!m) this.seen.set(kind, (m = new Map()));
     return m;
   }
 
