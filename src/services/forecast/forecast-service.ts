@@ -97,6 +97,12 @@ export interface ScorerPick {
 
 export async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date, modelsDir?: string): Promise<ScorerPick> {
   if (choice === 'stage-model') return {};
+  if (choice === 'auto') {
+    // Cheap check first: without an active version there is nothing to load (the win service's own
+    // fallback is the stage baseline, which the stage model here replaces).
+    const active = await db.sql.all(`SELECT id FROM model_version WHERE name = 'win' AND status = 'active'`);
+    if (active.length === 0) return { note: 'no active deal-win model (train one with `salescast train win`); scored by the stage model' };
+  }
   try {
     const h = await activeWinModelScorer(db, asOf, { modelsDir });
     if (h.fallback && choice === 'auto') return { note: `no active deal-win model (${h.fallbackReason ?? 'not trained'}); scored by the stage model` };
