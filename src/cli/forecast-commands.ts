@@ -47,7 +47,7 @@ const csvCell = (v: unknown) => {
 };
 export function toCsv(rows: Record<string, unknown>[]): string {
   if (!rows.length) return '';
-  const cols = Object.keys(rows[0]);
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\n');
 }
 
