@@ -96,7 +96,7 @@ export function registerCustomerCommands(program: Command) {
     .command('clv')
     .description('Fit BG/NBD (purchase frequency, P(alive)) and Gamma-Gamma (spend) on the orders, check them on a holdout after the calibration end, register them as the clv model')
     .option('--as-of <date>', 'ignore orders on or after this date')
-    .option('--calibration-end <date>', 'end of the calibration period (exclusive); orders after it are the holdout (default: all orders)')
+    .option('--calibration-end <date>', 'last day of the calibration period (inclusive; T is measured to it); later orders are the holdout (default: the last day with orders)')
     .option('--time-unit <unit>', 'day, week or month', 'week')
     .option('--horizon <months>', 'CLV horizon in months', '12')
     .option('--discount-rate <rate>', 'annual discount rate for CLV, e.g. 0.1', '0.1')

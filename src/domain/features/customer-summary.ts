@@ -4,6 +4,9 @@
 // occasions (the first purchase is excluded, as in Fader & Hardie's Gamma-Gamma note).
 // A purchase occasion is a calendar day (UTC): several orders on one day count once, as in the
 // CDNOW data the models were published on. Times are measured in the chosen unit (fractional).
+// The calibration end is the last day of the calibration period, inclusive, and T runs from the
+// first purchase day to it (the convention of lifetimes' observation_period_end, which reproduces
+// the published CDNOW summaries: first purchase 1997-01-01, end 1997-09-30 → T = 272/7 = 38.86).
 // services/customers/customer-summary-sql.ts computes the same numbers in SQL; both must agree.
 
 export const TIME_UNITS = ['day', 'week', 'month'] as const;
@@ -38,14 +41,16 @@ export interface OrderLike {
 }
 
 /**
- * Summarises one customer's orders placed strictly before calibrationEnd. Returns null when the
- * customer has no such order (BG/NBD describes customers from their first purchase on).
+ * Summarises one customer's orders placed on or before the calibration end day (and, when given,
+ * strictly before the instant `before`). Returns null when the customer has no such order (BG/NBD
+ * describes customers from their first purchase on).
  */
-export function summarizeOrders(orders: OrderLike[], calibrationEnd: Date, unit: TimeUnit): CustomerSummary | null {
+export function summarizeOrders(orders: OrderLike[], calibrationEnd: Date, unit: TimeUnit, before?: Date): CustomerSummary | null {
   const byDay = new Map<number, number>();
+  const endDay = dayNumber(calibrationEnd);
   let cogs = 0;
   for (const o of orders) {
-    if (!(o.orderedAt < calibrationEnd)) continue;
+    if (dayNumber(o.orderedAt) > endDay || (before && !(o.orderedAt < before))) continue;
     const d = dayNumber(o.orderedAt);
     byDay.set(d, (byDay.get(d) ?? 0) + o.revenue);
     cogs += o.costOfGoods ?? 0;
@@ -54,17 +59,20 @@ export function summarizeOrders(orders: OrderLike[], calibrationEnd: Date, unit:
   return summaryFromDays(byDay, cogs, calibrationEnd, unit);
 }
 
+/** The first instant after the calibration end day (the exclusive bound for queries). */
+export function dayAfter(calibrationEnd: Date): Date {
+  return new Date((dayNumber(calibrationEnd) + 1) * DAY_MS);
+}
+
 /** Shared by the SQL path: day numbers → summary. */
 export function summaryFromAggregates(a: { firstDay: number; lastDay: number; days: number; revenue: number; firstDayRevenue: number; costOfGoods: number }, calibrationEnd: Date, unit: TimeUnit): CustomerSummary {
   const u = UNIT_DAYS[unit];
-  const endDay = calibrationEnd.getTime() / DAY_MS;
+  const endDay = dayNumber(calibrationEnd);
   const frequency = a.days - 1;
   return {
     frequency,
     recency: (a.lastDay - a.firstDay) / u,
-    // T counts whole days from the first purchase day to the calibration end (the end instant itself
-    // may fall mid-day; it is measured exactly).
-    T: Math.max(a.lastDay - a.firstDay, endDay - a.firstDay) / u,
+    T: (Math.max(a.lastDay, endDay) - a.firstDay) / u,
     monetaryValue: frequency > 0 ? (a.revenue - a.firstDayRevenue) / frequency : 0,
     firstPurchaseAt: new Date(a.firstDay * DAY_MS),
     lastPurchaseAt: new Date(a.lastDay * DAY_MS),

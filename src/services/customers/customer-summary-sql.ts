@@ -3,7 +3,7 @@
 // are the same as domain/features/customer-summary.ts#summarizeOrders (tested against each other).
 import type { Database } from '../../db/database';
 import { fromSqlDate } from '../../db/sql';
-import { summaryFromAggregates, type CustomerSummary, type TimeUnit } from '../../domain/features/customer-summary';
+import { dayAfter, summaryFromAggregates, type CustomerSummary, type TimeUnit } from '../../domain/features/customer-summary';
 
 function dayExpr(db: Database, column: string): string {
   return db.dialect === 'sqlite' ? `CAST(julianday(substr(${column}, 1, 10)) - 2440587.5 AS INTEGER)` : `(CAST(${column} AS date) - DATE '1970-01-01')`;
@@ -13,8 +13,14 @@ export interface AccountSummary extends CustomerSummary {
   accountId: number;
 }
 
-/** Summaries of the accounts with at least one order before `calibrationEnd` (and optionally from a list). */
-export async function loadCustomerSummaries(db: Database, options: { calibrationEnd: Date; timeUnit: TimeUnit; accountIds?: number[] }): Promise<AccountSummary[]> {
+/**
+ * Summaries of the accounts with at least one order on or before the calibration end day (the last
+ * day of calibration, inclusive), optionally only orders strictly before the instant `before`, and
+ * optionally only some accounts.
+ */
+export async function loadCustomerSummaries(db: Database, options: { calibrationEnd: Date; timeUnit: TimeUnit; accountIds?: number[]; before?: Date }): Promise<AccountSummary[]> {
+  const next = dayAfter(options.calibrationEnd);
+  const bound = options.before && options.before < next ? options.before : next;
   const day = dayExpr(db, 'ordered_at');
   const filter = options.accountIds?.length ? `AND account_id IN (${options.accountIds.map(() => '?').join(',')})` : '';
   const rows = await db.sql.all<Record<string, unknown>>(
@@ -29,7 +35,7 @@ export async function loadCustomerSummaries(db: Database, options: { calibration
      SELECT f.account_id, f.first_day, f.last_day, f.days, f.rev, f.cogs, d.rev AS first_rev
      FROM f JOIN d ON d.account_id = f.account_id AND d.day = f.first_day
      ORDER BY f.account_id`,
-    [options.calibrationEnd, ...(options.accountIds ?? [])],
+    [bound, ...(options.accountIds ?? [])],
   );
   return rows.map((r) => ({
     accountId: Number(r.account_id),

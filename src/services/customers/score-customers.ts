@@ -146,14 +146,16 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
   const { churn, clv, errors } = options.scoring ? options.scoring.loaded() : await activeModels(db, options.modelsDir);
   const timeUnit = clv?.model.artifact.timeUnit ?? 'week';
   // The stored population is the RFM reference in both cases.
-  const population = await loadCustomerSummaries(db, { calibrationEnd: asOf, timeUnit });
+  // asOf is an exclusive instant: the summaries run to the day of the last instant before it.
+  const lastDay = new Date(asOf.getTime() - 1);
+  const population = await loadCustomerSummaries(db, { calibrationEnd: lastDay, timeUnit, before: asOf });
   const inline = options.inline;
   let histories: CustomerHistory[];
   let summaries: (CustomerSummary | null)[];
   let rfm: (RfmScore | null)[];
   if (inline) {
     histories = inline.map(inlineToHistory);
-    summaries = histories.map((h) => summarizeOrders((h.orders ?? []).map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })), asOf, timeUnit));
+    summaries = histories.map((h) => summarizeOrders((h.orders ?? []).map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })), lastDay, timeUnit, asOf));
     const ref = population.map((s) => rfmInput(s, asOf));
     rfm = summaries.map((s) => (s ? scoreRfmAgainst(ref, [rfmInput(s, asOf)])[0] : null));
   } else {

@@ -8,7 +8,7 @@ import { unprocessable, invalidInput } from '../../errors';
 import { BgNbdModel } from '../../ml/bg-nbd';
 import { GammaGammaModel } from '../../ml/gamma-gamma';
 import { ModelRegistry } from '../../ml/registry';
-import { DAY_MS, UNIT_DAYS, type TimeUnit } from '../../domain/features/customer-summary';
+import { DAY_MS, UNIT_DAYS, dayAfter, dayNumber, type TimeUnit } from '../../domain/features/customer-summary';
 import { DEFAULT_CLV_OPTIONS } from '../../domain/clv';
 import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summary-sql';
 import { CLV_ARTIFACT_FORMAT, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
@@ -16,7 +16,10 @@ import { CLV_ARTIFACT_FORMAT, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact }
 export interface TrainClvOptions {
   /** Ignore orders on or after this instant (default: none). */
   asOf?: Date;
-  /** End of the calibration period (exclusive); default: the day after the last order before asOf. */
+  /**
+   * Last day of the calibration period (inclusive, UTC day; T is measured to it, as lifetimes'
+   * observation_period_end); default: the last day with data. Orders after it are the holdout.
+   */
   calibrationEnd?: Date;
   timeUnit?: TimeUnit;
   horizonMonths?: number;
@@ -84,15 +87,18 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   if (!(timeUnit in UNIT_DAYS)) throw invalidInput(`time unit must be day, week or month (got ${timeUnit})`);
   const span = await orderSpan(db);
   if (!span) throw unprocessable('cannot train the clv model: there are no orders (import transactions first: salescast import orders <file>)');
-  const dataEnd = options.asOf && options.asOf.getTime() <= span.last.getTime() ? options.asOf : new Date(Math.floor(span.last.getTime() / DAY_MS) * DAY_MS + DAY_MS);
-  const calibrationEnd = options.calibrationEnd ?? dataEnd;
-  if (calibrationEnd.getTime() > dataEnd.getTime()) throw invalidInput(`the calibration end (${calibrationEnd.toISOString().slice(0, 10)}) is after the data used (up to ${dataEnd.toISOString().slice(0, 10)})`);
+  // dataEnd: exclusive end of the data used (asOf, or the day after the last order).
+  const dataEnd = options.asOf && options.asOf.getTime() <= span.last.getTime() ? options.asOf : dayAfter(span.last);
+  const lastDataDay = new Date(dayNumber(new Date(dataEnd.getTime() - 1)) * DAY_MS);
+  const calibrationEnd = new Date(dayNumber(options.calibrationEnd ?? lastDataDay) * DAY_MS);
+  if (calibrationEnd.getTime() > lastDataDay.getTime()) throw invalidInput(`the calibration end (${calibrationEnd.toISOString().slice(0, 10)}) is after the data used (up to ${lastDataDay.toISOString().slice(0, 10)})`);
+  const holdoutFrom = dayAfter(calibrationEnd);
   options.onProgress?.('summaries');
-  const summaries = await loadCustomerSummaries(db, { calibrationEnd, timeUnit });
+  const summaries = await loadCustomerSummaries(db, { calibrationEnd, timeUnit, before: dataEnd });
   const minCustomers = options.minCustomers ?? 20;
   const repeat = summaries.filter((s) => s.frequency > 0).length;
   if (summaries.length < minCustomers || repeat === 0)
-    throw unprocessable(`cannot train the clv model: ${summaries.length} customers with orders before ${calibrationEnd.toISOString().slice(0, 10)} (need ${minCustomers}), ${repeat} with a repeat purchase (need 1)`, [
+    throw unprocessable(`cannot train the clv model: ${summaries.length} customers with orders up to ${calibrationEnd.toISOString().slice(0, 10)} (need ${minCustomers}), ${repeat} with a repeat purchase (need 1)`, [
       { problem: `customers with orders: ${summaries.length}`, value: summaries.length },
       { problem: `customers with a repeat purchase: ${repeat}`, value: repeat },
     ]);
@@ -125,10 +131,10 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   }
 
   let holdout: ClvHoldout | null = null;
-  if (dataEnd.getTime() - calibrationEnd.getTime() >= DAY_MS) {
+  if (dataEnd.getTime() > holdoutFrom.getTime()) {
     options.onProgress?.('holdout');
-    const actual = await loadPurchaseDays(db, calibrationEnd, dataEnd);
-    const t = (dataEnd.getTime() - calibrationEnd.getTime()) / DAY_MS / UNIT_DAYS[timeUnit];
+    const actual = await loadPurchaseDays(db, holdoutFrom, dataEnd);
+    const t = (dataEnd.getTime() - holdoutFrom.getTime()) / DAY_MS / UNIT_DAYS[timeUnit];
     const predicted: number[] = [];
     const observed: number[] = [];
     let naiveErr = 0;
@@ -139,7 +145,7 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
     }
     const err = predicted.reduce((sum, p, i) => sum + Math.abs(p - observed[i]), 0);
     holdout = {
-      from: calibrationEnd.toISOString(),
+      from: holdoutFrom.toISOString(),
       to: dataEnd.toISOString(),
       lengthInUnits: t,
       customers: summaries.length,
@@ -205,7 +211,7 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
     metrics,
     featureSchema: { signature: `clv-summary-v1:${timeUnit}`, inputs: ['frequency', 'recency', 'T', 'monetaryValue'], timeUnit },
     dataFrom: span.first,
-    dataTo: calibrationEnd,
+    dataTo: holdoutFrom,
     notes: `BG/NBD r=${bg.params.r.toPrecision(4)} alpha=${bg.params.alpha.toPrecision(4)} a=${bg.params.a.toPrecision(4)} b=${bg.params.b.toPrecision(4)} LL=${bg.logLikelihood.toFixed(1)}`,
     meta: { timeUnit, params: { bgNbd: bg.params, bgNbdLogLikelihood: bg.logLikelihood, gammaGamma: gg ? gg.params : null, gammaGammaLogLikelihood: gg ? gg.logLikelihood : null }, libraries: { node: process.version } },
   });
