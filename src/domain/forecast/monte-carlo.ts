@@ -146,7 +146,10 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
   let openVariance = 0;
   let openDeals = 0;
   const hits = new Int32Array(sims);
-  const targets = new Int32Array(direct.length + 1);
+  // With at least one accumulated dimension the overall series is the sum of its groups' series,
+  // computed once after the run (G × sims adds) instead of once per winning draw.
+  const totalFromGroups = direct.length > 0;
+  const targets = new Int32Array(direct.length + (totalFromGroups ? 0 : 1));
   for (let i = 0; i < deals.length; i++) {
     const deal = deals[i];
     const a = deal.amount;
@@ -180,14 +183,22 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
       }
     }
     // 2. Add its amount to the overall series and to its group's series, one tight loop each.
-    targets[0] = 0;
-    for (let k = 0; k < direct.length; k++) targets[k + 1] = offsetOf[direct[k]] + dealGroups[i][direct[k]] * sims;
+    const first = totalFromGroups ? 0 : 1;
+    if (!totalFromGroups) targets[0] = 0;
+    for (let k = 0; k < direct.length; k++) targets[k + first] = offsetOf[direct[k]] + dealGroups[i][direct[k]] * sims;
     for (let k = 0; k < targets.length; k++) {
       const off = targets[k];
       for (let j = 0; j < n; j++) acc[off + hits[j]] += a;
     }
   }
   const totals = acc.subarray(0, sims);
+  if (totalFromGroups) {
+    const d0 = direct[0];
+    for (let g = 0; g < G[d0]; g++) {
+      const base = offsetOf[d0] + g * sims;
+      for (let s = 0; s < sims; s++) totals[s] += acc[base + s];
+    }
+  }
   const seriesOf = (d: number, g: number): Float64Array => {
     if (parentOf[d] < 0) return acc.subarray(offsetOf[d] + g * sims, offsetOf[d] + (g + 1) * sims);
     const out = new Float64Array(sims);
