@@ -13,13 +13,22 @@ export function requestContext(logger: Logger): RequestHandler {
     const requestId = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
-    req.log = logger.child({ requestId });
+    // The child logger is built on first use: most requests only write the access line below.
+    let child: Logger | null = null;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => (child ??= logger.child({ requestId })),
+      set: (v: Logger) => {
+        child = v;
+      },
+    });
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      if (!req.log.isLevelEnabled('info')) return;
+      if (!logger.isLevelEnabled('info')) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info(
-        { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 100) / 100, key: req.identity?.keyName },
+      logger.info(
+        { requestId, method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 100) / 100, key: req.identity?.keyName },
         'request',
       );
     });

@@ -29,7 +29,10 @@ export interface Identity {
 // sc_ + 8 hex lookup characters, then 40 base62-ish secret characters (~240 bits).
 const KEY_RE = /^sc_([0-9a-f]{8})_([A-Za-z0-9_-]{20,100})$/;
 
-const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
+// crypto.hash (Node >= 20.12) is a one-shot digest without a Hash object per call: auth runs on
+// every request.
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+const sha256 = (s: string): Buffer => (oneShot ? oneShot('sha256', s, 'buffer') : crypto.createHash('sha256').update(s).digest());
 
 export function parseScopes(raw: string | string[]): ApiScope[] {
   const list = (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter(Boolean);
