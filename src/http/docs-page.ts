@@ -7,6 +7,7 @@ export const DOCS_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Salescast API</title>
+<link rel="icon" href="data:,">
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; margin: 0; color: #1d2330; background: #fafbfc; }
 header { background: #1d2330; color: #fff; padding: 1rem 2rem; }
