@@ -29,9 +29,11 @@ export interface MlpParams {
   seed?: number;
 }
 
+// Weights are kept in float32, as tfjs trained them: no precision is lost, and the first layer of
+// a typical deal model (about 140 x 64) then fits in the L1 cache for serving.
 interface Layer {
-  W: Float64Array; // in x out, row-major
-  b: Float64Array;
+  W: Float32Array; // in x out, row-major
+  b: Float32Array;
   inSize: number;
   outSize: number;
 }
@@ -150,7 +152,7 @@ export class MlpClassifier implements BinaryClassifier {
       const finalWeights = bestWeights ?? vars.map((v) => v.dataSync().slice() as Float32Array);
       this.layers = [];
       for (let l = 0; l < sizes.length - 1; l++) {
-        this.layers.push({ W: Float64Array.from(finalWeights[2 * l]), b: Float64Array.from(finalWeights[2 * l + 1]), inSize: sizes[l], outSize: sizes[l + 1] });
+        this.layers.push({ W: Float32Array.from(finalWeights[2 * l]), b: Float32Array.from(finalWeights[2 * l + 1]), inSize: sizes[l], outSize: sizes[l + 1] });
       }
     } finally {
       optimizer.dispose();
@@ -266,7 +268,7 @@ export class MlpClassifier implements BinaryClassifier {
     const s = a.state as { layers: { inSize: number; outSize: number; W: number[]; b: number[] }[]; reference: number[]; epochsRun?: number };
     if (!Array.isArray(s.layers) || s.layers.length === 0 || s.layers[0].inSize !== a.inputSize) throw new Error('mlp artifact: layers do not match inputSize');
     for (const L of s.layers) if (L.W.length !== L.inSize * L.outSize || L.b.length !== L.outSize) throw new Error('mlp artifact: corrupt layer shapes');
-    m.layers = s.layers.map((L) => ({ inSize: L.inSize, outSize: L.outSize, W: Float64Array.from(L.W), b: Float64Array.from(L.b) }));
+    m.layers = s.layers.map((L) => ({ inSize: L.inSize, outSize: L.outSize, W: Float32Array.from(L.W), b: Float32Array.from(L.b) }));
     m.reference = s.reference;
     m.epochsRun = s.epochsRun ?? 0;
     m.libraries = a.libraries;
