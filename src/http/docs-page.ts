@@ -78,6 +78,7 @@ export const DOCS_JS = `(function () {
           body.appendChild(t);
         }
         if (o.op.requestBody) {
+          // Named schemas ($ref) are listed under "Schemas" at the end of the page.
           body.appendChild(el('h4', { text: 'Request body' }));
           body.appendChild(pre(resolve(doc, o.op.requestBody.content['application/json'].schema)));
         }
@@ -91,6 +92,15 @@ export const DOCS_JS = `(function () {
           body,
         ]));
       });
+    });
+    var schemas = doc.components && doc.components.schemas ? doc.components.schemas : {};
+    ops.appendChild(el('h2', { id: 'schemas', text: 'Schemas' }));
+    nav.appendChild(el('a', { href: '#schemas', text: 'Schemas' }));
+    Object.keys(schemas).sort().forEach(function (name) {
+      ops.appendChild(el('details', { 'class': 'op', id: 'schema-' + name }, [
+        el('summary', {}, [el('span', { 'class': 'path', text: name }), el('span', { text: schemas[name].description || '' })]),
+        el('div', { 'class': 'body' }, [pre(schemas[name])]),
+      ]));
     });
   }).catch(function (e) { document.getElementById('ops').textContent = 'Could not load /openapi.json: ' + e; });
 })();

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../../src/http/app';
@@ -53,10 +55,12 @@ suite('the API docs page in a browser', () => {
     const operations = Object.values(doc.paths).reduce((n, m) => n + Object.keys(m).length, 0);
     await page.waitForFunction((n) => document.querySelectorAll('details.op').length === n, operations, { timeout: 20_000 });
     const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
-    expect(headings).toEqual(expect.arrayContaining(['deals', 'customers', 'forecasts', 'reports', 'models', 'training', 'data']));
+    expect(headings).toEqual(expect.arrayContaining(['deals', 'customers', 'forecasts', 'reports', 'models', 'training', 'data', 'Schemas']));
+    expect(await page.$('#schema-InlineDeal')).not.toBeNull();
     await page.click('#scoreInlineDeals > summary');
     expect(await page.textContent('#scoreInlineDeals')).toContain('scope: scores:read');
     expect(await page.textContent('#scoreInlineDeals')).toContain('deals');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'salescast-api-docs.png') });
     expect(errors).toEqual([]);
     expect(offsite).toEqual([]);
   });
