@@ -97,7 +97,7 @@ export const DOCS_JS = `(function () {
     ops.appendChild(el('h2', { id: 'schemas', text: 'Schemas' }));
     nav.appendChild(el('a', { href: '#schemas', text: 'Schemas' }));
     Object.keys(schemas).sort().forEach(function (name) {
-      ops.appendChild(el('details', { 'class': 'op', id: 'schema-' + name }, [
+      ops.appendChild(el('details', { 'class': 'op schema', id: 'schema-' + name }, [
         el('summary', {}, [el('span', { 'class': 'path', text: name }), el('span', { text: schemas[name].description || '' })]),
         el('div', { 'class': 'body' }, [pre(schemas[name])]),
       ]));
