@@ -226,6 +226,7 @@ export function registerForecastCommands(program: Command) {
         }));
         if (o.csv) return processIo.out(toCsv(rows));
         processIo.out(`Backtest ${r.periods[0]?.period} to ${r.periods[r.periods.length - 1]?.period} (${r.periods.length} ${r.periodKind}s, each forecast as of its first day); ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}`);
+        for (const n of r.notes ?? []) processIo.out(`note: ${n}`);
         processIo.out('');
         processIo.out(table(rows));
         processIo.out('');

@@ -210,6 +210,8 @@ export interface BacktestOptions {
 }
 
 export interface BacktestReport extends BacktestResult {
+  /** Periods where the requested scorer could not be used, and why. */
+  notes?: string[];
   from: string;
   to: string;
   periodKind: string;
@@ -232,6 +234,7 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
   const history = await loadDealHistory(db);
   const drivers = await loadMonthlyDrivers(db);
   let done = 0;
+  const fallbacks: string[] = [];
   const result = await runBacktest({
     history,
     periods,
@@ -245,15 +248,16 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
       opts.scorer === 'win-model'
         ? async (asOf) => {
             const s = await pointInTimeWinModelScorer(db, new Date(asOf), { seed });
+            if (!s.scorer) fallbacks.push(`${new Date(asOf).toISOString().slice(0, 10)} (no win model: ${s.reason})`);
             opts.onProgress?.(++done, periods.length);
-            return s;
+            return s.scorer ?? undefined;
           }
         : () => {
             opts.onProgress?.(++done, periods.length);
             return undefined;
           },
   });
-  return { ...result, from: from.toISOString(), to: to.toISOString(), periodKind: kind, elapsedMs: Date.now() - started };
+  return { ...result, ...(fallbacks.length ? { notes: fallbacks.map((f) => `the stage model scored the period starting ${f.replace(/\.$/, '')}`) } : {}), from: from.toISOString(), to: to.toISOString(), periodKind: kind, elapsedMs: Date.now() - started };
 }
 
 export interface RunRateOptions {

@@ -1,12 +1,14 @@
 // Adapter from the deal-win model (services/win, issue 3) to the forecast's DealScorer: each open
 // deal's calibrated win probability and its close-timing distribution over calendar months after
 // the as-of month, turned into P(close inside the forecast window | won).
+import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
+import { isAppError } from '../../errors';
 import type { DealInput } from '../../domain/features/deal-input';
 import type { DealScore, DealScorer } from '../../domain/forecast/pipeline-forecast';
 import { loadDeals } from '../win/load-deals';
 import { WinScoring } from '../win/score-deals';
-import { trainWinModel } from '../win/train-win-model';
+import { buildWinModel } from '../win/build-win-model';
 import type { WinScorer } from '../win/win-scorer';
 
 /**
@@ -70,10 +72,22 @@ export async function activeWinModelScorer(db: Database, asOf: Date, opts: { mod
   };
 }
 
-/** A win model trained in memory on data before asOf only (for backtests); nothing is stored. */
-export async function pointInTimeWinModelScorer(db: Database, asOf: Date, opts: { seed?: number } = {}): Promise<DealScorer> {
-  const trained = await trainWinModel(db, { asOf, persist: false, promote: 'never', algorithm: 'logistic', seed: opts.seed });
+/**
+ * A win model trained in memory on data known at asOf only (for backtests); nothing is stored and
+ * the registry is not touched. Returns null, with the reason, when the history before asOf is too
+ * short to train (the period is then scored by the stage model).
+ */
+export async function pointInTimeWinModelScorer(db: Database, asOf: Date, opts: { seed?: number } = {}): Promise<{ scorer: DealScorer | null; reason?: string }> {
+  const config = loadConfig();
+  const deals = await loadDeals(db, { asOf }); // cut at asOf: later events dropped, later closes shown open
+  let built;
+  try {
+    built = await buildWinModel(deals, { asOf, seed: opts.seed ?? config.SALESCAST_SEED, minWon: config.MIN_WON_DEALS, minLost: config.MIN_LOST_DEALS, algorithms: ['logistic'] });
+  } catch (e) {
+    if (isAppError(e) && e.code === 'UNPROCESSABLE') return { scorer: null, reason: e.message };
+    throw e;
+  }
   const inputs = new Map<number, DealInput>();
-  for (const d of await loadDeals(db, { openOnly: true, asOf })) if (d.id !== undefined) inputs.set(d.id, d);
-  return dealScorerFrom(trained.scorer, inputs);
+  for (const d of deals) if (d.id !== undefined && (d.outcome ?? 'open') === 'open') inputs.set(d.id, d);
+  return { scorer: dealScorerFrom(built.scorer, inputs) };
 }
