@@ -2,6 +2,7 @@
 // CORS allow-list, rate limiting per key, the OpenAPI document and its docs page.
 import request from 'supertest';
 import { HealthResponse } from '../../src/contracts/health';
+import { testDialect } from '../helpers/db';
 import { bearer, expectError, expectSchema, harness, validateOpenApi, type Harness } from './helpers';
 
 let h: Harness;
@@ -14,7 +15,7 @@ describe('a running API', () => {
   test('answers liveness with the database status', async () => {
     const res = await request(h.app).get('/health').expect(200);
     expectSchema(HealthResponse, res.body);
-    expect(res.body).toMatchObject({ status: 'ok', database: 'up', dialect: 'sqlite' });
+    expect(res.body).toMatchObject({ status: 'ok', database: 'up', dialect: testDialect() });
   });
 
   test('honours a caller request id and generates one otherwise', async () => {

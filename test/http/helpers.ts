@@ -21,7 +21,7 @@ let harnessCount = 0;
 
 export async function harness(opts: { config?: Partial<HttpConfig>; services?: Partial<AppServices>; tdb?: TestDatabase } = {}): Promise<Harness> {
   clearApiKeyCache();
-  const tdb = opts.tdb ?? (await createTestDatabase('sqlite'));
+  const tdb = opts.tdb ?? (await createTestDatabase());
   const n = ++harnessCount;
   const mk = async (name: string, scopes: string) => (await createApiKey(tdb.db, { name: `${name}-${n}`, scopes })).key;
   const keys = {
