@@ -34,6 +34,8 @@ function arg(name: string, def: number): number {
 const DEALS = arg('deals', 100_000);
 const SEED = arg('seed', 42);
 const SKIP_SKLEARN = process.argv.includes('--skip-sklearn');
+const MLP_LR = Number(process.env.BENCH_MLP_LR ?? 0.002);
+const MLP_BATCH = Number(process.env.BENCH_MLP_BATCH ?? 512);
 const AS_OF = new Date('2026-11-01T00:00:00Z');
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 
@@ -146,7 +148,7 @@ async function main() {
   results.push({ model: `Salescast logistic (Newton, L2=1, ${lr.iterations} it.)`, fit: secs(t0), auc: rocAuc(lr.predictProba(Xte), yte)! });
   console.log(`  ${results.at(-1)!.model}: ${results.at(-1)!.fit.toFixed(1)} s`);
   t0 = performance.now();
-  const mlp = await new MlpClassifier({ hidden: [64, 32], seed: SEED, batchSize: 512, maxEpochs: 30 }).fit(Xtr, ytr);
+  const mlp = await new MlpClassifier({ hidden: [64, 32], seed: SEED, batchSize: MLP_BATCH, learningRate: MLP_LR, maxEpochs: 30, patience: Number(process.env.BENCH_MLP_PATIENCE ?? 2), l2: Number(process.env.BENCH_MLP_L2 ?? 0) }).fit(Xtr, ytr);
   results.push({ model: `Salescast MLP (64/32, tfjs wasm, ${mlp.epochsRun} epochs)`, fit: secs(t0), auc: rocAuc(mlp.predictProba(Xte), yte)! });
   console.log(`  ${results.at(-1)!.model}: ${results.at(-1)!.fit.toFixed(1)} s`);
 

@@ -53,8 +53,10 @@ export class MlpClassifier implements BinaryClassifier {
       learningRate: params.learningRate ?? 0.002,
       batchSize: params.batchSize ?? 512,
       maxEpochs: params.maxEpochs ?? 30,
-      l2: params.l2 ?? 1e-5,
-      patience: params.patience ?? 3,
+      // Early stopping is the regulariser; patience 2 measured as accurate as 3 on the demo data
+      // and one epoch cheaper (bench/win.bench.ts).
+      l2: params.l2 ?? 0,
+      patience: params.patience ?? 2,
       validationFraction: params.validationFraction ?? 0.1,
       seed: params.seed ?? 42,
     };
