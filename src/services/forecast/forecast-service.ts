@@ -3,7 +3,7 @@
 // HTTP layer. Every report carries its seed, simulation count and the scorer used.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
-import { invalidInput } from '../../errors';
+import { invalidInput, unprocessable } from '../../errors';
 import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
 import type { CategoryRollup } from '../../domain/forecast/categories';
 import type { DealRecord, DealState } from '../../domain/forecast/deal-history';
@@ -232,6 +232,9 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
   checkSims(sims);
   const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
   const history = await loadDealHistory(db);
+  const firstStart = periods[0].start.getTime();
+  if (!history.some((d) => d.closedAt !== null && d.closedAt < firstStart))
+    throw unprocessable(`No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`);
   const drivers = await loadMonthlyDrivers(db);
   let done = 0;
   const fallbacks: string[] = [];
