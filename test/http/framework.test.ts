@@ -1,6 +1,8 @@
 // The HTTP framework: request ids, one error body, size limits, JSON errors, security headers,
 // CORS allow-list, rate limiting per key, the OpenAPI document and its docs page.
+import pino from 'pino';
 import request from 'supertest';
+import { createApp } from '../../src/http/app';
 import { HealthResponse } from '../../src/contracts/health';
 import { testDialect } from '../helpers/db';
 import { bearer, expectError, expectSchema, harness, validateOpenApi, type Harness } from './helpers';
@@ -66,6 +68,17 @@ describe('a running API', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     // Another key has its own budget.
     await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.all)).expect(200);
+  });
+});
+
+describe('failures', () => {
+  test('an unexpected error is a 500 with the request id and no internals', async () => {
+    const broken = { ...h.tdb.db, sql: { ...h.tdb.db.sql, all: async () => { throw new Error('SQLITE_CORRUPT at /srv/secret/salescast.db'); } } } as typeof h.tdb.db;
+    const app = createApp({ db: broken, logger: pino({ level: 'silent' }), config: { SALESCAST_AUTH_DISABLED: true } });
+    const res = await request(app).get('/v1/deals/scores');
+    const err = expectError(res, 500, 'INTERNAL');
+    expect(JSON.stringify(res.body)).not.toMatch(/secret|SQLITE|\.ts|at /);
+    expect(err.message).toMatch(/request id/);
   });
 });
 
