@@ -173,6 +173,7 @@ async function main() {
     const bare = await run(`http://127.0.0.1:${info.barePort}/echo`, single, {});
     const api = await run(`http://127.0.0.1:${info.apiPort}/v1/deals/score`, single, auth);
     const stub = await run(`http://127.0.0.1:${info.stubPort}/v1/deals/score`, single, auth);
+    const lean = await run(`http://127.0.0.1:${info.apiPort}/v1/deals/score`, { ...single, explain: false }, auth);
     const bulk = await run(`http://127.0.0.1:${info.apiPort}/v1/deals/score`, batch, auth);
 
     const row = (name: string, r: Result) => `${name.padEnd(52)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.errors || r.non2xx ? `   (${r.errors} errors, ${r.non2xx} non-2xx)` : ''}`;
@@ -181,12 +182,13 @@ async function main() {
     console.log(row('bare Express JSON endpoint (POST /echo)', bare));
     console.log(row('inline single-deal scoring (POST /v1/deals/score)', api));
     console.log(`  scoring throughput = ${(ratio * 100).toFixed(1)}% of the bare endpoint (goal > 70%): ${ratio > 0.7 ? 'MET' : 'NOT MET'}`);
+    console.log(row('  same, without factors ("explain": false)', lean));
     console.log(row('  same API stack, constant scorer (reference)', stub));
     console.log(`  (the API stack alone runs at ${((stub.rps / bare.rps) * 100).toFixed(1)}% of the bare endpoint; the rest is the model's own scoring cost)`);
     console.log(row(`batch scoring, ${BATCH} deals per request`, bulk));
     console.log(`  batch scoring = ${(bulk.rps * BATCH).toFixed(0)} deals/s`);
     console.log(`(total ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    if (api.non2xx || bulk.non2xx || api.errors || bulk.errors) process.exitCode = 1;
+    if (api.non2xx || bulk.non2xx || lean.non2xx || api.errors || bulk.errors || lean.errors) process.exitCode = 1;
   } finally {
     child.kill('SIGTERM');
   }

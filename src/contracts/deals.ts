@@ -78,6 +78,7 @@ export const ScoreInlineBody = z
     deals: z.array(InlineDeal).min(1, 'send at least one deal').max(5000, 'at most 5,000 deals per request'),
     asOf: IsoDateInput.optional().describe('score as of this moment (default: now)'),
     currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('must equal the server currency when given (no conversion is done)'),
+    explain: z.boolean().default(true).describe('false: leave out the factors (faster, for bulk callers that only need the probabilities)'),
   })
   .strict();
 

@@ -114,6 +114,11 @@ describe('scoring deals', () => {
     expectSchema(DealScore, after.body.scores[0]);
     expect(after.body.scores[0]).toMatchObject({ fallback: false, modelVersion: trained.version });
     expect(after.body.scores[0].factors.length).toBeGreaterThan(0);
+    // Bulk callers can leave the factors out; the probability is the same.
+    const lean = await post('/v1/deals/score', { deals: [deal], explain: false, asOf: after.body.asOf }).expect(200);
+    const full = await post('/v1/deals/score', { deals: [deal], asOf: after.body.asOf }).expect(200);
+    expect(lean.body.scores[0].factors).toEqual([]);
+    expect(lean.body.scores[0].winProbability).toBeCloseTo(full.body.scores[0].winProbability, 12);
     const ready = await request(h.app).get('/ready').expect(200);
     expect(ready.body.models[0]).toMatchObject({ name: 'win', state: 'loaded', version: trained.version });
   });

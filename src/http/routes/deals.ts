@@ -4,6 +4,7 @@ import { listScoresRoute, scoreBatchRoute, scoreInlineRoute, scoreOneRoute } fro
 import { fromSqlDate } from '../../db/sql';
 import { AppError, invalidInput, notFound } from '../../errors';
 import { scoreDeals, type WinScoring } from '../../services/win/score-deals';
+import { inlineDealToInput } from '../../services/win/inline-deal';
 import type { DealScoreResult } from '../../services/win/win-scorer';
 import type { AppContext } from '../context';
 import { pageOf } from '../pagination';
@@ -74,7 +75,12 @@ export function dealRoutes(ctx: AppContext) {
       throw invalidInput(`Amounts must be in ${currency}, the server currency`, [{ path: ['currency'], value: body.currency, problem: `must be ${currency} (no conversion is done)` }]);
     }
     const asOf = asDate(body.asOf);
-    const scores = win().scoreInline(body.deals, asOf);
+    const scores = body.explain
+      ? win().scoreInline(body.deals, asOf)
+      : (() => {
+          const scorer = win().scorer();
+          return body.deals.map((d, i) => scorer.score(inlineDealToInput(d, i), asOf.getTime(), { explain: false }));
+        })();
     return { currency, asOf: asOf.toISOString(), scores: scores.map(scoreView) };
   });
 
