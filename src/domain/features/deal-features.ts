@@ -113,6 +113,36 @@ export function discoverAttributes(deals: DealInput[], max = 20): { numeric: str
   };
 }
 
+/** Stage changes at or before t in time order, without copying when the input is already sorted. */
+function changesUpTo(all: NonNullable<DealInput['stageChanges']>, t: number): NonNullable<DealInput['stageChanges']> {
+  let sorted = true;
+  for (let i = 1; i < all.length; i++) if (all[i].at < all[i - 1].at) {
+    sorted = false;
+    break;
+  }
+  const ordered = sorted ? all : [...all].sort((a, b) => a.at - b.at);
+  let n = 0;
+  while (n < ordered.length && ordered[n].at <= t) n++;
+  return n === ordered.length ? ordered : ordered.slice(0, n);
+}
+
+interface CachedKeys {
+  from: (string | null | undefined)[];
+  keys: Record<string, string | undefined>;
+}
+const keyCache = new WeakMap<DealInput, CachedKeys>();
+
+/** History keys of a deal by kind (rep:, segment:, ...), cached per deal object (and re-derived if its fields change). */
+function keysByKind(deal: DealInput): Record<string, string | undefined> {
+  const from = [deal.rep, deal.account?.segment, deal.account?.externalId, deal.product, deal.source];
+  const c = keyCache.get(deal);
+  if (c && c.from.every((v, i) => v === from[i])) return c.keys;
+  const keys: Record<string, string | undefined> = {};
+  for (const key of historyKeys(deal)) keys[key.slice(0, key.indexOf(':') + 1)] = key;
+  keyCache.set(deal, { from, keys });
+  return keys;
+}
+
 /** A deal's state as of t, rebuilt from its history. */
 export interface DealStateAsOf {
   stage: string | null;
@@ -128,8 +158,8 @@ export interface DealStateAsOf {
 }
 
 export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
-  const changes = (deal.stageChanges ?? []).filter((c) => c.at <= t).sort((a, b) => a.at - b.at);
   const all = deal.stageChanges ?? [];
+  const changes = changesUpTo(all, t);
   const closedBefore = deal.closedAt != null && deal.closedAt <= t;
   if (all.length === 0) {
     // No history: the stored fields are the deal as it is now. They describe moment t only while
@@ -206,13 +236,13 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     }
     if (age <= 90) a90++;
   }
-  const keys = historyKeys(deal);
+  const keys = keysByKind(deal);
   const rate = (prefix: string) => {
-    const k = keys.find((x) => x.startsWith(prefix));
+    const k = keys[prefix];
     return k ? history.winRate(k, t) : null;
   };
   const closed = (prefix: string) => {
-    const k = keys.find((x) => x.startsWith(prefix));
+    const k = keys[prefix];
     return k ? history.counts(k, t).closed : 0;
   };
   const daysToExpected = s.expectedCloseAt != null ? (s.expectedCloseAt - t) / DAY_MS : null;
