@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { ModelRegistry } from '../ml/registry';
 import type { TrainingJobs } from '../services/jobs/training-jobs';
+import type { CustomerScoring } from '../services/customers/score-customers';
 import type { WinScoring } from '../services/win/score-deals';
 import type { Mount } from './route';
 
@@ -34,6 +35,8 @@ export interface AppServices {
   jobs?: TrainingJobs;
   /** Deal-win scoring held in memory (hot reloaded through `models`). */
   win?: WinScoring;
+  /** Customer models (churn, clv) held in memory (hot reloaded through `models`). */
+  customers?: CustomerScoring;
   /** The model registry (default: the win scoring's, else one on SALESCAST_MODELS_DIR). */
   registry?: ModelRegistry;
 }

@@ -1,9 +1,7 @@
 // The models the API serves from memory, behind one interface for /ready and hot reload. Each part
 // (deal-win scoring, customer scoring) refreshes itself: a new active version is swapped in only
 // once it has loaded, so requests in flight keep the model they started with and none fails.
-import { ActiveModels, type ModelRegistry } from '../ml/registry';
-import { ChurnScorer, type ChurnModelArtifact } from '../services/customers/churn-scorer';
-import { ClvScorer, type ClvModelArtifact } from '../services/customers/clv-scorer';
+import type { CustomerScoring } from '../services/customers/score-customers';
 import type { WinScoring } from '../services/win/score-deals';
 import type { ModelHolder, ModelReadiness } from './context';
 
@@ -27,25 +25,20 @@ export function winPart(win: WinScoring): ModelPart {
   };
 }
 
-/**
- * The customer models (churn, clv). Customer scoring reads the active versions itself; this part
- * loads them too so /ready can tell whether they load, and reports a missing one as `none`.
- */
-export function customerModelsPart(registry: ModelRegistry): ModelPart {
-  const models = new ActiveModels<unknown>(registry, {
-    churn: (a) => new ChurnScorer(a as ChurnModelArtifact),
-    clv: (a) => new ClvScorer(a as ClvModelArtifact),
-  });
+/** The customer models (churn, clv) held by CustomerScoring; a missing one is reported as `none`. */
+export function customerPart(customers: CustomerScoring): ModelPart {
   return {
-    refresh: () => models.refresh(),
-    readiness: () =>
-      ['churn', 'clv'].map((name): ModelReadiness => {
-        const active = models.get(name);
-        const failure = models.errors[name];
-        if (active) return { name, state: 'loaded', version: active.info.version, ...(failure ? { message: `v${failure.version} failed to load (${failure.error}); v${active.info.version} keeps serving` } : {}) };
-        if (failure) return { name, state: 'failed', version: failure.version, message: failure.error };
+    refresh: () => customers.refresh(),
+    readiness() {
+      const loaded = customers.loaded();
+      return (['churn', 'clv'] as const).map((name): ModelReadiness => {
+        const active = loaded[name];
+        const failure = loaded.errors.find((e) => e.startsWith(`active ${name} `));
+        if (active) return { name, state: 'loaded', version: active.info.version, ...(failure ? { message: `${failure}; v${active.info.version} keeps serving` } : {}) };
+        if (failure) return { name, state: 'failed', version: null, message: failure };
         return { name, state: 'none', version: null, message: `no ${name} model is trained (npx salescast train ${name}); its figures are left empty` };
-      }),
+      });
+    },
   };
 }
 

@@ -8,10 +8,11 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
+import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
 import { createApp } from './app';
 import type { AppServices, ModelHolder } from './context';
-import { combineModels, customerModelsPart, winPart } from './model-holder';
+import { combineModels, customerPart, winPart } from './model-holder';
 
 export interface ServerHandle {
   server: http.Server;
@@ -28,6 +29,8 @@ export interface StartOptions {
   models?: ModelHolder | null;
   /** Override the deal-win scoring (tests); null: none. */
   win?: WinScoring | null;
+  /** Override the customer scoring (tests); null: none. */
+  customers?: CustomerScoring | null;
   /** Override trainers (tests); default: `salescast train <model>` in a child process. */
   trainers?: Record<string, Trainer>;
   /** Install SIGTERM/SIGINT handlers that close the server and the database, then exit (default true). */
@@ -62,7 +65,9 @@ export async function startServer(config: Config, db: Database, options: StartOp
 
   // Deal-win scoring lives in memory; the holder refreshes it (hot reload) and reports readiness.
   const win = options.win === undefined ? new WinScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR, seed: config.SALESCAST_SEED }) : options.win;
-  const models = options.models !== undefined ? options.models : win ? combineModels([winPart(win), customerModelsPart(win.registry)]) : null;
+  const customers = options.customers === undefined ? new CustomerScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR }) : options.customers;
+  const parts = [...(win ? [winPart(win)] : []), ...(customers ? [customerPart(customers)] : [])];
+  const models = options.models !== undefined ? options.models : parts.length ? combineModels(parts) : null;
   if (models) {
     await models.refresh().catch((e) => logger.error({ err: e }, 'initial model load failed'));
     for (const m of models.readiness()) logger.info({ model: m.name, state: m.state, version: m.version, message: m.message }, 'model');
@@ -87,7 +92,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
   const stale = await jobs.recoverStale();
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
 
-  const services: AppServices = { db, logger, jobs, config, ...(models ? { models } : {}), ...(win ? { win } : {}) };
+  const services: AppServices = { db, logger, jobs, config, ...(models ? { models } : {}), ...(win ? { win } : {}), ...(customers ? { customers } : {}) };
   const app = createApp(services);
   const server = http.createServer(app);
   // Keep-alive longer than typical load balancers' idle timeout so they close first.

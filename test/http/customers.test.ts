@@ -7,13 +7,16 @@ import request from 'supertest';
 import { CustomerScoresResponse, listCustomerScoresRoute, scoreCustomerBatchRoute, scoreCustomerRoute } from '../../src/contracts/customers';
 import { ModelRegistry } from '../../src/ml/registry';
 import { loadDemoData } from '../../src/services/demo-service';
-import { scoreAndStoreCustomers } from '../../src/services/customers/score-customers';
+import { combineModels, customerPart } from '../../src/http/model-holder';
+import type { ModelHolder } from '../../src/http/context';
+import { CustomerScoring, scoreAndStoreCustomers } from '../../src/services/customers/score-customers';
 import { trainClvModel } from '../../src/services/customers/train-clv-model';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
 
 let h: Harness;
 let modelsDir: string;
 let accountIds: string[];
+let models: ModelHolder;
 
 const inline = {
   externalId: 'crm-cust-1',
@@ -30,7 +33,11 @@ beforeAll(async () => {
   modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-http-cust-'));
   const base = await harness();
   await loadDemoData(base.tdb.db, { seed: 3, accounts: 120, months: 18 });
-  h = await harness({ tdb: base.tdb, services: { registry: new ModelRegistry(base.tdb.db, modelsDir) } });
+  // As the server holds them: customer models in memory, refreshed (hot reload) by the holder.
+  const customers = new CustomerScoring(base.tdb.db, { modelsDir });
+  models = combineModels([customerPart(customers)]);
+  await models.refresh();
+  h = await harness({ tdb: base.tdb, services: { registry: new ModelRegistry(base.tdb.db, modelsDir), customers, models } });
   accountIds = (await h.tdb.db.sql.all<{ external_id: string }>('SELECT a.external_id FROM account a WHERE EXISTS (SELECT 1 FROM orders o WHERE o.account_id = a.id) ORDER BY a.id LIMIT 3')).map((r) => r.external_id);
 });
 afterAll(async () => {
@@ -52,6 +59,11 @@ describe('customer scores', () => {
   test('with a CLV model, P(alive), expected purchases and CLV are filled, inline customers too', async () => {
     const trained = await trainClvModel(h.tdb.db, { modelsDir, promote: 'always', minCustomers: 5 });
     expect(trained.version).toBeGreaterThan(0);
+    const before = await request(h.app).get('/ready').expect(200);
+    expect(before.body.models.find((m: { name: string }) => m.name === 'clv')).toMatchObject({ state: 'none' });
+    await models.refresh(); // what the server's poll does after a promotion
+    const ready = await request(h.app).get('/ready').expect(200);
+    expect(ready.body.models.find((m: { name: string }) => m.name === 'clv')).toMatchObject({ state: 'loaded', version: trained.version });
     const res = await request(h.app).post('/v1/customers/scores').set(read()).send({ ids: [...accountIds, 'ghost'] }).expect(200);
     expectSchema(scoreCustomerBatchRoute.response, res.body);
     expect(res.body.missing).toEqual(['ghost']);

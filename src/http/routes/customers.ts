@@ -68,16 +68,18 @@ export function customerRoutes(ctx: AppContext) {
   const { mount, services } = ctx;
   const currency = services.config.CURRENCY;
   const modelsDir = () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR;
+  // With a process-wide CustomerScoring the models come from memory; otherwise each call loads them.
+  const models = () => (services.customers ? { scoring: services.customers } : { modelsDir: modelsDir() });
   const asOfOf = (v: string | undefined) => (v ? new Date(v) : undefined);
 
   mount(scoreInlineCustomersRoute, async ({ body }) =>
-    view(await scoreCustomers(services.db, { inline: body.customers, asOf: asOfOf(body.asOf), modelsDir: modelsDir() }), currency),
+    view(await scoreCustomers(services.db, { inline: body.customers, asOf: asOfOf(body.asOf), ...models() }), currency),
   );
 
   mount(scoreCustomerRoute, async ({ params, query }) => {
     const id = (await accountIds(ctx, [params.id])).get(params.id);
     if (id === undefined) throw notFound(`No customer with external id "${params.id}"`);
-    const { scores, ...rest } = view(await scoreCustomers(services.db, { accountIds: [id], asOf: asOfOf(query.asOf), modelsDir: modelsDir() }), currency);
+    const { scores, ...rest } = view(await scoreCustomers(services.db, { accountIds: [id], asOf: asOfOf(query.asOf), ...models() }), currency);
     if (!scores.length) throw notFound(`No customer with external id "${params.id}"`);
     return { ...rest, score: scores[0] };
   });
@@ -89,7 +91,7 @@ export function customerRoutes(ctx: AppContext) {
     if (!ids.size) {
       return { currency, asOf: (asOfOf(body.asOf) ?? new Date()).toISOString(), churnModel: null, clvModel: null, errors: [], scores: [], missing };
     }
-    return { ...view(await scoreCustomers(services.db, { accountIds: [...ids.values()], asOf: asOfOf(body.asOf), modelsDir: modelsDir() }), currency), missing };
+    return { ...view(await scoreCustomers(services.db, { accountIds: [...ids.values()], asOf: asOfOf(body.asOf), ...models() }), currency), missing };
   });
 
   mount(listCustomerScoresRoute, async ({ query }) => {
