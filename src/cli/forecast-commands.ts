@@ -90,6 +90,7 @@ export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[]
       ['part', 'deals', 'expected', 'p10', 'p50', 'p90'],
     ),
   );
+  if (r.openPipeline.imputedAmounts > 0) io.out(`note: ${r.openPipeline.imputedAmounts.toLocaleString('en-US')} open deals have no amount and are valued at their product's mean won amount`);
   io.out('');
   const c = r.categories;
   io.out(`Stage-weighted pipeline: ${money(r.stageWeighted)?.toLocaleString('en-US')}`);

@@ -194,7 +194,7 @@ describe('periods', () => {
 });
 
 describe('expected new business', () => {
-  it('is λ · w · Σ_j d_j / n with amounts weighted by each won deal\'s chance to land in the window (worked by hand)', () => {
+  it('is λ · Σ_j d_j / N_exposed(L_j), deals still open counting as not won (worked by hand)', () => {
     const asOf = Date.UTC(2025, 5, 1);
     // One deal created per day over the past 365 days (λ = 1/day); three of them won with cycles
     // of 10, 10 and 40 days (amounts 100, 100, 1,000), one lost (w = 3/4), the rest still open.
@@ -207,12 +207,15 @@ describe('expected new business', () => {
       return { id: k, externalId: `N${k}`, amount: won ? won[1] : 500, stage: won ? 'Closed Won' : lost ? 'Closed Lost' : 'Prospecting', outcome: won ? 'won' : lost ? 'lost' : 'open', createdAt, expectedCloseAt: null, closedAt: won ? createdAt + won[0] * DAY : lost ? createdAt + 5 * DAY : null, forecastCategory: null, groups: {}, events: [] } as DealRecord;
     });
     // Window = the 30 days after as-of: a 10-day deal lands in it if created in the first 20 days
-    // (d = 20 each); a 40-day deal cannot (d = 0). E[count] = 1 · 0.75 · 40 / 3 = 10, all at 100.
+    // (d = 20 each); a 40-day deal cannot (d = 0). A 10-day win could be seen on the 355 deals
+    // created at least 10 days before as-of (the 361 still open count as not won by then):
+    // E[count] = 1 · (20 + 20) / 355, all at 100. The share of deals won is 2/355 + 1/325.
     const nb = estimateNewBusiness(history, asOf, asOf, asOf + 30 * DAY);
     expect(nb.creationRatePerDay).toBeCloseTo(1, 12);
-    expect(nb.winRate).toBeCloseTo(0.75, 12);
-    expect(nb.expectedCount).toBeCloseTo(10, 9);
+    expect(nb.closedWinRate).toBeCloseTo(0.75, 12);
+    expect(nb.winRate).toBeCloseTo(2 / 355 + 1 / 325, 12);
+    expect(nb.expectedCount).toBeCloseTo(40 / 355, 12);
     expect(nb.meanWonAmount).toBeCloseTo(100, 9);
-    expect(nb.expectedAmount).toBeCloseTo(1000, 6);
+    expect(nb.expectedAmount).toBeCloseTo(4000 / 355, 9);
   });
 });

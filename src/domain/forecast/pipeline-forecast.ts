@@ -47,6 +47,8 @@ export interface DealForecast {
   id: number;
   externalId: string;
   amount: number;
+  /** True when the deal had no amount and was valued at its product's mean won amount. */
+  amountImputed: boolean;
   stage: string;
   expectedCloseAt: number | null;
   category: string;
@@ -94,19 +96,50 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   }
   open.sort((a, b) => a.id - b.id);
 
+  // Open deals without an amount (CRM exports often record a value only once a deal is won) are
+  // valued at the mean won amount of their product over the year before as-of (else of all
+  // products): counting them as worth 0 would forecast nothing for most of such a pipeline.
+  const imputedIds = new Set<number>();
+  if (open.some((d) => !(d.amount > 0))) {
+    const since = asOf - 365 * 86_400_000;
+    const sums = new Map<string, { n: number; sum: number }>();
+    let allN = 0;
+    let allSum = 0;
+    for (const rec of history) {
+      if (rec.outcome !== 'won' || rec.closedAt === null || rec.closedAt >= asOf || rec.closedAt < since || !(rec.amount > 0)) continue;
+      const k = rec.groups.product ?? '(none)';
+      const c = sums.get(k) ?? { n: 0, sum: 0 };
+      c.n++;
+      c.sum += rec.amount;
+      sums.set(k, c);
+      allN++;
+      allSum += rec.amount;
+    }
+    for (let i = 0; i < open.length; i++) {
+      if (open[i].amount > 0) continue;
+      const c = sums.get(open[i].groups.product ?? '(none)');
+      const v = c && c.n >= 5 ? c.sum / c.n : allN > 0 ? allSum / allN : 0;
+      if (v > 0) {
+        open[i] = { ...open[i], amount: v };
+        imputedIds.add(open[i].id);
+      }
+    }
+  }
+
   const external = input.scorer ? input.scorer(open, { asOf, start, end, stageModel }) : new Map<number, DealScore>();
   const categoryOf = input.categoryOf ?? ((d: DealState) => ({ [normalizeCategory(d.groups.category)]: 1 }));
   const outlooks: DealOutlook[] = [];
   const openDeals: DealForecast[] = [];
   for (const d of open) {
     const ext = external.get(d.id);
-    const winProbability = ext?.winProbability ?? stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / 86_400_000);
+    const stale = asOf - d.createdAt > stageModel.maxWonAge;
+    const winProbability = ext?.winProbability ?? (stale ? 0 : stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / 86_400_000));
     const inPeriodProbability = ext?.inPeriodProbability ?? stageModel.inWindowProbability(d, start, end);
     const mix = categoryOf(d);
     const category = Object.entries(mix).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'pipeline';
     const groups = { ...d.groups, category };
     outlooks.push({ id: d.id, amount: d.amount, winProbability, inPeriodProbability, groups });
-    openDeals.push({ id: d.id, externalId: d.externalId, amount: d.amount, stage: d.stage, expectedCloseAt: d.expectedCloseAt, category, winProbability, inPeriodProbability, expectedContribution: d.amount * winProbability * inPeriodProbability, groups });
+    openDeals.push({ id: d.id, externalId: d.externalId, amount: d.amount, amountImputed: imputedIds.has(d.id), stage: d.stage, expectedCloseAt: d.expectedCloseAt, category, winProbability, inPeriodProbability, expectedContribution: d.amount * winProbability * inPeriodProbability, groups });
   }
   const wonGroups = (g: Record<string, string>) => ({ ...g, category: 'closed' });
 

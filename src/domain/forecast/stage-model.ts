@@ -23,6 +23,11 @@ export interface StageModel {
   /** Per stage: snapshots seen, won among them, smoothed probability. */
   stages: { stage: string; snapshots: number; won: number; winProbability: number }[];
   winProbability(stage: string, daysInStage?: number): number;
+  /**
+   * Age (ms since creation) beyond which no deal closed before as-of was ever won; deals still
+   * open past it are stale (many CRMs never close dead deals) and get no chance of winning.
+   */
+  maxWonAge: number;
   /** P(close in [start, end) | won) for a deal open as of asOf. */
   inWindowProbability(deal: Pick<DealState, 'expectedCloseAt' | 'stage'>, start: number, end: number): number;
   snapshots: number;
@@ -137,6 +142,7 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
     stages,
     snapshots: n,
     cycleLengths: sorted(cycles),
+    maxWonAge: cycles.length >= 20 ? Math.max(...cycles) : Infinity,
     winProbability(stage, daysInStage) {
       const parent = stageRate.get(stage) ?? overall;
       if (daysInStage === undefined) return parent;

@@ -63,7 +63,7 @@ export interface PipelineForecastReport {
   scorer: string;
   scorerNote?: string;
   wonToDate: number;
-  openPipeline: Band & { deals: number; sd: number };
+  openPipeline: Band & { deals: number; sd: number; imputedAmounts: number };
   newBusiness: Band & { expectedDeals: number; creationRatePerDay: number; winRate: number; meanWonAmount: number };
   total: Band & { sd: number };
   stageWeighted: number;
@@ -187,7 +187,7 @@ export function toReport(r: PipelineForecastResult, o: { seed: number; sims: num
     scorer: r.scorer,
     ...(o.note ? { scorerNote: o.note } : {}),
     wonToDate: s.wonToDate,
-    openPipeline: { ...band(s.open), deals: s.open.deals, sd: s.open.sd },
+    openPipeline: { ...band(s.open), deals: s.open.deals, sd: s.open.sd, imputedAmounts: r.openDeals.filter((d) => d.amountImputed).length },
     newBusiness: { ...band(s.newBusiness), expectedDeals: nb.expectedCount, creationRatePerDay: nb.creationRatePerDay, winRate: nb.winRate, meanWonAmount: nb.meanWonAmount },
     total: { ...band(s.total), sd: s.total.sd },
     stageWeighted: r.stageWeighted,
