@@ -120,12 +120,17 @@ describe('backtests use only what was known at each period start', () => {
     expect(strip(b.periods[0])).toEqual(strip(a.periods[0]));
   });
 
-  it('the stage model learns only from deals closed before as-of', () => {
+  it('the stage model learns only from what was known at as-of', () => {
     const asOf = Date.UTC(2025, 3, 1);
     const m1 = fitStageModel(history, asOf);
-    const onlyPast = history.filter((d) => d.closedAt !== null && d.closedAt < asOf);
-    const m2 = fitStageModel(onlyPast, asOf);
+    // Deals still open at as-of may count as not won on their old snapshots (censoring), so they
+    // stay in; but whether and how they closed later, and anything created later, must not matter.
+    const future = history
+      .filter((d) => d.createdAt < asOf)
+      .map((d) => (d.closedAt !== null && d.closedAt >= asOf ? { ...d, outcome: (d.outcome === 'won' ? 'lost' : 'won') as DealRecord['outcome'], closedAt: d.closedAt + 9 * DAY, events: d.events.filter((e) => e.at < asOf) } : d));
+    const m2 = fitStageModel(future, asOf);
     expect(m2.stages).toEqual(m1.stages);
+    expect(m2.winProbability('Proposal', 10)).toBe(m1.winProbability('Proposal', 10));
   });
 
   it('reports per-period forecasts and accuracy for every method', async () => {

@@ -91,11 +91,38 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
   const cycles: number[] = [];
   let n = 0;
   let won = 0;
+  // Won cycle lengths first: they bound how long a snapshot of a still-open deal must have
+  // been watched before "not won since" is informative.
+  const wonCycles: number[] = [];
+  for (const d of history) if (d.outcome === 'won' && d.closedAt !== null && d.closedAt < asOf && d.closedAt >= since) wonCycles.push(d.closedAt - d.createdAt);
+  wonCycles.sort((a, b) => a - b);
+  const horizon = wonCycles.length >= 20 ? wonCycles[Math.floor(0.95 * (wonCycles.length - 1))] : Infinity;
   for (const d of history) {
-    if (d.outcome === 'open' || d.closedAt === null || d.closedAt >= asOf || d.closedAt < since) continue;
+    // Censoring: a deal still open at as-of (many CRMs never close dead deals) contributes its
+    // snapshots older than the 95th percentile of won cycles as not won — by then nearly every
+    // deal that was going to be won had been.
+    const openAtAsOf = d.closedAt === null || d.closedAt >= asOf || d.outcome === 'open';
+    if (openAtAsOf) {
+      if (!Number.isFinite(horizon) || d.createdAt >= asOf) continue;
+      for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
+        const s = dealAsOf(d, t);
+        if (!s || s.outcome !== 'open') continue;
+        n++;
+        const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
+        stageCell.n++;
+        byStage.set(s.stage, stageCell);
+        const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY)}`;
+        const cell = byCell.get(key) ?? { n: 0, won: 0 };
+        cell.n++;
+        byCell.set(key, cell);
+      }
+      continue;
+    }
+    const closedAt = d.closedAt as number; // closed before as-of (openAtAsOf is false)
+    if (closedAt < since) continue;
     const isWon = d.outcome === 'won';
-    if (isWon) cycles.push(d.closedAt - d.createdAt);
-    for (const t of snapshotGrid(d.createdAt, d.closedAt)) {
+    if (isWon) cycles.push(closedAt - d.createdAt);
+    for (const t of snapshotGrid(d.createdAt, closedAt)) {
       const s = dealAsOf(d, t);
       if (!s || s.outcome !== 'open') continue;
       n++;
@@ -110,11 +137,11 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
       if (isWon) cell.won++;
       byCell.set(key, cell);
       if (isWon) {
-        const rem = d.closedAt - t;
+        const rem = closedAt - t;
         allRemaining.push(rem);
         push(remaining, s.stage, rem);
         if (s.expectedCloseAt !== null) {
-          const r = d.closedAt - Math.max(s.expectedCloseAt, t);
+          const r = closedAt - Math.max(s.expectedCloseAt, t);
           allSlips.push(r);
           push(slips, s.stage, r);
         }
