@@ -212,14 +212,28 @@ export class MlpClassifier implements BinaryClassifier {
       const xi = +x[i];
       if (xi === 0) continue; // one-hot inputs are mostly zero
       const o = i * n1;
-      for (let k = 0; k < n1; k++) h1[k] += xi * W1[o + k];
+      let k = 0;
+      for (; k + 3 < n1; k += 4) {
+        h1[k] += xi * W1[o + k];
+        h1[k + 1] += xi * W1[o + k + 1];
+        h1[k + 2] += xi * W1[o + k + 2];
+        h1[k + 3] += xi * W1[o + k + 3];
+      }
+      for (; k < n1; k++) h1[k] += xi * W1[o + k];
     }
     h2.set(L2.b);
     for (let i = 0; i < n1; i++) {
       const hi = h1[i];
       if (hi <= 0) continue; // ReLU
       const o = i * n2;
-      for (let k = 0; k < n2; k++) h2[k] += hi * W2[o + k];
+      let k = 0;
+      for (; k + 3 < n2; k += 4) {
+        h2[k] += hi * W2[o + k];
+        h2[k + 1] += hi * W2[o + k + 1];
+        h2[k + 2] += hi * W2[o + k + 2];
+        h2[k + 3] += hi * W2[o + k + 3];
+      }
+      for (; k < n2; k++) h2[k] += hi * W2[o + k];
     }
     let z = L3.b[0];
     for (let k = 0; k < n2; k++) if (h2[k] > 0) z += h2[k] * W3[k];
