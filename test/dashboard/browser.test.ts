@@ -9,7 +9,6 @@
 // SALESCAST_REQUIRE_BROWSER=1 (CI installs chromium and sets it), in which case it fails.
 // Jest cannot load ml-regression's ESM-only helpers that the forecast routes reach: the forecast
 // tests' shim gives it CommonJS copies (Node itself loads them fine under `npm start`).
-import '../forecast/esm-shims';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,6 +1,5 @@
 // The forecast services end to end on a small demo company in a temporary database: the period
 // forecast, snapshots and their change waterfall, what-if, backtest and run-rate.
-import './esm-shims';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemoData } from '../../src/services/demo-service';
 import { backtestForecasts, forecastPipeline, forecastRunRates } from '../../src/services/forecast/forecast-service';

@@ -1,4 +1,3 @@
-import './esm-shims';
 import { HoltWinters } from '../../src/domain/forecast/holt-winters';
 import { createRng, normal } from '../../src/domain/forecast/random';
 import { forecastRunRate } from '../../src/domain/forecast/run-rate';

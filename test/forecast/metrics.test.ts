@@ -1,4 +1,3 @@
-import './esm-shims';
 import { accuracy } from '../../src/domain/forecast/backtest-metrics';
 import { rollUpCategories } from '../../src/domain/forecast/categories';
 import { windowProbabilityFromMonths } from '../../src/services/forecast/win-model-scorer';

@@ -1,4 +1,3 @@
-import './esm-shims';
 import { dealAsOf, type DealRecord } from '../../src/domain/forecast/deal-history';
 import { runBacktest } from '../../src/domain/forecast/backtest';
 import { monthPeriod, parsePeriod, periodsBetween } from '../../src/domain/forecast/period';

@@ -2,19 +2,6 @@
 // deterministic per seed; backtests and run-rate; bad periods and options are 400s naming them.
 import request from 'supertest';
 
-// ml-regression pulls in ESM-only helpers (is-any-array, ml-array-rescale) that Node 20 loads at
-// runtime (require(esm)) but Jest's module system cannot; give Jest CommonJS equivalents.
-jest.mock('is-any-array', () => ({
-  isAnyArray: (v: unknown) => {
-    const tag = Object.prototype.toString.call(v);
-    return tag.endsWith('Array]') && !tag.includes('Big');
-  },
-}));
-jest.mock('ml-array-rescale', () => ({ __esModule: true, default: (a: number[]) => a }));
-jest.mock('ml-regression', () => ({
-  SimpleLinearRegression: jest.requireActual('ml-regression-simple-linear').SimpleLinearRegression,
-  MultivariateLinearRegression: jest.requireActual('ml-regression-multivariate-linear').default ?? jest.requireActual('ml-regression-multivariate-linear'),
-}));
 import { BacktestResponse, ChangesResponse, ForecastResponse, RunRateResponse, WhatIfResponse, listSnapshotsRoute, takeSnapshotRoute } from '../../src/contracts/forecasts';
 import { loadDemoData } from '../../src/services/demo-service';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
