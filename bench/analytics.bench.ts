@@ -46,7 +46,7 @@ const CASES: { label: string; report: string; input: Record<string, unknown> }[]
 
 const dayExpr = (d: Dialect, days: string) => (d === 'sqlite' ? `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', '2022-01-01', '+' || (${days}) || ' days')` : `(TIMESTAMP '2022-01-01' + (${days}) * INTERVAL '1 day')`);
 const series = (d: Dialect, n: number, body: (i: string) => string) =>
-  d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ${body('s.i')} FROM s` : `${body('s.i')} FROM generate_series(1, ${n}) AS s(i)`;
+  d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ${body('s.i')} FROM s` : `${body('s.i')} FROM generate_series(CAST(1 AS BIGINT), ${n}) AS s(i)`;
 const div = (d: Dialect, a: string, b: string) => (d === 'sqlite' ? `(${a}) / (${b})` : `((${a}) / (${b}))`); // integer division on both
 
 /** The generator: one INSERT ... SELECT per table; returns [table, sql] in dependency order. */
