@@ -10,6 +10,7 @@ import { loadDemoData } from '../src/services/demo-service';
 import { trainWinModel, type TrainWinResult } from '../src/services/win/train-win-model';
 import { scoreDeals, scoreOpenDeals, WinScoring } from '../src/services/win/score-deals';
 import { ModelRegistry } from '../src/ml/registry';
+import { fromSqlJson } from '../src/db/sql';
 
 const SEED = 42;
 const AS_OF = new Date('2026-10-01T00:00:00Z');
@@ -62,7 +63,7 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
       expect(row.win_probability).toBeLessThan(1);
       expect(Number(row.fallback)).toBe(0);
     }
-    const stored = JSON.parse(rows[0].factors);
+    const stored = fromSqlJson<{ factors: { feature: string; effect: number; text: string }[] }>(rows[0].factors)!;
     expect(stored.factors.length).toBeGreaterThan(0);
     for (const f of stored.factors) {
       expect(typeof f.feature).toBe('string');

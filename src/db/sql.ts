@@ -162,3 +162,9 @@ export function fromSqlDate(v: unknown): Date | null {
   if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
   return new Date(String(v));
 }
+
+/** Reads a JSON column the same way on both dialects (SQLite returns text, PostgreSQL parsed JSONB). */
+export function fromSqlJson<T = unknown>(v: unknown): T | null {
+  if (v === null || v === undefined) return null;
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
