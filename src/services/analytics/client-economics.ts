@@ -66,7 +66,7 @@ money AS (
          CASE WHEN ac.opportunity_id IS NULL THEN ac.cost ELSE 0 END, CASE WHEN ac.opportunity_id IS NULL THEN 0 ELSE ac.cost END
   FROM activity ac LEFT JOIN opportunity op ON op.id = ac.opportunity_id ${w(pAct)}
 ),
-econ AS MATERIALIZED (
+econ AS ${d.materialized} (
   SELECT account_id, SUM(revenue) AS revenue, SUM(cogs) AS cogs, SUM(order_discounts) AS order_discounts, SUM(orders) AS orders,
          MIN(first_at) AS first_at, MAX(last_at) AS last_at, SUM(service_cost) AS service_cost, SUM(discount_cost) AS discount_cost,
          SUM(activity_cost) AS activity_cost, SUM(sales_effort) AS sales_effort

@@ -110,11 +110,11 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
   const conds = ['acct.cohort_at IS NOT NULL', ...periodWhere('acct.cohort_at', range, params), ...filterWhere(d, 'clients', q.filters, params, needs)];
   const pi = (e: string) => periodIndex(d, g, e);
   const withSql = `WITH ${accountCtes(d, needs)},
-ac AS MATERIALIZED (SELECT acct.id, ${key} AS cohort, acct.cohort_at FROM acct ${ACCOUNT_JOINS} WHERE ${conds.join(' AND ')}),
-ap AS MATERIALIZED (SELECT o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')} AS k, SUM(o.revenue) AS rev
+ac AS ${d.materialized} (SELECT acct.id, ${key} AS cohort, acct.cohort_at FROM acct ${ACCOUNT_JOINS} WHERE ${conds.join(' AND ')}),
+ap AS ${d.materialized} (SELECT o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')} AS k, SUM(o.revenue) AS rev
        FROM orders o JOIN ac ON ac.id = o.account_id
        GROUP BY o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')}),
-b AS MATERIALIZED (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
+b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
   const cells = await db.sql.all<Record<string, unknown>>(
     `${withSql}
      SELECT ac.cohort, ap.k, COUNT(*) AS active, SUM(ap.rev) AS revenue,

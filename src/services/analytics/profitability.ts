@@ -167,7 +167,8 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
   const d = sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
   const sort = parseSort(q.sort);
-  const needs = { ...noNeeds(), owner: true, cohort: true, score: true };
+  // A breakdown needs only what its field and filters use; the client list shows owner, cohort and score.
+  const needs = q.by ? noNeeds() : { ...noNeeds(), owner: true, cohort: true, score: true };
   const byExpr = q.by ? groupExpr(d, 'clients', q.by, needs) : null;
   const e = economicsSql(d, period, q.filters, needs);
   const currency = loadConfig().CURRENCY;
