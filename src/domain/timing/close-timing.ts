@@ -98,50 +98,88 @@ export class CloseTimingModel {
     return g.remainingDays[Math.floor(g.remainingDays.length / 2)];
   }
 
+  // outlook() runs once per scored deal on the serving path, so it avoids per-draw allocations:
+  // the group quantiles are stored ascending and the transforms below are monotone, so the draws
+  // come out sorted, and calendar months are resolved only where a draw crosses a month boundary.
   outlook(deal: { stage: string | null; segment: string | null; expectedCloseAt: number | null }, t: number): CloseOutlook {
     const keys = deal.stage ? [`stage:${deal.stage}|segment:${deal.segment}`, `stage:${deal.stage}`, '*'] : ['*'];
     const min = this.state.minSamples;
-    let dates: number[] = [];
+    let source: number[] | null = null;
+    let offsetMs = 0; // a draw d becomes the date offsetMs + d * DAY_MS (delays) or t + max(d, 0.5) days
+    let fromDelays = false;
+    let first = 0; // index of the first usable draw
     let basis = '';
     for (const key of keys) {
       const g = this.state.groups[key];
       if (!g) continue;
       if (deal.expectedCloseAt != null && g.delayDays.length) {
-        const cand = g.delayDays.map((d) => deal.expectedCloseAt! + d * DAY_MS).filter((x) => x > t);
-        if (cand.length >= Math.min(min, g.delayDays.length) / 2 && cand.length >= 5) {
-          dates = cand;
-          basis = `${describe(key)}: slip of expected close dates (${g.n} won deals)`;
+        // Draws that would have closed by t are impossible for a deal still open at t.
+        const start = firstIndexAbove(g.delayDays, deal.expectedCloseAt, t);
+        const usable = g.delayDays.length - start;
+        if (usable >= Math.min(min, g.delayDays.length) / 2 && usable >= 5) {
+          source = g.delayDays;
+          offsetMs = deal.expectedCloseAt;
+          fromDelays = true;
+          first = start;
+          basis = `${describeCached(key)}: slip of expected close dates (${g.n} won deals)`;
           break;
         }
       }
       if (g.remainingDays.length) {
-        dates = g.remainingDays.map((d) => t + Math.max(d, 0.5) * DAY_MS);
-        basis = `${describe(key)}: days to close after this point (${g.n} won deals)`;
+        source = g.remainingDays;
+        offsetMs = t;
+        basis = `${describeCached(key)}: days to close after this point (${g.n} won deals)`;
         break;
       }
     }
-    if (dates.length === 0) {
+    if (!source) {
       // No history at all: trust the rep's date if there is one.
       if (deal.expectedCloseAt == null) return { expectedCloseAt: null, slipProbability: null, closeDistribution: [], basis: 'no history' };
       const at = Math.max(deal.expectedCloseAt, t);
       return { expectedCloseAt: at, slipProbability: null, closeDistribution: [{ monthOffset: monthIndex(at) - monthIndex(t), probability: 1 }], basis: "no history: the deal's expected close date" };
     }
-    dates.sort((a, b) => a - b);
-    const median = dates[Math.floor(dates.length / 2)];
+    const n = source.length - first;
+    const dateAt = fromDelays ? (i: number) => offsetMs + source![i] * DAY_MS : (i: number) => offsetMs + Math.max(source![i], 0.5) * DAY_MS;
+    const median = dateAt(first + Math.floor(n / 2));
     const base = monthIndex(t);
-    const counts = new Map<number, number>();
-    for (const d of dates) {
-      const k = Math.max(0, monthIndex(d) - base);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
+    const deadline = deal.expectedCloseAt != null ? endOfMonth(Math.max(deal.expectedCloseAt, t)) : Infinity;
+    const closeDistribution: { monthOffset: number; probability: number }[] = [];
+    let monthEnd = -Infinity;
+    let current: { monthOffset: number; probability: number } | null = null;
+    let slipped = 0;
+    for (let i = first; i < source.length; i++) {
+      const d = dateAt(i);
+      if (d > monthEnd) {
+        monthEnd = endOfMonth(d);
+        const k = Math.max(0, monthIndex(d) - base);
+        if (!current || current.monthOffset !== k) closeDistribution.push((current = { monthOffset: k, probability: 0 }));
+      }
+      current!.probability += 1;
+      if (d > deadline) slipped++;
     }
-    const closeDistribution = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([monthOffset, c]) => ({ monthOffset, probability: c / dates.length }));
-    let slipProbability: number | null = null;
-    if (deal.expectedCloseAt != null) {
-      const deadline = endOfMonth(Math.max(deal.expectedCloseAt, t));
-      slipProbability = dates.filter((d) => d > deadline).length / dates.length;
-    }
+    for (const c of closeDistribution) c.probability /= n;
+    const slipProbability = deal.expectedCloseAt != null ? slipped / n : null;
     return { expectedCloseAt: median, slipProbability, closeDistribution, basis };
   }
+}
+
+/** First index i of an ascending array with offset + a[i] * DAY_MS > t (binary search). */
+function firstIndexAbove(a: number[], offset: number, t: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offset + a[mid] * DAY_MS > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+const described = new Map<string, string>();
+function describeCached(key: string): string {
+  let d = described.get(key);
+  if (d === undefined) described.set(key, (d = describe(key)));
+  return d;
 }
 
 function describe(key: string): string {
