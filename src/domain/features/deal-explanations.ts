@@ -111,7 +111,7 @@ export function explainFactor(feature: string, value: RawValue, effect: number, 
 }
 
 /** The strongest factors on each side, largest effect first; tiny effects are left out. */
-export function topFactors(factors: Factor[], perSide = 3, minEffect = 0.02): Factor[] {
+export function topFactors<F extends Pick<Factor, "effect">>(factors: F[], perSide = 3, minEffect = 0.02): F[] {
   const pos = factors.filter((f) => f.effect >= minEffect).sort((a, b) => b.effect - a.effect).slice(0, perSide);
   const neg = factors.filter((f) => f.effect <= -minEffect).sort((a, b) => a.effect - b.effect).slice(0, perSide);
   return [...pos, ...neg];

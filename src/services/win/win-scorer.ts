@@ -64,6 +64,7 @@ export class WinScorer {
   private history: DealHistory;
   private readonly groups: { feature: string; columns: number[] }[];
   private readonly buffer: number[];
+  private groupColumns: number[][] | undefined;
 
   constructor(
     readonly artifact: WinModelArtifact,
@@ -141,17 +142,12 @@ export class WinScorer {
       return [{ feature: 'stage', value: row.stage ?? null, effect: 0, text: `Baseline: ${Math.round(p * 100)}% of deals in ${stage} have been won (no trained model)` }];
     }
     const x = this.encoder.transformRow(row);
-    const contrib = this.classifier.contributions(
-      x,
-      this.groups.map((g) => g.columns),
-    );
-    const all: Factor[] = this.groups.map((g, i) => ({
-      feature: g.feature,
-      value: roundValue(row[g.feature]),
-      effect: Math.round(contrib[i] * 1000) / 1000,
-      text: explainFactor(g.feature, roundValue(row[g.feature]), contrib[i], row, this.artifact.explain),
-    }));
-    return topFactors(all, perSide);
+    this.groupColumns ??= this.groups.map((g) => g.columns);
+    const contrib = this.classifier.contributions(x, this.groupColumns);
+    // Rank every feature by its effect, then word only the few that are shown (wording all of
+    // them cost more than the model itself on the serving path).
+    const all = this.groups.map((g, i) => ({ feature: g.feature, value: roundValue(row[g.feature]), effect: Math.round(contrib[i] * 1000) / 1000, text: '', i }));
+    return topFactors(all, perSide).map(({ i, ...f }) => ({ ...f, text: explainFactor(f.feature, f.value, contrib[i], row, this.artifact.explain) }));
   }
 
   score(deal: DealInput, asOf: number = Date.now(), options: { explain?: boolean } = {}): DealScoreResult {
