@@ -3,13 +3,10 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config';
 import { invalidInput } from '../errors';
 import { ModelRegistry, type ModelVersionInfo } from '../ml/registry';
-import { WinScorer, type WinModelArtifact } from '../services/win/win-scorer';
+import { ARTIFACT_VALIDATORS } from '../services/models/artifact-validators';
 import { processIo, table, withDatabase } from './common';
 
-/** Load checks run before a version is made active (refuses a schema mismatch). */
-const VALIDATORS: Record<string, (artifact: unknown) => void> = {
-  win: (artifact) => void new WinScorer(artifact as WinModelArtifact),
-};
+const VALIDATORS = ARTIFACT_VALIDATORS;
 
 const f = (v: unknown, digits = 3) => (typeof v === 'number' ? v.toFixed(digits) : v === null || v === undefined ? '' : String(v));
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');

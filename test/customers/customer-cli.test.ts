@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemoData } from '../../src/services/demo-service';
+import { ModelRegistry } from '../../src/ml/registry';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
 const SEED = 5;
@@ -63,6 +64,17 @@ describe('customer CLI', () => {
     expect(j.churnModel.version).toBe(1);
     expect(j.clvModel.version).toBe(1);
     expect(j.withChurn).toBeGreaterThan(50);
+  });
+
+  test('promoting a churn version this build cannot load is refused (exit 7) and the active version keeps serving', async () => {
+    const registry = new ModelRegistry(t.db, modelsDir);
+    const activeBefore = await registry.active('churn');
+    expect(activeBefore).not.toBeNull();
+    const stale = await registry.register('churn', { algorithm: 'logistic', artifact: { format: 'salescast.churn', formatVersion: -1 } });
+    const r = run(t.url, modelsDir, ['models', 'promote', 'churn', String(stale.version)]);
+    expect(r.code).toBe(7);
+    expect(r.err).toMatch(/churn artifact has format/);
+    expect((await registry.active('churn'))?.version).toBe(activeBefore!.version);
   });
 
   test('bad options and missing data fail with clear messages and exit codes', () => {

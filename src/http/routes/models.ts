@@ -3,9 +3,7 @@
 // the change up by polling).
 import { listModelsRoute, promoteModelRoute, rollbackModelRoute, showModelRoute, showModelVersionRoute } from '../../contracts/models';
 import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
-import { ChurnScorer, type ChurnModelArtifact } from '../../services/customers/churn-scorer';
-import { ClvScorer, type ClvModelArtifact } from '../../services/customers/clv-scorer';
-import { WinScorer, type WinModelArtifact } from '../../services/win/win-scorer';
+import { ARTIFACT_VALIDATORS } from '../../services/models/artifact-validators';
 import type { AppContext } from '../context';
 import { page, sortBy } from '../pagination';
 
@@ -25,12 +23,7 @@ export const versionView = (v: ModelVersionInfo) => ({
   notes: v.notes,
 });
 
-/** Load checks run before a version is made active: a schema mismatch is refused, the old one keeps serving. */
-const VALIDATORS: Record<string, (artifact: unknown) => void> = {
-  win: (artifact) => void new WinScorer(artifact as WinModelArtifact),
-  churn: (artifact) => void new ChurnScorer(artifact as ChurnModelArtifact),
-  clv: (artifact) => void new ClvScorer(artifact as ClvModelArtifact),
-};
+const VALIDATORS = ARTIFACT_VALIDATORS;
 
 export function modelRoutes({ mount, services }: AppContext) {
   const registry = () => services.registry ?? services.win?.registry ?? new ModelRegistry(services.db, services.config.SALESCAST_MODELS_DIR);
