@@ -125,9 +125,10 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
     [...params, q.periods],
   );
   const sizes = await db.sql.all<Record<string, unknown>>(`${withSql} SELECT cohort, COUNT(*) AS size FROM ac GROUP BY cohort ORDER BY 1`, params);
-  const [last] = await db.sql.all<{ m: unknown }>('SELECT MAX(ordered_at) AS m FROM orders');
-  const lastDate = fromSqlDate(last?.m);
-  const lastIndex = lastDate ? (g === 'month' ? monthIndexOf(lastDate) : Math.floor(monthIndexOf(lastDate) / 3)) : null;
+  const [span] = await db.sql.all<{ f: unknown; m: unknown }>('SELECT MIN(ordered_at) AS f, MAX(ordered_at) AS m FROM orders');
+  const toIndex = (d: Date | null) => (d ? (g === 'month' ? monthIndexOf(d) : Math.floor(monthIndexOf(d) / 3)) : null);
+  const firstIndex = toIndex(fromSqlDate(span?.f));
+  const lastIndex = toIndex(fromSqlDate(span?.m));
 
   const byCohort = new Map<string, Map<number, Record<string, unknown>>>();
   for (const c of cells) {
@@ -140,12 +141,14 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
     const size = Number(s.size);
     const m = byCohort.get(String(s.cohort)) ?? new Map();
     const rev0 = Number(m.get(0)?.revenue ?? 0);
-    // Period cohorts cannot be observed past the last order date: those cells are null, not 0.
+    // Period cohorts cannot be observed outside the order history (after the last order, or
+    // before the first one when accounts were acquired before the imported history begins):
+    // those cells are null, not 0.
     const start = byPeriod && cohort && q.by === g ? keyIndex(cohort, g) : null;
     let cum = 0;
     const out: CohortCell[] = [];
     for (let k = 0; k < q.periods; k++) {
-      if (start !== null && lastIndex !== null && start + k > lastIndex) {
+      if (start !== null && ((lastIndex !== null && start + k > lastIndex) || (firstIndex !== null && start + k < firstIndex))) {
         out.push({ period: k, activeClients: null, retention: null, revenue: null, netRevenueRetention: null, grossRevenueRetention: null, cumulativeRevenuePerClient: null });
         continue;
       }
