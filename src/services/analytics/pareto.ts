@@ -25,17 +25,30 @@ export interface ParetoReport extends Omit<ParetoResult, 'classOf' | 'destroyers
   thresholds: typeof ABC_THRESHOLDS;
   destroyers: { accountId: string; name: string; revenue: number; netProfit: number; rank: number }[];
   destroyerCount: number;
+  /** Accounts with costs in the period that had never bought by its end (sales effort on prospects). */
+  prospects: { accounts: number; netProfit: number };
 }
 
 export async function paretoReport(db: Database, input: ParetoInputT = {}): Promise<ParetoReport> {
   const q = parseInput(ParetoInput, input, 'pareto');
   const d = sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
-  const e = economicsSql(d, period, q.filters, noNeeds());
+  // Concentration is about customers: accounts that have bought by the end of the period.
+  // Prospects that never bought only carry sales effort; they are reported apart, so they neither
+  // dilute the curve nor fill the list of profit-destroying clients.
+  const bought = (negate: boolean) => {
+    const e = economicsSql(d, period, q.filters, noNeeds(), [
+      `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM orders po WHERE po.account_id = acct.id${period.toExclusive ? ' AND po.ordered_at < ?' : ''})`,
+    ]);
+    return { ...e, params: period.toExclusive ? [...e.params, period.toExclusive] : e.params };
+  };
+  const e = bought(false);
   const rows = await db.sql.all<{ external_id: string; name: string; revenue: number; profit: number }>(
     `${e.with} SELECT acct.external_id, acct.name, ${ECON.revenue} AS revenue, ${NET_PROFIT} AS profit ${e.from}`,
     e.params,
   );
+  const p = bought(true);
+  const [prospectRow] = await db.sql.all<{ n: number; cost: number | null }>(`${p.with} SELECT COUNT(*) AS n, SUM(${NET_PROFIT}) AS cost ${p.from}`, p.params);
   const r = pareto(
     rows.map((x) => ({ id: String(x.external_id), name: String(x.name), revenue: Number(x.revenue), profit: Number(x.profit) })),
     { points: q.points, destroyersLimit: q.limit },
@@ -49,5 +62,6 @@ export async function paretoReport(db: Database, input: ParetoInputT = {}): Prom
     ...rest,
     destroyers: destroyers.map((x) => ({ accountId: x.id, name: x.name, revenue: x.revenue, netProfit: x.profit, rank: x.rank })),
     destroyerCount: r.classes.find((c) => c.class === 'D')!.clients,
+    prospects: { accounts: Number(prospectRow?.n ?? 0), netProfit: Number(prospectRow?.cost ?? 0) },
   };
 }
