@@ -7,20 +7,14 @@
 // are taken as stored (CRMs keep no history of them); attributes whose name mentions churn are
 // never used as features, since an exported "Churn" column is the label itself.
 import type { RawRow, RawValue } from '../../ml/feature-encoder';
+import type { AccountProfile } from './deal-input';
 
 export const DAY = 86_400_000;
 export const CUSTOMER_FEATURE_VERSION = 1;
 
-export interface CustomerHistory {
+export interface CustomerHistory extends AccountProfile {
   accountId: number;
   externalId: string;
-  segment?: string | null;
-  industry?: string | null;
-  region?: string | null;
-  country?: string | null;
-  size?: string | null;
-  employees?: number | null;
-  annualRevenue?: number | null;
   acquisitionCost?: number | null;
   /** Epoch ms. */
   acquiredAt?: number | null;

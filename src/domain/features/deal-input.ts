@@ -18,8 +18,8 @@ export interface DealActivity {
   at: number;
 }
 
-export interface DealAccount {
-  externalId?: string | null;
+/** The firmographic profile of an account, as every model and inline request sees it. */
+export interface AccountProfile {
   segment?: string | null;
   industry?: string | null;
   region?: string | null;
@@ -27,6 +27,10 @@ export interface DealAccount {
   size?: string | null;
   employees?: number | null;
   annualRevenue?: number | null;
+}
+
+export interface DealAccount extends AccountProfile {
+  externalId?: string | null;
 }
 
 export interface DealInput {

@@ -7,6 +7,7 @@ import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
 import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import type { RawValue } from '../../ml/feature-encoder';
+import type { AccountProfile } from '../../domain/features/deal-input';
 import { customerFeatures, DAY, type CustomerHistory } from '../../domain/features/customer-features';
 import { summarizeOrders, type CustomerSummary } from '../../domain/features/customer-summary';
 import type { CustomerFactor } from '../../domain/features/customer-explanations';
@@ -18,15 +19,8 @@ import { loadCustomerHistories } from './load-customers';
 import { defaultAsOf } from './train-churn-model';
 
 /** A customer the database has never seen, e.g. from a CRM frontend. Dates as ISO strings or Dates. */
-export interface InlineCustomer {
+export interface InlineCustomer extends AccountProfile {
   externalId?: string;
-  segment?: string | null;
-  industry?: string | null;
-  region?: string | null;
-  country?: string | null;
-  size?: string | null;
-  employees?: number | null;
-  annualRevenue?: number | null;
   acquisitionCost?: number | null;
   acquiredAt?: string | Date | null;
   attributes?: Record<string, RawValue> | null;

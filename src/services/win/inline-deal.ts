@@ -2,7 +2,7 @@
 // into the features' DealInput. Dates may be Date objects or ISO strings; references are names.
 // Validation of the HTTP body is the contract layer's job; this only normalises.
 import { invalidInput } from '../../errors';
-import type { AttributeValue, DealInput } from '../../domain/features/deal-input';
+import type { AttributeValue, DealAccount, DealInput } from '../../domain/features/deal-input';
 
 export interface InlineDeal {
   id?: number;
@@ -19,16 +19,7 @@ export interface InlineDeal {
   campaignChannel?: string | null;
   rep?: string | null;
   team?: string | null;
-  account?: {
-    externalId?: string | null;
-    segment?: string | null;
-    industry?: string | null;
-    region?: string | null;
-    country?: string | null;
-    size?: string | null;
-    employees?: number | null;
-    annualRevenue?: number | null;
-  } | null;
+  account?: DealAccount | null;
   attributes?: Record<string, AttributeValue> | null;
   stageChanges?: { fromStage?: string | null; toStage: string; amount?: number | null; expectedCloseAt?: Date | string | null; changedAt: Date | string }[];
   activities?: { type: string; occurredAt: Date | string }[];
