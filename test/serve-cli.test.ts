@@ -1,6 +1,6 @@
 // `salescast serve` is the production start: it migrates, refuses to run without keys unless
 // told otherwise, and serves the API. Driven as an operator would, in a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,21 +25,28 @@ function waitForListening(child: ChildProcess): Promise<string> {
 describe('salescast serve', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-serve-'));
   let child: ChildProcess | undefined;
+  const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'db.sqlite')}`, SALESCAST_MODELS_DIR: path.join(dir, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SALESCAST_AUTH_DISABLED: 'false' };
   afterAll(() => {
     child?.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('migrates an empty database and serves health and the docs; the API requires a key', async () => {
-    child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 'db.sqlite')}`, SALESCAST_MODELS_DIR: path.join(dir, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SALESCAST_AUTH_DISABLED: 'false' },
-    });
+  test('migrates an empty database and serves health, docs and the API, which requires a key', async () => {
+    child = spawn(process.execPath, [CLI, 'serve'], { env });
     const url = await waitForListening(child);
     expect((await request(url).get('/health')).status).toBe(200);
     expect((await request(url).get('/docs')).status).toBe(200);
     const unauth = await request(url).post('/v1/deals/score').send({ deals: [{ stage: 'Proposal', createdAt: '2026-10-01' }] });
     expect(unauth.status).toBe(401);
     expect(unauth.body.error.code).toBe('UNAUTHENTICATED');
+
+    // An operator creates a key with the CLI; routes whose services load at run time answer with it.
+    const created = spawnSync(process.execPath, [CLI, 'keys', 'create', '--name', 'ops', '--scope', 'scores:read', '--json'], { env, encoding: 'utf8' });
+    expect(created.status).toBe(0);
+    const key = JSON.parse(created.stdout).key as string;
+    const forecast = await request(url).get('/v1/forecasts').set('Authorization', `Bearer ${key}`);
+    expect(forecast.status).toBe(200);
+    expect(forecast.body.method).toBe('monte-carlo');
   });
 
   test('stops cleanly on SIGTERM', async () => {

@@ -5,12 +5,9 @@ import { internalIds } from './deals';
 import type { Dimension } from '../../domain/forecast/pipeline-forecast';
 import type { AppContext } from '../context';
 
-// Loaded on first use: the forecast service pulls in ml-regression, whose ESM-only dependencies
-// Jest cannot load, so every other route's tests would fail to import the app otherwise (and the
-// server starts a little faster).
-const service = () => import('../../services/forecast/forecast-service');
-const snapshots = () => import('../../services/forecast/snapshot-service');
-const whatIf = () => import('../../services/forecast/what-if-service');
+import * as forecastService from '../../services/forecast/forecast-service';
+import * as snapshotService from '../../services/forecast/snapshot-service';
+import * as whatIfService from '../../services/forecast/what-if-service';
 
 const date = (v: string | undefined) => (v ? new Date(v) : undefined);
 
@@ -20,7 +17,7 @@ export function forecastRoutes(ctx: AppContext) {
   const modelsDir = () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR;
 
   mount(forecastRoute, async ({ query }) => {
-    const report = await (await service()).forecastPipeline(services.db, {
+    const report = await forecastService.forecastPipeline(services.db, {
       period: query.period,
       from: date(query.from),
       to: date(query.to),
@@ -35,22 +32,21 @@ export function forecastRoutes(ctx: AppContext) {
   });
 
   mount(backtestRoute, async ({ query }) => {
-    const report = await (await service()).backtestForecasts(services.db, { from: date(query.from), to: date(query.to), period: query.period, sims: query.sims, seed: query.seed, scorer: 'stage-model' });
+    const report = await forecastService.backtestForecasts(services.db, { from: date(query.from), to: date(query.to), period: query.period, sims: query.sims, seed: query.seed, scorer: 'stage-model' });
     return { currency, ...report };
   });
 
-  mount(runRateRoute, async ({ query }) => ({ currency, ...(await (await service()).forecastRunRates(services.db, { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed })) }));
+  mount(runRateRoute, async ({ query }) => ({ currency, ...(await forecastService.forecastRunRates(services.db, { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed })) }));
 
   mount(takeSnapshotRoute, async ({ body, req }) => {
-    const svc = await snapshots();
-    const r = await svc.takeForecastSnapshot(services.db, { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed, modelsDir: modelsDir() });
-    const [snapshot] = (await svc.listForecastSnapshots(services.db, { limit: 20 })).filter((x) => x.id === r.snapshotId);
+    const r = await snapshotService.takeForecastSnapshot(services.db, { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed, modelsDir: modelsDir() });
+    const [snapshot] = (await snapshotService.listForecastSnapshots(services.db, { limit: 20 })).filter((x) => x.id === r.snapshotId);
     req.log.info({ snapshot: r.snapshotId, by: req.identity?.keyName }, 'forecast snapshot taken');
     return { currency, snapshot, rows: r.rows };
   });
 
   mount(listSnapshotsRoute, async ({ query }) => {
-    const all = await (await snapshots()).listForecastSnapshots(services.db, { limit: query.offset + query.limit + 1 });
+    const all = await snapshotService.listForecastSnapshots(services.db, { limit: query.offset + query.limit + 1 });
     const [{ n }] = await services.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM forecast_snapshot WHERE method = 'monte-carlo' AND group_by IS NULL");
     const items = all.slice(query.offset, query.offset + query.limit);
     const total = Number(n);
@@ -58,7 +54,7 @@ export function forecastRoutes(ctx: AppContext) {
   });
 
   mount(changesRoute, async ({ query }) => {
-    const w = await (await snapshots()).compareForecastSnapshots(services.db, { from: query.from, to: query.to });
+    const w = await snapshotService.compareForecastSnapshots(services.db, { from: query.from, to: query.to });
     // Deals are named by external id over HTTP.
     const ids = [...new Set(w.changes.map((c) => c.opportunityId))];
     const ext = new Map<number, string>();
@@ -84,7 +80,7 @@ export function forecastRoutes(ctx: AppContext) {
     const ids = await internalIds(ctx, body.changes.map((c) => c.id));
     const missing = body.changes.map((c, i) => ({ c, i })).filter(({ c }) => !ids.has(c.id));
     if (missing.length) throw invalidInput('Unknown deal id(s)', missing.map(({ c, i }) => ({ path: ['changes', i, 'id'], value: c.id, problem: 'no deal with this external id' })));
-    const r = await (await whatIf()).whatIfForecast(services.db, {
+    const r = await whatIfService.whatIfForecast(services.db, {
       changes: body.changes.map((c) => ({
         opportunityId: ids.get(c.id)!,
         stage: c.stage,
