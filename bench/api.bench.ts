@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { positiveNumberArg as arg } from './args';
 
 // autocannon ships no type declarations; this is the part of its API the benchmark uses.
 interface AutocannonResult {
@@ -21,13 +22,6 @@ type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, r: Aut
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
-  return v;
-}
 
 const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 10);

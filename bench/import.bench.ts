@@ -9,14 +9,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { importFile } from '../src/services/import/import-file';
+import { positiveIntArg as arg } from './args';
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
-  return v;
-}
 
 const ROWS = arg('rows', 1_000_000);
 const SEED = arg('seed', 42);

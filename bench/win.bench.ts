@@ -23,14 +23,8 @@ import { LogisticRegression } from '../src/ml/logistic-regression';
 import { rocAuc } from '../src/ml/metrics';
 import { MlpClassifier } from '../src/ml/mlp';
 import { seededRandom, sigmoid } from '../src/ml/random';
+import { positiveIntArg as arg } from './args';
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
-  return v;
-}
 const DEALS = arg('deals', 100_000);
 const SEED = arg('seed', 42);
 const SKIP_SKLEARN = process.argv.includes('--skip-sklearn');
