@@ -10,6 +10,7 @@ import { openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { importFile } from '../src/services/import/import-file';
 import { positiveIntArg as arg } from './args';
+import { mulberry32 } from '../src/random';
 
 
 const ROWS = arg('rows', 1_000_000);
@@ -19,17 +20,8 @@ const REPS = 200;
 const PRODUCTS = 50;
 const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Won', 'Lost'];
 
-// mulberry32: a small seeded generator so every run writes the same file.
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded generator so every run writes the same file.
+const rng = mulberry32;
 
 interface Opp {
   id: string;

@@ -2,17 +2,12 @@
 // mulberry32: a 32-bit state generator by Tommy Ettinger (public domain), good enough for shuffling
 // and initialisation, not for cryptography.
 
+import { mulberry32 } from '../random';
+
 export type Rng = () => number;
 
 export function seededRandom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Fisher-Yates shuffle of 0..n-1 with the given generator. */

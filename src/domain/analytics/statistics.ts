@@ -1,6 +1,8 @@
 // Interval estimates and tests of a difference for group comparisons. Pure functions over counts
 // and sufficient statistics (n, Σx, Σx²) that SQL aggregates return, so no per-row data is needed
 // except for the bootstrap, which resamples per-client aggregates.
+import { mulberry32 } from '../../random';
+import { acklamNormalQuantile } from '../normal-quantile';
 
 /** Standard normal CDF, via the complementary error function (Numerical Recipes erfc, |ε| < 1.2e-7). */
 export function normalCdf(z: number): number {
@@ -19,19 +21,7 @@ export function normalCdf(z: number): number {
 /** Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.15e-9). */
 export function normalQuantile(p: number): number {
   if (p <= 0 || p >= 1) throw new RangeError('p must be in (0, 1)');
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const pl = 0.02425;
-  if (p < pl) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - pl) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return acklamNormalQuantile(p);
 }
 
 function logGamma(x: number): number {
@@ -192,17 +182,8 @@ export function welchTest(a: Moments, b: Moments, confidence = 0.95): Difference
   return { difference: d, lo: d - q * se, hi: d + q * se, statistic: t, pValue: 2 * (1 - studentTCdf(Math.abs(t), df)), method };
 }
 
-/** mulberry32: a small seeded PRNG so bootstrap results repeat exactly for a given seed. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG so bootstrap results repeat exactly for a given seed. */
+export { mulberry32 };
 
 /** Ratio of sums Σnum/Σden (e.g. margin % = Σ gross margin / Σ revenue). */
 export function ratioOfSums(num: ArrayLike<number>, den: ArrayLike<number>): number | null {

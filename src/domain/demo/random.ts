@@ -2,6 +2,7 @@
 // that one seed reproduces one dataset exactly (tests, bug reports, `npm start` on a fresh clone).
 // mulberry32 (Tommy Ettinger, public domain) is tiny, fast and statistically adequate for synthetic
 // data; it is not for cryptography.
+import { mulberry32Advance, mulberry32Output } from '../../random';
 
 /** A 32-bit seed derived from a base seed and labels, so independent parts (one account's story)
  * get their own stream and do not shift when another part draws one number more or less. */
@@ -36,10 +37,7 @@ export class Rng {
 
   /** Uniform on [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return mulberry32Output((this.state = mulberry32Advance(this.state)));
   }
 
   uniform(min: number, max: number): number {

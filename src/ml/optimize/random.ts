@@ -1,6 +1,8 @@
 // A small seeded random source for simulations and tests (reproducible across runs and machines).
 // mulberry32 for uniforms; Marsaglia & Tsang (2000) for gamma variates; beta from two gammas.
 
+import { mulberry32 } from '../../random';
+
 export interface Random {
   /** Uniform on [0, 1). */
   next(): number;
@@ -12,14 +14,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   let spare: number | null = null;
   const normal = () => {
     if (spare !== null) {
