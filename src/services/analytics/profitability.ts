@@ -44,7 +44,7 @@ export const ProfitabilityInput = z.object({
 });
 export type ProfitabilityInputT = z.input<typeof ProfitabilityInput>;
 
-export interface ProfitabilityRow {
+export interface ProfitabilityRow extends MoneyFigures {
   accountId: string;
   name: string;
   segment: string | null;
@@ -52,20 +52,6 @@ export interface ProfitabilityRow {
   rep: string | null;
   cohort: string | null;
   rfmSegment: string | null;
-  revenue: number;
-  costOfGoods: number;
-  grossMargin: number;
-  grossMarginPct: number | null;
-  orderDiscounts: number;
-  serviceCost: number;
-  discountCost: number;
-  activityCost: number;
-  salesEffort: number;
-  costToServe: number;
-  netProfit: number;
-  netMarginPct: number | null;
-  orders: number;
-  averageOrderValue: number | null;
   firstPurchase: string | null;
   lastPurchase: string | null;
   tenureDays: number | null;
@@ -76,8 +62,8 @@ export interface ProfitabilityRow {
   clv: number | null;
 }
 
-export interface MoneyTotals {
-  clients: number;
+/** The money figures a client row and a total share. */
+export interface MoneyFigures {
   revenue: number;
   costOfGoods: number;
   grossMargin: number;
@@ -92,6 +78,10 @@ export interface MoneyTotals {
   netMarginPct: number | null;
   orders: number;
   averageOrderValue: number | null;
+}
+
+export interface MoneyTotals extends MoneyFigures {
+  clients: number;
   acquisitionCost: number;
 }
 
