@@ -49,6 +49,19 @@ describe('the model registry', () => {
     expect(() => registry.readArtifact(v1)).toThrow(/checksum/);
   });
 
+  test('rollback finds the previous version even when promotions fall in the same millisecond', async () => {
+    // Only Date is faked (frozen): every promotion below happens "at the same instant".
+    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      for (const w of [1, 2, 3]) await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(w) });
+      for (const v of [1, 2, 3]) await registry.promote('win', v);
+      expect((await registry.rollback('win')).restored.version).toBe(2);
+      expect((await registry.rollback('win')).restored.version).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('promotion is atomic and rollback walks back through previously active versions', async () => {
     for (const w of [1, 2, 3]) await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(w) });
     await registry.promote('win', 1);

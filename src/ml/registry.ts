@@ -189,7 +189,14 @@ export class ModelRegistry {
   private async swap(tx: SqlRunner, name: string, targetId: number, now: Date, setPromotedAt: boolean): Promise<number | null> {
     const current = await tx.all<{ id: number }>("SELECT id FROM model_version WHERE name = ? AND status = 'active'", [name]);
     for (const c of current) if (Number(c.id) !== targetId) await tx.run("UPDATE model_version SET status = 'retired', retired_at = ? WHERE id = ?", [now, c.id]);
-    if (setPromotedAt) await tx.run("UPDATE model_version SET status = 'active', promoted_at = ?, retired_at = NULL WHERE id = ?", [now, targetId]);
+    if (setPromotedAt) {
+      // promoted_at orders promotions for rollback, so it must be strictly increasing per model even
+      // when two promotions fall in the same millisecond.
+      const [last] = await tx.all<{ last: unknown }>('SELECT MAX(promoted_at) AS last FROM model_version WHERE name = ?', [name]);
+      const lastAt = fromSqlDate(last?.last)?.getTime() ?? -Infinity;
+      const at = now.getTime() > lastAt ? now : new Date(lastAt + 1);
+      await tx.run("UPDATE model_version SET status = 'active', promoted_at = ?, retired_at = NULL WHERE id = ?", [at, targetId]);
+    }
     else await tx.run("UPDATE model_version SET status = 'active', retired_at = NULL WHERE id = ?", [targetId]);
     const other = current.find((c) => Number(c.id) !== targetId);
     return other ? Number(other.id) : null;
