@@ -5,7 +5,6 @@
 // rate limiter can count per key), the rate limiter, the routes, 404, and the one error handler.
 import cors from 'cors';
 import express from 'express';
-import helmet from 'helmet';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import type { RouteDef } from '../contracts/route';
@@ -18,6 +17,7 @@ import { buildOpenApi } from './openapi';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
 import { makeMount } from './route';
+import { securityHeaders } from './security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
 import { customerRoutes } from './routes/customers';
@@ -58,8 +58,8 @@ export function createApp(services: AppServices) {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  app.use(requestContext(logger));
-  app.use(helmet());
+  app.use(requestContext(app, logger));
+  app.use(securityHeaders());
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   app.use(
     cors({

@@ -1,30 +1,42 @@
 // Authentication (who is calling: Authorization: Bearer <key>) and authorisation (may this key
 // call this route: its scope). Missing, unknown or revoked credentials answer 401; a valid key
 // without the route's scope answers 403, so a frontend can tell "log in again" from "ask an admin".
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
-import { API_SCOPES, verifyApiKey, type ApiScope, type Identity } from '../services/api-keys/api-keys';
+import { API_SCOPES, verifyApiKey, verifyApiKeyCached, type ApiScope, type Identity } from '../services/api-keys/api-keys';
 
 export const DEV_IDENTITY: Identity = { keyName: 'dev (auth disabled)', prefix: 'dev', scopes: [...API_SCOPES] };
 
-/** Resolves the caller's identity if credentials are present; never rejects (routes decide). */
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Resolves the caller's identity if credentials are present; never rejects (routes decide). A key
+ * verified in the last few seconds is recognised synchronously (no hash, no promise); the first
+ * call of a key, and any other key, takes the full check.
+ */
 export function authenticate(db: Database, opts: { disabled: boolean }): RequestHandler {
-  return async (req, res, next) => {
+  const slow = async (req: Request, res: Response, next: NextFunction, key: string) => {
+    const identity = await verifyApiKey(db, key);
+    if (identity) req.identity = identity;
+    else res.locals.authProblem = 'the API key is unknown or revoked';
+    next();
+  };
+  return (req, res, next) => {
     if (opts.disabled) {
       req.identity = DEV_IDENTITY;
       return next();
     }
     const header = req.headers.authorization;
     if (!header) return next();
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const m = BEARER.exec(header);
     if (!m) {
       res.locals.authProblem = 'the Authorization header must be "Bearer <key>"';
       return next();
     }
-    const identity = await verifyApiKey(db, m[1]);
-    if (identity) req.identity = identity;
-    else res.locals.authProblem = 'the API key is unknown or revoked';
+    const known = verifyApiKeyCached(db, m[1]);
+    if (!known) return slow(req, res, next, m[1]);
+    req.identity = known;
     next();
   };
 }

@@ -62,7 +62,24 @@ export function makeMount(router: Router, mounted: RouteDef[]): Mount {
       const { params, query, body } = validateInput(def, req);
       const result = await handler({ params, query, body, req, res } as Input<typeof def>);
       if (res.headersSent) return;
-      res.status(def.status ?? 200).json(result);
+      sendJson(req, res, def.status ?? 200, result);
     });
   };
+}
+
+/**
+ * GET answers go through Express (ETag, 304 for a dashboard polling an unchanged report). Other
+ * methods are never conditional, so their JSON is written directly: no ETag hash of a body no
+ * client will revalidate, on the path every scoring call takes.
+ */
+function sendJson(req: Request, res: Response, status: number, result: unknown) {
+  if (req.method === 'GET' || req.method === 'HEAD' || result === undefined) {
+    res.status(status).json(result);
+    return;
+  }
+  const body = JSON.stringify(result);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { createApiKeyRoute, listApiKeysRoute } from '../../src/contracts/api-keys';
-import { verifyApiKey } from '../../src/services/api-keys/api-keys';
+import { clearApiKeyCache, KEY_CACHE_TTL_MS, verifyApiKey, verifyApiKeyCached } from '../../src/services/api-keys/api-keys';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
 
 let h: Harness;
@@ -43,6 +43,21 @@ describe('API keys', () => {
     expect(await verifyApiKey(h.tdb.db, flipped)).toBeNull();
     expectError(await request(h.app).get('/v1/reports/fields').set(bearer(flipped)), 401, 'UNAUTHENTICATED');
     expect(await verifyApiKey(h.tdb.db, k)).toMatchObject({ scopes: ['scores:read'] });
+  });
+
+  test('the synchronous fast path only recognises the exact key verified within the cache time', async () => {
+    clearApiKeyCache();
+    const k = h.keys.read;
+    const now = Date.now();
+    expect(verifyApiKeyCached(h.tdb.db, k, now)).toBeUndefined(); // never verified: the full check runs
+    expect(await verifyApiKey(h.tdb.db, k, now)).toMatchObject({ scopes: ['scores:read'] });
+    expect(verifyApiKeyCached(h.tdb.db, k, now + 1000)).toMatchObject({ keyName: expect.stringMatching(/^reader-/), scopes: ['scores:read'] });
+    const flipped = k.slice(0, -1) + (k.endsWith('A') ? 'B' : 'A');
+    expect(verifyApiKeyCached(h.tdb.db, flipped, now + 1000)).toBeUndefined();
+    expect(await verifyApiKey(h.tdb.db, flipped, now + 1000)).toBeNull();
+    expect(verifyApiKeyCached(h.tdb.db, k, now + 1000)).toBeDefined(); // a wrong guess does not evict the right key
+    expect(verifyApiKeyCached(h.tdb.db, k, now + KEY_CACHE_TTL_MS + 1)).toBeUndefined(); // stale: re-read (revocation elsewhere)
+    expect(verifyApiKeyCached(h.tdb.db, 'sc_', now)).toBeUndefined();
   });
 
   test('bad names, unknown scopes and duplicates are refused', async () => {

@@ -108,6 +108,8 @@ export async function revokeApiKey(db: Database, name: string): Promise<ApiKeyIn
 interface CachedKey {
   row: KeyRow | null;
   at: number;
+  /** The one presented key that matched the stored hash, and who it is (set after a full check). */
+  verified?: { key: string; identity: Identity };
 }
 const keyCache = new Map<string, CachedKey>();
 const lastTouched = new Map<string, number>();
@@ -118,6 +120,37 @@ const TOUCH_EVERY_MS = 60_000;
 /** Forgets cached lookups (tests, and after revocation in this process). */
 export function clearApiKeyCache() {
   keyCache.clear();
+}
+
+/** Equal strings of equal length, in time that depends only on the length (no early exit). */
+function sameSecret(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+function touch(db: Database, prefix: string, now: number) {
+  // last_used_at is informative: update at most once a minute per key, off the request path.
+  if (now - (lastTouched.get(prefix) ?? 0) > TOUCH_EVERY_MS) {
+    lastTouched.set(prefix, now);
+    db.sql.run('UPDATE api_key SET last_used_at = ? WHERE prefix = ?', [new Date(now), prefix]).catch(() => undefined);
+  }
+}
+
+/**
+ * The synchronous fast path of verifyApiKey, for every authenticated request: the identity of a
+ * key this process verified within KEY_CACHE_TTL_MS, or undefined when the full check is needed
+ * (first use, cache expired, a different secret under the same prefix, a malformed key). Skipping
+ * the hash is safe because the key is compared with the exact string that passed the hash check,
+ * in constant time.
+ */
+export function verifyApiKeyCached(db: Database, presented: string, now = Date.now()): Identity | undefined {
+  if (presented.length < 32 || presented.charCodeAt(11) !== 95 /* _ */) return undefined;
+  const cached = keyCache.get(presented.slice(3, 11));
+  if (!cached?.verified || now - cached.at > KEY_CACHE_TTL_MS || !sameSecret(cached.verified.key, presented)) return undefined;
+  touch(db, cached.verified.identity.prefix, now);
+  return cached.verified.identity;
 }
 
 /**
@@ -141,10 +174,8 @@ export async function verifyApiKey(db: Database, presented: string, now = Date.n
   const storedHash = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
   const same = storedHash.length === presentedHash.length && crypto.timingSafeEqual(storedHash, presentedHash);
   if (!row || !same || row.revoked_at) return null;
-  // last_used_at is informative: update at most once a minute per key, off the request path.
-  if (now - (lastTouched.get(prefix) ?? 0) > TOUCH_EVERY_MS) {
-    lastTouched.set(prefix, now);
-    db.sql.run('UPDATE api_key SET last_used_at = ? WHERE prefix = ?', [new Date(now), prefix]).catch(() => undefined);
-  }
-  return { keyName: row.name, prefix, scopes: row.scopes.split(',').filter(Boolean) as ApiScope[] };
+  const identity: Identity = { keyName: row.name, prefix, scopes: row.scopes.split(',').filter(Boolean) as ApiScope[] };
+  cached.verified = { key: presented, identity };
+  touch(db, prefix, now);
+  return identity;
 }
