@@ -80,6 +80,16 @@ describe('failures', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/secret|SQLITE|\.ts|at /);
     expect(err.message).toMatch(/request id/);
   });
+
+  test('log lines of a request carry its request id (the error line and the access line)', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const broken = { ...h.tdb.db, sql: { ...h.tdb.db.sql, all: async () => { throw new Error('boom'); } } } as typeof h.tdb.db;
+    const app = createApp({ db: broken, logger, config: { SALESCAST_AUTH_DISABLED: true } });
+    await request(app).get('/v1/deals/scores').set('x-request-id', 'crm-42').expect(500);
+    expect(lines.find((l) => l.msg === 'unhandled error')).toMatchObject({ requestId: 'crm-42', level: 50 });
+    expect(lines.find((l) => l.msg === 'request')).toMatchObject({ requestId: 'crm-42', status: 500, path: '/v1/deals/scores' });
+  });
 });
 
 describe('the contract', () => {
