@@ -193,10 +193,20 @@ export class LogisticRegression implements BinaryClassifier {
   contributions(x: ArrayLike<number>, groups?: number[][]): number[] {
     const w = this.weights;
     if (!w) throw notFittedError(this.algorithm);
-    const per = new Array<number>(w.length);
-    for (let j = 0; j < w.length; j++) per[j] = w[j] * (x[j] - this.reference[j]);
-    if (!groups) return per;
-    return groups.map((cols) => cols.reduce((s, c) => s + per[c], 0));
+    const ref = this.reference;
+    if (!groups) {
+      const per = new Array<number>(w.length);
+      for (let j = 0; j < w.length; j++) per[j] = w[j] * (x[j] - ref[j]);
+      return per;
+    }
+    const out = new Array<number>(groups.length);
+    for (let g = 0; g < groups.length; g++) {
+      const cols = groups[g];
+      let sum = 0;
+      for (let k = 0; k < cols.length; k++) sum += w[cols[k]] * (x[cols[k]] - ref[cols[k]]);
+      out[g] = sum;
+    }
+    return out;
   }
 
   toArtifact(): ClassifierArtifact {

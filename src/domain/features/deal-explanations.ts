@@ -19,8 +19,16 @@ export interface Factor {
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const num = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 10) / 10));
-const money = (v: number) => Math.round(v).toLocaleString('en-US');
+/** An integer with en-US thousands separators (what toLocaleString('en-US') prints, without Intl's cost per call). */
+export function groupThousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return n < 0 ? '-' + out : out;
+}
+const num = (v: number) => (Math.abs(v) >= 100 ? groupThousands(Math.round(v)) : String(Math.round(v * 10) / 10));
+const money = (v: number) => groupThousands(Math.round(v));
 const plural = (n: number, one: string, many = one + 's') => `${num(n)} ${Math.round(n) === 1 ? one : many}`;
 
 const LABELS: Record<string, string> = {
@@ -111,8 +119,35 @@ export function explainFactor(feature: string, value: RawValue, effect: number, 
 }
 
 /** The strongest factors on each side, largest effect first; tiny effects are left out. */
-export function topFactors<F extends Pick<Factor, "effect">>(factors: F[], perSide = 3, minEffect = 0.02): F[] {
-  const pos = factors.filter((f) => f.effect >= minEffect).sort((a, b) => b.effect - a.effect).slice(0, perSide);
-  const neg = factors.filter((f) => f.effect <= -minEffect).sort((a, b) => a.effect - b.effect).slice(0, perSide);
-  return [...pos, ...neg];
+export function topFactors<F extends Pick<Factor, 'effect'>>(factors: F[], perSide = 3, minEffect = 0.02): F[] {
+  return topFactorIndices(
+    factors.map((f) => f.effect),
+    perSide,
+    minEffect,
+  ).map((i) => factors[i]);
+}
+
+/**
+ * Indices of the `perSide` largest effects >= minEffect (largest first), then of the `perSide`
+ * most negative <= -minEffect (most negative first); ties keep the input order. A selection, not a
+ * sort: it runs per scored deal over every feature.
+ */
+export function topFactorIndices(effects: ArrayLike<number>, perSide = 3, minEffect = 0.02): number[] {
+  const out: number[] = [];
+  for (const sign of [1, -1]) {
+    const start = out.length;
+    for (let k = 0; k < perSide; k++) {
+      let best = -1;
+      for (let i = 0; i < effects.length; i++) {
+        const e = sign * effects[i];
+        if (e < minEffect || (best >= 0 && e <= sign * effects[best])) continue;
+        let taken = false;
+        for (let j = start; j < out.length; j++) if (out[j] === i) taken = true;
+        if (!taken) best = i;
+      }
+      if (best < 0) break;
+      out.push(best);
+    }
+  }
+  return out;
 }

@@ -237,14 +237,8 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     if (age <= 90) a90++;
   }
   const keys = keysByKind(deal);
-  const rate = (prefix: string) => {
-    const k = keys[prefix];
-    return k ? history.winRate(k, t) : null;
-  };
-  const closed = (prefix: string) => {
-    const k = keys[prefix];
-    return k ? history.counts(k, t).closed : 0;
-  };
+  const rate = (k: string | undefined) => (k ? history.winRate(k, t) : null);
+  const closed = (k: string | undefined) => (k ? history.counts(k, t).closed : 0);
   const daysToExpected = s.expectedCloseAt != null ? (s.expectedCloseAt - t) / DAY_MS : null;
   const row: RawRow = {
     amount: s.amount,
@@ -265,13 +259,13 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     meetings30d: m30,
     activitiesTotal: total,
     daysSinceLastActivity: total ? (t - last) / DAY_MS : null,
-    repWinRate: rate('rep:'),
-    repClosedDeals: closed('rep:'),
-    segmentWinRate: rate('segment:'),
-    accountWinRate: rate('account:'),
-    accountClosedDeals: closed('account:'),
-    productWinRate: rate('product:'),
-    sourceWinRate: rate('source:'),
+    repWinRate: rate(keys['rep:']),
+    repClosedDeals: closed(keys['rep:']),
+    segmentWinRate: rate(keys['segment:']),
+    accountWinRate: rate(keys['account:']),
+    accountClosedDeals: closed(keys['account:']),
+    productWinRate: rate(keys['product:']),
+    sourceWinRate: rate(keys['source:']),
     employees: deal.account?.employees ?? null,
     annualRevenue: deal.account?.annualRevenue ?? null,
     hasStageHistory: (deal.stageChanges?.length ?? 0) > 0 ? 1 : 0,

@@ -25,27 +25,32 @@ export interface InlineDeal {
   activities?: { type: string; occurredAt: Date | string }[];
 }
 
-function time(v: Date | string | null | undefined, path: (string | number)[], required = false): number | null {
+type Where = readonly (string | number)[];
+
+/** Milliseconds of a date field; `where` is the field's path after ["deals", index] (built only for an error). */
+function time(v: Date | string | null | undefined, index: number, where: Where, required = false): number | null {
   if (v === null || v === undefined || v === '') {
-    if (required) throw invalidInput(`${path.join('.')} is required`, [{ path, problem: 'is required' }]);
+    if (required) throw invalidInput(`${['deals', index, ...where].join('.')} is required`, [{ path: ['deals', index, ...where], problem: 'is required' }]);
     return null;
   }
   const t = v instanceof Date ? v.getTime() : Date.parse(v);
-  if (!Number.isFinite(t)) throw invalidInput(`${path.join('.')} is not a valid date`, [{ path, value: String(v), problem: 'must be an ISO 8601 date' }]);
+  if (!Number.isFinite(t)) throw invalidInput(`${['deals', index, ...where].join('.')} is not a valid date`, [{ path: ['deals', index, ...where], value: String(v), problem: 'must be an ISO 8601 date' }]);
   return t;
 }
 
+const CREATED_AT: Where = ['createdAt'];
+const EXPECTED_CLOSE_AT: Where = ['expectedCloseAt'];
+
 export function inlineDealToInput(d: InlineDeal, index = 0): DealInput {
-  const at = (p: string | number, ...rest: (string | number)[]) => ['deals', index, p, ...rest];
-  if (!d || typeof d.stage !== 'string' || !d.stage.trim()) throw invalidInput('stage is required', [{ path: at('stage'), problem: 'is required' }]);
+  if (!d || typeof d.stage !== 'string' || !d.stage.trim()) throw invalidInput('stage is required', [{ path: ['deals', index, 'stage'], problem: 'is required' }]);
   return {
     id: d.id,
     externalId: d.externalId ?? null,
     stage: d.stage.trim(),
     amount: d.amount ?? 0,
     discount: d.discount ?? null,
-    createdAt: time(d.createdAt, at('createdAt'), true)!,
-    expectedCloseAt: time(d.expectedCloseAt, at('expectedCloseAt')),
+    createdAt: time(d.createdAt, index, CREATED_AT, true)!,
+    expectedCloseAt: time(d.expectedCloseAt, index, EXPECTED_CLOSE_AT),
     source: d.source ?? null,
     product: d.product ?? null,
     productFamily: d.productFamily ?? null,
@@ -61,9 +66,9 @@ export function inlineDealToInput(d: InlineDeal, index = 0): DealInput {
       fromStage: c.fromStage ?? null,
       toStage: c.toStage,
       amount: c.amount ?? null,
-      expectedCloseAt: time(c.expectedCloseAt, at('stageChanges', i, 'expectedCloseAt')),
-      at: time(c.changedAt, at('stageChanges', i, 'changedAt'), true)!,
+      expectedCloseAt: c.expectedCloseAt == null ? null : time(c.expectedCloseAt, index, ['stageChanges', i, 'expectedCloseAt']),
+      at: time(c.changedAt, index, ['stageChanges', i, 'changedAt'], true)!,
     })),
-    activities: (d.activities ?? []).map((a, i) => ({ type: a.type, at: time(a.occurredAt, at('activities', i, 'occurredAt'), true)! })),
+    activities: (d.activities ?? []).map((a, i) => ({ type: a.type, at: time(a.occurredAt, index, ['activities', i, 'occurredAt'], true)! })),
   };
 }

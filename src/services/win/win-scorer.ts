@@ -9,7 +9,7 @@ import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '
 import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
 import { sigmoid } from '../../ml/random';
 import { dealBaseSchema, dealFeatures, dealFeatureSpec } from '../../domain/features/deal-features';
-import { explainFactor, topFactors, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
+import { explainFactor, topFactorIndices, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
 import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
 import type { DealInput } from '../../domain/features/deal-input';
 import { CloseTimingModel, type CloseOutlook, type CloseTimingState } from '../../domain/timing/close-timing';
@@ -108,8 +108,11 @@ export class WinScorer {
   /** Calibrated P(win) of a feature row. */
   probabilityOfRow(row: RawRow): number {
     if (!this.classifier || !this.encoder) return this.baseline.predictOne(row.stage == null ? '(unknown)' : String(row.stage));
-    const x = this.encoder.transformRow(row, this.buffer);
-    const raw = sigmoid(this.classifier.logit(x));
+    return this.probabilityOfEncoded(this.encoder.transformRow(row, this.buffer));
+  }
+
+  private probabilityOfEncoded(x: number[]): number {
+    const raw = sigmoid(this.classifier!.logit(x));
     return this.calibrator ? this.calibrator.transform(raw) : raw;
   }
 
@@ -135,32 +138,38 @@ export class WinScorer {
   }
 
   /** Per-feature contributions to the log-odds, worded for a rep; strongest first on each side. */
-  factors(row: RawRow, perSide = 3): Factor[] {
+  factors(row: RawRow, perSide = 3, encoded?: number[]): Factor[] {
     if (!this.classifier || !this.encoder) {
       const stage = row.stage == null ? '(unknown)' : String(row.stage);
       const p = this.baseline.predictOne(stage);
       return [{ feature: 'stage', value: row.stage ?? null, effect: 0, text: `Baseline: ${Math.round(p * 100)}% of deals in ${stage} have been won (no trained model)` }];
     }
-    const x = this.encoder.transformRow(row);
+    const x = encoded ?? this.encoder.transformRow(row);
     this.groupColumns ??= this.groups.map((g) => g.columns);
     const contrib = this.classifier.contributions(x, this.groupColumns);
-    // Rank every feature by its effect, then word only the few that are shown (wording all of
-    // them cost more than the model itself on the serving path).
-    const all = this.groups.map((g, i) => ({ feature: g.feature, value: roundValue(row[g.feature]), effect: Math.round(contrib[i] * 1000) / 1000, text: '', i }));
-    return topFactors(all, perSide).map(({ i, ...f }) => ({ ...f, text: explainFactor(f.feature, f.value, contrib[i], row, this.artifact.explain) }));
+    const effects = contrib.map((c) => Math.round(c * 1000) / 1000);
+    // Rank every feature by its effect, then build and word only the few that are shown (wording
+    // all of them cost more than the model itself on the serving path).
+    return topFactorIndices(effects, perSide).map((i) => {
+      const feature = this.groups[i].feature;
+      const value = roundValue(row[feature]);
+      return { feature, value, effect: effects[i], text: explainFactor(feature, value, contrib[i], row, this.artifact.explain) };
+    });
   }
 
   score(deal: DealInput, asOf: number = Date.now(), options: { explain?: boolean } = {}): DealScoreResult {
     const row = this.features(deal, asOf);
     const o = this.closeOutlook(deal, row, asOf);
+    // Encode once: the probability and the factors read the same vector.
+    const x = this.classifier && this.encoder ? this.encoder.transformRow(row, this.buffer) : null;
     return {
       ...(deal.id !== undefined ? { opportunityId: deal.id } : {}),
       ...(deal.externalId !== undefined ? { externalId: deal.externalId } : {}),
-      winProbability: this.probabilityOfRow(row),
+      winProbability: x ? this.probabilityOfEncoded(x) : this.probabilityOfRow(row),
       expectedCloseAt: o.expectedCloseAt == null ? null : new Date(o.expectedCloseAt),
       slipProbability: o.slipProbability,
       closeDistribution: o.closeDistribution,
-      factors: options.explain === false ? [] : this.factors(row),
+      factors: options.explain === false ? [] : this.factors(row, 3, x ?? undefined),
       modelVersion: this.version,
       algorithm: this.algorithm,
       fallback: this.isFallback,
