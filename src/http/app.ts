@@ -1,7 +1,7 @@
 // The Express app factory: no listen() here, so tests drive it in-process with supertest and
 // src/http/server.ts owns the socket, shutdown and model hot reload.
-// Middleware order matters: request id first (every later log and error carries it), security
-// headers and CORS, the size-limited JSON parser, then authentication (resolves who calls, so the
+// Middleware order matters: request id first (every later log and error carries it), the API's
+// security headers and CORS, the size-limited JSON parser, then authentication (resolves who calls, so the
 // rate limiter can count per key), the rate limiter, the routes, 404, and the one error handler.
 import cors from 'cors';
 import express from 'express';
@@ -17,7 +17,7 @@ import { buildOpenApi } from './openapi';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
 import { makeMount } from './route';
-import { securityHeaders } from './security-headers';
+import { apiSecurityHeaders, pageSecurityHeaders } from './security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
 import { customerRoutes } from './routes/customers';
@@ -59,7 +59,7 @@ export function createApp(services: AppServices) {
   app.set('query parser', 'simple');
 
   app.use(requestContext(app, logger));
-  app.use(securityHeaders());
+  app.use(apiSecurityHeaders());
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   app.use(
     cors({
@@ -80,6 +80,9 @@ export function createApp(services: AppServices) {
   const ctx: AppContext = { mount: makeMount(router, mounted), services: ctxServices };
   for (const group of ROUTE_GROUPS) group(ctx);
   app.use(router);
+
+  // Whatever the API routes did not answer (docs, dashboard, 404s) gets the full page header set.
+  app.use(pageSecurityHeaders());
 
   let openapi: Record<string, unknown> | null = null;
   app.get('/openapi.json', (_req, res) => {

@@ -29,11 +29,19 @@ describe('a running API', () => {
     expect(unsafe.headers['x-request-id']).not.toBe('bad id with spaces');
   });
 
-  test('sends security headers and no x-powered-by', async () => {
+  test('sends security headers and no x-powered-by: the API set on JSON, helmet\'s page set on the docs', async () => {
     const res = await request(h.app).get('/health');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(res.headers['x-powered-by']).toBeUndefined();
+    const scored = await request(h.app).post('/v1/deals/score').set(bearer(h.keys.read)).send({ deals: [] });
+    expect(scored.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    const docs = await request(h.app).get('/docs');
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(docs.headers['x-powered-by']).toBeUndefined();
   });
 
   test('allows CORS only for configured origins', async () => {
