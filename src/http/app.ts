@@ -16,6 +16,7 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { buildOpenApi } from './openapi';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
+import { pipeline } from './pipeline';
 import { makeMount } from './route';
 import { apiSecurityHeaders, pageSecurityHeaders } from './security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
@@ -58,28 +59,32 @@ export function createApp(services: AppServices) {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  app.use(requestContext(app, logger));
-  app.use(apiSecurityHeaders());
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
-  app.use(
-    cors({
-      origin: (origin, cb) => cb(null, Boolean(origin) && (origins.includes('*') || origins.includes(origin!))),
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  const corsHandler = cors({
+    origin: (origin, cb) => cb(null, Boolean(origin) && (origins.includes('*') || origins.includes(origin!))),
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+    maxAge: 600,
+  });
   // Bulk upserts carry many records; everything else stays under the small default limit.
-  app.use('/v1/data', express.json({ limit: config.BULK_BODY_LIMIT }));
-  app.use(express.json({ limit: config.BODY_LIMIT }));
-  app.use(authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }));
-  app.use(rateLimiter(config.RATE_LIMIT_PER_MINUTE));
+  const bulkJson = express.json({ limit: config.BULK_BODY_LIMIT });
+  const json = express.json({ limit: config.BODY_LIMIT });
+  app.use(
+    pipeline(
+      requestContext(app, logger),
+      apiSecurityHeaders(),
+      // Same-origin and server-to-server calls send no Origin: nothing for CORS to decide.
+      (req, res, next) => (req.headers.origin === undefined && req.method !== 'OPTIONS' ? next() : corsHandler(req, res, next)),
+      (req, res, next) => (req.path === '/v1/data' || req.path.startsWith('/v1/data/') ? bulkJson : json)(req, res, next),
+      authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }),
+      rateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    ),
+  );
 
   const mounted: RouteDef[] = [];
-  const router = express.Router();
-  const ctx: AppContext = { mount: makeMount(router, mounted), services: ctxServices };
+  // Routes are mounted on the app itself: a nested router would add a dispatch level per request.
+  const ctx: AppContext = { mount: makeMount(app, mounted), services: ctxServices };
   for (const group of ROUTE_GROUPS) group(ctx);
-  app.use(router);
 
   // Whatever the API routes did not answer (docs, dashboard, 404s) gets the full page header set.
   app.use(pageSecurityHeaders());

@@ -41,16 +41,19 @@ export function authenticate(db: Database, opts: { disabled: boolean }): Request
   };
 }
 
+/** The error for a caller that may not use a route needing `scope`, or null when it may. */
+export function scopeProblem(scope: ApiScope, req: Request, res: Response): AppError | null {
+  const id = req.identity;
+  if (!id) {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="salescast"');
+    return new AppError('UNAUTHENTICATED', `Authentication required: ${res.locals.authProblem ?? 'send Authorization: Bearer <api key>'}`);
+  }
+  if (!id.scopes.includes(scope)) {
+    return new AppError('FORBIDDEN', `The API key "${id.keyName}" lacks the "${scope}" scope needed here`, [{ problem: `required scope: ${scope}; key scopes: ${id.scopes.join(', ') || 'none'}` }]);
+  }
+  return null;
+}
+
 export function requireScope(scope: ApiScope): RequestHandler {
-  return (req, res, next) => {
-    const id = req.identity;
-    if (!id) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="salescast"');
-      return next(new AppError('UNAUTHENTICATED', `Authentication required: ${res.locals.authProblem ?? 'send Authorization: Bearer <api key>'}`));
-    }
-    if (!id.scopes.includes(scope)) {
-      return next(new AppError('FORBIDDEN', `The API key "${id.keyName}" lacks the "${scope}" scope needed here`, [{ problem: `required scope: ${scope}; key scopes: ${id.scopes.join(', ') || 'none'}` }]));
-    }
-    next();
-  };
+  return (req, res, next) => next(scopeProblem(scope, req, res) ?? undefined);
 }

@@ -2,11 +2,11 @@
 // route's zod schemas (every bad field reported at once, 400), then calls a thin handler and sends
 // what it returns with the route's success status. Mounted definitions are collected so the
 // OpenAPI document lists exactly what the app serves.
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { RouteDef } from '../contracts/route';
 import { AppError, detailsFromZod, type ErrorDetail } from '../errors';
-import { requireScope } from './auth';
+import { scopeProblem } from './auth';
 
 type Out<S> = S extends z.ZodTypeAny ? z.output<S> : undefined;
 
@@ -54,15 +54,26 @@ export function validateInput(def: RouteDef, req: Request): { params: unknown; q
   return out;
 }
 
-export function makeMount(router: Router, mounted: RouteDef[]): Mount {
+export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: RouteDef[]): Mount {
   return (def, handler) => {
     mounted.push(def);
-    const guards = def.scope ? [requireScope(def.scope)] : [];
-    router[def.method](def.path, ...guards, async (req: Request, res: Response) => {
-      const { params, query, body } = validateInput(def, req);
-      const result = await handler({ params, query, body, req, res } as Input<typeof def>);
-      if (res.headersSent) return;
-      sendJson(req, res, def.status ?? 200, result);
+    const status = def.status ?? 200;
+    const send = (req: Request, res: Response, result: unknown) => {
+      if (!res.headersSent) sendJson(req, res, status, result);
+    };
+    // One handler per route (scope, validation, the work, the answer). A synchronous handler (inline
+    // scoring) is answered in the same tick: no promise and no extra route layer per request.
+    router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const denied = def.scope ? scopeProblem(def.scope, req, res) : null;
+        if (denied) return next(denied);
+        const { params, query, body } = validateInput(def, req);
+        const result = handler({ params, query, body, req, res } as Input<typeof def>);
+        if (result instanceof Promise) return result.then((r) => send(req, res, r), next);
+        send(req, res, result);
+      } catch (e) {
+        next(e);
+      }
     });
   };
 }

@@ -132,14 +132,24 @@ interface CachedKeys {
 }
 const keyCache = new WeakMap<DealInput, CachedKeys>();
 
-/** History keys of a deal by kind (rep:, segment:, ...), cached per deal object (and re-derived if its fields change). */
-function keysByKind(deal: DealInput): Record<string, string | undefined> {
+/**
+ * History keys of a deal by kind (rep:, segment:, ...). With `cache`, kept per deal object (and
+ * re-derived if its fields change): training builds features of one deal at many moments. A deal
+ * scored once (serving) skips the cache: a WeakMap entry per request costs more than the keys.
+ */
+function keysByKind(deal: DealInput, cache: boolean): Record<string, string | undefined> {
+  if (!cache) return deriveKeys(deal);
   const from = [deal.rep, deal.account?.segment, deal.account?.externalId, deal.product, deal.source];
   const c = keyCache.get(deal);
   if (c && c.from.every((v, i) => v === from[i])) return c.keys;
+  const keys = deriveKeys(deal);
+  keyCache.set(deal, { from, keys });
+  return keys;
+}
+
+function deriveKeys(deal: DealInput): Record<string, string | undefined> {
   const keys: Record<string, string | undefined> = {};
   for (const key of historyKeys(deal)) keys[key.slice(0, key.indexOf(':') + 1)] = key;
-  keyCache.set(deal, { from, keys });
   return keys;
 }
 
@@ -220,7 +230,7 @@ export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
 const MEETING_TYPES = new Set(['meeting', 'demo', 'visit', 'presentation']);
 
 /** The raw feature row of a deal as of t (values before encoding; null = unknown). */
-export function dealFeatures(deal: DealInput, t: number, history: DealHistory, attributeKeys?: { numeric: string[]; categorical: string[] }): RawRow {
+export function dealFeatures(deal: DealInput, t: number, history: DealHistory, attributeKeys?: { numeric: string[]; categorical: string[] }, options: { cacheKeys?: boolean } = {}): RawRow {
   const s = dealStateAsOf(deal, t);
   let a7 = 0, a30 = 0, a90 = 0, m30 = 0, total = 0;
   let last = -Infinity;
@@ -236,7 +246,7 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     }
     if (age <= 90) a90++;
   }
-  const keys = keysByKind(deal);
+  const keys = keysByKind(deal, options.cacheKeys ?? true);
   const rate = (k: string | undefined) => (k ? history.winRate(k, t) : null);
   const closed = (k: string | undefined) => (k ? history.counts(k, t).closed : 0);
   const daysToExpected = s.expectedCloseAt != null ? (s.expectedCloseAt - t) / DAY_MS : null;

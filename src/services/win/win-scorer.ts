@@ -101,8 +101,9 @@ export class WinScorer {
     return new WinScorer(this.artifact, { history, version: this.version, fallbackReason: this.fallbackReason });
   }
 
-  features(deal: DealInput, t: number): RawRow {
-    return dealFeatures(deal, t, this.history, this.artifact.attributes);
+  /** `once`: this deal object is scored at this one moment (serving), so its history keys are not cached. */
+  features(deal: DealInput, t: number, once = false): RawRow {
+    return dealFeatures(deal, t, this.history, this.artifact.attributes, once ? { cacheKeys: false } : undefined);
   }
 
   /** Calibrated P(win) of a feature row. */
@@ -158,7 +159,7 @@ export class WinScorer {
   }
 
   score(deal: DealInput, asOf: number = Date.now(), options: { explain?: boolean } = {}): DealScoreResult {
-    const row = this.features(deal, asOf);
+    const row = this.features(deal, asOf, true);
     const o = this.closeOutlook(deal, row, asOf);
     // Encode once: the probability and the factors read the same vector.
     const x = this.classifier && this.encoder ? this.encoder.transformRow(row, this.buffer) : null;
