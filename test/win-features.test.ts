@@ -95,6 +95,11 @@ describe('deal features as of a date', () => {
     const rowWithFuture = dealFeatures(deal(), at, new DealHistory([...closed, { closedAt: D('2025-06-01'), won: false, keys: ['rep:Ana'] }]));
     expect(row.repClosedDeals).toBe(2);
     expect(rowWithFuture).toEqual(row);
+    // A deal without an owner has an unknown owner history, not an owner with none.
+    const ownerless = dealFeatures({ ...deal(), rep: null }, at, h);
+    expect(ownerless.repClosedDeals).toBeNull();
+    expect(ownerless.repWinRate).toBeNull();
+    expect(dealFeatures({ ...deal(), rep: 'Newcomer' }, at, h).repClosedDeals).toBe(0);
     // A frozen snapshot (saved with the model) answers like the full history at its date.
     const frozen = DealHistory.fromState(JSON.parse(JSON.stringify(h.freeze(D('2025-02-01')))));
     expect(frozen.counts('rep:Ana', D('2025-02-02'))).toEqual(h.counts('rep:Ana', D('2025-02-01')));

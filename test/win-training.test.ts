@@ -111,6 +111,9 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     // Two months stuck in Negotiation with no activity is worse than three weeks with a meeting.
     expect(stale.winProbability).toBeLessThan(fresh.winProbability);
     expect(() => scoring.scoreInline([{ ...deal, createdAt: 'yesterday' }])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    // Sent without an owner: the owner's record is unknown, so it is no reason either way.
+    const [ownerless] = scoring.scoreInline([{ ...deal, rep: undefined }], AS_OF);
+    expect(ownerless.factors.filter((f) => f.feature.startsWith('rep'))).toEqual([]);
   });
 
   test('a second run is compared with the active model on the same window; persist:false writes nothing', async () => {

@@ -9,7 +9,9 @@ import { DealHistory, historyKeys } from './deal-history';
 import { DAY_MS, type DealInput } from './deal-input';
 
 /** Bump when the meaning of a feature changes: models trained before are then refused on load. */
-export const DEAL_FEATURES_VERSION = 1;
+// v2: repClosedDeals / accountClosedDeals are unknown (null) for a deal with no owner / account
+// id, instead of 0 (which read as "an owner with no closed deals").
+export const DEAL_FEATURES_VERSION = 2;
 
 export const DEAL_NUMERIC_FEATURES = [
   'amount',
@@ -227,6 +229,10 @@ export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
   return { stage, stageEnteredAt, amount, expectedCloseAt: expected, stageChanges, stagesVisited: visited.size, closeDatePushes: pushes, closeDatePushDays: pushDays, amountChanges, firstAmount };
 }
 
+const rateOf = (history: DealHistory, key: string | undefined, t: number) => (key ? history.winRate(key, t) : null);
+// No key (no owner / account named): unknown, not "none closed".
+const closedOf = (history: DealHistory, key: string | undefined, t: number) => (key ? history.counts(key, t).closed : null);
+
 const MEETING_TYPES = new Set(['meeting', 'demo', 'visit', 'presentation']);
 
 /** The raw feature row of a deal as of t (values before encoding; null = unknown). */
@@ -247,8 +253,6 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     if (age <= 90) a90++;
   }
   const keys = keysByKind(deal, options.cacheKeys ?? true);
-  const rate = (k: string | undefined) => (k ? history.winRate(k, t) : null);
-  const closed = (k: string | undefined) => (k ? history.counts(k, t).closed : 0);
   const daysToExpected = s.expectedCloseAt != null ? (s.expectedCloseAt - t) / DAY_MS : null;
   const row: RawRow = {
     amount: s.amount,
@@ -269,13 +273,13 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     meetings30d: m30,
     activitiesTotal: total,
     daysSinceLastActivity: total ? (t - last) / DAY_MS : null,
-    repWinRate: rate(keys['rep:']),
-    repClosedDeals: closed(keys['rep:']),
-    segmentWinRate: rate(keys['segment:']),
-    accountWinRate: rate(keys['account:']),
-    accountClosedDeals: closed(keys['account:']),
-    productWinRate: rate(keys['product:']),
-    sourceWinRate: rate(keys['source:']),
+    repWinRate: rateOf(history, keys['rep:'], t),
+    repClosedDeals: closedOf(history, keys['rep:'], t),
+    segmentWinRate: rateOf(history, keys['segment:'], t),
+    accountWinRate: rateOf(history, keys['account:'], t),
+    accountClosedDeals: closedOf(history, keys['account:'], t),
+    productWinRate: rateOf(history, keys['product:'], t),
+    sourceWinRate: rateOf(history, keys['source:'], t),
     employees: deal.account?.employees ?? null,
     annualRevenue: deal.account?.annualRevenue ?? null,
     hasStageHistory: (deal.stageChanges?.length ?? 0) > 0 ? 1 : 0,
