@@ -6,6 +6,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { demoAuthConfig, start } from '../src/main';
 import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { ModelRegistry } from '../src/ml/registry';
 
 describe('npm start on a fresh clone', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-start-'));
@@ -66,6 +68,24 @@ describe('npm start on a fresh clone', () => {
     await h2.close();
     expect(again.join('\n')).not.toMatch(/loaded the demo company|training the/);
   }, 120_000);
+
+  test('a start after an upgrade retrains an active model this version cannot load', async () => {
+    // Emulate a deal-win model trained on older feature definitions, made active.
+    const db = openDatabase(loadConfig(env).databaseUrl);
+    const registry = new ModelRegistry(db, env.SALESCAST_MODELS_DIR);
+    const current = (await registry.active('win'))!;
+    const old = { ...(registry.readArtifact(current) as Record<string, unknown>), baseSchema: '{"v":0}' };
+    const registered = await registry.register('win', { algorithm: current.algorithm, artifact: old });
+    await registry.promote('win', registered.version);
+    await db.close();
+    const again: string[] = [];
+    const h3 = await start({ demo: true, env, log: (m) => again.push(m) });
+    await h3.close();
+    const log = again.join('\n');
+    expect(log).toMatch(new RegExp(`active win model v${registered.version} cannot be loaded by this version \\(.*different deal features.*\\): retraining`));
+    expect(log).toMatch(new RegExp(`win: version ${registered.version + 1}, promoted`));
+    expect(log).not.toMatch(/training the (churn|clv)/);
+  }, 180_000);
 });
 
 describe('demo mode and authentication', () => {

@@ -5,11 +5,12 @@
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { isAppError } from '../errors';
-import { ModelRegistry } from '../ml/registry';
+import { ModelRegistry, type ModelVersionInfo } from '../ml/registry';
 import { trainChurnModel } from './customers/train-churn-model';
 import { trainClvModel } from './customers/train-clv-model';
 import { scoreAndStoreCustomers } from './customers/score-customers';
 import { ensureDemoData } from './demo-service';
+import { ARTIFACT_VALIDATORS } from './models/artifact-validators';
 import { scoreOpenDeals } from './win/score-deals';
 import { trainWinModel } from './win/train-win-model';
 
@@ -39,19 +40,31 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
   }
   const registry = new ModelRegistry(db, config.SALESCAST_MODELS_DIR);
   for (const [name, train] of Object.entries(TRAINERS)) {
-    if (await registry.active(name)) continue;
+    const active = await registry.active(name);
+    if (active) {
+      // An active model this version cannot load (trained on older feature definitions) serves
+      // nothing: the demo retrains it; a production start says what to do.
+      const unusable = loadProblem(registry, name, active);
+      if (!unusable) continue;
+      if (!opts.demo) {
+        result.skipped.push({ model: name, reason: `the active ${name} model v${active.version} cannot be loaded by this version (${unusable}); scores use the fallback until "npx salescast train ${name}"` });
+        continue;
+      }
+      log(`the active ${name} model v${active.version} cannot be loaded by this version (${unusable}): retraining…`);
+    } else {
     // A model trained before but never promoted (it did not beat its baseline) is not retrained on
     // every start; the operator decides with `salescast train` / `models promote`.
-    const versions = await registry.list(name);
-    if (versions.length > 0) {
-      result.skipped.push({ model: name, reason: `no active ${name} model: ${versions.length} version(s) trained, none promoted (see "npx salescast models list ${name}"); scores use the fallback` });
-      continue;
+      const versions = await registry.list(name);
+      if (versions.length > 0) {
+        result.skipped.push({ model: name, reason: `no active ${name} model: ${versions.length} version(s) trained, none promoted (see "npx salescast models list ${name}"); scores use the fallback` });
+        continue;
+      }
+      if (!opts.demo) {
+        result.skipped.push({ model: name, reason: `no active ${name} model: train one with "npx salescast train ${name}"` });
+        continue;
+      }
+      log(`training the ${name} model (first start)…`);
     }
-    if (!opts.demo) {
-      result.skipped.push({ model: name, reason: `no active ${name} model: train one with "npx salescast train ${name}"` });
-      continue;
-    }
-    log(`training the ${name} model (first start)…`);
     try {
       const r = await train(db, config.SALESCAST_MODELS_DIR);
       result.trained.push(name);
@@ -70,4 +83,16 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
     log(`scored ${customers.stored} customers (${customers.withChurn} with churn, ${customers.withClv} with CLV)`);
   }
   return result;
+}
+
+/** Why the active version of a model cannot be loaded by this build, or null when it can. */
+function loadProblem(registry: ModelRegistry, name: string, info: ModelVersionInfo): string | null {
+  const validate = ARTIFACT_VALIDATORS[name];
+  if (!validate) return null;
+  try {
+    validate(registry.readArtifact(info));
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
