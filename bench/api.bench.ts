@@ -1,7 +1,8 @@
 // npm run bench:api [-- --seconds 8 --rounds 4 --connections 10 --batch 100]: HTTP throughput on loopback.
-// A child process serves (1) the real API (startServer: auth, rate limiter, validation, logging,
-// the in-memory deal-win model) and (2) a bare Express JSON endpoint; this process drives both with
-// autocannon in the same run. Prints requests/s and p50/p99 latency of inline single-deal scoring
+// A setup process builds a temporary database with the demo company and trains a logistic deal-win
+// model; a second process then serves, like `salescast serve`, (1) the real API (startServer: auth,
+// rate limiter, validation, the production logger, the model loaded from the registry) and (2) a
+// bare Express JSON endpoint; this process drives both with autocannon in the same run. Prints requests/s and p50/p99 latency of inline single-deal scoring
 // next to the bare endpoint (goal: over 70% of its throughput), and the deals/s of batch scoring.
 // The machines are shared, so load from elsewhere drifts during a run: the cases are measured in
 // interleaved rounds (bare, API, ... then the reverse order) and the ratio reported is the median
@@ -49,18 +50,21 @@ function inlineDeal(i: number) {
   };
 }
 
-// ---------------------------------------------------------------- child: the servers under test
-async function serve() {
-  const express = (await import('express')).default;
-  const pino = (await import('pino')).default;
-  const { loadConfig } = await import('../src/config');
+interface Setup {
+  dir: string;
+  url: string;
+  modelsDir: string;
+  key: string;
+  model: string;
+}
+
+// ---------------------------------------------------------------- setup: data, model and key
+async function setup() {
   const { openDatabase } = await import('../src/db/database');
   const { migrate } = await import('../src/db/migrate');
   const { loadDemoData } = await import('../src/services/demo-service');
   const { trainWinModel } = await import('../src/services/win/train-win-model');
   const { createApiKey } = await import('../src/services/api-keys/api-keys');
-  const { startServer } = await import('../src/http/server');
-
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-bench-api-'));
   const url = `file:${path.join(dir, 'bench.db')}`;
   const modelsDir = path.join(dir, 'models');
@@ -75,6 +79,23 @@ async function serve() {
     model = `stage baseline (training refused: ${e instanceof Error ? e.message : String(e)})`;
   }
   const { key } = await createApiKey(db, { name: 'bench', scopes: 'scores:read' });
+  await db.close();
+  const out: Setup = { dir, url, modelsDir, key, model };
+  process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
+}
+
+// ---------------------------------------------------------------- child: the servers under test
+async function serve() {
+  const express = (await import('express')).default;
+  const { loadConfig } = await import('../src/config');
+  const { openDatabase } = await import('../src/db/database');
+  const { startServer } = await import('../src/http/server');
+  const { serverLogger } = await import('../src/http/logger');
+
+  // Like `salescast serve`: a process that only opens the database and loads the active model
+  // (the data and the model were made by the setup process).
+  const { dir, url, modelsDir, key, model } = JSON.parse(process.env.SALESCAST_BENCH_API_SETUP!) as Setup;
+  const db = openDatabase(url);
   const config = {
     ...loadConfig({ ...process.env, DATABASE_URL: url }),
     PORT: 0,
@@ -84,9 +105,8 @@ async function serve() {
     RATE_LIMIT_PER_MINUTE: 100_000_000,
     BODY_LIMIT: '5mb',
   };
-  // Request logs stay on, as in production (pino's default synchronous destination), into /dev/null
-  // so the terminal is not the bottleneck.
-  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+  // Request logs stay on with the production logger, into /dev/null so the terminal is not the bottleneck.
+  const logger = serverLogger('info', { dest: '/dev/null' });
   const api = await startServer(config, db, { logger, handleSignals: false, trainers: {} });
 
   // The same API stack with a constant scorer: separates the framework's cost from the model's.
@@ -169,11 +189,24 @@ function load(url: string, body: unknown, headers: Record<string, string>, secon
 }
 
 async function main() {
+  if (process.env.SALESCAST_BENCH_API_CHILD === 'setup') return setup();
   if (process.env.SALESCAST_BENCH_API_CHILD === '1') return serve();
   const started = Date.now();
   process.stderr.write('setting up: temporary database, demo data, logistic deal-win model...\n');
+  const prepared = await new Promise<string>((resolve, reject) => {
+    const p = spawn(process.execPath, [...process.execArgv, __filename], { env: { ...process.env, SALESCAST_BENCH_API_CHILD: 'setup', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    p.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (code === 0 && line) resolve(line);
+      else reject(new Error(`benchmark setup exited with ${code}`));
+    });
+  });
+  // The server runs in a process of its own that did not build the data or train the model, as
+  // `salescast serve` would.
   const child: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename], {
-    env: { ...process.env, SALESCAST_BENCH_API_CHILD: '1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, SALESCAST_BENCH_API_CHILD: '1', SALESCAST_BENCH_API_SETUP: prepared, LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   // The child's stdout carries line-delimited JSON: first its ports and key, then CPU readings.

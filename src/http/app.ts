@@ -17,7 +17,8 @@ import { buildOpenApi } from './openapi';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
 import { pipeline } from './pipeline';
-import { makeMount } from './route';
+import { serverLogger } from './logger';
+import { makeMount, pathOf, StaticRoutes } from './route';
 import { apiSecurityHeaders, pageSecurityHeaders } from './security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { dataRoutes } from './routes/data';
@@ -52,7 +53,7 @@ function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
 
 export function createApp(services: AppServices) {
   const config = httpConfig(services.config);
-  const logger = services.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'salescast-api' } });
+  const logger = services.logger ?? serverLogger(config.LOG_LEVEL);
   const ctxServices = { ...services, config, logger };
 
   const app = express();
@@ -68,6 +69,7 @@ export function createApp(services: AppServices) {
   });
   // Bulk upserts carry many records; everything else stays under the small default limit.
   const bulkJson = express.json({ limit: config.BULK_BODY_LIMIT });
+  const statics = new StaticRoutes(); // filled as the route groups mount below
   const json = express.json({ limit: config.BODY_LIMIT });
   app.use(
     pipeline(
@@ -75,15 +77,19 @@ export function createApp(services: AppServices) {
       apiSecurityHeaders(),
       // Same-origin and server-to-server calls send no Origin: nothing for CORS to decide.
       (req, res, next) => (req.headers.origin === undefined && req.method !== 'OPTIONS' ? next() : corsHandler(req, res, next)),
-      (req, res, next) => (req.path === '/v1/data' || req.path.startsWith('/v1/data/') ? bulkJson : json)(req, res, next),
+      (req, res, next) => {
+        const path = pathOf(req);
+        return (path === '/v1/data' || path.startsWith('/v1/data/') ? bulkJson : json)(req, res, next);
+      },
       authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }),
       rateLimiter(config.RATE_LIMIT_PER_MINUTE),
+      statics.dispatch(),
     ),
   );
 
   const mounted: RouteDef[] = [];
   // Routes are mounted on the app itself: a nested router would add a dispatch level per request.
-  const ctx: AppContext = { mount: makeMount(app, mounted), services: ctxServices };
+  const ctx: AppContext = { mount: makeMount(app, mounted, statics), services: ctxServices };
   for (const group of ROUTE_GROUPS) group(ctx);
 
   // Whatever the API routes did not answer (docs, dashboard, 404s) gets the full page header set.

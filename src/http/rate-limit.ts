@@ -6,6 +6,7 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '../errors';
+import { pathOf } from './route';
 
 const WINDOW_MS = 60_000;
 
@@ -20,7 +21,8 @@ export function rateLimiter(perMinute: number, clock: () => number = Date.now): 
   let sweptAt = clock();
   return (req, res, next) => {
     // Health probes must keep answering under load.
-    if (req.path === '/health' || req.path === '/ready') return next();
+    const path = pathOf(req);
+    if (path === '/health' || path === '/ready') return next();
     const now = clock();
     if (now - sweptAt > WINDOW_MS) {
       // Forget callers whose window ended, so the map holds at most a minute's worth of callers.

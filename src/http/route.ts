@@ -2,7 +2,7 @@
 // route's zod schemas (every bad field reported at once, 400), then calls a thin handler and sends
 // what it returns with the route's success status. Mounted definitions are collected so the
 // OpenAPI document lists exactly what the app serves.
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { RouteDef } from '../contracts/route';
 import { AppError, detailsFromZod, type ErrorDetail } from '../errors';
@@ -54,7 +54,47 @@ export function validateInput(def: RouteDef, req: Request): { params: unknown; q
   return out;
 }
 
-export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: RouteDef[]): Mount {
+/**
+ * Routes without parameters, by "METHOD /path", for dispatch by one map lookup at the end of the
+ * pre-route pipeline instead of the router's walk over every route layer. A miss (other case, a
+ * trailing slash, HEAD, a path with parameters) goes on to the router, which matches exactly as
+ * before, so this only ever takes a route the router would have taken.
+ */
+export class StaticRoutes {
+  private readonly byKey = new Map<string, RequestHandler>();
+  private readonly withParams: Array<{ method: string; re: RegExp }> = [];
+
+  add(def: RouteDef, handler: RequestHandler) {
+    const method = def.method.toUpperCase();
+    if (def.path.includes(':')) {
+      this.withParams.push({ method, re: new RegExp(`^${def.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`, 'i') });
+      return;
+    }
+    // A parameterised route mounted earlier that also matches this path wins in the router: leave
+    // such a path to the router.
+    if (this.withParams.some((r) => r.method === method && r.re.test(def.path))) return;
+    const key = `${method} ${def.path}`;
+    if (!this.byKey.has(key)) this.byKey.set(key, handler);
+  }
+
+  /** The last pre-route step: the route's handler for a static path, else on to the router. */
+  dispatch(): RequestHandler {
+    return (req, res, next) => {
+      const handler = this.byKey.get(`${req.method} ${pathOf(req)}`);
+      return handler ? handler(req, res, next) : next();
+    };
+  }
+}
+
+/** The path of a request without its query; req.path (parseurl) only for absolute-form URLs. */
+export function pathOf(req: Request): string {
+  const url = req.url;
+  if (url.charCodeAt(0) !== 47 /* / */) return req.path;
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: RouteDef[], statics?: StaticRoutes): Mount {
   return (def, handler) => {
     mounted.push(def);
     const status = def.status ?? 200;
@@ -63,7 +103,7 @@ export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: Rou
     };
     // One handler per route (scope, validation, the work, the answer). A synchronous handler (inline
     // scoring) is answered in the same tick: no promise and no extra route layer per request.
-    router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+    const routeHandler = (req: Request, res: Response, next: NextFunction) => {
       try {
         const denied = def.scope ? scopeProblem(def.scope, req, res) : null;
         if (denied) return next(denied);
@@ -74,7 +114,9 @@ export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: Rou
       } catch (e) {
         next(e);
       }
-    });
+    };
+    router[def.method](def.path, routeHandler);
+    statics?.add(def, routeHandler);
   };
 }
 

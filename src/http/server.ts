@@ -3,7 +3,7 @@
 // src/main.ts calls startServer() after migrating.
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
@@ -11,6 +11,7 @@ import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/trainin
 import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
 import { createApp } from './app';
+import { serverLogger } from './logger';
 import type { AppServices, ModelHolder } from './context';
 import { combineModels, customerPart, winPart } from './model-holder';
 
@@ -55,7 +56,7 @@ export function checkServerConfig(config: Pick<Config, 'HOST' | 'SALESCAST_AUTH_
 
 export async function startServer(config: Config, db: Database, options: StartOptions = {}): Promise<ServerHandle> {
   checkServerConfig(config);
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'salescast-api' } });
+  const logger = options.logger ?? serverLogger(config.LOG_LEVEL);
   if (config.SALESCAST_AUTH_DISABLED) {
     logger.warn('!!! AUTHENTICATION DISABLED (SALESCAST_AUTH_DISABLED=true): every caller has every scope. Local development only. !!!');
   } else {
@@ -132,6 +133,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
       clearTimeout(timer);
       await jobs.drain(grace);
       logger.info('server closed');
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
 
   if (options.handleSignals ?? true) {
