@@ -10,6 +10,14 @@ export const DEV_IDENTITY: Identity = { keyName: 'dev (auth disabled)', prefix: 
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** The token of "Bearer <token>" (scheme case-insensitive), or null. The common exact form skips the regex. */
+export function bearerToken(header: string): string | null {
+  // Node has already rejected control characters other than tab in header values.
+  if (header.length > 7 && header.startsWith('Bearer ') && header.indexOf(' ', 7) < 0 && header.indexOf('\t') < 0) return header.slice(7);
+  const m = BEARER.exec(header);
+  return m ? m[1] : null;
+}
+
 /**
  * Resolves the caller's identity if credentials are present; never rejects (routes decide). A key
  * verified in the last few seconds is recognised synchronously (no hash, no promise); the first
@@ -29,13 +37,13 @@ export function authenticate(db: Database, opts: { disabled: boolean }): Request
     }
     const header = req.headers.authorization;
     if (!header) return next();
-    const m = BEARER.exec(header);
-    if (!m) {
+    const presented = bearerToken(header);
+    if (presented === null) {
       res.locals.authProblem = 'the Authorization header must be "Bearer <key>"';
       return next();
     }
-    const known = verifyApiKeyCached(db, m[1]);
-    if (!known) return slow(req, res, next, m[1]);
+    const known = verifyApiKeyCached(db, presented);
+    if (!known) return slow(req, res, next, presented);
     req.identity = known;
     next();
   };

@@ -25,33 +25,35 @@ function prefixed(where: string, issues: z.core.$ZodIssue[]): ErrorDetail[] {
 }
 
 export function validateInput(def: RouteDef, req: Request): { params: unknown; query: unknown; body: unknown } {
-  const details: ErrorDetail[] = [];
-  const out: { params: unknown; query: unknown; body: unknown } = { params: undefined, query: undefined, body: undefined };
+  let details: ErrorDetail[] | null = null;
+  let params: unknown;
+  let query: unknown;
+  let body: unknown;
   if (def.params) {
     const r = def.params.safeParse(req.params);
-    if (r.success) out.params = r.data;
-    else details.push(...prefixed('params', r.error.issues));
+    if (r.success) params = r.data;
+    else (details ??= []).push(...prefixed('params', r.error.issues));
   }
   if (def.query) {
     const r = def.query.safeParse(req.query ?? {});
-    if (r.success) out.query = r.data;
-    else details.push(...prefixed('query', r.error.issues));
+    if (r.success) query = r.data;
+    else (details ??= []).push(...prefixed('query', r.error.issues));
   }
   if (def.body) {
     if (req.body === undefined) {
-      details.push({ path: [], problem: 'a JSON body is required (send Content-Type: application/json)' });
+      (details ??= []).push({ path: [], problem: 'a JSON body is required (send Content-Type: application/json)' });
     } else {
       const r = def.body.safeParse(req.body);
       // Body paths are unprefixed: ["deals", 0, "amount"] points straight into what was sent.
-      if (r.success) out.body = r.data;
-      else details.push(...detailsFromZod(r.error.issues));
+      if (r.success) body = r.data;
+      else (details ??= []).push(...detailsFromZod(r.error.issues));
     }
   }
-  if (details.length) {
+  if (details) {
     const fields = [...new Set(details.map((d) => (d.path ?? []).join('.') || '(body)'))];
     throw new AppError('INVALID_INPUT', `Invalid request: ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? ` and ${fields.length - 5} more` : ''}`, details.slice(0, 200));
   }
-  return out;
+  return { params, query, body };
 }
 
 /**

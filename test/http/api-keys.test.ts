@@ -5,6 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApiKeyRoute, listApiKeysRoute } from '../../src/contracts/api-keys';
 import { clearApiKeyCache, KEY_CACHE_TTL_MS, verifyApiKey, verifyApiKeyCached } from '../../src/services/api-keys/api-keys';
+import { bearerToken } from '../../src/http/auth';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
 
 let h: Harness;
@@ -84,5 +85,13 @@ describe('API keys', () => {
     }
     expect(failed?.status).not.toBe(0);
     expect(failed?.stderr).toContain('Unknown scope');
+  });
+});
+
+describe('the Authorization header', () => {
+  test('the token is read as the "Bearer <token>" pattern reads it, fast path or not', () => {
+    const reference = (h: string) => /^Bearer\s+(\S+)\s*$/i.exec(h)?.[1] ?? null;
+    const samples = ['Bearer sc_0123abcd_secret', 'bearer sc_x', 'BEARER  sc_x  ', 'Bearer', 'Bearer ', 'Bearer a b', 'Bearer\tsc_x', 'Basic abc', 'Bearer sc_x\t', 'Bearersc_x', ' Bearer sc_x'];
+    for (const h of samples) expect([h, bearerToken(h)]).toEqual([h, reference(h)]);
   });
 });

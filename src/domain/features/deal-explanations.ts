@@ -29,6 +29,7 @@ export function groupThousands(n: number): string {
 }
 const num = (v: number) => (Math.abs(v) >= 100 ? groupThousands(Math.round(v)) : String(Math.round(v * 10) / 10));
 const money = (v: number) => groupThousands(Math.round(v));
+const typicalNote = (typical: number) => ` (won deals: typically ${num(typical)})`;
 const plural = (n: number, one: string, many = one + 's') => `${num(n)} ${Math.round(n) === 1 ? one : many}`;
 
 const LABELS: Record<string, string> = {
@@ -57,7 +58,7 @@ const LABELS: Record<string, string> = {
 export function explainFactor(feature: string, value: RawValue, effect: number, row: RawRow, ctx: ExplanationContext): string {
   const stage = row.stage == null ? 'its current stage' : String(row.stage);
   const typical = ctx.wonMedians[feature];
-  const typ = typical === undefined ? '' : ` (won deals: typically ${num(typical)})`;
+  const typ = typical === undefined ? '' : typicalNote(typical);
   const v = typeof value === 'number' ? value : null;
   if (value === null || value === undefined) {
     if (feature === 'stage') return 'Stage at this point unknown (no stage history)';

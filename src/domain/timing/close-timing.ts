@@ -121,14 +121,14 @@ export class CloseTimingModel {
           offsetMs = deal.expectedCloseAt;
           fromDelays = true;
           first = start;
-          basis = `${describeCached(key)}: slip of expected close dates (${g.n} won deals)`;
+          basis = basisOf(key, 'delays', g.n);
           break;
         }
       }
       if (g.remainingDays.length) {
         source = g.remainingDays;
         offsetMs = t;
-        basis = `${describeCached(key)}: days to close after this point (${g.n} won deals)`;
+        basis = basisOf(key, 'remaining', g.n);
         break;
       }
     }
@@ -139,8 +139,9 @@ export class CloseTimingModel {
       return { expectedCloseAt: at, slipProbability: null, closeDistribution: [{ monthOffset: monthIndex(at) - monthIndex(t), probability: 1 }], basis: "no history: the deal's expected close date" };
     }
     const n = source.length - first;
-    const dateAt = fromDelays ? (i: number) => offsetMs + source![i] * DAY_MS : (i: number) => offsetMs + Math.max(source![i], 0.5) * DAY_MS;
-    const median = dateAt(first + Math.floor(n / 2));
+    // A draw d is the date offsetMs + d days; days to close count at least half a day.
+    const least = fromDelays ? -Infinity : 0.5;
+    const median = offsetMs + Math.max(source[first + Math.floor(n / 2)], least) * DAY_MS;
     const base = monthIndex(t);
     const deadline = deal.expectedCloseAt != null ? endOfMonth(Math.max(deal.expectedCloseAt, t)) : Infinity;
     const closeDistribution: { monthOffset: number; probability: number }[] = [];
@@ -148,7 +149,7 @@ export class CloseTimingModel {
     let current: { monthOffset: number; probability: number } | null = null;
     let slipped = 0;
     for (let i = first; i < source.length; i++) {
-      const d = dateAt(i);
+      const d = offsetMs + Math.max(source[i], least) * DAY_MS;
       if (d > monthEnd) {
         monthEnd = endOfMonth(d);
         const k = Math.max(0, monthIndex(d) - base);
@@ -175,11 +176,17 @@ function firstIndexAbove(a: number[], offset: number, t: number): number {
   return lo;
 }
 
-const described = new Map<string, string>();
-function describeCached(key: string): string {
-  let d = described.get(key);
-  if (d === undefined) described.set(key, (d = describe(key)));
-  return d;
+const bases = new Map<string, string>();
+/** The basis sentence of an outlook (one string per group and kind, not one per scored deal). */
+function basisOf(key: string, kind: 'delays' | 'remaining', n: number): string {
+  const id = `${kind}|${n}|${key}`;
+  let b = bases.get(id);
+  if (b === undefined) {
+    b = kind === 'delays' ? `${describe(key)}: slip of expected close dates (${n} won deals)` : `${describe(key)}: days to close after this point (${n} won deals)`;
+    if (bases.size > 10_000) bases.clear(); // bounded: keys come from trained groups, but models change
+    bases.set(id, b);
+  }
+  return b;
 }
 
 function describe(key: string): string {
