@@ -123,9 +123,9 @@ export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: Rou
 }
 
 /**
- * GET answers go through Express (ETag, 304 for a dashboard polling an unchanged report). Other
- * methods are never conditional, so their JSON is written directly: no ETag hash of a body no
- * client will revalidate, on the path every scoring call takes.
+ * GET (and HEAD) answers go through Express (ETag and conditional requests for clients that cache
+ * despite no-store). Other methods are never conditional, so their JSON is written directly: no
+ * ETag hash of a body no client will revalidate, on the path every scoring call takes.
  */
 function sendJson(req: Request, res: Response, status: number, result: unknown) {
   if (req.method === 'GET' || req.method === 'HEAD' || result === undefined) {

@@ -22,8 +22,9 @@ test('the page set is exactly what helmet() sets with its defaults', async () =>
   const expected = await headersFrom(helmet());
   expect(expected['content-security-policy']).toContain("default-src 'self'");
   expect(await headersFrom(pageSecurityHeaders())).toEqual(expected);
-  // Pages are served after the API set: helmet's values win where both name a header.
-  expect(await headersFrom(apiSecurityHeaders(), pageSecurityHeaders())).toEqual(expected);
+  // Pages are served after the API set: helmet's values win where both name a header, and the
+  // API's no-store stays (the dashboard router sets its own caching).
+  expect(await headersFrom(apiSecurityHeaders(), pageSecurityHeaders())).toEqual({ ...expected, 'cache-control': 'no-store' });
 });
 
 test('the API set is the OWASP REST list, with a CSP that allows nothing', async () => {

@@ -11,8 +11,22 @@ import { pageOf } from '../pagination';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function scoreView(s: DealScoreResult) {
-  return {
+/** A score as the API shows it; `scoredAtIso` saves formatting the same instant once per deal. */
+export function scoreView(s: DealScoreResult, scoredAtIso?: string) {
+  const view: {
+    externalId: string | null;
+    winProbability: number;
+    expectedCloseAt: string | null;
+    slipProbability: number | null;
+    closeDistribution: DealScoreResult['closeDistribution'];
+    factors: DealScoreResult['factors'];
+    modelVersion: number | null;
+    algorithm: string;
+    fallback: boolean;
+    fallbackReason?: string;
+    timingBasis: string;
+    scoredAt: string;
+  } = {
     externalId: s.externalId ?? null,
     winProbability: s.winProbability,
     expectedCloseAt: iso(s.expectedCloseAt),
@@ -22,10 +36,11 @@ export function scoreView(s: DealScoreResult) {
     modelVersion: s.modelVersion,
     algorithm: s.algorithm,
     fallback: s.fallback,
-    ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}),
     timingBasis: s.timingBasis,
-    scoredAt: s.scoredAt.toISOString(),
+    scoredAt: scoredAtIso ?? s.scoredAt.toISOString(),
   };
+  if (s.fallbackReason) view.fallbackReason = s.fallbackReason;
+  return view;
 }
 
 const asDate = (v: string | undefined) => (v ? new Date(v) : new Date());
@@ -81,7 +96,8 @@ export function dealRoutes(ctx: AppContext) {
           const scorer = win().scorer();
           return body.deals.map((d, i) => scorer.score(inlineDealToInput(d, i), asOf.getTime(), { explain: false }));
         })();
-    return { currency, asOf: asOf.toISOString(), scores: scores.map(scoreView) };
+    const at = asOf.toISOString(); // every inline score is as of this instant
+    return { currency, asOf: at, scores: scores.map((s) => scoreView(s, s.scoredAt.getTime() === asOf.getTime() ? at : undefined)) };
   });
 
   mount(scoreOneRoute, async ({ params, query }) => {

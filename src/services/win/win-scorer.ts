@@ -148,7 +148,8 @@ export class WinScorer {
     const x = encoded ?? this.encoder.transformRow(row);
     this.groupColumns ??= this.groups.map((g) => g.columns);
     const contrib = this.classifier.contributions(x, this.groupColumns);
-    const effects = contrib.map((c) => Math.round(c * 1000) / 1000);
+    const effects = new Array<number>(contrib.length);
+    for (let i = 0; i < contrib.length; i++) effects[i] = Math.round(contrib[i] * 1000) / 1000;
     // Rank every feature by its effect, then build and word only the few that are shown (wording
     // all of them cost more than the model itself on the serving path).
     return topFactorIndices(effects, perSide).map((i) => {
@@ -163,9 +164,7 @@ export class WinScorer {
     const o = this.closeOutlook(deal, row, asOf);
     // Encode once: the probability and the factors read the same vector.
     const x = this.classifier && this.encoder ? this.encoder.transformRow(row, this.buffer) : null;
-    return {
-      ...(deal.id !== undefined ? { opportunityId: deal.id } : {}),
-      ...(deal.externalId !== undefined ? { externalId: deal.externalId } : {}),
+    const result: DealScoreResult = {
       winProbability: x ? this.probabilityOfEncoded(x) : this.probabilityOfRow(row),
       expectedCloseAt: o.expectedCloseAt == null ? null : new Date(o.expectedCloseAt),
       slipProbability: o.slipProbability,
@@ -174,10 +173,13 @@ export class WinScorer {
       modelVersion: this.version,
       algorithm: this.algorithm,
       fallback: this.isFallback,
-      ...(this.isFallback ? { fallbackReason: this.fallbackReason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage' } : {}),
       timingBasis: o.basis,
       scoredAt: new Date(asOf),
     };
+    if (deal.id !== undefined) result.opportunityId = deal.id;
+    if (deal.externalId !== undefined) result.externalId = deal.externalId;
+    if (this.isFallback) result.fallbackReason = this.fallbackReason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage';
+    return result;
   }
 }
 
