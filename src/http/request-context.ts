@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Express, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { accessLogger } from './logger';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const CHILD = Symbol('salescast.requestLogger');
@@ -26,6 +27,7 @@ export function requestContext(app: Express, logger: Logger): RequestHandler {
       this[CHILD] = v;
     },
   });
+  const access = accessLogger(logger);
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
@@ -33,14 +35,10 @@ export function requestContext(app: Express, logger: Logger): RequestHandler {
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      if (!logger.isLevelEnabled('info')) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const url = req.originalUrl;
       const q = url.indexOf('?');
-      logger.info(
-        { requestId, method: req.method, path: q < 0 ? url : url.slice(0, q), status: res.statusCode, ms: Math.round(ms * 100) / 100, key: req.identity?.keyName },
-        'request',
-      );
+      access({ requestId, method: req.method, path: q < 0 ? url : url.slice(0, q), status: res.statusCode, ms: Math.round(ms * 100) / 100, key: req.identity?.keyName });
     });
     next();
   };
