@@ -299,7 +299,8 @@ export function dealFeatures(deal: DealInput, t: number, history: DealHistory, a
     team: deal.team ?? null,
   };
   if (attributeKeys) {
-    for (const k of [...attributeKeys.numeric, ...attributeKeys.categorical]) row[`attr.${k}`] = deal.attributes?.[k] ?? null;
+    for (const k of attributeKeys.numeric) row[`attr.${k}`] = deal.attributes?.[k] ?? null;
+    for (const k of attributeKeys.categorical) row[`attr.${k}`] = deal.attributes?.[k] ?? null;
   }
   return row;
 }

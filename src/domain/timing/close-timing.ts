@@ -32,6 +32,13 @@ export interface CloseOutlook {
   basis: string;
 }
 
+/** A trained group a deal falls in, with the sentences that name it as the basis of an outlook. */
+interface Candidate {
+  g: Group;
+  delaysBasis: string;
+  remainingBasis: string;
+}
+
 interface Group {
   remainingDays: number[];
   delayDays: number[];
@@ -102,20 +109,37 @@ export class CloseTimingModel {
     return g.remainingDays[Math.floor(g.remainingDays.length / 2)];
   }
 
+  // The trained groups a deal falls in, most specific first, resolved once per stage and segment.
+  private resolved = new Map<string, Candidate[]>();
+  private groupsFor(stage: string | null, segment: string | null): Candidate[] {
+    const id = stage ? `${stage}\u0000${segment}` : '';
+    let list = this.resolved.get(id);
+    if (!list) {
+      const keys = stage ? [`stage:${stage}|segment:${segment}`, `stage:${stage}`, '*'] : ['*'];
+      list = keys
+        .filter((k) => this.state.groups[k])
+        .map((key) => {
+          const g = this.state.groups[key];
+          return { g, delaysBasis: `${describe(key)}: slip of expected close dates (${g.n} won deals)`, remainingBasis: `${describe(key)}: days to close after this point (${g.n} won deals)` };
+        });
+      if (this.resolved.size > 10_000) this.resolved.clear(); // inline deals may name any stage
+      this.resolved.set(id, list);
+    }
+    return list;
+  }
+
   // outlook() runs once per scored deal on the serving path, so it avoids per-draw allocations:
   // the group quantiles are stored ascending and the transforms below are monotone, so the draws
   // come out sorted, and calendar months are resolved only where a draw crosses a month boundary.
   outlook(deal: { stage: string | null; segment: string | null; expectedCloseAt: number | null }, t: number): CloseOutlook {
-    const keys = deal.stage ? [`stage:${deal.stage}|segment:${deal.segment}`, `stage:${deal.stage}`, '*'] : ['*'];
+    const candidates = this.groupsFor(deal.stage, deal.segment);
     const min = this.state.minSamples;
     let source: number[] | null = null;
     let offsetMs = 0; // a draw d becomes the date offsetMs + d * DAY_MS (delays) or t + max(d, 0.5) days
     let fromDelays = false;
     let first = 0; // index of the first usable draw
     let basis = '';
-    for (const key of keys) {
-      const g = this.state.groups[key];
-      if (!g) continue;
+    for (const { g, delaysBasis, remainingBasis } of candidates) {
       if (deal.expectedCloseAt != null && g.delayDays.length) {
         // Draws that would have closed by t are impossible for a deal still open at t.
         const start = firstIndexAbove(g.delayDays, deal.expectedCloseAt, t);
@@ -125,14 +149,14 @@ export class CloseTimingModel {
           offsetMs = deal.expectedCloseAt;
           fromDelays = true;
           first = start;
-          basis = basisOf(key, 'delays', g.n);
+          basis = delaysBasis;
           break;
         }
       }
       if (g.remainingDays.length) {
         source = g.remainingDays;
         offsetMs = t;
-        basis = basisOf(key, 'remaining', g.n);
+        basis = remainingBasis;
         break;
       }
     }
@@ -178,19 +202,6 @@ function firstIndexAbove(a: number[], offset: number, t: number): number {
     else lo = mid + 1;
   }
   return lo;
-}
-
-const bases = new Map<string, string>();
-/** The basis sentence of an outlook (one string per group and kind, not one per scored deal). */
-function basisOf(key: string, kind: 'delays' | 'remaining', n: number): string {
-  const id = `${kind}|${n}|${key}`;
-  let b = bases.get(id);
-  if (b === undefined) {
-    b = kind === 'delays' ? `${describe(key)}: slip of expected close dates (${n} won deals)` : `${describe(key)}: days to close after this point (${n} won deals)`;
-    if (bases.size > 10_000) bases.clear(); // bounded: keys come from trained groups, but models change
-    bases.set(id, b);
-  }
-  return b;
 }
 
 function describe(key: string): string {
