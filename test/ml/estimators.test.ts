@@ -5,6 +5,7 @@ import { MlpClassifier } from '../../src/ml/mlp';
 import { rocAuc } from '../../src/ml/metrics';
 import { sigmoid } from '../../src/ml/random';
 import { interactionData, logisticData, TEST_SEED } from './synthetic';
+import { mulberry32 } from '../../src/random';
 
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -90,5 +91,41 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
     expect(() => loadClassifier({ kind: 'x' } as never)).toThrow(/not a Salescast/);
     expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 99 } as never)).toThrow(/format 99/);
     expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 1, algorithm: 'forest' } as never)).toThrow(/unknown classifier/);
+  });
+});
+
+describe('MLP explanations', () => {
+  test('occlusion from the first layer equals replacing the columns and running the whole network', () => {
+    const rnd = mulberry32(5);
+    const sizes = [12, 8, 5, 1];
+    const layers = sizes.slice(0, -1).map((inSize, l) => ({
+      inSize,
+      outSize: sizes[l + 1],
+      W: Array.from({ length: inSize * sizes[l + 1] }, () => rnd() * 2 - 1),
+      b: Array.from({ length: sizes[l + 1] }, () => rnd() - 0.5),
+    }));
+    const reference = Array.from({ length: 12 }, () => rnd());
+    const mlp = MlpClassifier.fromArtifact({
+      kind: 'salescast-classifier',
+      formatVersion: 1,
+      algorithm: 'mlp',
+      params: {},
+      inputSize: 12,
+      state: { layers, reference },
+      libraries: {},
+    } as unknown as Parameters<typeof MlpClassifier.fromArtifact>[0]);
+    const groups = [[0], [1, 2, 3], [4], [5, 6], [7, 8, 9, 10, 11]];
+    for (let trial = 0; trial < 50; trial++) {
+      // Mostly one-hot-like sparse rows, some dense.
+      const x = Array.from({ length: 12 }, (_, j) => (j < 4 || rnd() < 0.3 ? rnd() * 4 - 2 : 0));
+      const naive = groups.map((cols) => {
+        const y = [...x];
+        for (const c of cols) y[c] = reference[c];
+        return mlp.logit(x) - mlp.logit(y);
+      });
+      const fast = mlp.contributions(x, groups);
+      for (let j = 0; j < groups.length; j++) expect(fast[j]).toBeCloseTo(naive[j], 9);
+      expect(mlp.contributions(x)).toHaveLength(12);
+    }
   });
 });
