@@ -1,5 +1,6 @@
 // Configuration is read once from the environment and validated with zod; a bad value fails fast
 // with a message naming the variable.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
@@ -7,6 +8,32 @@ import { AppError } from './errors';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Express's "trust proxy": false (default: the peer address is the client), a hop count, or the
+ * proxies' addresses (IPs, CIDR ranges, or loopback / linklocal / uniquelocal), comma-separated.
+ * true trusts any X-Forwarded-For and lets a direct client pick its own address.
+ */
+export type TrustProxy = boolean | number | string[];
+
+function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = items.filter((x) => {
+    if (NAMED_RANGES.includes(x)) return false;
+    const [addr, bits, ...rest] = x.split('/');
+    const family = net.isIP(addr);
+    if (!family || rest.length) return true;
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not a hop count, true/false, or proxy addresses (IPs, CIDR ranges, ${NAMED_RANGES.join(', ')}): ${bad.join(', ')}` });
+  return items;
+}
 
 const ConfigSchema = z.object({
   DATABASE_URL: z
@@ -21,6 +48,8 @@ const ConfigSchema = z.object({
   /** Explicit opt-out of API keys for local development; refused on non-loopback hosts. */
   SALESCAST_AUTH_DISABLED: bool.default(false),
   CORS_ORIGINS: z.string().default(''),
+  /** Behind a reverse proxy: which X-Forwarded-For hops to believe (client IPs for rate limits and logs). */
+  TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb').default('1mb'),
   /** Larger limit for the bulk upsert routes (POST /v1/data...), which carry many records. */

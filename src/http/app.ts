@@ -41,6 +41,7 @@ function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   return {
     SALESCAST_AUTH_DISABLED: base.SALESCAST_AUTH_DISABLED,
     CORS_ORIGINS: base.CORS_ORIGINS,
+    TRUST_PROXY: base.TRUST_PROXY,
     RATE_LIMIT_PER_MINUTE: base.RATE_LIMIT_PER_MINUTE,
     BODY_LIMIT: base.BODY_LIMIT,
     BULK_BODY_LIMIT: base.BULK_BODY_LIMIT,
@@ -59,6 +60,8 @@ export function createApp(services: AppServices) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // req.ip (rate limits for callers without a key) honours X-Forwarded-For only from trusted proxies.
+  app.set('trust proxy', config.TRUST_PROXY);
 
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   const corsHandler = cors({

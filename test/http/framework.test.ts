@@ -3,6 +3,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
+import { loadConfig } from '../../src/config';
 import { HealthResponse } from '../../src/contracts/health';
 import { testDialect } from '../helpers/db';
 import { bearer, expectError, expectSchema, harness, validateOpenApi, type Harness } from './helpers';
@@ -76,6 +77,31 @@ describe('a running API', () => {
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     // Another key has its own budget.
     await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.all)).expect(200);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  test('unauthenticated callers are told apart by X-Forwarded-For only when the proxy is trusted', async () => {
+    const direct = await harness({ tdb: h.tdb, config: { RATE_LIMIT_PER_MINUTE: 1 } });
+    await request(direct.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.1').expect(200);
+    // Not trusted: a client cannot pick a fresh address (and budget) by sending the header.
+    expectError(await request(direct.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.2'), 429, 'RATE_LIMITED');
+
+    const proxied = await harness({ tdb: h.tdb, config: { RATE_LIMIT_PER_MINUTE: 1, TRUST_PROXY: loadConfig({ TRUST_PROXY: 'loopback' } as NodeJS.ProcessEnv).TRUST_PROXY } });
+    await request(proxied.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.1').expect(200);
+    await request(proxied.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.2').expect(200);
+    expectError(await request(proxied.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.1'), 429, 'RATE_LIMITED');
+  });
+
+  test('TRUST_PROXY takes a hop count, true/false or proxy addresses, and names itself when wrong', () => {
+    const trust = (v: string) => loadConfig({ TRUST_PROXY: v } as NodeJS.ProcessEnv).TRUST_PROXY;
+    expect(loadConfig({} as NodeJS.ProcessEnv).TRUST_PROXY).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('true')).toBe(true);
+    expect(trust('loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
+    for (const bad of ['proxy.example.com', '10.0.0.0/33', '::1/200', 'loopback,nonsense']) {
+      expect(() => trust(bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('TRUST_PROXY') }));
+    }
   });
 });
 
