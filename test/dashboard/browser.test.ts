@@ -36,7 +36,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
 const SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard.png');
 const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.png');
 
-const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
+const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-runrate', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
 
 /** The real server, as `npm start` runs it, on an ephemeral loopback port. */
 async function serve(tdb: TestDatabase, modelsDir: string, authDisabled: boolean): Promise<ServerHandle> {
@@ -115,6 +115,11 @@ suite('the dashboard in a browser, on demo data', () => {
         expect(await page.textContent('[data-kpi="won"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
         expect(await page.$$('#panel-forecast svg.chart g.period')).not.toHaveLength(0);
         expect(await page.$$('#panel-reps tbody tr')).not.toHaveLength(0);
+      }
+      if (routes.includes('/v1/forecasts/run-rate')) {
+        // Twelve months of history and twelve of forecast, with the 80% range on the forecast.
+        expect(await page.$$('#panel-runrate svg.chart g.period')).toHaveLength(24);
+        expect(await page.textContent('#panel-runrate')).toMatch(/Next 12 months: \$[\d.,]+[KM]? expected \(P10–P90/);
       }
       expect(await page.$$('#panel-cohorts table.heat td.cell')).not.toHaveLength(0);
       expect(await page.$$('#panel-clients table.data tbody tr')).not.toHaveLength(0);

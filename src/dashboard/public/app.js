@@ -232,6 +232,7 @@ async function callOne(what, candidates, params, query = {}) {
 const R = {
   forecast: ['/v1/forecasts'],
   backtest: ['/v1/forecasts/backtest'],
+  runRate: ['/v1/forecasts/run-rate'],
   deals: ['/v1/deals/scores'],
   deal: ['/v1/deals/{id}/score'],
   customers: ['/v1/customers/scores'],
@@ -493,6 +494,49 @@ function forecastPanel({ current, next, backtest }) {
   } else if (!past.length) {
     out.push(h('p', { class: 'muted small' }, 'No past periods to compare yet: backtests need closed history.'));
   }
+  return out;
+}
+
+/** "2026-03" → "Mar 2026" (and "Mar" for the axis). */
+function monthLabels(key) {
+  const d = toDate(`${key}-01T00:00:00Z`);
+  if (!d) return { label: String(key), shortLabel: String(key) };
+  return {
+    label: d.toLocaleDateString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }),
+    shortLabel: d.getUTCMonth() === 0 ? String(d.getUTCFullYear()) : d.toLocaleDateString('en-US', { month: 'short', timeZone: 'UTC' }),
+  };
+}
+
+const RUN_RATE_METHODS = {
+  'holt-winters-additive': 'Holt-Winters (additive seasonality)',
+  'holt-winters-multiplicative': 'Holt-Winters (multiplicative seasonality)',
+  'trend-seasonal': 'linear trend × seasonal indices',
+  trend: 'linear trend of the last 12 months',
+  mean: 'the monthly mean',
+};
+
+/** Run-rate (GET /v1/forecasts/run-rate): monthly bookings history, then the forecast with its 80% range. */
+function runRatePanel(res) {
+  if (typeof res?.currency === 'string') noteCurrency(res.currency);
+  const history = list(res?.bookings, 'history').slice(-12);
+  const fc = res?.bookings?.forecast ?? {};
+  const months = list(res, 'months');
+  const mean = list(fc, 'mean');
+  const lo = fc.lo?.[80] ?? fc.lo?.['80'] ?? [];
+  const hi = fc.hi?.[80] ?? fc.hi?.['80'] ?? [];
+  if (!history.length && !mean.length) return emptyState('No bookings history yet', HINTS.demo);
+  const periods = [
+    ...history.map((r) => ({ ...monthLabels(r.month), actual: num(r.value) })),
+    ...months.map((m, k) => ({ ...monthLabels(m), expected: num(mean[k]), p10: finite(num(lo[k])) ? Math.max(0, num(lo[k])) : undefined, p90: num(hi[k]), note: 'Run-rate forecast' })),
+  ];
+  const out = [forecastChart(periods, { money, width: 1160, height: 250, ariaLabel: 'Monthly bookings: the last twelve months and the run-rate forecast', labelEvery: periods.length > 16 ? 2 : 1 })];
+  const sum = fc.sum;
+  const notes = [];
+  if (finite(num(sum?.mean)) && months.length) {
+    notes.push(`Next ${months.length} months: ${money(sum.mean)} expected (P10–P90 ${money(sum.p10)} – ${money(sum.p90)}).`);
+  }
+  if (typeof fc.method === 'string') notes.push(`Method: ${RUN_RATE_METHODS[fc.method] ?? fc.method}, chosen on the history itself.`);
+  if (notes.length) out.push(h('p', { class: 'muted small' }, notes.join(' ')));
   return out;
 }
 
@@ -1015,6 +1059,7 @@ async function main() {
     if (!current.ok) throw current.error;
     return repsPanel(fc);
   }, forecastHint);
+  panel('panel-runrate', async () => runRatePanel(await call('run-rate forecast', R.runRate, { horizon: 12 })), { missing: 'The run-rate forecast appears when the server serves it.', untrained: HINTS.demo, empty: HINTS.demo });
 
   // Open pipeline: the amounts of every open deal's stored score; else the forecast's count.
   const openDeals = await openDealsP;

@@ -55,9 +55,10 @@ const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 /**
  * Forecast by period: actual bookings as bars, the model's P10–P90 as a band with the expected
  * value as a tick, the stage-weighted pipeline as a dashed tick and the reps' commit as a dot.
- * periods: [{ label, actual?, expected?, p10?, p90?, stageWeighted?, commit?, current?, note? }]
+ * periods: [{ label, shortLabel?, actual?, expected?, p10?, p90?, stageWeighted?, commit?, current?, note? }];
+ * with many periods, `labelEvery` writes every n-th label under the axis (all stay in the tooltips).
  */
-export function forecastChart(periods, { money, width = 760, height = 280 } = {}) {
+export function forecastChart(periods, { money, width = 760, height = 280, labelEvery = 1, ariaLabel = 'Bookings by period: actuals and forecast' } = {}) {
   const m = { top: 16, right: 12, bottom: 34, left: 64 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
@@ -67,7 +68,7 @@ export function forecastChart(periods, { money, width = 760, height = 280 } = {}
   const y = (v) => m.top + h - (v / yMax) * h;
   const band = w / Math.max(1, periods.length);
   const bw = Math.min(46, band * 0.5);
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Bookings by period: actuals and forecast' });
+  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': ariaLabel });
 
   for (const t of ticks) {
     svg.append(
@@ -107,7 +108,7 @@ export function forecastChart(periods, { money, width = 760, height = 280 } = {}
     }
     if (p.note) lines.push(p.note);
     g.append(s('rect', { x: m.left + band * i, y: m.top, width: band, height: h, fill: 'transparent' }, title(lines.join('\n'))));
-    g.append(s('text', { x: cx, y: height - m.bottom + 18, 'text-anchor': 'middle', class: p.current ? 'label-strong' : '' }, p.label));
+    if (i % labelEvery === 0) g.append(s('text', { x: cx, y: height - m.bottom + 18, 'text-anchor': 'middle', class: p.current ? 'label-strong' : '' }, p.shortLabel ?? p.label));
     svg.append(g);
   });
   return svg;
