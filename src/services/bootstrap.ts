@@ -52,8 +52,8 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
       }
       log(`the active ${name} model v${active.version} cannot be loaded by this version (${unusable}): retraining…`);
     } else {
-    // A model trained before but never promoted (it did not beat its baseline) is not retrained on
-    // every start; the operator decides with `salescast train` / `models promote`.
+      // A model trained before but never promoted (it did not beat its baseline) is not retrained
+      // on every start; the operator decides with `salescast train` / `models promote`.
       const versions = await registry.list(name);
       if (versions.length > 0) {
         result.skipped.push({ model: name, reason: `no active ${name} model: ${versions.length} version(s) trained, none promoted (see "npx salescast models list ${name}"); scores use the fallback` });
