@@ -1,6 +1,6 @@
 // The serving-path helpers of deal explanations: the top-factor selection and number formatting
 // must give exactly what the plain definitions give (a sort; toLocaleString).
-import { groupThousands, topFactorIndices, topFactors } from '../src/domain/features/deal-explanations';
+import { groupThousands, topFactorIndices } from '../src/domain/features/deal-explanations';
 import { mulberry32 } from '../src/random';
 
 function bySort(effects: number[], perSide: number, minEffect: number): number[] {
@@ -20,7 +20,7 @@ test('top factor selection equals a stable sort on each side, ties and threshold
     expect(topFactorIndices(effects, perSide, 0.02)).toEqual(bySort(effects, perSide, 0.02));
   }
   expect(topFactorIndices([0.5, -0.5, 0.5, 0.01, -0.019, 0.3], 2)).toEqual([0, 2, 1]);
-  expect(topFactors([{ effect: 0.1 }, { effect: -0.2 }, { effect: 0 }], 3)).toEqual([{ effect: 0.1 }, { effect: -0.2 }]);
+  expect(topFactorIndices([0.1, -0.2, 0], 3)).toEqual([0, 1]);
 });
 
 test('thousands grouping prints what toLocaleString("en-US") prints', () => {

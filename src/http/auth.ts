@@ -61,7 +61,3 @@ export function scopeProblem(scope: ApiScope, req: Request, res: Response): AppE
   }
   return null;
 }
-
-export function requireScope(scope: ApiScope): RequestHandler {
-  return (req, res, next) => next(scopeProblem(scope, req, res) ?? undefined);
-}

@@ -119,17 +119,8 @@ export function explainFactor(feature: string, value: RawValue, effect: number, 
   }
 }
 
-/** The strongest factors on each side, largest effect first; tiny effects are left out. */
-export function topFactors<F extends Pick<Factor, 'effect'>>(factors: F[], perSide = 3, minEffect = 0.02): F[] {
-  return topFactorIndices(
-    factors.map((f) => f.effect),
-    perSide,
-    minEffect,
-  ).map((i) => factors[i]);
-}
-
 /**
- * Indices of the `perSide` largest effects >= minEffect (largest first), then of the `perSide`
+ * The strongest factors on each side, as indices: the `perSide` largest effects >= minEffect (largest first), then of the `perSide`
  * most negative <= -minEffect (most negative first); ties keep the input order. A selection, not a
  * sort: it runs per scored deal over every feature.
  */
