@@ -166,35 +166,28 @@ export class MlpClassifier implements BinaryClassifier {
     return this;
   }
 
-  private inputScratch = new Float64Array(0);
-
   private allocateScratch() {
     this.scratch = (this.layers ?? []).map((L) => new Float64Array(L.outSize));
-    this.inputScratch = new Float64Array(this.layers?.[0].inSize ?? 0);
   }
 
   logit(x: ArrayLike<number>): number {
     const layers = this.layers;
     if (!layers) throw notFittedError(this.algorithm);
     if (layers.length === 3) return this.logit2(x, layers[0], layers[1], layers[2]);
-    // Copy into a typed buffer first so the loops below see one array type (monomorphic, fast).
-    const first = this.inputScratch;
-    for (let i = 0; i < first.length; i++) first[i] = x[i];
-    let input: Float64Array = first;
-    for (let l = 0; l < layers.length; l++) {
-      const { W, b, inSize, outSize } = layers[l];
-      const out = this.scratch[l];
-      out.set(b);
-      for (let i = 0; i < inSize; i++) {
-        const xi = input[i];
-        if (xi === 0) continue;
-        const o = i * outSize;
-        for (let k = 0; k < outSize; k++) out[k] += xi * W[o + k];
-      }
-      if (l < layers.length - 1) for (let k = 0; k < outSize; k++) if (out[k] < 0) out[k] = 0;
-      input = out;
+    return this.fromFirstLayer(this.firstLayer(x, this.scratch[0]));
+  }
+
+  /** The first layer's pre-activations of x, into `out` (one-hot inputs are mostly zero: skipped). */
+  private firstLayer(x: ArrayLike<number>, out: Float64Array): Float64Array {
+    const { W, b, inSize, outSize } = this.layers![0];
+    out.set(b);
+    for (let i = 0; i < inSize; i++) {
+      const xi = +x[i];
+      if (xi === 0) continue;
+      const o = i * outSize;
+      for (let k = 0; k < outSize; k++) out[k] += xi * W[o + k];
     }
-    return input[0];
+    return out;
   }
 
   /** The usual two-hidden-layer network with everything in locals (about 2x faster than the loop). */
@@ -257,15 +250,8 @@ export class MlpClassifier implements BinaryClassifier {
     const layers = this.layers;
     if (!layers) throw notFittedError(this.algorithm);
     const g = groups ?? Array.from({ length: x.length }, (_, j) => [j]);
-    const { W: W1, b: b1, inSize: n0, outSize: n1 } = layers[0];
-    const z1 = new Float64Array(n1);
-    z1.set(b1);
-    for (let i = 0; i < n0; i++) {
-      const xi = +x[i];
-      if (xi === 0) continue;
-      const o = i * n1;
-      for (let k = 0; k < n1; k++) z1[k] += xi * W1[o + k];
-    }
+    const { W: W1, outSize: n1 } = layers[0];
+    const z1 = this.firstLayer(x, new Float64Array(n1));
     const full = this.fromFirstLayer(z1);
     const work = new Float64Array(n1);
     const out = new Array<number>(g.length);
