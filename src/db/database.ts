@@ -7,7 +7,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/sqlite/client';
 import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client';
-import { PgSql, SqliteSql, type Dialect, type Sql } from './sql';
+import { PgSql, SqliteSql, type ConnectionLostHandler, type Dialect, type Sql } from './sql';
 
 export type { PrismaClient };
 
@@ -16,6 +16,8 @@ export interface Database {
   readonly url: string;
   readonly prisma: PrismaClient;
   readonly sql: Sql;
+  /** Reports idle connections the database server dropped (PostgreSQL; the pools reconnect on their own). */
+  onConnectionLost(handler: ConnectionLostHandler): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export function openDatabase(url: string): Database {
       url,
       prisma,
       sql,
+      onConnectionLost() {},
       async close() {
         await prisma.$disconnect();
         await sql.close();
@@ -46,12 +49,17 @@ export function openDatabase(url: string): Database {
     };
   }
   const sql = new PgSql(url);
-  const prisma = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  // Prisma's pool listens for idle-connection errors itself; report them the same way as ours.
+  const adapter = new PrismaPg({ connectionString: url }, { onPoolError: (err) => sql.onConnectionLost(err) });
+  const prisma = new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   return {
     dialect: 'postgresql',
     url,
     prisma,
     sql,
+    onConnectionLost(handler) {
+      sql.onConnectionLost = handler;
+    },
     async close() {
       await prisma.$disconnect();
       await sql.close();

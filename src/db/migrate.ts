@@ -10,7 +10,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { AppError } from '../errors';
 import { dialectOf, sqliteFileFromUrl } from './database';
-import type { Dialect } from './sql';
+import { keepPoolAlive, type Dialect } from './sql';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const schemaDir = (dialect: Dialect) => path.join(ROOT, 'prisma', dialect);
@@ -112,6 +112,9 @@ function pgShadowUrl(url: string): string {
 
 function pgFactory(url: string, pools: pg.Pool[]) {
   const pool = new CharAsTextPool({ connectionString: url, max: 2 });
+  // A connection dropped between statements must not crash the run; one dropped mid-statement
+  // fails that statement, and the migration reports it.
+  keepPoolAlive(pool);
   pools.push(pool);
   const factory: any = new PrismaPg(pool as pg.Pool);
   factory.connectToShadowDb = async () => {
@@ -126,6 +129,7 @@ function pgFactory(url: string, pools: pg.Pool[]) {
       await admin.end();
     }
     const shadowPool = new CharAsTextPool({ connectionString: shadowUrl, max: 2 });
+    keepPoolAlive(shadowPool);
     pools.push(shadowPool);
     return new PrismaPg(shadowPool as pg.Pool).connect();
   };

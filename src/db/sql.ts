@@ -22,6 +22,26 @@ export interface Sql extends SqlRunner {
   close(): Promise<void>;
 }
 
+/** Told when the server ends a pooled connection outside a query (restart, failover, an administrator). */
+export type ConnectionLostHandler = (err: Error) => void;
+
+const reportToStderr: ConnectionLostHandler = (err) => {
+  process.stderr.write(`[salescast] database connection lost (${err.message}); the next query opens a new one\n`);
+};
+
+/**
+ * A pg pool emits 'error' when the server ends one of its idle connections, and an EventEmitter
+ * with no listener throws that from the socket handler: the whole process would crash on a
+ * database restart. The pool has already discarded the connection, so this only has to report it
+ * (and stay quiet once the pool is being closed, when the end of the connection is expected).
+ */
+export function keepPoolAlive(pool: pg.Pool, report?: () => ConnectionLostHandler): void {
+  pool.on('error', (err) => {
+    if (pool.ending || !report) return;
+    report()(err);
+  });
+}
+
 /** Dates as Prisma's adapters store them: ISO text with +00:00 on SQLite, UTC timestamp(3) on PostgreSQL. */
 export function toSqlValue(v: unknown, dialect: Dialect): unknown {
   if (v === undefined) return null;
@@ -129,14 +149,26 @@ class PgRunner implements SqlRunner {
 
 export class PgSql extends PgRunner implements Sql {
   readonly pool: pg.Pool;
+  /** Where lost idle connections are reported; the server points it at its logger. */
+  onConnectionLost: ConnectionLostHandler = reportToStderr;
   constructor(url: string, pool?: pg.Pool) {
     setPgTypeParsers();
     const p = pool ?? new pg.Pool({ connectionString: url, max: 10 });
     super(p);
     this.pool = p;
+    keepPoolAlive(p, () => this.onConnectionLost);
   }
   async transaction<T>(fn: (tx: SqlRunner & { pgClient: pg.PoolClient }) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool stops listening while a connection is checked out; a connection ended between two
+    // statements of the transaction would otherwise throw from the socket. Its next statement
+    // fails instead, the transaction rolls back, and release() discards the connection.
+    let reported = false;
+    const lost = (err: Error) => {
+      if (!reported) this.onConnectionLost(err); // then the socket's own end follows: one loss, one report
+      reported = true;
+    };
+    client.on('error', lost);
     const runner = Object.assign(new PgRunner(client), { pgClient: client });
     try {
       await client.query('BEGIN');
@@ -147,6 +179,7 @@ export class PgSql extends PgRunner implements Sql {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
+      client.removeListener('error', lost);
       client.release();
     }
   }

@@ -57,6 +57,7 @@ export function checkServerConfig(config: Pick<Config, 'HOST' | 'SALESCAST_AUTH_
 export async function startServer(config: Config, db: Database, options: StartOptions = {}): Promise<ServerHandle> {
   checkServerConfig(config);
   const logger = options.logger ?? serverLogger(config.LOG_LEVEL);
+  db.onConnectionLost((err) => logger.warn({ err }, 'database connection lost; the next query opens a new one'));
   if (config.TRUST_PROXY === true) {
     logger.warn('TRUST_PROXY=true believes any X-Forwarded-For: a client that reaches the server directly can choose its own address (and rate-limit budget). Prefer a hop count or the proxies\' addresses');
   }
