@@ -133,6 +133,42 @@ suite('the dashboard in a browser, on demo data', () => {
       await page.click('#panel-deals tbody tr.clickable');
       await page.waitForSelector('#deal-dialog[open] .factors li', { timeout: 15_000 });
       expect(await page.$$eval('#deal-dialog .factor-text', (els) => els.map((e) => e.textContent ?? '').filter(Boolean))).not.toHaveLength(0);
+
+      // What-if in the same drawer: nothing changed yet is said so; a stage change is simulated
+      // for the current quarter and shows the deal's new probability and the forecast's change.
+      await page.click('#deal-dialog .whatif-form button[type="submit"]');
+      expect(await page.textContent('#deal-dialog .whatif-result')).toMatch(/Change the stage/);
+      const stages = await page.$$eval('#deal-dialog select[name="stage"] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+      expect(stages.length).toBeGreaterThan(0);
+      await page.selectOption('#deal-dialog select[name="stage"]', stages[stages.length - 1]);
+      await page.fill('#deal-dialog input[name="amount"]', '250000');
+      const whatIf = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
+      await page.click('#deal-dialog .whatif-form button[type="submit"]');
+      const sent = (await whatIf).postDataJSON();
+      expect(sent.changes).toEqual([expect.objectContaining({ stage: stages[stages.length - 1], amount: 250000 })]);
+      expect(sent.period).toMatch(/^\d{4}-Q[1-4]$/);
+      await page.waitForSelector('#deal-dialog .whatif-result .facts', { timeout: 30_000 });
+      const outcome = await page.textContent('#deal-dialog .whatif-result');
+      expect(outcome).toMatch(/Win probability\d+% → \d+%/);
+      expect(outcome).toMatch(/Q[1-4] \d{4} forecast[+−±]\$[\d.,]+[KM]? to \$[\d.,]+[KM]? expected/);
+      // Dropping the deal takes its expected contribution out of the quarter.
+      await page.check('#deal-dialog input[name="drop"]');
+      await page.click('#deal-dialog .whatif-form button[type="submit"]');
+      await page.waitForFunction(() => /dropped from the pipeline/.test(document.querySelector('#deal-dialog .whatif-result')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      expect(await page.textContent('#deal-dialog .whatif-result')).toMatch(/→ \$0/);
+      await page.keyboard.press('Escape');
+
+      // Clicking a client opens its side panel: economics from the profitability route, and its
+      // scores (no customer model is trained here: the panel says so rather than failing).
+      await page.click('#panel-clients tbody tr.clickable');
+      await page.waitForSelector('#customer-dialog[open] [data-part="economics"] .facts', { timeout: 15_000 });
+      expect(await page.textContent('#customer-dialog [data-part="economics"]')).toMatch(/Revenue\$[\d,]+/);
+      await page.waitForFunction(() => !document.querySelector('#customer-dialog [data-part="score"] .loading'), undefined, { timeout: 15_000 });
+      expect((await page.textContent('#customer-dialog [data-part="score"]'))!.trim().length).toBeGreaterThan(0);
+      expect(await page.textContent('#customer-dialog')).not.toMatch(/NaN|undefined|\[object Object\]/);
+      // No customer model here: the drawer gives the commands, and the customers panel keeps its own copy of them.
+      expect(await page.textContent('#customer-dialog [data-part="score"]')).toMatch(/npx salescast train churn/);
+      expect(await page.textContent('#panel-customers')).toMatch(/npx salescast train churn/);
       await page.keyboard.press('Escape');
       expect(errors).toEqual([]);
     } finally {

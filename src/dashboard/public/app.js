@@ -23,7 +23,7 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-const state = { currency: 'USD', asOf: null, routes: null, currencyFromApi: false };
+const state = { currency: 'USD', asOf: null, routes: null, posts: null, currencyFromApi: false, quarter: null, stages: [] };
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
 function money(v, { compact = false } = {}) {
@@ -112,6 +112,7 @@ class ApiError extends Error {
     this.status = status;
     this.code = e.code ?? (status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR');
     this.requestId = e.requestId;
+    this.details = Array.isArray(e.details) ? e.details : [];
     this.path = path;
   }
 }
@@ -154,13 +155,14 @@ function askForKey(message) {
   return keyPrompt;
 }
 
-async function api(path, query = {}, { retried = false } = {}) {
+async function api(path, query = {}, { retried = false, method = 'GET', body: payload } = {}) {
   const url = new URL(path, location.origin);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
   const key = sessionStorage.getItem(KEY_STORAGE);
   const headers = { Accept: 'application/json' };
   if (key) headers.Authorization = `Bearer ${key}`;
-  const res = await fetch(url, { headers, credentials: 'omit' });
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(url, { method, headers, credentials: 'omit', body: payload === undefined ? undefined : JSON.stringify(payload) });
   let body = null;
   try {
     body = await res.json();
@@ -170,19 +172,23 @@ async function api(path, query = {}, { retried = false } = {}) {
   if (res.status === 401 && !retried) {
     if (key) sessionStorage.removeItem(KEY_STORAGE);
     await askForKey(key ? 'That key was not accepted. Check it and try again.' : null);
-    return api(path, query, { retried: true });
+    return api(path, query, { retried: true, method, body: payload });
   }
   if (!res.ok) throw new ApiError(res.status, body, path);
   if (body && typeof body === 'object' && typeof body.currency === 'string') noteCurrency(body.currency);
   return body;
 }
 
-/** GET routes the server documents in /openapi.json; null when the document is unavailable. */
+/** GET routes the server documents in /openapi.json (and, in state.posts, its POST routes); null when the document is unavailable. */
 async function discoverRoutes() {
   try {
     const doc = await api('/openapi.json');
     const set = new Map();
-    for (const [p, ops] of Object.entries(doc?.paths ?? {})) if (ops && ops.get) set.set(p, ops.get);
+    state.posts = new Set();
+    for (const [p, ops] of Object.entries(doc?.paths ?? {})) {
+      if (ops && ops.get) set.set(p, ops.get);
+      if (ops && ops.post) state.posts.add(p);
+    }
     return set;
   } catch {
     return null;
@@ -226,6 +232,12 @@ async function callOne(what, candidates, params, query = {}) {
   if (!present.length) throw new MissingEndpoint(what, candidates);
   return api(fill(present[0], params), query);
 }
+/** POSTs a JSON body to the first candidate route the server documents. */
+async function postOne(what, candidates, body) {
+  const present = state.routes ? candidates.filter((c) => state.posts?.has(c)) : candidates;
+  if (!present.length) throw new MissingEndpoint(what, candidates);
+  return api(present[0], {}, { method: 'POST', body });
+}
 
 // The routes each panel reads (G's contracts in src/contracts/). A route this server does not
 // document in /openapi.json leaves its panel with a "not available" explanation.
@@ -235,7 +247,10 @@ const R = {
   runRate: ['/v1/forecasts/run-rate'],
   deals: ['/v1/deals/scores'],
   deal: ['/v1/deals/{id}/score'],
+  whatIf: ['/v1/deals/what-if'],
   customers: ['/v1/customers/scores'],
+  customer: ['/v1/customers/{id}/score'],
+  clientProfit: ['/v1/clients/{id}/profitability'],
   models: ['/v1/models'],
   funnel: ['/v1/reports/funnel'],
   pareto: ['/v1/reports/pareto'],
@@ -285,10 +300,18 @@ async function fillPanel(id, load, hint) {
   }
 }
 
+// Getters: a DOM node lives in one place, so every use gets its own copy (the same hint can show in
+// a panel and in a drawer at once).
 const HINTS = {
-  demo: cmd('Load demo data with', 'npx salescast demo', '.'),
-  win: h('span', {}, 'Train the deal-win model with ', h('code', {}, 'npx salescast train win'), ', then store scores with ', h('code', {}, 'npx salescast score deals'), '.'),
-  customers: h('span', {}, 'Train the customer models with ', h('code', {}, 'npx salescast train churn'), ' and ', h('code', {}, 'npx salescast train clv'), ', then ', h('code', {}, 'npx salescast score customers'), '.'),
+  get demo() {
+    return cmd('Load demo data with', 'npx salescast demo', '.');
+  },
+  get win() {
+    return h('span', {}, 'Train the deal-win model with ', h('code', {}, 'npx salescast train win'), ', then store scores with ', h('code', {}, 'npx salescast score deals'), '.');
+  },
+  get customers() {
+    return h('span', {}, 'Train the customer models with ', h('code', {}, 'npx salescast train churn'), ' and ', h('code', {}, 'npx salescast train clv'), ', then ', h('code', {}, 'npx salescast score customers'), '.');
+  },
 };
 
 // ───────────────────────────── periods ─────────────────────────────
@@ -731,6 +754,7 @@ async function loadDeals(openDealsP) {
   const r = await openDealsP;
   if (!r.ok) throw r.error;
   const { total } = r.value;
+  state.stages = pipelineStages(r.value.rows);
   const rows = r.value.rows.slice(0, 200);
   if (!rows.length) return emptyState('No scored open deals', cmd('Deal scores are stored by a batch job: run', 'npx salescast score deals', '.'), 'With no trained model it scores from stage win rates; train one first for calibrated scores and reasons.');
   const tools = document.querySelector('#panel-deals [data-slot="tools"]');
@@ -755,9 +779,10 @@ async function loadDeals(openDealsP) {
 async function openDeal(row) {
   const dialog = document.getElementById('deal-dialog');
   const body = dialog.querySelector('[data-slot="body"]');
+  const details = h('div');
   const render = (d, note) => {
     const maxEffect = Math.max(0.01, ...d.factors.map((f) => Math.abs(f.effect ?? 0)));
-    body.replaceChildren(
+    details.replaceChildren(
       h('h2', { id: 'deal-title' }, d.name ?? d.id),
       h('div', { class: 'sub' }, [d.account, d.rep, d.stage].filter(Boolean).join(' · ') || d.id),
       h(
@@ -768,7 +793,7 @@ async function openDeal(row) {
         fact('Expected value', finite(d.amount) && finite(d.win) ? money(d.amount * d.win) : '—'),
         fact('Expected close', fmtDate(d.expectedClose)),
         fact('Slip risk', pct(d.slip)),
-        fact('Model', d.modelVersion !== undefined ? `v${d.modelVersion}` : d.fallback ? 'stage baseline' : '—'),
+        fact('Model', d.modelVersion !== undefined && d.modelVersion !== null ? `v${d.modelVersion}` : d.fallback ? 'stage baseline' : '—'),
       ),
       h('h3', { class: 'muted small' }, 'What drives this score'),
       d.factors.length
@@ -783,19 +808,112 @@ async function openDeal(row) {
     );
   };
   render(row, row.factors.length ? null : 'Loading factors…');
+  body.replaceChildren(details, row.id ? whatIfSection(row) : null);
   if (!dialog.open) dialog.showModal();
   if (!row.factors.length && row.id) {
     try {
       const res = await callOne('deal score', R.deal, { id: row.id });
       const d = readDeal(res?.score ? { ...res, ...res.score } : res);
-      render({ ...row, ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))), factors: d.factors.length ? d.factors : row.factors });
+      // The single-score answer carries no name (readDeal falls back to the id): the listing's wins.
+      const known = { name: row.name ?? d.name, account: row.account ?? d.account, rep: row.rep ?? d.rep, stage: row.stage ?? d.stage };
+      render({ ...row, ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))), ...known, factors: d.factors.length ? d.factors : row.factors });
     } catch (e) {
       render(row, e instanceof MissingEndpoint ? 'This server does not serve single deal scores yet.' : e.message);
     }
   }
 }
+
+// ───────────────────────────── what-if (in the deal drawer) ─────────────────────────────
+
+/** Open stages as the pipeline shows them, ordered by their deals' mean win probability (roughly funnel order). */
+function pipelineStages(rows) {
+  const by = new Map();
+  for (const r of rows) {
+    if (!r.stage) continue;
+    const s = by.get(r.stage) ?? { n: 0, sum: 0 };
+    s.n += 1;
+    s.sum += finite(r.win) ? r.win : 0;
+    by.set(r.stage, s);
+  }
+  return [...by.entries()].sort((a, b) => a[1].sum / a[1].n - b[1].sum / b[1].n).map(([stage]) => stage);
+}
+const signedMoney = (v) => (finite(v) ? `${v > 0 ? '+' : v < 0 ? '−' : '±'}${money(Math.abs(v), { compact: true })}` : '—');
+
+/**
+ * "What if this deal moved to Negotiation, or slipped a month, or was dropped?": POSTs the change to
+ * /v1/deals/what-if for the current quarter and shows the deal's new win probability, its expected
+ * contribution to the quarter and the quarter forecast's change (same simulations, so the delta is
+ * the change's own effect, not simulation noise).
+ */
+function whatIfSection(row) {
+  const q = state.quarter;
+  const field = (label, input) => h('label', { class: 'field' }, h('span', {}, label), input);
+  const stage = h('select', { name: 'stage' }, h('option', { value: '' }, `no change (${row.stage ?? 'unknown'})`), ...(state.stages ?? []).filter((s) => s !== row.stage).map((s) => h('option', { value: s }, s)));
+  const amount = h('input', { name: 'amount', type: 'number', min: '0', step: 'any', inputmode: 'decimal', placeholder: finite(row.amount) ? String(Math.round(row.amount)) : '' });
+  const close = h('input', { name: 'expectedCloseAt', type: 'date' });
+  const activities = h('input', { name: 'activities', type: 'number', min: '0', max: '1000', step: '1', placeholder: '0' });
+  const drop = h('input', { name: 'drop', type: 'checkbox' });
+  const submit = h('button', { type: 'submit', class: 'btn' }, 'See the effect');
+  const result = h('div', { class: 'whatif-result', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'whatif-form' },
+    field('Stage', stage),
+    field('Amount', amount),
+    field('Expected close', close),
+    field('Activities logged now', activities),
+    h('div', { class: 'whatif-actions' }, h('label', { class: 'check' }, drop, h('span', {}, 'Drop it from the pipeline')), submit),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const change = { id: row.id };
+    if (drop.checked) change.drop = true;
+    else {
+      if (stage.value) change.stage = stage.value;
+      if (amount.value !== '') change.amount = Number(amount.value);
+      if (close.value) change.expectedCloseAt = close.value;
+      if (activities.value !== '' && Number(activities.value) > 0) change.addActivities = { count: Math.round(Number(activities.value)) };
+    }
+    if (Object.keys(change).length === 1) {
+      result.replaceChildren(h('p', { class: 'muted small' }, 'Change the stage, the amount, the close date or the activities first (or drop the deal).'));
+      return;
+    }
+    submit.disabled = true;
+    result.replaceChildren(h('p', { class: 'muted small loading' }, 'Simulating the quarter…'));
+    try {
+      const res = await postOne('what-if', R.whatIf, { changes: [change], period: q ? quarterKey(q) : undefined, sims: 5000 });
+      result.replaceChildren(whatIfResult(res));
+    } catch (e) {
+      const details = e instanceof ApiError ? e.details.filter((d) => d?.problem).map((d) => (Array.isArray(d.path) && d.path.length ? `${d.path.join('.')}: ${d.problem}` : d.problem)) : [];
+      result.replaceChildren(h('p', { class: 'whatif-error' }, e instanceof MissingEndpoint ? 'This server does not serve what-if yet.' : `${e.message}${details.length ? `: ${details.join('; ')}` : ''}`));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return h('section', { class: 'whatif' }, h('h3', { class: 'muted small' }, `What if… (effect on ${q ? `Q${q.q} ${q.year}` : 'this quarter'})`), form, result);
+}
+
+function whatIfResult(res) {
+  const deal = list(pick(res, 'deals') ?? [])[0] ?? {};
+  const before = deal.before ?? {};
+  const after = deal.after;
+  const arrow = (a, b, fmt) => h('span', {}, fmt(a), ' → ', h('strong', {}, fmt(b)));
+  const delta = pick(res, 'delta') ?? {};
+  const scenario = pick(res, 'scenario') ?? {};
+  const label = periodLabel(pick(res, 'period.label')) || 'the quarter';
+  const rows = [
+    after
+      ? fact('Win probability', arrow(pnum(before, 'winProbability'), pnum(after, 'winProbability'), (v) => pct(v)))
+      : fact('This deal', h('strong', {}, 'dropped from the pipeline')),
+    fact(`Expected in ${label}`, arrow(pnum(before, 'expectedContribution'), after ? pnum(after, 'expectedContribution') : 0, (v) => money(v, { compact: true }))),
+    fact(`${label} forecast`, h('span', { title: `P10 ${signedMoney(pnum(delta, 'p10'))}, P50 ${signedMoney(pnum(delta, 'p50'))}, P90 ${signedMoney(pnum(delta, 'p90'))}` }, h('strong', { class: (pnum(delta, 'expected') ?? 0) < 0 ? 'neg' : '' }, signedMoney(pnum(delta, 'expected'))), ` to ${money(pnum(scenario, 'expected'), { compact: true })} expected`)),
+    fact('New range (P10–P90)', `${money(pnum(scenario, 'p10'), { compact: true })} – ${money(pnum(scenario, 'p90'), { compact: true })}`),
+  ];
+  const notes = list(pick(res, 'notes') ?? []).filter((n) => typeof n === 'string');
+  return h('div', {}, h('div', { class: 'facts' }, rows), ...notes.map((n) => h('p', { class: 'muted small' }, n)));
+}
 const fact = (label, value) => h('div', {}, h('div', { class: 'fact-label' }, label), h('div', { class: 'fact-value' }, value));
-function effectBar(effect, max) {
+function effectBar(effect, max, { positiveIsBad = false } = {}) {
   const w = 100;
   const svgNS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNS, 'svg');
@@ -811,11 +929,12 @@ function effectBar(effect, max) {
   bar.setAttribute('width', String(Math.max(1, len)));
   bar.setAttribute('height', '8');
   bar.setAttribute('rx', '2');
-  bar.setAttribute('fill', (effect ?? 0) < 0 ? COLORS.bad : COLORS.good);
+  const bad = positiveIsBad ? (effect ?? 0) > 0 : (effect ?? 0) < 0;
+  bar.setAttribute('fill', bad ? COLORS.bad : COLORS.good);
   const axis = document.createElementNS(svgNS, 'line');
   for (const [k, v] of Object.entries({ x1: mid, x2: mid, y1: 0, y2: 14, stroke: '#d1d5db' })) axis.setAttribute(k, String(v));
   const t = document.createElementNS(svgNS, 'title');
-  t.textContent = finite(effect) ? `${effect > 0 ? '+' : ''}${effect.toFixed(2)} log-odds` : 'effect unknown';
+  t.textContent = finite(effect) ? `${effect > 0 ? '+' : ''}${effect.toFixed(2)} log-odds${positiveIsBad ? ' of churning' : ''}` : 'effect unknown';
   svg.append(axis, bar, t);
   return svg;
 }
@@ -839,7 +958,87 @@ async function customersPanel() {
   ];
   if (!scored.some((r) => r.factors.length)) columns.pop();
   const hasChurn = rows.some((r) => finite(r.churn));
-  return sortableTable(scored, columns, { initial: hasChurn ? { key: 'churn', desc: true } : { key: 'alive', desc: false } });
+  return sortableTable(scored, columns, { initial: hasChurn ? { key: 'churn', desc: true } : { key: 'alive', desc: false }, onRow: (r) => openCustomer(r) });
+}
+/**
+ * A customer's side panel: its scores (churn with every factor, P(alive), CLV, RFM) from
+ * GET /v1/customers/{id}/score and its economics from GET /v1/clients/{id}/profitability. Each
+ * half loads on its own and explains itself when the server cannot answer it.
+ */
+async function openCustomer(row) {
+  const dialog = document.getElementById('customer-dialog');
+  const body = dialog.querySelector('[data-slot="body"]');
+  const scoreBox = h('div', { class: 'drawer-section', dataset: { part: 'score' } }, h('p', { class: 'muted small loading' }, 'Loading scores…'));
+  const econBox = h('div', { class: 'drawer-section', dataset: { part: 'economics' } }, h('p', { class: 'muted small loading' }, 'Loading economics…'));
+  body.replaceChildren(
+    h('h2', { id: 'customer-title' }, row.name ?? row.id),
+    h('div', { class: 'sub' }, [row.id, row.segment, row.status].filter(Boolean).join(' · ')),
+    scoreBox,
+    econBox,
+  );
+  if (!dialog.open) dialog.showModal();
+  const scoreP = callOne('customer score', R.customer, { id: row.id })
+    .then((res) => scoreBox.replaceChildren(...customerScoreView(res)))
+    .catch((e) => scoreBox.replaceChildren(failure(e, { untrained: HINTS.customers, empty: 'This customer is not in the database.' })));
+  const econP = callOne('client profitability', R.clientProfit, { id: row.id })
+    .then((res) => econBox.replaceChildren(...customerEconomicsView(res)))
+    .catch((e) => econBox.replaceChildren(failure(e, { empty: 'No orders or costs recorded for this client.' })));
+  await Promise.all([scoreP, econP]);
+}
+
+function customerScoreView(res) {
+  const sc = pick(res, 'score') ?? {};
+  const factors = list(pick(sc, 'factors') ?? []).map((f) => ({ feature: pick(f, 'feature'), value: pick(f, 'value'), effect: pnum(f, 'effect'), text: pick(f, 'text') }));
+  const horizon = pnum(res, 'clvModel.horizonMonths');
+  const rfm = pick(sc, 'rfm.segment');
+  const maxEffect = Math.max(0.01, ...factors.map((f) => Math.abs(f.effect ?? 0)));
+  const notes = list(pick(sc, 'notes') ?? []).filter((n) => typeof n === 'string');
+  return [
+    h('h3', { class: 'muted small' }, 'Risk and value'),
+    h(
+      'div',
+      { class: 'facts' },
+      fact('Churn risk', pct(pnum(sc, 'churnProbability'))),
+      fact('P(alive)', pct(pnum(sc, 'pAlive'))),
+      fact(`CLV${finite(horizon) ? ` (${horizon} months)` : ''}`, money(pnum(sc, 'clv'))),
+      fact('Expected purchases', fixed(pnum(sc, 'expectedPurchases'), 1)),
+      fact('Expected order value', money(pnum(sc, 'expectedSpend'))),
+      fact('RFM segment', rfm ? h('span', { class: `pill ${rfmClass(rfm)}` }, String(rfm).replace(/_/g, ' ')) : '—'),
+    ),
+    ...notes.map((n) => h('p', { class: 'muted small' }, n)),
+    !finite(pnum(sc, 'churnProbability')) && !finite(pnum(sc, 'pAlive')) ? h('p', { class: 'muted small' }, HINTS.customers) : null,
+    factors.length
+      ? h(
+          'ul',
+          { class: 'factors' },
+          [...factors]
+            .sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))
+            .map((f) => h('li', { class: 'factor' }, h('div', { class: 'factor-text' }, f.text ?? f.feature, f.feature ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`) : null), effectBar(f.effect, maxEffect, { positiveIsBad: true }))),
+        )
+      : null,
+  ];
+}
+
+const PAYBACK = { paid_back: 'paid back', not_yet: 'not yet paid back', no_acquisition_cost: 'no acquisition cost recorded' };
+function customerEconomicsView(res) {
+  const c = pick(res, 'client') ?? {};
+  const net = pnum(c, 'netProfit');
+  const payback = pick(c, 'payback');
+  const months = pnum(c, 'paybackMonths');
+  return [
+    h('h3', { class: 'muted small' }, 'Economics (all recorded history)'),
+    h(
+      'div',
+      { class: 'facts' },
+      fact('Revenue', money(pnum(c, 'revenue'))),
+      fact('Gross margin', h('span', {}, money(pnum(c, 'grossMargin')), finite(pnum(c, 'grossMarginPct')) ? h('span', { class: 'muted small' }, ` ${pct(pnum(c, 'grossMarginPct'))}`) : null)),
+      fact('Cost to serve', money(pnum(c, 'costToServe'))),
+      fact('Net profit', h('span', { class: (net ?? 0) < 0 ? 'neg' : '' }, money(net))),
+      fact('Orders', h('span', {}, int(pnum(c, 'orders')), finite(pnum(c, 'averageOrderValue')) ? h('span', { class: 'muted small' }, ` · avg ${money(pnum(c, 'averageOrderValue'), { compact: true })}`) : null)),
+      fact('Payback', payback === 'paid_back' && finite(months) ? (months < 1 ? 'within a month' : `${fixed(months, 1)} months`) : (PAYBACK[payback] ?? '—')),
+    ),
+    h('p', { class: 'muted small' }, `First purchase ${fmtDate(pick(c, 'firstPurchase'))}, last ${fmtDate(pick(c, 'lastPurchase'))}.`),
+  ];
 }
 function rfmClass(seg) {
   const s = String(seg).toLowerCase();
@@ -964,7 +1163,8 @@ function clientsPanel(top, pareto) {
               rows.map((r) => {
                 const p = pnum(r, 'netProfit', 'profit');
                 const margin = pnum(r, 'netMarginPct');
-                return h('tr', {}, h('td', {}, h('div', { class: 'cell-main' }, pick(r, 'name', 'accountId') ?? '—'), finite(margin) ? h('div', { class: 'cell-sub' }, `net margin ${pct(margin)}`) : null), h('td', { class: 'num' }, money(pnum(r, 'revenue'), { compact: true })), h('td', { class: `num ${(p ?? 0) < 0 ? 'neg' : ''}` }, money(p, { compact: true })));
+                const open = () => openCustomer({ id: String(pick(r, 'accountId') ?? ''), name: pick(r, 'name', 'accountId') });
+                return h('tr', { class: 'clickable', tabindex: 0, onclick: open, onkeydown: (e) => e.key === 'Enter' && open() }, h('td', {}, h('div', { class: 'cell-main' }, pick(r, 'name', 'accountId') ?? '—'), finite(margin) ? h('div', { class: 'cell-sub' }, `net margin ${pct(margin)}`) : null), h('td', { class: 'num' }, money(pnum(r, 'revenue'), { compact: true })), h('td', { class: `num ${(p ?? 0) < 0 ? 'neg' : ''}` }, money(p, { compact: true })));
               }),
             ),
           )
@@ -1016,6 +1216,7 @@ async function main() {
 
   const now = new Date();
   const thisQ = quarterOf(now);
+  state.quarter = thisQ;
   const qLabel = `Q${thisQ.q} ${thisQ.year}`;
   const dims = 'rep,team,region,product,segment';
   const currentP = settle(call('forecast', R.forecast, { period: quarterKey(thisQ), by: dims }).then(readForecast));
