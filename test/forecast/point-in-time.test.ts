@@ -1,4 +1,4 @@
-import { dealAsOf, type DealRecord } from '../../src/domain/forecast/deal-history';
+import { dataPresent, dealAsOf, type DealRecord } from '../../src/domain/forecast/deal-history';
 import { runBacktest } from '../../src/domain/forecast/backtest';
 import { monthPeriod, parsePeriod, periodsBetween } from '../../src/domain/forecast/period';
 import { forecastPipelineFromHistory } from '../../src/domain/forecast/pipeline-forecast';
@@ -93,6 +93,29 @@ describe('deals as of a past date', () => {
       events: [...deal.events.slice(0, 2), { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null }],
     };
     expect(dealAsOf(rewritten, T0 + 30 * DAY)).toEqual(before);
+  });
+});
+
+describe("the data's present", () => {
+  const deal = (over: Partial<DealRecord>): DealRecord => ({ id: 1, externalId: 'D', amount: 10, stage: 'Proposal', outcome: 'open', createdAt: T0, expectedCloseAt: null, closedAt: null, forecastCategory: null, groups: {}, events: [], ...over });
+
+  it('is just after the latest creation, close or stage change, capped by the clock', () => {
+    const h = [
+      deal({ id: 1, createdAt: T0, events: [{ at: T0 + 5 * DAY, fromStage: null, toStage: 'Proposal', amount: null, expectedCloseAt: T0 + 400 * DAY }] }),
+      deal({ id: 2, createdAt: T0 + 2 * DAY, outcome: 'won', closedAt: T0 + 9 * DAY }),
+      deal({ id: 3, createdAt: T0 + 7 * DAY }),
+    ];
+    // The expected close date (a forecast, not an event) does not count.
+    expect(dataPresent(h, Infinity)).toBe(T0 + 9 * DAY + 1);
+    expect(dataPresent(h, T0 + 8 * DAY)).toBe(T0 + 8 * DAY);
+    expect(dataPresent([], T0)).toBe(-Infinity);
+  });
+
+  it('as of a moment before it, a deal closed later is still open; as of it, the stored state holds', () => {
+    const h = [deal({ outcome: 'won', stage: 'Closed Won', closedAt: T0 + 10 * DAY, events: [{ at: T0 + 10 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }] })];
+    const now = dataPresent(h, Infinity);
+    expect(dealAsOf(h[0], T0 + 10 * DAY, now)).toMatchObject({ outcome: 'open', stage: 'Proposal' });
+    expect(dealAsOf(h[0], now, now)).toMatchObject({ outcome: 'won', stage: 'Closed Won' });
   });
 });
 

@@ -46,6 +46,25 @@ export interface DealState {
 export const UNKNOWN_STAGE = '(unknown)';
 
 /**
+ * The data's present: just after the latest moment the history records (a creation, a close or
+ * a stage change), capped at `cap` (the clock) so that future-dated records cannot move it. As of this
+ * moment or later the stored current state is the truth; before it, deals are rebuilt from their
+ * history. The wall clock alone is not it: a database loaded weeks ago, or a demo company
+ * generated as of a past date, has no later events to hide.
+ */
+export function dataPresent(history: readonly DealRecord[], cap: number): number {
+  let latest = -Infinity;
+  for (const d of history) {
+    if (d.createdAt > latest) latest = d.createdAt;
+    if (d.closedAt !== null && d.closedAt > latest) latest = d.closedAt;
+    const last = d.events.length ? d.events[d.events.length - 1].at : -Infinity;
+    if (last > latest) latest = last;
+  }
+  // Just after the latest record: a moment "as of" it sees only what happened strictly before.
+  return Math.min(latest + 1, cap);
+}
+
+/**
  * The deal as of t, or null if it did not exist yet. `now` marks the data's present: as of a
  * moment at or after it, the stored current state is the truth (deals without history included).
  */

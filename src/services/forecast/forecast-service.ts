@@ -6,7 +6,7 @@ import type { Database } from '../../db/database';
 import { invalidInput, unprocessable } from '../../errors';
 import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
 import type { CategoryRollup } from '../../domain/forecast/categories';
-import type { DealRecord, DealState } from '../../domain/forecast/deal-history';
+import { dataPresent, type DealRecord, type DealState } from '../../domain/forecast/deal-history';
 import { fitDriverRegression, type DriverForecast } from '../../domain/forecast/driver-regression';
 import { customPeriod, monthIndex, monthIndexStart, parsePeriod, periodContaining, periodsBetween, type Period, type PeriodKind } from '../../domain/forecast/period';
 import { categoryMixFromCurrent, DIMENSIONS, forecastPipelineFromHistory, type DealScorer, type Dimension, type PipelineForecastResult } from '../../domain/forecast/pipeline-forecast';
@@ -121,7 +121,7 @@ export async function forecastPipeline(db: Database, opts: PipelineForecastOptio
 /** The forecast with its full result (per-deal outlooks), for snapshots and what-if. */
 export async function runPipelineForecast(db: Database, opts: PipelineForecastOptions = {}, extra: { history?: DealRecord[]; scorer?: ScorerPick; overrides?: Map<number, Partial<DealState> | null> } = {}) {
   const started = Date.now();
-  const asOf = opts.asOf ?? new Date();
+  const asOf = opts.asOf ?? new Date(started);
   const period = resolvePeriod(opts, asOf);
   const sims = opts.sims ?? DEFAULT_SIMS;
   checkSims(sims);
@@ -142,7 +142,9 @@ export async function runPipelineForecast(db: Database, opts: PipelineForecastOp
   const result = forecastPipelineFromHistory({
     history,
     asOf: asOf.getTime(),
-    now: Math.min(asOf.getTime(), Date.now()),
+    // A forecast as of the data's present (or later) reads the stored current state; one as of an
+    // earlier moment rebuilds every deal from its history, so it cannot see later outcomes.
+    now: dataPresent(history, started),
     period,
     sims,
     seed,
