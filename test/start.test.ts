@@ -43,7 +43,19 @@ describe('npm start on a fresh clone', () => {
     expect(log).toMatch(/clv: version 1, promoted/);
     expect(log).toMatch(/scored \d+ open deals/);
     expect(log).toMatch(/scored 200 customers/);
+    expect(log).toMatch(/stored forecast snapshots of \d{4}-Q[1-4] as of \d{4}-\d{2}-\d{2} and now/);
     expect(log).toMatch(/API keys are NOT required/);
+  });
+
+  test('the pipeline-changes waterfall has two snapshots to compare: the quarter as of its start (or four weeks back) and now', async () => {
+    const res = await request(handle.url).get('/v1/forecasts/changes');
+    expect(res.status).toBe(200);
+    const { from, to, start: before, end: after, steps } = res.body;
+    expect(from.period).toBe(to.period);
+    expect(Date.parse(from.asOf)).toBeLessThan(Date.parse(to.asOf) - 13 * 86_400_000);
+    // The steps add up from the earlier pipeline to the later one, and the demo's quarter moved.
+    expect(before + steps.reduce((a: number, x: { amount: number }) => a + x.amount, 0)).toBeCloseTo(after, 2);
+    expect(steps.some((x: { deals: number }) => x.deals > 0)).toBe(true);
   });
 
   test('serves health, the dashboard and the API without a key on loopback', async () => {
@@ -66,7 +78,7 @@ describe('npm start on a fresh clone', () => {
     const again: string[] = [];
     const h2 = await start({ demo: true, env, log: (m) => again.push(m) });
     await h2.close();
-    expect(again.join('\n')).not.toMatch(/loaded the demo company|training the/);
+    expect(again.join('\n')).not.toMatch(/loaded the demo company|training the|stored forecast snapshots/);
   }, 120_000);
 
   test('a start after an upgrade retrains an active model this version cannot load', async () => {

@@ -10,6 +10,8 @@ import { trainChurnModel } from './customers/train-churn-model';
 import { trainClvModel } from './customers/train-clv-model';
 import { scoreAndStoreCustomers } from './customers/score-customers';
 import { ensureDemoData } from './demo-service';
+import { periodContaining } from '../domain/forecast/period';
+import { takeForecastSnapshot } from './forecast/snapshot-service';
 import { ARTIFACT_VALIDATORS } from './models/artifact-validators';
 import { scoreOpenDeals } from './win/score-deals';
 import { trainWinModel } from './win/train-win-model';
@@ -25,11 +27,13 @@ const TRAINERS = {
 export interface BootstrapResult {
   demoLoaded: boolean;
   trained: string[];
+  /** Forecast snapshots stored for the demo's pipeline-changes waterfall (ids). */
+  snapshots: number[];
   skipped: { model: string; reason: string }[];
 }
 
 export async function bootstrap(db: Database, config: Config, log: BootstrapLog, opts: { demo: boolean }): Promise<BootstrapResult> {
-  const result: BootstrapResult = { demoLoaded: false, trained: [], skipped: [] };
+  const result: BootstrapResult = { demoLoaded: false, trained: [], snapshots: [], skipped: [] };
   if (opts.demo) {
     result.demoLoaded = await ensureDemoData(db, {
       seed: config.SALESCAST_SEED,
@@ -82,7 +86,35 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
     const customers = await scoreAndStoreCustomers(db, { modelsDir: config.SALESCAST_MODELS_DIR });
     log(`scored ${customers.stored} customers (${customers.withChurn} with churn, ${customers.withClv} with CLV)`);
   }
+  if (opts.demo) result.snapshots = await ensureDemoSnapshots(db, config, log);
   return result;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The pipeline-changes waterfall compares two stored forecast snapshots, which a real deployment
+ * takes on a schedule (`salescast forecast snapshot` from cron). A fresh demo has none, so when
+ * no snapshot exists it stores two of the current quarter: one as of the quarter's first day
+ * (rebuilt point-in-time from the deal history, as backtests do; four weeks back when the quarter
+ * is younger than two) and one as of now. Later starts leave existing snapshots alone.
+ */
+export async function ensureDemoSnapshots(db: Database, config: Config, log: BootstrapLog, now = new Date()): Promise<number[]> {
+  const existing = await db.sql.all<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM forecast_snapshot');
+  if (Number(existing[0].n) > 0) return [];
+  const quarter = periodContaining(now, 'quarter');
+  const earlier = now.getTime() - quarter.start.getTime() >= 14 * DAY_MS ? quarter.start : new Date(now.getTime() - 28 * DAY_MS);
+  const common = { period: quarter.label, sims: 5000, seed: config.SALESCAST_SEED, modelsDir: config.SALESCAST_MODELS_DIR };
+  try {
+    const a = await takeForecastSnapshot(db, { ...common, asOf: earlier, takenAt: earlier });
+    const b = await takeForecastSnapshot(db, { ...common, asOf: now, takenAt: now });
+    log(`stored forecast snapshots of ${quarter.label} as of ${earlier.toISOString().slice(0, 10)} and now (the pipeline-changes waterfall compares them)`);
+    return [a.snapshotId, b.snapshotId];
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    log(`  no forecast snapshots: ${e.message}`);
+    return [];
+  }
 }
 
 /** Why the active version of a model cannot be loaded by this build, or null when it can. */
