@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { startServer, type ServerHandle } from '../../src/http/server';
 import { clearApiKeyCache, createApiKey } from '../../src/services/api-keys/api-keys';
+import { ensureDemoSnapshots } from '../../src/services/bootstrap';
 import { loadDemoData } from '../../src/services/demo-service';
 import { scoreOpenDeals } from '../../src/services/win/score-deals';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -36,7 +37,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
 const SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard.png');
 const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.png');
 
-const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-runrate', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
+const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-changes', 'panel-runrate', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
 
 /** The real server, as `npm start` runs it, on an ephemeral loopback port. */
 async function serve(tdb: TestDatabase, modelsDir: string, authDisabled: boolean): Promise<ServerHandle> {
@@ -67,6 +68,8 @@ suite('the dashboard in a browser, on demo data', () => {
     await loadDemoData(tdb.db, { seed: 42, accounts: 80, months: 18 });
     // Store a score for every open deal (no model is trained here: the stage baseline scores them).
     await scoreOpenDeals(tdb.db, { modelsDir });
+    // Two forecast snapshots of this quarter, as `npm start` stores them, for the pipeline-changes panel.
+    expect(await ensureDemoSnapshots(tdb.db, { ...loadConfig({ DATABASE_URL: tdb.url }), SALESCAST_MODELS_DIR: modelsDir }, () => undefined)).toHaveLength(2);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   });
   afterAll(async () => {
@@ -115,6 +118,12 @@ suite('the dashboard in a browser, on demo data', () => {
         expect(await page.textContent('[data-kpi="won"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
         expect(await page.$$('#panel-forecast svg.chart g.period')).not.toHaveLength(0);
         expect(await page.$$('#panel-reps tbody tr')).not.toHaveLength(0);
+      }
+      if (routes.includes('/v1/forecasts/changes')) {
+        // The waterfall: the earlier pipeline, six kinds of change, the later pipeline.
+        expect(await page.$$('#panel-changes svg.chart g.step')).toHaveLength(8);
+        expect(await page.$$('#panel-changes svg.chart g.step.total')).toHaveLength(2);
+        expect(await page.textContent('#panel-changes')).toMatch(/Open pipeline expected to close in Q[1-4] \d{4}: \$[\d.,]+[KM]? on /);
       }
       if (routes.includes('/v1/forecasts/run-rate')) {
         // Twelve months of history and twelve of forecast, with the 80% range on the forecast.

@@ -2,7 +2,7 @@
 // is computed from anything but API answers (sums and shares of what the API returned at most).
 // Each panel loads on its own: a missing endpoint, an untrained model or an empty database shows
 // a calm empty state saying what is missing and how to get it, never a broken page.
-import { forecastChart, paretoChart, rangeBar, reliabilityChart, valueBar, COLORS } from './charts.js';
+import { forecastChart, paretoChart, rangeBar, reliabilityChart, valueBar, waterfallChart, COLORS } from './charts.js';
 
 // ───────────────────────────── DOM and formatting ─────────────────────────────
 
@@ -245,6 +245,7 @@ const R = {
   forecast: ['/v1/forecasts'],
   backtest: ['/v1/forecasts/backtest'],
   runRate: ['/v1/forecasts/run-rate'],
+  changes: ['/v1/forecasts/changes'],
   deals: ['/v1/deals/scores'],
   deal: ['/v1/deals/{id}/score'],
   whatIf: ['/v1/deals/what-if'],
@@ -629,6 +630,84 @@ function repsPanel(fc) {
   tabs.replaceChildren(...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, DIM_LABELS[d])));
   show(dims[0]);
   return holder;
+}
+
+// ───────────────────────────── pipeline changes ─────────────────────────────
+
+const CHANGE_KINDS = {
+  new: { label: 'New', pill: 'pill-good' },
+  pulled_in: { label: 'Pulled in', pill: 'pill-good' },
+  amount_change: { label: 'Amount', pill: 'pill-neutral' },
+  pushed_out: { label: 'Pushed out', pill: 'pill-warn' },
+  won: { label: 'Won', pill: 'pill-accent' },
+  lost: { label: 'Lost', pill: 'pill-bad' },
+};
+const CHANGE_ORDER = ['new', 'pulled_in', 'amount_change', 'pushed_out', 'won', 'lost'];
+
+/**
+ * GET /v1/forecasts/changes (the two latest snapshots): the pipeline expected to close in the
+ * earlier snapshot's period, then and now, as a waterfall (new, pulled in, amount changes, pushed
+ * out, won, lost), and the deals that moved it most.
+ */
+function changesPanel(res) {
+  const from = pick(res, 'from') ?? {};
+  const to = pick(res, 'to') ?? {};
+  const start = pnum(res, 'start');
+  const end = pnum(res, 'end');
+  const steps = new Map(list(pick(res, 'steps') ?? []).map((x) => [x.kind, x]));
+  if (!finite(start) || !finite(end)) return emptyState('No pipeline changes to show', 'The snapshots answered without a pipeline total.');
+  const when = (snap) => fmtDate(pick(snap, 'asOf', 'takenAt'));
+  const bars = [
+    { label: when(from), sub: 'pipeline', value: start, total: true, title: `Pipeline expected to close in ${periodLabel(pick(from, 'period'))}, as of ${when(from)}: ${money(start)}` },
+    ...CHANGE_ORDER.map((k) => {
+      const st = steps.get(k) ?? { deals: 0, amount: 0 };
+      // Won deals leave the open pipeline too, but for the best reason: not drawn as a loss.
+      return { label: CHANGE_KINDS[k].label, sub: `${int(st.deals)} deal${st.deals === 1 ? '' : 's'}`, value: pnum(st, 'amount') ?? 0, color: k === 'won' ? COLORS.accent : undefined, title: `${CHANGE_KINDS[k].label}: ${int(st.deals)} deals, ${money(pnum(st, 'amount'))}` };
+    }),
+    { label: when(to), sub: 'pipeline', value: end, total: true, title: `The same window as of ${when(to)}: ${money(end)}` },
+  ];
+  const changes = list(pick(res, 'changes') ?? [])
+    .filter((c) => finite(pnum(c, 'delta')))
+    .sort((a, b) => Math.abs(pnum(b, 'delta')) - Math.abs(pnum(a, 'delta')))
+    .slice(0, 8);
+  const stageMove = (c) => {
+    const a = pick(c, 'from.stage');
+    const b = pick(c, 'to.stage');
+    if (a && b && a !== b) return `${a} → ${b}`;
+    return a ?? b ?? '';
+  };
+  const delta = end - start;
+  return [
+    h(
+      'p',
+      { class: 'muted small' },
+      `Open pipeline expected to close in ${periodLabel(pick(from, 'period'))}: ${money(start, { compact: true })} on ${when(from)}, ${money(end, { compact: true })} on ${when(to)} (`,
+      h('strong', { class: delta < 0 ? 'neg' : '' }, signedMoney(delta)),
+      ').',
+    ),
+    waterfallChart(bars, { money }),
+    changes.length
+      ? h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { class: 'data' },
+            h('thead', {}, h('tr', {}, h('th', {}, 'Largest changes'), h('th', {}, 'Change'), h('th', {}, 'Stage'), h('th', { class: 'num' }, 'Effect'))),
+            h(
+              'tbody',
+              {},
+              changes.map((c) => {
+                const k = CHANGE_KINDS[c.kind] ?? { label: c.kind, pill: 'pill-neutral' };
+                const d = pnum(c, 'delta');
+                return h('tr', {}, h('td', {}, pick(c, 'externalId') ?? '—'), h('td', {}, h('span', { class: `pill ${k.pill}` }, k.label)), h('td', { class: 'muted' }, stageMove(c)), h('td', { class: `num ${d < 0 && c.kind !== 'won' ? 'neg' : ''}` }, signedMoney(d)));
+              }),
+            ),
+          ),
+        )
+      : null,
+    h('p', { class: 'muted small' }, 'Snapshots are stored by ', h('code', {}, 'npx salescast forecast snapshot'), ' (run it weekly from cron); this compares the two latest.'),
+  ];
 }
 
 function groupTable(rows, label) {
@@ -1260,6 +1339,11 @@ async function main() {
     if (!current.ok) throw current.error;
     return repsPanel(fc);
   }, forecastHint);
+  panel('panel-changes', async () => changesPanel(await call('pipeline changes', R.changes)), {
+    missing: 'Pipeline changes appear once the server serves them.',
+    untrained: h('span', {}, 'Store one with ', h('code', {}, 'npx salescast forecast snapshot'), ' (e.g. weekly from cron); the waterfall compares the two latest.'),
+    empty: 'A snapshot it compares no longer exists.',
+  });
   panel('panel-runrate', async () => runRatePanel(await call('run-rate forecast', R.runRate, { horizon: 12 })), { missing: 'The run-rate forecast appears when the server serves it.', untrained: HINTS.demo, empty: HINTS.demo });
 
   // Open pipeline: the amounts of every open deal's stored score; else the forecast's count.

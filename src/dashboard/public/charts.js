@@ -223,3 +223,51 @@ export function sparkline(values, { width = 80, height = 20, color = COLORS.acce
   svg.append(s('path', { d: v.map((val, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(val).toFixed(1)}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 1.5 }));
   return svg;
 }
+
+/**
+ * A waterfall: the first and last bars are totals drawn from zero; the bars between float from the
+ * running total by their signed change (green adds, red removes). A thin connector joins each bar
+ * to the next. bars: [{ label, sub?, value, total?, color?, title? }]
+ */
+export function waterfallChart(bars, { money, width = 1100, height = 280, ariaLabel = 'Pipeline changes as a waterfall' } = {}) {
+  const m = { top: 22, right: 12, bottom: 40, left: 64 };
+  const w = width - m.left - m.right;
+  const h = height - m.top - m.bottom;
+  let run = 0;
+  const spans = bars.map((b) => {
+    if (b.total) {
+      run = b.value;
+      return { lo: Math.min(0, b.value), hi: Math.max(0, b.value), end: b.value };
+    }
+    const from = run;
+    run += b.value;
+    return { lo: Math.min(from, run), hi: Math.max(from, run), end: run };
+  });
+  const ticks = niceTicks(Math.min(0, ...spans.map((sp) => sp.lo)), Math.max(1, ...spans.map((sp) => sp.hi)), 4);
+  const yMin = ticks[0];
+  const yMax = ticks[ticks.length - 1];
+  const y = (v) => m.top + h - ((v - yMin) / (yMax - yMin)) * h;
+  const band = w / Math.max(1, bars.length);
+  const bw = Math.min(64, band * 0.6);
+  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': ariaLabel });
+  for (const t of ticks) {
+    svg.append(
+      s('line', { class: t === 0 ? 'axis-line' : 'grid-line', x1: m.left, x2: width - m.right, y1: y(t), y2: y(t) }),
+      s('text', { x: m.left - 8, y: y(t) + 4, 'text-anchor': 'end' }, money(t, { compact: true })),
+    );
+  }
+  bars.forEach((b, i) => {
+    const sp = spans[i];
+    const cx = m.left + band * i + band / 2;
+    const fill = b.color ?? (b.total ? COLORS.actual : b.value >= 0 ? COLORS.good : COLORS.bad);
+    const g = s('g', { class: `step${b.total ? ' total' : ''}` });
+    g.append(s('rect', { x: cx - bw / 2, y: y(sp.hi), width: bw, height: Math.max(b.value === 0 ? 0 : 1.5, y(sp.lo) - y(sp.hi)), rx: 3, fill }, title(b.title ?? `${b.label}: ${money(b.value)}`)));
+    if (i < bars.length - 1) g.append(s('line', { x1: cx + bw / 2, x2: cx + band - bw / 2, y1: y(sp.end), y2: y(sp.end), stroke: COLORS.muted, 'stroke-dasharray': '2 2' }));
+    const text = b.total ? money(b.value, { compact: true }) : `${b.value > 0 ? '+' : b.value < 0 ? '−' : ''}${money(Math.abs(b.value), { compact: true })}`;
+    g.append(s('text', { x: cx, y: y(sp.hi) - 6, 'text-anchor': 'middle', class: 'label-strong' }, text));
+    g.append(s('text', { x: cx, y: height - m.bottom + 16, 'text-anchor': 'middle' }, b.label));
+    if (b.sub) g.append(s('text', { x: cx, y: height - m.bottom + 30, 'text-anchor': 'middle', class: 'label-muted' }, b.sub));
+    svg.append(g);
+  });
+  return svg;
+}
