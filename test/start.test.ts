@@ -98,6 +98,24 @@ describe('npm start on a fresh clone', () => {
     expect(log).toMatch(new RegExp(`win: version ${registered.version + 1}, promoted`));
     expect(log).not.toMatch(/training the (churn|clv)/);
   }, 180_000);
+
+  test('does not retrain at every start when the retrained version was not promoted', async () => {
+    // An unloadable active version, and a loadable one trained after it that was not promoted.
+    const db = openDatabase(loadConfig(env).databaseUrl);
+    const registry = new ModelRegistry(db, env.SALESCAST_MODELS_DIR);
+    const current = (await registry.active('win'))!;
+    const artifact = registry.readArtifact(current) as Record<string, unknown>;
+    const old = await registry.register('win', { algorithm: current.algorithm, artifact: { ...artifact, baseSchema: '{"v":0}' } });
+    await registry.promote('win', old.version);
+    const retrained = await registry.register('win', { algorithm: current.algorithm, artifact });
+    await db.close();
+    const again: string[] = [];
+    const h4 = await start({ demo: true, env, log: (m) => again.push(m) });
+    await h4.close();
+    const log = again.join('\n');
+    expect(log).not.toMatch(/retraining|training the/);
+    expect(log).toMatch(new RegExp(`note: the active win model v${old.version} cannot be loaded by this version; v${retrained.version} was trained since and not promoted`));
+  }, 180_000);
 });
 
 describe('demo mode and authentication', () => {

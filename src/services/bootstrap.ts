@@ -54,6 +54,13 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
         result.skipped.push({ model: name, reason: `the active ${name} model v${active.version} cannot be loaded by this version (${unusable}); scores use the fallback until "npx salescast train ${name}"` });
         continue;
       }
+      // Retrained already, but the new version was not promoted (it did not beat its baseline):
+      // retraining at every start would give the same answer, so leave the decision to the operator.
+      const since = (await registry.list(name)).find((v) => v.version > active.version && !loadProblem(registry, name, v));
+      if (since) {
+        result.skipped.push({ model: name, reason: `the active ${name} model v${active.version} cannot be loaded by this version; v${since.version} was trained since and not promoted (see "npx salescast models list ${name}"); scores use the fallback` });
+        continue;
+      }
       log(`the active ${name} model v${active.version} cannot be loaded by this version (${unusable}): retraining…`);
     } else {
       // A model trained before but never promoted (it did not beat its baseline) is not retrained
