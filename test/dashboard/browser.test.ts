@@ -37,7 +37,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
 const SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard.png');
 const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.png');
 
-const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-changes', 'panel-runrate', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
+const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-changes', 'panel-funnel', 'panel-runrate', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
 
 /** The real server, as `npm start` runs it, on an ephemeral loopback port. */
 async function serve(tdb: TestDatabase, modelsDir: string, authDisabled: boolean): Promise<ServerHandle> {
@@ -130,6 +130,13 @@ suite('the dashboard in a browser, on demo data', () => {
         expect(await page.$$('#panel-runrate svg.chart g.period')).toHaveLength(24);
         expect(await page.textContent('#panel-runrate')).toMatch(/Next 12 months: \$[\d.,]+[KM]? expected \(P10–P90/);
       }
+      // The funnel: the open stages and Won, each with its count; win rates per rep, then per source.
+      expect((await page.$$('#panel-funnel .funnel li')).length).toBeGreaterThanOrEqual(3);
+      expect(await page.textContent('#panel-funnel .funnel li:last-child')).toMatch(/^Won[\d,]+ \(\d+\.\d% of [\d,]+\)$/);
+      expect(await page.textContent('#panel-funnel thead th')).toMatch(/^Rep/);
+      expect(await page.$$('#panel-funnel tbody tr')).not.toHaveLength(0);
+      await page.click('#panel-funnel [role="tab"][data-dim="source"]');
+      expect(await page.textContent('#panel-funnel thead th')).toMatch(/^Source/);
       expect(await page.$$('#panel-cohorts table.heat td.cell')).not.toHaveLength(0);
       expect(await page.$$('#panel-clients table.data tbody tr')).not.toHaveLength(0);
       expect(await page.textContent('#panel-pareto')).toMatch(/\$[\d.,]+[KM]?/);

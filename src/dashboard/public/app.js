@@ -632,6 +632,93 @@ function repsPanel(fc) {
   return holder;
 }
 
+// ───────────────────────────── funnel and win rates ─────────────────────────────
+
+const FUNNEL_DIMS = ['rep', 'source', 'segment', 'product', 'region'];
+const FUNNEL_LABELS = { rep: 'Rep', source: 'Source', segment: 'Segment', product: 'Product', region: 'Region' };
+
+/**
+ * GET /v1/reports/funnel over deals closed in the last 12 months: how many deals reached each
+ * stage, how many of those went on, and the days spent there; then win rate, deal size, cycle and
+ * bookings per rep (or source, segment, product, region). A group whose 95% interval lies wholly
+ * above or below the overall win rate is marked: that difference is not luck.
+ */
+function funnelPanel(res) {
+  const stages = list(pick(res, 'stages') ?? []).filter((x) => x.stage);
+  const summary = pick(res, 'summary') ?? {};
+  const deals = pnum(summary, 'deals');
+  if (!stages.length || !deals) return emptyState('No closed deals in the last 12 months', HINTS.demo);
+  const overall = pnum(summary, 'winRate.estimate');
+  const top = Math.max(1, ...stages.map((x) => pnum(x, 'reached') ?? 0));
+  const funnel = h(
+    'ol',
+    { class: 'funnel' },
+    stages.map((x) => {
+      const reached = pnum(x, 'reached') ?? 0;
+      const won = x.stage === 'won';
+      const fillEl = h('span', { class: `funnel-fill${won ? ' won' : ''}` });
+      fillEl.style.width = `${Math.max(1, (reached / top) * 100)}%`;
+      const conv = pnum(x, 'conversionToNext');
+      const days = pnum(x, 'averageDaysInStage');
+      return h(
+        'li',
+        {},
+        h('div', { class: 'funnel-stage' }, won ? 'Won' : x.stage),
+        h('div', { class: 'funnel-track' }, fillEl),
+        h('div', { class: 'funnel-figures' }, h('strong', {}, int(reached)), won ? ` (${pct(reached / deals, 1)} of ${int(deals)})` : [finite(conv) ? ` · ${pct(conv)} go on` : '', finite(days) ? ` · ${fixed(days, 0)} days` : '']),
+      );
+    }),
+  );
+  const breakdowns = new Map(list(pick(res, 'breakdowns') ?? []).map((b) => [b.by, list(b.rows ?? [])]));
+  const dims = FUNNEL_DIMS.filter((d) => breakdowns.get(d)?.length);
+  const holder = h('div', { class: 'table-wrap' });
+  const tabs = h('div', { class: 'seg', role: 'tablist', 'aria-label': 'Win rate by' });
+  const show = (dim) => {
+    for (const b of tabs.children) b.setAttribute('aria-selected', String(b.dataset.dim === dim));
+    holder.replaceChildren(winRateTable(breakdowns.get(dim), FUNNEL_LABELS[dim], overall));
+  };
+  tabs.replaceChildren(...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, FUNNEL_LABELS[d])));
+  if (dims.length) show(dims[0]);
+  const cycle = pnum(summary, 'averageCycleDays');
+  return h(
+    'div',
+    { class: 'split' },
+    h('div', {}, h('h3', {}, `Stages reached by the ${int(deals)} deals closed in the last 12 months`), funnel, h('p', { class: 'muted small' }, `Win rate ${pct(overall, 1)}${finite(cycle) ? `, ${fixed(cycle, 0)} days from creation to close on average` : ''}. "Go on": share of the deals that reached a stage and moved further.`)),
+    h('div', {}, h('div', { class: 'split-head' }, h('h3', {}, 'Win rate and deal size'), dims.length > 1 ? tabs : null), dims.length ? holder : h('p', { class: 'muted small' }, 'No breakdown in the report.')),
+  );
+}
+
+function winRateTable(rows, label, overall) {
+  const columns = [
+    { key: 'group', label, get: (r) => r.group, render: (r) => r.group ?? '(none)' },
+    { key: 'deals', label: 'Closed', num: true, get: (r) => pnum(r, 'deals'), render: (r) => int(pnum(r, 'deals')) },
+    {
+      key: 'win',
+      label: 'Win rate (95% CI)',
+      num: true,
+      get: (r) => pnum(r, 'winRate.estimate'),
+      render: (r) => {
+        const est = pnum(r, 'winRate.estimate');
+        const lo = pnum(r, 'winRate.lo');
+        const hi = pnum(r, 'winRate.hi');
+        const side = finite(overall) && finite(lo) && finite(hi) ? (lo > overall ? 'above' : hi < overall ? 'below' : null) : null;
+        return h(
+          'span',
+          { class: `ci ${side ? `ci-${side}` : ''}`, title: side ? `The whole 95% interval is ${side} the overall ${pct(overall, 1)}: not luck.` : 'Not distinguishable from the overall rate at 95%.' },
+          pct(est, 0),
+          finite(lo) ? h('span', { class: 'muted small' }, ` ${pct(lo, 0)}–${pct(hi, 0)}`) : null,
+          // An invisible marker keeps the figures aligned in rows without one.
+          h('span', { class: `pill ${side === 'above' ? 'pill-good' : side === 'below' ? 'pill-bad' : 'pill-spacer'}`, 'aria-hidden': side ? undefined : 'true' }, side === 'below' ? '▼' : '▲'),
+        );
+      },
+    },
+    { key: 'size', label: 'Avg won deal', num: true, get: (r) => pnum(r, 'averageWonDealSize'), render: (r) => money(pnum(r, 'averageWonDealSize'), { compact: true }) },
+    { key: 'cycle', label: 'Cycle (days)', num: true, get: (r) => pnum(r, 'averageCycleDays'), render: (r) => fixed(pnum(r, 'averageCycleDays'), 0) },
+    { key: 'won', label: 'Won', num: true, get: (r) => pnum(r, 'wonAmount'), render: (r) => money(pnum(r, 'wonAmount'), { compact: true }) },
+  ];
+  return sortableTable(rows, columns, { initial: { key: 'won', desc: true } });
+}
+
 // ───────────────────────────── pipeline changes ─────────────────────────────
 
 const CHANGE_KINDS = {
@@ -1302,7 +1389,7 @@ async function main() {
   const nextP = settle(call('forecast', R.forecast, { period: quarterKey(shiftQuarter(thisQ, 1)), by: 'rep' }).then(readForecast));
   const backtestP = settle(call('forecast backtests', R.backtest, { period: 'quarter', from: `${thisQ.year - 1}-${String((thisQ.q - 1) * 3 + 1).padStart(2, '0')}-01` }));
   const yearAgo = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
-  const funnelP = settle(call('funnel report', R.funnel, { from: yearAgo, basis: 'closed' }));
+  const funnelP = settle(call('funnel report', R.funnel, { from: yearAgo, basis: 'closed', by: FUNNEL_DIMS.join(',') }));
   const openDealsP = settle(loadOpenDeals());
   const paretoP = settle(call('pareto report', R.pareto, { points: 20, limit: 8 }));
 
@@ -1360,6 +1447,10 @@ async function main() {
   panel('panel-customers', customersPanel, { missing: 'Customer scores appear once the server serves them.', untrained: HINTS.customers, empty: HINTS.customers });
 
   const funnel = await funnelP;
+  panel('panel-funnel', async () => {
+    if (!funnel.ok) throw funnel.error;
+    return funnelPanel(funnel.value);
+  }, { missing: 'The funnel appears once the server serves the funnel report.', empty: HINTS.demo });
   if (funnel.ok) {
     const s = pick(funnel.value, 'summary') ?? {};
     const wr = pick(s, 'winRate');
