@@ -34,6 +34,7 @@ for (const [k, v] of Object.entries({ accounts: ACCOUNTS, orders: ORDERS })) if 
 const PERIOD = { from: '2024-01-01', to: '2024-12-31' };
 const CASES: { label: string; report: string; input: Record<string, unknown> }[] = [
   { label: 'profitability (top 50, 2024)', report: 'profitability', input: { ...PERIOD, limit: 50 } },
+  { label: 'profitability by payback (top 50)', report: 'profitability', input: { ...PERIOD, limit: 50, sort: 'paybackMonths' } },
   { label: 'profitability by segment', report: 'profitability', input: { ...PERIOD, by: 'segment' } },
   { label: 'profitability region=EU by rep', report: 'profitability', input: { ...PERIOD, by: 'rep', filters: { region: 'EU' } } },
   { label: 'pareto (2024)', report: 'pareto', input: PERIOD },

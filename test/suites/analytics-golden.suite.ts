@@ -74,6 +74,11 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       expect(byRep.rows.map((x) => x.rep)).toEqual(['Bob', 'Alice', 'Alice', 'Alice']);
       const byCohort = await profitabilityReport(t.db, { ...YEAR, sort: 'cohort' });
       expect(byCohort.rows.map((x) => x.accountId)).toEqual(['A1', 'A3', 'A2', 'A4']); // acquired 01-15, 01-20, 02-10, 03-05
+      // Payback: only A1 has paid back (month 3); the rest follow in id order, either direction.
+      for (const sort of ['paybackMonths', '-paybackMonths']) {
+        const r = await profitabilityReport(t.db, { ...YEAR, sort });
+        expect(r.rows.map((x) => [x.accountId, x.paybackMonths])).toEqual([['A1', 3], ['A2', null], ['A3', null], ['A4', null]]);
+      }
       const beyond = await profitabilityReport(t.db, { ...YEAR, offset: 10 });
       expect(beyond.rows).toEqual([]);
       expect(beyond.totals.netProfit).toBe(1740);

@@ -18,6 +18,9 @@ export interface EconomicsSql {
   /** `FROM ... WHERE ...` over acct and the aggregates (columns: see ECON_COLUMNS). */
   from: string;
   params: unknown[];
+  /** The parameters of `with` alone, then of `from` alone (to add CTEs between the two). */
+  withParams: unknown[];
+  fromParams: unknown[];
 }
 
 /** Column expressions over the FROM of economicsSql. */
@@ -43,7 +46,7 @@ export const NET_PROFIT = `(${GROSS_MARGIN} - ${COST_TO_SERVE})`;
  * GROUP BY. This keeps the plan linear in the number of rows on both databases (no join of several
  * aggregates, which SQLite may evaluate as a nested scan).
  */
-export function economicsSql(d: SqlDialect, period: Period, filters: Record<string, unknown>, needs: Needs, extraWhere: string[] = []): EconomicsSql {
+export function economicsSql(d: SqlDialect, period: Period, filters: Record<string, unknown>, needs: Needs, extraWhere: string[] = [], extraJoins = ''): EconomicsSql {
   const filterParams: unknown[] = [];
   const conds = filterWhere(d, 'clients', filters, filterParams, needs);
   const params: unknown[] = [];
@@ -74,6 +77,6 @@ econ AS ${d.materialized} (
 )`;
   // econ is materialized and drives the join (CROSS JOIN fixes the order on SQLite; PostgreSQL plans
   // it as an inner join): otherwise SQLite may scan accounts first and re-run the aggregate per account.
-  const from = `FROM econ CROSS JOIN acct ${ACCOUNT_JOINS} WHERE ${['acct.id = econ.account_id', ...conds, ...extraWhere].join(' AND ')}`;
-  return { with: withSql, from, params: [...params, ...filterParams] };
+  const from = `FROM econ CROSS JOIN acct ${ACCOUNT_JOINS}${extraJoins ? ` ${extraJoins}` : ''} WHERE ${['acct.id = econ.account_id', ...conds, ...extraWhere].join(' AND ')}`;
+  return { with: withSql, from, params: [...params, ...filterParams], withParams: params, fromParams: filterParams };
 }
