@@ -52,6 +52,16 @@ export function niceTicks(min, max, count = 5) {
 
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
+/** Horizontal grid lines at the ticks (the zero line darker) with money labels on the left. */
+function moneyGrid(svg, ticks, y, m, width, money) {
+  for (const t of ticks) {
+    svg.append(
+      s('line', { class: t === 0 ? 'axis-line' : 'grid-line', x1: m.left, x2: width - m.right, y1: y(t), y2: y(t) }),
+      s('text', { x: m.left - 8, y: y(t) + 4, 'text-anchor': 'end' }, money(t, { compact: true })),
+    );
+  }
+}
+
 /**
  * Forecast by period: actual bookings as bars, the model's P10–P90 as a band with the expected
  * value as a tick, the stage-weighted pipeline as a dashed tick and the reps' commit as a dot.
@@ -70,12 +80,7 @@ export function forecastChart(periods, { money, width = 760, height = 280, label
   const bw = Math.min(46, band * 0.5);
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': ariaLabel });
 
-  for (const t of ticks) {
-    svg.append(
-      s('line', { class: t === 0 ? 'axis-line' : 'grid-line', x1: m.left, x2: width - m.right, y1: y(t), y2: y(t) }),
-      s('text', { x: m.left - 8, y: y(t) + 4, 'text-anchor': 'end' }, money(t, { compact: true })),
-    );
-  }
+  moneyGrid(svg, ticks, y, m, width, money);
 
   periods.forEach((p, i) => {
     const cx = m.left + band * i + band / 2;
@@ -250,12 +255,7 @@ export function waterfallChart(bars, { money, width = 1100, height = 280, ariaLa
   const band = w / Math.max(1, bars.length);
   const bw = Math.min(64, band * 0.6);
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': ariaLabel });
-  for (const t of ticks) {
-    svg.append(
-      s('line', { class: t === 0 ? 'axis-line' : 'grid-line', x1: m.left, x2: width - m.right, y1: y(t), y2: y(t) }),
-      s('text', { x: m.left - 8, y: y(t) + 4, 'text-anchor': 'end' }, money(t, { compact: true })),
-    );
-  }
+  moneyGrid(svg, ticks, y, m, width, money);
   bars.forEach((b, i) => {
     const sp = spans[i];
     const cx = m.left + band * i + band / 2;
