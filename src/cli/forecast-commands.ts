@@ -135,21 +135,22 @@ export function registerForecastCommands(program: Command) {
     .command('snapshot')
     .description('Store the forecast as of now (forecast_snapshot rows + per-deal states) for backtests and change waterfalls')
     .option('--period <period>', 'month, quarter or year (default: the current quarter)')
+    .option('--as-of <date>', 'backfill: the forecast as it would have been made on this date, rebuilt from the deal history (default: now)')
     .option('--sims <n>', 'number of simulations', '10000')
     .option('--seed <n>', 'random seed (default: SALESCAST_SEED)')
     .option('--scorer <s>', 'auto, win-model or stage-model', 'auto')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { period?: string; sims: string; seed?: string; scorer?: string; json?: boolean }) => {
+    .action(async (o: { period?: string; asOf?: string; sims: string; seed?: string; scorer?: string; json?: boolean }) => {
       await withDatabase(async (db) => {
-        const r = await takeForecastSnapshot(db, { period: o.period, sims: parseInt10(o.sims, 'sims'), seed: parseInt10(o.seed, 'seed'), scorer: parseScorer(o.scorer), by: [...DIMENSIONS] });
+        const r = await takeForecastSnapshot(db, { period: o.period, asOf: parseDate(o.asOf, 'as-of'), sims: parseInt10(o.sims, 'sims'), seed: parseInt10(o.seed, 'seed'), scorer: parseScorer(o.scorer), by: [...DIMENSIONS] });
         if (o.json) return processIo.out(JSON.stringify({ snapshotId: r.snapshotId, rows: r.rows, deals: r.deals, period: r.report.period, total: r.report.total, seed: r.report.seed }, null, 2));
-        processIo.out(`Snapshot ${r.snapshotId} stored: ${r.report.period.label}, expected ${money(r.report.total.expected)?.toLocaleString('en-US')} (P10 ${money(r.report.total.p10)?.toLocaleString('en-US')}, P90 ${money(r.report.total.p90)?.toLocaleString('en-US')}), ${r.rows} forecast rows, ${r.deals} deals, seed ${r.report.seed}.`);
+        processIo.out(`Snapshot ${r.snapshotId} stored: ${r.report.period.label} as of ${r.report.asOf.slice(0, 10)}, expected ${money(r.report.total.expected)?.toLocaleString('en-US')} (P10 ${money(r.report.total.p10)?.toLocaleString('en-US')}, P90 ${money(r.report.total.p90)?.toLocaleString('en-US')}), ${r.rows} forecast rows, ${r.deals} deals, seed ${r.report.seed}.`);
       });
     });
 
   forecast
     .command('snapshots')
-    .description('List stored forecast snapshots, newest first')
+    .description('List stored forecast snapshots, latest as-of first')
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print as JSON')
     .option('--csv', 'print as CSV')
@@ -157,7 +158,7 @@ export function registerForecastCommands(program: Command) {
       await withDatabase(async (db) => {
         const list = await listForecastSnapshots(db, { limit: parseInt10(o.limit, 'limit') });
         if (o.json) return processIo.out(JSON.stringify(list, null, 2));
-        const rows = list.map((s) => ({ id: s.id, taken_at: s.takenAt.slice(0, 16).replace('T', ' '), period: s.period, won: money(s.wonToDate), expected: money(s.expected), p10: money(s.p10), p90: money(s.p90), deals: s.deals }));
+        const rows = list.map((s) => ({ id: s.id, as_of: s.asOf.slice(0, 16).replace('T', ' '), taken_at: s.takenAt.slice(0, 16).replace('T', ' '), period: s.period, won: money(s.wonToDate), expected: money(s.expected), p10: money(s.p10), p90: money(s.p90), deals: s.deals }));
         processIo.out(o.csv ? toCsv(rows) : table(rows));
       });
     });

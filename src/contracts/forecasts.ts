@@ -167,7 +167,7 @@ export const listSnapshotsRoute = defineRoute({
   method: 'get',
   path: '/v1/forecasts/snapshots',
   operationId: 'listForecastSnapshots',
-  summary: 'Stored forecast snapshots, newest first (paginated)',
+  summary: 'Stored forecast snapshots, latest as-of first (paginated)',
   tag: 'forecasts',
   scope: 'scores:read',
   query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).max(100_000).default(0) }),

@@ -113,8 +113,8 @@ export async function ensureDemoSnapshots(db: Database, config: Config, log: Boo
   const earlier = now.getTime() - quarter.start.getTime() >= 14 * DAY_MS ? quarter.start : new Date(now.getTime() - 28 * DAY_MS);
   const common = { period: quarter.label, sims: 5000, seed: config.SALESCAST_SEED, modelsDir: config.SALESCAST_MODELS_DIR };
   try {
-    const a = await takeForecastSnapshot(db, { ...common, asOf: earlier, takenAt: earlier });
-    const b = await takeForecastSnapshot(db, { ...common, asOf: now, takenAt: now });
+    const a = await takeForecastSnapshot(db, { ...common, asOf: earlier });
+    const b = await takeForecastSnapshot(db, { ...common, asOf: now });
     log(`stored forecast snapshots of ${quarter.label} as of ${earlier.toISOString().slice(0, 10)} and now (the pipeline-changes waterfall compares them)`);
     return [a.snapshotId, b.snapshotId];
   } catch (e) {

@@ -57,7 +57,7 @@ describe('forecasts', () => {
     expect(detailPaths(expectError(await get('/v1/forecasts/run-rate?horizon=0'), 400, 'INVALID_INPUT'))).toContain('query.horizon');
   });
 
-  test('snapshots are taken (admin), listed newest first, and compared as a waterfall', async () => {
+  test('snapshots are taken (admin), listed latest as-of first, and compared as a waterfall', async () => {
     const first = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200 }).expect(201);
     expectSchema(takeSnapshotRoute.response, first.body);
     // Move one open deal's amount so the waterfall has something to show.
@@ -74,6 +74,16 @@ describe('forecasts', () => {
     expectError(await get('/v1/forecasts/changes?from=999999&to=1'), 404, 'NOT_FOUND');
     expect(detailPaths(expectError(await get('/v1/forecasts/changes?from=abc'), 400, 'INVALID_INPUT'))).toContain('query.from');
     expectError(await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.read)).send({}), 403, 'FORBIDDEN');
+
+    // A snapshot backfilled now as of a month ago is listed by its as-of, after the two of today,
+    // so the default waterfall still compares the two most recent states of the pipeline.
+    const monthAgo = new Date(Date.parse(first.body.snapshot.asOf) - 30 * 86_400_000).toISOString().slice(0, 10);
+    const back = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200, asOf: monthAgo }).expect(201);
+    expectSchema(takeSnapshotRoute.response, back.body);
+    expect(back.body.snapshot.asOf).toBe(`${monthAgo}T00:00:00.000Z`);
+    const all = await get('/v1/forecasts/snapshots').expect(200);
+    expect(all.body.items.map((i: { id: number }) => i.id)).toEqual([second.body.snapshot.id, first.body.snapshot.id, back.body.snapshot.id]);
+    expect((await get('/v1/forecasts/changes').expect(200)).body.from.id).toBe(first.body.snapshot.id);
   });
 
   test('what-if: dropping a deal lowers the forecast; unknown, closed or bad changes are 400s', async () => {

@@ -40,7 +40,7 @@ export function forecastRoutes(ctx: AppContext) {
 
   mount(takeSnapshotRoute, async ({ body, req }) => {
     const r = await snapshotService.takeForecastSnapshot(services.db, { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed, modelsDir: modelsDir() });
-    const [snapshot] = (await snapshotService.listForecastSnapshots(services.db, { limit: 20 })).filter((x) => x.id === r.snapshotId);
+    const snapshot = await snapshotService.snapshotById(services.db, r.snapshotId);
     req.log.info({ snapshot: r.snapshotId, by: req.identity?.keyName }, 'forecast snapshot taken');
     return { currency, snapshot, rows: r.rows };
   });

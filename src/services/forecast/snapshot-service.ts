@@ -89,12 +89,16 @@ interface SnapshotRow {
 
 const iso = (v: unknown) => fromSqlDate(v)?.toISOString() ?? '';
 
-/** Overall Monte Carlo snapshots, newest first. */
+/**
+ * Overall Monte Carlo snapshots, latest as-of first (then latest taken): a snapshot backfilled
+ * today as of last month sits where last month's would have been, so the default comparison of
+ * the two latest is still the two most recent states of the pipeline.
+ */
 export async function listForecastSnapshots(db: Database, opts: { limit?: number } = {}): Promise<SnapshotSummary[]> {
   const rows = await db.sql.all<SnapshotRow>(
     `SELECT s.id, s.taken_at, s.as_of, s.period_label, s.period_start, s.period_end, s.won_to_date, s.expected, s.p10, s.p50, s.p90,
             (SELECT COUNT(*) FROM forecast_snapshot_deal d WHERE d.snapshot_id = s.id) AS deals
-       FROM forecast_snapshot s WHERE s.method = 'monte-carlo' AND s.group_by IS NULL ORDER BY s.taken_at DESC, s.id DESC LIMIT ?`,
+       FROM forecast_snapshot s WHERE s.method = 'monte-carlo' AND s.group_by IS NULL ORDER BY s.as_of DESC, s.taken_at DESC, s.id DESC LIMIT ?`,
     [opts.limit ?? 50],
   );
   return rows.map((r) => ({
@@ -119,7 +123,8 @@ export interface SnapshotChanges extends Waterfall {
   window: { start: string; end: string };
 }
 
-async function snapshotById(db: Database, id: number): Promise<SnapshotSummary> {
+/** One overall snapshot by id (404 when there is none). */
+export async function snapshotById(db: Database, id: number): Promise<SnapshotSummary> {
   const rows = await db.sql.all<SnapshotRow>(
     `SELECT s.id, s.taken_at, s.as_of, s.period_label, s.period_start, s.period_end, s.won_to_date, s.expected, s.p10, s.p50, s.p90,
             (SELECT COUNT(*) FROM forecast_snapshot_deal d WHERE d.snapshot_id = s.id) AS deals
