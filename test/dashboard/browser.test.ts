@@ -167,6 +167,15 @@ suite('the dashboard in a browser, on demo data', () => {
       const outcome = await page.textContent('#deal-dialog .whatif-result');
       expect(outcome).toMatch(/Win probability\d+% → \d+%/);
       expect(outcome).toMatch(/Q[1-4] \d{4} forecast[+−±]\$[\d.,]+[KM]? to \$[\d.,]+[KM]? expected/);
+      // The next quarter can be looked at instead.
+      const next = await page.$$eval('#deal-dialog select[name="period"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(next).toHaveLength(2);
+      await page.selectOption('#deal-dialog select[name="period"]', next[1]);
+      const nextReq = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
+      await page.click('#deal-dialog .whatif-form button[type="submit"]');
+      expect((await nextReq).postDataJSON().period).toBe(next[1]);
+      await page.waitForFunction((p) => (document.querySelector('#deal-dialog .whatif-result')?.textContent ?? '').includes(`${p.slice(5)} ${p.slice(0, 4)} forecast`), next[1], { timeout: 30_000 });
+      await page.selectOption('#deal-dialog select[name="period"]', next[0]);
       // Dropping the deal takes its expected contribution out of the quarter.
       await page.check('#deal-dialog input[name="drop"]');
       await page.click('#deal-dialog .whatif-form button[type="submit"]');

@@ -1019,6 +1019,9 @@ function whatIfSection(row) {
   const close = h('input', { name: 'expectedCloseAt', type: 'date' });
   const activities = h('input', { name: 'activities', type: 'number', min: '0', max: '1000', step: '1', placeholder: '0' });
   const drop = h('input', { name: 'drop', type: 'checkbox' });
+  // A deal expected to close next quarter changes this quarter little: either can be looked at.
+  const quarters = q ? [q, shiftQuarter(q, 1)] : [];
+  const period = h('select', { name: 'period' }, quarters.map((x, i) => h('option', { value: quarterKey(x) }, `Q${x.q} ${x.year}${i === 0 ? ' (this quarter)' : ''}`)));
   const submit = h('button', { type: 'submit', class: 'btn' }, 'See the effect');
   const result = h('div', { class: 'whatif-result', 'aria-live': 'polite' });
   const form = h(
@@ -1028,6 +1031,7 @@ function whatIfSection(row) {
     field('Amount', amount),
     field('Expected close', close),
     field('Activities logged now', activities),
+    quarters.length ? field('Effect on', period) : null,
     h('div', { class: 'whatif-actions' }, h('label', { class: 'check' }, drop, h('span', {}, 'Drop it from the pipeline')), submit),
   );
   form.addEventListener('submit', async (ev) => {
@@ -1047,7 +1051,7 @@ function whatIfSection(row) {
     submit.disabled = true;
     result.replaceChildren(h('p', { class: 'muted small loading' }, 'Simulating the quarter…'));
     try {
-      const res = await postOne('what-if', R.whatIf, { changes: [change], period: q ? quarterKey(q) : undefined, sims: 5000 });
+      const res = await postOne('what-if', R.whatIf, { changes: [change], period: period.value || undefined, sims: 5000 });
       result.replaceChildren(whatIfResult(res));
     } catch (e) {
       const details = e instanceof ApiError ? e.details.filter((d) => d?.problem).map((d) => (Array.isArray(d.path) && d.path.length ? `${d.path.join('.')}: ${d.problem}` : d.problem)) : [];
@@ -1056,7 +1060,7 @@ function whatIfSection(row) {
       submit.disabled = false;
     }
   });
-  return h('section', { class: 'whatif' }, h('h3', { class: 'muted small' }, `What if… (effect on ${q ? `Q${q.q} ${q.year}` : 'this quarter'})`), form, result);
+  return h('section', { class: 'whatif' }, h('h3', { class: 'muted small' }, 'What if…'), form, result);
 }
 
 function whatIfResult(res) {
