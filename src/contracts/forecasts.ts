@@ -187,7 +187,7 @@ export const ChangesResponse = z.object({
   start: z.number().describe('pipeline amount in the window at the earlier snapshot'),
   end: z.number().describe('pipeline amount in the window at the later snapshot'),
   steps: z.array(z.object({ kind: z.enum(['new', 'pulled_in', 'pushed_out', 'won', 'lost', 'amount_change']), deals: z.number().int(), amount: z.number() })).describe('the waterfall from start to end'),
-  changes: z.array(z.object({ externalId: z.string().nullable(), kind: z.string(), delta: z.number(), from: SnapshotDeal.nullable(), to: SnapshotDeal.nullable() })),
+  changes: z.array(z.object({ externalId: z.string().nullable(), name: z.string().nullable().describe("the deal's name in the CRM, when it has one"), kind: z.string(), delta: z.number(), from: SnapshotDeal.nullable(), to: SnapshotDeal.nullable() })),
 });
 
 export const changesRoute = defineRoute({

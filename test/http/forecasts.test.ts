@@ -71,6 +71,12 @@ describe('forecasts', () => {
     const changes = await get('/v1/forecasts/changes').expect(200);
     expectSchema(ChangesResponse, changes.body);
     expect(changes.body.from.id).toBe(first.body.snapshot.id);
+    // The changed deal is named as the CRM names it.
+    const moved = changes.body.changes.find((c: { externalId: string }) => c.externalId === open.external_id);
+    expect(moved).toMatchObject({ kind: 'amount_change', delta: 1000 });
+    const [{ name }] = await h.tdb.db.sql.all<{ name: string | null }>('SELECT name FROM opportunity WHERE external_id = ?', [open.external_id]);
+    expect(name).toBeTruthy();
+    expect(moved.name).toBe(name);
     expectError(await get('/v1/forecasts/changes?from=999999&to=1'), 404, 'NOT_FOUND');
     expect(detailPaths(expectError(await get('/v1/forecasts/changes?from=abc'), 400, 'INVALID_INPUT'))).toContain('query.from');
     expectError(await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.read)).send({}), 403, 'FORBIDDEN');

@@ -787,7 +787,8 @@ function changesPanel(res) {
               changes.map((c) => {
                 const k = CHANGE_KINDS[c.kind] ?? { label: c.kind, pill: 'pill-neutral' };
                 const d = pnum(c, 'delta');
-                return h('tr', {}, h('td', {}, pick(c, 'externalId') ?? '—'), h('td', {}, h('span', { class: `pill ${k.pill}` }, k.label)), h('td', { class: 'muted' }, stageMove(c)), h('td', { class: `num ${d < 0 && c.kind !== 'won' ? 'neg' : ''}` }, signedMoney(d)));
+                const name = pick(c, 'name');
+                return h('tr', {}, h('td', {}, h('div', { class: 'cell-main' }, name ?? pick(c, 'externalId') ?? '—'), name ? h('div', { class: 'cell-sub' }, pick(c, 'externalId')) : null), h('td', {}, h('span', { class: `pill ${k.pill}` }, k.label)), h('td', { class: 'muted' }, stageMove(c)), h('td', { class: `num ${d < 0 && c.kind !== 'won' ? 'neg' : ''}` }, signedMoney(d)));
               }),
             ),
           ),
