@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import { DIMENSIONS, type Dimension } from '../domain/forecast/pipeline-forecast';
 import { backtestForecasts, forecastPipeline, forecastRunRates, type PipelineForecastReport, type ScorerChoice } from '../services/forecast/forecast-service';
-import { compareForecastSnapshots, listForecastSnapshots, takeForecastSnapshot } from '../services/forecast/snapshot-service';
+import { compareForecastSnapshots, dealLabels, listForecastSnapshots, takeForecastSnapshot } from '../services/forecast/snapshot-service';
 import { whatIfForecast } from '../services/forecast/what-if-service';
 import { processIo, progressBar, table, withDatabase, type Io } from './common';
 
@@ -174,10 +174,12 @@ export function registerForecastCommands(program: Command) {
     .action(async (o: { from?: string; to?: string; deals?: boolean } & OutputOpts) => {
       await withDatabase(async (db) => {
         const w = await compareForecastSnapshots(db, { from: parseInt10(o.from, 'from'), to: parseInt10(o.to, 'to') });
-        if (o.json) return processIo.out(JSON.stringify(w, null, 2));
-        const dealRows = w.changes.map((c) => ({ opportunity: String(c.opportunityId), change: c.kind, delta: money(c.delta), from_amount: money(c.from?.amount), to_amount: money(c.to?.amount), from_close: c.from?.expectedCloseAt ? new Date(c.from.expectedCloseAt).toISOString().slice(0, 10) : '', to_close: c.to?.expectedCloseAt ? new Date(c.to.expectedCloseAt).toISOString().slice(0, 10) : '' }));
+        const labels = await dealLabels(db, w.changes.map((c) => c.opportunityId));
+        const named = w.changes.map((c) => ({ ...c, externalId: labels.get(c.opportunityId)?.externalId ?? null, name: labels.get(c.opportunityId)?.name ?? null }));
+        if (o.json) return processIo.out(JSON.stringify({ ...w, changes: named }, null, 2));
+        const dealRows = named.map((c) => ({ deal: c.externalId ?? String(c.opportunityId), name: c.name ?? '', change: c.kind, delta: money(c.delta), from_amount: money(c.from?.amount), to_amount: money(c.to?.amount), from_close: c.from?.expectedCloseAt ? new Date(c.from.expectedCloseAt).toISOString().slice(0, 10) : '', to_close: c.to?.expectedCloseAt ? new Date(c.to.expectedCloseAt).toISOString().slice(0, 10) : '' }));
         if (o.csv) return processIo.out(toCsv(dealRows));
-        processIo.out(`Pipeline expected to close in ${w.from.period} (${w.window.start.slice(0, 10)} to ${w.window.end.slice(0, 10)}), snapshot ${w.from.id} (${w.from.takenAt.slice(0, 16).replace('T', ' ')}) → ${w.to.id} (${w.to.takenAt.slice(0, 16).replace('T', ' ')})`);
+        processIo.out(`Pipeline expected to close in ${w.from.period} (${w.window.start.slice(0, 10)} to ${w.window.end.slice(0, 10)}), snapshot ${w.from.id} (as of ${w.from.asOf.slice(0, 16).replace('T', ' ')}) → ${w.to.id} (as of ${w.to.asOf.slice(0, 16).replace('T', ' ')})`);
         let running = w.start;
         const rows: Record<string, unknown>[] = [{ step: 'start', deals: null, amount: money(w.start), running: money(w.start) }];
         for (const s of w.steps) {

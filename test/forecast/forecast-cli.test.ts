@@ -31,6 +31,12 @@ test('backfills a snapshot as of the quarter start, lists by as-of, and compares
   // Deals open on April 1st were won or lost by June 20th: the waterfall shows them.
   const steps = Object.fromEntries(w.steps.map((s: { kind: string; deals: number }) => [s.kind, s.deals]));
   expect(steps.won + steps.lost).toBeGreaterThan(0);
+  // Deals are shown as the CRM knows them: external id and name, not internal row ids.
+  expect(w.changes[0]).toMatchObject({ externalId: expect.stringMatching(/^OPP-/), name: expect.any(String) });
+  const table = run('forecast', 'changes', '--deals').out;
+  expect(table).toMatch(/as of 2026-04-01 00:00\) → \d+ \(as of /);
+  expect(table).toContain(w.changes[0].externalId);
+  expect(table).toContain(w.changes[0].name);
 });
 
 test('a date that is not one is refused, naming the option', () => {

@@ -55,19 +55,11 @@ export function forecastRoutes(ctx: AppContext) {
 
   mount(changesRoute, async ({ query }) => {
     const w = await snapshotService.compareForecastSnapshots(services.db, { from: query.from, to: query.to });
-    // Deals are named by external id over HTTP.
-    const ids = [...new Set(w.changes.map((c) => c.opportunityId))];
-    const ext = new Map<number, string>();
-    const names = new Map<number, string | null>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      for (const r of await services.db.sql.all<{ id: number; external_id: string; name: string | null }>(`SELECT id, external_id, name FROM opportunity WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) {
-        ext.set(Number(r.id), r.external_id);
-        names.set(Number(r.id), r.name ?? null);
-      }
-    }
+    // Deals are named by external id (and their CRM name) over HTTP.
+    const labels = await snapshotService.dealLabels(services.db, w.changes.map((c) => c.opportunityId));
+    const ext = (id: number) => labels.get(id)?.externalId ?? null;
     const deal = (d: { opportunityId: number; outcome: string; amount: number; expectedCloseAt: number | null; stage: string } | null) =>
-      d ? { externalId: ext.get(d.opportunityId) ?? null, outcome: d.outcome, amount: d.amount, expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(), stage: d.stage } : null;
+      d ? { externalId: ext(d.opportunityId), outcome: d.outcome, amount: d.amount, expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(), stage: d.stage } : null;
     return {
       currency,
       from: w.from,
@@ -76,7 +68,7 @@ export function forecastRoutes(ctx: AppContext) {
       start: w.start,
       end: w.end,
       steps: w.steps,
-      changes: w.changes.map((c) => ({ externalId: ext.get(c.opportunityId) ?? null, name: names.get(c.opportunityId) ?? null, kind: c.kind, delta: c.delta, from: deal(c.from), to: deal(c.to) })),
+      changes: w.changes.map((c) => ({ externalId: ext(c.opportunityId), name: labels.get(c.opportunityId)?.name ?? null, kind: c.kind, delta: c.delta, from: deal(c.from), to: deal(c.to) })),
     };
   });
 

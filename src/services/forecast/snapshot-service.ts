@@ -171,3 +171,16 @@ export async function compareForecastSnapshots(db: Database, opts: { from?: numb
   const w = pipelineWaterfall(a, b, window, (id) => (outcomes.get(id) === 'won' ? 'won' : 'lost'));
   return { ...w, from, to, window: { start: from.periodStart, end: from.periodEnd } };
 }
+
+/** The CRM's external id and name of each deal (by internal id), for showing changes to people. */
+export async function dealLabels(db: Database, ids: readonly number[]): Promise<Map<number, { externalId: string; name: string | null }>> {
+  const out = new Map<number, { externalId: string; name: string | null }>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const chunk = unique.slice(i, i + 500);
+    for (const r of await db.sql.all<{ id: number | bigint; external_id: string; name: string | null }>(`SELECT id, external_id, name FROM opportunity WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) {
+      out.set(Number(r.id), { externalId: r.external_id, name: r.name ?? null });
+    }
+  }
+  return out;
+}
