@@ -40,7 +40,9 @@ it('survives idle connections being ended, reports each, and both clients reconn
   await t.db.prisma.account.count();
   expect(await terminateBackends()).toBeGreaterThanOrEqual(2);
   await until(() => lost.length >= 2);
-  expect(lost).toEqual(['57P01', '57P01']);
+  // One report per idle connection (one per pool here, more if a pool happened to hold more).
+  expect(lost.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(lost)).toEqual(new Set(['57P01']));
 
   expect(await t.db.sql.all<{ x: number }>('SELECT 2 AS x')).toEqual([{ x: 2 }]);
   await t.db.prisma.account.create({ data: { externalId: 'AFTER', name: 'After the restart' } });
