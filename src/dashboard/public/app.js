@@ -948,7 +948,6 @@ async function openDeal(row) {
   const body = dialog.querySelector('[data-slot="body"]');
   const details = h('div');
   const render = (d, note) => {
-    const maxEffect = Math.max(0.01, ...d.factors.map((f) => Math.abs(f.effect ?? 0)));
     details.replaceChildren(
       h('h2', { id: 'deal-title' }, d.name ?? d.id),
       h('div', { class: 'sub' }, [d.account, d.rep, d.stage].filter(Boolean).join(' · ') || d.id),
@@ -964,13 +963,7 @@ async function openDeal(row) {
       ),
       h('h3', { class: 'muted small' }, 'What drives this score'),
       d.factors.length
-        ? h(
-            'ul',
-            { class: 'factors' },
-            [...d.factors]
-              .sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))
-              .map((f) => h('li', { class: 'factor' }, h('div', { class: 'factor-text' }, f.text ?? f.feature, f.feature ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`) : null), effectBar(f.effect, maxEffect))),
-          )
+        ? factorList(d.factors)
         : emptyState('No factors for this deal', note ?? 'Factors come with scores from a trained deal-win model.', HINTS.win),
     );
   };
@@ -1083,6 +1076,17 @@ function whatIfResult(res) {
   const notes = list(pick(res, 'notes') ?? []).filter((n) => typeof n === 'string');
   return h('div', {}, h('div', { class: 'facts' }, rows), ...notes.map((n) => h('p', { class: 'muted small' }, n)));
 }
+/** Every factor, strongest first, with its text, feature = value and its push as a bar (deal and customer drawers). */
+function factorList(factors, { positiveIsBad = false } = {}) {
+  const maxEffect = Math.max(0.01, ...factors.map((f) => Math.abs(f.effect ?? 0)));
+  return h(
+    'ul',
+    { class: 'factors' },
+    [...factors]
+      .sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))
+      .map((f) => h('li', { class: 'factor' }, h('div', { class: 'factor-text' }, f.text ?? f.feature, f.feature ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`) : null), effectBar(f.effect, maxEffect, { positiveIsBad }))),
+  );
+}
 const fact = (label, value) => h('div', {}, h('div', { class: 'fact-label' }, label), h('div', { class: 'fact-value' }, value));
 function effectBar(effect, max, { positiveIsBad = false } = {}) {
   const w = 100;
@@ -1162,7 +1166,6 @@ function customerScoreView(res) {
   const factors = list(pick(sc, 'factors') ?? []).map((f) => ({ feature: pick(f, 'feature'), value: pick(f, 'value'), effect: pnum(f, 'effect'), text: pick(f, 'text') }));
   const horizon = pnum(res, 'clvModel.horizonMonths');
   const rfm = pick(sc, 'rfm.segment');
-  const maxEffect = Math.max(0.01, ...factors.map((f) => Math.abs(f.effect ?? 0)));
   const notes = list(pick(sc, 'notes') ?? []).filter((n) => typeof n === 'string');
   return [
     h('h3', { class: 'muted small' }, 'Risk and value'),
@@ -1178,15 +1181,7 @@ function customerScoreView(res) {
     ),
     ...notes.map((n) => h('p', { class: 'muted small' }, n)),
     !finite(pnum(sc, 'churnProbability')) && !finite(pnum(sc, 'pAlive')) ? h('p', { class: 'muted small' }, HINTS.customers) : null,
-    factors.length
-      ? h(
-          'ul',
-          { class: 'factors' },
-          [...factors]
-            .sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))
-            .map((f) => h('li', { class: 'factor' }, h('div', { class: 'factor-text' }, f.text ?? f.feature, f.feature ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`) : null), effectBar(f.effect, maxEffect, { positiveIsBad: true }))),
-        )
-      : null,
+    factors.length ? factorList(factors, { positiveIsBad: true }) : null,
   ];
 }
 
