@@ -2,7 +2,15 @@
 // deterministic per seed; backtests and run-rate; bad periods and options are 400s naming them.
 import request from 'supertest';
 
-import { BacktestResponse, ChangesResponse, ForecastResponse, RunRateResponse, WhatIfResponse, listSnapshotsRoute, takeSnapshotRoute } from '../../src/contracts/forecasts';
+import {
+  BacktestResponse,
+  ChangesResponse,
+  ForecastResponse,
+  RunRateResponse,
+  WhatIfResponse,
+  listSnapshotsRoute,
+  takeSnapshotRoute,
+} from '../../src/contracts/forecasts';
 import { loadDemoData } from '../../src/services/demo-service';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
 
@@ -61,7 +69,12 @@ describe('forecasts', () => {
     const first = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200 }).expect(201);
     expectSchema(takeSnapshotRoute.response, first.body);
     // Move one open deal's amount so the waterfall has something to show.
-    const [open] = await h.tdb.db.sql.all<{ external_id: string; amount: number }>("SELECT external_id, amount FROM opportunity WHERE outcome = 'open' ORDER BY amount DESC LIMIT 1");
+    // The waterfall counts deals expected to close in the snapshot's period, so move one of those.
+    const { periodStart, periodEnd } = first.body.snapshot;
+    const [open] = await h.tdb.db.sql.all<{ external_id: string; amount: number }>(
+      "SELECT external_id, amount FROM opportunity WHERE outcome = 'open' AND expected_close_at >= ? AND expected_close_at < ? ORDER BY amount DESC LIMIT 1",
+      [new Date(periodStart), new Date(periodEnd)],
+    );
     await h.tdb.db.sql.run('UPDATE opportunity SET amount = amount + 1000 WHERE external_id = ?', [open.external_id]);
     const second = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200 }).expect(201);
     const list = await get('/v1/forecasts/snapshots?limit=1').expect(200);
@@ -74,7 +87,9 @@ describe('forecasts', () => {
     // The changed deal is named as the CRM names it.
     const moved = changes.body.changes.find((c: { externalId: string }) => c.externalId === open.external_id);
     expect(moved).toMatchObject({ kind: 'amount_change', delta: 1000 });
-    const [{ name }] = await h.tdb.db.sql.all<{ name: string | null }>('SELECT name FROM opportunity WHERE external_id = ?', [open.external_id]);
+    const [{ name }] = await h.tdb.db.sql.all<{ name: string | null }>('SELECT name FROM opportunity WHERE external_id = ?', [
+      open.external_id,
+    ]);
     expect(name).toBeTruthy();
     expect(moved.name).toBe(name);
     expectError(await get('/v1/forecasts/changes?from=999999&to=1'), 404, 'NOT_FOUND');
@@ -84,16 +99,26 @@ describe('forecasts', () => {
     // A snapshot backfilled now as of a month ago is listed by its as-of, after the two of today,
     // so the default waterfall still compares the two most recent states of the pipeline.
     const monthAgo = new Date(Date.parse(first.body.snapshot.asOf) - 30 * 86_400_000).toISOString().slice(0, 10);
-    const back = await request(h.app).post('/v1/forecasts/snapshots').set(bearer(h.keys.admin)).send({ sims: 200, asOf: monthAgo }).expect(201);
+    const back = await request(h.app)
+      .post('/v1/forecasts/snapshots')
+      .set(bearer(h.keys.admin))
+      .send({ sims: 200, asOf: monthAgo })
+      .expect(201);
     expectSchema(takeSnapshotRoute.response, back.body);
     expect(back.body.snapshot.asOf).toBe(`${monthAgo}T00:00:00.000Z`);
     const all = await get('/v1/forecasts/snapshots').expect(200);
-    expect(all.body.items.map((i: { id: number }) => i.id)).toEqual([second.body.snapshot.id, first.body.snapshot.id, back.body.snapshot.id]);
+    expect(all.body.items.map((i: { id: number }) => i.id)).toEqual([
+      second.body.snapshot.id,
+      first.body.snapshot.id,
+      back.body.snapshot.id,
+    ]);
     expect((await get('/v1/forecasts/changes').expect(200)).body.from.id).toBe(first.body.snapshot.id);
   });
 
   test('what-if: dropping a deal lowers the forecast; unknown, closed or bad changes are 400s', async () => {
-    const [open] = await h.tdb.db.sql.all<{ external_id: string }>("SELECT external_id FROM opportunity WHERE outcome = 'open' ORDER BY amount DESC LIMIT 1");
+    const [open] = await h.tdb.db.sql.all<{ external_id: string }>(
+      "SELECT external_id FROM opportunity WHERE outcome = 'open' ORDER BY amount DESC LIMIT 1",
+    );
     const res = await request(h.app)
       .post('/v1/deals/what-if')
       .set(bearer(h.keys.read))
@@ -103,16 +128,58 @@ describe('forecasts', () => {
     expect(res.body.deals[0].externalId).toBe(open.external_id);
     expect(res.body.deals[0].after).toBeNull();
     expect(res.body.delta.expected).toBeLessThanOrEqual(0);
-    const err = expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: 'ghost', amount: 5 }, { id: open.external_id }] }), 400, 'INVALID_INPUT');
+    const err = expectError(
+      await request(h.app)
+        .post('/v1/deals/what-if')
+        .set(bearer(h.keys.read))
+        .send({ changes: [{ id: 'ghost', amount: 5 }, { id: open.external_id }] }),
+      400,
+      'INVALID_INPUT',
+    );
     expect(detailPaths(err)).toContain('changes.1');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: 'ghost', amount: 5 }] }), 400, 'INVALID_INPUT'))).toContain('changes.0.id');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: open.external_id, amount: -1 }] }), 400, 'INVALID_INPUT'))).toContain('changes.0.amount');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app)
+            .post('/v1/deals/what-if')
+            .set(bearer(h.keys.read))
+            .send({ changes: [{ id: 'ghost', amount: 5 }] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('changes.0.id');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app)
+            .post('/v1/deals/what-if')
+            .set(bearer(h.keys.read))
+            .send({ changes: [{ id: open.external_id, amount: -1 }] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('changes.0.amount');
     const [closed] = await h.tdb.db.sql.all<{ external_id: string }>("SELECT external_id FROM opportunity WHERE outcome = 'won' LIMIT 1");
-    expectError(await request(h.app).post('/v1/deals/what-if').set(bearer(h.keys.read)).send({ changes: [{ id: closed.external_id, amount: 5 }], sims: 200 }), 400, 'INVALID_INPUT');
+    expectError(
+      await request(h.app)
+        .post('/v1/deals/what-if')
+        .set(bearer(h.keys.read))
+        .send({ changes: [{ id: closed.external_id, amount: 5 }], sims: 200 }),
+      400,
+      'INVALID_INPUT',
+    );
   });
 
   test('forecasts need scores:read', async () => {
-    for (const p of ['/v1/forecasts', '/v1/forecasts/backtest', '/v1/forecasts/run-rate', '/v1/forecasts/snapshots', '/v1/forecasts/changes']) {
+    for (const p of [
+      '/v1/forecasts',
+      '/v1/forecasts/backtest',
+      '/v1/forecasts/run-rate',
+      '/v1/forecasts/snapshots',
+      '/v1/forecasts/changes',
+    ]) {
       expectError(await request(h.app).get(p), 401, 'UNAUTHENTICATED');
       expectError(await get(p, h.keys.write), 403, 'FORBIDDEN');
     }
