@@ -6,9 +6,14 @@ const base = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     // ml-regression's helpers include ESM-only packages; Node loads them natively (require(esm)),
     // Jest's module system does not, so they are compiled to CommonJS for the tests.
-    '^.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true } }],
+    '^.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(is-any-array|ml-array-max|ml-array-min|ml-array-rescale|ml-kernel-polynomial|ml-kernel-sigmoid)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(is-any-array|ml-array-max|ml-array-min|ml-array-rescale|ml-kernel-polynomial|ml-kernel-sigmoid)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };

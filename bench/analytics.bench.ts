@@ -29,7 +29,8 @@ const OPPS = ACCOUNTS * 3;
 const CAMPAIGNS = 20;
 const REPS = 50;
 const PRODUCTS = 20;
-for (const [k, v] of Object.entries({ accounts: ACCOUNTS, orders: ORDERS })) if (!Number.isInteger(v) || v < 10) throw new Error(`--${k} must be an integer ≥ 10`);
+for (const [k, v] of Object.entries({ accounts: ACCOUNTS, orders: ORDERS }))
+  if (!Number.isInteger(v) || v < 10) throw new Error(`--${k} must be an integer ≥ 10`);
 
 const PERIOD = { from: '2024-01-01', to: '2024-12-31' };
 const CASES: { label: string; report: string; input: Record<string, unknown> }[] = [
@@ -40,29 +41,60 @@ const CASES: { label: string; report: string; input: Record<string, unknown> }[]
   { label: 'pareto (2024)', report: 'pareto', input: PERIOD },
   { label: 'cohorts clients monthly x12', report: 'cohorts', input: { periods: 12 } },
   { label: 'cohorts deals by month', report: 'cohorts', input: { kind: 'deals' } },
-  { label: 'compare SMB vs Enterprise', report: 'compare', input: { ...PERIOD, groups: [{ filters: { segment: 'SMB' } }, { filters: { segment: 'Enterprise' } }] } },
+  {
+    label: 'compare SMB vs Enterprise',
+    report: 'compare',
+    input: { ...PERIOD, groups: [{ filters: { segment: 'SMB' } }, { filters: { segment: 'Enterprise' } }] },
+  },
   { label: 'funnel (7 breakdowns)', report: 'funnel', input: {} },
   { label: 'campaigns', report: 'campaigns', input: {} },
 ];
 
-const dayExpr = (d: Dialect, days: string) => (d === 'sqlite' ? `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', '2022-01-01', '+' || (${days}) || ' days')` : `(TIMESTAMP '2022-01-01' + (${days}) * INTERVAL '1 day')`);
+const dayExpr = (d: Dialect, days: string) =>
+  d === 'sqlite'
+    ? `strftime('%Y-%m-%dT%H:%M:%S.000+00:00', '2022-01-01', '+' || (${days}) || ' days')`
+    : `(TIMESTAMP '2022-01-01' + (${days}) * INTERVAL '1 day')`;
 const series = (d: Dialect, n: number, body: (i: string) => string) =>
-  d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ${body('s.i')} FROM s` : `${body('s.i')} FROM generate_series(CAST(1 AS BIGINT), ${n}) AS s(i)`;
+  d === 'sqlite'
+    ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ${body('s.i')} FROM s`
+    : `${body('s.i')} FROM generate_series(CAST(1 AS BIGINT), ${n}) AS s(i)`;
 const div = (d: Dialect, a: string, b: string) => (d === 'sqlite' ? `(${a}) / (${b})` : `((${a}) / (${b}))`); // integer division on both
 
 /** The generator: one INSERT ... SELECT per table; returns [table, sql] in dependency order. */
 function generators(d: Dialect): [string, string][] {
   const ins = (table: string, cols: string, n: number, select: (i: string) => string): [string, string] => {
     const q = series(d, n, (i) => `SELECT ${select(i)}`);
-    return [table, d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) INSERT INTO ${table} (${cols}) ${q.replace(/^WITH RECURSIVE s\(i\) AS \(.*?\) /, '')}` : `INSERT INTO ${table} (${cols}) ${q}`];
+    return [
+      table,
+      d === 'sqlite'
+        ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) INSERT INTO ${table} (${cols}) ${q.replace(/^WITH RECURSIVE s\(i\) AS \(.*?\) /, '')}`
+        : `INSERT INTO ${table} (${cols}) ${q}`,
+    ];
   };
   const now = d === 'sqlite' ? `'2026-01-01T00:00:00.000+00:00'` : `TIMESTAMP '2026-01-01'`;
   const acqDay = (a: string) => `(${a}) % 1000`;
   const oppDay = (o: string) => `(${o}) % 1000`;
   return [
-    ins('campaign', 'external_id, name, channel, cost, updated_at', CAMPAIGNS, (i) => `'C' || ${i}, 'Campaign ' || ${i}, CASE ${i} % 3 WHEN 0 THEN 'email' WHEN 1 THEN 'events' ELSE 'web' END, 1000 + (${i} * 977) % 50000, ${now}`),
-    ins('rep', 'external_id, name, team, region, updated_at', REPS, (i) => `'R' || ${i}, 'Rep ' || ${i}, 'Team ' || (${i} % 5), CASE ${i} % 4 WHEN 0 THEN 'North' WHEN 1 THEN 'South' WHEN 2 THEN 'East' ELSE 'West' END, ${now}`),
-    ins('product', 'external_id, name, family, list_price, updated_at', PRODUCTS, (i) => `'P' || ${i}, 'Product ' || ${i}, 'F' || (${i} % 4), 100 + ${i} * 10, ${now}`),
+    ins(
+      'campaign',
+      'external_id, name, channel, cost, updated_at',
+      CAMPAIGNS,
+      (i) =>
+        `'C' || ${i}, 'Campaign ' || ${i}, CASE ${i} % 3 WHEN 0 THEN 'email' WHEN 1 THEN 'events' ELSE 'web' END, 1000 + (${i} * 977) % 50000, ${now}`,
+    ),
+    ins(
+      'rep',
+      'external_id, name, team, region, updated_at',
+      REPS,
+      (i) =>
+        `'R' || ${i}, 'Rep ' || ${i}, 'Team ' || (${i} % 5), CASE ${i} % 4 WHEN 0 THEN 'North' WHEN 1 THEN 'South' WHEN 2 THEN 'East' ELSE 'West' END, ${now}`,
+    ),
+    ins(
+      'product',
+      'external_id, name, family, list_price, updated_at',
+      PRODUCTS,
+      (i) => `'P' || ${i}, 'Product ' || ${i}, 'F' || (${i} % 4), 100 + ${i} * 10, ${now}`,
+    ),
     ins(
       'account',
       'external_id, name, segment, region, acquired_at, acquisition_campaign_id, acquisition_cost, status, churned_at, attributes, updated_at',
@@ -91,8 +123,20 @@ function generators(d: Dialect): [string, string][] {
       return `'S' || ${i}, ${o}, CASE WHEN ${i} % 2 = 1 THEN NULL ELSE 'Qualify' END, CASE WHEN ${i} % 2 = 1 THEN 'Qualify' ELSE 'Proposal' END,
               ${dayExpr(d, `${oppDay(o)} + CASE WHEN ${i} % 2 = 1 THEN 0 ELSE 5 END`)}`;
     }),
-    ins('activity', 'external_id, account_id, opportunity_id, type, occurred_at, cost', ACCOUNTS * 3, (i) => `'T' || ${i}, CASE WHEN ${i} % 2 = 0 THEN 1 + ${i} % ${ACCOUNTS} END, CASE WHEN ${i} % 2 = 1 THEN 1 + ${i} % ${OPPS} END, 'call', ${dayExpr(d, `${i} % 1700`)}, 10 + ${i} % 50`),
-    ins('service_cost', 'external_id, account_id, incurred_at, kind, amount', ACCOUNTS * 2, (i) => `'V' || ${i}, 1 + ${i} % ${ACCOUNTS}, ${dayExpr(d, `${i} % 1700`)}, CASE WHEN ${i} % 5 = 0 THEN 'discount' ELSE 'support' END, 20 + ${i} % 200`),
+    ins(
+      'activity',
+      'external_id, account_id, opportunity_id, type, occurred_at, cost',
+      ACCOUNTS * 3,
+      (i) =>
+        `'T' || ${i}, CASE WHEN ${i} % 2 = 0 THEN 1 + ${i} % ${ACCOUNTS} END, CASE WHEN ${i} % 2 = 1 THEN 1 + ${i} % ${OPPS} END, 'call', ${dayExpr(d, `${i} % 1700`)}, 10 + ${i} % 50`,
+    ),
+    ins(
+      'service_cost',
+      'external_id, account_id, incurred_at, kind, amount',
+      ACCOUNTS * 2,
+      (i) =>
+        `'V' || ${i}, 1 + ${i} % ${ACCOUNTS}, ${dayExpr(d, `${i} % 1700`)}, CASE WHEN ${i} % 5 = 0 THEN 'discount' ELSE 'support' END, 20 + ${i} % 200`,
+    ),
     ins('orders', 'external_id, account_id, product_id, ordered_at, revenue, cost_of_goods, quantity, discount', ORDERS, (i) => {
       const a = `(1 + (${i} * 7919) % ${ACCOUNTS})`;
       return `'O' || ${i}, ${a}, 1 + ${i} % ${PRODUCTS}, ${dayExpr(d, `${acqDay(a)} + ${i} % 730`)}, 50 + (${i} * 31) % 950, (50 + (${i} * 31) % 950) * 0.6, 1, CASE WHEN ${i} % 10 = 0 THEN 5 ELSE 0 END`;
@@ -107,8 +151,14 @@ const fmt = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFi
 async function withIndexesRebuilt(db: Database, tables: string[], load: () => Promise<void>) {
   const idx =
     db.dialect === 'sqlite'
-      ? await db.sql.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`, tables)
-      : await db.sql.all<{ name: string; sql: string }>(`SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = 'public' AND tablename IN (${tables.map(() => '?').join(', ')}) AND indexname NOT LIKE '%_pkey'`, tables);
+      ? await db.sql.all<{ name: string; sql: string }>(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => '?').join(', ')})`,
+          tables,
+        )
+      : await db.sql.all<{ name: string; sql: string }>(
+          `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = 'public' AND tablename IN (${tables.map(() => '?').join(', ')}) AND indexname NOT LIKE '%_pkey'`,
+          tables,
+        );
   for (const i of idx) await db.sql.exec(`DROP INDEX "${i.name}"`);
   await load();
   for (const i of idx) await db.sql.exec(i.sql);
@@ -123,10 +173,11 @@ async function generate(db: Database) {
       // Foreign-key checks off for the bulk load only: the generated references are consistent by
       // construction, and per-row FK triggers would dominate the load time on PostgreSQL.
       if (db.dialect === 'sqlite') await db.sql.exec(`PRAGMA foreign_keys = OFF; BEGIN; ${sql}; COMMIT; PRAGMA foreign_keys = ON;`);
-      else await db.sql.transaction(async (tx) => {
-        await tx.exec('SET LOCAL session_replication_role = replica');
-        await tx.exec(sql);
-      });
+      else
+        await db.sql.transaction(async (tx) => {
+          await tx.exec('SET LOCAL session_replication_role = replica');
+          await tx.exec(sql);
+        });
       process.stdout.write(`  ${table.padEnd(13)} ${fmt(ms(t))}\n`);
     }
   });
@@ -171,19 +222,31 @@ async function benchDialect(dialect: Dialect) {
       await a.end();
     };
   }
-  console.log(`\n== ${dialect}: ${ACCOUNTS.toLocaleString()} accounts, ${ORDERS.toLocaleString()} order lines, ${OPPS.toLocaleString()} deals`);
+  console.log(
+    `\n== ${dialect}: ${ACCOUNTS.toLocaleString()} accounts, ${ORDERS.toLocaleString()} order lines, ${OPPS.toLocaleString()} deals`,
+  );
   await migrate(url);
   const db = openDatabase(url);
   const direct =
     dialect === 'sqlite'
       ? (() => {
           const conn = new BetterSqlite3(url.replace(/^file:/, ''), { readonly: true });
-          return { run: async (q: string, p: unknown[]) => void conn.prepare(q).all(...p.map((v) => toSqlValue(v, 'sqlite'))), close: async () => conn.close() };
+          return {
+            run: async (q: string, p: unknown[]) => void conn.prepare(q).all(...p.map((v) => toSqlValue(v, 'sqlite'))),
+            close: async () => conn.close(),
+          };
         })()
       : await (async () => {
           const c = new pg.Client({ connectionString: url });
           await c.connect();
-          return { run: async (q: string, p: unknown[]) => void (await c.query(toPgPlaceholders(q), p.map((v) => toSqlValue(v, 'postgresql')))), close: () => c.end() };
+          return {
+            run: async (q: string, p: unknown[]) =>
+              void (await c.query(
+                toPgPlaceholders(q),
+                p.map((v) => toSqlValue(v, 'postgresql')),
+              )),
+            close: () => c.end(),
+          };
         })();
   try {
     await generate(db);
@@ -200,8 +263,10 @@ async function benchDialect(dialect: Dialect) {
         if (process.env.BENCH_VERBOSE) console.log(`      ${fmt(ms(t)).padStart(9)}  ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
       }
       const raw = ms(t1);
-      rows.push([c.label, fmt(service), fmt(raw), (service / raw).toFixed(2) + 'x', String(rec.log.length)]);
-      console.log(`  ${c.label.padEnd(32)} service ${fmt(service).padStart(9)}   direct ${fmt(raw).padStart(9)}   ratio ${(service / raw).toFixed(2)}x   (${rec.log.length} statements)`);
+      rows.push([c.label, fmt(service), fmt(raw), `${(service / raw).toFixed(2)}x`, String(rec.log.length)]);
+      console.log(
+        `  ${c.label.padEnd(32)} service ${fmt(service).padStart(9)}   direct ${fmt(raw).padStart(9)}   ratio ${(service / raw).toFixed(2)}x   (${rec.log.length} statements)`,
+      );
     }
   } finally {
     await direct.close();

@@ -25,7 +25,6 @@ type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, r: Aut
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
-
 const SECONDS = arg('seconds', 8);
 const ROUNDS = positiveIntArg('rounds', 4);
 const CONNECTIONS = arg('connections', 10);
@@ -81,7 +80,7 @@ async function setup() {
   const { key } = await createApiKey(db, { name: 'bench', scopes: 'scores:read' });
   await db.close();
   const out: Setup = { dir, url, modelsDir, key, model };
-  process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
+  process.stdout.write(`${JSON.stringify(out)}\n`, () => process.exit(0));
 }
 
 // ---------------------------------------------------------------- child: the servers under test
@@ -112,7 +111,10 @@ async function serve() {
   // The same API stack with a constant scorer: separates the framework's cost from the model's.
   const { createApp } = await import('../src/http/app');
   const fixed = api.services.win!.scoreInline([inlineDeal(0)], new Date())[0];
-  const stubWin = { scoreInline: (deals: unknown[]) => deals.map(() => fixed), registry: api.services.win!.registry } as unknown as NonNullable<typeof api.services.win>;
+  const stubWin = {
+    scoreInline: (deals: unknown[]) => deals.map(() => fixed),
+    registry: api.services.win!.registry,
+  } as unknown as NonNullable<typeof api.services.win>;
   const stubApp = createApp({ ...api.services, win: stubWin });
   const stubServer = await new Promise<import('node:http').Server>((resolve) => {
     const s = stubApp.listen(0, '127.0.0.1', () => resolve(s));
@@ -128,7 +130,7 @@ async function serve() {
     const s = bare.listen(0, '127.0.0.1', () => resolve(s));
   });
   const barePort = (bareServer.address() as import('node:net').AddressInfo).port;
-  process.stdout.write(JSON.stringify({ apiPort: api.port, barePort, stubPort, key, model }) + '\n');
+  process.stdout.write(`${JSON.stringify({ apiPort: api.port, barePort, stubPort, key, model })}\n`);
   const stop = async () => {
     await api.close();
     bareServer.close();
@@ -149,7 +151,7 @@ async function serve() {
       pending = pending.slice(nl + 1);
       if (line === 'cpu') {
         const u = process.cpuUsage();
-        process.stdout.write(JSON.stringify({ cpu: u.user + u.system }) + '\n');
+        process.stdout.write(`${JSON.stringify({ cpu: u.user + u.system })}\n`);
       }
     }
   });
@@ -176,13 +178,32 @@ async function run(url: string, body: unknown, headers: Record<string, string>, 
   return { ...r, cpuPerRequest: r.total ? cpu / r.total : 0 };
 }
 
-function load(url: string, body: unknown, headers: Record<string, string>, seconds: number): Promise<Omit<Result, 'cpuPerRequest'> & { total: number }> {
+function load(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Omit<Result, 'cpuPerRequest'> & { total: number }> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS, duration: seconds },
+      {
+        url,
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+        connections: CONNECTIONS,
+        duration: seconds,
+      },
       (err: Error | null, r: AutocannonResult) => {
         if (err) return reject(err);
-        resolve({ rps: r.requests.average, total: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+        resolve({
+          rps: r.requests.average,
+          total: r.requests.total,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          errors: r.errors + r.timeouts,
+          non2xx: r.non2xx,
+        });
       },
     );
   });
@@ -194,7 +215,10 @@ async function main() {
   const started = Date.now();
   process.stderr.write('setting up: temporary database, demo data, logistic deal-win model...\n');
   const prepared = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, __filename], { env: { ...process.env, SALESCAST_BENCH_API_CHILD: 'setup', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [...process.execArgv, __filename], {
+      env: { ...process.env, SALESCAST_BENCH_API_CHILD: 'setup', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     p.on('exit', (code) => {
@@ -253,9 +277,10 @@ async function main() {
     process.stderr.write(`measuring ${SECONDS}s per case in ${ROUNDS} interleaved rounds, ${CONNECTIONS} connections on loopback...\n`);
     const results: Record<Case, Result[]> = { bare: [], api: [], lean: [], stub: [] };
     for (let r = 0; r < ROUNDS; r++) {
-      for (const c of r % 2 ? [...order].reverse() : order) results[c].push(await run(cases[c].url, cases[c].body, cases[c].headers, perRound));
+      for (const c of r % 2 ? [...order].reverse() : order)
+        results[c].push(await run(cases[c].url, cases[c].body, cases[c].headers, perRound));
     }
-    if (process.env.BENCH_DEBUG) for (const c of order) console.error(c, results[c].map((x) => x.rps.toFixed(0)).join(" "));
+    if (process.env.BENCH_DEBUG) for (const c of order) console.error(c, results[c].map((x) => x.rps.toFixed(0)).join(' '));
     const median = (xs: number[]) => {
       const s = [...xs].sort((a, b) => a - b);
       return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -275,17 +300,27 @@ async function main() {
     const row = (name: string, r: Result) =>
       `${name.padEnd(52)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.cpuPerRequest.toFixed(0).padStart(4)} us/req${r.errors || r.non2xx ? `   (${r.errors} errors, ${r.non2xx} non-2xx)` : ''}`;
     const ratio = ratioOf('api');
-    console.log(`\nSalescast API benchmark (loopback, ${SECONDS}s per case in ${ROUNDS} rounds, ${CONNECTIONS} connections, model: ${info.model})`);
+    console.log(
+      `\nSalescast API benchmark (loopback, ${SECONDS}s per case in ${ROUNDS} rounds, ${CONNECTIONS} connections, model: ${info.model})`,
+    );
     console.log(row('bare Express JSON endpoint (POST /echo)', bare));
     console.log(row('inline single-deal scoring (POST /v1/deals/score)', api));
-    console.log(`  scoring throughput = ${(ratio * 100).toFixed(1)}% of the bare endpoint (goal > 70%): ${ratio > 0.7 ? 'MET' : 'NOT MET'}`);
-    console.log(`  (median of the ${ROUNDS} per-round ratios: ${results.api.map((x, i) => `${((x.rps / results.bare[i].rps) * 100).toFixed(0)}%`).join(', ')})`);
+    console.log(
+      `  scoring throughput = ${(ratio * 100).toFixed(1)}% of the bare endpoint (goal > 70%): ${ratio > 0.7 ? 'MET' : 'NOT MET'}`,
+    );
+    console.log(
+      `  (median of the ${ROUNDS} per-round ratios: ${results.api.map((x, i) => `${((x.rps / results.bare[i].rps) * 100).toFixed(0)}%`).join(', ')})`,
+    );
     // CPU time per request is what throughput on a core of its own would be limited by; it moves
     // far less than req/s when other processes share the machine.
-    console.log(`  by server CPU per request: ${((bare.cpuPerRequest / api.cpuPerRequest) * 100).toFixed(1)}% of the bare endpoint's capacity (${api.cpuPerRequest.toFixed(0)} vs ${bare.cpuPerRequest.toFixed(0)} us)`);
+    console.log(
+      `  by server CPU per request: ${((bare.cpuPerRequest / api.cpuPerRequest) * 100).toFixed(1)}% of the bare endpoint's capacity (${api.cpuPerRequest.toFixed(0)} vs ${bare.cpuPerRequest.toFixed(0)} us)`,
+    );
     console.log(row('  same, without factors ("explain": false)', lean));
     console.log(row('  same API stack, constant scorer (reference)', stub));
-    console.log(`  (the API stack alone runs at ${(ratioOf('stub') * 100).toFixed(1)}% of the bare endpoint; the rest is the model's own scoring cost)`);
+    console.log(
+      `  (the API stack alone runs at ${(ratioOf('stub') * 100).toFixed(1)}% of the bare endpoint; the rest is the model's own scoring cost)`,
+    );
     console.log(row(`batch scoring, ${BATCH} deals per request`, bulk));
     console.log(`  batch scoring = ${(bulk.rps * BATCH).toFixed(0)} deals/s`);
     console.log(`(total ${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -43,7 +43,12 @@ async function main() {
   console.log(`Salescast customer-model benchmark (seed ${SEED}, node ${process.version})\n`);
 
   // 1. BG/NBD and Gamma-Gamma.
-  const cd = fs.readFileSync(path.join(DATA, 'cdnow', 'cdnow_customers_summary_with_transactions.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',').map(Number));
+  const cd = fs
+    .readFileSync(path.join(DATA, 'cdnow', 'cdnow_customers_summary_with_transactions.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
   const sample = { frequency: cd.map((r) => r[1]), recency: cd.map((r) => r[2]), T: cd.map((r) => r[3]) };
   let t0 = performance.now();
   const bgSample = new BgNbdModel().fit(sample);
@@ -58,20 +63,55 @@ async function main() {
   const tGg = secs(t0);
   const row = (name: string, n: number, m: BgNbdModel, t: number) => {
     const p = m.params;
-    return { model: name, customers: n.toLocaleString('en-US'), 'fit s': fmt(t, 2), r: fmt(p.r), alpha: fmt(p.alpha), a: fmt(p.a), b: fmt(p.b), 'log-lik': m.logLikelihood.toFixed(1), iterations: m.toJSON().iterations };
+    return {
+      model: name,
+      customers: n.toLocaleString('en-US'),
+      'fit s': fmt(t, 2),
+      r: fmt(p.r),
+      alpha: fmt(p.alpha),
+      a: fmt(p.a),
+      b: fmt(p.b),
+      'log-lik': m.logLikelihood.toFixed(1),
+      iterations: m.toJSON().iterations,
+    };
   };
   console.log('BG/NBD (maximum likelihood: BFGS with the analytic gradient in log-parameters)');
   table([
-    { model: 'published (FHL 2005, CDNOW)', customers: '2,357', 'fit s': '', r: '0.243', alpha: '4.414', a: '0.793', b: '2.426', 'log-lik': '-9582.4', iterations: '' },
+    {
+      model: 'published (FHL 2005, CDNOW)',
+      customers: '2,357',
+      'fit s': '',
+      r: '0.243',
+      alpha: '4.414',
+      a: '0.793',
+      b: '2.426',
+      'log-lik': '-9582.4',
+      iterations: '',
+    },
     row('CDNOW sample', cd.length, bgSample, tSample),
-    { model: `simulated truth`, customers: N.toLocaleString('en-US'), 'fit s': '', r: fmt(truth.r), alpha: fmt(truth.alpha), a: fmt(truth.a), b: fmt(truth.b), 'log-lik': '', iterations: '' },
+    {
+      model: `simulated truth`,
+      customers: N.toLocaleString('en-US'),
+      'fit s': '',
+      r: fmt(truth.r),
+      alpha: fmt(truth.alpha),
+      a: fmt(truth.a),
+      b: fmt(truth.b),
+      'log-lik': '',
+      iterations: '',
+    },
     row('simulated from the truth', N, bgSim, tSim),
   ]);
   const g = gg.params;
-  console.log(`\nGamma-Gamma on the CDNOW sample (946 repeat buyers): p=${fmt(g.p)} q=${fmt(g.q)} gamma=${fmt(g.gamma)} (published 6.25, 3.74, 15.44), fit ${fmt(tGg, 2)} s\n`);
+  console.log(
+    `\nGamma-Gamma on the CDNOW sample (946 repeat buyers): p=${fmt(g.p)} q=${fmt(g.q)} gamma=${fmt(g.gamma)} (published 6.25, 3.74, 15.44), fit ${fmt(tGg, 2)} s\n`,
+  );
 
   // 2. Churn on the telco table.
-  const records = parse(fs.readFileSync(path.join(DATA, 'telco_churn', 'Telco-Customer-Churn.csv')), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const records = parse(fs.readFileSync(path.join(DATA, 'telco_churn', 'Telco-Customer-Churn.csv')), {
+    columns: true,
+    skip_empty_lines: true,
+  }) as Record<string, string>[];
   // As examples/telco_churn/accounts.map.json imports it: customerID the id, Contract the segment,
   // Churn the status, every other column a custom attribute (numbers as numbers, blanks as null).
   const histories: CustomerHistory[] = records.map((r, i) => {
@@ -81,7 +121,14 @@ async function main() {
       const t = v.trim();
       attributes[k] = t === '' ? null : Number.isFinite(Number(t)) ? Number(t) : t;
     }
-    return { accountId: i + 1, externalId: r.customerID, segment: r.Contract, status: r.Churn === 'Yes' ? 'churned' : 'active', churnedAt: null, attributes };
+    return {
+      accountId: i + 1,
+      externalId: r.customerID,
+      segment: r.Contract,
+      status: r.Churn === 'Yes' ? 'churned' : 'active',
+      churnedAt: null,
+      attributes,
+    };
   });
   t0 = performance.now();
   const built = await buildChurnModel(histories, { asOf: new Date('2026-01-01T00:00:00Z'), seed: SEED });
@@ -95,7 +142,11 @@ async function main() {
   const lr = await new LogisticRegression({ l2: built.metrics.l2 ?? 1 }).fit(Xtr, ytr);
   const tLr = secs(t0);
   const results: { model: string; fit: number; auc: number }[] = [
-    { model: `salescast pipeline (features, L2 grid of 6, ${built.metrics.calibration.method} calibration)`, fit: tPipeline, auc: built.metrics.test.auc! },
+    {
+      model: `salescast pipeline (features, L2 grid of 6, ${built.metrics.calibration.method} calibration)`,
+      fit: tPipeline,
+      auc: built.metrics.test.auc!,
+    },
     { model: `salescast logistic regression (L2 ${built.metrics.l2}), fit only`, fit: tLr, auc: rocAuc(lr.predictProba(Xte), yte)! },
   ];
   if (!SKIP_SKLEARN) {
@@ -123,17 +174,21 @@ print(json.dumps(out))
       );
       const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
       const py = spawnSync('/usr/bin/python3', [path.join(dir, 'bench.py'), dir], { encoding: 'utf8', env, maxBuffer: 1 << 20 });
-      if (py.status !== 0) console.log(`scikit-learn run failed (apt-get install -y python3-sklearn): ${py.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      if (py.status !== 0)
+        console.log(`scikit-learn run failed (apt-get install -y python3-sklearn): ${py.stderr.trim().split('\n').slice(-3).join(' ')}`);
       else {
         const out = JSON.parse(py.stdout.trim().split('\n').at(-1)!);
-        for (const [k, v] of Object.entries(out)) if (k !== 'sklearn') results.push({ model: k, fit: (v as { fit: number }).fit, auc: (v as { auc: number }).auc });
+        for (const [k, v] of Object.entries(out))
+          if (k !== 'sklearn') results.push({ model: k, fit: (v as { fit: number }).fit, auc: (v as { auc: number }).auc });
         console.log(`(scikit-learn ${out.sklearn})`);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log(`Churn on the telco table: ${built.data.train} train / ${built.data.calibration} calibration / ${built.data.test} test customers, ${enc.width} encoded columns (${built.metrics.evaluation})`);
+  console.log(
+    `Churn on the telco table: ${built.data.train} train / ${built.data.calibration} calibration / ${built.data.test} test customers, ${enc.width} encoded columns (${built.metrics.evaluation})`,
+  );
   table(results.map((r) => ({ model: r.model, 'training s': fmt(r.fit, 3), 'test AUC': fmt(r.auc, 4) })));
 }
 

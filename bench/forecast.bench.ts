@@ -34,7 +34,14 @@ function makePipeline(n: number, seed: number): DealOutlook[] {
       amount: Math.round(2000 * Math.exp(1.2 * (rng.next() + rng.next() + rng.next() - 1.5)) * 10),
       winProbability: Math.min(0.98, stageP[stage] * (0.6 + 0.8 * rng.next())),
       inPeriodProbability: rng.next() * (0.4 + 0.15 * stage),
-      groups: { rep: `rep${rep}`, team: `team${rep % 6}`, region: `region${rep % 3}`, product: `product${Math.floor(rng.next() * 8)}`, segment: ['SMB', 'Mid-Market', 'Enterprise'][Math.floor(rng.next() * 3)], category: cats[Math.min(2, Math.floor(stage * rng.next() * 1.2))] },
+      groups: {
+        rep: `rep${rep}`,
+        team: `team${rep % 6}`,
+        region: `region${rep % 3}`,
+        product: `product${Math.floor(rng.next() * 8)}`,
+        segment: ['SMB', 'Mid-Market', 'Enterprise'][Math.floor(rng.next() * 3)],
+        category: cats[Math.min(2, Math.floor(stage * rng.next() * 1.2))],
+      },
     };
   });
 }
@@ -69,7 +76,9 @@ function naive(deals: DealOutlook[], sims: number, seed: number) {
 
 const deals = makePipeline(DEALS, SEED);
 const expected = deals.reduce((s, d) => s + d.amount * d.winProbability * d.inPeriodProbability, 0);
-console.log(`forecast bench: ${DEALS.toLocaleString('en-US')} open deals × ${SIMS.toLocaleString('en-US')} simulations, ${DIMS.length} breakdowns, seed ${SEED}`);
+console.log(
+  `forecast bench: ${DEALS.toLocaleString('en-US')} open deals × ${SIMS.toLocaleString('en-US')} simulations, ${DIMS.length} breakdowns, seed ${SEED}`,
+);
 
 // Warm-up on a slice so the JIT has compiled the engine before timing.
 simulatePipeline(deals.slice(0, 500), { sims: 500, seed: SEED, dimensions: DIMS });
@@ -82,7 +91,9 @@ const r = simulatePipeline(deals, { sims: SIMS, seed: SEED, dimensions: DIMS });
 const engineMs = performance.now() - t;
 const engineCpu = cpuMs(process.cpuUsage(c));
 const heapMb = process.memoryUsage().heapUsed / 1e6;
-console.log(`engine:  ${engineMs.toFixed(0)} ms wall, ${engineCpu.toFixed(0)} ms CPU  (P10 ${Math.round(r.open.p10).toLocaleString('en-US')}, P50 ${Math.round(r.open.p50).toLocaleString('en-US')}, P90 ${Math.round(r.open.p90).toLocaleString('en-US')}; simulated mean ${Math.round(r.open.mean).toLocaleString('en-US')} vs closed form ${Math.round(expected).toLocaleString('en-US')}; heap ${heapMb.toFixed(0)} MB)`);
+console.log(
+  `engine:  ${engineMs.toFixed(0)} ms wall, ${engineCpu.toFixed(0)} ms CPU  (P10 ${Math.round(r.open.p10).toLocaleString('en-US')}, P50 ${Math.round(r.open.p50).toLocaleString('en-US')}, P90 ${Math.round(r.open.p90).toLocaleString('en-US')}; simulated mean ${Math.round(r.open.mean).toLocaleString('en-US')} vs closed form ${Math.round(expected).toLocaleString('en-US')}; heap ${heapMb.toFixed(0)} MB)`,
+);
 
 t = performance.now();
 c = process.cpuUsage();
@@ -90,7 +101,9 @@ const n = naive(deals, NAIVE_SIMS, SEED);
 const naiveMs = performance.now() - t;
 const naiveCpu = cpuMs(process.cpuUsage(c));
 const naiveScaled = (naiveCpu * SIMS) / NAIVE_SIMS;
-console.log(`naive:   ${naiveMs.toFixed(0)} ms wall, ${naiveCpu.toFixed(0)} ms CPU for ${NAIVE_SIMS.toLocaleString('en-US')} simulations${NAIVE_SIMS < SIMS ? ` → ${naiveScaled.toFixed(0)} ms CPU scaled to ${SIMS.toLocaleString('en-US')} (linear in simulations)` : ''}  (P50 ${Math.round(n.total[1]).toLocaleString('en-US')})`);
+console.log(
+  `naive:   ${naiveMs.toFixed(0)} ms wall, ${naiveCpu.toFixed(0)} ms CPU for ${NAIVE_SIMS.toLocaleString('en-US')} simulations${NAIVE_SIMS < SIMS ? ` → ${naiveScaled.toFixed(0)} ms CPU scaled to ${SIMS.toLocaleString('en-US')} (linear in simulations)` : ''}  (P50 ${Math.round(n.total[1]).toLocaleString('en-US')})`,
+);
 console.log(`speed-up: ${(naiveScaled / engineCpu).toFixed(1)}× over the naive implementation (CPU time)`);
 
 // End to end in the domain: a synthetic CRM with DEALS open deals and 3× as many closed ones, each
@@ -119,7 +132,14 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
     const last = events[events.length - 1];
     const won = !open && rng.next() < 0.45;
     const closedAt = open ? null : Math.min(asOf - DAY, t + Math.floor((5 + rng.next() * 30) * DAY));
-    if (!open) events.push({ at: closedAt!, fromStage: last.toStage, toStage: won ? 'Closed Won' : 'Closed Lost', amount, expectedCloseAt: last.expectedCloseAt });
+    if (!open)
+      events.push({
+        at: closedAt!,
+        fromStage: last.toStage,
+        toStage: won ? 'Closed Won' : 'Closed Lost',
+        amount,
+        expectedCloseAt: last.expectedCloseAt,
+      });
     const rep = Math.floor(rng.next() * 60);
     history.push({
       id: i + 1,
@@ -131,7 +151,14 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
       expectedCloseAt: last.expectedCloseAt,
       closedAt,
       forecastCategory: open ? ['pipeline', 'best_case', 'commit'][Math.floor(rng.next() * 3)] : 'closed',
-      groups: { rep: `rep${rep}`, team: `team${rep % 6}`, region: `region${rep % 3}`, product: `product${i % 8}`, segment: ['SMB', 'Mid-Market', 'Enterprise'][i % 3], category: 'pipeline' },
+      groups: {
+        rep: `rep${rep}`,
+        team: `team${rep % 6}`,
+        region: `region${rep % 3}`,
+        product: `product${i % 8}`,
+        segment: ['SMB', 'Mid-Market', 'Enterprise'][i % 3],
+        category: 'pipeline',
+      },
       events,
     });
   }
@@ -141,5 +168,7 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
   const f = forecastPipelineFromHistory({ history, asOf, period, sims: SIMS, seed: SEED, dimensions: DIMS });
   const wall = performance.now() - t0;
   const cpu = cpuMs(process.cpuUsage(c0));
-  console.log(`end to end (domain, ${f.openDeals.length.toLocaleString('en-US')} open + ${(history.length - f.openDeals.length).toLocaleString('en-US')} closed deals): ${wall.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU  (P50 ${Math.round(f.simulation.total.p50).toLocaleString('en-US')}, ${f.stageModel.snapshots.toLocaleString('en-US')} stage-model snapshots)`);
+  console.log(
+    `end to end (domain, ${f.openDeals.length.toLocaleString('en-US')} open + ${(history.length - f.openDeals.length).toLocaleString('en-US')} closed deals): ${wall.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU  (P50 ${Math.round(f.simulation.total.p50).toLocaleString('en-US')}, ${f.stageModel.snapshots.toLocaleString('en-US')} stage-model snapshots)`,
+  );
 });

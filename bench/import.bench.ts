@@ -12,7 +12,6 @@ import { importFile } from '../src/services/import/import-file';
 import { positiveIntArg as arg } from './args';
 import { mulberry32 } from '../src/random';
 
-
 const ROWS = arg('rows', 1_000_000);
 const SEED = arg('seed', 42);
 const ACCOUNTS = Math.max(10, Math.min(50_000, Math.round(ROWS / 20)));
@@ -57,9 +56,24 @@ function* opportunities(n: number): Generator<Opp> {
 }
 
 function writeFiles(dir: string) {
-  fs.writeFileSync(path.join(dir, 'accounts.csv'), 'external_id,name,segment\n' + Array.from({ length: ACCOUNTS }, (_, i) => `ACC-${i + 1},"Account ${i + 1}, Inc.",${['SMB', 'Mid', 'Enterprise'][i % 3]}`).join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'reps.csv'), 'external_id,name,team\n' + Array.from({ length: REPS }, (_, i) => `REP-${i + 1},Rep ${i + 1},Team ${i % 10}`).join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'products.csv'), 'external_id,name,list_price\n' + Array.from({ length: PRODUCTS }, (_, i) => `PRD-${i + 1},Product ${i + 1},${(i + 1) * 100}`).join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'accounts.csv'),
+    'external_id,name,segment\n' +
+      Array.from({ length: ACCOUNTS }, (_, i) => `ACC-${i + 1},"Account ${i + 1}, Inc.",${['SMB', 'Mid', 'Enterprise'][i % 3]}`).join(
+        '\n',
+      ) +
+      '\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'reps.csv'),
+    `external_id,name,team\n${Array.from({ length: REPS }, (_, i) => `REP-${i + 1},Rep ${i + 1},Team ${i % 10}`).join('\n')}\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'products.csv'),
+    'external_id,name,list_price\n' +
+      Array.from({ length: PRODUCTS }, (_, i) => `PRD-${i + 1},Product ${i + 1},${(i + 1) * 100}`).join('\n') +
+      '\n',
+  );
   const fd = fs.openSync(path.join(dir, 'opportunities.csv'), 'w');
   fs.writeSync(fd, 'external_id,account_id,rep_id,product_id,amount,stage,outcome,created_at,closed_at\n');
   let buf = '';
@@ -86,7 +100,9 @@ function progress(done: number) {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-bench-import-'));
   try {
-    console.log(`salescast import benchmark: ${ROWS.toLocaleString('en-US')} opportunities, ${ACCOUNTS.toLocaleString('en-US')} accounts, ${REPS} reps, ${PRODUCTS} products (seed ${SEED})`);
+    console.log(
+      `salescast import benchmark: ${ROWS.toLocaleString('en-US')} opportunities, ${ACCOUNTS.toLocaleString('en-US')} accounts, ${REPS} reps, ${PRODUCTS} products (seed ${SEED})`,
+    );
     writeFiles(dir);
     const url = `file:${path.join(dir, 'import.db')}`;
     await migrate(url);
@@ -111,7 +127,8 @@ async function main() {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     const now = new Date().toISOString().replace('Z', '+00:00');
-    const ins = (t: string, cols: string[]) => raw.prepare(`INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const ins = (t: string, cols: string[]) =>
+      raw.prepare(`INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
     const t1 = process.hrtime.bigint();
     raw.transaction(() => {
       const a = ins('account', ['external_id', 'name', 'created_at', 'updated_at']);
@@ -125,8 +142,21 @@ async function main() {
     const c2 = process.cpuUsage();
     const iso = (d: string) => (d ? `${d}T00:00:00.000+00:00` : null);
     raw.transaction(() => {
-      const o = ins('opportunity', ['external_id', 'account_id', 'rep_id', 'product_id', 'amount', 'discount', 'stage', 'outcome', 'created_at', 'closed_at', 'updated_at']);
-      for (const x of opportunities(ROWS)) o.run(x.id, x.account, x.rep, x.product, x.amount, 0, x.stage, x.outcome, iso(x.created), iso(x.closed), now);
+      const o = ins('opportunity', [
+        'external_id',
+        'account_id',
+        'rep_id',
+        'product_id',
+        'amount',
+        'discount',
+        'stage',
+        'outcome',
+        'created_at',
+        'closed_at',
+        'updated_at',
+      ]);
+      for (const x of opportunities(ROWS))
+        o.run(x.id, x.account, x.rep, x.product, x.amount, 0, x.stage, x.outcome, iso(x.created), iso(x.closed), now);
     })();
     const rawCpu = cpuSec(process.cpuUsage(c2));
     const rawSec = Number(process.hrtime.bigint() - t2) / 1e9;
@@ -134,9 +164,15 @@ async function main() {
     raw.close();
 
     const rate = (s: number) => Math.round(ROWS / s).toLocaleString('en-US');
-    console.log(`import (CSV → mapping → zod → upsert, one transaction): ${importSec.toFixed(2)} s wall, ${rate(importSec)} rows/s; ${importCpu.toFixed(2)} s CPU, ${rate(importCpu)} rows/CPU-s; peak RSS ${importPeak.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the import)`);
-    console.log(`raw better-sqlite3 INSERT of the same rows:             ${rawSec.toFixed(2)} s wall, ${rate(rawSec)} rows/s; ${rawCpu.toFixed(2)} s CPU, ${rate(rawCpu)} rows/CPU-s`);
-    console.log(`ratio import/raw: ${(importSec / rawSec).toFixed(2)}x wall, ${(importCpu / rawCpu).toFixed(2)}x CPU (goal: within 3x; CPU time is the fairer figure on a shared machine)`);
+    console.log(
+      `import (CSV → mapping → zod → upsert, one transaction): ${importSec.toFixed(2)} s wall, ${rate(importSec)} rows/s; ${importCpu.toFixed(2)} s CPU, ${rate(importCpu)} rows/CPU-s; peak RSS ${importPeak.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before the import)`,
+    );
+    console.log(
+      `raw better-sqlite3 INSERT of the same rows:             ${rawSec.toFixed(2)} s wall, ${rate(rawSec)} rows/s; ${rawCpu.toFixed(2)} s CPU, ${rate(rawCpu)} rows/CPU-s`,
+    );
+    console.log(
+      `ratio import/raw: ${(importSec / rawSec).toFixed(2)}x wall, ${(importCpu / rawCpu).toFixed(2)}x CPU (goal: within 3x; CPU time is the fairer figure on a shared machine)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

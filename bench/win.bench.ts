@@ -60,14 +60,33 @@ function toDeals(records: ReturnType<typeof generateDemoData>['records']): DealI
       campaignChannel: c?.channel ?? null,
       rep: r?.name ?? null,
       team: r?.team ?? null,
-      account: a ? { externalId: a.externalId, segment: a.segment, industry: a.industry, region: a.region, country: a.country, size: a.size, employees: a.employees, annualRevenue: a.annualRevenue } : null,
+      account: a
+        ? {
+            externalId: a.externalId,
+            segment: a.segment,
+            industry: a.industry,
+            region: a.region,
+            country: a.country,
+            size: a.size,
+            employees: a.employees,
+            annualRevenue: a.annualRevenue,
+          }
+        : null,
       attributes: o.attributes ?? null,
       stageChanges: [],
       activities: [],
     });
   }
-  for (const s of records['stage-changes']) deals.get(s.opportunityId)?.stageChanges!.push({ fromStage: s.fromStage, toStage: s.toStage, amount: s.amount, expectedCloseAt: s.expectedCloseAt?.getTime() ?? null, at: s.changedAt.getTime() });
-  for (const a of records.activities) if (a.opportunityId) deals.get(a.opportunityId)?.activities!.push({ type: a.type, at: a.occurredAt.getTime() });
+  for (const s of records['stage-changes'])
+    deals.get(s.opportunityId)?.stageChanges!.push({
+      fromStage: s.fromStage,
+      toStage: s.toStage,
+      amount: s.amount,
+      expectedCloseAt: s.expectedCloseAt?.getTime() ?? null,
+      at: s.changedAt.getTime(),
+    });
+  for (const a of records.activities)
+    if (a.opportunityId) deals.get(a.opportunityId)?.activities!.push({ type: a.type, at: a.occurredAt.getTime() });
   return [...deals.values()];
 }
 
@@ -107,7 +126,9 @@ print(json.dumps(out))
 `;
 
 async function main() {
-  console.log(`bench:win — ~${DEALS.toLocaleString('en-US')} deals, seed ${SEED}, as of ${AS_OF.toISOString().slice(0, 10)}, node ${process.version}`);
+  console.log(
+    `bench:win — ~${DEALS.toLocaleString('en-US')} deals, seed ${SEED}, as of ${AS_OF.toISOString().slice(0, 10)}, node ${process.version}`,
+  );
   let t0 = performance.now();
   // The demo company makes about 6.6 deals per account over 24 months; it allows at most 10,000
   // accounts, so larger runs stretch the history instead.
@@ -115,7 +136,9 @@ async function main() {
   const months = Math.min(120, Math.max(24, Math.ceil((24 * DEALS) / (6.6 * accounts))));
   const data = generateDemoData({ seed: SEED, accounts, months, asOf: AS_OF });
   const deals = toDeals(data.records);
-  console.log(`generated ${deals.length.toLocaleString('en-US')} deals (${data.records['stage-changes'].length.toLocaleString('en-US')} stage changes, ${data.records.activities.length.toLocaleString('en-US')} activities) in ${secs(t0).toFixed(1)} s (${accounts.toLocaleString('en-US')} accounts, ${months} months)`);
+  console.log(
+    `generated ${deals.length.toLocaleString('en-US')} deals (${data.records['stage-changes'].length.toLocaleString('en-US')} stage changes, ${data.records.activities.length.toLocaleString('en-US')} activities) in ${secs(t0).toFixed(1)} s (${accounts.toLocaleString('en-US')} accounts, ${months} months)`,
+  );
 
   t0 = performance.now();
   const asOf = AS_OF.getTime();
@@ -134,16 +157,34 @@ async function main() {
   const Xte = encoder.transform(rowsTest);
   const ytr = train.map((m) => m.won);
   const yte = test.map((m) => m.won);
-  console.log(`features: ${closed.length.toLocaleString('en-US')} closed deals -> ${Xtr.length.toLocaleString('en-US')} train / ${Xte.length.toLocaleString('en-US')} test snapshots x ${encoder.width} columns in ${secs(t0).toFixed(1)} s`);
+  console.log(
+    `features: ${closed.length.toLocaleString('en-US')} closed deals -> ${Xtr.length.toLocaleString('en-US')} train / ${Xte.length.toLocaleString('en-US')} test snapshots x ${encoder.width} columns in ${secs(t0).toFixed(1)} s`,
+  );
 
   const results: { model: string; fit: number; auc: number }[] = [];
   t0 = performance.now();
   const lr = await new LogisticRegression({ l2: 1 }).fit(Xtr, ytr);
-  results.push({ model: `Salescast logistic (Newton, L2=1, ${lr.iterations} it.)`, fit: secs(t0), auc: rocAuc(lr.predictProba(Xte), yte)! });
+  results.push({
+    model: `Salescast logistic (Newton, L2=1, ${lr.iterations} it.)`,
+    fit: secs(t0),
+    auc: rocAuc(lr.predictProba(Xte), yte)!,
+  });
   console.log(`  ${results.at(-1)!.model}: ${results.at(-1)!.fit.toFixed(1)} s`);
   t0 = performance.now();
-  const mlp = await new MlpClassifier({ hidden: [64, 32], seed: SEED, batchSize: MLP_BATCH, learningRate: MLP_LR, maxEpochs: 30, patience: Number(process.env.BENCH_MLP_PATIENCE ?? 2), l2: Number(process.env.BENCH_MLP_L2 ?? 0) }).fit(Xtr, ytr);
-  results.push({ model: `Salescast MLP (64/32, tfjs wasm, ${mlp.epochsRun} epochs)`, fit: secs(t0), auc: rocAuc(mlp.predictProba(Xte), yte)! });
+  const mlp = await new MlpClassifier({
+    hidden: [64, 32],
+    seed: SEED,
+    batchSize: MLP_BATCH,
+    learningRate: MLP_LR,
+    maxEpochs: 30,
+    patience: Number(process.env.BENCH_MLP_PATIENCE ?? 2),
+    l2: Number(process.env.BENCH_MLP_L2 ?? 0),
+  }).fit(Xtr, ytr);
+  results.push({
+    model: `Salescast MLP (64/32, tfjs wasm, ${mlp.epochsRun} epochs)`,
+    fit: secs(t0),
+    auc: rocAuc(mlp.predictProba(Xte), yte)!,
+  });
   console.log(`  ${results.at(-1)!.model}: ${results.at(-1)!.fit.toFixed(1)} s`);
 
   if (!SKIP_SKLEARN) {
@@ -157,11 +198,13 @@ async function main() {
       fs.writeFileSync(path.join(dir, 'bench.py'), PY);
       const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
       const py = spawnSync('/usr/bin/python3', [path.join(dir, 'bench.py'), dir], { encoding: 'utf8', env, maxBuffer: 1 << 20 });
-      if (py.status !== 0) console.log(`scikit-learn run failed (apt-get install -y python3-sklearn): ${py.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      if (py.status !== 0)
+        console.log(`scikit-learn run failed (apt-get install -y python3-sklearn): ${py.stderr.trim().split('\n').slice(-3).join(' ')}`);
       else {
         const out = JSON.parse(py.stdout.trim().split('\n').at(-1)!);
         console.log(`  scikit-learn ${out.sklearn} done`);
-        for (const [k, v] of Object.entries(out)) if (k !== 'sklearn') results.push({ model: k, fit: (v as { fit: number }).fit, auc: (v as { auc: number }).auc });
+        for (const [k, v] of Object.entries(out))
+          if (k !== 'sklearn') results.push({ model: k, fit: (v as { fit: number }).fit, auc: (v as { auc: number }).auc });
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -193,21 +236,33 @@ async function main() {
   const fastestOther = Math.min(...results.filter((r) => r.model.startsWith('sklearn')).map((r) => r.fit));
   console.log('');
   console.log('model                                                   fit (s)   test AUC   AUC gap to best');
-  for (const r of results) console.log(`${r.model.padEnd(55)} ${r.fit.toFixed(1).padStart(7)}   ${r.auc.toFixed(4).padStart(8)}   ${(best - r.auc).toFixed(4).padStart(8)}`);
+  for (const r of results)
+    console.log(
+      `${r.model.padEnd(55)} ${r.fit.toFixed(1).padStart(7)}   ${r.auc.toFixed(4).padStart(8)}   ${(best - r.auc).toFixed(4).padStart(8)}`,
+    );
   console.log('');
   const ours = results.filter((r) => r.model.startsWith('Salescast'));
   for (const r of ours) {
     const sk = results.find((x) => x.model.startsWith(r.model.includes('MLP') ? 'sklearn MLP' : 'sklearn Logistic'));
-    console.log(`${r.model}: AUC ${best - r.auc <= 0.01 ? 'within' : 'NOT within'} 0.01 of the best (gap ${(best - r.auc).toFixed(4)})` + (sk ? `; fit time ${(r.fit / sk.fit).toFixed(2)}x ${sk.model.split(' (')[0]}` : ''));
+    console.log(
+      `${r.model}: AUC ${best - r.auc <= 0.01 ? 'within' : 'NOT within'} 0.01 of the best (gap ${(best - r.auc).toFixed(4)})` +
+        (sk ? `; fit time ${(r.fit / sk.fit).toFixed(2)}x ${sk.model.split(' (')[0]}` : ''),
+    );
   }
   if (Number.isFinite(fastestOther)) console.log(`(fastest scikit-learn fit: ${fastestOther.toFixed(1)} s)`);
   console.log('');
-  const rate = (r: { cpu: number; wall: number }) => `${Math.round(r.cpu).toLocaleString('en-US')} deals/s per CPU-second (${Math.round(r.wall).toLocaleString('en-US')} wall)`;
+  const rate = (r: { cpu: number; wall: number }) =>
+    `${Math.round(r.cpu).toLocaleString('en-US')} deals/s per CPU-second (${Math.round(r.wall).toLocaleString('en-US')} wall)`;
   console.log('scoring throughput, one core (goal > 100,000 deals/s for the MLP):');
   console.log(`  MLP forward pass on encoded rows:                ${rate(forward)}`);
   console.log(`  MLP full path (point-in-time features + encode): ${rate(full)}`);
   console.log(`  logistic full path:                              ${rate(lrFull)}`);
-  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(
+    `load average during the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores`,
+  );
 }
 
 main().catch((e) => {

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -23,7 +21,10 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
   if (v === '' || v === 'false' || v === '0') return false;
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
-  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const bad = items.filter((x) => {
     if (NAMED_RANGES.includes(x)) return false;
     const [addr, bits, ...rest] = x.split('/');
@@ -31,7 +32,11 @@ function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
     if (!family || rest.length) return true;
     return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
   });
-  if (bad.length) ctx.addIssue({ code: 'custom', message: `not a hop count, true/false, or proxy addresses (IPs, CIDR ranges, ${NAMED_RANGES.join(', ')}): ${bad.join(', ')}` });
+  if (bad.length)
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a hop count, true/false, or proxy addresses (IPs, CIDR ranges, ${NAMED_RANGES.join(', ')}): ${bad.join(', ')}`,
+    });
   return items;
 }
 
@@ -51,14 +56,23 @@ const ConfigSchema = z.object({
   /** Behind a reverse proxy: which X-Forwarded-For hops to believe (client IPs for rate limits and logs). */
   TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb').default('1mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb')
+    .default('1mb'),
   /** Larger limit for the bulk upsert routes (POST /v1/data...), which carry many records. */
-  BULK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 20mb or 500kb').default('20mb'),
+  BULK_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 20mb or 500kb')
+    .default('20mb'),
   /** How often the HTTP server re-reads the active model versions (hot reload after a cron retrain). */
   MODEL_REFRESH_SECONDS: z.coerce.number().positive().default(5),
   /** How long a graceful shutdown waits for in-flight requests before closing connections. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
-  CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+    .default('USD'),
   SALESCAST_SEED: z.coerce.number().int().default(42),
   /** Size of the demo company `npm start` loads into an empty database. */
   SALESCAST_DEMO_ACCOUNTS: z.coerce.number().int().min(20).max(10000).default(500),
@@ -76,7 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new AppError('CONFIG_INVALID', `Invalid configuration: ${lines.join('; ')}`, parsed.error.issues.map((i) => ({ path: i.path.map(String), problem: i.message })));
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Invalid configuration: ${lines.join('; ')}`,
+      parsed.error.issues.map((i) => ({ path: i.path.map(String), problem: i.message })),
+    );
   }
   const { DATABASE_URL, ...rest } = parsed.data;
   const databaseUrl = DATABASE_URL ?? `file:${path.join(rest.SALESCAST_DATA_DIR, 'salescast.db')}`;

@@ -18,7 +18,9 @@ describe('CLI output through a pipe', () => {
   test('a large --json report arrives whole and parses, even when the reader is slow', async () => {
     // The reader waits before reading, as a busy downstream program would: a CLI that exits
     // while its output is still queued loses everything past the pipe's buffer.
-    const child = spawn(process.execPath, [CLI, 'report', 'profitability', '--limit', '300', '--json'], { env: { ...process.env, DATABASE_URL: t.url } });
+    const child = spawn(process.execPath, [CLI, 'report', 'profitability', '--limit', '300', '--json'], {
+      env: { ...process.env, DATABASE_URL: t.url },
+    });
     // child.stdout starts paused: nothing is read until the loop below.
     const closed = new Promise<number | null>((r) => child.once('close', r));
     await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 4000))]);
@@ -33,7 +35,10 @@ describe('CLI output through a pipe', () => {
   });
 
   test('a failing command still exits non-zero after its message is flushed', () => {
-    const r = spawnSync(process.execPath, [CLI, 'import', 'accounts', '/nonexistent/file.csv'], { env: { ...process.env, DATABASE_URL: t.url }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'import', 'accounts', '/nonexistent/file.csv'], {
+      env: { ...process.env, DATABASE_URL: t.url },
+      encoding: 'utf8',
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/nonexistent/);
   });

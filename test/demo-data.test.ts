@@ -66,7 +66,9 @@ describe('generateDemoData', () => {
   it('refuses nonsense options with INVALID_INPUT naming the field', () => {
     expect(() => generateDemoData({ accounts: 0, asOf: AS_OF })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => generateDemoData({ months: 1.5, asOf: AS_OF })).toThrow(/Invalid demo data options/);
-    expect(() => generateDemoData({ asOf: new Date('nope') })).toThrow(expect.objectContaining({ details: [expect.objectContaining({ path: ['asOf'] })] }));
+    expect(() => generateDemoData({ asOf: new Date('nope') })).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ path: ['asOf'] })] }),
+    );
   });
 
   it('has the size of a small B2B company: ~6 reps, 4-6 products, thousands of deals, tens of thousands of rows at most', () => {
@@ -109,7 +111,8 @@ describe('generateDemoData', () => {
       for (const rec of full.records[kind] as Record<string, unknown>[]) {
         for (const [field, target] of Object.entries(refs)) {
           const v = rec[field];
-          if (v !== null && v !== undefined && !ids.get(target)!.has(v as string)) throw new Error(`${kind} ${rec.externalId}: ${field}=${v} does not resolve`);
+          if (v !== null && v !== undefined && !ids.get(target)!.has(v as string))
+            throw new Error(`${kind} ${rec.externalId}: ${field}=${v} does not resolve`);
         }
       }
     }
@@ -124,10 +127,14 @@ describe('generateDemoData', () => {
     const inFlight = new Set(r.opportunities.filter((o) => o.createdAt.getTime() < from).map((o) => o.externalId));
     expect(inFlight.size).toBeGreaterThan(10);
     const before = (d: Date) => d.getTime() < asOf;
-    expect(r.opportunities.every((o) => (inFlight.has(o.externalId) ? before(o.createdAt) : within(o.createdAt)) && within(o.closedAt))).toBe(true);
+    expect(
+      r.opportunities.every((o) => (inFlight.has(o.externalId) ? before(o.createdAt) : within(o.createdAt)) && within(o.closedAt)),
+    ).toBe(true);
     expect(r.opportunities.every((o) => !inFlight.has(o.externalId) || o.outcome === 'open' || o.closedAt!.getTime() >= from)).toBe(true);
     expect(r['stage-changes'].every((s) => (inFlight.has(s.opportunityId) ? before(s.changedAt) : within(s.changedAt)))).toBe(true);
-    expect(r.activities.every((a) => (a.opportunityId && inFlight.has(a.opportunityId) ? before(a.occurredAt) : within(a.occurredAt)))).toBe(true);
+    expect(
+      r.activities.every((a) => (a.opportunityId && inFlight.has(a.opportunityId) ? before(a.occurredAt) : within(a.occurredAt))),
+    ).toBe(true);
     expect(r.orders.every((o) => within(o.orderedAt))).toBe(true);
     expect(r['service-costs'].every((s) => within(s.incurredAt))).toBe(true);
     expect(r.accounts.every((a) => (!a.acquiredAt || a.acquiredAt.getTime() < asOf) && within(a.churnedAt))).toBe(true);
@@ -137,7 +144,8 @@ describe('generateDemoData', () => {
 
   it('keeps each deal consistent with its stage history', () => {
     const byOpp = new Map<string, (typeof full.records)['stage-changes']>();
-    for (const s of full.records['stage-changes']) (byOpp.get(s.opportunityId) ?? byOpp.set(s.opportunityId, []).get(s.opportunityId)!).push(s);
+    for (const s of full.records['stage-changes'])
+      (byOpp.get(s.opportunityId) ?? byOpp.set(s.opportunityId, []).get(s.opportunityId)!).push(s);
     // Problems are collected rather than asserted one by one: thousands of expect() calls are slow.
     const problems: string[] = [];
     const check = (ok: boolean, what: string) => {
@@ -154,8 +162,18 @@ describe('generateDemoData', () => {
         check(h[i].fromStage === h[i - 1].toStage, `${id}: change ${i} starts where the previous ended`);
       }
       if (o.outcome !== 'open') check(last.changedAt.getTime() === o.closedAt!.getTime(), `${id}: closed at the last change`);
-      check(o.outcome === 'won' ? o.stage === 'Closed Won' : o.outcome === 'lost' ? o.stage === 'Closed Lost' : !o.stage.startsWith('Closed'), `${id}: outcome matches stage`);
-      const category = o.outcome === 'won' ? 'closed' : o.outcome === 'lost' ? 'omitted' : o.stage === 'Prospecting' || o.stage === 'Qualification' ? 'pipeline' : undefined;
+      check(
+        o.outcome === 'won' ? o.stage === 'Closed Won' : o.outcome === 'lost' ? o.stage === 'Closed Lost' : !o.stage.startsWith('Closed'),
+        `${id}: outcome matches stage`,
+      );
+      const category =
+        o.outcome === 'won'
+          ? 'closed'
+          : o.outcome === 'lost'
+            ? 'omitted'
+            : o.stage === 'Prospecting' || o.stage === 'Qualification'
+              ? 'pipeline'
+              : undefined;
       if (category) check(o.forecastCategory === category, `${id}: forecast category ${o.forecastCategory} for ${o.stage}`);
     }
     expect(problems).toEqual([]);
@@ -180,10 +198,13 @@ describe('generateDemoData', () => {
     const problems: string[] = [];
     for (const o of dealOrders) {
       const opp = opps.get(o.opportunityId!)!;
-      if (opp.outcome !== 'won' || Math.abs(o.revenue - opp.amount) > 0.01) problems.push(`${o.externalId}: ${opp.outcome} ${opp.amount} vs ${o.revenue}`);
+      if (opp.outcome !== 'won' || Math.abs(o.revenue - opp.amount) > 0.01)
+        problems.push(`${o.externalId}: ${opp.outcome} ${opp.amount} vs ${o.revenue}`);
     }
     expect(dealOrders.length).toBe(r.opportunities.filter((o) => o.outcome === 'won').length);
-    for (const o of r.orders) if (Math.abs(o.costOfGoods - o.quantity * products.get(o.productId!)!.unitCost!) > 0.01) problems.push(`${o.externalId}: cost of goods`);
+    for (const o of r.orders)
+      if (Math.abs(o.costOfGoods - o.quantity * products.get(o.productId!)!.unitCost!) > 0.01)
+        problems.push(`${o.externalId}: cost of goods`);
     expect(problems.slice(0, 10)).toEqual([]);
     const margins = r.products.map((p) => 1 - p.unitCost! / p.listPrice!);
     expect(Math.max(...margins) - Math.min(...margins)).toBeGreaterThan(0.4);
@@ -201,7 +222,8 @@ describe('the planted signals', () => {
 
   it('wins more often with more meetings', () => {
     const meetings = new Map<string, number>();
-    for (const a of full.records.activities) if (a.opportunityId && a.type === 'meeting') meetings.set(a.opportunityId, (meetings.get(a.opportunityId) ?? 0) + 1);
+    for (const a of full.records.activities)
+      if (a.opportunityId && a.type === 'meeting') meetings.set(a.opportunityId, (meetings.get(a.opportunityId) ?? 0) + 1);
     const deals = closedDeals();
     const none = deals.filter((o) => !meetings.get(o.externalId));
     const many = deals.filter((o) => (meetings.get(o.externalId) ?? 0) >= 3);
@@ -226,7 +248,8 @@ describe('the planted signals', () => {
 
   it('lets stalled and pushed deals lose, seen as of past dates (as a point-in-time model sees them)', () => {
     const history = new Map<string, (typeof full.records)['stage-changes']>();
-    for (const s of full.records['stage-changes']) (history.get(s.opportunityId) ?? history.set(s.opportunityId, []).get(s.opportunityId)!).push(s);
+    for (const s of full.records['stage-changes'])
+      (history.get(s.opportunityId) ?? history.set(s.opportunityId, []).get(s.opportunityId)!).push(s);
     // Monthly snapshots: every deal open at the snapshot, with its pushes and days in stage so far.
     const seen: { stage: string; pushes: number; daysInStage: number; won: boolean }[] = [];
     for (let snap = full.from.getTime() + 180 * DAY; snap < full.asOf.getTime() - 120 * DAY; snap += 30 * DAY) {
@@ -234,7 +257,12 @@ describe('the planted signals', () => {
         if (o.createdAt.getTime() >= snap || o.outcome === 'open' || o.closedAt!.getTime() <= snap) continue;
         const h = history.get(o.externalId)!.filter((s) => s.changedAt.getTime() <= snap);
         const lastMove = [...h].reverse().find((s) => s.fromStage !== s.toStage)!;
-        seen.push({ stage: h[h.length - 1].toStage, pushes: h.filter((s) => s.fromStage === s.toStage).length, daysInStage: (snap - lastMove.changedAt.getTime()) / DAY, won: o.outcome === 'won' });
+        seen.push({
+          stage: h[h.length - 1].toStage,
+          pushes: h.filter((s) => s.fromStage === s.toStage).length,
+          daysInStage: (snap - lastMove.changedAt.getTime()) / DAY,
+          won: o.outcome === 'won',
+        });
       }
     }
     for (const stage of ['Qualification', 'Proposal', 'Negotiation']) {
@@ -256,10 +284,14 @@ describe('the planted signals', () => {
     const accounts = new Map(full.records.accounts.map((a) => [a.externalId, a]));
     const won = full.records.opportunities.filter((o) => o.outcome === 'won');
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const cycle = (seg: string) => median(won.filter((o) => accounts.get(o.accountId!)!.segment === seg).map((o) => (o.closedAt!.getTime() - o.createdAt.getTime()) / DAY));
+    const cycle = (seg: string) =>
+      median(
+        won.filter((o) => accounts.get(o.accountId!)!.segment === seg).map((o) => (o.closedAt!.getTime() - o.createdAt.getTime()) / DAY),
+      );
     expect(cycle('Enterprise')).toBeGreaterThan(1.5 * cycle('SMB'));
     const firstExpected = new Map<string, Date>();
-    for (const s of full.records['stage-changes']) if (!firstExpected.has(s.opportunityId)) firstExpected.set(s.opportunityId, s.expectedCloseAt!);
+    for (const s of full.records['stage-changes'])
+      if (!firstExpected.has(s.opportunityId)) firstExpected.set(s.opportunityId, s.expectedCloseAt!);
     const slipped = rate(won.map((o) => o.closedAt! > firstExpected.get(o.externalId)!));
     expect(slipped).toBeGreaterThan(0.2);
     expect(slipped).toBeLessThan(0.8);
@@ -279,7 +311,9 @@ describe('the planted signals', () => {
     expect(full.records.orders.filter((o) => after(o.accountId, o.orderedAt))).toEqual([]);
     expect(full.records.activities.filter((a) => after(a.accountId, a.occurredAt))).toEqual([]);
     expect(full.records['service-costs'].filter((s) => after(s.accountId, s.incurredAt))).toEqual([]);
-    expect(full.records.opportunities.filter((o) => churnDate.has(o.accountId!) && (o.outcome === 'open' || after(o.accountId, o.closedAt!)))).toEqual([]);
+    expect(
+      full.records.opportunities.filter((o) => churnDate.has(o.accountId!) && (o.outcome === 'open' || after(o.accountId, o.closedAt!))),
+    ).toEqual([]);
     const churnAt = new Map(churned.map((a) => [a.externalId, a.churnedAt!.getTime()]));
     const window = { recent: 0, before: 0 };
     const support = { recent: 0, before: 0 };

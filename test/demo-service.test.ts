@@ -48,7 +48,10 @@ describe('loadDemoData', () => {
   it('refuses to mix another demo company or real data into the database, unless forced', async () => {
     await loadDemoData(t.db, OPTS);
     const counts = await tableCounts(t.db);
-    await expect(loadDemoData(t.db, { ...OPTS, seed: 43 })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/another demo company \(seed=42 accounts=60 months=12 as_of=2026-06-15\)/) });
+    await expect(loadDemoData(t.db, { ...OPTS, seed: 43 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/another demo company \(seed=42 accounts=60 months=12 as_of=2026-06-15\)/),
+    });
     await expect(loadDemoData(t.db, { ...OPTS, asOf: new Date('2026-06-16') })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await tableCounts(t.db)).toEqual(counts);
     const forced = await loadDemoData(t.db, { ...OPTS, seed: 43, force: true });
@@ -64,7 +67,10 @@ describe('loadDemoData', () => {
   it('stores references and stage histories that read back as generated', async () => {
     await loadDemoData(t.db, OPTS);
     const opp = generateDemoData(OPTS).records.opportunities.find((o) => o.outcome === 'won')!;
-    const row = await t.db.prisma.opportunity.findUnique({ where: { externalId: opp.externalId }, include: { account: true, rep: true, stageChanges: { orderBy: { changedAt: 'asc' } }, orders: true } });
+    const row = await t.db.prisma.opportunity.findUnique({
+      where: { externalId: opp.externalId },
+      include: { account: true, rep: true, stageChanges: { orderBy: { changedAt: 'asc' } }, orders: true },
+    });
     expect(row!.account!.externalId).toBe(opp.accountId);
     expect(row!.rep!.externalId).toBe(opp.repId);
     expect(row!.amount).toBeCloseTo(opp.amount, 2);

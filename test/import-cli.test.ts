@@ -32,7 +32,18 @@ function file(name: string, text: string) {
 test('import --help names every kind and option', () => {
   const r = cli('import', '--help');
   expect(r.status).toBe(0);
-  for (const word of ['opportunities', 'stage-changes', 'service-costs', '--map', '--dry-run', '--skip-invalid', '--delimiter', '--no-header', '--json']) expect(r.stdout).toContain(word);
+  for (const word of [
+    'opportunities',
+    'stage-changes',
+    'service-costs',
+    '--map',
+    '--dry-run',
+    '--skip-invalid',
+    '--delimiter',
+    '--no-header',
+    '--json',
+  ])
+    expect(r.stdout).toContain(word);
 });
 
 test('a bad file exits 2, lists row, column, value and problem, and writes nothing; then a dry run and a real import of a good file', async () => {

@@ -34,14 +34,19 @@ maybe('Maven CRM example mappings on the real files', () => {
     }
     const c = await tableCounts(t.db);
     expect([c.account, c.product, c.rep, c.opportunity]).toEqual([85, 7, 35, 8800]);
-    const byOutcome = await t.db.sql.all<{ outcome: string; n: number }>('SELECT outcome, COUNT(*) AS n FROM opportunity GROUP BY outcome ORDER BY outcome');
+    const byOutcome = await t.db.sql.all<{ outcome: string; n: number }>(
+      'SELECT outcome, COUNT(*) AS n FROM opportunity GROUP BY outcome ORDER BY outcome',
+    );
     expect(byOutcome.map((r) => [r.outcome, Number(r.n)])).toEqual([
       ['lost', 2473],
       ['open', 2089],
       ['won', 4238],
     ]);
     // "GTXPro" in the pipeline is the product "GTX Pro"; the "technolgy" typo is fixed.
-    const gtxPro = await t.db.prisma.product.findUniqueOrThrow({ where: { externalId: 'GTX Pro' }, include: { _count: { select: { opportunities: true } } } });
+    const gtxPro = await t.db.prisma.product.findUniqueOrThrow({
+      where: { externalId: 'GTX Pro' },
+      include: { _count: { select: { opportunities: true } } },
+    });
     expect(gtxPro._count.opportunities).toBe(1480);
     expect(await t.db.prisma.account.count({ where: { industry: 'technolgy' } })).toBe(0);
     expect(await t.db.prisma.account.count({ where: { industry: 'technology' } })).toBe(12);
@@ -55,9 +60,16 @@ maybe('Maven CRM example mappings on the real files', () => {
 
     // Stage history from the dates: 8,300 engaged (all but the 500 Prospecting), 6,711 closed.
     const pipeline = path.join(DATA, 'crm_maven', 'sales_pipeline.csv');
-    const engaged = await importFile(t.db, { kind: 'stage-changes', file: pipeline, mappingPath: path.join(EX, 'crm_maven', 'stage-changes-engaged.map.json') });
-    const closed = await importFile(t.db, { kind: 'stage-changes', file: pipeline, mappingPath: path.join(EX, 'crm_maven', 'stage-changes-closed.map.json') });
+    const engaged = await importFile(t.db, {
+      kind: 'stage-changes',
+      file: pipeline,
+      mappingPath: path.join(EX, 'crm_maven', 'stage-changes-engaged.map.json'),
+    });
+    const closed = await importFile(t.db, {
+      kind: 'stage-changes',
+      file: pipeline,
+      mappingPath: path.join(EX, 'crm_maven', 'stage-changes-closed.map.json'),
+    });
     expect([engaged.inserted, engaged.filtered, closed.inserted, closed.filtered]).toEqual([8300, 500, 6711, 2089]);
   });
-
 });

@@ -2,7 +2,6 @@
 // counts matching the raw files. Skipped (with a message) where the datasets are not present.
 import fs from 'node:fs';
 import path from 'node:path';
-import { tableCounts } from '../src/db/database';
 import { importFile } from '../src/services/import/import-file';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
 
@@ -21,18 +20,34 @@ maybe('example mappings on the real datasets', () => {
   afterEach(async () => t.cleanup());
 
   test('Telco churn: 7,043 accounts, 1,869 churned, the 11 blank TotalCharges become null attributes', async () => {
-    const r = await importFile(t.db, { kind: 'accounts', file: path.join(DATA, 'telco_churn', 'Telco-Customer-Churn.csv'), mappingPath: path.join(EX, 'telco_churn', 'accounts.map.json') });
+    const r = await importFile(t.db, {
+      kind: 'accounts',
+      file: path.join(DATA, 'telco_churn', 'Telco-Customer-Churn.csv'),
+      mappingPath: path.join(EX, 'telco_churn', 'accounts.map.json'),
+    });
     expect(r).toMatchObject({ read: 7043, inserted: 7043, rejected: 0 });
     expect(await t.db.prisma.account.count({ where: { status: 'churned' } })).toBe(1869);
-    const blank = await t.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM account WHERE json_extract(attributes, '$.TotalCharges') IS NULL");
+    const blank = await t.db.sql.all<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM account WHERE json_extract(attributes, '$.TotalCharges') IS NULL",
+    );
     expect(Number(blank[0].n)).toBe(11);
   });
 
   test('CDNOW: 23,570 customers acquired on their first purchase and 69,659 orders, idempotent', async () => {
     const file = path.join(DATA, 'cdnow', 'CDNOW_master.txt');
-    expect(await importFile(t.db, { kind: 'accounts', file, mappingPath: path.join(EX, 'cdnow', 'accounts.map.json') })).toMatchObject({ inserted: 23570, rejected: 0 });
-    expect(await importFile(t.db, { kind: 'orders', file, mappingPath: path.join(EX, 'cdnow', 'orders.map.json') })).toMatchObject({ inserted: 69659, rejected: 0 });
-    expect(await importFile(t.db, { kind: 'orders', file, mappingPath: path.join(EX, 'cdnow', 'orders.map.json') })).toMatchObject({ inserted: 0, updated: 0, unchanged: 69659 });
+    expect(await importFile(t.db, { kind: 'accounts', file, mappingPath: path.join(EX, 'cdnow', 'accounts.map.json') })).toMatchObject({
+      inserted: 23570,
+      rejected: 0,
+    });
+    expect(await importFile(t.db, { kind: 'orders', file, mappingPath: path.join(EX, 'cdnow', 'orders.map.json') })).toMatchObject({
+      inserted: 69659,
+      rejected: 0,
+    });
+    expect(await importFile(t.db, { kind: 'orders', file, mappingPath: path.join(EX, 'cdnow', 'orders.map.json') })).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      unchanged: 69659,
+    });
     const first = await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: '00001' } });
     expect(first.acquiredAt?.toISOString()).toBe('1997-01-01T00:00:00.000Z');
   });

@@ -46,8 +46,18 @@ async function seedParents() {
 
 describe('happy paths, one per kind', () => {
   test('campaigns, accounts, products and reps import from plain CSV with snake_case headers', async () => {
-    expect(await run({ kind: 'campaigns', file: file('c.csv', 'external_id,name,channel,cost,started_at,ended_at\nC-1,Webinar,events,1500,2024-01-01,2024-01-31\n') })).toMatchObject({ inserted: 1 });
-    expect(await run({ kind: 'accounts', file: file('a.csv', 'external_id,name,acquisition_campaign_id,status,churned_at\nA-1,Acme,C-1,churned,2024-05-01\n') })).toMatchObject({ inserted: 1 });
+    expect(
+      await run({
+        kind: 'campaigns',
+        file: file('c.csv', 'external_id,name,channel,cost,started_at,ended_at\nC-1,Webinar,events,1500,2024-01-01,2024-01-31\n'),
+      }),
+    ).toMatchObject({ inserted: 1 });
+    expect(
+      await run({
+        kind: 'accounts',
+        file: file('a.csv', 'external_id,name,acquisition_campaign_id,status,churned_at\nA-1,Acme,C-1,churned,2024-05-01\n'),
+      }),
+    ).toMatchObject({ inserted: 1 });
     await seedParents();
     const acme = await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' }, include: { acquisitionCampaign: true } });
     expect(acme.status).toBe('active'); // the second import of A-1 (seedParents) set it back: upsert replaces the record
@@ -61,14 +71,43 @@ describe('happy paths, one per kind', () => {
     expect(
       await run({
         kind: 'opportunities',
-        file: file('o.csv', 'external_id,account_id,product_id,rep_id,amount,discount,stage,outcome,created_at,expected_close_at,closed_at,forecast_category\nO-1,A-1,P-1,R-1,1000,0.1,Won,won,2024-01-01,2024-02-01,2024-02-03,closed\nO-2,A-2,,,500,0,Proposal,open,2024-03-01,,,pipeline\n'),
+        file: file(
+          'o.csv',
+          'external_id,account_id,product_id,rep_id,amount,discount,stage,outcome,created_at,expected_close_at,closed_at,forecast_category\nO-1,A-1,P-1,R-1,1000,0.1,Won,won,2024-01-01,2024-02-01,2024-02-03,closed\nO-2,A-2,,,500,0,Proposal,open,2024-03-01,,,pipeline\n',
+        ),
       }),
     ).toMatchObject({ inserted: 2 });
-    expect(await run({ kind: 'stage-changes', file: file('s.csv', 'opportunity_id,from_stage,to_stage,changed_at\nO-1,,New,2024-01-01\nO-1,New,Won,2024-02-03\n') })).toMatchObject({ inserted: 2 });
-    expect(await run({ kind: 'activities', file: file('ac.csv', 'account_id,opportunity_id,rep_id,type,occurred_at,duration_minutes,cost\nA-1,O-1,R-1,meeting,2024-01-05T10:00:00Z,30,12.5\n') })).toMatchObject({ inserted: 1 });
-    expect(await run({ kind: 'orders', file: file('or.csv', 'account_id,product_id,opportunity_id,ordered_at,revenue,cost_of_goods,quantity\nA-1,P-1,O-1,2024-02-04,900,360,9\n') })).toMatchObject({ inserted: 1 });
-    expect(await run({ kind: 'service-costs', file: file('sc.csv', 'account_id,incurred_at,kind,amount\nA-1,2024-03-01,support,80\n') })).toMatchObject({ inserted: 1 });
-    const o1 = await t.db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: 'O-1' }, include: { stageChanges: true, activities: true, orders: true } });
+    expect(
+      await run({
+        kind: 'stage-changes',
+        file: file('s.csv', 'opportunity_id,from_stage,to_stage,changed_at\nO-1,,New,2024-01-01\nO-1,New,Won,2024-02-03\n'),
+      }),
+    ).toMatchObject({ inserted: 2 });
+    expect(
+      await run({
+        kind: 'activities',
+        file: file(
+          'ac.csv',
+          'account_id,opportunity_id,rep_id,type,occurred_at,duration_minutes,cost\nA-1,O-1,R-1,meeting,2024-01-05T10:00:00Z,30,12.5\n',
+        ),
+      }),
+    ).toMatchObject({ inserted: 1 });
+    expect(
+      await run({
+        kind: 'orders',
+        file: file(
+          'or.csv',
+          'account_id,product_id,opportunity_id,ordered_at,revenue,cost_of_goods,quantity\nA-1,P-1,O-1,2024-02-04,900,360,9\n',
+        ),
+      }),
+    ).toMatchObject({ inserted: 1 });
+    expect(
+      await run({ kind: 'service-costs', file: file('sc.csv', 'account_id,incurred_at,kind,amount\nA-1,2024-03-01,support,80\n') }),
+    ).toMatchObject({ inserted: 1 });
+    const o1 = await t.db.prisma.opportunity.findUniqueOrThrow({
+      where: { externalId: 'O-1' },
+      include: { stageChanges: true, activities: true, orders: true },
+    });
     expect(o1.stageChanges.map((s) => s.toStage).sort()).toEqual(['New', 'Won']);
     expect(o1.activities[0].durationMinutes).toBe(30);
     expect(o1.orders[0].revenue).toBe(900);
@@ -97,7 +136,19 @@ describe('happy paths, one per kind', () => {
   test('tab-separated and whitespace-separated files are detected from the header line', async () => {
     expect(await run({ kind: 'accounts', file: file('a.tsv', 'external_id\tname\nA-1\tAcme Corp\n') })).toMatchObject({ inserted: 1 });
     expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).name).toBe('Acme Corp');
-    const res = await run({ kind: 'accounts', file: path.join(FIX, 'whitespace.txt'), mapping: { fields: { externalId: 'customer_id', name: { template: 'Customer {customer_id}' }, acquiredAt: { column: 'date', format: 'YYYYMMDD' } }, duplicates: 'first', attributes: 'ignore' } });
+    const res = await run({
+      kind: 'accounts',
+      file: path.join(FIX, 'whitespace.txt'),
+      mapping: {
+        fields: {
+          externalId: 'customer_id',
+          name: { template: 'Customer {customer_id}' },
+          acquiredAt: { column: 'date', format: 'YYYYMMDD' },
+        },
+        duplicates: 'first',
+        attributes: 'ignore',
+      },
+    });
     expect(res).toMatchObject({ read: 4, inserted: 2, skippedDuplicates: 2 });
     const c1 = await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: '00001' } });
     expect(c1.acquiredAt?.toISOString()).toBe('1997-01-01T00:00:00.000Z');
@@ -112,7 +163,14 @@ describe('happy paths, one per kind', () => {
 
   test('a file without a header maps columns by position', async () => {
     const f = file('nohead.csv', 'A-1,Acme,SMB\nA-2,Globex,Enterprise\n');
-    const res = await run({ kind: 'accounts', file: f, mapping: { format: { header: false, columns: ['id', 'company', 'seg'] }, fields: { externalId: 'id', name: 'company', segment: 'seg' } } });
+    const res = await run({
+      kind: 'accounts',
+      file: f,
+      mapping: {
+        format: { header: false, columns: ['id', 'company', 'seg'] },
+        fields: { externalId: 'id', name: 'company', segment: 'seg' },
+      },
+    });
     expect(res).toMatchObject({ read: 2, inserted: 2 });
     expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-2' } })).segment).toBe('Enterprise');
   });
@@ -146,7 +204,18 @@ describe('mapping features', () => {
     };
     expect(await run({ kind: 'opportunities', file: f, mapping })).toMatchObject({ inserted: 3 });
     const rows = await t.db.prisma.opportunity.findMany({ orderBy: { externalId: 'asc' }, include: { account: true } });
-    expect(rows.map((r) => [r.externalId, r.stage, r.outcome, r.amount, r.source, r.createdAt.toISOString().slice(0, 10), r.closedAt?.toISOString().slice(0, 10) ?? null, r.account?.externalId ?? null])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.externalId,
+        r.stage,
+        r.outcome,
+        r.amount,
+        r.source,
+        r.createdAt.toISOString().slice(0, 10),
+        r.closedAt?.toISOString().slice(0, 10) ?? null,
+        r.account?.externalId ?? null,
+      ]),
+    ).toEqual([
       ['X1', 'Won', 'won', 2108, 'crm-export', '2016-10-20', '2017-03-01', 'A-1'],
       ['X2', 'Engaged', 'open', 500, 'crm-export', '2016-10-21', null, null],
       ['X3', 'Prospecting', 'open', 0, 'crm-export', '2017-12-31', null, 'A-2'],
@@ -156,18 +225,29 @@ describe('mapping features', () => {
   test('unknown columns go to custom attributes (numbers as numbers, ids with leading zeros as text), or are ignored', async () => {
     const f = file('a.csv', 'external_id,name,plan,seats,zip,blank\nA-1,Acme,gold,12,02139,\n');
     await run({ kind: 'accounts', file: f });
-    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).attributes).toEqual({ plan: 'gold', seats: 12, zip: '02139', blank: null });
+    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).attributes).toEqual({
+      plan: 'gold',
+      seats: 12,
+      zip: '02139',
+      blank: null,
+    });
     await run({ kind: 'accounts', file: f, mapping: { attributes: 'ignore' } });
     expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).attributes).toBeNull();
     await run({ kind: 'accounts', file: f, mapping: { attributes: ['plan'], fields: { 'attributes.headcount': 'seats' } } });
-    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).attributes).toEqual({ plan: 'gold', headcount: 12 });
+    expect((await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } })).attributes).toEqual({
+      plan: 'gold',
+      headcount: 12,
+    });
   });
 
   test('"where" imports only the matching rows and counts the others as filtered', async () => {
     const f = file('a.csv', 'external_id,name,kind,closed\nA-1,Acme,customer,x\nA-2,Beta,prospect,x\nA-3,Gamma,customer,\n');
     const res = await run({ kind: 'accounts', file: f, mapping: { where: { kind: ['customer'], closed: 'nonempty' } } });
     expect(res).toMatchObject({ read: 3, inserted: 1, filtered: 2 });
-    expect((await failure({ kind: 'accounts', file: f, mapping: { where: { status: 'empty' } } })).details[0]).toMatchObject({ column: 'status', problem: expect.stringMatching(/"where"/) });
+    expect((await failure({ kind: 'accounts', file: f, mapping: { where: { status: 'empty' } } })).details[0]).toMatchObject({
+      column: 'status',
+      problem: expect.stringMatching(/"where"/),
+    });
   });
 
   test('an external id built from a template of columns keeps re-imports idempotent', async () => {
@@ -196,17 +276,29 @@ describe('mapping features', () => {
     const l2 = await t.db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: 'L2' } });
     expect(l2).toMatchObject({ outcome: 'won', stage: 'Won', source: 'search', attributes: { segment: 'pets' } });
     expect(l2.closedAt?.toISOString()).toBe('2018-02-05T10:30:00.000Z');
-    expect(await t.db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: 'L1' } })).toMatchObject({ outcome: 'open', stage: 'MQL', closedAt: null });
+    expect(await t.db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: 'L1' } })).toMatchObject({
+      outcome: 'open',
+      stage: 'MQL',
+      closedAt: null,
+    });
   });
 
   test('a mapping with mistakes is refused before any row is read, naming each bad key', async () => {
     const f = file('a.csv', 'id,name\nA-1,Acme\n');
-    const err = await failure({ kind: 'accounts', file: f, mapping: { fields: { externalID: 'id', acquiredAt: { column: 'x', format: 'DD/MM' } }, attributes: 'everything', colour: 1 } });
+    const err = await failure({
+      kind: 'accounts',
+      file: f,
+      mapping: { fields: { externalID: 'id', acquiredAt: { column: 'x', format: 'DD/MM' } }, attributes: 'everything', colour: 1 },
+    });
     expect(err.message).toMatch(/mapping .* not valid/);
     const text = JSON.stringify(err.details);
     expect(text).toMatch(/attributes/);
     expect(text).toMatch(/colour/);
-    const err2 = await failure({ kind: 'accounts', file: f, mapping: { fields: { externalID: 'id', acquiredAt: { column: 'x', format: 'DD/MM' } } } });
+    const err2 = await failure({
+      kind: 'accounts',
+      file: f,
+      mapping: { fields: { externalID: 'id', acquiredAt: { column: 'x', format: 'DD/MM' } } },
+    });
     expect(err2.details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: ['fields', 'externalID'], problem: expect.stringMatching(/did you mean "externalId"/) }),
@@ -229,17 +321,37 @@ describe('bad input: a clear error and nothing written', () => {
   beforeEach(seedParents);
 
   test.each([
-    ['a bad date', 'O-1,A-1,10,Won,won,2024-02-30,2024-03-01', { column: 'created_at', value: '2024-02-30', problem: expect.stringMatching(/valid date/) }],
+    [
+      'a bad date',
+      'O-1,A-1,10,Won,won,2024-02-30,2024-03-01',
+      { column: 'created_at', value: '2024-02-30', problem: expect.stringMatching(/valid date/) },
+    ],
     ['a date in the wrong format', 'O-1,A-1,10,Won,won,01/02/2024,2024-03-01', { column: 'created_at', value: '01/02/2024' }],
-    ['a negative amount', 'O-1,A-1,-10,Won,won,2024-02-01,2024-03-01', { column: 'amount', value: '-10', problem: expect.stringMatching(/negative/) }],
-    ['a wrong type', 'O-1,A-1,ten,Won,won,2024-02-01,2024-03-01', { column: 'amount', value: 'ten', problem: expect.stringMatching(/must be a number/) }],
+    [
+      'a negative amount',
+      'O-1,A-1,-10,Won,won,2024-02-01,2024-03-01',
+      { column: 'amount', value: '-10', problem: expect.stringMatching(/negative/) },
+    ],
+    [
+      'a wrong type',
+      'O-1,A-1,ten,Won,won,2024-02-01,2024-03-01',
+      { column: 'amount', value: 'ten', problem: expect.stringMatching(/must be a number/) },
+    ],
     ['an unknown enum value', 'O-1,A-1,10,Won,victory,2024-02-01,2024-03-01', { column: 'outcome', value: 'victory' }],
-    ['an unknown reference', 'O-1,A-404,10,Won,won,2024-02-01,2024-03-01', { column: 'accountId', value: 'A-404', problem: expect.stringMatching(/does not exist/) }],
+    [
+      'an unknown reference',
+      'O-1,A-404,10,Won,won,2024-02-01,2024-03-01',
+      { column: 'accountId', value: 'A-404', problem: expect.stringMatching(/does not exist/) },
+    ],
     ['an empty required value', 'O-1,A-1,10,,won,2024-02-01,2024-03-01', { column: 'stage', problem: expect.stringMatching(/required/) }],
-    ['a won deal without a close date', 'O-1,A-1,10,Won,won,2024-02-01,', { column: 'closed_at', problem: expect.stringMatching(/required when outcome is "won"/) }],
+    [
+      'a won deal without a close date',
+      'O-1,A-1,10,Won,won,2024-02-01,',
+      { column: 'closed_at', problem: expect.stringMatching(/required when outcome is "won"/) },
+    ],
     ['a short (truncated) row', 'O-1,A-1,10,Won', { problem: expect.stringMatching(/4 value\(s\) but the header has 7/) }],
   ])('%s names the row, column and value', async (_name, badRow, detail) => {
-    const f = file('o.csv', header + 'O-0,A-1,5,New,open,2024-01-01,\n' + badRow + '\n');
+    const f = file('o.csv', `${header}O-0,A-1,5,New,open,2024-01-01,\n${badRow}\n`);
     const err = await failure({ kind: 'opportunities', file: f });
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.details).toEqual([expect.objectContaining({ row: 3, ...detail })]);
@@ -254,9 +366,11 @@ describe('bad input: a clear error and nothing written', () => {
   });
 
   test('duplicate external ids in a file are an error naming both rows', async () => {
-    const f = file('o.csv', header + 'O-1,A-1,5,New,open,2024-01-01,\nO-2,A-1,5,New,open,2024-01-01,\nO-1,A-1,7,New,open,2024-01-01,\n');
+    const f = file('o.csv', `${header}O-1,A-1,5,New,open,2024-01-01,\nO-2,A-1,5,New,open,2024-01-01,\nO-1,A-1,7,New,open,2024-01-01,\n`);
     const err = await failure({ kind: 'opportunities', file: f });
-    expect(err.details).toEqual([expect.objectContaining({ row: 4, column: 'externalId', value: 'O-1', problem: expect.stringMatching(/row 2/) })]);
+    expect(err.details).toEqual([
+      expect.objectContaining({ row: 4, column: 'externalId', value: 'O-1', problem: expect.stringMatching(/row 2/) }),
+    ]);
     expect((await counts()).opportunity).toBe(0);
   });
 
@@ -265,7 +379,7 @@ describe('bad input: a clear error and nothing written', () => {
     rows[4200] = 'B-10,Again';
     rows[5] = 'A-1,Acme'; // already in the database: the first occurrence updates it...
     rows[4300] = 'A-1,Acme again'; // ...the second is a duplicate within the file
-    const err = await failure({ kind: 'accounts', file: file('big.csv', 'external_id,name\n' + rows.join('\n') + '\n') });
+    const err = await failure({ kind: 'accounts', file: file('big.csv', `external_id,name\n${rows.join('\n')}\n`) });
     expect(err.details).toEqual([
       expect.objectContaining({ row: 4202, value: 'B-10', problem: expect.stringMatching(/row 12 has the same/) }),
       expect.objectContaining({ row: 4302, value: 'A-1', problem: expect.stringMatching(/row 7 has the same/) }),
@@ -301,7 +415,9 @@ describe('bad input: a clear error and nothing written', () => {
   });
 
   test('a truncated JSON array and a bad JSON line are clear errors', async () => {
-    expect((await failure({ kind: 'accounts', file: file('a.json', '[{"externalId":"A","name":"B"},{"externalId"') })).message).toMatch(/not valid JSON/);
+    expect((await failure({ kind: 'accounts', file: file('a.json', '[{"externalId":"A","name":"B"},{"externalId"') })).message).toMatch(
+      /not valid JSON/,
+    );
     const err = await failure({ kind: 'accounts', file: file('a.jsonl', '{"externalId":"J-1","name":"ok"}\n{"externalId":"J-2","na') });
     expect(err.details).toEqual([expect.objectContaining({ row: 2, problem: expect.stringMatching(/not valid JSON/) })]);
     expect((await failure({ kind: 'accounts', file: file('o.json', '{"externalId":"A"}') })).message).toMatch(/array of objects/);
@@ -309,7 +425,7 @@ describe('bad input: a clear error and nothing written', () => {
 
   test('all problems are counted; the report lists them with rows', async () => {
     const rows = Array.from({ length: 120 }, (_, i) => `O-${i},A-1,-1,New,open,2024-01-01,`).join('\n');
-    const err = await failure({ kind: 'opportunities', file: file('o.csv', header + rows + '\n') });
+    const err = await failure({ kind: 'opportunities', file: file('o.csv', `${header + rows}\n`) });
     expect(err.message).toMatch(/120 of 120 rows/);
     expect(err.details).toHaveLength(120);
     expect(err.details[119]).toMatchObject({ row: 121, column: 'amount' });
@@ -320,7 +436,10 @@ describe('--skip-invalid and --dry-run', () => {
   beforeEach(seedParents);
 
   test('--skip-invalid imports the valid rows and writes the rejected ones with the reason', async () => {
-    const f = file('o.csv', 'external_id,account_id,amount,stage,created_at\nO-1,A-1,5,New,2024-01-01\nO-2,A-9,5,New,2024-01-01\nO-3,A-1,"-1",New,2024-01-01\nO-4,A-2,8,New,2024-01-02\n');
+    const f = file(
+      'o.csv',
+      'external_id,account_id,amount,stage,created_at\nO-1,A-1,5,New,2024-01-01\nO-2,A-9,5,New,2024-01-01\nO-3,A-1,"-1",New,2024-01-01\nO-4,A-2,8,New,2024-01-02\n',
+    );
     const rejected = path.join(dir, 'rejected.csv');
     const res = await run({ kind: 'opportunities', file: f, skipInvalid: rejected });
     expect(res).toMatchObject({ read: 4, inserted: 2, rejected: 2, rejectedFile: rejected });

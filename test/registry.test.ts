@@ -7,7 +7,12 @@ import { FeatureEncoder, type EncoderState, type FeatureSpec } from '../src/ml/f
 
 const SPEC: FeatureSpec = { numeric: ['amount'], categorical: ['stage'], minCategoryCount: 1 };
 const artifactFor = (weight: number, spec: FeatureSpec = SPEC) => ({
-  encoder: new FeatureEncoder(spec).fit([{ amount: 1, stage: 'a', age: 1 }, { amount: 3, stage: 'b', age: 2 }]).toJSON(),
+  encoder: new FeatureEncoder(spec)
+    .fit([
+      { amount: 1, stage: 'a', age: 1 },
+      { amount: 3, stage: 'b', age: 2 },
+    ])
+    .toJSON(),
   weight,
 });
 // What a service does on load: rebuild the encoder against the code's spec (refuses a mismatch).
@@ -32,10 +37,23 @@ describe('the model registry', () => {
   });
 
   test('each registration writes an immutable numbered folder and a candidate row', async () => {
-    const v1 = await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(1), metrics: { auc: 0.8 }, featureSchema: { signature: 'x' }, dataFrom: new Date('2025-01-01'), dataTo: new Date('2025-06-01'), meta: { seed: 42 } });
+    const v1 = await registry.register('win', {
+      algorithm: 'logistic',
+      artifact: artifactFor(1),
+      metrics: { auc: 0.8 },
+      featureSchema: { signature: 'x' },
+      dataFrom: new Date('2025-01-01'),
+      dataTo: new Date('2025-06-01'),
+      meta: { seed: 42 },
+    });
     const v2 = await registry.register('win', { algorithm: 'mlp', artifact: artifactFor(2) });
     expect([v1.version, v2.version]).toEqual([1, 2]);
-    expect(v1).toMatchObject({ status: 'candidate', metrics: { auc: 0.8 }, featureSchema: { signature: 'x' }, artifactPath: path.join('win', 'v1') });
+    expect(v1).toMatchObject({
+      status: 'candidate',
+      metrics: { auc: 0.8 },
+      featureSchema: { signature: 'x' },
+      artifactPath: path.join('win', 'v1'),
+    });
     expect(v1.dataTo?.toISOString()).toBe('2025-06-01T00:00:00.000Z');
     expect(fs.existsSync(path.join(dir, 'win', 'v1', 'artifact.json'))).toBe(true);
     expect(registry.readMeta(v1)).toMatchObject({ seed: 42, version: 1, algorithm: 'logistic' });
@@ -51,7 +69,20 @@ describe('the model registry', () => {
 
   test('rollback finds the previous version even when promotions fall in the same millisecond', async () => {
     // Only Date is faked (frozen): every promotion below happens "at the same instant".
-    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
     try {
       for (const w of [1, 2, 3]) await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(w) });
       for (const v of [1, 2, 3]) await registry.promote('win', v);

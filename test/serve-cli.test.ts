@@ -25,7 +25,15 @@ function waitForListening(child: ChildProcess): Promise<string> {
 describe('salescast serve', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-serve-'));
   let child: ChildProcess | undefined;
-  const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, 'db.sqlite')}`, SALESCAST_MODELS_DIR: path.join(dir, 'models'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SALESCAST_AUTH_DISABLED: 'false' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dir, 'db.sqlite')}`,
+    SALESCAST_MODELS_DIR: path.join(dir, 'models'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SALESCAST_AUTH_DISABLED: 'false',
+  };
   afterAll(() => {
     child?.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });
@@ -36,12 +44,17 @@ describe('salescast serve', () => {
     const url = await waitForListening(child);
     expect((await request(url).get('/health')).status).toBe(200);
     expect((await request(url).get('/docs')).status).toBe(200);
-    const unauth = await request(url).post('/v1/deals/score').send({ deals: [{ stage: 'Proposal', createdAt: '2026-10-01' }] });
+    const unauth = await request(url)
+      .post('/v1/deals/score')
+      .send({ deals: [{ stage: 'Proposal', createdAt: '2026-10-01' }] });
     expect(unauth.status).toBe(401);
     expect(unauth.body.error.code).toBe('UNAUTHENTICATED');
 
     // An operator creates a key with the CLI; routes whose services load at run time answer with it.
-    const created = spawnSync(process.execPath, [CLI, 'keys', 'create', '--name', 'ops', '--scope', 'scores:read', '--json'], { env, encoding: 'utf8' });
+    const created = spawnSync(process.execPath, [CLI, 'keys', 'create', '--name', 'ops', '--scope', 'scores:read', '--json'], {
+      env,
+      encoding: 'utf8',
+    });
     expect(created.status).toBe(0);
     const key = JSON.parse(created.stdout).key as string;
     const forecast = await request(url).get('/v1/forecasts').set('Authorization', `Bearer ${key}`);

@@ -94,7 +94,9 @@ describe('npm start on a fresh clone', () => {
     const h3 = await start({ demo: true, env, log: (m) => again.push(m) });
     await h3.close();
     const log = again.join('\n');
-    expect(log).toMatch(new RegExp(`active win model v${registered.version} cannot be loaded by this version \\(.*different deal features.*\\): retraining`));
+    expect(log).toMatch(
+      new RegExp(`active win model v${registered.version} cannot be loaded by this version \\(.*different deal features.*\\): retraining`),
+    );
     expect(log).toMatch(new RegExp(`win: version ${registered.version + 1}, promoted`));
     expect(log).not.toMatch(/training the (churn|clv)/);
   }, 180_000);
@@ -114,7 +116,11 @@ describe('npm start on a fresh clone', () => {
     await h4.close();
     const log = again.join('\n');
     expect(log).not.toMatch(/retraining|training the/);
-    expect(log).toMatch(new RegExp(`note: the active win model v${old.version} cannot be loaded by this version; v${retrained.version} was trained since and not promoted`));
+    expect(log).toMatch(
+      new RegExp(
+        `note: the active win model v${old.version} cannot be loaded by this version; v${retrained.version} was trained since and not promoted`,
+      ),
+    );
   }, 180_000);
 });
 

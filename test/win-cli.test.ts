@@ -14,7 +14,10 @@ describe(`salescast train win / score deals / models (seed ${SEED})`, () => {
   let t: TestDatabase;
   let modelsDir: string;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: t.url, SALESCAST_MODELS_DIR: modelsDir, SALESCAST_SEED: String(SEED) }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      env: { ...process.env, DATABASE_URL: t.url, SALESCAST_MODELS_DIR: modelsDir, SALESCAST_SEED: String(SEED) },
+      encoding: 'utf8',
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
   beforeAll(async () => {

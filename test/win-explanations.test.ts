@@ -5,8 +5,14 @@ import { mulberry32 } from '../src/random';
 
 function bySort(effects: number[], perSide: number, minEffect: number): number[] {
   const idx = effects.map((e, i) => ({ e, i }));
-  const pos = idx.filter((f) => f.e >= minEffect).sort((a, b) => b.e - a.e).slice(0, perSide);
-  const neg = idx.filter((f) => f.e <= -minEffect).sort((a, b) => a.e - b.e).slice(0, perSide);
+  const pos = idx
+    .filter((f) => f.e >= minEffect)
+    .sort((a, b) => b.e - a.e)
+    .slice(0, perSide);
+  const neg = idx
+    .filter((f) => f.e <= -minEffect)
+    .sort((a, b) => a.e - b.e)
+    .slice(0, perSide);
   return [...pos, ...neg].map((f) => f.i);
 }
 

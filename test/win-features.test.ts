@@ -45,17 +45,41 @@ describe('deal features as of a date', () => {
 
   test('rebuild the stage, amount, close date and pushes the CRM showed at that moment', () => {
     const s = dealStateAsOf(deal(), D('2025-01-25'));
-    expect(s).toMatchObject({ stage: 'Qualification', stageEnteredAt: D('2025-01-10'), amount: 12000, expectedCloseAt: D('2025-03-01'), stageChanges: 1, closeDatePushes: 1, amountChanges: 1 });
+    expect(s).toMatchObject({
+      stage: 'Qualification',
+      stageEnteredAt: D('2025-01-10'),
+      amount: 12000,
+      expectedCloseAt: D('2025-03-01'),
+      stageChanges: 1,
+      closeDatePushes: 1,
+      amountChanges: 1,
+    });
     expect(s.closeDatePushDays).toBeCloseTo(14, 6);
     const row = dealFeatures(deal(), D('2025-01-25'), history);
-    expect(row).toMatchObject({ stage: 'Qualification', daysInStage: 15, daysSinceCreated: 24, activities30d: 2, meetings30d: 1, activitiesTotal: 2, daysSinceLastActivity: 0, daysToExpectedClose: 35, expectedCloseOverdue: 0 });
+    expect(row).toMatchObject({
+      stage: 'Qualification',
+      daysInStage: 15,
+      daysSinceCreated: 24,
+      activities30d: 2,
+      meetings30d: 1,
+      activitiesTotal: 2,
+      daysSinceLastActivity: 0,
+      daysToExpectedClose: 35,
+      expectedCloseOverdue: 0,
+    });
   });
 
   test('ignore stage changes, activities and outcomes that happen later', () => {
     const t = D('2025-01-25');
     const before = dealFeatures(deal(), t, history);
     const later = deal();
-    later.stageChanges!.push({ fromStage: 'Proposal', toStage: 'Closed Won', amount: 50000, expectedCloseAt: D('2025-02-20'), at: D('2025-02-20') });
+    later.stageChanges!.push({
+      fromStage: 'Proposal',
+      toStage: 'Closed Won',
+      amount: 50000,
+      expectedCloseAt: D('2025-02-20'),
+      at: D('2025-02-20'),
+    });
     later.activities!.push({ type: 'meeting', at: D('2025-01-26') }, { type: 'demo', at: D('2025-02-10') });
     later.outcome = 'won';
     later.closedAt = D('2025-02-20');
@@ -66,7 +90,14 @@ describe('deal features as of a date', () => {
   });
 
   test('a closed deal without stage history does not reveal its final stage or close date', () => {
-    const d: DealInput = { stage: 'Won', amount: 500, createdAt: D('2025-01-01'), expectedCloseAt: D('2025-01-31'), outcome: 'won', closedAt: D('2025-01-31') };
+    const d: DealInput = {
+      stage: 'Won',
+      amount: 500,
+      createdAt: D('2025-01-01'),
+      expectedCloseAt: D('2025-01-31'),
+      outcome: 'won',
+      closedAt: D('2025-01-31'),
+    };
     const row = dealFeatures(d, D('2025-01-15'), history);
     expect(row.stage).toBeNull();
     expect(row.amount).toBeNull(); // exports often carry the won amount (0 when lost)
@@ -92,7 +123,11 @@ describe('deal features as of a date', () => {
     expect(h.winRate('rep:Ana', D('2025-01-25'))).toBeCloseTo((1 + 10 * 0.5) / (2 + 10), 12);
     const at = D('2025-01-25');
     const row = dealFeatures(deal(), at, h);
-    const rowWithFuture = dealFeatures(deal(), at, new DealHistory([...closed, { closedAt: D('2025-06-01'), won: false, keys: ['rep:Ana'] }]));
+    const rowWithFuture = dealFeatures(
+      deal(),
+      at,
+      new DealHistory([...closed, { closedAt: D('2025-06-01'), won: false, keys: ['rep:Ana'] }]),
+    );
     expect(row.repClosedDeals).toBe(2);
     expect(rowWithFuture).toEqual(row);
     // A deal without an owner has an unknown owner history, not an owner with none.
@@ -135,7 +170,12 @@ describe('guards against outcome leaks in the data', () => {
       createdAt: 0,
       outcome: i % 2 ? 'won' : 'lost',
       closedAt: 1,
-      attributes: { industry: i % 3 ? 'retail' : 'banking', seats: i, ...(i % 2 && i % 5 ? { sellerId: `s${i}` } : {}), ...(i % 2 ? {} : { lostReason: 'price' }) },
+      attributes: {
+        industry: i % 3 ? 'retail' : 'banking',
+        seats: i,
+        ...(i % 2 && i % 5 ? { sellerId: `s${i}` } : {}),
+        ...(i % 2 ? {} : { lostReason: 'price' }),
+      },
     }));
     const a = discoverAttributes(deals);
     expect(a.categorical).toEqual(['industry']);
@@ -145,7 +185,13 @@ describe('guards against outcome leaks in the data', () => {
   });
 
   test('idle open deals can count as lost after N days (lead funnels without recorded losses)', () => {
-    const idle: DealInput = { stage: 'MQL', amount: 0, createdAt: D('2025-01-01'), outcome: 'open', activities: [{ type: 'email', at: D('2025-01-11') }] };
+    const idle: DealInput = {
+      stage: 'MQL',
+      amount: 0,
+      createdAt: D('2025-01-01'),
+      outcome: 'open',
+      activities: [{ type: 'email', at: D('2025-01-11') }],
+    };
     const busy: DealInput = { ...idle, activities: [{ type: 'email', at: D('2025-03-25') }] };
     const [a, b] = treatStaleAsLost([idle, busy], D('2025-04-01'), 30);
     expect(a).toMatchObject({ outcome: 'lost', closedAt: D('2025-02-10') });

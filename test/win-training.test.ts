@@ -51,10 +51,14 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
 
   test('every open deal gets a stored score with its model version and reasons', async () => {
     const r = await scoreOpenDeals(t.db, { modelsDir, asOf: AS_OF });
-    const open = await t.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM opportunity WHERE outcome = 'open' OR closed_at > ?", [AS_OF]);
+    const open = await t.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM opportunity WHERE outcome = 'open' OR closed_at > ?", [
+      AS_OF,
+    ]);
     expect(r.scored).toBe(Number(open[0].n));
     expect(r).toMatchObject({ fallback: false, modelVersion: 1 });
-    const rows = await t.db.sql.all<{ model_version_id: number; win_probability: number; factors: string; fallback: number }>('SELECT * FROM deal_score');
+    const rows = await t.db.sql.all<{ model_version_id: number; win_probability: number; factors: string; fallback: number }>(
+      'SELECT * FROM deal_score',
+    );
     expect(rows).toHaveLength(r.scored);
     const mv = await t.db.sql.all<{ id: number }>("SELECT id FROM model_version WHERE name = 'win' AND version = 1");
     for (const row of rows) {
@@ -99,7 +103,10 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
       ],
       activities: [{ type: 'meeting', occurredAt: '2026-09-25T00:00:00Z' }],
     };
-    const [fresh, stale] = scoring.scoreInline([deal, { ...deal, activities: [], stageChanges: [{ toStage: 'Negotiation', changedAt: '2026-08-01T00:00:00Z' }] }], AS_OF);
+    const [fresh, stale] = scoring.scoreInline(
+      [deal, { ...deal, activities: [], stageChanges: [{ toStage: 'Negotiation', changedAt: '2026-08-01T00:00:00Z' }] }],
+      AS_OF,
+    );
     expect(all).not.toHaveBeenCalled();
     expect(run).not.toHaveBeenCalled();
     all.mockRestore();
@@ -136,7 +143,9 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     const bad = await registry.register('win', { algorithm: 'logistic', artifact: { ...good, baseSchema: '{"v":0}' } });
     const scoring = new WinScoring(t.db, { modelsDir });
     await scoring.refresh();
-    await expect(registry.promote('win', bad.version, (a) => new (require('../src/services/win/win-scorer').WinScorer)(a))).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
+    await expect(
+      registry.promote('win', bad.version, (a) => new (require('../src/services/win/win-scorer').WinScorer)(a)),
+    ).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
     await registry.promote('win', bad.version); // e.g. promoted by an older binary
     const r = await scoring.refresh();
     expect(r).toMatchObject({ outcome: 'failed', version: bad.version });
@@ -174,7 +183,9 @@ describe('too little history', () => {
     expect(r.fallback).toBe(true);
     expect(r.fallbackReason).toMatch(/no trained deal-win model/);
     expect(r.modelVersion).toBeNull();
-    const rows = await t.db.sql.all<{ fallback: number; model_version_id: number | null }>('SELECT fallback, model_version_id FROM deal_score');
+    const rows = await t.db.sql.all<{ fallback: number; model_version_id: number | null }>(
+      'SELECT fallback, model_version_id FROM deal_score',
+    );
     expect(rows.length).toBe(r.scored);
     for (const row of rows) expect([Number(row.fallback), row.model_version_id]).toEqual([1, null]);
     if (r.scores[0]) expect(r.scores[0].factors[0].text).toMatch(/Baseline/);

@@ -35,8 +35,8 @@ export interface Io {
 }
 
 export const processIo: Io = {
-  out: (l) => process.stdout.write(l + '\n'),
-  err: (l) => process.stderr.write(l + '\n'),
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
   get isTTY() {
     return Boolean(process.stderr.isTTY);
   },
@@ -62,11 +62,15 @@ export function reportError(e: unknown, io: Io, json: boolean): number {
     io.err(`error: ${err.message}`);
     const shown = err.details.slice(0, 50);
     for (const d of shown) {
-      const where = [d.row !== undefined ? `row ${d.row}` : '', d.column ? `column ${d.column}` : '', d.path?.length ? d.path.join('.') : '']
+      const where = [
+        d.row !== undefined ? `row ${d.row}` : '',
+        d.column ? `column ${d.column}` : '',
+        d.path?.length ? d.path.join('.') : '',
+      ]
         .filter(Boolean)
         .join(', ');
       const value = d.value !== undefined ? ` (value: ${JSON.stringify(d.value)})` : '';
-      io.err(`  - ${where ? where + ': ' : ''}${d.problem}${value}`);
+      io.err(`  - ${where ? `${where}: ` : ''}${d.problem}${value}`);
     }
     if (err.details.length > shown.length) io.err(`  ... and ${err.details.length - shown.length} more`);
     if (!isAppError(e) && process.env.SALESCAST_DEBUG && e instanceof Error) io.err(e.stack ?? '');
@@ -89,7 +93,9 @@ export function progressBar(io: Io, label: string, total?: number) {
         const frac = Math.min(1, done / total);
         const width = 30;
         const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-        process.stderr.write(`\r${label} [${bar}] ${(frac * 100).toFixed(0)}% ${done.toLocaleString()}/${total.toLocaleString()} (${Math.round(rate).toLocaleString()}/s)`);
+        process.stderr.write(
+          `\r${label} [${bar}] ${(frac * 100).toFixed(0)}% ${done.toLocaleString()}/${total.toLocaleString()} (${Math.round(rate).toLocaleString()}/s)`,
+        );
       } else {
         process.stderr.write(`\r${label} ${done.toLocaleString()} (${Math.round(rate).toLocaleString()}/s)`);
       }
@@ -104,9 +110,22 @@ export function progressBar(io: Io, label: string, total?: number) {
 export function table(rows: Record<string, unknown>[], columns?: string[]): string {
   if (rows.length === 0) return '(no rows)';
   const cols = columns ?? Object.keys(rows[0]);
-  const fmt = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 4 })) : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+  const fmt = (v: unknown) =>
+    v === null || v === undefined
+      ? ''
+      : typeof v === 'number'
+        ? Number.isInteger(v)
+          ? v.toLocaleString('en-US')
+          : v.toLocaleString('en-US', { maximumFractionDigits: 4 })
+        : v instanceof Date
+          ? v.toISOString().slice(0, 10)
+          : String(v);
   const cells = rows.map((r) => cols.map((c) => fmt(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (vals: string[]) => vals.map((v, i) => (/^-?[\d,.]+%?$/.test(v) ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => (/^-?[\d,.]+%?$/.test(v) ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

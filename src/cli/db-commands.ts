@@ -7,13 +7,20 @@ import { processIo, table, withDatabase } from './common';
 export function registerDbCommands(program: Command) {
   program
     .command('migrate')
-    .description('Apply pending database migrations (SQLite by default, PostgreSQL when DATABASE_URL=postgresql://...). Safe to run repeatedly.')
+    .description(
+      'Apply pending database migrations (SQLite by default, PostgreSQL when DATABASE_URL=postgresql://...). Safe to run repeatedly.',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
       const { applied, dialect } = await migrate(config.databaseUrl);
       if (opts.json) processIo.out(JSON.stringify({ dialect, applied }));
-      else processIo.out(applied.length ? `Applied ${applied.length} migration(s) on ${dialect}: ${applied.join(', ')}` : `Database (${dialect}) is up to date.`);
+      else
+        processIo.out(
+          applied.length
+            ? `Applied ${applied.length} migration(s) on ${dialect}: ${applied.join(', ')}`
+            : `Database (${dialect}) is up to date.`,
+        );
     });
 
   program

@@ -17,7 +17,10 @@ interface DemoCliOptions {
 }
 
 function integerOption(name: string, raw: string): number {
-  if (!/^-?\d+$/.test(raw.trim())) throw new AppError('INVALID_INPUT', `--${name} must be an integer (got "${raw}")`, [{ path: [name], value: raw, problem: 'must be an integer' }]);
+  if (!/^-?\d+$/.test(raw.trim()))
+    throw new AppError('INVALID_INPUT', `--${name} must be an integer (got "${raw}")`, [
+      { path: [name], value: raw, problem: 'must be an integer' },
+    ]);
   return Number(raw);
 }
 
@@ -26,7 +29,9 @@ export function parseAsOf(raw: string): Date {
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
   // Round trip so that 2025-02-30 is refused instead of rolling over into March.
   if (!d || d.toISOString().slice(0, 10) !== raw.trim())
-    throw new AppError('INVALID_INPUT', `--as-of must be a date as YYYY-MM-DD (got "${raw}")`, [{ path: ['asOf'], value: raw, problem: 'must be a valid date as YYYY-MM-DD' }]);
+    throw new AppError('INVALID_INPUT', `--as-of must be a date as YYYY-MM-DD (got "${raw}")`, [
+      { path: ['asOf'], value: raw, problem: 'must be a valid date as YYYY-MM-DD' },
+    ]);
   return d;
 }
 
@@ -53,7 +58,12 @@ export function registerDemoCommands(program: Command) {
         try {
           empty = await isDatabaseEmpty(db);
         } catch (e) {
-          throw new AppError('NOT_READY', `The database has no Salescast tables yet: run \`npx salescast migrate\` first (${e instanceof Error ? e.message : String(e)})`, [], { cause: e });
+          throw new AppError(
+            'NOT_READY',
+            `The database has no Salescast tables yet: run \`npx salescast migrate\` first (${e instanceof Error ? e.message : String(e)})`,
+            [],
+            { cause: e },
+          );
         }
         if (opts.ifEmpty && !empty) {
           if (opts.json) processIo.out(JSON.stringify({ loaded: false, reason: 'the database already holds accounts or opportunities' }));
@@ -78,7 +88,11 @@ export function registerDemoCommands(program: Command) {
 
 function formatResult(r: DemoLoadResult): string {
   const day = (d: Date) => d.toISOString().slice(0, 10);
-  const rows = Object.entries(r.records).map(([kind, n]) => ({ kind, records: n, ...(r.written[kind] ?? { inserted: 0, updated: 0, unchanged: 0 }) }));
+  const rows = Object.entries(r.records).map(([kind, n]) => ({
+    kind,
+    records: n,
+    ...(r.written[kind] ?? { inserted: 0, updated: 0, unchanged: 0 }),
+  }));
   const s = r.summary;
   return [
     `Demo company (seed ${r.seed}, ${r.accounts} accounts, history ${day(r.from)} to ${day(r.asOf)}):`,

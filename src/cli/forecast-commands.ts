@@ -5,38 +5,52 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import { DIMENSIONS, type Dimension } from '../domain/forecast/pipeline-forecast';
-import { backtestForecasts, forecastPipeline, forecastRunRates, type PipelineForecastReport, type ScorerChoice } from '../services/forecast/forecast-service';
+import {
+  backtestForecasts,
+  forecastPipeline,
+  forecastRunRates,
+  type PipelineForecastReport,
+  type ScorerChoice,
+} from '../services/forecast/forecast-service';
 import { compareForecastSnapshots, dealLabels, listForecastSnapshots, takeForecastSnapshot } from '../services/forecast/snapshot-service';
 import { whatIfForecast } from '../services/forecast/what-if-service';
 import { processIo, progressBar, table, withDatabase, type Io } from './common';
 
 const money = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v));
-const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '' : `${(v * 100).toFixed(digits)}%`);
+const pct = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '' : `${(v * 100).toFixed(digits)}%`;
 
 function parseDate(v: string | undefined, name: string): Date | undefined {
   if (v === undefined) return undefined;
   const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : new Date(v);
-  if (!Number.isFinite(d.getTime())) throw invalidInput(`--${name} must be a date (YYYY-MM-DD)`, [{ path: [name], value: v, problem: 'must be a date' }]);
+  if (!Number.isFinite(d.getTime()))
+    throw invalidInput(`--${name} must be a date (YYYY-MM-DD)`, [{ path: [name], value: v, problem: 'must be a date' }]);
   return d;
 }
 
 function parseInt10(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v.replace(/_/g, ''))) throw invalidInput(`--${name} must be an integer`, [{ path: [name], value: v, problem: 'must be an integer' }]);
+  if (!/^-?\d+$/.test(v.replace(/_/g, '')))
+    throw invalidInput(`--${name} must be an integer`, [{ path: [name], value: v, problem: 'must be an integer' }]);
   return Number(v.replace(/_/g, ''));
 }
 
 function parseBy(v: string | undefined): Dimension[] | undefined {
   if (!v) return undefined;
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((b) => !(DIMENSIONS as readonly string[]).includes(b));
-  if (bad.length) throw invalidInput(`--by must be among ${DIMENSIONS.join(', ')}`, [{ path: ['by'], value: v, problem: `unknown: ${bad.join(', ')}` }]);
+  if (bad.length)
+    throw invalidInput(`--by must be among ${DIMENSIONS.join(', ')}`, [{ path: ['by'], value: v, problem: `unknown: ${bad.join(', ')}` }]);
   return list as Dimension[];
 }
 
 function parseScorer(v: string | undefined): ScorerChoice | undefined {
   if (v === undefined) return undefined;
-  if (v !== 'auto' && v !== 'win-model' && v !== 'stage-model') throw invalidInput('--scorer must be auto, win-model or stage-model', [{ path: ['scorer'], value: v, problem: 'unknown scorer' }]);
+  if (v !== 'auto' && v !== 'win-model' && v !== 'stage-model')
+    throw invalidInput('--scorer must be auto, win-model or stage-model', [{ path: ['scorer'], value: v, problem: 'unknown scorer' }]);
   return v;
 }
 
@@ -66,35 +80,95 @@ export function breakdownRows(r: PipelineForecastReport, dim: Dimension): Record
     p50: money(g.p50),
     p90: money(g.p90),
     stage_weighted: money(g.stageWeighted),
-    ...(dim === 'category' ? {} : { commit_call: money(g.commitCall), best_case_call: money(g.bestCaseCall), call_vs_model: g.disagreement ?? '' }),
+    ...(dim === 'category'
+      ? {}
+      : { commit_call: money(g.commitCall), best_case_call: money(g.bestCaseCall), call_vs_model: g.disagreement ?? '' }),
   }));
 }
 
 export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[], o: OutputOpts) {
   if (o.json) return io.out(JSON.stringify(r, null, 2));
   if (o.csv) {
-    const rows = by.flatMap((dim) => breakdownRows(r, dim).map((row) => ({ dimension: dim, key: row[dim], ...Object.fromEntries(Object.entries(row).filter(([k]) => k !== dim)) })));
-    return io.out(toCsv([{ dimension: 'total', key: 'all', won: money(r.wonToDate), open_deals: r.openPipeline.deals, expected: money(r.total.expected), p10: money(r.total.p10), p50: money(r.total.p50), p90: money(r.total.p90), stage_weighted: money(r.stageWeighted) }, ...rows]));
+    const rows = by.flatMap((dim) =>
+      breakdownRows(r, dim).map((row) => ({
+        dimension: dim,
+        key: row[dim],
+        ...Object.fromEntries(Object.entries(row).filter(([k]) => k !== dim)),
+      })),
+    );
+    return io.out(
+      toCsv([
+        {
+          dimension: 'total',
+          key: 'all',
+          won: money(r.wonToDate),
+          open_deals: r.openPipeline.deals,
+          expected: money(r.total.expected),
+          p10: money(r.total.p10),
+          p50: money(r.total.p50),
+          p90: money(r.total.p90),
+          stage_weighted: money(r.stageWeighted),
+        },
+        ...rows,
+      ]),
+    );
   }
-  io.out(`Pipeline forecast ${r.period.label} (${r.period.start.slice(0, 10)} to ${r.period.end.slice(0, 10)}, exclusive) as of ${r.asOf.slice(0, 16).replace('T', ' ')} UTC`);
-  io.out(`Monte Carlo: ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}${r.scorerNote ? ` — ${r.scorerNote}` : ''}`);
+  io.out(
+    `Pipeline forecast ${r.period.label} (${r.period.start.slice(0, 10)} to ${r.period.end.slice(0, 10)}, exclusive) as of ${r.asOf.slice(0, 16).replace('T', ' ')} UTC`,
+  );
+  io.out(
+    `Monte Carlo: ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}${r.scorerNote ? ` — ${r.scorerNote}` : ''}`,
+  );
   io.out('');
   io.out(
     table(
       [
-        { part: 'won to date', deals: null, expected: money(r.wonToDate), p10: money(r.wonToDate), p50: money(r.wonToDate), p90: money(r.wonToDate) },
-        { part: 'open pipeline', deals: r.openPipeline.deals, expected: money(r.openPipeline.expected), p10: money(r.openPipeline.p10), p50: money(r.openPipeline.p50), p90: money(r.openPipeline.p90) },
-        { part: 'new business (not yet created)', deals: Number(r.newBusiness.expectedDeals.toFixed(1)), expected: money(r.newBusiness.expected), p10: money(r.newBusiness.p10), p50: money(r.newBusiness.p50), p90: money(r.newBusiness.p90) },
-        { part: 'total', deals: null, expected: money(r.total.expected), p10: money(r.total.p10), p50: money(r.total.p50), p90: money(r.total.p90) },
+        {
+          part: 'won to date',
+          deals: null,
+          expected: money(r.wonToDate),
+          p10: money(r.wonToDate),
+          p50: money(r.wonToDate),
+          p90: money(r.wonToDate),
+        },
+        {
+          part: 'open pipeline',
+          deals: r.openPipeline.deals,
+          expected: money(r.openPipeline.expected),
+          p10: money(r.openPipeline.p10),
+          p50: money(r.openPipeline.p50),
+          p90: money(r.openPipeline.p90),
+        },
+        {
+          part: 'new business (not yet created)',
+          deals: Number(r.newBusiness.expectedDeals.toFixed(1)),
+          expected: money(r.newBusiness.expected),
+          p10: money(r.newBusiness.p10),
+          p50: money(r.newBusiness.p50),
+          p90: money(r.newBusiness.p90),
+        },
+        {
+          part: 'total',
+          deals: null,
+          expected: money(r.total.expected),
+          p10: money(r.total.p10),
+          p50: money(r.total.p50),
+          p90: money(r.total.p90),
+        },
       ],
       ['part', 'deals', 'expected', 'p10', 'p50', 'p90'],
     ),
   );
-  if (r.openPipeline.imputedAmounts > 0) io.out(`note: ${r.openPipeline.imputedAmounts.toLocaleString('en-US')} open deals have no amount and are valued at their product's mean won amount`);
+  if (r.openPipeline.imputedAmounts > 0)
+    io.out(
+      `note: ${r.openPipeline.imputedAmounts.toLocaleString('en-US')} open deals have no amount and are valued at their product's mean won amount`,
+    );
   io.out('');
   const c = r.categories;
   io.out(`Stage-weighted pipeline: ${money(r.stageWeighted)?.toLocaleString('en-US')}`);
-  io.out(`Reps' call: closed ${money(c.closed)?.toLocaleString('en-US')} · commit ${money(c.commitCall)?.toLocaleString('en-US')} · best case ${money(c.bestCaseCall)?.toLocaleString('en-US')} · pipeline ${money(c.pipelineCall)?.toLocaleString('en-US')}${c.disagreement ? `  (commit is ${c.disagreement.replace('-', ' the ')}'s P10-P90)` : ''}`);
+  io.out(
+    `Reps' call: closed ${money(c.closed)?.toLocaleString('en-US')} · commit ${money(c.commitCall)?.toLocaleString('en-US')} · best case ${money(c.bestCaseCall)?.toLocaleString('en-US')} · pipeline ${money(c.pipelineCall)?.toLocaleString('en-US')}${c.disagreement ? `  (commit is ${c.disagreement.replace('-', ' the ')}'s P10-P90)` : ''}`,
+  );
   for (const dim of by) {
     io.out('');
     io.out(`By ${dim}:`);
@@ -123,28 +197,76 @@ export function registerForecastCommands(program: Command) {
     .option('--scorer <s>', 'auto (deal-win model if active, else stage model), win-model or stage-model', 'auto')
     .option('--json', 'print the result as JSON')
     .option('--csv', 'print the breakdowns as CSV')
-    .action(async (o: { period?: string; from?: string; to?: string; asOf?: string; by?: string; sims: string; seed?: string; scorer?: string; json?: boolean; csv?: boolean }) => {
-      const by = parseBy(o.by) ?? [...DIMENSIONS];
-      await withDatabase(async (db) => {
-        const r = await forecastPipeline(db, { period: o.period, from: parseDate(o.from, 'from'), to: parseDate(o.to, 'to'), asOf: parseDate(o.asOf, 'as-of'), by, sims: parseInt10(o.sims, 'sims'), seed: parseInt10(o.seed, 'seed'), scorer: parseScorer(o.scorer) });
-        printForecast(processIo, r, by, o);
-      });
-    });
+    .action(
+      async (o: {
+        period?: string;
+        from?: string;
+        to?: string;
+        asOf?: string;
+        by?: string;
+        sims: string;
+        seed?: string;
+        scorer?: string;
+        json?: boolean;
+        csv?: boolean;
+      }) => {
+        const by = parseBy(o.by) ?? [...DIMENSIONS];
+        await withDatabase(async (db) => {
+          const r = await forecastPipeline(db, {
+            period: o.period,
+            from: parseDate(o.from, 'from'),
+            to: parseDate(o.to, 'to'),
+            asOf: parseDate(o.asOf, 'as-of'),
+            by,
+            sims: parseInt10(o.sims, 'sims'),
+            seed: parseInt10(o.seed, 'seed'),
+            scorer: parseScorer(o.scorer),
+          });
+          printForecast(processIo, r, by, o);
+        });
+      },
+    );
 
   forecast
     .command('snapshot')
     .description('Store the forecast as of now (forecast_snapshot rows + per-deal states) for backtests and change waterfalls')
     .option('--period <period>', 'month, quarter or year (default: the current quarter)')
-    .option('--as-of <date>', 'backfill: the forecast as it would have been made on this date, rebuilt from the deal history (default: now)')
+    .option(
+      '--as-of <date>',
+      'backfill: the forecast as it would have been made on this date, rebuilt from the deal history (default: now)',
+    )
     .option('--sims <n>', 'number of simulations', '10000')
     .option('--seed <n>', 'random seed (default: SALESCAST_SEED)')
     .option('--scorer <s>', 'auto, win-model or stage-model', 'auto')
     .option('--json', 'print the result as JSON')
     .action(async (o: { period?: string; asOf?: string; sims: string; seed?: string; scorer?: string; json?: boolean }) => {
       await withDatabase(async (db) => {
-        const r = await takeForecastSnapshot(db, { period: o.period, asOf: parseDate(o.asOf, 'as-of'), sims: parseInt10(o.sims, 'sims'), seed: parseInt10(o.seed, 'seed'), scorer: parseScorer(o.scorer), by: [...DIMENSIONS] });
-        if (o.json) return processIo.out(JSON.stringify({ snapshotId: r.snapshotId, rows: r.rows, deals: r.deals, period: r.report.period, total: r.report.total, seed: r.report.seed }, null, 2));
-        processIo.out(`Snapshot ${r.snapshotId} stored: ${r.report.period.label} as of ${r.report.asOf.slice(0, 10)}, expected ${money(r.report.total.expected)?.toLocaleString('en-US')} (P10 ${money(r.report.total.p10)?.toLocaleString('en-US')}, P90 ${money(r.report.total.p90)?.toLocaleString('en-US')}), ${r.rows} forecast rows, ${r.deals} deals, seed ${r.report.seed}.`);
+        const r = await takeForecastSnapshot(db, {
+          period: o.period,
+          asOf: parseDate(o.asOf, 'as-of'),
+          sims: parseInt10(o.sims, 'sims'),
+          seed: parseInt10(o.seed, 'seed'),
+          scorer: parseScorer(o.scorer),
+          by: [...DIMENSIONS],
+        });
+        if (o.json)
+          return processIo.out(
+            JSON.stringify(
+              {
+                snapshotId: r.snapshotId,
+                rows: r.rows,
+                deals: r.deals,
+                period: r.report.period,
+                total: r.report.total,
+                seed: r.report.seed,
+              },
+              null,
+              2,
+            ),
+          );
+        processIo.out(
+          `Snapshot ${r.snapshotId} stored: ${r.report.period.label} as of ${r.report.asOf.slice(0, 10)}, expected ${money(r.report.total.expected)?.toLocaleString('en-US')} (P10 ${money(r.report.total.p10)?.toLocaleString('en-US')}, P90 ${money(r.report.total.p90)?.toLocaleString('en-US')}), ${r.rows} forecast rows, ${r.deals} deals, seed ${r.report.seed}.`,
+        );
       });
     });
 
@@ -158,7 +280,17 @@ export function registerForecastCommands(program: Command) {
       await withDatabase(async (db) => {
         const list = await listForecastSnapshots(db, { limit: parseInt10(o.limit, 'limit') });
         if (o.json) return processIo.out(JSON.stringify(list, null, 2));
-        const rows = list.map((s) => ({ id: s.id, as_of: s.asOf.slice(0, 16).replace('T', ' '), taken_at: s.takenAt.slice(0, 16).replace('T', ' '), period: s.period, won: money(s.wonToDate), expected: money(s.expected), p10: money(s.p10), p90: money(s.p90), deals: s.deals }));
+        const rows = list.map((s) => ({
+          id: s.id,
+          as_of: s.asOf.slice(0, 16).replace('T', ' '),
+          taken_at: s.takenAt.slice(0, 16).replace('T', ' '),
+          period: s.period,
+          won: money(s.wonToDate),
+          expected: money(s.expected),
+          p10: money(s.p10),
+          p90: money(s.p90),
+          deals: s.deals,
+        }));
         processIo.out(o.csv ? toCsv(rows) : table(rows));
       });
     });
@@ -174,12 +306,30 @@ export function registerForecastCommands(program: Command) {
     .action(async (o: { from?: string; to?: string; deals?: boolean } & OutputOpts) => {
       await withDatabase(async (db) => {
         const w = await compareForecastSnapshots(db, { from: parseInt10(o.from, 'from'), to: parseInt10(o.to, 'to') });
-        const labels = await dealLabels(db, w.changes.map((c) => c.opportunityId));
-        const named = w.changes.map((c) => ({ ...c, externalId: labels.get(c.opportunityId)?.externalId ?? null, name: labels.get(c.opportunityId)?.name ?? null }));
+        const labels = await dealLabels(
+          db,
+          w.changes.map((c) => c.opportunityId),
+        );
+        const named = w.changes.map((c) => ({
+          ...c,
+          externalId: labels.get(c.opportunityId)?.externalId ?? null,
+          name: labels.get(c.opportunityId)?.name ?? null,
+        }));
         if (o.json) return processIo.out(JSON.stringify({ ...w, changes: named }, null, 2));
-        const dealRows = named.map((c) => ({ deal: c.externalId ?? String(c.opportunityId), name: c.name ?? '', change: c.kind, delta: money(c.delta), from_amount: money(c.from?.amount), to_amount: money(c.to?.amount), from_close: c.from?.expectedCloseAt ? new Date(c.from.expectedCloseAt).toISOString().slice(0, 10) : '', to_close: c.to?.expectedCloseAt ? new Date(c.to.expectedCloseAt).toISOString().slice(0, 10) : '' }));
+        const dealRows = named.map((c) => ({
+          deal: c.externalId ?? String(c.opportunityId),
+          name: c.name ?? '',
+          change: c.kind,
+          delta: money(c.delta),
+          from_amount: money(c.from?.amount),
+          to_amount: money(c.to?.amount),
+          from_close: c.from?.expectedCloseAt ? new Date(c.from.expectedCloseAt).toISOString().slice(0, 10) : '',
+          to_close: c.to?.expectedCloseAt ? new Date(c.to.expectedCloseAt).toISOString().slice(0, 10) : '',
+        }));
         if (o.csv) return processIo.out(toCsv(dealRows));
-        processIo.out(`Pipeline expected to close in ${w.from.period} (${w.window.start.slice(0, 10)} to ${w.window.end.slice(0, 10)}), snapshot ${w.from.id} (as of ${w.from.asOf.slice(0, 16).replace('T', ' ')}) → ${w.to.id} (as of ${w.to.asOf.slice(0, 16).replace('T', ' ')})`);
+        processIo.out(
+          `Pipeline expected to close in ${w.from.period} (${w.window.start.slice(0, 10)} to ${w.window.end.slice(0, 10)}), snapshot ${w.from.id} (as of ${w.from.asOf.slice(0, 16).replace('T', ' ')}) → ${w.to.id} (as of ${w.to.asOf.slice(0, 16).replace('T', ' ')})`,
+        );
         let running = w.start;
         const rows: Record<string, unknown>[] = [{ step: 'start', deals: null, amount: money(w.start), running: money(w.start) }];
         for (const s of w.steps) {
@@ -197,7 +347,9 @@ export function registerForecastCommands(program: Command) {
 
   forecast
     .command('backtest')
-    .description('Replay history as of each period start (no later data) and compare Monte Carlo, stage-weighted, the reps\' call and run-rate forecasts with actual bookings')
+    .description(
+      "Replay history as of each period start (no later data) and compare Monte Carlo, stage-weighted, the reps' call and run-rate forecasts with actual bookings",
+    )
     .option('--from <date>', 'first period start (default: 12 periods before --to)')
     .option('--to <date>', 'end of the last period (default: start of the current period)')
     .option('--period <kind>', 'month, quarter or year', 'month')
@@ -207,12 +359,24 @@ export function registerForecastCommands(program: Command) {
     .option('--json', 'print as JSON')
     .option('--csv', 'print the per-period table as CSV')
     .action(async (o: { from?: string; to?: string; period: string; sims: string; seed?: string; scorer: string } & OutputOpts) => {
-      if (!['month', 'quarter', 'year'].includes(o.period)) throw invalidInput('--period must be month, quarter or year', [{ path: ['period'], value: o.period, problem: 'unknown period kind' }]);
+      if (!['month', 'quarter', 'year'].includes(o.period))
+        throw invalidInput('--period must be month, quarter or year', [
+          { path: ['period'], value: o.period, problem: 'unknown period kind' },
+        ]);
       const scorer = o.scorer;
-      if (scorer !== 'stage-model' && scorer !== 'win-model') throw invalidInput('--scorer must be stage-model or win-model', [{ path: ['scorer'], value: o.scorer, problem: 'unknown scorer' }]);
+      if (scorer !== 'stage-model' && scorer !== 'win-model')
+        throw invalidInput('--scorer must be stage-model or win-model', [{ path: ['scorer'], value: o.scorer, problem: 'unknown scorer' }]);
       await withDatabase(async (db) => {
         const bar = progressBar(processIo, 'backtest');
-        const r = await backtestForecasts(db, { from: parseDate(o.from, 'from'), to: parseDate(o.to, 'to'), period: o.period as 'month', sims: parseInt10(o.sims, 'sims'), seed: parseInt10(o.seed, 'seed'), scorer, onProgress: (d) => bar.update(d) });
+        const r = await backtestForecasts(db, {
+          from: parseDate(o.from, 'from'),
+          to: parseDate(o.to, 'to'),
+          period: o.period as 'month',
+          sims: parseInt10(o.sims, 'sims'),
+          seed: parseInt10(o.seed, 'seed'),
+          scorer,
+          onProgress: (d) => bar.update(d),
+        });
         bar.done();
         if (o.json) return processIo.out(JSON.stringify(r, null, 2));
         const rows = r.periods.map((p) => ({
@@ -229,25 +393,46 @@ export function registerForecastCommands(program: Command) {
           drivers: money(p.driverRegression?.expected),
         }));
         if (o.csv) return processIo.out(toCsv(rows));
-        processIo.out(`Backtest ${r.periods[0]?.period} to ${r.periods[r.periods.length - 1]?.period} (${r.periods.length} ${r.periodKind}s, each forecast as of its first day); ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}`);
+        processIo.out(
+          `Backtest ${r.periods[0]?.period} to ${r.periods[r.periods.length - 1]?.period} (${r.periods.length} ${r.periodKind}s, each forecast as of its first day); ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}`,
+        );
         for (const n of r.notes ?? []) processIo.out(`note: ${n}`);
         processIo.out('');
         processIo.out(table(rows));
         processIo.out('');
-        const labels: Record<string, string> = { monteCarlo: 'Monte Carlo', stageWeighted: 'stage-weighted pipeline', commitCall: "reps' commit call", bestCaseCall: "reps' best case call", runRate: 'run-rate (' + (r.periods[r.periods.length - 1]?.runRate.method ?? '') + ')', driverRegression: 'driver regression' };
+        const labels: Record<string, string> = {
+          monteCarlo: 'Monte Carlo',
+          stageWeighted: 'stage-weighted pipeline',
+          commitCall: "reps' commit call",
+          bestCaseCall: "reps' best case call",
+          runRate: `run-rate (${r.periods[r.periods.length - 1]?.runRate.method ?? ''})`,
+          driverRegression: 'driver regression',
+        };
         processIo.out(
           table(
-            Object.entries(r.metrics).map(([k, m]) => ({ method: labels[k] ?? k, periods: m.periods, mae: money(m.mae), rmse: money(m.rmse), bias: money(m.bias), mape: m.mape === null ? '' : `${m.mape.toFixed(1)}%`, p10_p90_coverage: m.coverage === null ? '' : pct(m.coverage, 0) })),
+            Object.entries(r.metrics).map(([k, m]) => ({
+              method: labels[k] ?? k,
+              periods: m.periods,
+              mae: money(m.mae),
+              rmse: money(m.rmse),
+              bias: money(m.bias),
+              mape: m.mape === null ? '' : `${m.mape.toFixed(1)}%`,
+              p10_p90_coverage: m.coverage === null ? '' : pct(m.coverage, 0),
+            })),
           ),
         );
         processIo.out('');
-        processIo.out('error = forecast − actual (bias > 0: over-forecast); coverage: share of periods whose actual fell inside P10-P90 (target ≈ 80%).');
+        processIo.out(
+          'error = forecast − actual (bias > 0: over-forecast); coverage: share of periods whose actual fell inside P10-P90 (target ≈ 80%).',
+        );
       });
     });
 
   forecast
     .command('run-rate')
-    .description('Run-rate forecast of monthly bookings and revenue (trend + seasonality / Holt-Winters) with 80% and 95% intervals, and the driver regression')
+    .description(
+      'Run-rate forecast of monthly bookings and revenue (trend + seasonality / Holt-Winters) with 80% and 95% intervals, and the driver regression',
+    )
     .option('--horizon <months>', 'months ahead', '12')
     .option('--seed <n>', 'random seed for simulated intervals (default: SALESCAST_SEED)')
     .option('--json', 'print as JSON')
@@ -261,15 +446,27 @@ export function registerForecastCommands(program: Command) {
           bookings: money(r.bookings.forecast.mean[i]),
           bookings_lo80: money(r.bookings.forecast.lo[80]?.[i]),
           bookings_hi80: money(r.bookings.forecast.hi[80]?.[i]),
-          ...(r.revenue ? { revenue: money(r.revenue.forecast.mean[i]), revenue_lo80: money(r.revenue.forecast.lo[80]?.[i]), revenue_hi80: money(r.revenue.forecast.hi[80]?.[i]) } : {}),
+          ...(r.revenue
+            ? {
+                revenue: money(r.revenue.forecast.mean[i]),
+                revenue_lo80: money(r.revenue.forecast.lo[80]?.[i]),
+                revenue_hi80: money(r.revenue.forecast.hi[80]?.[i]),
+              }
+            : {}),
         }));
         if (o.csv) return processIo.out(toCsv(rows));
-        processIo.out(`Run-rate forecast as of ${r.asOf.slice(0, 10)}: bookings by ${r.bookings.forecast.method}${r.revenue ? `, revenue by ${r.revenue.forecast.method}` : ''} (seed ${r.seed})`);
+        processIo.out(
+          `Run-rate forecast as of ${r.asOf.slice(0, 10)}: bookings by ${r.bookings.forecast.method}${r.revenue ? `, revenue by ${r.revenue.forecast.method}` : ''} (seed ${r.seed})`,
+        );
         processIo.out(table(rows));
         if (r.drivers) {
           processIo.out('');
-          processIo.out(`Driver regression for ${r.drivers.month} (bookings on last month's drivers, n=${r.drivers.n}, R²=${r.drivers.rSquared.toFixed(2)}): ${money(r.drivers.next.mean)?.toLocaleString('en-US')} (P10 ${money(r.drivers.next.p10)?.toLocaleString('en-US')}, P90 ${money(r.drivers.next.p90)?.toLocaleString('en-US')})`);
-          processIo.out(table(Object.entries(r.drivers.coefficients).map(([k, v]) => ({ driver: k, coefficient: Number(v.toPrecision(4)) }))));
+          processIo.out(
+            `Driver regression for ${r.drivers.month} (bookings on last month's drivers, n=${r.drivers.n}, R²=${r.drivers.rSquared.toFixed(2)}): ${money(r.drivers.next.mean)?.toLocaleString('en-US')} (P10 ${money(r.drivers.next.p10)?.toLocaleString('en-US')}, P90 ${money(r.drivers.next.p90)?.toLocaleString('en-US')})`,
+          );
+          processIo.out(
+            table(Object.entries(r.drivers.coefficients).map(([k, v]) => ({ driver: k, coefficient: Number(v.toPrecision(4)) }))),
+          );
         }
       });
     });
@@ -289,40 +486,105 @@ export function registerForecastCommands(program: Command) {
     .option('--seed <n>', 'random seed (default: SALESCAST_SEED)')
     .option('--scorer <s>', 'auto, win-model or stage-model', 'auto')
     .option('--json', 'print as JSON')
-    .action(async (o: { deal: string; stage?: string; amount?: string; closeDate?: string; activities?: string; activityType: string; drop?: boolean; period?: string; sims: string; seed?: string; scorer?: string; json?: boolean }) => {
-      const amount = o.amount === undefined ? undefined : Number(o.amount);
-      if (amount !== undefined && !(amount >= 0)) throw invalidInput('--amount must be a non-negative number', [{ path: ['amount'], value: o.amount, problem: 'must be a non-negative number' }]);
-      const activities = parseInt10(o.activities, 'activities');
-      await withDatabase(async (db) => {
-        const r = await whatIfForecast(db, {
-          period: o.period,
-          sims: parseInt10(o.sims, 'sims'),
-          seed: parseInt10(o.seed, 'seed'),
-          scorer: parseScorer(o.scorer),
-          changes: [{ opportunityId: parseInt10(o.deal, 'deal')!, stage: o.stage, amount, expectedCloseAt: parseDate(o.closeDate, 'close-date'), addActivities: activities ? { count: activities, type: o.activityType } : undefined, drop: o.drop }],
-        });
-        if (o.json) return processIo.out(JSON.stringify(r, null, 2));
-        processIo.out(`What-if for ${r.period.label} (seed ${r.seed}, ${r.sims.toLocaleString('en-US')} simulations, scorer ${r.scorer})`);
-        for (const n of r.notes) processIo.out(`note: ${n}`);
-        processIo.out('');
-        processIo.out(
-          table(
-            r.deals.flatMap((d) => [
-              { deal: d.externalId, when: 'before', stage: d.before.stage, amount: money(d.before.amount), close: d.before.expectedCloseAt?.slice(0, 10) ?? '', win: pct(d.before.winProbability), in_period: pct(d.before.inPeriodProbability), contribution: money(d.before.expectedContribution) },
-              d.after
-                ? { deal: '', when: 'after', stage: d.after.stage, amount: money(d.after.amount), close: d.after.expectedCloseAt?.slice(0, 10) ?? '', win: pct(d.after.winProbability), in_period: pct(d.after.inPeriodProbability), contribution: money(d.after.expectedContribution) }
-                : { deal: '', when: 'after', stage: '(dropped)', amount: null, close: '', win: '', in_period: '', contribution: 0 },
+    .action(
+      async (o: {
+        deal: string;
+        stage?: string;
+        amount?: string;
+        closeDate?: string;
+        activities?: string;
+        activityType: string;
+        drop?: boolean;
+        period?: string;
+        sims: string;
+        seed?: string;
+        scorer?: string;
+        json?: boolean;
+      }) => {
+        const amount = o.amount === undefined ? undefined : Number(o.amount);
+        if (amount !== undefined && !(amount >= 0))
+          throw invalidInput('--amount must be a non-negative number', [
+            { path: ['amount'], value: o.amount, problem: 'must be a non-negative number' },
+          ]);
+        const activities = parseInt10(o.activities, 'activities');
+        await withDatabase(async (db) => {
+          const r = await whatIfForecast(db, {
+            period: o.period,
+            sims: parseInt10(o.sims, 'sims'),
+            seed: parseInt10(o.seed, 'seed'),
+            scorer: parseScorer(o.scorer),
+            changes: [
+              {
+                opportunityId: parseInt10(o.deal, 'deal')!,
+                stage: o.stage,
+                amount,
+                expectedCloseAt: parseDate(o.closeDate, 'close-date'),
+                addActivities: activities ? { count: activities, type: o.activityType } : undefined,
+                drop: o.drop,
+              },
+            ],
+          });
+          if (o.json) return processIo.out(JSON.stringify(r, null, 2));
+          processIo.out(
+            `What-if for ${r.period.label} (seed ${r.seed}, ${r.sims.toLocaleString('en-US')} simulations, scorer ${r.scorer})`,
+          );
+          for (const n of r.notes) processIo.out(`note: ${n}`);
+          processIo.out('');
+          processIo.out(
+            table(
+              r.deals.flatMap((d) => [
+                {
+                  deal: d.externalId,
+                  when: 'before',
+                  stage: d.before.stage,
+                  amount: money(d.before.amount),
+                  close: d.before.expectedCloseAt?.slice(0, 10) ?? '',
+                  win: pct(d.before.winProbability),
+                  in_period: pct(d.before.inPeriodProbability),
+                  contribution: money(d.before.expectedContribution),
+                },
+                d.after
+                  ? {
+                      deal: '',
+                      when: 'after',
+                      stage: d.after.stage,
+                      amount: money(d.after.amount),
+                      close: d.after.expectedCloseAt?.slice(0, 10) ?? '',
+                      win: pct(d.after.winProbability),
+                      in_period: pct(d.after.inPeriodProbability),
+                      contribution: money(d.after.expectedContribution),
+                    }
+                  : { deal: '', when: 'after', stage: '(dropped)', amount: null, close: '', win: '', in_period: '', contribution: 0 },
+              ]),
+            ),
+          );
+          processIo.out('');
+          processIo.out(
+            table([
+              {
+                forecast: 'baseline',
+                expected: money(r.baseline.expected),
+                p10: money(r.baseline.p10),
+                p50: money(r.baseline.p50),
+                p90: money(r.baseline.p90),
+              },
+              {
+                forecast: 'what-if',
+                expected: money(r.scenario.expected),
+                p10: money(r.scenario.p10),
+                p50: money(r.scenario.p50),
+                p90: money(r.scenario.p90),
+              },
+              {
+                forecast: 'delta',
+                expected: money(r.delta.expected),
+                p10: money(r.delta.p10),
+                p50: money(r.delta.p50),
+                p90: money(r.delta.p90),
+              },
             ]),
-          ),
-        );
-        processIo.out('');
-        processIo.out(
-          table([
-            { forecast: 'baseline', expected: money(r.baseline.expected), p10: money(r.baseline.p10), p50: money(r.baseline.p50), p90: money(r.baseline.p90) },
-            { forecast: 'what-if', expected: money(r.scenario.expected), p10: money(r.scenario.p10), p50: money(r.scenario.p50), p90: money(r.scenario.p90) },
-            { forecast: 'delta', expected: money(r.delta.expected), p10: money(r.delta.p10), p50: money(r.delta.p50), p90: money(r.delta.p90) },
-          ]),
-        );
-      });
-    });
+          );
+        });
+      },
+    );
 }

@@ -24,30 +24,34 @@ export function registerImportCommands(program: Command) {
     .option('--delimiter <char>', 'CSV delimiter: one character, "tab" or "whitespace" (default: detected from the header line)')
     .option('--no-header', 'the file has no header line; the mapping names columns by position in "format.columns"')
     .addOption(new Option('--json', 'print the result as JSON'))
-    .action(async (kind: string, file: string, opts: { map?: string; dryRun?: boolean; skipInvalid?: string; delimiter?: string; header: boolean; json?: boolean }) => {
-      if (!isEntityKind(kind)) throw new AppError('INVALID_INPUT', `Unknown kind "${kind}"; use one of: ${ENTITY_KINDS.join(', ')}`);
-      const total = estimateRows(file);
-      const bar = progressBar(processIo, `import ${kind}`, total);
-      const result = await withDatabase((db) =>
-        importFile(db, {
-          kind,
-          file,
-          mappingPath: opts.map,
-          dryRun: opts.dryRun,
-          skipInvalid: opts.skipInvalid,
-          delimiter: opts.delimiter,
-          // commander sets header=true unless --no-header; only override the mapping when asked.
-          header: opts.header === false ? false : undefined,
-          onProgress: (n) => bar.update(n),
-        }),
-      ).finally(() => bar.done());
-      if (opts.json) processIo.out(JSON.stringify(result, null, 2));
-      else {
-        const verb = result.dryRun ? 'Dry run (nothing written) of' : 'Imported';
-        processIo.out(`${verb} ${kind} from ${file}:`);
-        processIo.out(
-          table(
-            [
+    .action(
+      async (
+        kind: string,
+        file: string,
+        opts: { map?: string; dryRun?: boolean; skipInvalid?: string; delimiter?: string; header: boolean; json?: boolean },
+      ) => {
+        if (!isEntityKind(kind)) throw new AppError('INVALID_INPUT', `Unknown kind "${kind}"; use one of: ${ENTITY_KINDS.join(', ')}`);
+        const total = estimateRows(file);
+        const bar = progressBar(processIo, `import ${kind}`, total);
+        const result = await withDatabase((db) =>
+          importFile(db, {
+            kind,
+            file,
+            mappingPath: opts.map,
+            dryRun: opts.dryRun,
+            skipInvalid: opts.skipInvalid,
+            delimiter: opts.delimiter,
+            // commander sets header=true unless --no-header; only override the mapping when asked.
+            header: opts.header === false ? false : undefined,
+            onProgress: (n) => bar.update(n),
+          }),
+        ).finally(() => bar.done());
+        if (opts.json) processIo.out(JSON.stringify(result, null, 2));
+        else {
+          const verb = result.dryRun ? 'Dry run (nothing written) of' : 'Imported';
+          processIo.out(`${verb} ${kind} from ${file}:`);
+          processIo.out(
+            table([
               {
                 read: result.read,
                 inserted: result.inserted,
@@ -57,15 +61,16 @@ export function registerImportCommands(program: Command) {
                 ...(result.skippedDuplicates ? { 'skipped duplicates': result.skippedDuplicates } : {}),
                 ...(result.filtered ? { filtered: result.filtered } : {}),
               },
-            ],
-          ),
-        );
-        if (Array.isArray(result.attributeColumns) && result.attributeColumns.length) processIo.out(`custom attributes from: ${result.attributeColumns.join(', ')}`);
-        if (result.rejectedFile) processIo.out(`${result.rejected} rejected row(s) written to ${result.rejectedFile}`);
-      }
-      // Rows were skipped: the import succeeded for the rest, but a cron job should notice.
-      if (result.rejected > 0) throw new ExitSignal(EXIT.INVALID_INPUT);
-    });
+            ]),
+          );
+          if (Array.isArray(result.attributeColumns) && result.attributeColumns.length)
+            processIo.out(`custom attributes from: ${result.attributeColumns.join(', ')}`);
+          if (result.rejectedFile) processIo.out(`${result.rejected} rejected row(s) written to ${result.rejectedFile}`);
+        }
+        // Rows were skipped: the import succeeded for the rest, but a cron job should notice.
+        if (result.rejected > 0) throw new ExitSignal(EXIT.INVALID_INPUT);
+      },
+    );
 }
 
 /** A row estimate for the progress bar from the file size and its first lines; undefined if unknown. */

@@ -26,7 +26,13 @@ export function registerKeysCommands(program: Command) {
       await withDatabase(async (db) => {
         const { key, info } = await createApiKey(db, { name: opts.name, scopes: opts.scope });
         if (opts.json) {
-          processIo.out(JSON.stringify({ key, name: info.name, prefix: info.prefix, scopes: info.scopes, createdAt: info.createdAt.toISOString() }, null, 2));
+          processIo.out(
+            JSON.stringify(
+              { key, name: info.name, prefix: info.prefix, scopes: info.scopes, createdAt: info.createdAt.toISOString() },
+              null,
+              2,
+            ),
+          );
           return;
         }
         processIo.out(key);

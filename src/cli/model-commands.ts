@@ -35,7 +35,10 @@ function listRow(v: ModelVersionInfo) {
 
 function parseVersion(v: string): number {
   const n = Number(String(v).replace(/^v/i, ''));
-  if (!Number.isInteger(n) || n < 1) throw invalidInput(`version "${v}" must be a positive integer`, [{ path: ['version'], value: v, problem: 'must be a positive integer' }]);
+  if (!Number.isInteger(n) || n < 1)
+    throw invalidInput(`version "${v}" must be a positive integer`, [
+      { path: ['version'], value: v, problem: 'must be a positive integer' },
+    ]);
   return n;
 }
 
@@ -50,8 +53,20 @@ export function registerModelCommands(program: Command) {
     .action(async (name: string | undefined, opts: { json?: boolean }) => {
       await withDatabase(async (db) => {
         const versions = await registry(db).list(name);
-        if (opts.json) processIo.out(JSON.stringify(versions.map(({ featureSchema: _fs, ...v }) => v), null, 2));
-        else processIo.out(versions.length ? table(versions.map(listRow)) : `No model versions${name ? ` for "${name}"` : ''} yet (train one: npx salescast train ${name ?? 'win'})`);
+        if (opts.json)
+          processIo.out(
+            JSON.stringify(
+              versions.map(({ featureSchema: _fs, ...v }) => v),
+              null,
+              2,
+            ),
+          );
+        else
+          processIo.out(
+            versions.length
+              ? table(versions.map(listRow))
+              : `No model versions${name ? ` for "${name}"` : ''} yet (train one: npx salescast train ${name ?? 'win'})`,
+          );
       });
     });
 
@@ -71,13 +86,24 @@ export function registerModelCommands(program: Command) {
         }
         processIo.out(`${v.name} v${v.version} (${v.algorithm}) — ${v.status}`);
         processIo.out(`trained ${v.trainedAt.toISOString()} on data ${day(v.dataFrom)} .. ${day(v.dataTo)}; artifact ${v.artifactPath}`);
-        if (v.promotedAt) processIo.out(`promoted ${v.promotedAt.toISOString()}${v.retiredAt ? `, retired ${v.retiredAt.toISOString()}` : ''}`);
+        if (v.promotedAt)
+          processIo.out(`promoted ${v.promotedAt.toISOString()}${v.retiredAt ? `, retired ${v.retiredAt.toISOString()}` : ''}`);
         if (v.notes) processIo.out(`notes: ${v.notes}`);
         const m = v.metrics ?? {};
         const rows: Record<string, unknown>[] = [];
         const add = (label: string, x: unknown) => {
           const t = x as Record<string, number | null> | null | undefined;
-          if (t && typeof t === 'object' && 'logLoss' in t) rows.push({ slice: label, n: t.n, 'base rate': f(t.baseRate), auc: f(t.auc), 'log loss': f(t.logLoss, 4), brier: f(t.brier, 4), ece: f(t.ece), 'top-decile lift': f(t.topDecileLift, 2) });
+          if (t && typeof t === 'object' && 'logLoss' in t)
+            rows.push({
+              slice: label,
+              n: t.n,
+              'base rate': f(t.baseRate),
+              auc: f(t.auc),
+              'log loss': f(t.logLoss, 4),
+              brier: f(t.brier, 4),
+              ece: f(t.ece),
+              'top-decile lift': f(t.topDecileLift, 2),
+            });
         };
         add('test (this model)', m.test);
         add('calibration slice', m.calibration);
@@ -89,25 +115,46 @@ export function registerModelCommands(program: Command) {
           processIo.out(table(rows));
         }
         const lift = m.liftOverBaseline as Record<string, number | null> | undefined;
-        if (lift) processIo.out(`lift over baseline: AUC +${f(lift.aucGain)}, log loss -${f((lift.logLossReduction ?? 0) * 100, 1)}%, Brier -${f((lift.brierReduction ?? 0) * 100, 1)}%`);
-        const rel = ((m.test as Record<string, unknown> | undefined)?.reliability ?? m.reliability) as { bin: number; from: number; to: number; count: number; meanPredicted: number | null; observedRate: number | null }[] | undefined;
+        if (lift)
+          processIo.out(
+            `lift over baseline: AUC +${f(lift.aucGain)}, log loss -${f((lift.logLossReduction ?? 0) * 100, 1)}%, Brier -${f((lift.brierReduction ?? 0) * 100, 1)}%`,
+          );
+        const rel = ((m.test as Record<string, unknown> | undefined)?.reliability ?? m.reliability) as
+          | { bin: number; from: number; to: number; count: number; meanPredicted: number | null; observedRate: number | null }[]
+          | undefined;
         if (Array.isArray(rel)) {
           processIo.out('\nreliability (test slice):');
-          processIo.out(table(rel.map((b) => ({ bin: `${b.from.toFixed(1)}-${b.to.toFixed(1)}`, deals: b.count, predicted: f(b.meanPredicted), observed: f(b.observedRate) }))));
+          processIo.out(
+            table(
+              rel.map((b) => ({
+                bin: `${b.from.toFixed(1)}-${b.to.toFixed(1)}`,
+                deals: b.count,
+                predicted: f(b.meanPredicted),
+                observed: f(b.observedRate),
+              })),
+            ),
+          );
         }
         const timing = m.timing as Record<string, number | null> | undefined;
-        if (timing) processIo.out(`\nclose timing (won test deals): median error ${f(timing.medianAbsErrorDays, 1)} days; slip rate ${f(timing.slipRate, 2)} vs predicted ${f(timing.meanSlipProbability, 2)}`);
-        if (!rows.length && Object.keys(m).length) processIo.out('\nmetrics: ' + JSON.stringify(m, null, 2));
+        if (timing)
+          processIo.out(
+            `\nclose timing (won test deals): median error ${f(timing.medianAbsErrorDays, 1)} days; slip rate ${f(timing.slipRate, 2)} vs predicted ${f(timing.meanSlipProbability, 2)}`,
+          );
+        if (!rows.length && Object.keys(m).length) processIo.out(`\nmetrics: ${JSON.stringify(m, null, 2)}`);
         if (meta) {
-          processIo.out('\nparameters: ' + JSON.stringify(meta.params ?? {}));
-          processIo.out(`seed: ${meta.seed ?? ''}; libraries: ${JSON.stringify(meta.libraries ?? {})}; calibration: ${meta.calibration ?? ''}`);
+          processIo.out(`\nparameters: ${JSON.stringify(meta.params ?? {})}`);
+          processIo.out(
+            `seed: ${meta.seed ?? ''}; libraries: ${JSON.stringify(meta.libraries ?? {})}; calibration: ${meta.calibration ?? ''}`,
+          );
         }
       });
     });
 
   models
     .command('promote <name> <version>')
-    .description('Make a version the active one (atomically retires the current one); refuses a version whose feature schema does not match this code')
+    .description(
+      'Make a version the active one (atomically retires the current one); refuses a version whose feature schema does not match this code',
+    )
     .option('--json', 'print as JSON')
     .action(async (name: string, version: string, opts: { json?: boolean }) => {
       await withDatabase(async (db) => {

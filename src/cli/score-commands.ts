@@ -7,7 +7,9 @@ import { processIo, progressBar, table, withDatabase } from './common';
 import { parseAsOf } from './train-commands';
 
 export function registerScoreCommands(program: Command) {
-  const score = program.commands.find((c) => c.name() === 'score') ?? program.command('score').description('Score open deals or customers with the active models');
+  const score =
+    program.commands.find((c) => c.name() === 'score') ??
+    program.command('score').description('Score open deals or customers with the active models');
   score
     .command('deals')
     .description('Score every open deal (win probability, expected close, slip risk, top factors) and store the scores')

@@ -9,7 +9,10 @@ import { processIo, progressBar, table, withDatabase } from './common';
 export function parseAsOf(v: string | undefined): Date | undefined {
   if (v === undefined) return undefined;
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (!Number.isFinite(t)) throw invalidInput(`--as-of "${v}" is not a date (use YYYY-MM-DD or ISO 8601)`, [{ path: ['as-of'], value: v, problem: 'must be a date' }]);
+  if (!Number.isFinite(t))
+    throw invalidInput(`--as-of "${v}" is not a date (use YYYY-MM-DD or ISO 8601)`, [
+      { path: ['as-of'], value: v, problem: 'must be a date' },
+    ]);
   return new Date(t);
 }
 
@@ -32,10 +35,13 @@ export function summaryRows(r: Omit<TrainWinResult, 'scorer'>) {
 }
 
 export function registerTrainCommands(program: Command) {
-  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model: win, churn or clv');
+  const train =
+    program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model: win, churn or clv');
   train
     .command('win')
-    .description('Train the deal-win model on closed deals (time split), compare it with the active model and the stage baseline, register it and promote it if it wins')
+    .description(
+      'Train the deal-win model on closed deals (time split), compare it with the active model and the stage baseline, register it and promote it if it wins',
+    )
     .option('--as-of <date>', 'train on what was known at this date (default: now)')
     .option('--promote <mode>', 'auto (only if it beats the active model and the baseline), never, always', 'auto')
     .option('--algorithm <name>', 'logistic, mlp or both (the best on the calibration slice is kept)', 'both')
@@ -44,9 +50,17 @@ export function registerTrainCommands(program: Command) {
     .action(async (opts: { asOf?: string; promote: string; algorithm: string; lostAfterDays?: string; json?: boolean }) => {
       const lostAfterDays = opts.lostAfterDays === undefined ? undefined : Number(opts.lostAfterDays);
       if (lostAfterDays !== undefined && !(Number.isInteger(lostAfterDays) && lostAfterDays > 0))
-        throw invalidInput(`--lost-after-days must be a positive whole number of days (got "${opts.lostAfterDays}")`, [{ path: ['lost-after-days'], value: opts.lostAfterDays, problem: 'must be a positive integer' }]);
-      if (!['auto', 'never', 'always'].includes(opts.promote)) throw invalidInput(`--promote must be auto, never or always (got "${opts.promote}")`, [{ path: ['promote'], value: opts.promote, problem: 'must be auto, never or always' }]);
-      if (!['logistic', 'mlp', 'both'].includes(opts.algorithm)) throw invalidInput(`--algorithm must be logistic, mlp or both (got "${opts.algorithm}")`, [{ path: ['algorithm'], value: opts.algorithm, problem: 'must be logistic, mlp or both' }]);
+        throw invalidInput(`--lost-after-days must be a positive whole number of days (got "${opts.lostAfterDays}")`, [
+          { path: ['lost-after-days'], value: opts.lostAfterDays, problem: 'must be a positive integer' },
+        ]);
+      if (!['auto', 'never', 'always'].includes(opts.promote))
+        throw invalidInput(`--promote must be auto, never or always (got "${opts.promote}")`, [
+          { path: ['promote'], value: opts.promote, problem: 'must be auto, never or always' },
+        ]);
+      if (!['logistic', 'mlp', 'both'].includes(opts.algorithm))
+        throw invalidInput(`--algorithm must be logistic, mlp or both (got "${opts.algorithm}")`, [
+          { path: ['algorithm'], value: opts.algorithm, problem: 'must be logistic, mlp or both' },
+        ]);
       const asOf = parseAsOf(opts.asOf);
       await withDatabase(async (db) => {
         let bar: ReturnType<typeof progressBar> | null = null;
@@ -74,16 +88,31 @@ export function registerTrainCommands(program: Command) {
           return;
         }
         const d = result.data;
-        processIo.out(`Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`);
-        processIo.out(`Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`);
-        if (d.staleCountedAsLost) processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
+        processIo.out(
+          `Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`,
+        );
+        processIo.out(
+          `Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`,
+        );
+        if (d.staleCountedAsLost)
+          processIo.out(
+            `${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`,
+          );
         for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
         processIo.out('');
         processIo.out(table(summaryRows(result)));
         processIo.out('');
         const t = result.metrics.timing;
-        if (t.medianAbsErrorDays !== null) processIo.out(`Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days` + (t.slipRate !== null ? `; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}` : ' (no expected close dates to measure slip)'));
-        processIo.out(`${result.version ? `Registered win v${result.version}; ` : ''}${result.decision}. (${result.durationSeconds.toFixed(1)} s)`);
+        if (t.medianAbsErrorDays !== null)
+          processIo.out(
+            `Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days` +
+              (t.slipRate !== null
+                ? `; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}`
+                : ' (no expected close dates to measure slip)'),
+          );
+        processIo.out(
+          `${result.version ? `Registered win v${result.version}; ` : ''}${result.decision}. (${result.durationSeconds.toFixed(1)} s)`,
+        );
       });
     });
 }

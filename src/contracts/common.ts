@@ -25,7 +25,10 @@ export const ErrorCode = z.enum([
 
 export const ErrorDetail = z
   .object({
-    path: z.array(z.union([z.string(), z.number()])).optional().describe('JSON path of the bad field, e.g. ["deals", 0, "amount"]'),
+    path: z
+      .array(z.union([z.string(), z.number()]))
+      .optional()
+      .describe('JSON path of the bad field, e.g. ["deals", 0, "amount"]'),
     row: z.number().int().optional(),
     column: z.string().optional(),
     value: z.unknown().optional(),
@@ -51,7 +54,13 @@ export const IsoDateInput = z.union([z.iso.date(), z.iso.datetime({ offset: true
 export const IsoDateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time (UTC)');
 
 export const Money = z
-  .object({ amount: z.number(), currency: z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 code') })
+  .object({
+    amount: z.number(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .describe('ISO 4217 code'),
+  })
   .meta({ id: 'Money' });
 
 /** Query-string integers arrive as text. */
@@ -87,7 +96,12 @@ export const IdParam = z.object({ id: z.string().min(1).max(200).describe('exter
 export const csvList = (max: number) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().min(1).max(200)).max(max));
 
 /** Loose object for payloads whose inner shape belongs to another issue's service. */

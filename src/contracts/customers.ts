@@ -20,10 +20,22 @@ export const InlineCustomer = z
     acquisitionCost: money.nullish(),
     acquiredAt: IsoDateInput.nullish(),
     attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullish(),
-    orders: z.array(z.object({ orderedAt: IsoDateInput, revenue: money, costOfGoods: money.optional() }).strict()).max(100_000).optional(),
-    activities: z.array(z.object({ occurredAt: IsoDateInput }).strict()).max(100_000).optional(),
-    serviceCosts: z.array(z.object({ incurredAt: IsoDateInput, amount: money }).strict()).max(100_000).optional(),
-    openDeals: z.array(z.object({ createdAt: IsoDateInput, amount: money }).strict()).max(10_000).optional(),
+    orders: z
+      .array(z.object({ orderedAt: IsoDateInput, revenue: money, costOfGoods: money.optional() }).strict())
+      .max(100_000)
+      .optional(),
+    activities: z
+      .array(z.object({ occurredAt: IsoDateInput }).strict())
+      .max(100_000)
+      .optional(),
+    serviceCosts: z
+      .array(z.object({ incurredAt: IsoDateInput, amount: money }).strict())
+      .max(100_000)
+      .optional(),
+    openDeals: z
+      .array(z.object({ createdAt: IsoDateInput, amount: money }).strict())
+      .max(10_000)
+      .optional(),
   })
   .strict()
   .meta({ id: 'InlineCustomer', description: 'A customer with its history as a CRM holds it, possibly never saved to Salescast.' });
@@ -37,7 +49,9 @@ export const CustomerFactor = z
   })
   .meta({ id: 'CustomerFactor' });
 
-export const Rfm = z.object({ r: z.number().int(), f: z.number().int(), m: z.number().int(), score: z.string(), segment: z.string() }).meta({ id: 'Rfm' });
+export const Rfm = z
+  .object({ r: z.number().int(), f: z.number().int(), m: z.number().int(), score: z.string(), segment: z.string() })
+  .meta({ id: 'Rfm' });
 
 export const CustomerScore = z
   .object({
@@ -71,7 +85,9 @@ export const scoreInlineCustomersRoute = defineRoute({
   summary: 'Score customers passed inline (attributes and history)',
   tag: 'customers',
   scope: 'scores:read',
-  body: z.object({ customers: z.array(InlineCustomer).min(1, 'send at least one customer').max(1000), asOf: IsoDateInput.optional() }).strict(),
+  body: z
+    .object({ customers: z.array(InlineCustomer).min(1, 'send at least one customer').max(1000), asOf: IsoDateInput.optional() })
+    .strict(),
   response: CustomerScoresResponse,
 });
 

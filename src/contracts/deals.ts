@@ -37,10 +37,23 @@ export const InlineDeal = z
       .nullish(),
     attributes: z.record(z.string(), attrValue).nullish().describe('custom attributes, as imported'),
     stageChanges: z
-      .array(z.object({ fromStage: text(100).nullish(), toStage: text(100), amount: z.number().nonnegative().nullish(), expectedCloseAt: IsoDateInput.nullish(), changedAt: IsoDateInput }).strict())
+      .array(
+        z
+          .object({
+            fromStage: text(100).nullish(),
+            toStage: text(100),
+            amount: z.number().nonnegative().nullish(),
+            expectedCloseAt: IsoDateInput.nullish(),
+            changedAt: IsoDateInput,
+          })
+          .strict(),
+      )
       .max(1000)
       .optional(),
-    activities: z.array(z.object({ type: text(100), occurredAt: IsoDateInput }).strict()).max(10_000).optional(),
+    activities: z
+      .array(z.object({ type: text(100), occurredAt: IsoDateInput }).strict())
+      .max(10_000)
+      .optional(),
   })
   .strict()
   .meta({ id: 'InlineDeal', description: 'An opportunity as a CRM frontend holds it, possibly never saved to Salescast.' });
@@ -60,7 +73,9 @@ export const DealScore = z
     winProbability: z.number().min(0).max(1),
     expectedCloseAt: IsoDateTime.nullable(),
     slipProbability: z.number().min(0).max(1).nullable().describe('P(it closes after its expected close period)'),
-    closeDistribution: z.array(z.object({ monthOffset: z.number().int(), probability: z.number() })).describe('P(close in month k after the as-of month | won)'),
+    closeDistribution: z
+      .array(z.object({ monthOffset: z.number().int(), probability: z.number() }))
+      .describe('P(close in month k after the as-of month | won)'),
     factors: z.array(Factor),
     modelVersion: z.number().int().nullable(),
     algorithm: z.string(),
@@ -77,7 +92,11 @@ export const ScoreInlineBody = z
   .object({
     deals: z.array(InlineDeal).min(1, 'send at least one deal').max(5000, 'at most 5,000 deals per request'),
     asOf: IsoDateInput.optional().describe('score as of this moment (default: now)'),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('must equal the server currency when given (no conversion is done)'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional()
+      .describe('must equal the server currency when given (no conversion is done)'),
     explain: z.boolean().default(true).describe('false: leave out the factors (faster, for bulk callers that only need the probabilities)'),
   })
   .strict();
@@ -108,7 +127,9 @@ export const scoreOneRoute = defineRoute({
   errors: [404, 422],
 });
 
-export const ScoreBatchBody = z.object({ ids: z.array(text()).min(1, 'send at least one id').max(5000), asOf: IsoDateInput.optional() }).strict();
+export const ScoreBatchBody = z
+  .object({ ids: z.array(text()).min(1, 'send at least one id').max(5000), asOf: IsoDateInput.optional() })
+  .strict();
 
 export const scoreBatchRoute = defineRoute({
   method: 'post',

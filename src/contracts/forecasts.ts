@@ -8,7 +8,10 @@ export const FORECAST_DIMENSIONS = ['rep', 'team', 'region', 'product', 'segment
 
 const dims = z
   .string()
-  .regex(new RegExp(`^(${FORECAST_DIMENSIONS.join('|')})(,(${FORECAST_DIMENSIONS.join('|')}))*$`), `must be a comma-separated list of ${FORECAST_DIMENSIONS.join(', ')}`)
+  .regex(
+    new RegExp(`^(${FORECAST_DIMENSIONS.join('|')})(,(${FORECAST_DIMENSIONS.join('|')}))*$`),
+    `must be a comma-separated list of ${FORECAST_DIMENSIONS.join(', ')}`,
+  )
   .describe(`breakdowns, comma-separated (${FORECAST_DIMENSIONS.join(', ')}); default all`);
 
 export const Band = z.object({ expected: z.number(), p10: z.number(), p50: z.number(), p90: z.number() }).loose().meta({ id: 'Band' });
@@ -43,8 +46,13 @@ export const ForecastResponse = z
     newBusiness: Band.extend({ expectedDeals: z.number(), creationRatePerDay: z.number(), winRate: z.number(), meanWonAmount: z.number() }),
     total: Band.extend({ sd: z.number() }),
     stageWeighted: z.number(),
-    categories: z.record(z.string(), z.unknown()).describe('reps\' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model'),
-    breakdown: z.record(z.string(), z.array(Band.extend({ key: z.string(), wonToDate: z.number(), openDeals: z.number(), stageWeighted: z.number() }))),
+    categories: z
+      .record(z.string(), z.unknown())
+      .describe("reps' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model"),
+    breakdown: z.record(
+      z.string(),
+      z.array(Band.extend({ key: z.string(), wonToDate: z.number(), openDeals: z.number(), stageWeighted: z.number() })),
+    ),
   })
   .loose();
 
@@ -87,7 +95,8 @@ export const backtestRoute = defineRoute({
   path: '/v1/forecasts/backtest',
   operationId: 'backtestForecasts',
   summary: 'Replay past periods as of their start (no leakage) and score each method against actuals',
-  description: 'Uses the stage model over HTTP (fast); the deal-win model retrained per period is a batch job: `npx salescast forecast backtest --scorer win-model`.',
+  description:
+    'Uses the stage model over HTTP (fast); the deal-win model retrained per period is a batch job: `npx salescast forecast backtest --scorer win-model`.',
   tag: 'forecasts',
   scope: 'scores:read',
   query: BacktestQuery,
@@ -170,7 +179,10 @@ export const listSnapshotsRoute = defineRoute({
   summary: 'Stored forecast snapshots, latest as-of first (paginated)',
   tag: 'forecasts',
   scope: 'scores:read',
-  query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).max(100_000).default(0) }),
+  query: z.object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  }),
   response: z.object({
     currency: z.string(),
     items: z.array(Snapshot),
@@ -178,26 +190,53 @@ export const listSnapshotsRoute = defineRoute({
   }),
 });
 
-const SnapshotDeal = z.object({ externalId: z.string().nullable(), outcome: z.string(), amount: z.number(), expectedCloseAt: IsoDateTime.nullable(), stage: z.string() });
+const SnapshotDeal = z.object({
+  externalId: z.string().nullable(),
+  outcome: z.string(),
+  amount: z.number(),
+  expectedCloseAt: IsoDateTime.nullable(),
+  stage: z.string(),
+});
 export const ChangesResponse = z.object({
   currency: z.string(),
   from: Snapshot,
   to: Snapshot,
-  window: z.object({ start: IsoDateTime, end: IsoDateTime }).describe('the earlier snapshot\'s period: pipeline expected to close in it'),
+  window: z.object({ start: IsoDateTime, end: IsoDateTime }).describe("the earlier snapshot's period: pipeline expected to close in it"),
   start: z.number().describe('pipeline amount in the window at the earlier snapshot'),
   end: z.number().describe('pipeline amount in the window at the later snapshot'),
-  steps: z.array(z.object({ kind: z.enum(['new', 'pulled_in', 'pushed_out', 'won', 'lost', 'amount_change']), deals: z.number().int(), amount: z.number() })).describe('the waterfall from start to end'),
-  changes: z.array(z.object({ externalId: z.string().nullable(), name: z.string().nullable().describe("the deal's name in the CRM, when it has one"), kind: z.string(), delta: z.number(), from: SnapshotDeal.nullable(), to: SnapshotDeal.nullable() })),
+  steps: z
+    .array(
+      z.object({
+        kind: z.enum(['new', 'pulled_in', 'pushed_out', 'won', 'lost', 'amount_change']),
+        deals: z.number().int(),
+        amount: z.number(),
+      }),
+    )
+    .describe('the waterfall from start to end'),
+  changes: z.array(
+    z.object({
+      externalId: z.string().nullable(),
+      name: z.string().nullable().describe("the deal's name in the CRM, when it has one"),
+      kind: z.string(),
+      delta: z.number(),
+      from: SnapshotDeal.nullable(),
+      to: SnapshotDeal.nullable(),
+    }),
+  ),
 });
 
 export const changesRoute = defineRoute({
   method: 'get',
   path: '/v1/forecasts/changes',
   operationId: 'pipelineChanges',
-  summary: 'Pipeline changes between two snapshots (default: the two latest) as a waterfall: new, won, lost, pushed out, pulled in, amount changes',
+  summary:
+    'Pipeline changes between two snapshots (default: the two latest) as a waterfall: new, won, lost, pushed out, pulled in, amount changes',
   tag: 'forecasts',
   scope: 'scores:read',
-  query: z.object({ from: z.coerce.number().int().positive().optional().describe('snapshot id'), to: z.coerce.number().int().positive().optional().describe('snapshot id') }),
+  query: z.object({
+    from: z.coerce.number().int().positive().optional().describe('snapshot id'),
+    to: z.coerce.number().int().positive().optional().describe('snapshot id'),
+  }),
   response: ChangesResponse,
   errors: [404],
 });
@@ -208,11 +247,23 @@ export const WhatIfChange = z
     stage: z.string().trim().min(1).max(100).optional(),
     amount: z.number().finite().nonnegative().optional(),
     expectedCloseAt: IsoDateInput.optional(),
-    addActivities: z.object({ count: z.number().int().min(1).max(1000), type: z.string().trim().min(1).max(100).optional() }).strict().optional().describe('activities logged now, e.g. a meeting booked'),
+    addActivities: z
+      .object({ count: z.number().int().min(1).max(1000), type: z.string().trim().min(1).max(100).optional() })
+      .strict()
+      .optional()
+      .describe('activities logged now, e.g. a meeting booked'),
     drop: z.boolean().optional().describe('remove the deal from the pipeline'),
   })
   .strict()
-  .refine((c) => c.stage !== undefined || c.amount !== undefined || c.expectedCloseAt !== undefined || c.addActivities !== undefined || c.drop === true, { message: 'name at least one change (stage, amount, expectedCloseAt, addActivities or drop)' });
+  .refine(
+    (c) =>
+      c.stage !== undefined ||
+      c.amount !== undefined ||
+      c.expectedCloseAt !== undefined ||
+      c.addActivities !== undefined ||
+      c.drop === true,
+    { message: 'name at least one change (stage, amount, expectedCloseAt, addActivities or drop)' },
+  );
 
 export const WhatIfBody = z
   .object({
@@ -224,7 +275,16 @@ export const WhatIfBody = z
   })
   .strict();
 
-const DealView = z.object({ stage: z.string(), amount: z.number(), expectedCloseAt: IsoDateTime.nullable(), winProbability: z.number(), inPeriodProbability: z.number(), expectedContribution: z.number() }).loose();
+const DealView = z
+  .object({
+    stage: z.string(),
+    amount: z.number(),
+    expectedCloseAt: IsoDateTime.nullable(),
+    winProbability: z.number(),
+    inPeriodProbability: z.number(),
+    expectedContribution: z.number(),
+  })
+  .loose();
 export const WhatIfResponse = z.object({
   currency: z.string(),
   period: z.object({ label: z.string(), start: IsoDateTime, end: IsoDateTime }),

@@ -11,7 +11,9 @@ export const ModelReadiness = z.object({
   name: z.string(),
   state: z
     .enum(['loaded', 'fallback', 'none', 'failed'])
-    .describe('loaded: an active version serves; fallback: none trained, the baseline serves; none: none trained, its figures are left empty; failed: the active version could not be loaded'),
+    .describe(
+      'loaded: an active version serves; fallback: none trained, the baseline serves; none: none trained, its figures are left empty; failed: the active version could not be loaded',
+    ),
   version: z.number().int().nullable(),
   message: z.string().optional(),
 });

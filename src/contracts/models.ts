@@ -10,7 +10,9 @@ export const ModelVersion = z
     version: z.number().int(),
     algorithm: z.string(),
     status: z.enum(['candidate', 'active', 'retired']),
-    metrics: Json.nullable().describe('evaluation on the later time window: AUC, log loss, Brier, ECE, reliability, lift over the baseline (deal-win); fitted parameters and log-likelihood (BG/NBD)'),
+    metrics: Json.nullable().describe(
+      'evaluation on the later time window: AUC, log loss, Brier, ECE, reliability, lift over the baseline (deal-win); fitted parameters and log-likelihood (BG/NBD)',
+    ),
     trainedAt: IsoDateTime,
     dataFrom: IsoDateTime.nullable(),
     dataTo: IsoDateTime.nullable(),
@@ -71,7 +73,8 @@ export const promoteModelRoute = defineRoute({
   path: '/v1/models/:name/promote',
   operationId: 'promoteModel',
   summary: 'Make a version active (atomic; the server swaps it in without a restart)',
-  description: 'The artifact is loaded and checked first: a version whose feature schema does not match this code is refused (422) and the current one keeps serving.',
+  description:
+    'The artifact is loaded and checked first: a version whose feature schema does not match this code is refused (422) and the current one keeps serving.',
   tag: 'models',
   scope: 'admin',
   params: nameParam,

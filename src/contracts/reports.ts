@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { IsoDateInput } from './common';
 import { defineRoute } from './route';
 
-const FILTER_NOTE = 'Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes).';
+const FILTER_NOTE =
+  'Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes).';
 
 const period = {
   from: IsoDateInput.optional().describe('inclusive start (YYYY-MM-DD or date-time)'),
@@ -17,11 +18,16 @@ const reportQuery = <S extends z.ZodRawShape>(shape: S) => z.object({ ...period,
 
 const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-export const Interval = z.looseObject({ estimate: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() }).meta({ id: 'Interval' });
+export const Interval = z
+  .looseObject({ estimate: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() })
+  .meta({ id: 'Interval' });
 const PeriodOut = z.looseObject({ from: z.string().nullable(), to: z.string().nullable() });
 
 export const ProfitabilityQuery = reportQuery({
-  sort: z.string().default('-netProfit').describe('sort field, - prefix for descending (netProfit, revenue, grossMargin, netMarginPct, paybackMonths, clv, ...)'),
+  sort: z
+    .string()
+    .default('-netProfit')
+    .describe('sort field, - prefix for descending (netProfit, revenue, grossMargin, netMarginPct, paybackMonths, clv, ...)'),
   limit: qInt(1, 1000).default(50),
   offset: qInt(0, 10_000_000).default(0),
   by: z.string().optional().describe('break totals down by a client field instead of listing clients'),
@@ -123,7 +129,7 @@ export const paretoRoute = defineRoute({
 
 export const CohortsQuery = reportQuery({
   kind: z.enum(['clients', 'deals']).default('clients'),
-  by: z.string().default('month').describe("cohort key: month, quarter or a client field"),
+  by: z.string().default('month').describe('cohort key: month, quarter or a client field'),
   period: z.enum(['month', 'quarter']).optional().describe('length of the periods since acquisition'),
   periods: qInt(1, 120).default(12),
 });
@@ -131,7 +137,9 @@ export const CohortsResponse = z.looseObject({
   report: z.literal('cohorts'),
   kind: z.enum(['clients', 'deals']),
   by: z.string(),
-  cohorts: z.array(z.looseObject({ cohort: z.string().nullable(), size: z.number(), cells: z.array(z.looseObject({ period: z.number() })) })).optional(),
+  cohorts: z
+    .array(z.looseObject({ cohort: z.string().nullable(), size: z.number(), cells: z.array(z.looseObject({ period: z.number() })) }))
+    .optional(),
   dealCohorts: z.array(z.looseObject({ cohort: z.string().nullable(), deals: z.number() })).optional(),
 });
 export const cohortsRoute = defineRoute({
@@ -194,7 +202,12 @@ const FilterMap = z.record(z.string(), z.union([z.string(), z.number(), z.array(
 export const CompareBody = z
   .object({
     ...period,
-    groups: z.array(z.object({ name: z.string().max(200).optional(), filters: FilterMap.default({}) })).min(2, 'give at least two groups').max(50).optional().describe('explicit groups (filters each); the first is the baseline'),
+    groups: z
+      .array(z.object({ name: z.string().max(200).optional(), filters: FilterMap.default({}) }))
+      .min(2, 'give at least two groups')
+      .max(50)
+      .optional()
+      .describe('explicit groups (filters each); the first is the baseline'),
     by: z.string().optional().describe('or: one group per value of this field'),
     filters: FilterMap.default({}).describe('applied to every group'),
     limit: z.number().int().min(2).max(50).default(10),
@@ -204,7 +217,10 @@ export const CompareBody = z
     resamples: z.number().int().min(100).max(20_000).default(1000),
   })
   .strict()
-  .refine((v) => (v.groups && v.groups.length >= 2) || v.by, { message: 'give at least two groups or a field to group by', path: ['groups'] });
+  .refine((v) => (v.groups && v.groups.length >= 2) || v.by, {
+    message: 'give at least two groups or a field to group by',
+    path: ['groups'],
+  });
 export const CompareResponse = z.looseObject({
   report: z.literal('compare'),
   baseline: z.string(),
@@ -230,14 +246,18 @@ export const compareRoute = defineRoute({
   path: '/v1/reports/compare',
   operationId: 'compareReport',
   summary: 'Compare two or more groups of clients or deals, with intervals and tests of the difference',
-  description: 'Win rate, deal size, cycle length, churn, revenue and margin per client, retention; each with a confidence interval and a test against the first (baseline) group. Small groups are flagged.',
+  description:
+    'Win rate, deal size, cycle length, churn, revenue and margin per client, retention; each with a confidence interval and a test against the first (baseline) group. Small groups are flagged.',
   tag: 'reports',
   scope: 'scores:read',
   body: CompareBody,
   response: CompareResponse,
 });
 
-export const ReportFields = z.object({ clients: z.array(z.object({ field: z.string(), meaning: z.string() })), deals: z.array(z.object({ field: z.string(), meaning: z.string() })) });
+export const ReportFields = z.object({
+  clients: z.array(z.object({ field: z.string(), meaning: z.string() })),
+  deals: z.array(z.object({ field: z.string(), meaning: z.string() })),
+});
 export const reportFieldsRoute = defineRoute({
   method: 'get',
   path: '/v1/reports/fields',
@@ -247,4 +267,3 @@ export const reportFieldsRoute = defineRoute({
   scope: 'scores:read',
   response: ReportFields,
 });
-

@@ -23,7 +23,10 @@ export const StartTrainingJobBody = z
   .object({
     model: ModelName,
     asOf: IsoDateInput.optional().describe('train as of this date (default: now)'),
-    promote: z.enum(['auto', 'never', 'always']).default('auto').describe('auto: promote only if the candidate beats the active model and the baseline'),
+    promote: z
+      .enum(['auto', 'never', 'always'])
+      .default('auto')
+      .describe('auto: promote only if the candidate beats the active model and the baseline'),
     algorithm: z.enum(['logistic', 'mlp', 'both']).optional().describe('win only: which estimator(s) to fit'),
     calibrationEnd: IsoDateInput.optional().describe('clv only: end of the calibration period'),
     timeUnit: z.enum(['day', 'week', 'month']).optional().describe('clv only'),
@@ -32,8 +35,10 @@ export const StartTrainingJobBody = z
   .superRefine((b, ctx) => {
     // Options belong to particular models; say so here rather than let the training run fail.
     if (b.algorithm && b.model === 'clv') ctx.addIssue({ code: 'custom', path: ['algorithm'], message: 'applies to win and churn only' });
-    if (b.algorithm === 'both' && b.model === 'churn') ctx.addIssue({ code: 'custom', path: ['algorithm'], message: 'churn takes logistic or mlp' });
-    for (const k of ['calibrationEnd', 'timeUnit'] as const) if (b[k] !== undefined && b.model !== 'clv') ctx.addIssue({ code: 'custom', path: [k], message: 'applies to clv only' });
+    if (b.algorithm === 'both' && b.model === 'churn')
+      ctx.addIssue({ code: 'custom', path: ['algorithm'], message: 'churn takes logistic or mlp' });
+    for (const k of ['calibrationEnd', 'timeUnit'] as const)
+      if (b[k] !== undefined && b.model !== 'clv') ctx.addIssue({ code: 'custom', path: [k], message: 'applies to clv only' });
   });
 
 export const startTrainingJobRoute = defineRoute({
@@ -41,7 +46,8 @@ export const startTrainingJobRoute = defineRoute({
   path: '/v1/training-jobs',
   operationId: 'startTrainingJob',
   summary: 'Start a training job (one per model at a time; 409 if one is running)',
-  description: 'Returns at once with the job (202); poll GET /v1/training-jobs/{id} for its status and log. A successful job that promotes a version is picked up by the server without a restart.',
+  description:
+    'Returns at once with the job (202); poll GET /v1/training-jobs/{id} for its status and log. A successful job that promotes a version is picked up by the server without a restart.',
   tag: 'training',
   scope: 'admin',
   body: StartTrainingJobBody,

@@ -29,7 +29,10 @@ function loadGlueModule(file: string): Record<string, any> {
     return `${kind} ${name}`;
   });
   if (names.length === 0 || /^\s*(import|export)\b/m.test(body)) {
-    throw new AppError('MIGRATION_FAILED', `Unexpected layout of ${file}; is @prisma/schema-engine-wasm pinned to the version in package.json?`);
+    throw new AppError(
+      'MIGRATION_FAILED',
+      `Unexpected layout of ${file}; is @prisma/schema-engine-wasm pinned to the version in package.json?`,
+    );
   }
   return new Function(`${body}\nreturn { ${names.join(', ')} };`)();
 }
@@ -86,7 +89,8 @@ function sqliteFactory(file: string) {
   factory.connect = async () => {
     const adapter: any = await connect();
     const executeRaw = adapter.executeRaw.bind(adapter);
-    adapter.executeRaw = async (q: { sql: string; args: unknown[] }) => (/^\s*PRAGMA\s+main\.locking_mode\s*=\s*EXCLUSIVE/i.test(q.sql) ? 0 : executeRaw(q));
+    adapter.executeRaw = async (q: { sql: string; args: unknown[] }) =>
+      /^\s*PRAGMA\s+main\.locking_mode\s*=\s*EXCLUSIVE/i.test(q.sql) ? 0 : executeRaw(q);
     return adapter;
   };
   factory.connectToShadowDb = async () => {
@@ -140,14 +144,21 @@ export function loadMigrationsList(dialect: Dialect) {
   const baseDir = path.join(schemaDir(dialect), 'migrations');
   const lockPath = path.join(baseDir, 'migration_lock.toml');
   const dirs = fs.existsSync(baseDir)
-    ? fs.readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? fs
+        .readdirSync(baseDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   return {
     baseDir,
     lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
     migrationDirectories: dirs.map((name) => ({
       path: name,
-      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: fs.readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') } },
+      migrationFile: {
+        path: 'migration.sql',
+        content: { tag: 'ok', value: fs.readFileSync(path.join(baseDir, name, 'migration.sql'), 'utf8') },
+      },
     })),
     shadowDbInitScript: '',
   };
@@ -155,7 +166,11 @@ export function loadMigrationsList(dialect: Dialect) {
 
 const filters = { externalTables: [], externalEnums: [] };
 
-async function withEngine<T>(url: string, fn: (engine: SchemaEngine, dialect: Dialect) => Promise<T>, log?: (m: string) => void): Promise<T> {
+async function withEngine<T>(
+  url: string,
+  fn: (engine: SchemaEngine, dialect: Dialect) => Promise<T>,
+  log?: (m: string) => void,
+): Promise<T> {
   const dialect = dialectOf(url);
   const glue = await loadGlue();
   const pools: pg.Pool[] = [];
@@ -213,7 +228,8 @@ async function withMigrationLock<T>(url: string, fn: () => Promise<T>): Promise<
         alive = false;
       }
       if (!alive) fs.rmSync(lockPath, { force: true });
-      else if (Date.now() > deadline) throw new AppError('MIGRATION_FAILED', `Another migrate (pid ${holder}) holds ${lockPath}; try again when it finishes.`);
+      else if (Date.now() > deadline)
+        throw new AppError('MIGRATION_FAILED', `Another migrate (pid ${holder}) holds ${lockPath}; try again when it finishes.`);
       else await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -231,11 +247,15 @@ export async function migrate(url: string, log?: (m: string) => void): Promise<{
 
 async function migrateUnlocked(url: string, log?: (m: string) => void): Promise<{ applied: string[]; dialect: Dialect }> {
   try {
-    return await withEngine(url, async (engine, dialect) => {
-      const migrationsList = loadMigrationsList(dialect);
-      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
-      return { applied: appliedMigrationNames, dialect };
-    }, log);
+    return await withEngine(
+      url,
+      async (engine, dialect) => {
+        const migrationsList = loadMigrationsList(dialect);
+        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
+        return { applied: appliedMigrationNames, dialect };
+      },
+      log,
+    );
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw new AppError('MIGRATION_FAILED', `Migration failed: ${describeEngineError(e)}`, [], { cause: e });

@@ -126,7 +126,7 @@ function setPgTypeParsers() {
   if (pgTypesSet) return;
   pgTypesSet = true;
   // timestamp without time zone holds UTC (as Prisma writes it); int8 counts and numeric sums as numbers.
-  pg.types.setTypeParser(1114, (s: string) => new Date(s.replace(' ', 'T') + 'Z'));
+  pg.types.setTypeParser(1114, (s: string) => new Date(`${s.replace(' ', 'T')}Z`));
   pg.types.setTypeParser(20, (s: string) => Number(s));
   pg.types.setTypeParser(1700, (s: string) => Number(s));
 }
@@ -135,11 +135,17 @@ class PgRunner implements SqlRunner {
   readonly dialect = 'postgresql' as const;
   constructor(private readonly q: pg.Pool | pg.PoolClient) {}
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const r = await this.q.query(toPgPlaceholders(sql), params.map((p) => toSqlValue(p, 'postgresql')));
+    const r = await this.q.query(
+      toPgPlaceholders(sql),
+      params.map((p) => toSqlValue(p, 'postgresql')),
+    );
     return r.rows as T[];
   }
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    const r = await this.q.query(toPgPlaceholders(sql), params.map((p) => toSqlValue(p, 'postgresql')));
+    const r = await this.q.query(
+      toPgPlaceholders(sql),
+      params.map((p) => toSqlValue(p, 'postgresql')),
+    );
     return r.rowCount ?? 0;
   }
   async exec(script: string): Promise<void> {

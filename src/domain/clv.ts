@@ -21,7 +21,7 @@ export const DEFAULT_CLV_OPTIONS: Omit<ClvOptions, 'unitDays'> = { horizonMonths
 
 export function monthlyDiscountRate(annual: number): number {
   if (!(annual > -1)) throw new RangeError('the discount rate must be greater than -100 %');
-  return Math.pow(1 + annual, 1 / 12) - 1;
+  return (1 + annual) ** (1 / 12) - 1;
 }
 
 export interface ClvResult {
@@ -31,7 +31,11 @@ export interface ClvResult {
   expectedSpend: number;
 }
 
-export function customerLifetimeValue(cumulativeExpectedPurchases: (t: number) => number, expectedSpend: number, options: ClvOptions): ClvResult {
+export function customerLifetimeValue(
+  cumulativeExpectedPurchases: (t: number) => number,
+  expectedSpend: number,
+  options: ClvOptions,
+): ClvResult {
   const { horizonMonths, annualDiscountRate, margin, unitDays } = options;
   if (!(horizonMonths >= 0) || !Number.isInteger(horizonMonths)) throw new RangeError('horizonMonths must be a non-negative integer');
   if (!(unitDays > 0)) throw new RangeError('unitDays must be positive');
@@ -41,7 +45,7 @@ export function customerLifetimeValue(cumulativeExpectedPurchases: (t: number) =
   let clv = 0;
   for (let k = 1; k <= horizonMonths; k++) {
     const cum = cumulativeExpectedPurchases(k * month);
-    clv += ((cum - prev) * expectedSpend * margin) / Math.pow(1 + d, k);
+    clv += ((cum - prev) * expectedSpend * margin) / (1 + d) ** k;
     prev = cum;
   }
   return { clv, expectedPurchases: prev, expectedSpend };

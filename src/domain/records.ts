@@ -29,8 +29,10 @@ export const AccountRecord = z
     attributes,
   })
   .superRefine((r, ctx) => {
-    if (r.churnedAt && r.acquiredAt && r.churnedAt < r.acquiredAt) ctx.addIssue({ code: 'custom', path: ['churnedAt'], message: 'must not be before acquiredAt' });
-    if (r.churnedAt && r.status !== 'churned') ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "churned" when churnedAt is set' });
+    if (r.churnedAt && r.acquiredAt && r.churnedAt < r.acquiredAt)
+      ctx.addIssue({ code: 'custom', path: ['churnedAt'], message: 'must not be before acquiredAt' });
+    if (r.churnedAt && r.status !== 'churned')
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "churned" when churnedAt is set' });
   });
 
 export const ProductRecord = z.object({
@@ -63,7 +65,8 @@ export const CampaignRecord = z
     attributes,
   })
   .superRefine((r, ctx) => {
-    if (r.startedAt && r.endedAt && r.endedAt < r.startedAt) ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'must not be before startedAt' });
+    if (r.startedAt && r.endedAt && r.endedAt < r.startedAt)
+      ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'must not be before startedAt' });
   });
 
 export const OUTCOMES = ['open', 'won', 'lost'] as const;
@@ -89,9 +92,12 @@ export const OpportunityRecord = z
     attributes,
   })
   .superRefine((r, ctx) => {
-    if (r.closedAt && r.closedAt < r.createdAt) ctx.addIssue({ code: 'custom', path: ['closedAt'], message: 'must not be before createdAt' });
-    if (r.outcome !== 'open' && !r.closedAt) ctx.addIssue({ code: 'custom', path: ['closedAt'], message: `is required when outcome is "${r.outcome}"` });
-    if (r.outcome === 'open' && r.closedAt) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'must be "won" or "lost" when closedAt is set' });
+    if (r.closedAt && r.closedAt < r.createdAt)
+      ctx.addIssue({ code: 'custom', path: ['closedAt'], message: 'must not be before createdAt' });
+    if (r.outcome !== 'open' && !r.closedAt)
+      ctx.addIssue({ code: 'custom', path: ['closedAt'], message: `is required when outcome is "${r.outcome}"` });
+    if (r.outcome === 'open' && r.closedAt)
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'must be "won" or "lost" when closedAt is set' });
   });
 
 export const StageChangeRecord = z.object({
@@ -116,7 +122,8 @@ export const ActivityRecord = z
     cost: money.default(0),
   })
   .superRefine((r, ctx) => {
-    if (!r.accountId && !r.opportunityId) ctx.addIssue({ code: 'custom', path: ['accountId'], message: 'an activity needs an accountId or an opportunityId' });
+    if (!r.accountId && !r.opportunityId)
+      ctx.addIssue({ code: 'custom', path: ['accountId'], message: 'an activity needs an accountId or an opportunityId' });
   });
 
 export const OrderRecord = z.object({
@@ -140,7 +147,17 @@ export const ServiceCostRecord = z.object({
 });
 
 /** Entity kinds as named on the CLI and in the API (`salescast import <kind> <file>`). */
-export const ENTITY_KINDS = ['campaigns', 'accounts', 'products', 'reps', 'opportunities', 'stage-changes', 'activities', 'orders', 'service-costs'] as const;
+export const ENTITY_KINDS = [
+  'campaigns',
+  'accounts',
+  'products',
+  'reps',
+  'opportunities',
+  'stage-changes',
+  'activities',
+  'orders',
+  'service-costs',
+] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export const RECORD_SCHEMAS = {

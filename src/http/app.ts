@@ -34,7 +34,17 @@ import './types';
 export type { AppServices } from './context';
 
 /** Route groups, one file each under src/http/routes/. */
-const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [healthRoutes, dealRoutes, customerRoutes, forecastRoutes, reportRoutes, dataRoutes, modelRoutes, trainingJobRoutes, apiKeyRoutes];
+const ROUTE_GROUPS: Array<(ctx: AppContext) => void> = [
+  healthRoutes,
+  dealRoutes,
+  customerRoutes,
+  forecastRoutes,
+  reportRoutes,
+  dataRoutes,
+  modelRoutes,
+  trainingJobRoutes,
+  apiKeyRoutes,
+];
 
 function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
   const base = loadConfig(process.env);
@@ -63,7 +73,9 @@ export function createApp(services: AppServices) {
   // req.ip (rate limits for callers without a key) honours X-Forwarded-For only from trusted proxies.
   app.set('trust proxy', config.TRUST_PROXY);
 
-  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const corsHandler = cors({
     origin: (origin, cb) => cb(null, Boolean(origin) && (origins.includes('*') || origins.includes(origin!))),
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],

@@ -57,7 +57,9 @@ export function scopeProblem(scope: ApiScope, req: Request, res: Response): AppE
     return new AppError('UNAUTHENTICATED', `Authentication required: ${res.locals.authProblem ?? 'send Authorization: Bearer <api key>'}`);
   }
   if (!id.scopes.includes(scope)) {
-    return new AppError('FORBIDDEN', `The API key "${id.keyName}" lacks the "${scope}" scope needed here`, [{ problem: `required scope: ${scope}; key scopes: ${id.scopes.join(', ') || 'none'}` }]);
+    return new AppError('FORBIDDEN', `The API key "${id.keyName}" lacks the "${scope}" scope needed here`, [
+      { problem: `required scope: ${scope}; key scopes: ${id.scopes.join(', ') || 'none'}` },
+    ]);
   }
   return null;
 }

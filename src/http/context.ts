@@ -9,7 +9,18 @@ import type { CustomerScoring } from '../services/customers/score-customers';
 import type { WinScoring } from '../services/win/score-deals';
 import type { Mount } from './route';
 
-export type HttpConfig = Pick<Config, 'SALESCAST_AUTH_DISABLED' | 'CORS_ORIGINS' | 'TRUST_PROXY' | 'RATE_LIMIT_PER_MINUTE' | 'BODY_LIMIT' | 'BULK_BODY_LIMIT' | 'CURRENCY' | 'LOG_LEVEL' | 'SALESCAST_MODELS_DIR'>;
+export type HttpConfig = Pick<
+  Config,
+  | 'SALESCAST_AUTH_DISABLED'
+  | 'CORS_ORIGINS'
+  | 'TRUST_PROXY'
+  | 'RATE_LIMIT_PER_MINUTE'
+  | 'BODY_LIMIT'
+  | 'BULK_BODY_LIMIT'
+  | 'CURRENCY'
+  | 'LOG_LEVEL'
+  | 'SALESCAST_MODELS_DIR'
+>;
 
 export interface ModelReadiness {
   name: string;

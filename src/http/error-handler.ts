@@ -36,7 +36,8 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string;
       return new AppError('INVALID_INPUT', err.message ?? 'the request body could not be read');
     default:
       // Other 4xx from Express internals (e.g. a malformed URI) are still the caller's fault.
-      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return new AppError('INVALID_INPUT', err.message ?? 'bad request');
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+        return new AppError('INVALID_INPUT', err.message ?? 'bad request');
       return null;
   }
 }
@@ -50,7 +51,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let appErr: AppError;
   if (isAppError(err)) appErr = err;
   else {
-    appErr = (err && typeof err === 'object' && fromBodyParser(err)) || new AppError('INTERNAL', 'Internal error; quote the request id when reporting it');
+    appErr =
+      (err && typeof err === 'object' && fromBodyParser(err)) ||
+      new AppError('INTERNAL', 'Internal error; quote the request id when reporting it');
     if (appErr.code === 'INTERNAL') req.log?.error({ err }, 'unhandled error');
   }
   const status = STATUS_OF[appErr.code] ?? 500;

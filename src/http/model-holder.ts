@@ -17,10 +17,24 @@ export function winPart(win: WinScoring): ModelPart {
       const active = win.models.get('win');
       const failure = win.models.errors.win;
       if (active) {
-        return [{ name: 'win', state: 'loaded', version: active.info.version, ...(failure ? { message: `v${failure.version} failed to load (${failure.error}); v${active.info.version} keeps serving` } : {}) }];
+        return [
+          {
+            name: 'win',
+            state: 'loaded',
+            version: active.info.version,
+            ...(failure ? { message: `v${failure.version} failed to load (${failure.error}); v${active.info.version} keeps serving` } : {}),
+          },
+        ];
       }
       if (failure) return [{ name: 'win', state: 'failed', version: failure.version, message: failure.error }];
-      return [{ name: 'win', state: 'fallback', version: null, message: 'no trained deal-win model is active; scores come from the stage baseline' }];
+      return [
+        {
+          name: 'win',
+          state: 'fallback',
+          version: null,
+          message: 'no trained deal-win model is active; scores come from the stage baseline',
+        },
+      ];
     },
   };
 }
@@ -34,9 +48,20 @@ export function customerPart(customers: CustomerScoring): ModelPart {
       return (['churn', 'clv'] as const).map((name): ModelReadiness => {
         const active = loaded[name];
         const failure = loaded.errors.find((e) => e.startsWith(`active ${name} `));
-        if (active) return { name, state: 'loaded', version: active.info.version, ...(failure ? { message: `${failure}; v${active.info.version} keeps serving` } : {}) };
+        if (active)
+          return {
+            name,
+            state: 'loaded',
+            version: active.info.version,
+            ...(failure ? { message: `${failure}; v${active.info.version} keeps serving` } : {}),
+          };
         if (failure) return { name, state: 'failed', version: null, message: failure };
-        return { name, state: 'none', version: null, message: `no ${name} model is trained (npx salescast train ${name}); its figures are left empty` };
+        return {
+          name,
+          state: 'none',
+          version: null,
+          message: `no ${name} model is trained (npx salescast train ${name}); its figures are left empty`,
+        };
       });
     },
   };

@@ -64,7 +64,13 @@ function parametersOf(def: RouteDef, c: SchemaCollector) {
     const required = new Set((json.required as string[]) ?? []);
     for (const [name, schema] of Object.entries(props)) {
       const { description, ...rest } = schema;
-      out.push({ name, in: where, required: where === 'path' ? true : required.has(name), ...(description ? { description } : {}), schema: rest });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' ? true : required.has(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
     }
   }
   return out;
@@ -126,7 +132,11 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo = {}): Record
     components: {
       schemas: c.components,
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key created with `npx salescast keys create --name <name> --scope <scopes>`' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key created with `npx salescast keys create --name <name> --scope <scopes>`',
+        },
       },
     },
     'x-error-codes': Object.fromEntries(Object.entries(STATUS_OF)),

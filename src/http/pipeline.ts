@@ -32,7 +32,8 @@ class Run {
     const step = this.steps[this.i++];
     try {
       const r = step(this.req, this.res, this.bound) as unknown;
-      if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, (e: unknown) => this.done(e ?? new Error('middleware rejected')));
+      if (r && typeof (r as Promise<unknown>).then === 'function')
+        (r as Promise<unknown>).then(undefined, (e: unknown) => this.done(e ?? new Error('middleware rejected')));
     } catch (e) {
       this.done(e);
     }

@@ -38,7 +38,14 @@ export function requestContext(app: Express, logger: Logger): RequestHandler {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const url = req.originalUrl;
       const q = url.indexOf('?');
-      access({ requestId, method: req.method, path: q < 0 ? url : url.slice(0, q), status: res.statusCode, ms: Math.round(ms * 100) / 100, key: req.identity?.keyName });
+      access({
+        requestId,
+        method: req.method,
+        path: q < 0 ? url : url.slice(0, q),
+        status: res.statusCode,
+        ms: Math.round(ms * 100) / 100,
+        key: req.identity?.keyName,
+      });
     });
     next();
   };

@@ -51,7 +51,11 @@ export function validateInput(def: RouteDef, req: Request): { params: unknown; q
   }
   if (details) {
     const fields = [...new Set(details.map((d) => (d.path ?? []).join('.') || '(body)'))];
-    throw new AppError('INVALID_INPUT', `Invalid request: ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? ` and ${fields.length - 5} more` : ''}`, details.slice(0, 200));
+    throw new AppError(
+      'INVALID_INPUT',
+      `Invalid request: ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? ` and ${fields.length - 5} more` : ''}`,
+      details.slice(0, 200),
+    );
   }
   return { params, query, body };
 }
@@ -69,7 +73,10 @@ export class StaticRoutes {
   add(def: RouteDef, handler: RequestHandler) {
     const method = def.method.toUpperCase();
     if (def.path.includes(':')) {
-      this.withParams.push({ method, re: new RegExp(`^${def.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`, 'i') });
+      this.withParams.push({
+        method,
+        re: new RegExp(`^${def.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`, 'i'),
+      });
       return;
     }
     // A parameterised route mounted earlier that also matches this path wins in the router: leave

@@ -39,7 +39,10 @@ export interface StartOptions {
 }
 
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
@@ -59,18 +62,25 @@ export async function startServer(config: Config, db: Database, options: StartOp
   const logger = options.logger ?? serverLogger(config.LOG_LEVEL);
   db.onConnectionLost((err) => logger.warn({ err }, 'database connection lost; the next query opens a new one'));
   if (config.TRUST_PROXY === true) {
-    logger.warn('TRUST_PROXY=true believes any X-Forwarded-For: a client that reaches the server directly can choose its own address (and rate-limit budget). Prefer a hop count or the proxies\' addresses');
+    logger.warn(
+      "TRUST_PROXY=true believes any X-Forwarded-For: a client that reaches the server directly can choose its own address (and rate-limit budget). Prefer a hop count or the proxies' addresses",
+    );
   }
   if (config.SALESCAST_AUTH_DISABLED) {
     logger.warn('!!! AUTHENTICATION DISABLED (SALESCAST_AUTH_DISABLED=true): every caller has every scope. Local development only. !!!');
   } else {
     const keys = await db.sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM api_key WHERE revoked_at IS NULL');
-    if (Number(keys[0].n) === 0) logger.warn('no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"');
+    if (Number(keys[0].n) === 0)
+      logger.warn(
+        'no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"',
+      );
   }
 
   // Deal-win scoring lives in memory; the holder refreshes it (hot reload) and reports readiness.
-  const win = options.win === undefined ? new WinScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR, seed: config.SALESCAST_SEED }) : options.win;
-  const customers = options.customers === undefined ? new CustomerScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR }) : options.customers;
+  const win =
+    options.win === undefined ? new WinScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR, seed: config.SALESCAST_SEED }) : options.win;
+  const customers =
+    options.customers === undefined ? new CustomerScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR }) : options.customers;
   const parts = [...(win ? [winPart(win)] : []), ...(customers ? [customerPart(customers)] : [])];
   const models = options.models !== undefined ? options.models : parts.length ? combineModels(parts) : null;
   if (models) {
@@ -91,13 +101,25 @@ export async function startServer(config: Config, db: Database, options: StartOp
   };
 
   // The training child must see the same database and model store as this server.
-  const childEnv = { DATABASE_URL: config.databaseUrl, SALESCAST_MODELS_DIR: config.SALESCAST_MODELS_DIR, SALESCAST_SEED: String(config.SALESCAST_SEED) };
+  const childEnv = {
+    DATABASE_URL: config.databaseUrl,
+    SALESCAST_MODELS_DIR: config.SALESCAST_MODELS_DIR,
+    SALESCAST_SEED: String(config.SALESCAST_SEED),
+  };
   const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m, { env: childEnv })]));
   const jobs = new TrainingJobs(db, trainers, { onSucceeded: () => refreshModels('training job finished') });
   const stale = await jobs.recoverStale();
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
 
-  const services: AppServices = { db, logger, jobs, config, ...(models ? { models } : {}), ...(win ? { win } : {}), ...(customers ? { customers } : {}) };
+  const services: AppServices = {
+    db,
+    logger,
+    jobs,
+    config,
+    ...(models ? { models } : {}),
+    ...(win ? { win } : {}),
+    ...(customers ? { customers } : {}),
+  };
   const app = createApp(services);
   const server = http.createServer(app);
   // Keep-alive longer than typical load balancers' idle timeout so they close first.

@@ -56,7 +56,8 @@ function validateSummary(data: RfmSummary): number {
     const tx = data.recency[i];
     const T = data.T[i];
     if (!Number.isInteger(x) || x < 0) throw new RangeError(`customer ${i}: frequency must be a non-negative integer (got ${x})`);
-    if (!(tx >= 0) || !(T >= tx) || !Number.isFinite(T)) throw new RangeError(`customer ${i}: need 0 <= recency <= T (got recency ${tx}, T ${T})`);
+    if (!(tx >= 0) || !(T >= tx) || !Number.isFinite(T))
+      throw new RangeError(`customer ${i}: need 0 <= recency <= T (got recency ${tx}, T ${T})`);
     if (x === 0 && tx !== 0) throw new RangeError(`customer ${i}: recency must be 0 when frequency is 0`);
   }
   return n;
@@ -241,11 +242,24 @@ export class BgNbdModel {
     const bounds = { lower: [-12, -12, -12, -12], upper: [12, 12, 12, 12] };
     let res = bfgs(objectiveAndGradient, start, { ...bounds, maxIterations: 500, gradientTolerance: 1e-9 });
     if (!res.converged) {
-      const nm = nelderMead(objective, res.x, { ...bounds, initialStep: 0.5, maxIterations: this.maxIterations, fTolerance: this.tolerance, xTolerance: 1e-7, restarts: 3 });
+      const nm = nelderMead(objective, res.x, {
+        ...bounds,
+        initialStep: 0.5,
+        maxIterations: this.maxIterations,
+        fTolerance: this.tolerance,
+        xTolerance: 1e-7,
+        restarts: 3,
+      });
       res = { ...nm, iterations: res.iterations + nm.iterations, evaluations: res.evaluations + nm.evaluations };
     }
     const params = { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]) * scale, a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) };
-    this.fitted = { params, logLikelihood: bgNbdLogLikelihood(params, data), customers: n, converged: res.converged, iterations: res.iterations };
+    this.fitted = {
+      params,
+      logLikelihood: bgNbdLogLikelihood(params, data),
+      customers: n,
+      converged: res.converged,
+      iterations: res.iterations,
+    };
     return this;
   }
 
@@ -326,9 +340,16 @@ export class BgNbdModel {
   }
 
   static fromJSON(artifact: BgNbdArtifact): BgNbdModel {
-    if (artifact?.format !== 'salescast.bg-nbd' || artifact.formatVersion !== 1) throw new Error('not a BG/NBD artifact (format salescast.bg-nbd v1)');
+    if (artifact?.format !== 'salescast.bg-nbd' || artifact.formatVersion !== 1)
+      throw new Error('not a BG/NBD artifact (format salescast.bg-nbd v1)');
     const m = new BgNbdModel({ penalizer: artifact.penalizer });
-    m.fitted = { params: { ...artifact.params }, logLikelihood: artifact.logLikelihood, customers: artifact.customers, converged: artifact.converged, iterations: artifact.iterations };
+    m.fitted = {
+      params: { ...artifact.params },
+      logLikelihood: artifact.logLikelihood,
+      customers: artifact.customers,
+      converged: artifact.converged,
+      iterations: artifact.iterations,
+    };
     return m;
   }
 }
@@ -340,7 +361,7 @@ function conditionalExpectation(p: BgNbdParams, t: number, x: number, tx: number
     return 0.5 * (conditionalExpectation({ ...p, a: 1 + h }, t, x, tx, T) + conditionalExpectation({ ...p, a: 1 - h }, t, x, tx, T));
   }
   const z = t / (alpha + T + t);
-  const bracket = 1 - Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  const bracket = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
   const numerator = ((a + b + x - 1) / (a - 1)) * bracket;
   if (x === 0) return numerator;
   const logOdds = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
@@ -352,7 +373,12 @@ function conditionalExpectation(p: BgNbdParams, t: number, x: number, tx: number
  * exponential inter-purchase times with rate λ ~ Gamma(r, α), and after each repeat purchase a drop
  * out with probability p ~ Beta(a, b). Observation lengths T are given per customer or shared.
  */
-export function simulateBgNbd(params: BgNbdParams, n: number, T: number | ((i: number) => number), rng: Random): { frequency: Int32Array; recency: Float64Array; T: Float64Array } {
+export function simulateBgNbd(
+  params: BgNbdParams,
+  n: number,
+  T: number | ((i: number) => number),
+  rng: Random,
+): { frequency: Int32Array; recency: Float64Array; T: Float64Array } {
   const frequency = new Int32Array(n);
   const recency = new Float64Array(n);
   const Ts = new Float64Array(n);

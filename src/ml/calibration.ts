@@ -60,7 +60,11 @@ export class PlattCalibrator implements Calibrator {
     let b = 0;
     let current = loss(a, b);
     for (let it = 0; it < 100; it++) {
-      let ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+      let ga = 0,
+        gb = 0,
+        haa = 1e-9,
+        hab = 0,
+        hbb = 1e-9;
       for (let i = 0; i < n; i++) {
         const q = sigmoid(a * z[i] + b);
         const r = q - t[i];

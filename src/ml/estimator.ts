@@ -71,7 +71,9 @@ export function registerClassifierLoader(algorithm: string, loader: Loader): voi
 export function loadClassifier(artifact: ClassifierArtifact): BinaryClassifier {
   if (!artifact || artifact.kind !== 'salescast-classifier') throw new Error('not a Salescast classifier artifact');
   if (artifact.formatVersion !== CLASSIFIER_FORMAT_VERSION)
-    throw new Error(`classifier artifact format ${artifact.formatVersion} is not supported (this build reads format ${CLASSIFIER_FORMAT_VERSION})`);
+    throw new Error(
+      `classifier artifact format ${artifact.formatVersion} is not supported (this build reads format ${CLASSIFIER_FORMAT_VERSION})`,
+    );
   // Built-in estimators register on import; require them lazily to avoid an import cycle.
   if (!loaders.has(artifact.algorithm)) {
     require('./logistic-regression');

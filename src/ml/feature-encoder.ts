@@ -173,7 +173,14 @@ export class FeatureEncoder {
       for (const [c, n] of counts) if (!kept.has(c)) otherCount += n;
       return { name, categories, otherCount };
     });
-    this.setState({ kind: 'salescast-feature-encoder', formatVersion: 1, spec: this.spec, numeric, categorical, signature: this.signature });
+    this.setState({
+      kind: 'salescast-feature-encoder',
+      formatVersion: 1,
+      spec: this.spec,
+      numeric,
+      categorical,
+      signature: this.signature,
+    });
     return this;
   }
 
@@ -261,9 +268,11 @@ export class FeatureEncoder {
 
   /** Rebuilds a fitted encoder; with `expectedSpec`, refuses a schema different from the code's. */
   static fromJSON(state: EncoderState, expectedSpec?: FeatureSpec): FeatureEncoder {
-    if (!state || state.kind !== 'salescast-feature-encoder' || state.formatVersion !== 1) throw new Error('not a Salescast feature encoder state');
+    if (!state || state.kind !== 'salescast-feature-encoder' || state.formatVersion !== 1)
+      throw new Error('not a Salescast feature encoder state');
     const enc = new FeatureEncoder(state.spec);
-    if (schemaSignature(state.spec) !== state.signature) throw new Error('feature encoder state is corrupt: signature does not match its spec');
+    if (schemaSignature(state.spec) !== state.signature)
+      throw new Error('feature encoder state is corrupt: signature does not match its spec');
     if (expectedSpec && schemaSignature(expectedSpec) !== state.signature) {
       const want = new Set([...expectedSpec.numeric, ...expectedSpec.categorical]);
       const have = new Set([...state.spec.numeric, ...state.spec.categorical]);

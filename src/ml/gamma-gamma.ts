@@ -43,7 +43,15 @@ export interface GammaGammaArtifact {
 export function gammaGammaLogLikelihoodOne(params: GammaGammaParams, x: number, m: number): number {
   const { p, q, gamma } = params;
   const px = p * x;
-  return logGamma(px + q) - logGamma(px) - logGamma(q) + q * Math.log(gamma) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(gamma + x * m);
+  return (
+    logGamma(px + q) -
+    logGamma(px) -
+    logGamma(q) +
+    q * Math.log(gamma) +
+    (px - 1) * Math.log(m) +
+    px * Math.log(x) -
+    (px + q) * Math.log(gamma + x * m)
+  );
 }
 
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendSummary): number {
@@ -182,11 +190,18 @@ export class GammaGammaModel {
   }
 
   toJSON(): GammaGammaArtifact {
-    return { format: 'salescast.gamma-gamma', formatVersion: 1, penalizer: this.penalizer, ...this.state(), params: { ...this.state().params } };
+    return {
+      format: 'salescast.gamma-gamma',
+      formatVersion: 1,
+      penalizer: this.penalizer,
+      ...this.state(),
+      params: { ...this.state().params },
+    };
   }
 
   static fromJSON(a: GammaGammaArtifact): GammaGammaModel {
-    if (a?.format !== 'salescast.gamma-gamma' || a.formatVersion !== 1) throw new Error('not a Gamma-Gamma artifact (format salescast.gamma-gamma v1)');
+    if (a?.format !== 'salescast.gamma-gamma' || a.formatVersion !== 1)
+      throw new Error('not a Gamma-Gamma artifact (format salescast.gamma-gamma v1)');
     const m = new GammaGammaModel({ penalizer: a.penalizer });
     const { format: _f, formatVersion: _v, penalizer: _p, ...rest } = a;
     m.fitted = { ...rest, params: { ...a.params } };

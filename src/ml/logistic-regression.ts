@@ -150,7 +150,7 @@ export class LogisticRegression implements BinaryClassifier {
       const step = choleskySolve(H, g, q);
       // Step halving keeps Newton monotone when far from the optimum (separable data).
       let t = 1;
-      let next = new Float64Array(q);
+      const next = new Float64Array(q);
       let value = Infinity;
       for (let half = 0; half < 30; half++) {
         for (let j = 0; j < q; j++) next[j] = beta[j] - t * step[j];

@@ -35,10 +35,11 @@ export function rocAuc(p: ArrayLike<number>, y: ArrayLike<number>): number | nul
     let j = i;
     while (j + 1 < n && p[idx[j + 1]] === p[idx[i]]) j++;
     const midRank = (i + j) / 2 + 1; // 1-based average rank of the tie block
-    for (let k = i; k <= j; k++) if (y[idx[k]] === 1) {
-      rankSumPos += midRank;
-      pos++;
-    }
+    for (let k = i; k <= j; k++)
+      if (y[idx[k]] === 1) {
+        rankSumPos += midRank;
+        pos++;
+      }
     i = j + 1;
   }
   const neg = n - pos;

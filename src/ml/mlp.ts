@@ -125,7 +125,9 @@ export class MlpClassifier implements BinaryClassifier {
     };
     const lossOf = (x: import('@tensorflow/tfjs').Tensor2D, t: import('@tensorflow/tfjs').Tensor2D) => {
       let loss = tf.losses.sigmoidCrossEntropy(t, forward(x)) as import('@tensorflow/tfjs').Scalar;
-      if (l2 > 0) for (let l = 0; l < sizes.length - 1; l++) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(vars[2 * l])))) as import('@tensorflow/tfjs').Scalar;
+      if (l2 > 0)
+        for (let l = 0; l < sizes.length - 1; l++)
+          loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(vars[2 * l])))) as import('@tensorflow/tfjs').Scalar;
       return loss;
     };
     const optimizer = tf.train.adam(learningRate);
@@ -154,7 +156,15 @@ export class MlpClassifier implements BinaryClassifier {
         this.epochsRun = epoch + 1;
         let valLoss = NaN;
         if (val) {
-          valLoss = tf.tidy(() => (tf.losses.sigmoidCrossEntropy(tf.tensor2d(val.ys, [nVal, 1]), forward(tf.tensor2d(val.xs, [nVal, p]))) as import('@tensorflow/tfjs').Scalar).dataSync()[0]);
+          valLoss = tf.tidy(
+            () =>
+              (
+                tf.losses.sigmoidCrossEntropy(
+                  tf.tensor2d(val.ys, [nVal, 1]),
+                  forward(tf.tensor2d(val.xs, [nVal, p])),
+                ) as import('@tensorflow/tfjs').Scalar
+              ).dataSync()[0],
+          );
           if (valLoss < best - 1e-5) {
             best = valLoss;
             since = 0;
@@ -164,12 +174,20 @@ export class MlpClassifier implements BinaryClassifier {
             break;
           }
         }
-        options.onProgress?.((epoch + 1) / maxEpochs, `epoch ${epoch + 1}/${maxEpochs}${val ? `, validation loss ${valLoss.toFixed(4)}` : ''}`);
+        options.onProgress?.(
+          (epoch + 1) / maxEpochs,
+          `epoch ${epoch + 1}/${maxEpochs}${val ? `, validation loss ${valLoss.toFixed(4)}` : ''}`,
+        );
       }
       const finalWeights = bestWeights ?? vars.map((v) => v.dataSync().slice() as Float32Array);
       this.layers = [];
       for (let l = 0; l < sizes.length - 1; l++) {
-        this.layers.push({ W: Float32Array.from(finalWeights[2 * l]), b: Float32Array.from(finalWeights[2 * l + 1]), inSize: sizes[l], outSize: sizes[l + 1] });
+        this.layers.push({
+          W: Float32Array.from(finalWeights[2 * l]),
+          b: Float32Array.from(finalWeights[2 * l + 1]),
+          inSize: sizes[l],
+          outSize: sizes[l + 1],
+        });
       }
     } finally {
       optimizer.dispose();
@@ -274,9 +292,15 @@ export class MlpClassifier implements BinaryClassifier {
 
   static fromArtifact(a: ClassifierArtifact): MlpClassifier {
     const m = new MlpClassifier(a.params as MlpParams);
-    const s = a.state as { layers: { inSize: number; outSize: number; W: number[]; b: number[] }[]; reference: number[]; epochsRun?: number };
-    if (!Array.isArray(s.layers) || s.layers.length === 0 || s.layers[0].inSize !== a.inputSize) throw new Error('mlp artifact: layers do not match inputSize');
-    for (const L of s.layers) if (L.W.length !== L.inSize * L.outSize || L.b.length !== L.outSize) throw new Error('mlp artifact: corrupt layer shapes');
+    const s = a.state as {
+      layers: { inSize: number; outSize: number; W: number[]; b: number[] }[];
+      reference: number[];
+      epochsRun?: number;
+    };
+    if (!Array.isArray(s.layers) || s.layers.length === 0 || s.layers[0].inSize !== a.inputSize)
+      throw new Error('mlp artifact: layers do not match inputSize');
+    for (const L of s.layers)
+      if (L.W.length !== L.inSize * L.outSize || L.b.length !== L.outSize) throw new Error('mlp artifact: corrupt layer shapes');
     m.layers = s.layers.map((L) => ({ inSize: L.inSize, outSize: L.outSize, W: Float32Array.from(L.W), b: Float32Array.from(L.b) }));
     m.reference = s.reference;
     m.epochsRun = s.epochsRun ?? 0;

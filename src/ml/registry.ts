@@ -118,7 +118,18 @@ export class ModelRegistry {
         await tx.run(
           `INSERT INTO model_version (name, version, algorithm, status, metrics, feature_schema, artifact_path, trained_at, data_from, data_to, notes)
            VALUES (?, ?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?)`,
-          [name, version, input.algorithm, input.metrics ?? null, input.featureSchema ?? null, artifactPath, trainedAt, input.dataFrom ?? null, input.dataTo ?? null, input.notes ?? null],
+          [
+            name,
+            version,
+            input.algorithm,
+            input.metrics ?? null,
+            input.featureSchema ?? null,
+            artifactPath,
+            trainedAt,
+            input.dataFrom ?? null,
+            input.dataTo ?? null,
+            input.notes ?? null,
+          ],
         );
         const back = await tx.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? AND version = ?', [name, version]);
         return rowToInfo(back[0]);
@@ -136,7 +147,10 @@ export class ModelRegistry {
   }
 
   async active(name: string): Promise<ModelVersionInfo | null> {
-    const rows = await this.db.sql.all<Record<string, unknown>>("SELECT * FROM model_version WHERE name = ? AND status = 'active' ORDER BY version DESC", [name]);
+    const rows = await this.db.sql.all<Record<string, unknown>>(
+      "SELECT * FROM model_version WHERE name = ? AND status = 'active' ORDER BY version DESC",
+      [name],
+    );
     return rows.length ? rowToInfo(rows[0]) : null;
   }
 
@@ -147,7 +161,10 @@ export class ModelRegistry {
       if (!a) throw notFound(`model "${name}" has no active version`);
       return a;
     }
-    const rows = await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? AND version = ?', [name, version]);
+    const rows = await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? AND version = ?', [
+      name,
+      version,
+    ]);
     if (!rows.length) throw notFound(`model "${name}" has no version ${version}`);
     return rowToInfo(rows[0]);
   }
@@ -162,7 +179,8 @@ export class ModelRegistry {
     if (fs.existsSync(metaFile)) {
       const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { artifactSha256?: string };
       const sha = crypto.createHash('sha256').update(body).digest('hex');
-      if (meta.artifactSha256 && meta.artifactSha256 !== sha) throw new AppError('SCHEMA_MISMATCH', `artifact of ${info.name} v${info.version} was modified after training (checksum mismatch)`);
+      if (meta.artifactSha256 && meta.artifactSha256 !== sha)
+        throw new AppError('SCHEMA_MISMATCH', `artifact of ${info.name} v${info.version} was modified after training (checksum mismatch)`);
     }
     return JSON.parse(body);
   }
@@ -176,19 +194,29 @@ export class ModelRegistry {
    * Makes `version` the active one and retires the previous active, in one transaction.
    * `validate` (optional) is run on the artifact first, e.g. to refuse a schema mismatch.
    */
-  async promote(name: string, version: number, validate?: (artifact: unknown, info: ModelVersionInfo) => unknown): Promise<{ promoted: ModelVersionInfo; retired: ModelVersionInfo | null }> {
+  async promote(
+    name: string,
+    version: number,
+    validate?: (artifact: unknown, info: ModelVersionInfo) => unknown,
+  ): Promise<{ promoted: ModelVersionInfo; retired: ModelVersionInfo | null }> {
     const target = await this.get(name, version);
     if (target.status === 'active') return { promoted: target, retired: null };
     const artifact = this.readArtifact(target);
     if (validate) await validate(artifact, target);
     const now = new Date();
     const retiredId = await this.db.sql.transaction(async (tx) => this.swap(tx, name, target.id, now, true));
-    return { promoted: await this.get(name, version), retired: retiredId ? rowToInfo((await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE id = ?', [retiredId]))[0]) : null };
+    return {
+      promoted: await this.get(name, version),
+      retired: retiredId
+        ? rowToInfo((await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE id = ?', [retiredId]))[0])
+        : null,
+    };
   }
 
   private async swap(tx: SqlRunner, name: string, targetId: number, now: Date, setPromotedAt: boolean): Promise<number | null> {
     const current = await tx.all<{ id: number }>("SELECT id FROM model_version WHERE name = ? AND status = 'active'", [name]);
-    for (const c of current) if (Number(c.id) !== targetId) await tx.run("UPDATE model_version SET status = 'retired', retired_at = ? WHERE id = ?", [now, c.id]);
+    for (const c of current)
+      if (Number(c.id) !== targetId) await tx.run("UPDATE model_version SET status = 'retired', retired_at = ? WHERE id = ?", [now, c.id]);
     if (setPromotedAt) {
       // promoted_at orders promotions for rollback, so it must be strictly increasing per model even
       // when two promotions fall in the same millisecond.
@@ -196,8 +224,7 @@ export class ModelRegistry {
       const lastAt = fromSqlDate(last?.last)?.getTime() ?? -Infinity;
       const at = now.getTime() > lastAt ? now : new Date(lastAt + 1);
       await tx.run("UPDATE model_version SET status = 'active', promoted_at = ?, retired_at = NULL WHERE id = ?", [at, targetId]);
-    }
-    else await tx.run("UPDATE model_version SET status = 'active', retired_at = NULL WHERE id = ?", [targetId]);
+    } else await tx.run("UPDATE model_version SET status = 'active', retired_at = NULL WHERE id = ?", [targetId]);
     const other = current.find((c) => Number(c.id) !== targetId);
     return other ? Number(other.id) : null;
   }
@@ -206,7 +233,10 @@ export class ModelRegistry {
    * Restores the version that was active before the current one (the most recently promoted
    * retired version promoted earlier than the current), and retires the current.
    */
-  async rollback(name: string, validate?: (artifact: unknown, info: ModelVersionInfo) => unknown): Promise<{ restored: ModelVersionInfo; retired: ModelVersionInfo }> {
+  async rollback(
+    name: string,
+    validate?: (artifact: unknown, info: ModelVersionInfo) => unknown,
+  ): Promise<{ restored: ModelVersionInfo; retired: ModelVersionInfo }> {
     const current = await this.active(name);
     if (!current) throw unprocessable(`model "${name}" has no active version to roll back from`);
     const rows = await this.db.sql.all<Record<string, unknown>>(
@@ -214,7 +244,8 @@ export class ModelRegistry {
       [name, current.id],
     );
     const previous = rows.map(rowToInfo).find((r) => r.promotedAt! < (current.promotedAt ?? new Date(8.64e15)));
-    if (!previous) throw unprocessable(`model "${name}" has no previously active version to roll back to (v${current.version} is the first)`);
+    if (!previous)
+      throw unprocessable(`model "${name}" has no previously active version to roll back to (v${current.version} is the first)`);
     const artifact = this.readArtifact(previous);
     if (validate) await validate(artifact, previous);
     // promoted_at of the restored version is kept, so a second rollback goes one step further back.

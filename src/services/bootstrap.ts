@@ -39,7 +39,14 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
       seed: config.SALESCAST_SEED,
       accounts: config.SALESCAST_DEMO_ACCOUNTS,
       months: config.SALESCAST_DEMO_MONTHS,
-      onLoaded: (r) => log(`loaded the demo company (seed ${r.seed}, ${r.accounts} accounts, ${r.months} months to ${r.asOf.toISOString().slice(0, 10)}): ${Object.entries(r.records).map(([k, n]) => `${n} ${k}`).join(', ')}`),
+      onLoaded: (r) =>
+        log(
+          `loaded the demo company (seed ${r.seed}, ${r.accounts} accounts, ${r.months} months to ${r.asOf.toISOString().slice(0, 10)}): ${Object.entries(
+            r.records,
+          )
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}`,
+        ),
     });
   }
   const registry = new ModelRegistry(db, config.SALESCAST_MODELS_DIR);
@@ -51,14 +58,20 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
       const unusable = loadProblem(registry, name, active);
       if (!unusable) continue;
       if (!opts.demo) {
-        result.skipped.push({ model: name, reason: `the active ${name} model v${active.version} cannot be loaded by this version (${unusable}); scores use the fallback until "npx salescast train ${name}"` });
+        result.skipped.push({
+          model: name,
+          reason: `the active ${name} model v${active.version} cannot be loaded by this version (${unusable}); scores use the fallback until "npx salescast train ${name}"`,
+        });
         continue;
       }
       // Retrained already, but the new version was not promoted (it did not beat its baseline):
       // retraining at every start would give the same answer, so leave the decision to the operator.
       const since = (await registry.list(name)).find((v) => v.version > active.version && !loadProblem(registry, name, v));
       if (since) {
-        result.skipped.push({ model: name, reason: `the active ${name} model v${active.version} cannot be loaded by this version; v${since.version} was trained since and not promoted (see "npx salescast models list ${name}"); scores use the fallback` });
+        result.skipped.push({
+          model: name,
+          reason: `the active ${name} model v${active.version} cannot be loaded by this version; v${since.version} was trained since and not promoted (see "npx salescast models list ${name}"); scores use the fallback`,
+        });
         continue;
       }
       log(`the active ${name} model v${active.version} cannot be loaded by this version (${unusable}): retraining…`);
@@ -67,7 +80,10 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
       // on every start; the operator decides with `salescast train` / `models promote`.
       const versions = await registry.list(name);
       if (versions.length > 0) {
-        result.skipped.push({ model: name, reason: `no active ${name} model: ${versions.length} version(s) trained, none promoted (see "npx salescast models list ${name}"); scores use the fallback` });
+        result.skipped.push({
+          model: name,
+          reason: `no active ${name} model: ${versions.length} version(s) trained, none promoted (see "npx salescast models list ${name}"); scores use the fallback`,
+        });
         continue;
       }
       if (!opts.demo) {
@@ -115,7 +131,9 @@ export async function ensureDemoSnapshots(db: Database, config: Config, log: Boo
   try {
     const a = await takeForecastSnapshot(db, { ...common, asOf: earlier });
     const b = await takeForecastSnapshot(db, { ...common, asOf: now });
-    log(`stored forecast snapshots of ${quarter.label} as of ${earlier.toISOString().slice(0, 10)} and now (the pipeline-changes waterfall compares them)`);
+    log(
+      `stored forecast snapshots of ${quarter.label} as of ${earlier.toISOString().slice(0, 10)} and now (the pipeline-changes waterfall compares them)`,
+    );
     return [a.snapshotId, b.snapshotId];
   } catch (e) {
     if (!isAppError(e)) throw e;

@@ -39,7 +39,10 @@ export function todayUtc(now: Date = new Date()): Date {
 export async function loadedDemoKey(db: Database): Promise<string | null> {
   const product = await db.prisma.product.findUnique({ where: { externalId: 'PRD-01' }, select: { attributes: true } });
   const attributes = product?.attributes;
-  const key = attributes && typeof attributes === 'object' && !Array.isArray(attributes) ? (attributes as Record<string, unknown>).demo_dataset : undefined;
+  const key =
+    attributes && typeof attributes === 'object' && !Array.isArray(attributes)
+      ? (attributes as Record<string, unknown>).demo_dataset
+      : undefined;
   return typeof key === 'string' ? key : null;
 }
 
@@ -55,13 +58,23 @@ export async function loadDemoData(db: Database, opts: DemoLoadOptions = {}): Pr
     const loaded = await loadedDemoKey(db);
     if (loaded !== dataset.key) {
       const what = loaded ? `another demo company (${loaded})` : 'data that is not demo data';
-      throw new AppError('CONFLICT', `The database already holds ${what}; loading the demo company (${dataset.key}) would overwrite records with the same external ids and mix the two. Use an empty database, repeat the same options, or force it (--force on the command line).`, [
-        { path: ['demo'], value: loaded ?? undefined, problem: loaded ? 'another demo company is loaded' : 'the database holds other data' },
-      ]);
+      throw new AppError(
+        'CONFLICT',
+        `The database already holds ${what}; loading the demo company (${dataset.key}) would overwrite records with the same external ids and mix the two. Use an empty database, repeat the same options, or force it (--force on the command line).`,
+        [
+          {
+            path: ['demo'],
+            value: loaded ?? undefined,
+            problem: loaded ? 'another demo company is loaded' : 'the database holds other data',
+          },
+        ],
+      );
     }
   }
   const { perKind, total } = demoRecordCount(dataset.records);
-  const written = await upsertRecords(db, dataset.records, { onProgress: opts.onProgress ? (done) => opts.onProgress!(done, total) : undefined });
+  const written = await upsertRecords(db, dataset.records, {
+    onProgress: opts.onProgress ? (done) => opts.onProgress!(done, total) : undefined,
+  });
   const opps = dataset.records.opportunities;
   const won = opps.filter((o) => o.outcome === 'won').length;
   const lost = opps.filter((o) => o.outcome === 'lost').length;
@@ -95,7 +108,10 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
  * `npm start` on a fresh clone has data to show and never touches a database holding real data.
  * Resolves to true when it loaded; `onLoaded` receives the load result.
  */
-export async function ensureDemoData(db: Database, opts: DemoLoadOptions & { onLoaded?: (result: DemoLoadResult) => void } = {}): Promise<boolean> {
+export async function ensureDemoData(
+  db: Database,
+  opts: DemoLoadOptions & { onLoaded?: (result: DemoLoadResult) => void } = {},
+): Promise<boolean> {
   if (!(await isDatabaseEmpty(db))) return false;
   const result = await loadDemoData(db, opts);
   opts.onLoaded?.(result);

@@ -11,7 +11,14 @@ describe('the report command', () => {
   let t: TestDatabase;
   const run = (...args: string[]) => {
     try {
-      return { status: 0, stdout: execFileSync(process.execPath, [CLI, 'report', ...args], { env: { ...process.env, DATABASE_URL: t.url }, stdio: 'pipe' }).toString(), stderr: '' };
+      return {
+        status: 0,
+        stdout: execFileSync(process.execPath, [CLI, 'report', ...args], {
+          env: { ...process.env, DATABASE_URL: t.url },
+          stdio: 'pipe',
+        }).toString(),
+        stderr: '',
+      };
     } catch (e: any) {
       return { status: e.status as number, stdout: e.stdout.toString(), stderr: e.stderr.toString() };
     }
@@ -24,9 +31,14 @@ describe('the report command', () => {
 
   test('profitability for SMB clients in 2024 as JSON and as CSV', () => {
     const json = JSON.parse(run('profitability', 'segment=SMB', '--from', '2024-01-01', '--to', '2024-12-31', '--json').stdout);
-    expect(json.rows.map((r: { accountId: string; netProfit: number }) => [r.accountId, r.netProfit])).toEqual([['A1', 1600], ['A3', 350]]);
+    expect(json.rows.map((r: { accountId: string; netProfit: number }) => [r.accountId, r.netProfit])).toEqual([
+      ['A1', 1600],
+      ['A3', 350],
+    ]);
     expect(json.totals.netProfit).toBe(1950);
-    const csv = run('profitability', '--filter', 'segment=SMB', '--from', '2024-01-01', '--to', '2024-12-31', '--csv').stdout.trim().split('\n');
+    const csv = run('profitability', '--filter', 'segment=SMB', '--from', '2024-01-01', '--to', '2024-12-31', '--csv')
+      .stdout.trim()
+      .split('\n');
     expect(csv[0]).toMatch(/^account,name,segment,region,rep,revenue,/);
     expect(csv[1]).toMatch(/^A1,Acme,SMB,EU,Alice,2700,900,1800,/);
     expect(csv).toHaveLength(3);

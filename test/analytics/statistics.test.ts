@@ -85,14 +85,28 @@ describe('Pareto and payback post-processing', () => {
     expect(r.top20.revenueShare).toBeCloseTo(0.2, 12);
     expect(r.peakProfitShare).toBeCloseTo(100 / 80, 12);
     // Cumulative share before each client: 0, .5, .7 → A; .8, .88 → B (< .95); .93 → B; .97, 1.0 → C; negatives D.
-    expect(r.classes.map((c) => [c.class, c.clients])).toEqual([['A', 3], ['B', 3], ['C', 2], ['D', 2]]);
+    expect(r.classes.map((c) => [c.class, c.clients])).toEqual([
+      ['A', 3],
+      ['B', 3],
+      ['C', 2],
+      ['D', 2],
+    ]);
     expect(r.destroyers.map((d) => d.id)).toEqual(['c9', 'c8']);
   });
 
   test('payback counts months from the acquisition month; never reached is "not yet"', () => {
     const jan2024 = new Date('2024-01-15T00:00:00Z');
     const m = 2024 * 12; // January 2024
-    expect(paybackMonths([{ month: m, netProfit: 100 }, { month: m + 2, netProfit: 150 }], 200, jan2024)).toEqual({ months: 2, status: 'paid_back' });
+    expect(
+      paybackMonths(
+        [
+          { month: m, netProfit: 100 },
+          { month: m + 2, netProfit: 150 },
+        ],
+        200,
+        jan2024,
+      ),
+    ).toEqual({ months: 2, status: 'paid_back' });
     expect(paybackMonths([{ month: m, netProfit: 100 }], 200, jan2024)).toEqual({ months: null, status: 'not_yet' });
     expect(paybackMonths([], null, jan2024)).toEqual({ months: null, status: 'no_acquisition_cost' });
   });

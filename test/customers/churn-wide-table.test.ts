@@ -17,7 +17,11 @@ function wideTable(n: number): CustomerHistory[] {
     attributes.contract = ['monthly', 'annual', 'two-year'][Math.floor(rng.next() * 3)];
     attributes.Churn = 'leak';
     // The truth: contract, metric_0 and field_1 drive churn; the other 43 columns are noise.
-    const z = -1.2 + (attributes.contract === 'monthly' ? 1.5 : attributes.contract === 'annual' ? 0 : -1) + 0.8 * (Number(attributes.metric_0 ?? 0) / 10) + (attributes.field_1 === 'v0' ? 0.9 : 0);
+    const z =
+      -1.2 +
+      (attributes.contract === 'monthly' ? 1.5 : attributes.contract === 'annual' ? 0 : -1) +
+      0.8 * (Number(attributes.metric_0 ?? 0) / 10) +
+      (attributes.field_1 === 'v0' ? 0.9 : 0);
     const churned = rng.next() < 1 / (1 + Math.exp(-z));
     out.push({ accountId: i + 1, externalId: `C${i}`, status: churned ? 'churned' : 'active', churnedAt: null, attributes });
   }
@@ -50,11 +54,16 @@ test('a wide attribute table with gaps trains, is evaluated on a stratified spli
 test('a churn artifact built by another feature version is refused with SCHEMA_MISMATCH', async () => {
   const built = await buildChurnModel(wideTable(800), { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED, l2: 3 });
   const { ChurnScorer } = await import('../../src/services/customers/churn-scorer');
-  expect(() => new ChurnScorer({ ...built.artifact, featureVersion: built.artifact.featureVersion + 1 })).toThrow(expect.objectContaining({ code: 'SCHEMA_MISMATCH' }));
+  expect(() => new ChurnScorer({ ...built.artifact, featureVersion: built.artifact.featureVersion + 1 })).toThrow(
+    expect.objectContaining({ code: 'SCHEMA_MISMATCH' }),
+  );
   expect(() => new ChurnScorer(JSON.parse(JSON.stringify(built.artifact)))).not.toThrow();
 });
 
 test('too few churned customers is refused with a message saying what is missing', async () => {
   const histories = wideTable(60);
-  await expect(buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED })).rejects.toMatchObject({ code: 'UNPROCESSABLE', message: expect.stringMatching(/churned .* training examples \(need 20 of each\)/) });
+  await expect(buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED })).rejects.toMatchObject({
+    code: 'UNPROCESSABLE',
+    message: expect.stringMatching(/churned .* training examples \(need 20 of each\)/),
+  });
 });

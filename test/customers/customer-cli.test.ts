@@ -13,7 +13,11 @@ const SEED = 5;
 
 function run(url: string, modelsDir: string, args: string[]): { code: number; out: string; err: string } {
   try {
-    const out = execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: url, SALESCAST_MODELS_DIR: modelsDir }, encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(process.execPath, [CLI, ...args], {
+      env: { ...process.env, DATABASE_URL: url, SALESCAST_MODELS_DIR: modelsDir },
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     return { code: 0, out, err: '' };
   } catch (e) {
     const x = e as { status: number; stdout: string; stderr: string };

@@ -45,7 +45,9 @@ describe('customer models on the demo company', () => {
     expect(m.logLoss).toBeLessThan(baseline.logLoss);
     expect(m.ece).toBeLessThan(0.05);
     expect(r.promoted).toBe(true);
-    expect(r.metrics.features.names).toEqual(expect.arrayContaining(['daysSinceLastOrder', 'orderTrend', 'activityTrend', 'serviceCostTrend', 'openDeals']));
+    expect(r.metrics.features.names).toEqual(
+      expect.arrayContaining(['daysSinceLastOrder', 'orderTrend', 'activityTrend', 'serviceCostTrend', 'openDeals']),
+    );
   });
 
   test('the clv model fits BG/NBD and Gamma-Gamma and predicts the holdout better than a constant rate', async () => {
@@ -55,7 +57,9 @@ describe('customer models on the demo company', () => {
     expect(r.bgNbd.converged).toBe(true);
     expect(r.gammaGamma).not.toBeNull();
     expect(r.holdout).not.toBeNull();
-    console.log(`clv holdout: predicted ${r.holdout!.predictedRepeatPurchases} vs actual ${r.holdout!.actualRepeatPurchases}; MAE ${r.holdout!.mae} vs naive ${r.holdout!.naiveMae}`);
+    console.log(
+      `clv holdout: predicted ${r.holdout!.predictedRepeatPurchases} vs actual ${r.holdout!.actualRepeatPurchases}; MAE ${r.holdout!.mae} vs naive ${r.holdout!.naiveMae}`,
+    );
     expect(Math.abs(r.holdout!.predictedRepeatPurchases / r.holdout!.actualRepeatPurchases - 1)).toBeLessThan(0.35);
     expect(r.holdout!.correlation!).toBeGreaterThan(0.5);
     expect(r.promoted).toBe(true);
@@ -117,7 +121,11 @@ describe('customer models on the demo company', () => {
     const byId = new Map(histories.map((h) => [h.accountId, h]));
     expect(sql.length).toBeGreaterThan(100);
     for (const s of sql.slice(0, 60)) {
-      const pure = summarizeOrders(byId.get(s.accountId)!.orders!.map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })), end, 'day')!;
+      const pure = summarizeOrders(
+        byId.get(s.accountId)!.orders!.map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })),
+        end,
+        'day',
+      )!;
       expect(s.frequency).toBe(pure.frequency);
       expect(s.recency).toBeCloseTo(pure.recency, 9);
       expect(s.T).toBeCloseTo(pure.T, 9);

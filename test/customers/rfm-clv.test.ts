@@ -31,20 +31,20 @@ describe('RFM quintiles', () => {
 
 describe('CLV', () => {
   test('a monthly discount rate compounds to the annual one', () => {
-    expect(Math.pow(1 + monthlyDiscountRate(0.1), 12)).toBeCloseTo(1.1, 12);
+    expect((1 + monthlyDiscountRate(0.1)) ** 12).toBeCloseTo(1.1, 12);
   });
   test('with a constant purchase rate the CLV is a discounted annuity', () => {
     // One purchase a month (weeks as the time unit), $50 each, 40 % margin, 3 months, 12 % a year.
     const month = 30.4375 / 7;
     const res = customerLifetimeValue((t) => t / month, 50, { horizonMonths: 3, annualDiscountRate: 0.12, margin: 0.4, unitDays: 7 });
-    const d = Math.pow(1.12, 1 / 12) - 1;
+    const d = 1.12 ** (1 / 12) - 1;
     expect(res.clv).toBeCloseTo(20 / (1 + d) + 20 / (1 + d) ** 2 + 20 / (1 + d) ** 3, 10);
     expect(res.expectedPurchases).toBeCloseTo(3, 10);
   });
 });
 
 describe('repeat-buying summary', () => {
-  const d = (s: string) => new Date(s + 'T00:00:00Z');
+  const d = (s: string) => new Date(`${s}T00:00:00Z`);
   test('counts purchase days, measures recency and T from the first purchase and averages repeat spend', () => {
     const s = summarizeOrders(
       [

@@ -33,15 +33,45 @@ if (!available) {
 }
 const suite = available ? describe : describe.skip;
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard.png');
 const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.png');
 
-const PANELS = ['panel-forecast', 'panel-methods', 'panel-reps', 'panel-changes', 'panel-funnel', 'panel-runrate', 'panel-deals', 'panel-customers', 'panel-models', 'panel-pareto', 'panel-clients', 'panel-cohorts'];
+const PANELS = [
+  'panel-forecast',
+  'panel-methods',
+  'panel-reps',
+  'panel-changes',
+  'panel-funnel',
+  'panel-runrate',
+  'panel-deals',
+  'panel-customers',
+  'panel-models',
+  'panel-pareto',
+  'panel-clients',
+  'panel-cohorts',
+];
 
 /** The real server, as `npm start` runs it, on an ephemeral loopback port. */
 async function serve(tdb: TestDatabase, modelsDir: string, authDisabled: boolean): Promise<ServerHandle> {
-  const config = { ...loadConfig({ DATABASE_URL: tdb.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: authDisabled, SALESCAST_MODELS_DIR: modelsDir, RATE_LIMIT_PER_MINUTE: 100_000, SHUTDOWN_GRACE_SECONDS: 1, LOG_LEVEL: 'silent' as const };
+  const config = {
+    ...loadConfig({ DATABASE_URL: tdb.url }),
+    PORT: 0,
+    HOST: '127.0.0.1',
+    SALESCAST_AUTH_DISABLED: authDisabled,
+    SALESCAST_MODELS_DIR: modelsDir,
+    RATE_LIMIT_PER_MINUTE: 100_000,
+    SHUTDOWN_GRACE_SECONDS: 1,
+    LOG_LEVEL: 'silent' as const,
+  };
   return startServer(config, tdb.db, { logger: pino({ level: 'silent' }), handleSignals: false, trainers: {} });
 }
 
@@ -69,7 +99,9 @@ suite('the dashboard in a browser, on demo data', () => {
     // Store a score for every open deal (no model is trained here: the stage baseline scores them).
     await scoreOpenDeals(tdb.db, { modelsDir });
     // Two forecast snapshots of this quarter, as `npm start` stores them, for the pipeline-changes panel.
-    expect(await ensureDemoSnapshots(tdb.db, { ...loadConfig({ DATABASE_URL: tdb.url }), SALESCAST_MODELS_DIR: modelsDir }, () => undefined)).toHaveLength(2);
+    expect(
+      await ensureDemoSnapshots(tdb.db, { ...loadConfig({ DATABASE_URL: tdb.url }), SALESCAST_MODELS_DIR: modelsDir }, () => undefined),
+    ).toHaveLength(2);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   });
   afterAll(async () => {
@@ -91,7 +123,13 @@ suite('the dashboard in a browser, on demo data', () => {
       console.log(`dashboard screenshot: ${SCREENSHOT}`);
 
       // The header: every KPI card holds a value or an explicit "unavailable", never a skeleton.
-      const kpis = await page.$$eval('.kpi', (els) => els.map((e) => ({ name: (e as HTMLElement).dataset.kpi, value: e.querySelector('[data-slot="value"]')!.textContent!.trim(), loading: !!e.querySelector('.skeleton') })));
+      const kpis = await page.$$eval('.kpi', (els) =>
+        els.map((e) => ({
+          name: (e as HTMLElement).dataset.kpi,
+          value: e.querySelector('[data-slot="value"]')!.textContent!.trim(),
+          loading: !!e.querySelector('.skeleton'),
+        })),
+      );
       expect(kpis.map((k) => k.name)).toEqual(['forecast', 'won', 'pipeline', 'winrate']);
       for (const k of kpis) {
         expect(k.loading).toBe(false);
@@ -103,7 +141,11 @@ suite('the dashboard in a browser, on demo data', () => {
 
       // No panel is left loading; each shows data or an empty state that says what is missing.
       for (const id of PANELS) {
-        const state = await page.$eval(`#${id} [data-slot="body"]`, (b) => ({ loading: !!b.querySelector('.loading'), empty: b.querySelector('.empty-title')?.textContent ?? null, text: (b.textContent ?? '').trim().length }));
+        const state = await page.$eval(`#${id} [data-slot="body"]`, (b) => ({
+          loading: !!b.querySelector('.loading'),
+          empty: b.querySelector('.empty-title')?.textContent ?? null,
+          text: (b.textContent ?? '').trim().length,
+        }));
         expect({ id, loading: state.loading }).toEqual({ id, loading: false });
         expect(state.text).toBeGreaterThan(0);
       }
@@ -148,13 +190,17 @@ suite('the dashboard in a browser, on demo data', () => {
       // Clicking a deal opens its side panel with the factors behind its score.
       await page.click('#panel-deals tbody tr.clickable');
       await page.waitForSelector('#deal-dialog[open] .factors li', { timeout: 15_000 });
-      expect(await page.$$eval('#deal-dialog .factor-text', (els) => els.map((e) => e.textContent ?? '').filter(Boolean))).not.toHaveLength(0);
+      expect(await page.$$eval('#deal-dialog .factor-text', (els) => els.map((e) => e.textContent ?? '').filter(Boolean))).not.toHaveLength(
+        0,
+      );
 
       // What-if in the same drawer: nothing changed yet is said so; a stage change is simulated
       // for the current quarter and shows the deal's new probability and the forecast's change.
       await page.click('#deal-dialog .whatif-form button[type="submit"]');
       expect(await page.textContent('#deal-dialog .whatif-result')).toMatch(/Change the stage/);
-      const stages = await page.$$eval('#deal-dialog select[name="stage"] option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+      const stages = await page.$$eval('#deal-dialog select[name="stage"] option', (os) =>
+        os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+      );
       expect(stages.length).toBeGreaterThan(0);
       await page.selectOption('#deal-dialog select[name="stage"]', stages[stages.length - 1]);
       await page.fill('#deal-dialog input[name="amount"]', '250000');
@@ -174,12 +220,21 @@ suite('the dashboard in a browser, on demo data', () => {
       const nextReq = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
       await page.click('#deal-dialog .whatif-form button[type="submit"]');
       expect((await nextReq).postDataJSON().period).toBe(next[1]);
-      await page.waitForFunction((p) => (document.querySelector('#deal-dialog .whatif-result')?.textContent ?? '').includes(`${p.slice(5)} ${p.slice(0, 4)} forecast`), next[1], { timeout: 30_000 });
+      await page.waitForFunction(
+        (p) =>
+          (document.querySelector('#deal-dialog .whatif-result')?.textContent ?? '').includes(`${p.slice(5)} ${p.slice(0, 4)} forecast`),
+        next[1],
+        { timeout: 30_000 },
+      );
       await page.selectOption('#deal-dialog select[name="period"]', next[0]);
       // Dropping the deal takes its expected contribution out of the quarter.
       await page.check('#deal-dialog input[name="drop"]');
       await page.click('#deal-dialog .whatif-form button[type="submit"]');
-      await page.waitForFunction(() => /dropped from the pipeline/.test(document.querySelector('#deal-dialog .whatif-result')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => /dropped from the pipeline/.test(document.querySelector('#deal-dialog .whatif-result')?.textContent ?? ''),
+        undefined,
+        { timeout: 30_000 },
+      );
       expect(await page.textContent('#deal-dialog .whatif-result')).toMatch(/→ \$0/);
       await page.keyboard.press('Escape');
 
@@ -188,7 +243,9 @@ suite('the dashboard in a browser, on demo data', () => {
       await page.click('#panel-clients tbody tr.clickable');
       await page.waitForSelector('#customer-dialog[open] [data-part="economics"] .facts', { timeout: 15_000 });
       expect(await page.textContent('#customer-dialog [data-part="economics"]')).toMatch(/Revenue\$[\d,]+/);
-      await page.waitForFunction(() => !document.querySelector('#customer-dialog [data-part="score"] .loading'), undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => !document.querySelector('#customer-dialog [data-part="score"] .loading'), undefined, {
+        timeout: 15_000,
+      });
       expect((await page.textContent('#customer-dialog [data-part="score"]'))!.trim().length).toBeGreaterThan(0);
       expect(await page.textContent('#customer-dialog')).not.toMatch(/NaN|undefined|\[object Object\]/);
       // No customer model here: the drawer gives the commands, and the customers panel keeps its own copy of them.

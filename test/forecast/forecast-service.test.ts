@@ -37,9 +37,15 @@ describe('pipeline forecast service', () => {
   });
 
   it('refuses unknown periods, breakdowns and simulation counts with the field named', async () => {
-    await expect(forecastPipeline(t.db, { ...opts, period: '2026-Q5' })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: [{ path: ['period'] }] });
+    await expect(forecastPipeline(t.db, { ...opts, period: '2026-Q5' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: [{ path: ['period'] }],
+    });
     await expect(forecastPipeline(t.db, { ...opts, by: ['planet' as never] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(forecastPipeline(t.db, { ...opts, sims: 5 })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: [{ path: ['sims'] }] });
+    await expect(forecastPipeline(t.db, { ...opts, sims: 5 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: [{ path: ['sims'] }],
+    });
   });
 });
 
@@ -47,11 +53,20 @@ describe('forecasts as of a past date', () => {
   it('see only what was known then: bookings won before the date, and deals closed since still open', async () => {
     const asOf = new Date('2026-05-01T00:00:00Z');
     const r = await forecastPipeline(t.db, { ...opts, asOf, period: '2026-Q2', by: [] });
-    const won = await t.db.sql.all<{ total: number | null }>(`SELECT SUM(amount) AS total FROM opportunity WHERE outcome = 'won' AND closed_at >= ? AND closed_at < ?`, [new Date('2026-04-01T00:00:00Z'), asOf]);
-    const wonLater = await t.db.sql.all<{ total: number | null }>(`SELECT SUM(amount) AS total FROM opportunity WHERE outcome = 'won' AND closed_at >= ? AND closed_at < ?`, [asOf, new Date('2026-07-01T00:00:00Z')]);
+    const won = await t.db.sql.all<{ total: number | null }>(
+      `SELECT SUM(amount) AS total FROM opportunity WHERE outcome = 'won' AND closed_at >= ? AND closed_at < ?`,
+      [new Date('2026-04-01T00:00:00Z'), asOf],
+    );
+    const wonLater = await t.db.sql.all<{ total: number | null }>(
+      `SELECT SUM(amount) AS total FROM opportunity WHERE outcome = 'won' AND closed_at >= ? AND closed_at < ?`,
+      [asOf, new Date('2026-07-01T00:00:00Z')],
+    );
     expect(Number(wonLater[0].total)).toBeGreaterThan(0); // the test means something only if deals were won after as-of
     expect(r.wonToDate).toBeCloseTo(Number(won[0].total ?? 0), 2);
-    const closedSince = await t.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n FROM opportunity WHERE created_at < ? AND closed_at >= ?`, [asOf, asOf]);
+    const closedSince = await t.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n FROM opportunity WHERE created_at < ? AND closed_at >= ?`, [
+      asOf,
+      asOf,
+    ]);
     expect(r.openPipeline.deals).toBeGreaterThanOrEqual(Number(closedSince[0].n));
     expect(Number(closedSince[0].n)).toBeGreaterThan(0);
   });
@@ -71,7 +86,10 @@ describe('snapshots and changes', () => {
     expect(rows.length).toBe(2);
     const [grown, won] = rows.map((r) => Number(r.opportunity_id));
     await t.db.sql.run(`UPDATE opportunity SET amount = amount * 2 WHERE id = ?`, [grown]);
-    await t.db.sql.run(`UPDATE opportunity SET outcome = 'won', stage = 'Closed Won', closed_at = ? WHERE id = ?`, [new Date('2026-06-14T00:00:00Z'), won]);
+    await t.db.sql.run(`UPDATE opportunity SET outcome = 'won', stage = 'Closed Won', closed_at = ? WHERE id = ?`, [
+      new Date('2026-06-14T00:00:00Z'),
+      won,
+    ]);
     const second = await takeForecastSnapshot(t.db, { ...opts, by: ['rep'], takenAt: new Date('2026-06-15T09:00:00Z') });
 
     const list = await listForecastSnapshots(t.db);
@@ -91,7 +109,9 @@ describe('what-if', () => {
   it('dropping a deal moves the expected forecast by exactly its expected contribution', async () => {
     const base = await forecastPipeline(t.db, { ...opts, by: [] });
     expect(base.openPipeline.deals).toBeGreaterThan(0);
-    const [row] = await t.db.sql.all<{ id: number }>(`SELECT id FROM opportunity WHERE outcome = 'open' AND stage = 'Proposal' ORDER BY amount DESC LIMIT 1`);
+    const [row] = await t.db.sql.all<{ id: number }>(
+      `SELECT id FROM opportunity WHERE outcome = 'open' AND stage = 'Proposal' ORDER BY amount DESC LIMIT 1`,
+    );
     const id = Number(row.id);
     const r = await whatIfForecast(t.db, { ...opts, changes: [{ opportunityId: id, drop: true }] });
     expect(r.deals[0].after).toBeNull();
@@ -105,7 +125,13 @@ describe('what-if', () => {
 
 describe('backtest and run-rate', () => {
   it('replays three months and scores every method', async () => {
-    const r = await backtestForecasts(t.db, { from: new Date('2026-02-01'), to: new Date('2026-05-01'), sims: 500, seed: SEED, now: AS_OF });
+    const r = await backtestForecasts(t.db, {
+      from: new Date('2026-02-01'),
+      to: new Date('2026-05-01'),
+      sims: 500,
+      seed: SEED,
+      now: AS_OF,
+    });
     expect(r.periods.map((p) => p.period)).toEqual(['2026-02', '2026-03', '2026-04']);
     expect(r.metrics.monteCarlo.periods).toBe(3);
     expect(r.metrics.stageWeighted.mae).toBeGreaterThanOrEqual(0);

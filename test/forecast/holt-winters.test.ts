@@ -94,8 +94,12 @@ describe('run-rate forecast', () => {
 describe('driver regression', () => {
   it('recovers lag-1 coefficients of bookings on pipeline created and activities', () => {
     const rng = createRng(SEED);
-    const rows = Array.from({ length: 30 }, () => ({ bookings: 0, drivers: { pipelineCreated: 1000 + 500 * rng.next(), activities: 50 + 30 * rng.next() } }));
-    for (let t = 1; t < rows.length; t++) rows[t].bookings = 200 + 0.4 * rows[t - 1].drivers.pipelineCreated + 3 * rows[t - 1].drivers.activities;
+    const rows = Array.from({ length: 30 }, () => ({
+      bookings: 0,
+      drivers: { pipelineCreated: 1000 + 500 * rng.next(), activities: 50 + 30 * rng.next() },
+    }));
+    for (let t = 1; t < rows.length; t++)
+      rows[t].bookings = 200 + 0.4 * rows[t - 1].drivers.pipelineCreated + 3 * rows[t - 1].drivers.activities;
     const fit = fitDriverRegression(rows)!;
     expect(fit.coefficients.pipelineCreated).toBeCloseTo(0.4, 6);
     expect(fit.coefficients.activities).toBeCloseTo(3, 6);
@@ -105,6 +109,11 @@ describe('driver regression', () => {
   });
 
   it('declines when there are too few periods for the drivers', () => {
-    expect(fitDriverRegression([{ bookings: 1, drivers: { a: 1 } }, { bookings: 2, drivers: { a: 2 } }])).toBeNull();
+    expect(
+      fitDriverRegression([
+        { bookings: 1, drivers: { a: 1 } },
+        { bookings: 2, drivers: { a: 2 } },
+      ]),
+    ).toBeNull();
   });
 });

@@ -29,8 +29,26 @@ describe('forecast categories', () => {
       { amount: 999, category: 'omitted', groups: { rep: 'A' } },
       { amount: 10, category: 'commit', groups: { rep: 'B' } },
     ];
-    const [a, b] = rollUpCategories(deals, 'rep', new Map([['A', { expected: 170, p10: 160, p90: 190 }], ['B', { expected: 40, p10: 30, p90: 60 }]]));
-    expect(a).toMatchObject({ key: 'A', closed: 100, commit: 50, bestCase: 30, pipeline: 20, omitted: 999, commitCall: 150, bestCaseCall: 180, pipelineCall: 200, disagreement: 'below-model' });
+    const [a, b] = rollUpCategories(
+      deals,
+      'rep',
+      new Map([
+        ['A', { expected: 170, p10: 160, p90: 190 }],
+        ['B', { expected: 40, p10: 30, p90: 60 }],
+      ]),
+    );
+    expect(a).toMatchObject({
+      key: 'A',
+      closed: 100,
+      commit: 50,
+      bestCase: 30,
+      pipeline: 20,
+      omitted: 999,
+      commitCall: 150,
+      bestCaseCall: 180,
+      pipelineCall: 200,
+      disagreement: 'below-model',
+    });
     expect(b).toMatchObject({ key: 'B', commitCall: 10, disagreement: 'below-model' });
     const [only] = rollUpCategories(deals.slice(0, 2), 'rep', new Map([['A', { expected: 150, p10: 140, p90: 160 }]]));
     expect(only.disagreement).toBeNull();

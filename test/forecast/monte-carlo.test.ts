@@ -6,10 +6,22 @@ const SEED = 20250701;
 // Printed so a failure can be replayed with the same stream.
 console.log(`monte-carlo tests: seed ${SEED}`);
 
-const deal = (id: number, amount: number, winProbability: number, inPeriodProbability: number, rep = 'A'): DealOutlook => ({ id, amount, winProbability, inPeriodProbability, groups: { rep } });
+const deal = (id: number, amount: number, winProbability: number, inPeriodProbability: number, rep = 'A'): DealOutlook => ({
+  id,
+  amount,
+  winProbability,
+  inPeriodProbability,
+  groups: { rep },
+});
 
 describe('Monte Carlo pipeline forecast', () => {
-  const pipeline = [deal(1, 10_000, 0.6, 0.5), deal(2, 25_000, 0.3, 0.9, 'B'), deal(3, 4_000, 0.9, 1), deal(4, 60_000, 0.1, 0.4, 'B'), deal(5, 12_500, 0.45, 0.7)];
+  const pipeline = [
+    deal(1, 10_000, 0.6, 0.5),
+    deal(2, 25_000, 0.3, 0.9, 'B'),
+    deal(3, 4_000, 0.9, 1),
+    deal(4, 60_000, 0.1, 0.4, 'B'),
+    deal(5, 12_500, 0.45, 0.7),
+  ];
   const p = pipeline.map((d) => d.winProbability * d.inPeriodProbability);
   const mean = pipeline.reduce((s, d, i) => s + d.amount * p[i], 0);
   const variance = pipeline.reduce((s, d, i) => s + d.amount ** 2 * p[i] * (1 - p[i]), 0);
@@ -75,7 +87,9 @@ describe('Monte Carlo pipeline forecast', () => {
   });
 
   it('group forecasts add up to the total (expected values and per-simulation sums)', () => {
-    const many = Array.from({ length: 300 }, (_, i) => deal(i, 1000 + ((i * 7919) % 5000), ((i * 37) % 100) / 100, ((i * 53) % 100) / 100, `rep${i % 7}`));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      deal(i, 1000 + ((i * 7919) % 5000), ((i * 37) % 100) / 100, ((i * 53) % 100) / 100, `rep${i % 7}`),
+    );
     const r = simulatePipeline(many, { sims: 2000, seed: SEED, dimensions: ['rep'], fixed: [{ amount: 5000, groups: { rep: 'rep1' } }] });
     const sumExpected = r.byDimension.rep.reduce((s, g) => s + g.forecast.expected, 0);
     const sumMean = r.byDimension.rep.reduce((s, g) => s + g.forecast.mean, 0);
@@ -111,7 +125,7 @@ describe('Monte Carlo pipeline forecast', () => {
     expect(inside / histories).toBeLessThan(0.84);
   });
 
-  it('results do not depend on the order of deals, and changing one deal leaves the others\' draws alone', () => {
+  it("results do not depend on the order of deals, and changing one deal leaves the others' draws alone", () => {
     const many = Array.from({ length: 50 }, (_, i) => deal(i + 1, 1000 * (i + 1), 0.5, 0.5, `r${i % 3}`));
     const a = simulatePipeline(many, { sims: 3000, seed: 5, dimensions: ['rep'] });
     const b = simulatePipeline([...many].reverse(), { sims: 3000, seed: 5, dimensions: ['rep'] });

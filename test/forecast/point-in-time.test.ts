@@ -48,7 +48,19 @@ function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31))
         closedAt = next;
       }
     }
-    out.push({ id: i + 1, externalId: `D${i + 1}`, amount, stage, outcome, createdAt, expectedCloseAt: expected, closedAt, forecastCategory: outcome === 'won' ? 'closed' : stage === 'Negotiation' ? 'commit' : 'pipeline', groups: { rep, team: 'T', region: 'R', product: 'P', segment: 'S', category: 'pipeline' }, events });
+    out.push({
+      id: i + 1,
+      externalId: `D${i + 1}`,
+      amount,
+      stage,
+      outcome,
+      createdAt,
+      expectedCloseAt: expected,
+      closedAt,
+      forecastCategory: outcome === 'won' ? 'closed' : stage === 'Negotiation' ? 'commit' : 'pipeline',
+      groups: { rep, team: 'T', region: 'R', product: 'P', segment: 'S', category: 'pipeline' },
+      events,
+    });
   }
   return out;
 }
@@ -75,7 +87,14 @@ describe('deals as of a past date', () => {
 
   it('shows the stage, amount and expected close recorded before the date, and no outcome yet', () => {
     const s = dealAsOf(deal, T0 + 30 * DAY)!;
-    expect(s).toMatchObject({ stage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY, outcome: 'open', closedAt: null, stageEnteredAt: T0 + 20 * DAY });
+    expect(s).toMatchObject({
+      stage: 'Proposal',
+      amount: 700,
+      expectedCloseAt: T0 + 40 * DAY,
+      outcome: 'open',
+      closedAt: null,
+      stageEnteredAt: T0 + 20 * DAY,
+    });
     // A push of the close date is not a new stage: time in stage still counts from day 20.
     expect(dealAsOf(deal, T0 + 60 * DAY)!.stageEnteredAt).toBe(T0 + 20 * DAY);
     expect(dealAsOf(deal, T0 + 81 * DAY)).toMatchObject({ outcome: 'won', amount: 900 });
@@ -90,18 +109,38 @@ describe('deals as of a past date', () => {
       stage: 'Closed Lost',
       amount: 1,
       closedAt: T0 + 31 * DAY,
-      events: [...deal.events.slice(0, 2), { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null }],
+      events: [
+        ...deal.events.slice(0, 2),
+        { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
+      ],
     };
     expect(dealAsOf(rewritten, T0 + 30 * DAY)).toEqual(before);
   });
 });
 
 describe("the data's present", () => {
-  const deal = (over: Partial<DealRecord>): DealRecord => ({ id: 1, externalId: 'D', amount: 10, stage: 'Proposal', outcome: 'open', createdAt: T0, expectedCloseAt: null, closedAt: null, forecastCategory: null, groups: {}, events: [], ...over });
+  const deal = (over: Partial<DealRecord>): DealRecord => ({
+    id: 1,
+    externalId: 'D',
+    amount: 10,
+    stage: 'Proposal',
+    outcome: 'open',
+    createdAt: T0,
+    expectedCloseAt: null,
+    closedAt: null,
+    forecastCategory: null,
+    groups: {},
+    events: [],
+    ...over,
+  });
 
   it('is just after the latest creation, close or stage change, capped by the clock', () => {
     const h = [
-      deal({ id: 1, createdAt: T0, events: [{ at: T0 + 5 * DAY, fromStage: null, toStage: 'Proposal', amount: null, expectedCloseAt: T0 + 400 * DAY }] }),
+      deal({
+        id: 1,
+        createdAt: T0,
+        events: [{ at: T0 + 5 * DAY, fromStage: null, toStage: 'Proposal', amount: null, expectedCloseAt: T0 + 400 * DAY }],
+      }),
       deal({ id: 2, createdAt: T0 + 2 * DAY, outcome: 'won', closedAt: T0 + 9 * DAY }),
       deal({ id: 3, createdAt: T0 + 7 * DAY }),
     ];
@@ -112,7 +151,14 @@ describe("the data's present", () => {
   });
 
   it('as of a moment before it, a deal closed later is still open; as of it, the stored state holds', () => {
-    const h = [deal({ outcome: 'won', stage: 'Closed Won', closedAt: T0 + 10 * DAY, events: [{ at: T0 + 10 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }] })];
+    const h = [
+      deal({
+        outcome: 'won',
+        stage: 'Closed Won',
+        closedAt: T0 + 10 * DAY,
+        events: [{ at: T0 + 10 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
+      }),
+    ];
     const now = dataPresent(h, Infinity);
     expect(dealAsOf(h[0], T0 + 10 * DAY, now)).toMatchObject({ outcome: 'open', stage: 'Proposal' });
     expect(dealAsOf(h[0], now, now)).toMatchObject({ outcome: 'won', stage: 'Closed Won' });
@@ -149,7 +195,16 @@ describe('backtests use only what was known at each period start', () => {
     // stay in; but whether and how they closed later, and anything created later, must not matter.
     const future = history
       .filter((d) => d.createdAt < asOf)
-      .map((d) => (d.closedAt !== null && d.closedAt >= asOf ? { ...d, outcome: (d.outcome === 'won' ? 'lost' : 'won') as DealRecord['outcome'], closedAt: d.closedAt + 9 * DAY, events: d.events.filter((e) => e.at < asOf) } : d));
+      .map((d) =>
+        d.closedAt !== null && d.closedAt >= asOf
+          ? {
+              ...d,
+              outcome: (d.outcome === 'won' ? 'lost' : 'won') as DealRecord['outcome'],
+              closedAt: d.closedAt + 9 * DAY,
+              events: d.events.filter((e) => e.at < asOf),
+            }
+          : d,
+      );
     const m2 = fitStageModel(future, asOf);
     expect(m2.stages).toEqual(m1.stages);
     expect(m2.winProbability('Proposal', 10)).toBe(m1.winProbability('Proposal', 10));
@@ -190,7 +245,10 @@ describe('roll-ups', () => {
     expect(sum('closed')).toBeCloseTo(f.categories.overall.closed, 6);
     expect(sum('commitCall')).toBeCloseTo(f.categories.overall.commitCall, 6);
     expect(f.categories.overall.bestCaseCall).toBeCloseTo(f.categories.overall.commitCall + f.categories.overall.bestCase, 6);
-    expect(f.categories.overall.closed).toBeCloseTo(f.wonInPeriod.reduce((a, w) => a + w.amount, 0), 6);
+    expect(f.categories.overall.closed).toBeCloseTo(
+      f.wonInPeriod.reduce((a, w) => a + w.amount, 0),
+      6,
+    );
   });
 });
 
@@ -199,7 +257,13 @@ describe('pipeline change waterfall', () => {
     const win = { start: Date.UTC(2025, 6, 1), end: Date.UTC(2025, 9, 1) };
     const inQ = Date.UTC(2025, 7, 1);
     const later = Date.UTC(2025, 11, 1);
-    const d = (id: number, amount: number, close: number | null, outcome = 'open') => ({ opportunityId: id, amount, expectedCloseAt: close, outcome, stage: 'Proposal' });
+    const d = (id: number, amount: number, close: number | null, outcome = 'open') => ({
+      opportunityId: id,
+      amount,
+      expectedCloseAt: close,
+      outcome,
+      stage: 'Proposal',
+    });
     const from = [d(1, 100, inQ), d(2, 200, inQ), d(3, 300, inQ), d(4, 400, later), d(5, 500, inQ), d(6, 600, inQ)];
     const to = [d(1, 150, inQ), d(2, 200, inQ, 'won'), d(3, 300, later), d(4, 400, inQ), d(7, 700, inQ), d(6, 600, inQ)];
     const w = pipelineWaterfall(from, to, win, () => 'lost');
@@ -213,7 +277,11 @@ describe('pipeline change waterfall', () => {
 
 describe('periods', () => {
   it('parses months, quarters and years as half-open UTC ranges', () => {
-    expect(parsePeriod('2025-07')).toMatchObject({ label: '2025-07', start: new Date('2025-07-01T00:00:00Z'), end: new Date('2025-08-01T00:00:00Z') });
+    expect(parsePeriod('2025-07')).toMatchObject({
+      label: '2025-07',
+      start: new Date('2025-07-01T00:00:00Z'),
+      end: new Date('2025-08-01T00:00:00Z'),
+    });
     expect(parsePeriod('2025-Q3')).toMatchObject({ start: new Date('2025-07-01T00:00:00Z'), end: new Date('2025-10-01T00:00:00Z') });
     expect(parsePeriod('2025')).toMatchObject({ start: new Date('2025-01-01T00:00:00Z'), end: new Date('2026-01-01T00:00:00Z') });
     expect(() => parsePeriod('2025-13')).toThrow(/Unknown period/);
@@ -231,7 +299,19 @@ describe('expected new business', () => {
       const createdAt = asOf - k * DAY;
       const won = cycles[k];
       const lost = k === 50;
-      return { id: k, externalId: `N${k}`, amount: won ? won[1] : 500, stage: won ? 'Closed Won' : lost ? 'Closed Lost' : 'Prospecting', outcome: won ? 'won' : lost ? 'lost' : 'open', createdAt, expectedCloseAt: null, closedAt: won ? createdAt + won[0] * DAY : lost ? createdAt + 5 * DAY : null, forecastCategory: null, groups: {}, events: [] } as DealRecord;
+      return {
+        id: k,
+        externalId: `N${k}`,
+        amount: won ? won[1] : 500,
+        stage: won ? 'Closed Won' : lost ? 'Closed Lost' : 'Prospecting',
+        outcome: won ? 'won' : lost ? 'lost' : 'open',
+        createdAt,
+        expectedCloseAt: null,
+        closedAt: won ? createdAt + won[0] * DAY : lost ? createdAt + 5 * DAY : null,
+        forecastCategory: null,
+        groups: {},
+        events: [],
+      } as DealRecord;
     });
     // Window = the 30 days after as-of: a 10-day deal lands in it if created in the first 20 days
     // (d = 20 each); a 40-day deal cannot (d = 0). A 10-day win could be seen on the 355 deals

@@ -15,16 +15,34 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
-const cli = (...args: string[]) => execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, DATABASE_URL: h.tdb.url }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const cli = (...args: string[]) =>
+  execFileSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, DATABASE_URL: h.tdb.url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString();
 
 describe('API keys', () => {
   test('an admin creates a key over HTTP, it works at once with its scopes, and revoking it stops it at once', async () => {
-    const created = await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).send({ name: 'dashboard', scopes: ['scores:read'] }).expect(201);
+    const created = await request(h.app)
+      .post('/v1/api-keys')
+      .set(bearer(h.keys.admin))
+      .send({ name: 'dashboard', scopes: ['scores:read'] })
+      .expect(201);
     expectSchema(createApiKeyRoute.response, created.body);
     const key: string = created.body.key;
     expect(key).toMatch(/^sc_[0-9a-f]{8}_/);
-    await request(h.app).get('/v1/deals/scores').set(bearer(key)).expect((r) => expect([200, 422]).toContain(r.status));
-    expectError(await request(h.app).post('/v1/data/accounts').set(bearer(key)).send({ records: [{ externalId: 'x', name: 'x' }] }), 403, 'FORBIDDEN');
+    await request(h.app)
+      .get('/v1/deals/scores')
+      .set(bearer(key))
+      .expect((r) => expect([200, 422]).toContain(r.status));
+    expectError(
+      await request(h.app)
+        .post('/v1/data/accounts')
+        .set(bearer(key))
+        .send({ records: [{ externalId: 'x', name: 'x' }] }),
+      403,
+      'FORBIDDEN',
+    );
     await request(h.app).delete('/v1/api-keys/dashboard').set(bearer(h.keys.admin)).expect(200);
     expectError(await request(h.app).get('/v1/reports/fields').set(bearer(key)), 401, 'UNAUTHENTICATED');
   });
@@ -55,7 +73,10 @@ describe('API keys', () => {
     const now = Date.now();
     expect(verifyApiKeyCached(h.tdb.db, k, now)).toBeUndefined(); // never verified: the full check runs
     expect(await verifyApiKey(h.tdb.db, k, now)).toMatchObject({ scopes: ['scores:read'] });
-    expect(verifyApiKeyCached(h.tdb.db, k, now + 1000)).toMatchObject({ keyName: expect.stringMatching(/^reader-/), scopes: ['scores:read'] });
+    expect(verifyApiKeyCached(h.tdb.db, k, now + 1000)).toMatchObject({
+      keyName: expect.stringMatching(/^reader-/),
+      scopes: ['scores:read'],
+    });
     const flipped = k.slice(0, -1) + (k.endsWith('A') ? 'B' : 'A');
     expect(verifyApiKeyCached(h.tdb.db, flipped, now + 1000)).toBeUndefined();
     expect(await verifyApiKey(h.tdb.db, flipped, now + 1000)).toBeNull();
@@ -65,10 +86,47 @@ describe('API keys', () => {
   });
 
   test('bad names, unknown scopes and duplicates are refused', async () => {
-    expect(detailPaths(expectError(await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).send({ name: 'has spaces', scopes: ['admin'] }), 400, 'INVALID_INPUT'))).toContain('name');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).send({ name: 'ok', scopes: ['root'] }), 400, 'INVALID_INPUT'))).toContain('scopes.0');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).send({ name: 'ok', scopes: [] }), 400, 'INVALID_INPUT'))).toContain('scopes');
-    expectError(await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).send({ name: 'reader-1', scopes: ['admin'] }), 409, 'CONFLICT');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app)
+            .post('/v1/api-keys')
+            .set(bearer(h.keys.admin))
+            .send({ name: 'has spaces', scopes: ['admin'] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('name');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app)
+            .post('/v1/api-keys')
+            .set(bearer(h.keys.admin))
+            .send({ name: 'ok', scopes: ['root'] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('scopes.0');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).send({ name: 'ok', scopes: [] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('scopes');
+    expectError(
+      await request(h.app)
+        .post('/v1/api-keys')
+        .set(bearer(h.keys.admin))
+        .send({ name: 'reader-1', scopes: ['admin'] }),
+      409,
+      'CONFLICT',
+    );
     expectError(await request(h.app).delete('/v1/api-keys/nobody').set(bearer(h.keys.admin)), 404, 'NOT_FOUND');
   });
 
@@ -94,7 +152,19 @@ describe('API keys', () => {
 describe('the Authorization header', () => {
   test('the token is read as the "Bearer <token>" pattern reads it, fast path or not', () => {
     const reference = (h: string) => /^Bearer\s+(\S+)\s*$/i.exec(h)?.[1] ?? null;
-    const samples = ['Bearer sc_0123abcd_secret', 'bearer sc_x', 'BEARER  sc_x  ', 'Bearer', 'Bearer ', 'Bearer a b', 'Bearer\tsc_x', 'Basic abc', 'Bearer sc_x\t', 'Bearersc_x', ' Bearer sc_x'];
+    const samples = [
+      'Bearer sc_0123abcd_secret',
+      'bearer sc_x',
+      'BEARER  sc_x  ',
+      'Bearer',
+      'Bearer ',
+      'Bearer a b',
+      'Bearer\tsc_x',
+      'Basic abc',
+      'Bearer sc_x\t',
+      'Bearersc_x',
+      ' Bearer sc_x',
+    ];
     for (const h of samples) expect([h, bearerToken(h)]).toEqual([h, reference(h)]);
   });
 });

@@ -6,7 +6,12 @@ import { revokeApiKey, createApiKey, clearApiKeyCache } from '../../src/services
 import { bearer, expectError, harness, validateOpenApi, type Harness } from './helpers';
 
 let h: Harness;
-let doc: { paths: Record<string, Record<string, { operationId: string; 'x-required-scope'?: string; requestBody?: unknown; responses: Record<string, unknown> }>> };
+let doc: {
+  paths: Record<
+    string,
+    Record<string, { operationId: string; 'x-required-scope'?: string; requestBody?: unknown; responses: Record<string, unknown> }>
+  >;
+};
 let revoked: string;
 
 beforeAll(async () => {
@@ -33,7 +38,36 @@ describe('the API contract', () => {
 
   test('it documents the capabilities of every group', () => {
     const ids = operations().map((o) => o.op.operationId);
-    for (const id of ['health', 'ready', 'scoreInlineDeals', 'scoreDeal', 'scoreDealBatch', 'listDealScores', 'scoreCustomer', 'scoreInlineCustomers', 'profitabilityReport', 'paretoReport', 'cohortsReport', 'compareReport', 'funnelReport', 'campaignsReport', 'forecastPipeline', 'backtestForecasts', 'forecastRunRate', 'takeForecastSnapshot', 'listForecastSnapshots', 'pipelineChanges', 'dealWhatIf', 'listModelVersions', 'promoteModel', 'rollbackModel', 'startTrainingJob', 'getTrainingJob', 'upsertRecords', 'createApiKey']) {
+    for (const id of [
+      'health',
+      'ready',
+      'scoreInlineDeals',
+      'scoreDeal',
+      'scoreDealBatch',
+      'listDealScores',
+      'scoreCustomer',
+      'scoreInlineCustomers',
+      'profitabilityReport',
+      'paretoReport',
+      'cohortsReport',
+      'compareReport',
+      'funnelReport',
+      'campaignsReport',
+      'forecastPipeline',
+      'backtestForecasts',
+      'forecastRunRate',
+      'takeForecastSnapshot',
+      'listForecastSnapshots',
+      'pipelineChanges',
+      'dealWhatIf',
+      'listModelVersions',
+      'promoteModel',
+      'rollbackModel',
+      'startTrainingJob',
+      'getTrainingJob',
+      'upsertRecords',
+      'createApiKey',
+    ]) {
       expect(ids).toContain(id);
     }
     expect(new Set(ids).size).toBe(ids.length);
@@ -54,14 +88,19 @@ describe('the API contract', () => {
       expectError(await call().send({}), 401, 'UNAUTHENTICATED');
       expectError(await call().set(bearer(revoked)).send({}), 401, 'UNAUTHENTICATED');
       expectError(await call().set('Authorization', 'Basic dXNlcjpwYXNz').send({}), 401, 'UNAUTHENTICATED');
-      const forbidden = await call().set(bearer(keyWithout(op['x-required-scope']!))).send({});
+      const forbidden = await call()
+        .set(bearer(keyWithout(op['x-required-scope']!)))
+        .send({});
       expectError(forbidden, 403, 'FORBIDDEN');
     }
   });
 
   test('every route with a body answers 400 (not 500) to a body of the wrong shape', async () => {
     for (const { method, path, op } of operations().filter((o) => o.op.requestBody)) {
-      const res = await (request(h.app) as unknown as Record<string, (p: string) => request.Test>)[method](path.replace('/v1/data/1', '/v1/data/accounts')).set(bearer(h.keys.all)).send([42]);
+      const res = await (request(h.app) as unknown as Record<string, (p: string) => request.Test>)
+        [method](path.replace('/v1/data/1', '/v1/data/accounts'))
+        .set(bearer(h.keys.all))
+        .send([42]);
       expectError(res, 400, 'INVALID_INPUT');
       expect(res.body.error.details.length).toBeGreaterThan(0);
     }

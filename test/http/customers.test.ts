@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { CustomerScoresResponse, listCustomerScoresRoute, scoreCustomerBatchRoute, scoreCustomerRoute } from '../../src/contracts/customers';
+import {
+  CustomerScoresResponse,
+  listCustomerScoresRoute,
+  scoreCustomerBatchRoute,
+  scoreCustomerRoute,
+} from '../../src/contracts/customers';
 import { ModelRegistry } from '../../src/ml/registry';
 import { loadDemoData } from '../../src/services/demo-service';
 import { combineModels, customerPart } from '../../src/http/model-holder';
@@ -38,7 +43,11 @@ beforeAll(async () => {
   models = combineModels([customerPart(customers)]);
   await models.refresh();
   h = await harness({ tdb: base.tdb, services: { registry: new ModelRegistry(base.tdb.db, modelsDir), customers, models } });
-  accountIds = (await h.tdb.db.sql.all<{ external_id: string }>('SELECT a.external_id FROM account a WHERE EXISTS (SELECT 1 FROM orders o WHERE o.account_id = a.id) ORDER BY a.id LIMIT 3')).map((r) => r.external_id);
+  accountIds = (
+    await h.tdb.db.sql.all<{ external_id: string }>(
+      'SELECT a.external_id FROM account a WHERE EXISTS (SELECT 1 FROM orders o WHERE o.account_id = a.id) ORDER BY a.id LIMIT 3',
+    )
+  ).map((r) => r.external_id);
 });
 afterAll(async () => {
   await h.close();
@@ -64,12 +73,20 @@ describe('customer scores', () => {
     await models.refresh(); // what the server's poll does after a promotion
     const ready = await request(h.app).get('/ready').expect(200);
     expect(ready.body.models.find((m: { name: string }) => m.name === 'clv')).toMatchObject({ state: 'loaded', version: trained.version });
-    const res = await request(h.app).post('/v1/customers/scores').set(read()).send({ ids: [...accountIds, 'ghost'] }).expect(200);
+    const res = await request(h.app)
+      .post('/v1/customers/scores')
+      .set(read())
+      .send({ ids: [...accountIds, 'ghost'] })
+      .expect(200);
     expectSchema(scoreCustomerBatchRoute.response, res.body);
     expect(res.body.missing).toEqual(['ghost']);
     expect(res.body.clvModel).toEqual(expect.objectContaining({ version: trained.version }));
     expect(res.body.scores[0].pAlive).toBeGreaterThan(0);
-    const one = await request(h.app).post('/v1/customers/score').set(read()).send({ customers: [inline] }).expect(200);
+    const one = await request(h.app)
+      .post('/v1/customers/score')
+      .set(read())
+      .send({ customers: [inline] })
+      .expect(200);
     expectSchema(CustomerScoresResponse, one.body);
     expect(one.body.scores[0].externalId).toBe('crm-cust-1');
     expect(one.body.scores[0].pAlive).not.toBeNull();
@@ -86,17 +103,37 @@ describe('customer scores', () => {
 
   test('rejects bad input with the field named; unknown customers are 404', async () => {
     expectError(await request(h.app).get('/v1/customers/nobody/score').set(read()), 404, 'NOT_FOUND');
-    const err = expectError(await request(h.app).post('/v1/customers/score').set(read()).send({ customers: [{ orders: [{ orderedAt: 'never', revenue: -1 }] }] }), 400, 'INVALID_INPUT');
+    const err = expectError(
+      await request(h.app)
+        .post('/v1/customers/score')
+        .set(read())
+        .send({ customers: [{ orders: [{ orderedAt: 'never', revenue: -1 }] }] }),
+      400,
+      'INVALID_INPUT',
+    );
     expect(detailPaths(err)).toEqual(expect.arrayContaining(['customers.0.orders.0.orderedAt', 'customers.0.orders.0.revenue']));
-    expect(detailPaths(expectError(await request(h.app).post('/v1/customers/score').set(read()).send({ customers: [] }), 400, 'INVALID_INPUT'))).toContain('customers');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/customers/scores').set(read()).send({ ids: 'A1' }), 400, 'INVALID_INPUT'))).toContain('ids');
-    expect(detailPaths(expectError(await request(h.app).get('/v1/customers/scores?sort=height').set(read()), 400, 'INVALID_INPUT'))).toContain('query.sort');
+    expect(
+      detailPaths(expectError(await request(h.app).post('/v1/customers/score').set(read()).send({ customers: [] }), 400, 'INVALID_INPUT')),
+    ).toContain('customers');
+    expect(
+      detailPaths(expectError(await request(h.app).post('/v1/customers/scores').set(read()).send({ ids: 'A1' }), 400, 'INVALID_INPUT')),
+    ).toContain('ids');
+    expect(
+      detailPaths(expectError(await request(h.app).get('/v1/customers/scores?sort=height').set(read()), 400, 'INVALID_INPUT')),
+    ).toContain('query.sort');
   });
 
   test('reads need scores:read', async () => {
     expectError(await request(h.app).get(`/v1/customers/${accountIds[0]}/score`), 401, 'UNAUTHENTICATED');
     expectError(await request(h.app).get(`/v1/customers/${accountIds[0]}/score`).set(bearer(h.keys.write)), 403, 'FORBIDDEN');
-    expectError(await request(h.app).post('/v1/customers/score').set(bearer(h.keys.admin)).send({ customers: [inline] }), 403, 'FORBIDDEN');
+    expectError(
+      await request(h.app)
+        .post('/v1/customers/score')
+        .set(bearer(h.keys.admin))
+        .send({ customers: [inline] }),
+      403,
+      'FORBIDDEN',
+    );
     expectError(await request(h.app).get('/v1/customers/scores'), 401, 'UNAUTHENTICATED');
   });
 });

@@ -57,29 +57,64 @@ describe('POST /v1/data/:kind', () => {
     const res = await request(h.app)
       .post('/v1/data/opportunities')
       .set(bearer(h.keys.write))
-      .send({ records: [{ externalId: 'O2', accountId: 'NOPE', stage: 'Won', outcome: 'won', createdAt: '2024-01-01', closedAt: '2024-02-01' }] });
+      .send({
+        records: [{ externalId: 'O2', accountId: 'NOPE', stage: 'Won', outcome: 'won', createdAt: '2024-01-01', closedAt: '2024-02-01' }],
+      });
     const err = expectError(res, 400, 'INVALID_INPUT');
     expect(JSON.stringify(err.details)).toContain('NOPE');
     expect(await count('opportunity')).toBe(before);
   });
 
   test('a dry run validates without writing', async () => {
-    const res = await request(h.app).post('/v1/data/accounts?dryRun=true').set(bearer(h.keys.write)).send({ records: [{ externalId: 'D1', name: 'Dry' }] }).expect(200);
+    const res = await request(h.app)
+      .post('/v1/data/accounts?dryRun=true')
+      .set(bearer(h.keys.write))
+      .send({ records: [{ externalId: 'D1', name: 'Dry' }] })
+      .expect(200);
     expect(res.body).toMatchObject({ dryRun: true, validated: { accounts: 1 } });
     expect((await h.tdb.db.sql.all('SELECT 1 FROM account WHERE external_id = ?', ['D1'])).length).toBe(0);
   });
 
   test('rejects an unknown kind, an empty or missing records array and a bad query', async () => {
-    expect(detailPaths(expectError(await request(h.app).post('/v1/data/widgets').set(bearer(h.keys.write)).send({ records: [{}] }), 400, 'INVALID_INPUT'))).toContain('params.kind');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/data/accounts').set(bearer(h.keys.write)).send({ records: [] }), 400, 'INVALID_INPUT'))).toContain('records');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/data/accounts').set(bearer(h.keys.write)).send({}), 400, 'INVALID_INPUT'))).toContain('records');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/data/accounts?dryRun=maybe').set(bearer(h.keys.write)).send({ records: accounts }), 400, 'INVALID_INPUT'))).toContain('query.dryRun');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app)
+            .post('/v1/data/widgets')
+            .set(bearer(h.keys.write))
+            .send({ records: [{}] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('params.kind');
+    expect(
+      detailPaths(
+        expectError(await request(h.app).post('/v1/data/accounts').set(bearer(h.keys.write)).send({ records: [] }), 400, 'INVALID_INPUT'),
+      ),
+    ).toContain('records');
+    expect(
+      detailPaths(expectError(await request(h.app).post('/v1/data/accounts').set(bearer(h.keys.write)).send({}), 400, 'INVALID_INPUT')),
+    ).toContain('records');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/data/accounts?dryRun=maybe').set(bearer(h.keys.write)).send({ records: accounts }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('query.dryRun');
     expectError(await request(h.app).post('/v1/data').set(bearer(h.keys.write)).send({ widgets: [] }), 400, 'INVALID_INPUT');
   });
 
   test('needs a key (401) with the data:write scope (403)', async () => {
     expectError(await request(h.app).post('/v1/data/accounts').send({ records: accounts }), 401, 'UNAUTHENTICATED');
-    expectError(await request(h.app).post('/v1/data/accounts').set(bearer('sc_00000000_notarealkeynotarealkey00')).send({ records: accounts }), 401, 'UNAUTHENTICATED');
+    expectError(
+      await request(h.app).post('/v1/data/accounts').set(bearer('sc_00000000_notarealkeynotarealkey00')).send({ records: accounts }),
+      401,
+      'UNAUTHENTICATED',
+    );
     expectError(await request(h.app).post('/v1/data/accounts').set(bearer(h.keys.read)).send({ records: accounts }), 403, 'FORBIDDEN');
   });
 });

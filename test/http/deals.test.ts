@@ -36,14 +36,20 @@ beforeAll(async () => {
   const models = combineModels([winPart(win)]);
   await models.refresh();
   h = await harness({ tdb: base.tdb, services: { win, models } });
-  openIds = (await h.tdb.db.sql.all<{ external_id: string }>("SELECT external_id FROM opportunity WHERE outcome = 'open' ORDER BY id LIMIT 5")).map((r) => r.external_id);
+  openIds = (
+    await h.tdb.db.sql.all<{ external_id: string }>("SELECT external_id FROM opportunity WHERE outcome = 'open' ORDER BY id LIMIT 5")
+  ).map((r) => r.external_id);
 });
 afterAll(async () => {
   await h.close();
   fs.rmSync(modelsDir, { recursive: true, force: true });
 });
 
-const post = (p: string, body: unknown, key = h.keys.read) => request(h.app).post(p).set(bearer(key)).send(body as object);
+const post = (p: string, body: unknown, key = h.keys.read) =>
+  request(h.app)
+    .post(p)
+    .set(bearer(key))
+    .send(body as object);
 
 describe('scoring deals', () => {
   test('an inline deal is scored with factors, model version and the baseline said so when no model is trained', async () => {
@@ -60,12 +66,29 @@ describe('scoring deals', () => {
   });
 
   test('inline deals are validated field by field', async () => {
-    const err = expectError(await post('/v1/deals/score', { deals: [{ amount: -5, createdAt: 'last tuesday' }, { stage: 'X', createdAt: '2025-01-01', colour: 'red' }] }), 400, 'INVALID_INPUT');
+    const err = expectError(
+      await post('/v1/deals/score', {
+        deals: [
+          { amount: -5, createdAt: 'last tuesday' },
+          { stage: 'X', createdAt: '2025-01-01', colour: 'red' },
+        ],
+      }),
+      400,
+      'INVALID_INPUT',
+    );
     expect(detailPaths(err)).toEqual(expect.arrayContaining(['deals.0.stage', 'deals.0.amount', 'deals.0.createdAt', 'deals.1']));
     expect(detailPaths(expectError(await post('/v1/deals/score', { deals: [] }), 400, 'INVALID_INPUT'))).toContain('deals');
-    expect(detailPaths(expectError(await post('/v1/deals/score', { deal }), 400, 'INVALID_INPUT'))).toEqual(expect.arrayContaining(['deals']));
-    expect(detailPaths(expectError(await post('/v1/deals/score', { deals: [deal], currency: 'EUR' }), 400, 'INVALID_INPUT'))).toContain('currency');
-    expectError(await request(h.app).post('/v1/deals/score').set(bearer(h.keys.read)).set('Content-Type', 'text/plain').send('stage=Won'), 400, 'INVALID_INPUT');
+    expect(detailPaths(expectError(await post('/v1/deals/score', { deal }), 400, 'INVALID_INPUT'))).toEqual(
+      expect.arrayContaining(['deals']),
+    );
+    expect(detailPaths(expectError(await post('/v1/deals/score', { deals: [deal], currency: 'EUR' }), 400, 'INVALID_INPUT'))).toContain(
+      'currency',
+    );
+    expectError(
+      await request(h.app).post('/v1/deals/score').set(bearer(h.keys.read)).set('Content-Type', 'text/plain').send('stage=Won'),
+      400,
+      'INVALID_INPUT',
+    );
   });
 
   test('a stored deal is scored by its external id; an unknown one is a 404', async () => {
@@ -73,7 +96,11 @@ describe('scoring deals', () => {
     expectSchema(scoreOneRoute.response, res.body);
     expect(res.body.score.externalId).toBe(openIds[0]);
     expectError(await request(h.app).get('/v1/deals/no-such-deal/score').set(bearer(h.keys.read)), 404, 'NOT_FOUND');
-    expect(detailPaths(expectError(await request(h.app).get(`/v1/deals/${openIds[0]}/score?asOf=soon`).set(bearer(h.keys.read)), 400, 'INVALID_INPUT'))).toContain('query.asOf');
+    expect(
+      detailPaths(
+        expectError(await request(h.app).get(`/v1/deals/${openIds[0]}/score?asOf=soon`).set(bearer(h.keys.read)), 400, 'INVALID_INPUT'),
+      ),
+    ).toContain('query.asOf');
   });
 
   test('a batch of ids is scored together; unknown ids are listed, not fatal', async () => {
@@ -95,7 +122,9 @@ describe('scoring deals', () => {
     expect(res.body.items[0].amount.currency).toBe('USD');
     expect(res.body.items[0].topFactor).toEqual(expect.objectContaining({ text: expect.any(String) }));
     expect(res.body.page.total).toBeGreaterThan(5);
-    expect(detailPaths(expectError(await request(h.app).get('/v1/deals/scores?sort=colour').set(bearer(h.keys.read)), 400, 'INVALID_INPUT'))).toContain('query.sort');
+    expect(
+      detailPaths(expectError(await request(h.app).get('/v1/deals/scores?sort=colour').set(bearer(h.keys.read)), 400, 'INVALID_INPUT')),
+    ).toContain('query.sort');
   });
 
   test('readiness reports the baseline fallback, then the promoted model after a hot reload', async () => {
@@ -124,7 +153,13 @@ describe('scoring deals', () => {
   });
 
   test('scores need a key with scores:read', async () => {
-    expectError(await request(h.app).post('/v1/deals/score').send({ deals: [deal] }), 401, 'UNAUTHENTICATED');
+    expectError(
+      await request(h.app)
+        .post('/v1/deals/score')
+        .send({ deals: [deal] }),
+      401,
+      'UNAUTHENTICATED',
+    );
     expectError(await post('/v1/deals/score', { deals: [deal] }, h.keys.write), 403, 'FORBIDDEN');
     expectError(await request(h.app).get(`/v1/deals/${openIds[0]}/score`), 401, 'UNAUTHENTICATED');
     expectError(await request(h.app).get(`/v1/deals/${openIds[0]}/score`).set(bearer(h.keys.admin)), 403, 'FORBIDDEN');

@@ -3,7 +3,7 @@
 // request. Skipped with a printed reason when chromium is missing, unless SALESCAST_REQUIRE_BROWSER=1.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -20,7 +20,15 @@ if (!available) {
   console.log(`SKIPPED ${reason}`);
 }
 const suite = available ? describe : describe.skip;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 suite('the API docs page in a browser', () => {
   let tdb: TestDatabase;
@@ -55,7 +63,9 @@ suite('the API docs page in a browser', () => {
     const operations = Object.values(doc.paths).reduce((n, m) => n + Object.keys(m).length, 0);
     await page.waitForFunction((n) => document.querySelectorAll('details.op:not(.schema)').length === n, operations, { timeout: 20_000 });
     const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
-    expect(headings).toEqual(expect.arrayContaining(['deals', 'customers', 'forecasts', 'reports', 'models', 'training', 'data', 'Schemas']));
+    expect(headings).toEqual(
+      expect.arrayContaining(['deals', 'customers', 'forecasts', 'reports', 'models', 'training', 'data', 'Schemas']),
+    );
     expect(await page.$('#schema-InlineDeal')).not.toBeNull();
     await page.click('#scoreInlineDeals > summary');
     expect(await page.textContent('#scoreInlineDeals')).toContain('scope: scores:read');

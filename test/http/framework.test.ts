@@ -30,7 +30,7 @@ describe('a running API', () => {
     expect(unsafe.headers['x-request-id']).not.toBe('bad id with spaces');
   });
 
-  test('sends security headers and no x-powered-by: the API set on JSON, helmet\'s page set on the docs', async () => {
+  test("sends security headers and no x-powered-by: the API set on JSON, helmet's page set on the docs", async () => {
     const res = await request(h.app).get('/health');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
@@ -46,9 +46,15 @@ describe('a running API', () => {
   });
 
   test('allows CORS only for configured origins', async () => {
-    const ok = await request(h.app).options('/v1/api-keys').set('Origin', 'https://crm.example.com').set('Access-Control-Request-Method', 'GET');
+    const ok = await request(h.app)
+      .options('/v1/api-keys')
+      .set('Origin', 'https://crm.example.com')
+      .set('Access-Control-Request-Method', 'GET');
     expect(ok.headers['access-control-allow-origin']).toBe('https://crm.example.com');
-    const no = await request(h.app).options('/v1/api-keys').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'GET');
+    const no = await request(h.app)
+      .options('/v1/api-keys')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'GET');
     expect(no.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -58,13 +64,20 @@ describe('a running API', () => {
   });
 
   test('malformed JSON is a 400, not a 500', async () => {
-    const res = await request(h.app).post('/v1/api-keys').set(bearer(h.keys.admin)).set('Content-Type', 'application/json').send('{"name": ');
+    const res = await request(h.app)
+      .post('/v1/api-keys')
+      .set(bearer(h.keys.admin))
+      .set('Content-Type', 'application/json')
+      .send('{"name": ');
     expectError(res, 400, 'INVALID_INPUT');
   });
 
   test('an oversized body is a 413 in the standard error body', async () => {
     const small = await harness({ tdb: h.tdb, config: { BODY_LIMIT: '1kb' } });
-    const res = await request(small.app).post('/v1/api-keys').set(bearer(small.keys.admin)).send({ name: 'x', scopes: ['admin'], pad: 'y'.repeat(5000) });
+    const res = await request(small.app)
+      .post('/v1/api-keys')
+      .set(bearer(small.keys.admin))
+      .send({ name: 'x', scopes: ['admin'], pad: 'y'.repeat(5000) });
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
@@ -73,7 +86,7 @@ describe('a running API', () => {
     for (let i = 0; i < 3; i++) await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.admin)).expect(200);
     const res = await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.admin));
     expectError(res, 429, 'RATE_LIMITED');
-    expect(res.headers['ratelimit-policy'] ?? res.headers['ratelimit']).toBeDefined();
+    expect(res.headers['ratelimit-policy'] ?? res.headers.ratelimit).toBeDefined();
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     // Another key has its own budget.
     await request(limited.app).get('/v1/api-keys').set(bearer(limited.keys.all)).expect(200);
@@ -87,7 +100,10 @@ describe('behind a reverse proxy', () => {
     // Not trusted: a client cannot pick a fresh address (and budget) by sending the header.
     expectError(await request(direct.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.2'), 429, 'RATE_LIMITED');
 
-    const proxied = await harness({ tdb: h.tdb, config: { RATE_LIMIT_PER_MINUTE: 1, TRUST_PROXY: loadConfig({ TRUST_PROXY: 'loopback' } as NodeJS.ProcessEnv).TRUST_PROXY } });
+    const proxied = await harness({
+      tdb: h.tdb,
+      config: { RATE_LIMIT_PER_MINUTE: 1, TRUST_PROXY: loadConfig({ TRUST_PROXY: 'loopback' } as NodeJS.ProcessEnv).TRUST_PROXY },
+    });
     await request(proxied.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.1').expect(200);
     await request(proxied.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.2').expect(200);
     expectError(await request(proxied.app).get('/openapi.json').set('X-Forwarded-For', '203.0.113.1'), 429, 'RATE_LIMITED');
@@ -100,14 +116,24 @@ describe('behind a reverse proxy', () => {
     expect(trust('true')).toBe(true);
     expect(trust('loopback, 10.0.0.0/8, fd00::/8, 192.0.2.7')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']);
     for (const bad of ['proxy.example.com', '10.0.0.0/33', '::1/200', 'loopback,nonsense']) {
-      expect(() => trust(bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('TRUST_PROXY') }));
+      expect(() => trust(bad)).toThrow(
+        expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('TRUST_PROXY') }),
+      );
     }
   });
 });
 
 describe('failures', () => {
   test('an unexpected error is a 500 with the request id and no internals', async () => {
-    const broken = { ...h.tdb.db, sql: { ...h.tdb.db.sql, all: async () => { throw new Error('SQLITE_CORRUPT at /srv/secret/salescast.db'); } } } as typeof h.tdb.db;
+    const broken = {
+      ...h.tdb.db,
+      sql: {
+        ...h.tdb.db.sql,
+        all: async () => {
+          throw new Error('SQLITE_CORRUPT at /srv/secret/salescast.db');
+        },
+      },
+    } as typeof h.tdb.db;
     const app = createApp({ db: broken, logger: pino({ level: 'silent' }), config: { SALESCAST_AUTH_DISABLED: true } });
     const res = await request(app).get('/v1/deals/scores');
     const err = expectError(res, 500, 'INTERNAL');
@@ -118,7 +144,15 @@ describe('failures', () => {
   test('log lines of a request carry its request id (the error line and the access line)', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
-    const broken = { ...h.tdb.db, sql: { ...h.tdb.db.sql, all: async () => { throw new Error('boom'); } } } as typeof h.tdb.db;
+    const broken = {
+      ...h.tdb.db,
+      sql: {
+        ...h.tdb.db.sql,
+        all: async () => {
+          throw new Error('boom');
+        },
+      },
+    } as typeof h.tdb.db;
     const app = createApp({ db: broken, logger, config: { SALESCAST_AUTH_DISABLED: true } });
     await request(app).get('/v1/deals/scores').set('x-request-id', 'crm-42').expect(500);
     expect(lines.find((l) => l.msg === 'unhandled error')).toMatchObject({ requestId: 'crm-42', level: 50 });

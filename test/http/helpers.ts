@@ -1,7 +1,7 @@
 // Test harness for the HTTP API: the app in-process on a temporary migrated SQLite database, and
 // keys with chosen scopes created through the real key service.
 import pino from 'pino';
-import request from 'supertest';
+import type request from 'supertest';
 import type { z } from 'zod';
 import { createApp, type AppServices } from '../../src/http/app';
 import type { HttpConfig } from '../../src/http/context';
@@ -15,11 +15,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const TEST_CONFIG: Partial<HttpConfig> = { SALESCAST_AUTH_DISABLED: false, RATE_LIMIT_PER_MINUTE: 100_000, BODY_LIMIT: '1mb', CORS_ORIGINS: 'https://crm.example.com', CURRENCY: 'USD' };
+export const TEST_CONFIG: Partial<HttpConfig> = {
+  SALESCAST_AUTH_DISABLED: false,
+  RATE_LIMIT_PER_MINUTE: 100_000,
+  BODY_LIMIT: '1mb',
+  CORS_ORIGINS: 'https://crm.example.com',
+  CURRENCY: 'USD',
+};
 
 let harnessCount = 0;
 
-export async function harness(opts: { config?: Partial<HttpConfig>; services?: Partial<AppServices>; tdb?: TestDatabase } = {}): Promise<Harness> {
+export async function harness(
+  opts: { config?: Partial<HttpConfig>; services?: Partial<AppServices>; tdb?: TestDatabase } = {},
+): Promise<Harness> {
   clearApiKeyCache();
   const tdb = opts.tdb ?? (await createTestDatabase());
   const n = ++harnessCount;
@@ -43,13 +51,21 @@ export function expectError(res: request.Response, status: number, code: string)
   expect(Array.isArray(res.body.error.details)).toBe(true);
   expect(res.body.error.requestId).toBe(res.headers['x-request-id']);
   expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
-  return res.body.error as { code: string; message: string; details: Array<{ path?: (string | number)[]; problem: string }>; requestId: string };
+  return res.body.error as {
+    code: string;
+    message: string;
+    details: Array<{ path?: (string | number)[]; problem: string }>;
+    requestId: string;
+  };
 }
 
 /** Asserts a response body matches its contract schema (the same one the OpenAPI doc is built from). */
 export function expectSchema(schema: z.ZodTypeAny, body: unknown) {
   const r = schema.safeParse(body);
-  if (!r.success) throw new Error(`response does not match its schema: ${JSON.stringify(r.error.issues.slice(0, 5))}\n${JSON.stringify(body).slice(0, 500)}`);
+  if (!r.success)
+    throw new Error(
+      `response does not match its schema: ${JSON.stringify(r.error.issues.slice(0, 5))}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
 }
 
 export const detailPaths = (err: { details: Array<{ path?: (string | number)[] }> }) => err.details.map((d) => (d.path ?? []).join('.'));
@@ -68,6 +84,9 @@ export function validateOpenApi(doc: unknown): { valid: boolean; errors?: unknow
       const r = await v.validate(JSON.parse(input));
       process.stdout.write(JSON.stringify({ valid: r.valid, version: v.version, errors: r.errors }));
     });`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(doc), cwd: require('node:path').resolve(__dirname, '..', '..') });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    input: JSON.stringify(doc),
+    cwd: require('node:path').resolve(__dirname, '..', '..'),
+  });
   return JSON.parse(out.toString());
 }

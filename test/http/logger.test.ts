@@ -13,7 +13,11 @@ test('a logged line reaches the destination within the flush interval, as JSON w
   expect(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').toBe(''); // buffered, not written per line
   // Waits for the periodic flush (polls: a loaded machine may be slow to run the timer).
   for (let i = 0; i < 100 && !(fs.existsSync(file) && fs.readFileSync(file, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines).toEqual([expect.objectContaining({ level: 30, msg: 'request', requestId: 'r-1', service: 'salescast-api' })]);
 });
 
@@ -30,7 +34,8 @@ test('access lines of the server logger are what pino itself writes: keys, order
     accessLogger(fast)(f);
     accessLogger(plain)(f);
   }
-  for (let i = 0; i < 100 && !(fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n').length > samples.length); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !(fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n').length > samples.length); i++)
+    await new Promise((r) => setTimeout(r, 20));
   const written = fs.readFileSync(file, 'utf8').trim().split('\n');
   expect(written).toHaveLength(samples.length);
   const withoutTime = (l: string) => l.replace(/"time":\d+,/, '');

@@ -34,7 +34,14 @@ afterAll(async () => {
 });
 
 const admin = () => bearer(h.keys.all);
-const scoreVersion = async () => (await request(h.app).post('/v1/deals/score').set(bearer(h.keys.read)).send({ deals: [deal] }).expect(200)).body.scores[0].modelVersion;
+const scoreVersion = async () =>
+  (
+    await request(h.app)
+      .post('/v1/deals/score')
+      .set(bearer(h.keys.read))
+      .send({ deals: [deal] })
+      .expect(200)
+  ).body.scores[0].modelVersion;
 
 describe('models', () => {
   test('lists versions with metrics, newest first, filtered and paginated', async () => {
@@ -85,11 +92,23 @@ describe('models', () => {
   });
 
   test('rejects bad input with the field named', async () => {
-    expect(detailPaths(expectError(await request(h.app).get('/v1/models/banana').set(admin()), 400, 'INVALID_INPUT'))).toContain('params.name');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/models/win/promote').set(admin()).send({ version: 'two' }), 400, 'INVALID_INPUT'))).toContain('version');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/models/win/promote').set(admin()).send({}), 400, 'INVALID_INPUT'))).toContain('version');
-    expect(detailPaths(expectError(await request(h.app).get('/v1/models?sort=size').set(admin()), 400, 'INVALID_INPUT'))).toContain('query.sort');
-    expect(detailPaths(expectError(await request(h.app).get('/v1/models/win/versions/0').set(admin()), 400, 'INVALID_INPUT'))).toContain('params.version');
+    expect(detailPaths(expectError(await request(h.app).get('/v1/models/banana').set(admin()), 400, 'INVALID_INPUT'))).toContain(
+      'params.name',
+    );
+    expect(
+      detailPaths(
+        expectError(await request(h.app).post('/v1/models/win/promote').set(admin()).send({ version: 'two' }), 400, 'INVALID_INPUT'),
+      ),
+    ).toContain('version');
+    expect(
+      detailPaths(expectError(await request(h.app).post('/v1/models/win/promote').set(admin()).send({}), 400, 'INVALID_INPUT')),
+    ).toContain('version');
+    expect(detailPaths(expectError(await request(h.app).get('/v1/models?sort=size').set(admin()), 400, 'INVALID_INPUT'))).toContain(
+      'query.sort',
+    );
+    expect(detailPaths(expectError(await request(h.app).get('/v1/models/win/versions/0').set(admin()), 400, 'INVALID_INPUT'))).toContain(
+      'params.version',
+    );
   });
 
   test('is admin only', async () => {

@@ -8,7 +8,8 @@ function app(...steps: RequestHandler[]) {
   const a = express();
   a.use(pipeline(...steps));
   a.get('/', (_req, res) => res.json({ seen: res.locals.seen ?? [] }));
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => res.status(500).json({ error: String(err instanceof Error ? err.message : err), seen: res.locals.seen ?? [] });
+  const onError: ErrorRequestHandler = (err, _req, res, _next) =>
+    res.status(500).json({ error: String(err instanceof Error ? err.message : err), seen: res.locals.seen ?? [] });
   a.use(onError);
   return a;
 }
@@ -21,7 +22,9 @@ const mark =
 
 test('runs the steps in order, asynchronous ones included, then the routes', async () => {
   const later: RequestHandler = (_req, res, next) => void setImmediate(() => mark('async')(_req, res, next));
-  const res = await request(app(mark('a'), later, mark('b'))).get('/').expect(200);
+  const res = await request(app(mark('a'), later, mark('b')))
+    .get('/')
+    .expect(200);
   expect(res.body.seen).toEqual(['a', 'async', 'b']);
   expect((await request(app()).get('/').expect(200)).body.seen).toEqual([]);
 });
@@ -34,13 +37,21 @@ test('next(err), a thrown error and a rejected promise skip the remaining steps 
   const rejects: RequestHandler = async () => {
     throw new Error('rejected');
   };
-  for (const [step, message] of [[passes, 'passed'], [throws, 'thrown'], [rejects, 'rejected']] as const) {
-    const res = await request(app(mark('a'), step, mark('never'))).get('/').expect(500);
+  for (const [step, message] of [
+    [passes, 'passed'],
+    [throws, 'thrown'],
+    [rejects, 'rejected'],
+  ] as const) {
+    const res = await request(app(mark('a'), step, mark('never')))
+      .get('/')
+      .expect(500);
     expect(res.body).toEqual({ error: message, seen: ['a'] });
   }
 });
 
 test('a step that answers ends the request', async () => {
   const answers: RequestHandler = (_req, res) => void res.status(204).end();
-  await request(app(mark('a'), answers, mark('never'))).get('/').expect(204);
+  await request(app(mark('a'), answers, mark('never')))
+    .get('/')
+    .expect(204);
 });

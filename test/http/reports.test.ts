@@ -67,7 +67,12 @@ describe('reports', () => {
     const res = await request(h.app)
       .post('/v1/reports/compare')
       .set(bearer(h.keys.read))
-      .send({ groups: [{ name: 'SMB', filters: { segment: 'SMB' } }, { name: 'ENT', filters: { segment: 'ENT' } }] })
+      .send({
+        groups: [
+          { name: 'SMB', filters: { segment: 'SMB' } },
+          { name: 'ENT', filters: { segment: 'ENT' } },
+        ],
+      })
       .expect(200);
     expectSchema(CompareResponse, res.body);
     expect(res.body.baseline).toBe('SMB');
@@ -87,13 +92,36 @@ describe('reports', () => {
     expect(detailPaths(expectError(await get('/v1/reports/funnel?basis=never'), 400, 'INVALID_INPUT'))).toContain('query.basis');
     expect(detailPaths(expectError(await get('/v1/reports/campaigns?sort=vibes'), 400, 'INVALID_INPUT'))).toContain('query.sort');
     expectError(await get('/v1/reports/profitability?from=2024-05-01&to=2024-01-01'), 400, 'INVALID_INPUT');
-    const compare = expectError(await request(h.app).post('/v1/reports/compare').set(bearer(h.keys.read)).send({ groups: [{ filters: {} }] }), 400, 'INVALID_INPUT');
+    const compare = expectError(
+      await request(h.app)
+        .post('/v1/reports/compare')
+        .set(bearer(h.keys.read))
+        .send({ groups: [{ filters: {} }] }),
+      400,
+      'INVALID_INPUT',
+    );
     expect(detailPaths(compare)).toContain('groups');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/reports/compare').set(bearer(h.keys.read)).send({ by: 'region', confidence: 2 }), 400, 'INVALID_INPUT'))).toContain('confidence');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/reports/compare').set(bearer(h.keys.read)).send({ by: 'region', confidence: 2 }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('confidence');
   });
 
   test('reports need scores:read', async () => {
-    for (const path of ['/v1/reports/profitability', '/v1/reports/pareto', '/v1/reports/cohorts', '/v1/reports/funnel', '/v1/reports/campaigns', '/v1/clients/A1/profitability', '/v1/reports/fields']) {
+    for (const path of [
+      '/v1/reports/profitability',
+      '/v1/reports/pareto',
+      '/v1/reports/cohorts',
+      '/v1/reports/funnel',
+      '/v1/reports/campaigns',
+      '/v1/clients/A1/profitability',
+      '/v1/reports/fields',
+    ]) {
       expectError(await request(h.app).get(path), 401, 'UNAUTHENTICATED');
       expectError(await get(path, h.keys.write), 403, 'FORBIDDEN');
     }
@@ -101,4 +129,3 @@ describe('reports', () => {
     expectError(await request(h.app).post('/v1/reports/compare').set(bearer(h.keys.admin)).send({ by: 'region' }), 403, 'FORBIDDEN');
   });
 });
-

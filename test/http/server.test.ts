@@ -23,11 +23,14 @@ const silent = pino({ level: 'silent' });
 
 function send(port: number, opts: { method?: string; path: string; headers?: Record<string, string> }, body?: string) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({ agent: false, host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
-      let data = '';
-      res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
+    const req = http.request(
+      { agent: false, host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        let data = '';
+        res.on('data', (c) => (data += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.end(body);
     else req.end();
@@ -47,7 +50,13 @@ describe('starting the server', () => {
   });
 
   test('dev mode on loopback lets callers in without a key', async () => {
-    const config = { ...loadConfig({ DATABASE_URL: tdb.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: true, LOG_LEVEL: 'silent' as const };
+    const config = {
+      ...loadConfig({ DATABASE_URL: tdb.url }),
+      PORT: 0,
+      HOST: '127.0.0.1',
+      SALESCAST_AUTH_DISABLED: true,
+      LOG_LEVEL: 'silent' as const,
+    };
     const handle = await startServer(config, tdb.db, { logger: silent, handleSignals: false, trainers: {} });
     try {
       const res = await send(handle.port, { path: '/v1/training-jobs' });
@@ -58,13 +67,26 @@ describe('starting the server', () => {
   });
 
   test('an in-flight request finishes after shutdown starts; new connections are refused', async () => {
-    const config = { ...loadConfig({ DATABASE_URL: tdb.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: true, LOG_LEVEL: 'silent' as const };
+    const config = {
+      ...loadConfig({ DATABASE_URL: tdb.url }),
+      PORT: 0,
+      HOST: '127.0.0.1',
+      SALESCAST_AUTH_DISABLED: true,
+      LOG_LEVEL: 'silent' as const,
+    };
     const handle = await startServer(config, tdb.db, { logger: silent, handleSignals: false, trainers: {} });
     const body = JSON.stringify({ records: [{ externalId: 'S1', name: 'Slow Corp' }] });
     // Send the headers now and the body only after close() has begun: the request is in flight.
     const pending = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
-        { agent: false, host: '127.0.0.1', port: handle.port, method: 'POST', path: '/v1/data/accounts', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } },
+        {
+          agent: false,
+          host: '127.0.0.1',
+          port: handle.port,
+          method: 'POST',
+          path: '/v1/data/accounts',
+          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        },
         (res) => {
           let data = '';
           res.on('data', (c) => (data += c));
@@ -95,10 +117,20 @@ describe('hot reload', () => {
       const opts = { modelsDir, algorithm: 'logistic' as const, minWon: 10, minLost: 10 };
       await trainWinModel(t.db, { ...opts, promote: 'always' });
       const v2 = await trainWinModel(t.db, { ...opts, promote: 'never', seed: 77 });
-      const config = { ...loadConfig({ DATABASE_URL: t.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: true, LOG_LEVEL: 'silent' as const, SALESCAST_MODELS_DIR: modelsDir, MODEL_REFRESH_SECONDS: 0.2, RATE_LIMIT_PER_MINUTE: 1_000_000 };
+      const config = {
+        ...loadConfig({ DATABASE_URL: t.url }),
+        PORT: 0,
+        HOST: '127.0.0.1',
+        SALESCAST_AUTH_DISABLED: true,
+        LOG_LEVEL: 'silent' as const,
+        SALESCAST_MODELS_DIR: modelsDir,
+        MODEL_REFRESH_SECONDS: 0.2,
+        RATE_LIMIT_PER_MINUTE: 1_000_000,
+      };
       const handle = await startServer(config, t.db, { logger: silent, handleSignals: false, trainers: {} });
       const body = JSON.stringify({ deals: [{ stage: 'Proposal', amount: 1000, createdAt: '2025-01-10' }] });
-      const score = () => send(handle.port, { method: 'POST', path: '/v1/deals/score', headers: { 'content-type': 'application/json' } }, body);
+      const score = () =>
+        send(handle.port, { method: 'POST', path: '/v1/deals/score', headers: { 'content-type': 'application/json' } }, body);
       try {
         const first = await score();
         expect(JSON.parse(first.body).scores[0].modelVersion).toBe(1);
@@ -120,7 +152,10 @@ describe('hot reload', () => {
         const ready = JSON.parse((await send(handle.port, { path: '/ready' })).body);
         expect(ready.models[0]).toMatchObject({ name: 'win', state: 'loaded', version: v2.version });
         // Untrained customer models are reported, not hidden, and do not make the server unready.
-        expect(ready.models.slice(1)).toEqual([expect.objectContaining({ name: 'churn', state: 'none' }), expect.objectContaining({ name: 'clv', state: 'none' })]);
+        expect(ready.models.slice(1)).toEqual([
+          expect.objectContaining({ name: 'churn', state: 'none' }),
+          expect.objectContaining({ name: 'clv', state: 'none' }),
+        ]);
         expect(ready.status).toBe('ready');
       } finally {
         await handle.close();

@@ -7,7 +7,8 @@ import type { RouteDef } from '../../src/contracts/route';
 import { makeMount, StaticRoutes } from '../../src/http/route';
 import { pipeline } from '../../src/http/pipeline';
 
-const def = (method: RouteDef['method'], path: string) => ({ method, path, summary: path, tags: ['t'], response: z.unknown() }) as unknown as RouteDef;
+const def = (method: RouteDef['method'], path: string) =>
+  ({ method, path, summary: path, tags: ['t'], response: z.unknown() }) as unknown as RouteDef;
 
 function app() {
   const a = express();

@@ -39,7 +39,11 @@ async function waitFor(id: number, status: string) {
 
 describe('training jobs', () => {
   test('a started job runs, logs, succeeds, and a second one for the same model waits its turn (409)', async () => {
-    const started = await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', asOf: '2025-06-30' }).expect(202);
+    const started = await request(h.app)
+      .post('/v1/training-jobs')
+      .set(bearer(h.keys.admin))
+      .send({ model: 'win', asOf: '2025-06-30' })
+      .expect(202);
     expectSchema(TrainingJob, started.body);
     expect(started.body).toMatchObject({ model: 'win', status: 'running', params: { asOf: '2025-06-30', promote: 'auto' } });
     expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win' }), 409, 'CONFLICT');
@@ -72,13 +76,53 @@ describe('training jobs', () => {
   });
 
   test('rejects bad input with the field named', async () => {
-    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'nope' }), 400, 'INVALID_INPUT'))).toContain('model');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', asOf: '30/06/2025' }), 400, 'INVALID_INPUT'))).toContain('asOf');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', extra: 1 }), 400, 'INVALID_INPUT'))).toContain('');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'clv', algorithm: 'mlp' }), 400, 'INVALID_INPUT'))).toContain('algorithm');
-    expect(detailPaths(expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', timeUnit: 'week' }), 400, 'INVALID_INPUT'))).toContain('timeUnit');
-    expect(detailPaths(expectError(await request(h.app).get('/v1/training-jobs/abc').set(bearer(h.keys.admin)), 400, 'INVALID_INPUT'))).toContain('params.id');
-    expect(detailPaths(expectError(await request(h.app).get('/v1/training-jobs?limit=0').set(bearer(h.keys.admin)), 400, 'INVALID_INPUT'))).toContain('query.limit');
+    expect(
+      detailPaths(
+        expectError(await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'nope' }), 400, 'INVALID_INPUT'),
+      ),
+    ).toContain('model');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', asOf: '30/06/2025' }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('asOf');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', extra: 1 }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'clv', algorithm: 'mlp' }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('algorithm');
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app).post('/v1/training-jobs').set(bearer(h.keys.admin)).send({ model: 'win', timeUnit: 'week' }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toContain('timeUnit');
+    expect(
+      detailPaths(expectError(await request(h.app).get('/v1/training-jobs/abc').set(bearer(h.keys.admin)), 400, 'INVALID_INPUT')),
+    ).toContain('params.id');
+    expect(
+      detailPaths(expectError(await request(h.app).get('/v1/training-jobs?limit=0').set(bearer(h.keys.admin)), 400, 'INVALID_INPUT')),
+    ).toContain('query.limit');
     expectError(await request(h.app).get('/v1/training-jobs/999999').set(bearer(h.keys.admin)), 404, 'NOT_FOUND');
   });
 
@@ -89,7 +133,10 @@ describe('training jobs', () => {
   });
 
   test('jobs left running by a stopped server are marked failed at start-up', async () => {
-    await h.tdb.db.sql.run("INSERT INTO training_job (model_name, status, params, log, started_at) VALUES ('clv', 'running', '{}', '', ?)", [new Date()]);
+    await h.tdb.db.sql.run(
+      "INSERT INTO training_job (model_name, status, params, log, started_at) VALUES ('clv', 'running', '{}', '', ?)",
+      [new Date()],
+    );
     const n = await new TrainingJobs(h.tdb.db, trainers).recoverStale();
     expect(n).toBe(1);
   });
@@ -107,9 +154,17 @@ describe('the real training command', () => {
     try {
       await loadDemoData(base.tdb.db, { seed: 4, accounts: 60, months: 12 });
       let reloaded = 0;
-      const jobs = new TrainingJobs(base.tdb.db, { clv: cliTrainer('clv', { env: { DATABASE_URL: base.tdb.url, SALESCAST_MODELS_DIR: modelsDir } }) }, { onSucceeded: () => void reloaded++ });
+      const jobs = new TrainingJobs(
+        base.tdb.db,
+        { clv: cliTrainer('clv', { env: { DATABASE_URL: base.tdb.url, SALESCAST_MODELS_DIR: modelsDir } }) },
+        { onSucceeded: () => void reloaded++ },
+      );
       const app = (await harness({ tdb: base.tdb, services: { jobs } })).app;
-      const started = await request(app).post('/v1/training-jobs').set(bearer(base.keys.admin)).send({ model: 'clv', promote: 'always', timeUnit: 'week' }).expect(202);
+      const started = await request(app)
+        .post('/v1/training-jobs')
+        .set(bearer(base.keys.admin))
+        .send({ model: 'clv', promote: 'always', timeUnit: 'week' })
+        .expect(202);
       let job = started.body;
       for (let i = 0; i < 600 && job.status === 'running'; i++) {
         await new Promise((r) => setTimeout(r, 100));

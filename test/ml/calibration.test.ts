@@ -20,7 +20,7 @@ function distorted(n: number, seed: number) {
   return { raw, truth, y };
 }
 
-describe('calibration recovers known probabilities (seed ' + TEST_SEED + ')', () => {
+describe(`calibration recovers known probabilities (seed ${TEST_SEED})`, () => {
   const fitSet = distorted(20000, TEST_SEED);
   const testSet = distorted(20000, TEST_SEED + 1);
 
@@ -36,7 +36,10 @@ describe('calibration recovers known probabilities (seed ' + TEST_SEED + ')', ()
     const cal = IsotonicCalibrator.fit(fitSet.raw, fitSet.y);
     for (let i = 1; i < cal.y.length; i++) expect(cal.y[i]).toBeGreaterThanOrEqual(cal.y[i - 1]);
     const before = expectedCalibrationError(testSet.raw, testSet.y);
-    const after = expectedCalibrationError(testSet.raw.map((r) => cal.transform(r)), testSet.y);
+    const after = expectedCalibrationError(
+      testSet.raw.map((r) => cal.transform(r)),
+      testSet.y,
+    );
     expect(before).toBeGreaterThan(0.05);
     expect(after).toBeLessThan(0.02);
     const meanAbs = testSet.raw.reduce((s, r, i) => s + Math.abs(cal.transform(r) - testSet.truth[i]), 0) / testSet.raw.length;

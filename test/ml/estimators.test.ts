@@ -53,7 +53,10 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
   test('the MLP learns an interaction a linear model cannot, and its plain-TS forward pass round-trips', async () => {
     const train = interactionData(4000);
     const test = interactionData(2000, TEST_SEED + 7);
-    const mlp = await new MlpClassifier({ hidden: [16, 8], maxEpochs: 40, learningRate: 0.01, batchSize: 128, seed: TEST_SEED }).fit(train.X, train.y);
+    const mlp = await new MlpClassifier({ hidden: [16, 8], maxEpochs: 40, learningRate: 0.01, batchSize: 128, seed: TEST_SEED }).fit(
+      train.X,
+      train.y,
+    );
     const lr = await new LogisticRegression().fit(train.X, train.y);
     const aucMlp = rocAuc(mlp.predictProba(test.X), test.y)!;
     const aucLr = rocAuc(lr.predictProba(test.X), test.y)!;
@@ -90,7 +93,9 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
   test('loading refuses foreign or future artifacts', () => {
     expect(() => loadClassifier({ kind: 'x' } as never)).toThrow(/not a Salescast/);
     expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 99 } as never)).toThrow(/format 99/);
-    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 1, algorithm: 'forest' } as never)).toThrow(/unknown classifier/);
+    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 1, algorithm: 'forest' } as never)).toThrow(
+      /unknown classifier/,
+    );
   });
 });
 

@@ -11,7 +11,15 @@ describe('the tabular feature encoder', () => {
 
   test('standardises numbers, flags missing values and one-hots categories with an other bucket', () => {
     const enc = new FeatureEncoder({ ...spec, maxCategories: 2 }).fit(rows);
-    expect(enc.columns.map((c) => c.name)).toEqual(['amount', 'tenure', 'tenure:missing', 'paperless', 'plan=gold', 'plan=rare', 'plan=(other)']);
+    expect(enc.columns.map((c) => c.name)).toEqual([
+      'amount',
+      'tenure',
+      'tenure:missing',
+      'paperless',
+      'plan=gold',
+      'plan=rare',
+      'plan=(other)',
+    ]);
     const x = enc.transformRow({ amount: 250, tenure: undefined, plan: 'Platinum', paperless: 1 });
     expect(x[0]).toBeCloseTo(0, 12); // mean amount is 250
     expect(x[1]).toBe(0); // missing -> mean
@@ -41,7 +49,13 @@ describe('the tabular feature encoder', () => {
   });
 
   test('infers a spec from a wide table', () => {
-    const inferred = inferFeatureSpec([{ id: 'a', x: '1.5', y: 'red', z: null }, { id: 'b', x: 2, y: 'blue', z: null }], { exclude: ['id'] });
+    const inferred = inferFeatureSpec(
+      [
+        { id: 'a', x: '1.5', y: 'red', z: null },
+        { id: 'b', x: 2, y: 'blue', z: null },
+      ],
+      { exclude: ['id'] },
+    );
     expect(inferred).toEqual({ numeric: ['x'], categorical: ['y'] });
   });
 });

@@ -26,7 +26,7 @@ describe('Gamma-Gamma on the CDNOW sample', () => {
     expect(model.toJSON().customers).toBe(946);
   });
 
-  test('the conditional expected spend shrinks a customer\'s own average toward the population mean', () => {
+  test("the conditional expected spend shrinks a customer's own average toward the population mean", () => {
     const pop = model.populationMeanSpend();
     const low = model.conditionalExpectedAverageSpend(1, 5);
     const high = model.conditionalExpectedAverageSpend(1, 200);
@@ -74,7 +74,16 @@ test('the marginal density of m_x equals the integral of Gamma(px, νx) over ν 
     const f = (nu: number) =>
       nu <= 0
         ? 0
-        : Math.exp(px * Math.log(nu * x) + (px - 1) * Math.log(mx) - nu * x * mx - logGamma(px) + params.q * Math.log(params.gamma) + (params.q - 1) * Math.log(nu) - params.gamma * nu - logGamma(params.q));
+        : Math.exp(
+            px * Math.log(nu * x) +
+              (px - 1) * Math.log(mx) -
+              nu * x * mx -
+              logGamma(px) +
+              params.q * Math.log(params.gamma) +
+              (params.q - 1) * Math.log(nu) -
+              params.gamma * nu -
+              logGamma(params.q),
+          );
     const hi = 20;
     const n = 20000;
     const h = hi / n;

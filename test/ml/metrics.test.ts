@@ -1,4 +1,13 @@
-import { brierScore, evaluateClassifier, expectedCalibrationError, liftOver, logLoss, reliabilityTable, rocAuc, topDecileLift } from '../../src/ml/metrics';
+import {
+  brierScore,
+  evaluateClassifier,
+  expectedCalibrationError,
+  liftOver,
+  logLoss,
+  reliabilityTable,
+  rocAuc,
+  topDecileLift,
+} from '../../src/ml/metrics';
 
 describe('classifier metrics agree with values computed by hand', () => {
   const p = [0.1, 0.4, 0.35, 0.8];

@@ -24,7 +24,10 @@ const dbName = () => new URL(t.url).pathname.slice(1);
 
 /** Ends every connection to the test database but the admin's, as a server restart would. */
 async function terminateBackends(): Promise<number> {
-  const r = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName()]);
+  const r = await admin.query(
+    'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [dbName()],
+  );
   return r.rowCount ?? 0;
 }
 
@@ -62,7 +65,9 @@ it('a connection ended inside a transaction fails that transaction, which writes
   ).rejects.toThrow();
   expect(lost).toHaveLength(1);
   expect(await t.db.prisma.account.count()).toBe(0);
-  await t.db.sql.transaction((tx) => tx.run("INSERT INTO account (external_id, name, created_at, updated_at) VALUES ('NEXT', 'z', now(), now())"));
+  await t.db.sql.transaction((tx) =>
+    tx.run("INSERT INTO account (external_id, name, created_at, updated_at) VALUES ('NEXT', 'z', now(), now())"),
+  );
   expect(await t.db.prisma.account.count()).toBe(1);
 });
 
@@ -83,7 +88,13 @@ it('stays quiet about connections ended while it closes', async () => {
 it('the server keeps answering through a database restart and logs the loss as a warning', async () => {
   const lines: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (s: string) => lines.push(s) });
-  const config = { ...loadConfig({ DATABASE_URL: t.url }), PORT: 0, HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: true, LOG_LEVEL: 'warn' as const };
+  const config = {
+    ...loadConfig({ DATABASE_URL: t.url }),
+    PORT: 0,
+    HOST: '127.0.0.1',
+    SALESCAST_AUTH_DISABLED: true,
+    LOG_LEVEL: 'warn' as const,
+  };
   const handle = await startServer(config, t.db, { logger, handleSignals: false, trainers: {} });
   try {
     const jobs = () => fetch(`${handle.url}/v1/training-jobs`).then((r) => r.status);

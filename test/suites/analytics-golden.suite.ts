@@ -3,14 +3,25 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import type { Dialect } from '../../src/db/sql';
 import { loadGoldenFixture } from '../analytics/golden-fixture';
-import { campaignsReport, cohortsReport, compareReport, funnelReport, paretoReport, profitabilityReport, runReport } from '../../src/services/analytics';
+import {
+  campaignsReport,
+  cohortsReport,
+  compareReport,
+  funnelReport,
+  paretoReport,
+  profitabilityReport,
+  runReport,
+} from '../../src/services/analytics';
 import { AppError } from '../../src/errors';
 
 const YEAR = { from: '2024-01-01', to: '2024-12-31' };
 const close = (a: number | null | undefined, b: number, dp = 6) => expect(a).toBeCloseTo(b, dp);
 
 async function expectInvalid(p: Promise<unknown>, mention: string) {
-  const e = await p.then(() => null, (x) => x);
+  const e = await p.then(
+    () => null,
+    (x) => x,
+  );
   expect(e).toBeInstanceOf(AppError);
   expect((e as AppError).code).toBe('INVALID_INPUT');
   expect((e as AppError).message).toContain(mention);
@@ -31,25 +42,76 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       const [a1, a3, a2, a4] = r.rows;
       // A1: orders 1000+500+1200 (the 2025 order is outside), cogs 400+200+300; support 100, discount credit 20,
       // account call 30, meeting on its deal O1 50 → cost to serve 200, net 1800 − 200 = 1600.
-      expect(a1).toMatchObject({ revenue: 2700, costOfGoods: 900, grossMargin: 1800, orderDiscounts: 50, serviceCost: 100, discountCost: 20, activityCost: 30, salesEffort: 50, costToServe: 200, netProfit: 1600, orders: 3, averageOrderValue: 900 });
+      expect(a1).toMatchObject({
+        revenue: 2700,
+        costOfGoods: 900,
+        grossMargin: 1800,
+        orderDiscounts: 50,
+        serviceCost: 100,
+        discountCost: 20,
+        activityCost: 30,
+        salesEffort: 50,
+        costToServe: 200,
+        netProfit: 1600,
+        orders: 3,
+        averageOrderValue: 900,
+      });
       close(a1.grossMarginPct, 1800 / 2700);
       close(a1.netMarginPct, 1600 / 2700);
       expect(a1.firstPurchase).toBe('2024-01-20T00:00:00.000Z');
       expect(a1.lastPurchase).toBe('2024-04-10T00:00:00.000Z');
       expect(a1.tenureDays).toBe(352); // 2024-01-15 → 2025-01-01 (2024 is a leap year: 366 − 14)
       // Payback against 800: Jan 600−30−50 = 520, Feb +300−100 = 720, Mar −20 = 700, Apr +900 = 1600 ≥ 800 → month 3.
-      expect(a1).toMatchObject({ acquisitionCost: 800, paybackMonths: 3, payback: 'paid_back', clv: 2500, rfmSegment: 'Champions', rep: 'Alice', cohort: '2024-01' });
+      expect(a1).toMatchObject({
+        acquisitionCost: 800,
+        paybackMonths: 3,
+        payback: 'paid_back',
+        clv: 2500,
+        rfmSegment: 'Champions',
+        rep: 'Alice',
+        cohort: '2024-01',
+      });
       // A2: 3000 − 2300 = 700; onboarding 400 + demo on O2 200 (linked to both account and deal: counted once) → 100.
       // Acquisition: half of Spring Webinar's 1000 (two accounts acquired) = 500; cumulative 300 then 100 → not yet.
-      expect(a2).toMatchObject({ revenue: 3000, grossMargin: 700, serviceCost: 400, activityCost: 0, salesEffort: 200, netProfit: 100, acquisitionCost: 500, paybackMonths: null, payback: 'not_yet', rep: 'Bob' });
+      expect(a2).toMatchObject({
+        revenue: 3000,
+        grossMargin: 700,
+        serviceCost: 400,
+        activityCost: 0,
+        salesEffort: 200,
+        netProfit: 100,
+        acquisitionCost: 500,
+        paybackMonths: null,
+        payback: 'not_yet',
+        rep: 'Bob',
+      });
       // A3: 500 − 150 = 350, no costs; churned 2024-05-10 → tenure from 2024-01-20 = 111 days.
       expect(a3).toMatchObject({ revenue: 500, netProfit: 350, acquisitionCost: 500, payback: 'not_yet', tenureDays: 111 });
       // A4: 400 − 350 = 50; support 300 + call on O4 60 → −310; no acquisition cost; owner tie 1–1 → lower rep id (Alice).
-      expect(a4).toMatchObject({ revenue: 400, grossMargin: 50, costToServe: 360, netProfit: -310, acquisitionCost: null, payback: 'no_acquisition_cost', rep: 'Alice' });
+      expect(a4).toMatchObject({
+        revenue: 400,
+        grossMargin: 50,
+        costToServe: 360,
+        netProfit: -310,
+        acquisitionCost: null,
+        payback: 'no_acquisition_cost',
+        rep: 'Alice',
+      });
       // Totals are the sums of the rows.
-      expect(r.totals).toMatchObject({ clients: 4, revenue: 6600, costOfGoods: 3700, grossMargin: 2900, costToServe: 1160, netProfit: 1740, orders: 8, acquisitionCost: 1800, orderDiscounts: 50 });
+      expect(r.totals).toMatchObject({
+        clients: 4,
+        revenue: 6600,
+        costOfGoods: 3700,
+        grossMargin: 2900,
+        costToServe: 1160,
+        netProfit: 1740,
+        orders: 8,
+        acquisitionCost: 1800,
+        orderDiscounts: 50,
+      });
       close(r.totals.averageOrderValue, 825);
-      for (const k of ['revenue', 'costOfGoods', 'costToServe', 'netProfit', 'orders'] as const) expect(r.rows.reduce((s, x) => s + x[k], 0)).toBeCloseTo(r.totals[k], 9);
+      for (const k of ['revenue', 'costOfGoods', 'costToServe', 'netProfit', 'orders'] as const)
+        expect(r.rows.reduce((s, x) => s + x[k], 0)).toBeCloseTo(r.totals[k], 9);
     });
 
     test('breakdowns by segment add up to the total, and filters pick the right clients', async () => {
@@ -59,7 +121,8 @@ export function analyticsGoldenSuite(dialect: Dialect) {
         ['ENT', 2, 3400, -210], // A2 + A4
       ]);
       expect(r.groups!.reduce((s, g) => s + g.netProfit, 0)).toBeCloseTo(r.totals.netProfit, 9);
-      const ids = async (filters: Record<string, string | string[]>) => (await profitabilityReport(t.db, { ...YEAR, filters, sort: 'name' })).rows.map((x) => x.accountId);
+      const ids = async (filters: Record<string, string | string[]>) =>
+        (await profitabilityReport(t.db, { ...YEAR, filters, sort: 'name' })).rows.map((x) => x.accountId);
       expect(await ids({ rep: 'Alice' })).toEqual(['A1', 'A4', 'A3']); // Acme, Delta, Gamma
       expect(await ids({ 'attr.tier': 'gold' })).toEqual(['A1', 'A4']);
       expect(await ids({ cohort: '2024-01' })).toEqual(['A1', 'A3']);
@@ -77,7 +140,12 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       // Payback: only A1 has paid back (month 3); the rest follow in id order, either direction.
       for (const sort of ['paybackMonths', '-paybackMonths']) {
         const r = await profitabilityReport(t.db, { ...YEAR, sort });
-        expect(r.rows.map((x) => [x.accountId, x.paybackMonths])).toEqual([['A1', 3], ['A2', null], ['A3', null], ['A4', null]]);
+        expect(r.rows.map((x) => [x.accountId, x.paybackMonths])).toEqual([
+          ['A1', 3],
+          ['A2', null],
+          ['A3', null],
+          ['A4', null],
+        ]);
       }
       const beyond = await profitabilityReport(t.db, { ...YEAR, offset: 10 });
       expect(beyond.rows).toEqual([]);
@@ -106,7 +174,11 @@ export function analyticsGoldenSuite(dialect: Dialect) {
 
     test('monthly acquisition cohorts: retention, net and gross revenue retention, cumulative revenue per client', async () => {
       const r = await cohortsReport(t.db, { periods: 4 });
-      expect(r.cohorts!.map((c) => [c.cohort, c.size])).toEqual([['2024-01', 2], ['2024-02', 1], ['2024-03', 1]]);
+      expect(r.cohorts!.map((c) => [c.cohort, c.size])).toEqual([
+        ['2024-01', 2],
+        ['2024-02', 1],
+        ['2024-03', 1],
+      ]);
       const jan = r.cohorts![0].cells;
       // A1 months since Jan: 0 → 1000, 1 → 500, 3 → 1200; A3: 0 → 300, 2 → 200. Base revenue 1300.
       expect(jan.map((c) => c.activeClients)).toEqual([2, 1, 1, 1]);
@@ -119,7 +191,10 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       const feb = r.cohorts![1].cells; // A2: 2000 then 1000
       expect(feb.map((c) => c.netRevenueRetention)).toEqual([1, 0.5, 0, 0]);
       const bySegment = await cohortsReport(t.db, { by: 'segment', periods: 2 });
-      expect(bySegment.cohorts!.map((c) => [c.cohort, c.size, c.cells[0].revenue])).toEqual([['ENT', 2, 2400], ['SMB', 2, 1300]]);
+      expect(bySegment.cohorts!.map((c) => [c.cohort, c.size, c.cells[0].revenue])).toEqual([
+        ['ENT', 2, 2400],
+        ['SMB', 2, 1300],
+      ]);
     });
 
     test('deal cohorts by created month: win rate and cycle length', async () => {
@@ -136,7 +211,12 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       // Order inferred from history: Qualify, Proposal, Negotiation (Closed Won/Lost are terminal).
       // Reach: won O1–O4 reach everything; O5 (history) and O6 (current Proposal) reach Proposal;
       // O7 (lost, no history) and O8 (open in Qualify) reach only Qualify.
-      expect(r.stages.map((s) => [s.stage, s.reached])).toEqual([['Qualify', 8], ['Proposal', 6], ['Negotiation', 4], ['won', 4]]);
+      expect(r.stages.map((s) => [s.stage, s.reached])).toEqual([
+        ['Qualify', 8],
+        ['Proposal', 6],
+        ['Negotiation', 4],
+        ['won', 4],
+      ]);
       close(r.stages[0].conversionToNext, 6 / 8);
       close(r.stages[1].conversionToNext, 4 / 6);
       close(r.stages[2].conversionToNext, 1);
@@ -151,11 +231,28 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       close(r.summary.averageCycleDays, (13 + 40 + 20 + 30) / 4);
       close(r.summary.velocityPerDay, (2 * (4 / 6) * 1175) / 25.75);
       const by = Object.fromEntries(r.breakdowns.map((b) => [b.by, b.rows.map((x) => [x.group, x.deals, x.won, x.lost, x.wonAmount])]));
-      expect(by.rep).toEqual([['Bob', 3, 2, 0, 3400], ['Alice', 5, 2, 2, 1300]]);
-      expect(by.product).toEqual([['Gadget', 4, 2, 2, 3400], ['Widget', 4, 2, 0, 1300]]);
-      expect(by.campaign).toEqual([['Spring Webinar', 2, 2, 0, 3300], [null, 4, 1, 2, 1000], ['Trade Show', 2, 1, 0, 400]]);
-      expect(by.quarter).toEqual([['2024-Q1', 4, 4, 0, 4700], ['2024-Q2', 2, 0, 2, 0], [null, 2, 0, 0, 0]]);
-      expect(by.office).toEqual([['South', 3, 2, 0, 3400], ['North', 5, 2, 2, 1300]]);
+      expect(by.rep).toEqual([
+        ['Bob', 3, 2, 0, 3400],
+        ['Alice', 5, 2, 2, 1300],
+      ]);
+      expect(by.product).toEqual([
+        ['Gadget', 4, 2, 2, 3400],
+        ['Widget', 4, 2, 0, 1300],
+      ]);
+      expect(by.campaign).toEqual([
+        ['Spring Webinar', 2, 2, 0, 3300],
+        [null, 4, 1, 2, 1000],
+        ['Trade Show', 2, 1, 0, 400],
+      ]);
+      expect(by.quarter).toEqual([
+        ['2024-Q1', 4, 4, 0, 4700],
+        ['2024-Q2', 2, 0, 2, 0],
+        [null, 2, 0, 0, 0],
+      ]);
+      expect(by.office).toEqual([
+        ['South', 3, 2, 0, 3400],
+        ['North', 5, 2, 2, 1300],
+      ]);
       for (const b of r.breakdowns) {
         expect(b.rows.reduce((s, x) => s + x.wonAmount, 0)).toBe(r.summary.wonAmount);
         expect(b.rows.reduce((s, x) => s + x.deals, 0)).toBe(r.summary.deals);
@@ -168,11 +265,29 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       const r = await campaignsReport(t.db, {});
       // Spring Webinar: O2's order 2000/1500 + A2's other order 1000/800 + A3's 300/100 and 200/50 (acquired by it)
       // → revenue 3500, margin 1050, ROI (1050 − 1000)/1000; won deals O2 + O3 = 3300.
-      expect(r.rows[0]).toMatchObject({ campaignId: 'C1', cost: 1000, deals: 2, won: 2, wonAmount: 3300, accountsAcquired: 2, acquisitionCostPerAccount: 500, attributedRevenue: 3500, attributedMargin: 1050 });
+      expect(r.rows[0]).toMatchObject({
+        campaignId: 'C1',
+        cost: 1000,
+        deals: 2,
+        won: 2,
+        wonAmount: 3300,
+        accountsAcquired: 2,
+        acquisitionCostPerAccount: 500,
+        attributedRevenue: 3500,
+        attributedMargin: 1050,
+      });
       close(r.rows[0].roi, 0.05);
       close(r.rows[0].wonDealRoi, 2.3);
       // Trade Show: A4's order linked to O4 400/350 → margin 50; ROI (50 − 600)/600.
-      expect(r.rows[1]).toMatchObject({ campaignId: 'C2', deals: 2, won: 1, wonAmount: 400, attributedRevenue: 400, attributedMargin: 50, acquisitionCostPerAccount: null });
+      expect(r.rows[1]).toMatchObject({
+        campaignId: 'C2',
+        deals: 2,
+        won: 1,
+        wonAmount: 400,
+        attributedRevenue: 400,
+        attributedMargin: 50,
+        acquisitionCostPerAccount: null,
+      });
       close(r.rows[1].roi, -550 / 600);
       expect(r.totals).toMatchObject({ cost: 1600, deals: 4, won: 3, wonAmount: 3700, attributedRevenue: 3900, attributedMargin: 1100 });
       close(r.totals.roi, -0.3125);
@@ -180,7 +295,13 @@ export function analyticsGoldenSuite(dialect: Dialect) {
     });
 
     test('compare SMB with ENT: intervals, tests and small-group flags', async () => {
-      const r = await compareReport(t.db, { ...YEAR, groups: [{ name: 'SMB', filters: { segment: 'SMB' } }, { name: 'ENT', filters: { segment: 'ENT' } }] });
+      const r = await compareReport(t.db, {
+        ...YEAR,
+        groups: [
+          { name: 'SMB', filters: { segment: 'SMB' } },
+          { name: 'ENT', filters: { segment: 'ENT' } },
+        ],
+      });
       const row = (metric: string, group: string) => r.rows.find((x) => x.metric === metric && x.group === group)!;
       // Win rate SMB 2/4 (O1, O3 won; O5, O7 lost), ENT 2/2. Pooled p = 4/6, se = √(4/6·2/6·(1/4 + 1/2)) = 0.408248,
       // z = 0.5/0.408248 = 1.224745, two-sided p = 0.220671.
@@ -203,7 +324,13 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       close(row('grossMarginPct', 'SMB').estimate, 2150 / 3200);
       close(row('grossMarginPct', 'ENT').difference, 750 / 3400 - 2150 / 3200);
       expect(row('grossMarginPct', 'ENT').method).toMatch(/bootstrap.*seed 42/);
-      const again = await compareReport(t.db, { ...YEAR, groups: [{ name: 'SMB', filters: { segment: 'SMB' } }, { name: 'ENT', filters: { segment: 'ENT' } }] });
+      const again = await compareReport(t.db, {
+        ...YEAR,
+        groups: [
+          { name: 'SMB', filters: { segment: 'SMB' } },
+          { name: 'ENT', filters: { segment: 'ENT' } },
+        ],
+      });
       expect(again.rows).toEqual(r.rows); // fixed seed → the same bootstrap interval
       expect(r.groups.every((g) => g.small)).toBe(true);
       const byRep = await compareReport(t.db, { by: 'rep' });

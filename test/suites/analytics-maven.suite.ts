@@ -18,7 +18,8 @@ export const haveMaven = fs.existsSync(path.join(DATA, 'sales_pipeline.csv')) &&
 type Tally = { won: number; lost: number; wonAmount: number };
 
 function expectedFromCsv() {
-  const read = (f: string) => parse(fs.readFileSync(path.join(DATA, f)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const read = (f: string) =>
+    parse(fs.readFileSync(path.join(DATA, f)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const office = new Map(read('sales_teams.csv').map((r) => [r.sales_agent, r.regional_office]));
   const out: Record<string, Map<string, Tally>> = { rep: new Map(), product: new Map(), office: new Map(), quarter: new Map() };
   const add = (dim: string, key: string, won: boolean, amount: number) => {
@@ -65,11 +66,16 @@ export function analyticsMavenSuite(dialect: Dialect) {
       const r = await funnelReport(t.db, { by: ['rep', 'product', 'office', 'quarter'] });
       for (const dim of ['rep', 'product', 'office', 'quarter']) {
         const rows = r.breakdowns.find((b) => b.by === dim)!.rows.filter((x) => x.won + x.lost > 0);
-        const got = Object.fromEntries(rows.map((x) => [x.group, { won: x.won, lost: x.lost, wonAmount: x.wonAmount, winRate: x.winRate.estimate }]));
+        const got = Object.fromEntries(
+          rows.map((x) => [x.group, { won: x.won, lost: x.lost, wonAmount: x.wonAmount, winRate: x.winRate.estimate }]),
+        );
         const want = Object.fromEntries([...expected[dim]].map(([k, v]) => [k, { ...v, winRate: v.won / (v.won + v.lost) }]));
         expect(got).toEqual(want);
       }
-      const total = [...expected.quarter.values()].reduce((s, v) => ({ won: s.won + v.won, lost: s.lost + v.lost, wonAmount: s.wonAmount + v.wonAmount }), { won: 0, lost: 0, wonAmount: 0 });
+      const total = [...expected.quarter.values()].reduce(
+        (s, v) => ({ won: s.won + v.won, lost: s.lost + v.lost, wonAmount: s.wonAmount + v.wonAmount }),
+        { won: 0, lost: 0, wonAmount: 0 },
+      );
       expect({ won: r.summary.won, lost: r.summary.lost, wonAmount: r.summary.wonAmount }).toEqual(total);
       expect(r.summary.deals).toBe(8800);
     });

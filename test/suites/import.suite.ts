@@ -17,13 +17,32 @@ function company(): RecordBatches {
   return {
     campaigns: [{ externalId: 'C-1', name: 'Spring webinar', cost: 1200, attributes: null }],
     accounts: [
-      { externalId: 'A-1', name: 'Acme', segment: 'SMB', status: 'active', acquisitionCampaignId: 'C-1', attributes: { tier: 'gold', seats: 12 } },
+      {
+        externalId: 'A-1',
+        name: 'Acme',
+        segment: 'SMB',
+        status: 'active',
+        acquisitionCampaignId: 'C-1',
+        attributes: { tier: 'gold', seats: 12 },
+      },
       { externalId: 'A-2', name: 'Globex', status: 'churned', churnedAt: d('2024-06-01'), acquiredAt: d('2023-01-01') },
     ],
     products: [{ externalId: 'P-1', name: 'Widget', listPrice: 100, unitCost: 40 }],
     reps: [{ externalId: 'R-1', name: 'Rita', team: 'East' }],
     opportunities: [
-      { externalId: 'O-1', accountId: 'A-1', productId: 'P-1', repId: 'R-1', campaignId: 'C-1', amount: 5000, discount: 0.1, stage: 'Won', outcome: 'won', createdAt: d('2024-01-10'), closedAt: d('2024-02-01') },
+      {
+        externalId: 'O-1',
+        accountId: 'A-1',
+        productId: 'P-1',
+        repId: 'R-1',
+        campaignId: 'C-1',
+        amount: 5000,
+        discount: 0.1,
+        stage: 'Won',
+        outcome: 'won',
+        createdAt: d('2024-01-10'),
+        closedAt: d('2024-02-01'),
+      },
       { externalId: 'O-2', accountId: 'A-2', amount: 800, discount: 0, stage: 'Proposal', outcome: 'open', createdAt: d('2024-03-01') },
     ],
     'stage-changes': [
@@ -35,7 +54,18 @@ function company(): RecordBatches {
       // Two identical calls on one day are two activities, not one.
       { accountId: 'A-1', opportunityId: 'O-1', repId: 'R-1', type: 'call', occurredAt: d('2024-01-12'), cost: 5 },
     ],
-    orders: [{ accountId: 'A-1', productId: 'P-1', opportunityId: 'O-1', orderedAt: d('2024-02-02'), revenue: 4500, costOfGoods: 1800, quantity: 50, discount: 500 }],
+    orders: [
+      {
+        accountId: 'A-1',
+        productId: 'P-1',
+        opportunityId: 'O-1',
+        orderedAt: d('2024-02-02'),
+        revenue: 4500,
+        costOfGoods: 1800,
+        quantity: 50,
+        discount: 500,
+      },
+    ],
     'service-costs': [{ accountId: 'A-1', incurredAt: d('2024-03-01'), kind: 'support', amount: 120 }],
   } as RecordBatches;
 }
@@ -81,7 +111,10 @@ export function importSuite(dialect: Dialect) {
         orders: { inserted: 1, updated: 0, unchanged: 0 },
         'service-costs': { inserted: 1, updated: 0, unchanged: 0 },
       });
-      const opp = await t.db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: 'O-1' }, include: { account: true, product: true, rep: true, campaign: true } });
+      const opp = await t.db.prisma.opportunity.findUniqueOrThrow({
+        where: { externalId: 'O-1' },
+        include: { account: true, product: true, rep: true, campaign: true },
+      });
       expect(opp.account?.externalId).toBe('A-1');
       expect(opp.product?.externalId).toBe('P-1');
       expect(opp.rep?.externalId).toBe('R-1');
@@ -107,7 +140,9 @@ export function importSuite(dialect: Dialect) {
 
     test('a changed field updates only that record', async () => {
       await upsertRecords(t.db, validated(company()));
-      const changed = validated({ opportunities: [...company().opportunities!.slice(0, 1), { ...company().opportunities![1], stage: 'Negotiation' }] });
+      const changed = validated({
+        opportunities: [...company().opportunities!.slice(0, 1), { ...company().opportunities![1], stage: 'Negotiation' }],
+      });
       const res = await upsertRecords(t.db, changed);
       expect(res.opportunities).toEqual({ inserted: 0, updated: 1, unchanged: 1 });
       const o2 = await t.db.prisma.opportunity.findUniqueOrThrow({ where: { externalId: 'O-2' } });
@@ -116,10 +151,15 @@ export function importSuite(dialect: Dialect) {
 
     test('an unknown reference names row, column and value, and nothing of the call is written', async () => {
       const batches = company();
-      batches.orders = [...batches.orders!, { accountId: 'A-404', orderedAt: d('2024-02-02'), revenue: 10, costOfGoods: 0, quantity: 1, discount: 0 }];
+      batches.orders = [
+        ...batches.orders!,
+        { accountId: 'A-404', orderedAt: d('2024-02-02'), revenue: 10, costOfGoods: 0, quantity: 1, discount: 0 },
+      ];
       const err = await caught(upsertRecords(t.db, validated(batches)));
       expect(err.code).toBe('INVALID_INPUT');
-      expect(err.details).toEqual([expect.objectContaining({ row: 2, column: 'accountId', value: 'A-404', path: ['orders', 1, 'accountId'] })]);
+      expect(err.details).toEqual([
+        expect.objectContaining({ row: 2, column: 'accountId', value: 'A-404', path: ['orders', 1, 'accountId'] }),
+      ]);
       expect(err.details[0].problem).toMatch(/does not exist/);
       const counts = await tableCounts(t.db);
       expect(Object.values(counts).every((n) => n === 0)).toBe(true);
@@ -127,7 +167,16 @@ export function importSuite(dialect: Dialect) {
 
     test('two records with one external id in a call is an error naming both rows', async () => {
       const err = await caught(
-        upsertRecords(t.db, validated({ reps: [{ externalId: 'R-1', name: 'Rita' }, { externalId: 'R-2', name: 'Rob' }, { externalId: 'R-1', name: 'Rita again' }] } as RecordBatches)),
+        upsertRecords(
+          t.db,
+          validated({
+            reps: [
+              { externalId: 'R-1', name: 'Rita' },
+              { externalId: 'R-2', name: 'Rob' },
+              { externalId: 'R-1', name: 'Rita again' },
+            ],
+          } as RecordBatches),
+        ),
       );
       expect(err.details).toEqual([expect.objectContaining({ row: 3, column: 'externalId', value: 'R-1' })]);
       expect(err.details[0].problem).toMatch(/row 1/);
@@ -136,7 +185,10 @@ export function importSuite(dialect: Dialect) {
 
     test('references resolve against what is already in the database', async () => {
       await upsertRecords(t.db, validated({ campaigns: company().campaigns, accounts: company().accounts } as RecordBatches));
-      const res = await upsertRecords(t.db, validated({ 'service-costs': [{ accountId: 'A-2', incurredAt: d('2024-05-01'), kind: 'delivery', amount: 30 }] } as RecordBatches));
+      const res = await upsertRecords(
+        t.db,
+        validated({ 'service-costs': [{ accountId: 'A-2', incurredAt: d('2024-05-01'), kind: 'delivery', amount: 30 }] } as RecordBatches),
+      );
       expect(res['service-costs'].inserted).toBe(1);
     });
 
@@ -166,7 +218,10 @@ export function importSuite(dialect: Dialect) {
       };
 
       test('a CSV imports, and importing it again changes nothing', async () => {
-        const f = file('accounts.csv', 'external_id,name,segment,acquired_at,plan\nA-1,Acme,SMB,2024-01-02,gold\nA-2,"Globex, Inc.",Enterprise,2023-05-06,silver\n');
+        const f = file(
+          'accounts.csv',
+          'external_id,name,segment,acquired_at,plan\nA-1,Acme,SMB,2024-01-02,gold\nA-2,"Globex, Inc.",Enterprise,2023-05-06,silver\n',
+        );
         const first = await importFile(t.db, { kind: 'accounts', file: f });
         expect(first).toMatchObject({ read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 });
         const second = await importFile(t.db, { kind: 'accounts', file: f });
@@ -177,7 +232,7 @@ export function importSuite(dialect: Dialect) {
 
       test('one bad row among many: an error listing it and nothing written (all or nothing)', async () => {
         const rows = Array.from({ length: 5000 }, (_, i) => `A-${i},Account ${i},${i === 4321 ? '-3' : '10'}`);
-        const f = file('accounts.csv', 'external_id,name,employees\n' + rows.join('\n') + '\n');
+        const f = file('accounts.csv', `external_id,name,employees\n${rows.join('\n')}\n`);
         const err = await caught(importFile(t.db, { kind: 'accounts', file: f }));
         expect(err.message).toMatch(/1 of 5,000 rows .* invalid.*nothing was imported/);
         expect(err.details).toEqual([expect.objectContaining({ row: 4323, column: 'employees', value: '-3' })]);
@@ -190,7 +245,7 @@ export function importSuite(dialect: Dialect) {
         rows[3] = 'A-1,Acme';
         rows[4100] = 'B-7,Again';
         rows[4400] = 'A-1,Acme again';
-        const err = await caught(importFile(t.db, { kind: 'accounts', file: file('big.csv', 'external_id,name\n' + rows.join('\n') + '\n') }));
+        const err = await caught(importFile(t.db, { kind: 'accounts', file: file('big.csv', `external_id,name\n${rows.join('\n')}\n`) }));
         expect(err.details.map((d) => [d.row, d.value, d.problem])).toEqual([
           [4102, 'B-7', 'duplicate external id: row 9 has the same externalId'],
           [4402, 'A-1', 'duplicate external id: row 5 has the same externalId'],

@@ -19,7 +19,9 @@ export function migrationsSuite(dialect: Dialect) {
       const counts = await tableCounts(t.db);
       expect(Object.keys(counts)).toEqual([...TABLES]);
       expect(Object.values(counts).every((n) => n === 0)).toBe(true);
-      const rows = await t.db.sql.all<{ migration_name: string; finished_at: unknown }>('SELECT migration_name, finished_at FROM _prisma_migrations');
+      const rows = await t.db.sql.all<{ migration_name: string; finished_at: unknown }>(
+        'SELECT migration_name, finished_at FROM _prisma_migrations',
+      );
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.finished_at !== null)).toBe(true);
     });
@@ -44,9 +46,15 @@ export function migrationsSuite(dialect: Dialect) {
       expect(stderr).toMatch(/failed migrations/i);
     });
 
-    test('the Prisma client and the raw SQL runner read each other\'s rows, dates included', async () => {
+    test("the Prisma client and the raw SQL runner read each other's rows, dates included", async () => {
       const at = new Date('2024-03-05T10:20:30.456Z');
-      await t.db.sql.run('INSERT INTO account (external_id, name, acquired_at, status, updated_at) VALUES (?, ?, ?, ?, ?)', ['A-1', 'Acme', at, 'active', new Date()]);
+      await t.db.sql.run('INSERT INTO account (external_id, name, acquired_at, status, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        'A-1',
+        'Acme',
+        at,
+        'active',
+        new Date(),
+      ]);
       const viaPrisma = await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' } });
       expect(viaPrisma.acquiredAt?.toISOString()).toBe(at.toISOString());
       await t.db.prisma.account.create({ data: { externalId: 'A-2', name: 'Beta', acquiredAt: at } });

@@ -277,7 +277,12 @@ function failure(e, hint) {
   if (e instanceof MissingEndpoint) return emptyState('Not available on this server yet', e.message, hint?.missing);
   if (e instanceof ApiError) {
     if (e.status === 422) return emptyState('Not enough data or no trained model', e.message, hint?.untrained);
-    if (e.status === 403) return emptyState('Your key cannot read this', e.message, hint?.forbidden ?? 'An operator can create a key with the scope it names: npx salescast keys create.');
+    if (e.status === 403)
+      return emptyState(
+        'Your key cannot read this',
+        e.message,
+        hint?.forbidden ?? 'An operator can create a key with the scope it names: npx salescast keys create.',
+      );
     if (e.status === 404) return emptyState('Nothing to show', e.message, hint?.empty);
     if (e.status === 503) return emptyState('Not ready yet', e.message, hint?.untrained);
     return emptyState('Could not load this panel', `${e.message}${e.requestId ? ` (request ${e.requestId})` : ''}`);
@@ -308,10 +313,28 @@ const HINTS = {
     return cmd('Load demo data with', 'npx salescast demo', '.');
   },
   get win() {
-    return h('span', {}, 'Train the deal-win model with ', h('code', {}, 'npx salescast train win'), ', then store scores with ', h('code', {}, 'npx salescast score deals'), '.');
+    return h(
+      'span',
+      {},
+      'Train the deal-win model with ',
+      h('code', {}, 'npx salescast train win'),
+      ', then store scores with ',
+      h('code', {}, 'npx salescast score deals'),
+      '.',
+    );
   },
   get customers() {
-    return h('span', {}, 'Train the customer models with ', h('code', {}, 'npx salescast train churn'), ' and ', h('code', {}, 'npx salescast train clv'), ', then ', h('code', {}, 'npx salescast score customers'), '.');
+    return h(
+      'span',
+      {},
+      'Train the customer models with ',
+      h('code', {}, 'npx salescast train churn'),
+      ' and ',
+      h('code', {}, 'npx salescast train clv'),
+      ', then ',
+      h('code', {}, 'npx salescast score customers'),
+      '.',
+    );
   },
 };
 
@@ -397,7 +420,12 @@ function readDeal(d) {
     category: pick(d, 'forecastCategory', 'category'),
     modelVersion: pick(d, 'modelVersion', 'model.version', 'score.modelVersion'),
     fallback: pick(d, 'fallback', 'usedFallback', 'score.fallback'),
-    factors: factors.map((f) => ({ feature: pick(f, 'feature', 'name'), value: pick(f, 'value'), effect: pnum(f, 'effect', 'contribution', 'weight'), text: pick(f, 'text', 'description', 'reason') })),
+    factors: factors.map((f) => ({
+      feature: pick(f, 'feature', 'name'),
+      value: pick(f, 'value'),
+      effect: pnum(f, 'effect', 'contribution', 'weight'),
+      text: pick(f, 'text', 'description', 'reason'),
+    })),
   };
 }
 
@@ -413,7 +441,11 @@ function readCustomer(c) {
     clv: pnum(c, 'clv', 'customerLifetimeValue', 'clv.value', 'lifetimeValue'),
     rfm: pick(c, 'rfmSegment', 'rfm.segment', 'segmentRfm'),
     status: pick(c, 'status'),
-    factors: factors.map((f) => ({ feature: pick(f, 'feature', 'name'), effect: pnum(f, 'effect', 'contribution'), text: pick(f, 'text', 'description') })),
+    factors: factors.map((f) => ({
+      feature: pick(f, 'feature', 'name'),
+      effect: pnum(f, 'effect', 'contribution'),
+      text: pick(f, 'text', 'description'),
+    })),
   };
 }
 
@@ -422,7 +454,12 @@ function readCustomer(c) {
 function setKpi(name, value, sub, extra) {
   const el = document.querySelector(`[data-kpi="${name}"]`);
   el.querySelector('[data-slot="value"]').replaceChildren(value instanceof Node ? value : document.createTextNode(value));
-  el.querySelector('[data-slot="sub"]').replaceChildren(...[sub].flat().filter(Boolean).map((x) => (x instanceof Node ? x : document.createTextNode(x))));
+  el.querySelector('[data-slot="sub"]').replaceChildren(
+    ...[sub]
+      .flat()
+      .filter(Boolean)
+      .map((x) => (x instanceof Node ? x : document.createTextNode(x))),
+  );
   const band = el.querySelector('[data-slot="band"]');
   if (band) band.replaceChildren(...(extra ? [extra] : []));
 }
@@ -438,8 +475,23 @@ function renderForecastKpis(fc, qLabel) {
   setKpi(
     'forecast',
     money(fc.expected),
-    [h('span', {}, 'P10–P90 '), h('strong', {}, `${money(fc.p10, { compact: true })} – ${money(fc.p90, { compact: true })}`), finite(fc.commit) ? h('span', {}, ` · reps' commit ${money(fc.commit, { compact: true })}`) : null],
-    rangeBar({ p10: fc.p10, p90: fc.p90, expected: fc.expected, won: fc.wonToDate, commit: fc.commit, max, money, width: 320, height: 18, fluid: true }),
+    [
+      h('span', {}, 'P10–P90 '),
+      h('strong', {}, `${money(fc.p10, { compact: true })} – ${money(fc.p90, { compact: true })}`),
+      finite(fc.commit) ? h('span', {}, ` · reps' commit ${money(fc.commit, { compact: true })}`) : null,
+    ],
+    rangeBar({
+      p10: fc.p10,
+      p90: fc.p90,
+      expected: fc.expected,
+      won: fc.wonToDate,
+      commit: fc.commit,
+      max,
+      money,
+      width: 320,
+      height: 18,
+      fluid: true,
+    }),
   );
   if (finite(fc.wonToDate)) {
     const share = finite(fc.expected) && fc.expected > 0 ? fc.wonToDate / fc.expected : undefined;
@@ -450,11 +502,28 @@ function renderForecastKpis(fc, qLabel) {
 function renderModelsMeta(models) {
   const holder = document.getElementById('models');
   if (!models?.length) {
-    holder.replaceChildren(h('span', { class: 'chip off', title: 'No active model: scores fall back to stage win rates' }, h('span', { class: 'dot' }), 'no active models'));
+    holder.replaceChildren(
+      h(
+        'span',
+        { class: 'chip off', title: 'No active model: scores fall back to stage win rates' },
+        h('span', { class: 'dot' }),
+        'no active models',
+      ),
+    );
     return;
   }
   holder.replaceChildren(
-    ...models.map((m) => h('span', { class: 'chip', title: `${m.name} v${m.version}${m.algorithm ? ` (${m.algorithm})` : ''}${m.trainedAt ? `, trained ${fmtDate(m.trainedAt)}` : ''}` }, h('span', { class: 'dot' }), `${m.name} v${m.version ?? '?'}`)),
+    ...models.map((m) =>
+      h(
+        'span',
+        {
+          class: 'chip',
+          title: `${m.name} v${m.version}${m.algorithm ? ` (${m.algorithm})` : ''}${m.trainedAt ? `, trained ${fmtDate(m.trainedAt)}` : ''}`,
+        },
+        h('span', { class: 'dot' }),
+        `${m.name} v${m.version ?? '?'}`,
+      ),
+    ),
   );
 }
 
@@ -501,7 +570,17 @@ function forecastPanel({ current, next, backtest }) {
     [next, false],
   ]) {
     if (!fc || !finite(fc.expected)) continue;
-    periods.push({ label: periodLabel(fc.period) || (isCurrent ? 'This quarter' : 'Next quarter'), actual: fc.wonToDate, expected: fc.expected, p10: fc.p10, p90: fc.p90, stageWeighted: fc.stageWeighted, commit: fc.commit, current: isCurrent, note: isCurrent ? 'Current period (in progress)' : 'Next period' });
+    periods.push({
+      label: periodLabel(fc.period) || (isCurrent ? 'This quarter' : 'Next quarter'),
+      actual: fc.wonToDate,
+      expected: fc.expected,
+      p10: fc.p10,
+      p90: fc.p90,
+      stageWeighted: fc.stageWeighted,
+      commit: fc.commit,
+      current: isCurrent,
+      note: isCurrent ? 'Current period (in progress)' : 'Next period',
+    });
   }
   if (!periods.length) {
     if (!backtest.ok && !current) throw backtest.error;
@@ -510,11 +589,23 @@ function forecastPanel({ current, next, backtest }) {
   const out = [forecastChart(periods, { money, height: 300 })];
   const notes = [];
   if (current?.scorer) notes.push(`This quarter's open deals scored by ${current.scorer}.`);
-  if (current?.scorerNote) notes.push(current.scorerNote.replace(/^./, (c) => c.toUpperCase()) + (/[.!]$/.test(current.scorerNote) ? '' : '.'));
-  if (past.length) notes.push(`Past quarters: the forecast as of each quarter's first day${backtest.value?.scorer ? ` (${backtest.value.scorer})` : ''}, against what was actually won.`);
+  if (current?.scorerNote)
+    notes.push(current.scorerNote.replace(/^./, (c) => c.toUpperCase()) + (/[.!]$/.test(current.scorerNote) ? '' : '.'));
+  if (past.length)
+    notes.push(
+      `Past quarters: the forecast as of each quarter's first day${backtest.value?.scorer ? ` (${backtest.value.scorer})` : ''}, against what was actually won.`,
+    );
   if (notes.length) out.push(h('p', { class: 'muted small' }, notes.join(' ')));
   if (!backtest.ok) {
-    out.push(h('p', { class: 'muted small' }, backtest.error instanceof MissingEndpoint ? 'Past periods appear here once the server serves forecast backtests.' : `Past periods unavailable: ${backtest.error.message}`));
+    out.push(
+      h(
+        'p',
+        { class: 'muted small' },
+        backtest.error instanceof MissingEndpoint
+          ? 'Past periods appear here once the server serves forecast backtests.'
+          : `Past periods unavailable: ${backtest.error.message}`,
+      ),
+    );
   } else if (!past.length) {
     out.push(h('p', { class: 'muted small' }, 'No past periods to compare yet: backtests need closed history.'));
   }
@@ -551,9 +642,23 @@ function runRatePanel(res) {
   if (!history.length && !mean.length) return emptyState('No bookings history yet', HINTS.demo);
   const periods = [
     ...history.map((r) => ({ ...monthLabels(r.month), actual: num(r.value) })),
-    ...months.map((m, k) => ({ ...monthLabels(m), expected: num(mean[k]), p10: finite(num(lo[k])) ? Math.max(0, num(lo[k])) : undefined, p90: num(hi[k]), note: 'Run-rate forecast' })),
+    ...months.map((m, k) => ({
+      ...monthLabels(m),
+      expected: num(mean[k]),
+      p10: finite(num(lo[k])) ? Math.max(0, num(lo[k])) : undefined,
+      p90: num(hi[k]),
+      note: 'Run-rate forecast',
+    })),
   ];
-  const out = [forecastChart(periods, { money, width: 1160, height: 250, ariaLabel: 'Monthly bookings: the last twelve months and the run-rate forecast', labelEvery: periods.length > 16 ? 2 : 1 })];
+  const out = [
+    forecastChart(periods, {
+      money,
+      width: 1160,
+      height: 250,
+      ariaLabel: 'Monthly bookings: the last twelve months and the run-rate forecast',
+      labelEvery: periods.length > 16 ? 2 : 1,
+    }),
+  ];
   const sum = fc.sum;
   const notes = [];
   if (finite(num(sum?.mean)) && months.length) {
@@ -577,7 +682,15 @@ function methodsPanel(fc, backtest) {
     h(
       'div',
       { class: 'views' },
-      rows.map((r) => h('div', { class: 'view-row' }, h('div', { class: 'view-name' }, r.name, h('small', {}, r.sub)), valueBar({ value: r.value, max, color: r.color, p10: r.p10, p90: r.p90 }), h('div', { class: 'view-val' }, money(r.value, { compact: true })))),
+      rows.map((r) =>
+        h(
+          'div',
+          { class: 'view-row' },
+          h('div', { class: 'view-name' }, r.name, h('small', {}, r.sub)),
+          valueBar({ value: r.value, max, color: r.color, p10: r.p10, p90: r.p90 }),
+          h('div', { class: 'view-val' }, money(r.value, { compact: true })),
+        ),
+      ),
     ),
   ];
   if (finite(fc.commit) && finite(fc.p10) && finite(fc.p90)) {
@@ -588,8 +701,14 @@ function methodsPanel(fc, backtest) {
         'div',
         { class: 'callout' },
         outside
-          ? [h('strong', {}, `Commit is ${outside} the model's range. `), `The reps call ${money(Math.abs(gap), { compact: true })} ${gap < 0 ? 'less' : 'more'} than the model expects; see the rep table for where.`]
-          : [h('strong', {}, 'Commit is within the model\u2019s range. '), `The difference is ${money(Math.abs(gap), { compact: true })} ${gap < 0 ? 'below' : 'above'} the expected value.`],
+          ? [
+              h('strong', {}, `Commit is ${outside} the model's range. `),
+              `The reps call ${money(Math.abs(gap), { compact: true })} ${gap < 0 ? 'less' : 'more'} than the model expects; see the rep table for where.`,
+            ]
+          : [
+              h('strong', {}, 'Commit is within the model\u2019s range. '),
+              `The difference is ${money(Math.abs(gap), { compact: true })} ${gap < 0 ? 'below' : 'above'} the expected value.`,
+            ],
       ),
     );
   }
@@ -611,7 +730,8 @@ function methodsPanel(fc, backtest) {
       );
     }
   }
-  if (finite(fc.newBusiness) && fc.newBusiness > 0) out.push(h('p', { class: 'muted small' }, `Includes ${money(fc.newBusiness, { compact: true })} expected from deals not created yet.`));
+  if (finite(fc.newBusiness) && fc.newBusiness > 0)
+    out.push(h('p', { class: 'muted small' }, `Includes ${money(fc.newBusiness, { compact: true })} expected from deals not created yet.`));
   return out;
 }
 
@@ -627,7 +747,9 @@ function repsPanel(fc) {
     for (const b of tabs.children) b.setAttribute('aria-selected', String(b.dataset.dim === dim));
     holder.replaceChildren(groupTable(fc.groups[dim], DIM_LABELS[dim]));
   };
-  tabs.replaceChildren(...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, DIM_LABELS[d])));
+  tabs.replaceChildren(
+    ...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, DIM_LABELS[d])),
+  );
   show(dims[0]);
   return holder;
 }
@@ -665,7 +787,14 @@ function funnelPanel(res) {
         {},
         h('div', { class: 'funnel-stage' }, won ? 'Won' : x.stage),
         h('div', { class: 'funnel-track' }, fillEl),
-        h('div', { class: 'funnel-figures' }, h('strong', {}, int(reached)), won ? ` (${pct(reached / deals, 1)} of ${int(deals)})` : [finite(conv) ? ` · ${pct(conv)} go on` : '', finite(days) ? ` · ${fixed(days, 0)} days` : '']),
+        h(
+          'div',
+          { class: 'funnel-figures' },
+          h('strong', {}, int(reached)),
+          won
+            ? ` (${pct(reached / deals, 1)} of ${int(deals)})`
+            : [finite(conv) ? ` · ${pct(conv)} go on` : '', finite(days) ? ` · ${fixed(days, 0)} days` : ''],
+        ),
       );
     }),
   );
@@ -677,14 +806,31 @@ function funnelPanel(res) {
     for (const b of tabs.children) b.setAttribute('aria-selected', String(b.dataset.dim === dim));
     holder.replaceChildren(winRateTable(breakdowns.get(dim), FUNNEL_LABELS[dim], overall));
   };
-  tabs.replaceChildren(...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, FUNNEL_LABELS[d])));
+  tabs.replaceChildren(
+    ...dims.map((d) => h('button', { type: 'button', role: 'tab', dataset: { dim: d }, onclick: () => show(d) }, FUNNEL_LABELS[d])),
+  );
   if (dims.length) show(dims[0]);
   const cycle = pnum(summary, 'averageCycleDays');
   return h(
     'div',
     { class: 'split' },
-    h('div', {}, h('h3', {}, `Stages reached by the ${int(deals)} deals closed in the last 12 months`), funnel, h('p', { class: 'muted small' }, `Win rate ${pct(overall, 1)}${finite(cycle) ? `, ${fixed(cycle, 0)} days from creation to close on average` : ''}. "Go on": share of the deals that reached a stage and moved further.`)),
-    h('div', {}, h('div', { class: 'split-head' }, h('h3', {}, 'Win rate and deal size'), dims.length > 1 ? tabs : null), dims.length ? holder : h('p', { class: 'muted small' }, 'No breakdown in the report.')),
+    h(
+      'div',
+      {},
+      h('h3', {}, `Stages reached by the ${int(deals)} deals closed in the last 12 months`),
+      funnel,
+      h(
+        'p',
+        { class: 'muted small' },
+        `Win rate ${pct(overall, 1)}${finite(cycle) ? `, ${fixed(cycle, 0)} days from creation to close on average` : ''}. "Go on": share of the deals that reached a stage and moved further.`,
+      ),
+    ),
+    h(
+      'div',
+      {},
+      h('div', { class: 'split-head' }, h('h3', {}, 'Win rate and deal size'), dims.length > 1 ? tabs : null),
+      dims.length ? holder : h('p', { class: 'muted small' }, 'No breakdown in the report.'),
+    ),
   );
 }
 
@@ -704,17 +850,47 @@ function winRateTable(rows, label, overall) {
         const side = finite(overall) && finite(lo) && finite(hi) ? (lo > overall ? 'above' : hi < overall ? 'below' : null) : null;
         return h(
           'span',
-          { class: `ci ${side ? `ci-${side}` : ''}`, title: side ? `The whole 95% interval is ${side} the overall ${pct(overall, 1)}: not luck.` : 'Not distinguishable from the overall rate at 95%.' },
+          {
+            class: `ci ${side ? `ci-${side}` : ''}`,
+            title: side
+              ? `The whole 95% interval is ${side} the overall ${pct(overall, 1)}: not luck.`
+              : 'Not distinguishable from the overall rate at 95%.',
+          },
           pct(est, 0),
           finite(lo) ? h('span', { class: 'muted small' }, ` ${pct(lo, 0)}–${pct(hi, 0)}`) : null,
           // An invisible marker keeps the figures aligned in rows without one.
-          h('span', { class: `pill ${side === 'above' ? 'pill-good' : side === 'below' ? 'pill-bad' : 'pill-spacer'}`, 'aria-hidden': side ? undefined : 'true' }, side === 'below' ? '▼' : '▲'),
+          h(
+            'span',
+            {
+              class: `pill ${side === 'above' ? 'pill-good' : side === 'below' ? 'pill-bad' : 'pill-spacer'}`,
+              'aria-hidden': side ? undefined : 'true',
+            },
+            side === 'below' ? '▼' : '▲',
+          ),
         );
       },
     },
-    { key: 'size', label: 'Avg won deal', num: true, get: (r) => pnum(r, 'averageWonDealSize'), render: (r) => money(pnum(r, 'averageWonDealSize'), { compact: true }) },
-    { key: 'cycle', label: 'Cycle (days)', num: true, get: (r) => pnum(r, 'averageCycleDays'), render: (r) => fixed(pnum(r, 'averageCycleDays'), 0) },
-    { key: 'won', label: 'Won', num: true, get: (r) => pnum(r, 'wonAmount'), render: (r) => money(pnum(r, 'wonAmount'), { compact: true }) },
+    {
+      key: 'size',
+      label: 'Avg won deal',
+      num: true,
+      get: (r) => pnum(r, 'averageWonDealSize'),
+      render: (r) => money(pnum(r, 'averageWonDealSize'), { compact: true }),
+    },
+    {
+      key: 'cycle',
+      label: 'Cycle (days)',
+      num: true,
+      get: (r) => pnum(r, 'averageCycleDays'),
+      render: (r) => fixed(pnum(r, 'averageCycleDays'), 0),
+    },
+    {
+      key: 'won',
+      label: 'Won',
+      num: true,
+      get: (r) => pnum(r, 'wonAmount'),
+      render: (r) => money(pnum(r, 'wonAmount'), { compact: true }),
+    },
   ];
   return sortableTable(rows, columns, { initial: { key: 'won', desc: true } });
 }
@@ -745,11 +921,23 @@ function changesPanel(res) {
   if (!finite(start) || !finite(end)) return emptyState('No pipeline changes to show', 'The snapshots answered without a pipeline total.');
   const when = (snap) => fmtDate(pick(snap, 'asOf', 'takenAt'));
   const bars = [
-    { label: when(from), sub: 'pipeline', value: start, total: true, title: `Pipeline expected to close in ${periodLabel(pick(from, 'period'))}, as of ${when(from)}: ${money(start)}` },
+    {
+      label: when(from),
+      sub: 'pipeline',
+      value: start,
+      total: true,
+      title: `Pipeline expected to close in ${periodLabel(pick(from, 'period'))}, as of ${when(from)}: ${money(start)}`,
+    },
     ...CHANGE_ORDER.map((k) => {
       const st = steps.get(k) ?? { deals: 0, amount: 0 };
       // Won deals leave the open pipeline too, but for the best reason: not drawn as a loss.
-      return { label: CHANGE_KINDS[k].label, sub: `${int(st.deals)} deal${st.deals === 1 ? '' : 's'}`, value: pnum(st, 'amount') ?? 0, color: k === 'won' ? COLORS.accent : undefined, title: `${CHANGE_KINDS[k].label}: ${int(st.deals)} deals, ${money(pnum(st, 'amount'))}` };
+      return {
+        label: CHANGE_KINDS[k].label,
+        sub: `${int(st.deals)} deal${st.deals === 1 ? '' : 's'}`,
+        value: pnum(st, 'amount') ?? 0,
+        color: k === 'won' ? COLORS.accent : undefined,
+        title: `${CHANGE_KINDS[k].label}: ${int(st.deals)} deals, ${money(pnum(st, 'amount'))}`,
+      };
     }),
     { label: when(to), sub: 'pipeline', value: end, total: true, title: `The same window as of ${when(to)}: ${money(end)}` },
   ];
@@ -780,7 +968,11 @@ function changesPanel(res) {
           h(
             'table',
             { class: 'data' },
-            h('thead', {}, h('tr', {}, h('th', {}, 'Largest changes'), h('th', {}, 'Change'), h('th', {}, 'Stage'), h('th', { class: 'num' }, 'Effect'))),
+            h(
+              'thead',
+              {},
+              h('tr', {}, h('th', {}, 'Largest changes'), h('th', {}, 'Change'), h('th', {}, 'Stage'), h('th', { class: 'num' }, 'Effect')),
+            ),
             h(
               'tbody',
               {},
@@ -788,13 +980,31 @@ function changesPanel(res) {
                 const k = CHANGE_KINDS[c.kind] ?? { label: c.kind, pill: 'pill-neutral' };
                 const d = pnum(c, 'delta');
                 const name = pick(c, 'name');
-                return h('tr', {}, h('td', {}, h('div', { class: 'cell-main' }, name ?? pick(c, 'externalId') ?? '—'), name ? h('div', { class: 'cell-sub' }, pick(c, 'externalId')) : null), h('td', {}, h('span', { class: `pill ${k.pill}` }, k.label)), h('td', { class: 'muted' }, stageMove(c)), h('td', { class: `num ${d < 0 && c.kind !== 'won' ? 'neg' : ''}` }, signedMoney(d)));
+                return h(
+                  'tr',
+                  {},
+                  h(
+                    'td',
+                    {},
+                    h('div', { class: 'cell-main' }, name ?? pick(c, 'externalId') ?? '—'),
+                    name ? h('div', { class: 'cell-sub' }, pick(c, 'externalId')) : null,
+                  ),
+                  h('td', {}, h('span', { class: `pill ${k.pill}` }, k.label)),
+                  h('td', { class: 'muted' }, stageMove(c)),
+                  h('td', { class: `num ${d < 0 && c.kind !== 'won' ? 'neg' : ''}` }, signedMoney(d)),
+                );
               }),
             ),
           ),
         )
       : null,
-    h('p', { class: 'muted small' }, 'Snapshots are stored by ', h('code', {}, 'npx salescast forecast snapshot'), ' (run it weekly from cron); this compares the two latest.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Snapshots are stored by ',
+      h('code', {}, 'npx salescast forecast snapshot'),
+      ' (run it weekly from cron); this compares the two latest.',
+    ),
   ];
 }
 
@@ -802,12 +1012,28 @@ function groupTable(rows, label) {
   const sorted = [...rows].sort((a, b) => (b.expected ?? 0) - (a.expected ?? 0));
   const max = Math.max(1, ...sorted.map((r) => Math.max(r.p90 ?? 0, r.commit ?? 0, r.expected ?? 0))) * 1.04;
   const flagged = (r) => r.disagreement || (finite(r.commit) && finite(r.p10) && finite(r.p90) && (r.commit < r.p10 || r.commit > r.p90));
-  const direction = (r) => (r.disagreement ? String(r.disagreement).replace('-model', '') : finite(r.commit) && r.commit < r.p10 ? 'below' : 'above');
+  const direction = (r) =>
+    r.disagreement ? String(r.disagreement).replace('-model', '') : finite(r.commit) && r.commit < r.p10 ? 'below' : 'above';
   const sum = (k) => sorted.reduce((a, r) => a + (finite(r[k]) ? r[k] : 0), 0);
   return h(
     'table',
     { class: 'data' },
-    h('thead', {}, h('tr', {}, h('th', {}, label), h('th', { class: 'num' }, 'Won'), h('th', { class: 'num' }, 'Commit'), h('th', { class: 'num' }, 'Best case'), h('th', { class: 'num' }, 'Model expected'), h('th', { class: 'num' }, 'Model P10–P90'), h('th', {}, 'Range'), h('th', {}, ''))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, label),
+        h('th', { class: 'num' }, 'Won'),
+        h('th', { class: 'num' }, 'Commit'),
+        h('th', { class: 'num' }, 'Best case'),
+        h('th', { class: 'num' }, 'Model expected'),
+        h('th', { class: 'num' }, 'Model P10–P90'),
+        h('th', {}, 'Range'),
+        h('th', {}, ''),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -822,11 +1048,38 @@ function groupTable(rows, label) {
           h('td', { class: 'num' }, h('strong', {}, money(r.expected))),
           h('td', { class: 'num muted' }, finite(r.p10) ? `${money(r.p10, { compact: true })} – ${money(r.p90, { compact: true })}` : '—'),
           h('td', {}, rangeBar({ p10: r.p10, p90: r.p90, expected: r.expected, won: r.won, commit: r.commit, max, money })),
-          h('td', {}, flagged(r) ? h('span', { class: `pill ${direction(r) === 'below' ? 'pill-warn' : 'pill-bad'}` }, direction(r) === 'below' ? 'Commit below model' : 'Commit above model') : finite(r.commit) ? h('span', { class: 'pill pill-neutral' }, 'Aligned') : h('span', { class: 'muted small' }, 'no call')),
+          h(
+            'td',
+            {},
+            flagged(r)
+              ? h(
+                  'span',
+                  { class: `pill ${direction(r) === 'below' ? 'pill-warn' : 'pill-bad'}` },
+                  direction(r) === 'below' ? 'Commit below model' : 'Commit above model',
+                )
+              : finite(r.commit)
+                ? h('span', { class: 'pill pill-neutral' }, 'Aligned')
+                : h('span', { class: 'muted small' }, 'no call'),
+          ),
         ),
       ),
     ),
-    h('tfoot', {}, h('tr', {}, h('td', { title: 'Sum of the groups; expected new business is not allocated to groups' }, 'Total'), h('td', { class: 'num' }, money(sum('won'))), h('td', { class: 'num' }, money(sum('commit'))), h('td', { class: 'num' }, money(sum('bestCase'))), h('td', { class: 'num' }, money(sum('expected'))), h('td', {}), h('td', {}), h('td', {}))),
+    h(
+      'tfoot',
+      {},
+      h(
+        'tr',
+        {},
+        h('td', { title: 'Sum of the groups; expected new business is not allocated to groups' }, 'Total'),
+        h('td', { class: 'num' }, money(sum('won'))),
+        h('td', { class: 'num' }, money(sum('commit'))),
+        h('td', { class: 'num' }, money(sum('bestCase'))),
+        h('td', { class: 'num' }, money(sum('expected'))),
+        h('td', {}),
+        h('td', {}),
+        h('td', {}),
+      ),
+    ),
   );
 }
 
@@ -867,7 +1120,15 @@ function sortableTable(rows, columns, { initial, onRow } = {}) {
       const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
       return desc ? -r : r;
     });
-    tbody.replaceChildren(...sorted.map((r) => h('tr', onRow ? { class: 'clickable', tabindex: 0, onclick: () => onRow(r), onkeydown: (e) => e.key === 'Enter' && onRow(r) } : {}, columns.map((c) => h('td', { class: c.num ? 'num' : c.cls ?? '' }, c.render(r))))));
+    tbody.replaceChildren(
+      ...sorted.map((r) =>
+        h(
+          'tr',
+          onRow ? { class: 'clickable', tabindex: 0, onclick: () => onRow(r), onkeydown: (e) => e.key === 'Enter' && onRow(r) } : {},
+          columns.map((c) => h('td', { class: c.num ? 'num' : (c.cls ?? '') }, c.render(r))),
+        ),
+      ),
+    );
     for (const th of headRow.children) {
       const active = th.dataset.key === sortKey;
       th.querySelector('.arrow').textContent = active ? (desc ? '↓' : '↑') : '';
@@ -923,13 +1184,37 @@ async function loadDeals(openDealsP) {
   const { total } = r.value;
   state.stages = pipelineStages(r.value.rows);
   const rows = r.value.rows.slice(0, 200);
-  if (!rows.length) return emptyState('No scored open deals', cmd('Deal scores are stored by a batch job: run', 'npx salescast score deals', '.'), 'With no trained model it scores from stage win rates; train one first for calibrated scores and reasons.');
+  if (!rows.length)
+    return emptyState(
+      'No scored open deals',
+      cmd('Deal scores are stored by a batch job: run', 'npx salescast score deals', '.'),
+      'With no trained model it scores from stage win rates; train one first for calibrated scores and reasons.',
+    );
   const tools = document.querySelector('#panel-deals [data-slot="tools"]');
-  tools.replaceChildren(h('span', { class: 'muted small' }, total > rows.length ? `${int(rows.length)} largest of ${int(total)} open deals` : `${int(rows.length)} open deals`));
+  tools.replaceChildren(
+    h(
+      'span',
+      { class: 'muted small' },
+      total > rows.length ? `${int(rows.length)} largest of ${int(total)} open deals` : `${int(rows.length)} open deals`,
+    ),
+  );
   const anyFallback = rows.some((r) => r.fallback);
   const columns = [
-    { key: 'name', label: 'Deal', get: (r) => r.name, render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.account ? h('div', { class: 'cell-sub' }, [r.account, r.rep].filter(Boolean).join(' · ')) : null] },
-    { key: 'stage', label: 'Stage', get: (r) => r.stage, render: (r) => (r.stage ? h('span', { class: 'pill pill-neutral' }, r.stage) : '—') },
+    {
+      key: 'name',
+      label: 'Deal',
+      get: (r) => r.name,
+      render: (r) => [
+        h('div', { class: 'cell-main' }, r.name ?? r.id),
+        r.account ? h('div', { class: 'cell-sub' }, [r.account, r.rep].filter(Boolean).join(' · ')) : null,
+      ],
+    },
+    {
+      key: 'stage',
+      label: 'Stage',
+      get: (r) => r.stage,
+      render: (r) => (r.stage ? h('span', { class: 'pill pill-neutral' }, r.stage) : '—'),
+    },
     { key: 'amount', label: 'Amount', num: true, get: (r) => r.amount, render: (r) => money(r.amount) },
     { key: 'win', label: 'Win probability', num: true, get: (r) => r.win, render: (r) => probBar(r.win) },
     { key: 'close', label: 'Expected close', get: (r) => toDate(r.expectedClose)?.getTime(), render: (r) => fmtDate(r.expectedClose) },
@@ -939,7 +1224,15 @@ async function loadDeals(openDealsP) {
   // A score listing without reasons: the drawer fetches them per deal, so drop the empty column.
   if (!rows.some((r) => r.factors.length)) columns.pop();
   const out = [sortableTable(rows, columns, { initial: { key: 'amount', desc: true }, onRow: (r) => openDeal(r) })];
-  if (anyFallback) out.unshift(h('p', { class: 'muted small' }, 'Some scores come from the stage baseline because no trained deal-win model is active: ', h('code', {}, 'npx salescast train win')));
+  if (anyFallback)
+    out.unshift(
+      h(
+        'p',
+        { class: 'muted small' },
+        'Some scores come from the stage baseline because no trained deal-win model is active: ',
+        h('code', {}, 'npx salescast train win'),
+      ),
+    );
   return out;
 }
 
@@ -976,7 +1269,12 @@ async function openDeal(row) {
       const d = readDeal(res?.score ? { ...res, ...res.score } : res);
       // The single-score answer carries no name (readDeal falls back to the id): the listing's wins.
       const known = { name: row.name ?? d.name, account: row.account ?? d.account, rep: row.rep ?? d.rep, stage: row.stage ?? d.stage };
-      render({ ...row, ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))), ...known, factors: d.factors.length ? d.factors : row.factors });
+      render({
+        ...row,
+        ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length))),
+        ...known,
+        factors: d.factors.length ? d.factors : row.factors,
+      });
     } catch (e) {
       render(row, e instanceof MissingEndpoint ? 'This server does not serve single deal scores yet.' : e.message);
     }
@@ -1008,14 +1306,30 @@ const signedMoney = (v) => (finite(v) ? `${v > 0 ? '+' : v < 0 ? '−' : '±'}${
 function whatIfSection(row) {
   const q = state.quarter;
   const field = (label, input) => h('label', { class: 'field' }, h('span', {}, label), input);
-  const stage = h('select', { name: 'stage' }, h('option', { value: '' }, `no change (${row.stage ?? 'unknown'})`), ...(state.stages ?? []).filter((s) => s !== row.stage).map((s) => h('option', { value: s }, s)));
-  const amount = h('input', { name: 'amount', type: 'number', min: '0', step: 'any', inputmode: 'decimal', placeholder: finite(row.amount) ? String(Math.round(row.amount)) : '' });
+  const stage = h(
+    'select',
+    { name: 'stage' },
+    h('option', { value: '' }, `no change (${row.stage ?? 'unknown'})`),
+    ...(state.stages ?? []).filter((s) => s !== row.stage).map((s) => h('option', { value: s }, s)),
+  );
+  const amount = h('input', {
+    name: 'amount',
+    type: 'number',
+    min: '0',
+    step: 'any',
+    inputmode: 'decimal',
+    placeholder: finite(row.amount) ? String(Math.round(row.amount)) : '',
+  });
   const close = h('input', { name: 'expectedCloseAt', type: 'date' });
   const activities = h('input', { name: 'activities', type: 'number', min: '0', max: '1000', step: '1', placeholder: '0' });
   const drop = h('input', { name: 'drop', type: 'checkbox' });
   // A deal expected to close next quarter changes this quarter little: either can be looked at.
   const quarters = q ? [q, shiftQuarter(q, 1)] : [];
-  const period = h('select', { name: 'period' }, quarters.map((x, i) => h('option', { value: quarterKey(x) }, `Q${x.q} ${x.year}${i === 0 ? ' (this quarter)' : ''}`)));
+  const period = h(
+    'select',
+    { name: 'period' },
+    quarters.map((x, i) => h('option', { value: quarterKey(x) }, `Q${x.q} ${x.year}${i === 0 ? ' (this quarter)' : ''}`)),
+  );
   const submit = h('button', { type: 'submit', class: 'btn' }, 'See the effect');
   const result = h('div', { class: 'whatif-result', 'aria-live': 'polite' });
   const form = h(
@@ -1039,7 +1353,9 @@ function whatIfSection(row) {
       if (activities.value !== '' && Number(activities.value) > 0) change.addActivities = { count: Math.round(Number(activities.value)) };
     }
     if (Object.keys(change).length === 1) {
-      result.replaceChildren(h('p', { class: 'muted small' }, 'Change the stage, the amount, the close date or the activities first (or drop the deal).'));
+      result.replaceChildren(
+        h('p', { class: 'muted small' }, 'Change the stage, the amount, the close date or the activities first (or drop the deal).'),
+      );
       return;
     }
     submit.disabled = true;
@@ -1048,8 +1364,21 @@ function whatIfSection(row) {
       const res = await postOne('what-if', R.whatIf, { changes: [change], period: period.value || undefined, sims: 5000 });
       result.replaceChildren(whatIfResult(res));
     } catch (e) {
-      const details = e instanceof ApiError ? e.details.filter((d) => d?.problem).map((d) => (Array.isArray(d.path) && d.path.length ? `${d.path.join('.')}: ${d.problem}` : d.problem)) : [];
-      result.replaceChildren(h('p', { class: 'whatif-error' }, e instanceof MissingEndpoint ? 'This server does not serve what-if yet.' : `${e.message}${details.length ? `: ${details.join('; ')}` : ''}`));
+      const details =
+        e instanceof ApiError
+          ? e.details
+              .filter((d) => d?.problem)
+              .map((d) => (Array.isArray(d.path) && d.path.length ? `${d.path.join('.')}: ${d.problem}` : d.problem))
+          : [];
+      result.replaceChildren(
+        h(
+          'p',
+          { class: 'whatif-error' },
+          e instanceof MissingEndpoint
+            ? 'This server does not serve what-if yet.'
+            : `${e.message}${details.length ? `: ${details.join('; ')}` : ''}`,
+        ),
+      );
     } finally {
       submit.disabled = false;
     }
@@ -1067,10 +1396,24 @@ function whatIfResult(res) {
   const label = periodLabel(pick(res, 'period.label')) || 'the quarter';
   const rows = [
     after
-      ? fact('Win probability', arrow(pnum(before, 'winProbability'), pnum(after, 'winProbability'), (v) => pct(v)))
+      ? fact(
+          'Win probability',
+          arrow(pnum(before, 'winProbability'), pnum(after, 'winProbability'), (v) => pct(v)),
+        )
       : fact('This deal', h('strong', {}, 'dropped from the pipeline')),
-    fact(`Expected in ${label}`, arrow(pnum(before, 'expectedContribution'), after ? pnum(after, 'expectedContribution') : 0, (v) => money(v, { compact: true }))),
-    fact(`${label} forecast`, h('span', { title: `P10 ${signedMoney(pnum(delta, 'p10'))}, P50 ${signedMoney(pnum(delta, 'p50'))}, P90 ${signedMoney(pnum(delta, 'p90'))}` }, h('strong', { class: (pnum(delta, 'expected') ?? 0) < 0 ? 'neg' : '' }, signedMoney(pnum(delta, 'expected'))), ` to ${money(pnum(scenario, 'expected'), { compact: true })} expected`)),
+    fact(
+      `Expected in ${label}`,
+      arrow(pnum(before, 'expectedContribution'), after ? pnum(after, 'expectedContribution') : 0, (v) => money(v, { compact: true })),
+    ),
+    fact(
+      `${label} forecast`,
+      h(
+        'span',
+        { title: `P10 ${signedMoney(pnum(delta, 'p10'))}, P50 ${signedMoney(pnum(delta, 'p50'))}, P90 ${signedMoney(pnum(delta, 'p90'))}` },
+        h('strong', { class: (pnum(delta, 'expected') ?? 0) < 0 ? 'neg' : '' }, signedMoney(pnum(delta, 'expected'))),
+        ` to ${money(pnum(scenario, 'expected'), { compact: true })} expected`,
+      ),
+    ),
     fact('New range (P10–P90)', `${money(pnum(scenario, 'p10'), { compact: true })} – ${money(pnum(scenario, 'p90'), { compact: true })}`),
   ];
   const notes = list(pick(res, 'notes') ?? []).filter((n) => typeof n === 'string');
@@ -1084,7 +1427,21 @@ function factorList(factors, { positiveIsBad = false } = {}) {
     { class: 'factors' },
     [...factors]
       .sort((a, b) => Math.abs(b.effect ?? 0) - Math.abs(a.effect ?? 0))
-      .map((f) => h('li', { class: 'factor' }, h('div', { class: 'factor-text' }, f.text ?? f.feature, f.feature ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`) : null), effectBar(f.effect, maxEffect, { positiveIsBad }))),
+      .map((f) =>
+        h(
+          'li',
+          { class: 'factor' },
+          h(
+            'div',
+            { class: 'factor-text' },
+            f.text ?? f.feature,
+            f.feature
+              ? h('span', { class: 'factor-feature' }, `${f.feature}${f.value !== undefined && f.value !== null ? ` = ${f.value}` : ''}`)
+              : null,
+          ),
+          effectBar(f.effect, maxEffect, { positiveIsBad }),
+        ),
+      ),
   );
 }
 const fact = (label, value) => h('div', {}, h('div', { class: 'fact-label' }, label), h('div', { class: 'fact-value' }, value));
@@ -1109,7 +1466,9 @@ function effectBar(effect, max, { positiveIsBad = false } = {}) {
   const axis = document.createElementNS(svgNS, 'line');
   for (const [k, v] of Object.entries({ x1: mid, x2: mid, y1: 0, y2: 14, stroke: '#d1d5db' })) axis.setAttribute(k, String(v));
   const t = document.createElementNS(svgNS, 'title');
-  t.textContent = finite(effect) ? `${effect > 0 ? '+' : ''}${effect.toFixed(2)} log-odds${positiveIsBad ? ' of churning' : ''}` : 'effect unknown';
+  t.textContent = finite(effect)
+    ? `${effect > 0 ? '+' : ''}${effect.toFixed(2)} log-odds${positiveIsBad ? ' of churning' : ''}`
+    : 'effect unknown';
   svg.append(axis, bar, t);
   return svg;
 }
@@ -1124,16 +1483,29 @@ async function customersPanel() {
   const scored = rows.filter((r) => (finite(r.churn) || finite(r.alive)) && String(r.status ?? '').toLowerCase() !== 'churned');
   if (!scored.length) return emptyState('Customers are not scored yet', HINTS.customers);
   const columns = [
-    { key: 'name', label: 'Customer', get: (r) => r.name, render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.segment ? h('div', { class: 'cell-sub' }, r.segment) : null] },
+    {
+      key: 'name',
+      label: 'Customer',
+      get: (r) => r.name,
+      render: (r) => [h('div', { class: 'cell-main' }, r.name ?? r.id), r.segment ? h('div', { class: 'cell-sub' }, r.segment) : null],
+    },
     { key: 'churn', label: 'Churn risk', num: true, get: (r) => r.churn, render: (r) => (finite(r.churn) ? probBar(r.churn, true) : '—') },
     { key: 'alive', label: 'P(alive)', num: true, get: (r) => r.alive, render: (r) => pct(r.alive) },
     { key: 'clv', label: 'CLV', num: true, get: (r) => r.clv, render: (r) => money(r.clv) },
-    { key: 'rfm', label: 'RFM segment', get: (r) => r.rfm, render: (r) => (r.rfm ? h('span', { class: `pill ${rfmClass(r.rfm)}` }, String(r.rfm).replace(/_/g, ' ')) : '—') },
+    {
+      key: 'rfm',
+      label: 'RFM segment',
+      get: (r) => r.rfm,
+      render: (r) => (r.rfm ? h('span', { class: `pill ${rfmClass(r.rfm)}` }, String(r.rfm).replace(/_/g, ' ')) : '—'),
+    },
     { key: 'reason', label: 'Top reason', sortable: false, get: () => 0, render: (r) => topReason(r.factors, { positiveIsBad: true }) },
   ];
   if (!scored.some((r) => r.factors.length)) columns.pop();
   const hasChurn = rows.some((r) => finite(r.churn));
-  return sortableTable(scored, columns, { initial: hasChurn ? { key: 'churn', desc: true } : { key: 'alive', desc: false }, onRow: (r) => openCustomer(r) });
+  return sortableTable(scored, columns, {
+    initial: hasChurn ? { key: 'churn', desc: true } : { key: 'alive', desc: false },
+    onRow: (r) => openCustomer(r),
+  });
 }
 /**
  * A customer's side panel: its scores (churn with every factor, P(alive), CLV, RFM) from
@@ -1143,8 +1515,16 @@ async function customersPanel() {
 async function openCustomer(row) {
   const dialog = document.getElementById('customer-dialog');
   const body = dialog.querySelector('[data-slot="body"]');
-  const scoreBox = h('div', { class: 'drawer-section', dataset: { part: 'score' } }, h('p', { class: 'muted small loading' }, 'Loading scores…'));
-  const econBox = h('div', { class: 'drawer-section', dataset: { part: 'economics' } }, h('p', { class: 'muted small loading' }, 'Loading economics…'));
+  const scoreBox = h(
+    'div',
+    { class: 'drawer-section', dataset: { part: 'score' } },
+    h('p', { class: 'muted small loading' }, 'Loading scores…'),
+  );
+  const econBox = h(
+    'div',
+    { class: 'drawer-section', dataset: { part: 'economics' } },
+    h('p', { class: 'muted small loading' }, 'Loading economics…'),
+  );
   body.replaceChildren(
     h('h2', { id: 'customer-title' }, row.name ?? row.id),
     h('div', { class: 'sub' }, [row.id, row.segment, row.status].filter(Boolean).join(' · ')),
@@ -1163,7 +1543,12 @@ async function openCustomer(row) {
 
 function customerScoreView(res) {
   const sc = pick(res, 'score') ?? {};
-  const factors = list(pick(sc, 'factors') ?? []).map((f) => ({ feature: pick(f, 'feature'), value: pick(f, 'value'), effect: pnum(f, 'effect'), text: pick(f, 'text') }));
+  const factors = list(pick(sc, 'factors') ?? []).map((f) => ({
+    feature: pick(f, 'feature'),
+    value: pick(f, 'value'),
+    effect: pnum(f, 'effect'),
+    text: pick(f, 'text'),
+  }));
   const horizon = pnum(res, 'clvModel.horizonMonths');
   const rfm = pick(sc, 'rfm.segment');
   const notes = list(pick(sc, 'notes') ?? []).filter((n) => typeof n === 'string');
@@ -1197,11 +1582,36 @@ function customerEconomicsView(res) {
       'div',
       { class: 'facts' },
       fact('Revenue', money(pnum(c, 'revenue'))),
-      fact('Gross margin', h('span', {}, money(pnum(c, 'grossMargin')), finite(pnum(c, 'grossMarginPct')) ? h('span', { class: 'muted small' }, ` ${pct(pnum(c, 'grossMarginPct'))}`) : null)),
+      fact(
+        'Gross margin',
+        h(
+          'span',
+          {},
+          money(pnum(c, 'grossMargin')),
+          finite(pnum(c, 'grossMarginPct')) ? h('span', { class: 'muted small' }, ` ${pct(pnum(c, 'grossMarginPct'))}`) : null,
+        ),
+      ),
       fact('Cost to serve', money(pnum(c, 'costToServe'))),
       fact('Net profit', h('span', { class: (net ?? 0) < 0 ? 'neg' : '' }, money(net))),
-      fact('Orders', h('span', {}, int(pnum(c, 'orders')), finite(pnum(c, 'averageOrderValue')) ? h('span', { class: 'muted small' }, ` · avg ${money(pnum(c, 'averageOrderValue'), { compact: true })}`) : null)),
-      fact('Payback', payback === 'paid_back' && finite(months) ? (months < 1 ? 'within a month' : `${fixed(months, 1)} months`) : (PAYBACK[payback] ?? '—')),
+      fact(
+        'Orders',
+        h(
+          'span',
+          {},
+          int(pnum(c, 'orders')),
+          finite(pnum(c, 'averageOrderValue'))
+            ? h('span', { class: 'muted small' }, ` · avg ${money(pnum(c, 'averageOrderValue'), { compact: true })}`)
+            : null,
+        ),
+      ),
+      fact(
+        'Payback',
+        payback === 'paid_back' && finite(months)
+          ? months < 1
+            ? 'within a month'
+            : `${fixed(months, 1)} months`
+          : (PAYBACK[payback] ?? '—'),
+      ),
     ),
     h('p', { class: 'muted small' }, `First purchase ${fmtDate(pick(c, 'firstPurchase'))}, last ${fmtDate(pick(c, 'lastPurchase'))}.`),
   ];
@@ -1234,7 +1644,12 @@ function modelsPanel(models) {
   const order = { win: 0, churn: 1, clv: 2 };
   const active = models.filter((m) => !m.status || m.status === 'active').sort((a, b) => (order[a.name] ?? 9) - (order[b.name] ?? 9));
   if (!active.length) {
-    return emptyState('No active model yet', 'Until a model is trained, deal scores fall back to historical win rates by stage.', HINTS.win, HINTS.customers);
+    return emptyState(
+      'No active model yet',
+      'Until a model is trained, deal scores fall back to historical win rates by stage.',
+      HINTS.win,
+      HINTS.customers,
+    );
   }
   return h(
     'div',
@@ -1249,44 +1664,98 @@ function modelsPanel(models) {
       const ll = pnum(mt, 'logLikelihood', 'loglik', 'll');
       const metrics = [];
       if (finite(auc)) metrics.push(metricBox('AUC', fixed(auc, 3), finite(baseAuc) ? `baseline ${fixed(baseAuc, 3)}` : aucNote(auc)));
-      if (finite(ece)) metrics.push(metricBox('Calibration error', pct(ece, 1), ece <= 0.05 ? 'well calibrated' : ece <= 0.1 ? 'acceptable' : 'needs recalibration'));
+      if (finite(ece))
+        metrics.push(
+          metricBox('Calibration error', pct(ece, 1), ece <= 0.05 ? 'well calibrated' : ece <= 0.1 ? 'acceptable' : 'needs recalibration'),
+        );
       if (finite(brier)) metrics.push(metricBox('Brier', fixed(brier, 3), 'lower is better'));
       if (finite(logLoss)) metrics.push(metricBox('Log loss', fixed(logLoss, 3), 'lower is better'));
       // BG/NBD + Gamma-Gamma (the clv model) has fitted parameters, not classifier metrics.
       const bg = pick(mt, 'bgNbd');
       if (!metrics.length && bg) {
         const gg = pick(mt, 'gammaGamma') ?? {};
-        metrics.push(metricBox('Customers fitted', int(pnum(bg, 'customers')), pick(bg, 'converged') === false ? 'did not converge' : 'BG/NBD converged'));
+        metrics.push(
+          metricBox(
+            'Customers fitted',
+            int(pnum(bg, 'customers')),
+            pick(bg, 'converged') === false ? 'did not converge' : 'BG/NBD converged',
+          ),
+        );
         metrics.push(metricBox('Log-likelihood', fixed(pnum(bg, 'logLikelihood'), 0), 'BG/NBD'));
-        if (finite(pnum(gg, 'populationMeanSpend'))) metrics.push(metricBox('Mean order value', money(pnum(gg, 'populationMeanSpend'), { compact: true }), 'Gamma-Gamma'));
+        if (finite(pnum(gg, 'populationMeanSpend')))
+          metrics.push(metricBox('Mean order value', money(pnum(gg, 'populationMeanSpend'), { compact: true }), 'Gamma-Gamma'));
         const horizon = pnum(mt, 'clv.horizonMonths');
-        if (finite(horizon)) metrics.push(metricBox('CLV horizon', `${int(horizon)} mo`, finite(pnum(mt, 'clv.annualDiscountRate')) ? `discounted ${pct(pnum(mt, 'clv.annualDiscountRate'))}/yr` : ''));
+        if (finite(horizon))
+          metrics.push(
+            metricBox(
+              'CLV horizon',
+              `${int(horizon)} mo`,
+              finite(pnum(mt, 'clv.annualDiscountRate')) ? `discounted ${pct(pnum(mt, 'clv.annualDiscountRate'))}/yr` : '',
+            ),
+          );
       }
       if (!metrics.length && finite(ll)) metrics.push(metricBox('Log-likelihood', fixed(ll, 1), 'of the fit'));
       if (!metrics.length) {
-        for (const [k, v] of Object.entries(mt).slice(0, 8)) if (finite(v) && metrics.length < 4) metrics.push(metricBox(k, fixed(v, 3), ''));
+        for (const [k, v] of Object.entries(mt).slice(0, 8))
+          if (finite(v) && metrics.length < 4) metrics.push(metricBox(k, fixed(v, 3), ''));
       }
-      const bins = list(pick(mt, 'reliability', 'calibration', 'reliabilityTable') ?? []).map((b) => ({ predicted: pnum(b, 'predicted', 'meanPredicted', 'mean_predicted', 'p'), observed: pnum(b, 'observed', 'fractionPositive', 'actual', 'observedRate'), count: pnum(b, 'count', 'n') }));
+      const bins = list(pick(mt, 'reliability', 'calibration', 'reliabilityTable') ?? []).map((b) => ({
+        predicted: pnum(b, 'predicted', 'meanPredicted', 'mean_predicted', 'p'),
+        observed: pnum(b, 'observed', 'fractionPositive', 'actual', 'observedRate'),
+        count: pnum(b, 'count', 'n'),
+      }));
       return h(
         'div',
         { class: 'model-card' },
-        h('div', { class: 'model-top' }, h('span', { class: 'model-name' }, prettyModel(m.name)), h('span', { class: 'model-meta' }, [`v${m.version ?? '?'}`, m.algorithm, m.trainedAt ? `trained ${fmtDate(m.trainedAt)}` : null].filter(Boolean).join(' · '))),
-        metrics.length ? h('div', { class: 'metrics' }, metrics) : h('p', { class: 'muted small' }, 'No test metrics recorded for this version.'),
-        bins.length > 1 ? h('div', { class: 'model-rel' }, reliabilityChart(bins, { pct, size: 84 }), h('p', { class: 'muted small' }, 'Reliability on the test window: points on the diagonal mean a predicted 70% closes seven times in ten.')) : null,
+        h(
+          'div',
+          { class: 'model-top' },
+          h('span', { class: 'model-name' }, prettyModel(m.name)),
+          h(
+            'span',
+            { class: 'model-meta' },
+            [`v${m.version ?? '?'}`, m.algorithm, m.trainedAt ? `trained ${fmtDate(m.trainedAt)}` : null].filter(Boolean).join(' · '),
+          ),
+        ),
+        metrics.length
+          ? h('div', { class: 'metrics' }, metrics)
+          : h('p', { class: 'muted small' }, 'No test metrics recorded for this version.'),
+        bins.length > 1
+          ? h(
+              'div',
+              { class: 'model-rel' },
+              reliabilityChart(bins, { pct, size: 84 }),
+              h(
+                'p',
+                { class: 'muted small' },
+                'Reliability on the test window: points on the diagonal mean a predicted 70% closes seven times in ten.',
+              ),
+            )
+          : null,
       );
     }),
   );
 }
-const metricBox = (label, value, note) => h('div', {}, h('div', { class: 'metric-label' }, label), h('div', { class: 'metric-value' }, value), h('div', { class: 'metric-note' }, note));
+const metricBox = (label, value, note) =>
+  h(
+    'div',
+    {},
+    h('div', { class: 'metric-label' }, label),
+    h('div', { class: 'metric-value' }, value),
+    h('div', { class: 'metric-note' }, note),
+  );
 const aucNote = (auc) => (auc >= 0.8 ? 'strong ranking' : auc >= 0.7 ? 'useful ranking' : 'weak ranking');
 const prettyModel = (n) => ({ win: 'Deal win', churn: 'Customer churn', clv: 'Lifetime value (BG/NBD)' })[n] ?? n ?? 'model';
 
 // ───────────────────────────── client economics ─────────────────────────────
 
 function paretoPanel(res) {
-  const curve = list(pick(res, 'curve') ?? []).map((p) => ({ clientShare: pnum(p, 'clientShare'), profitShare: pnum(p, 'profitShare'), revenueShare: pnum(p, 'revenueShare') })).filter((p) => finite(p.clientShare));
+  const curve = list(pick(res, 'curve') ?? [])
+    .map((p) => ({ clientShare: pnum(p, 'clientShare'), profitShare: pnum(p, 'profitShare'), revenueShare: pnum(p, 'revenueShare') }))
+    .filter((p) => finite(p.clientShare));
   const clients = pnum(res, 'clients');
-  if (!curve.length || !clients) return emptyState('No client economics yet', 'Profitability needs orders (revenue and cost of goods) per client.', HINTS.demo);
+  if (!curve.length || !clients)
+    return emptyState('No client economics yet', 'Profitability needs orders (revenue and cost of goods) per client.', HINTS.demo);
   const top20 = pnum(res, 'top20.profitShare');
   const top20rev = pnum(res, 'top20.revenueShare');
   const peak = pnum(res, 'peakProfitShare');
@@ -1303,10 +1772,16 @@ function paretoPanel(res) {
       stat('Profit destroyers', int(destroyers)),
     ),
     paretoChart(curve, { pct }),
-    h('div', { class: 'legend' }, h('span', {}, h('i', { class: 'sw sw-model' }), 'Net profit'), h('span', {}, h('i', { class: 'sw sw-stage' }), 'Revenue')),
+    h(
+      'div',
+      { class: 'legend' },
+      h('span', {}, h('i', { class: 'sw sw-model' }), 'Net profit'),
+      h('span', {}, h('i', { class: 'sw sw-stage' }), 'Revenue'),
+    ),
   ];
 }
-const stat = (label, value, note) => h('div', { title: note ?? '' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, value));
+const stat = (label, value, note) =>
+  h('div', { title: note ?? '' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, value));
 
 function clientsPanel(top, pareto) {
   const rowsTop = list(top, 'rows', 'clients').slice(0, 8);
@@ -1322,7 +1797,11 @@ function clientsPanel(top, pareto) {
         ? h(
             'table',
             { class: 'data' },
-            h('thead', {}, h('tr', {}, h('th', {}, 'Client'), h('th', { class: 'num' }, 'Revenue'), h('th', { class: 'num' }, 'Net profit'))),
+            h(
+              'thead',
+              {},
+              h('tr', {}, h('th', {}, 'Client'), h('th', { class: 'num' }, 'Revenue'), h('th', { class: 'num' }, 'Net profit')),
+            ),
             h(
               'tbody',
               {},
@@ -1330,13 +1809,29 @@ function clientsPanel(top, pareto) {
                 const p = pnum(r, 'netProfit', 'profit');
                 const margin = pnum(r, 'netMarginPct');
                 const open = () => openCustomer({ id: String(pick(r, 'accountId') ?? ''), name: pick(r, 'name', 'accountId') });
-                return h('tr', { class: 'clickable', tabindex: 0, onclick: open, onkeydown: (e) => e.key === 'Enter' && open() }, h('td', {}, h('div', { class: 'cell-main' }, pick(r, 'name', 'accountId') ?? '—'), finite(margin) ? h('div', { class: 'cell-sub' }, `net margin ${pct(margin)}`) : null), h('td', { class: 'num' }, money(pnum(r, 'revenue'), { compact: true })), h('td', { class: `num ${(p ?? 0) < 0 ? 'neg' : ''}` }, money(p, { compact: true })));
+                return h(
+                  'tr',
+                  { class: 'clickable', tabindex: 0, onclick: open, onkeydown: (e) => e.key === 'Enter' && open() },
+                  h(
+                    'td',
+                    {},
+                    h('div', { class: 'cell-main' }, pick(r, 'name', 'accountId') ?? '—'),
+                    finite(margin) ? h('div', { class: 'cell-sub' }, `net margin ${pct(margin)}`) : null,
+                  ),
+                  h('td', { class: 'num' }, money(pnum(r, 'revenue'), { compact: true })),
+                  h('td', { class: `num ${(p ?? 0) < 0 ? 'neg' : ''}` }, money(p, { compact: true })),
+                );
               }),
             ),
           )
         : h('p', { class: 'muted small' }, empty),
     );
-  return h('div', { class: 'split' }, mini(rowsTop, 'Most profitable', 'No clients.'), mini(worst, 'Destroying profit', 'No client loses money: every client covers its cost to serve.'));
+  return h(
+    'div',
+    { class: 'split' },
+    mini(rowsTop, 'Most profitable', 'No clients.'),
+    mini(worst, 'Destroying profit', 'No client loses money: every client covers its cost to serve.'),
+  );
 }
 
 function cohortsPanel(res) {
@@ -1344,7 +1839,11 @@ function cohortsPanel(res) {
   if (!cohorts.length) return emptyState('No cohorts yet', 'Cohorts need clients with purchases over time.', HINTS.demo);
   const unit = pick(res, 'period') === 'quarter' ? 'Q' : 'M';
   const nPeriods = Math.max(...cohorts.map((c) => list(c.cells ?? []).length));
-  const headers = [h('th', {}, 'Cohort'), h('th', {}, 'Clients'), ...Array.from({ length: nPeriods }, (_, i) => h('th', {}, `${unit}${i}`))];
+  const headers = [
+    h('th', {}, 'Cohort'),
+    h('th', {}, 'Clients'),
+    ...Array.from({ length: nPeriods }, (_, i) => h('th', {}, `${unit}${i}`)),
+  ];
   const body = cohorts.map((c) => {
     const cells = list(c.cells ?? []);
     return h(
@@ -1357,16 +1856,34 @@ function cohortsPanel(res) {
         const v = cell ? pnum(cell, 'retention') : undefined;
         if (!finite(v)) return h('td', { class: 'cell heat-none' });
         const bucket = Math.min(6, Math.max(0, Math.round(v * 6)));
-        return h('td', { class: `cell heat-${bucket}${bucket >= 4 ? ' dark' : ''}`, title: `${c.cohort}, ${unit === 'Q' ? 'quarter' : 'month'} ${i}: ${pct(v)} still purchasing${finite(pnum(cell, 'netRevenueRetention')) ? `, net revenue retention ${pct(pnum(cell, 'netRevenueRetention'))}` : ''}` }, Math.round(v * 100));
+        return h(
+          'td',
+          {
+            class: `cell heat-${bucket}${bucket >= 4 ? ' dark' : ''}`,
+            title: `${c.cohort}, ${unit === 'Q' ? 'quarter' : 'month'} ${i}: ${pct(v)} still purchasing${finite(pnum(cell, 'netRevenueRetention')) ? `, net revenue retention ${pct(pnum(cell, 'netRevenueRetention'))}` : ''}`,
+          },
+          Math.round(v * 100),
+        );
       }),
     );
   });
-  return [h('div', { class: 'heat-wrap' }, h('table', { class: 'heat' }, h('thead', {}, h('tr', {}, headers)), h('tbody', {}, body))), h('p', { class: 'muted small' }, `Percent of each cohort with a purchase in the ${unit === 'Q' ? 'quarter' : 'month'} since acquisition (${unit}0 = acquisition ${unit === 'Q' ? 'quarter' : 'month'}).`)];
+  return [
+    h('div', { class: 'heat-wrap' }, h('table', { class: 'heat' }, h('thead', {}, h('tr', {}, headers)), h('tbody', {}, body))),
+    h(
+      'p',
+      { class: 'muted small' },
+      `Percent of each cohort with a purchase in the ${unit === 'Q' ? 'quarter' : 'month'} since acquisition (${unit}0 = acquisition ${unit === 'Q' ? 'quarter' : 'month'}).`,
+    ),
+  ];
 }
 
 // ───────────────────────────── boot ─────────────────────────────
 
-const settle = (p) => p.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+const settle = (p) =>
+  p.then(
+    (value) => ({ ok: true, value }),
+    (error) => ({ ok: false, error }),
+  );
 
 async function main() {
   if (sessionStorage.getItem(KEY_STORAGE)) document.getElementById('signout').hidden = false;
@@ -1387,7 +1904,12 @@ async function main() {
   const dims = 'rep,team,region,product,segment';
   const currentP = settle(call('forecast', R.forecast, { period: quarterKey(thisQ), by: dims }).then(readForecast));
   const nextP = settle(call('forecast', R.forecast, { period: quarterKey(shiftQuarter(thisQ, 1)), by: 'rep' }).then(readForecast));
-  const backtestP = settle(call('forecast backtests', R.backtest, { period: 'quarter', from: `${thisQ.year - 1}-${String((thisQ.q - 1) * 3 + 1).padStart(2, '0')}-01` }));
+  const backtestP = settle(
+    call('forecast backtests', R.backtest, {
+      period: 'quarter',
+      from: `${thisQ.year - 1}-${String((thisQ.q - 1) * 3 + 1).padStart(2, '0')}-01`,
+    }),
+  );
   const yearAgo = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
   const funnelP = settle(call('funnel report', R.funnel, { from: yearAgo, basis: 'closed', by: FUNNEL_DIMS.join(',') }));
   const openDealsP = settle(loadOpenDeals());
@@ -1395,11 +1917,29 @@ async function main() {
 
   modelsP.then((r) => {
     if (r.ok) renderModelsMeta(r.value.filter((m) => !m.status || m.status === 'active'));
-    else document.getElementById('models').replaceChildren(h('span', { class: 'chip off', title: r.error.message }, h('span', { class: 'dot' }), r.error.status === 403 ? 'model versions need an admin key' : 'model versions unavailable'));
-    panel('panel-models', async () => {
-      if (!r.ok) throw r.error;
-      return modelsPanel(r.value);
-    }, { missing: 'Model versions and metrics appear here once the server lists models.', untrained: HINTS.win, forbidden: 'Listing model versions is an operator action: it needs a key with the admin scope.' });
+    else
+      document
+        .getElementById('models')
+        .replaceChildren(
+          h(
+            'span',
+            { class: 'chip off', title: r.error.message },
+            h('span', { class: 'dot' }),
+            r.error.status === 403 ? 'model versions need an admin key' : 'model versions unavailable',
+          ),
+        );
+    panel(
+      'panel-models',
+      async () => {
+        if (!r.ok) throw r.error;
+        return modelsPanel(r.value);
+      },
+      {
+        missing: 'Model versions and metrics appear here once the server lists models.',
+        untrained: HINTS.win,
+        forbidden: 'Listing model versions is an operator action: it needs a key with the admin scope.',
+      },
+    );
   });
 
   const current = await currentP;
@@ -1408,49 +1948,95 @@ async function main() {
   renderForecastKpis(fc, qLabel);
   if (!current.ok) {
     const kpi = document.querySelector('[data-kpi="forecast"] [data-slot="sub"]');
-    kpi.replaceChildren(document.createTextNode(current.error instanceof MissingEndpoint ? 'The server does not serve forecasts yet.' : current.error.message));
+    kpi.replaceChildren(
+      document.createTextNode(
+        current.error instanceof MissingEndpoint ? 'The server does not serve forecasts yet.' : current.error.message,
+      ),
+    );
   }
   const next = await nextP;
   const backtest = await backtestP;
 
-  const forecastHint = { missing: 'The forecast appears when the server serves pipeline forecasts.', untrained: HINTS.demo, empty: HINTS.demo };
-  panel('panel-forecast', async () => {
-    if (!current.ok && !backtest.ok) throw current.error;
-    return forecastPanel({ current: fc, next: next.ok ? next.value : null, backtest });
-  }, forecastHint);
-  panel('panel-methods', async () => {
-    if (!current.ok) throw current.error;
-    return methodsPanel(fc, backtest);
-  }, forecastHint);
-  panel('panel-reps', async () => {
-    if (!current.ok) throw current.error;
-    return repsPanel(fc);
-  }, forecastHint);
+  const forecastHint = {
+    missing: 'The forecast appears when the server serves pipeline forecasts.',
+    untrained: HINTS.demo,
+    empty: HINTS.demo,
+  };
+  panel(
+    'panel-forecast',
+    async () => {
+      if (!current.ok && !backtest.ok) throw current.error;
+      return forecastPanel({ current: fc, next: next.ok ? next.value : null, backtest });
+    },
+    forecastHint,
+  );
+  panel(
+    'panel-methods',
+    async () => {
+      if (!current.ok) throw current.error;
+      return methodsPanel(fc, backtest);
+    },
+    forecastHint,
+  );
+  panel(
+    'panel-reps',
+    async () => {
+      if (!current.ok) throw current.error;
+      return repsPanel(fc);
+    },
+    forecastHint,
+  );
   panel('panel-changes', async () => changesPanel(await call('pipeline changes', R.changes)), {
     missing: 'Pipeline changes appear once the server serves them.',
-    untrained: h('span', {}, 'Store one with ', h('code', {}, 'npx salescast forecast snapshot'), ' (e.g. weekly from cron); the waterfall compares the two latest.'),
+    untrained: h(
+      'span',
+      {},
+      'Store one with ',
+      h('code', {}, 'npx salescast forecast snapshot'),
+      ' (e.g. weekly from cron); the waterfall compares the two latest.',
+    ),
     empty: 'A snapshot it compares no longer exists.',
   });
-  panel('panel-runrate', async () => runRatePanel(await call('run-rate forecast', R.runRate, { horizon: 12 })), { missing: 'The run-rate forecast appears when the server serves it.', untrained: HINTS.demo, empty: HINTS.demo });
+  panel('panel-runrate', async () => runRatePanel(await call('run-rate forecast', R.runRate, { horizon: 12 })), {
+    missing: 'The run-rate forecast appears when the server serves it.',
+    untrained: HINTS.demo,
+    empty: HINTS.demo,
+  });
 
   // Open pipeline: the amounts of every open deal's stored score; else the forecast's count.
   const openDeals = await openDealsP;
   const expectedNote = finite(fc?.openExpected) ? `${money(fc.openExpected, { compact: true })} expected to close this quarter` : null;
   if (openDeals.ok && openDeals.value.rows.length) {
     const { amount, total, complete, rows } = openDeals.value;
-    setKpi('pipeline', `${complete ? '' : '≥ '}${money(amount)}`, [`${int(complete ? total : rows.length)} open deals`, expectedNote].filter(Boolean).join(' · '));
+    setKpi(
+      'pipeline',
+      `${complete ? '' : '≥ '}${money(amount)}`,
+      [`${int(complete ? total : rows.length)} open deals`, expectedNote].filter(Boolean).join(' · '),
+    );
   } else if (finite(fc?.openDeals)) {
     setKpi('pipeline', `${int(fc.openDeals)} deals`, expectedNote ?? 'open deals');
   }
 
-  const dealsDone = panel('panel-deals', () => loadDeals(openDealsP), { missing: 'Open deals with their scores appear once the server serves deal scores.', untrained: HINTS.win, empty: HINTS.demo });
-  panel('panel-customers', customersPanel, { missing: 'Customer scores appear once the server serves them.', untrained: HINTS.customers, empty: HINTS.customers });
+  const dealsDone = panel('panel-deals', () => loadDeals(openDealsP), {
+    missing: 'Open deals with their scores appear once the server serves deal scores.',
+    untrained: HINTS.win,
+    empty: HINTS.demo,
+  });
+  panel('panel-customers', customersPanel, {
+    missing: 'Customer scores appear once the server serves them.',
+    untrained: HINTS.customers,
+    empty: HINTS.customers,
+  });
 
   const funnel = await funnelP;
-  panel('panel-funnel', async () => {
-    if (!funnel.ok) throw funnel.error;
-    return funnelPanel(funnel.value);
-  }, { missing: 'The funnel appears once the server serves the funnel report.', empty: HINTS.demo });
+  panel(
+    'panel-funnel',
+    async () => {
+      if (!funnel.ok) throw funnel.error;
+      return funnelPanel(funnel.value);
+    },
+    { missing: 'The funnel appears once the server serves the funnel report.', empty: HINTS.demo },
+  );
   if (funnel.ok) {
     const s = pick(funnel.value, 'summary') ?? {};
     const wr = pick(s, 'winRate');
@@ -1459,10 +2045,19 @@ async function main() {
     const hi = pnum(wr ?? {}, 'hi');
     const won = pnum(s, 'won');
     const lost = pnum(s, 'lost');
-    if (finite(est)) setKpi('winrate', pct(est, 1), `last 12 months · ${int(won)} won of ${int((won ?? 0) + (lost ?? 0))} closed${finite(lo) ? ` · 95% CI ${pct(lo)}–${pct(hi)}` : ''}`);
+    if (finite(est))
+      setKpi(
+        'winrate',
+        pct(est, 1),
+        `last 12 months · ${int(won)} won of ${int((won ?? 0) + (lost ?? 0))} closed${finite(lo) ? ` · 95% CI ${pct(lo)}–${pct(hi)}` : ''}`,
+      );
     else setKpi('winrate', kpiEmpty('No closed deals'), 'in the last 12 months');
   } else {
-    setKpi('winrate', kpiEmpty('Unavailable'), funnel.error instanceof MissingEndpoint ? 'The server does not serve the funnel report yet.' : funnel.error.message);
+    setKpi(
+      'winrate',
+      kpiEmpty('Unavailable'),
+      funnel.error instanceof MissingEndpoint ? 'The server does not serve the funnel report yet.' : funnel.error.message,
+    );
   }
   const wonEl = document.querySelector('[data-kpi="won"] [data-slot="value"] .skeleton');
   if (wonEl) setKpi('won', kpiEmpty('Unavailable'), 'Needs the forecast endpoint.');
@@ -1476,16 +2071,28 @@ async function main() {
 
   const econHint = { missing: 'Client economics appear once the server serves the analytics reports.', empty: HINTS.demo };
   const pareto = await paretoP;
-  panel('panel-pareto', async () => {
-    if (!pareto.ok) throw pareto.error;
-    return paretoPanel(pareto.value);
-  }, econHint);
-  panel('panel-clients', async () => {
-    const top = await settle(call('profitability report', R.profitability, { sort: '-netProfit', limit: 8 }));
-    if (!top.ok && !pareto.ok) throw top.error;
-    return clientsPanel(top.ok ? top.value : null, pareto.ok ? pareto.value : null);
-  }, econHint);
-  panel('panel-cohorts', async () => cohortsPanel(await call('cohorts report', R.cohorts, { kind: 'clients', by: 'quarter', period: 'quarter', periods: 8 })), econHint);
+  panel(
+    'panel-pareto',
+    async () => {
+      if (!pareto.ok) throw pareto.error;
+      return paretoPanel(pareto.value);
+    },
+    econHint,
+  );
+  panel(
+    'panel-clients',
+    async () => {
+      const top = await settle(call('profitability report', R.profitability, { sort: '-netProfit', limit: 8 }));
+      if (!top.ok && !pareto.ok) throw top.error;
+      return clientsPanel(top.ok ? top.value : null, pareto.ok ? pareto.value : null);
+    },
+    econHint,
+  );
+  panel(
+    'panel-cohorts',
+    async () => cohortsPanel(await call('cohorts report', R.cohorts, { kind: 'clients', by: 'quarter', period: 'quarter', periods: 8 })),
+    econHint,
+  );
 
   await dealsDone;
   const models = await modelsP;

@@ -68,7 +68,10 @@ function moneyGrid(svg, ticks, y, m, width, money) {
  * periods: [{ label, shortLabel?, actual?, expected?, p10?, p90?, stageWeighted?, commit?, current?, note? }];
  * with many periods, `labelEvery` writes every n-th label under the axis (all stay in the tooltips).
  */
-export function forecastChart(periods, { money, width = 760, height = 280, labelEvery = 1, ariaLabel = 'Bookings by period: actuals and forecast' } = {}) {
+export function forecastChart(
+  periods,
+  { money, width = 760, height = 280, labelEvery = 1, ariaLabel = 'Bookings by period: actuals and forecast' } = {},
+) {
   const m = { top: 16, right: 12, bottom: 34, left: 64 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
@@ -90,21 +93,60 @@ export function forecastChart(periods, { money, width = 760, height = 280, label
       g.append(s('rect', { x: m.left + band * i + 2, y: m.top - 6, width: band - 4, height: h + 6, fill: '#f8f9fc', rx: 6 }));
     }
     if (finite(p.actual) && p.actual > 0) {
-      g.append(s('rect', { x: cx - bw / 2, y: y(p.actual), width: bw, height: Math.max(0, y(0) - y(p.actual)), rx: 3, fill: p.current ? COLORS.actualSoft : COLORS.actual }));
+      g.append(
+        s('rect', {
+          x: cx - bw / 2,
+          y: y(p.actual),
+          width: bw,
+          height: Math.max(0, y(0) - y(p.actual)),
+          rx: 3,
+          fill: p.current ? COLORS.actualSoft : COLORS.actual,
+        }),
+      );
     }
     if (finite(p.actual)) lines.push(`${p.current ? 'Won to date' : 'Actual'}: ${money(p.actual)}`);
     if (finite(p.p10) && finite(p.p90)) {
       const top = y(p.p90);
       const bandW = bw + 14;
-      g.append(s('rect', { x: cx - bandW / 2, y: top, width: bandW, height: Math.max(1.5, y(p.p10) - top), rx: 4, fill: COLORS.band, stroke: COLORS.bandStroke }));
+      g.append(
+        s('rect', {
+          x: cx - bandW / 2,
+          y: top,
+          width: bandW,
+          height: Math.max(1.5, y(p.p10) - top),
+          rx: 4,
+          fill: COLORS.band,
+          stroke: COLORS.bandStroke,
+        }),
+      );
       lines.push(`P10–P90: ${money(p.p10)} – ${money(p.p90)}`);
     }
     if (finite(p.expected)) {
-      g.append(s('line', { x1: cx - bw / 2 - 7, x2: cx + bw / 2 + 7, y1: y(p.expected), y2: y(p.expected), stroke: COLORS.accent, 'stroke-width': 2.5, 'stroke-linecap': 'round' }));
+      g.append(
+        s('line', {
+          x1: cx - bw / 2 - 7,
+          x2: cx + bw / 2 + 7,
+          y1: y(p.expected),
+          y2: y(p.expected),
+          stroke: COLORS.accent,
+          'stroke-width': 2.5,
+          'stroke-linecap': 'round',
+        }),
+      );
       lines.push(`Forecast (expected): ${money(p.expected)}`);
     }
     if (finite(p.stageWeighted)) {
-      g.append(s('line', { x1: cx - bw / 2 - 7, x2: cx + bw / 2 + 7, y1: y(p.stageWeighted), y2: y(p.stageWeighted), stroke: COLORS.stage, 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));
+      g.append(
+        s('line', {
+          x1: cx - bw / 2 - 7,
+          x2: cx + bw / 2 + 7,
+          y1: y(p.stageWeighted),
+          y2: y(p.stageWeighted),
+          stroke: COLORS.stage,
+          'stroke-width': 1.5,
+          'stroke-dasharray': '4 3',
+        }),
+      );
       lines.push(`Stage-weighted pipeline: ${money(p.stageWeighted)}`);
     }
     if (finite(p.commit)) {
@@ -113,7 +155,14 @@ export function forecastChart(periods, { money, width = 760, height = 280, label
     }
     if (p.note) lines.push(p.note);
     g.append(s('rect', { x: m.left + band * i, y: m.top, width: band, height: h, fill: 'transparent' }, title(lines.join('\n'))));
-    if (i % labelEvery === 0) g.append(s('text', { x: cx, y: height - m.bottom + 18, 'text-anchor': 'middle', class: p.current ? 'label-strong' : '' }, p.shortLabel ?? p.label));
+    if (i % labelEvery === 0)
+      g.append(
+        s(
+          'text',
+          { x: cx, y: height - m.bottom + 18, 'text-anchor': 'middle', class: p.current ? 'label-strong' : '' },
+          p.shortLabel ?? p.label,
+        ),
+      );
     svg.append(g);
   });
   return svg;
@@ -127,11 +176,43 @@ export function rangeBar({ p10, p90, expected, won, commit, max, money, width = 
   const pad = 6;
   const x = (v) => pad + (Math.max(0, v) / (max || 1)) * (width - 2 * pad);
   const mid = height / 2;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width: fluid ? null : width, height: fluid ? null : height, role: 'img', 'aria-label': 'forecast range' });
+  const svg = s('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${width} ${height}`,
+    width: fluid ? null : width,
+    height: fluid ? null : height,
+    role: 'img',
+    'aria-label': 'forecast range',
+  });
   svg.append(s('line', { x1: pad, x2: width - pad, y1: mid, y2: mid, stroke: COLORS.grid, 'stroke-width': 6, 'stroke-linecap': 'round' }));
-  if (finite(won) && won > 0) svg.append(s('line', { x1: pad, x2: x(won), y1: mid, y2: mid, stroke: COLORS.actualSoft, 'stroke-width': 6, 'stroke-linecap': 'round' }));
-  if (finite(p10) && finite(p90)) svg.append(s('rect', { x: x(p10), y: mid - 6, width: Math.max(2, x(p90) - x(p10)), height: 12, rx: 3, fill: COLORS.band, stroke: COLORS.bandStroke }));
-  if (finite(expected)) svg.append(s('line', { x1: x(expected), x2: x(expected), y1: mid - 7, y2: mid + 7, stroke: COLORS.accent, 'stroke-width': 2.5, 'stroke-linecap': 'round' }));
+  if (finite(won) && won > 0)
+    svg.append(
+      s('line', { x1: pad, x2: x(won), y1: mid, y2: mid, stroke: COLORS.actualSoft, 'stroke-width': 6, 'stroke-linecap': 'round' }),
+    );
+  if (finite(p10) && finite(p90))
+    svg.append(
+      s('rect', {
+        x: x(p10),
+        y: mid - 6,
+        width: Math.max(2, x(p90) - x(p10)),
+        height: 12,
+        rx: 3,
+        fill: COLORS.band,
+        stroke: COLORS.bandStroke,
+      }),
+    );
+  if (finite(expected))
+    svg.append(
+      s('line', {
+        x1: x(expected),
+        x2: x(expected),
+        y1: mid - 7,
+        y2: mid + 7,
+        stroke: COLORS.accent,
+        'stroke-width': 2.5,
+        'stroke-linecap': 'round',
+      }),
+    );
   if (finite(commit)) svg.append(s('circle', { cx: x(commit), cy: mid, r: 4, fill: COLORS.commit, stroke: '#fff', 'stroke-width': 1.5 }));
   const parts = [];
   if (finite(p10) && finite(p90)) parts.push(`P10–P90 ${money(p10)} – ${money(p90)}`);
@@ -147,7 +228,10 @@ export function valueBar({ value, max, color, p10, p90, width = 200, height = 14
   const x = (v) => (Math.max(0, v) / (max || 1)) * width;
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', height, role: 'presentation' });
   svg.append(s('rect', { x: 0, y: 2, width, height: height - 4, rx: 3, fill: COLORS.grid }));
-  if (finite(p10) && finite(p90)) svg.append(s('rect', { x: x(p10), y: 0, width: Math.max(2, x(p90) - x(p10)), height, rx: 3, fill: COLORS.band, stroke: COLORS.bandStroke }));
+  if (finite(p10) && finite(p90))
+    svg.append(
+      s('rect', { x: x(p10), y: 0, width: Math.max(2, x(p90) - x(p10)), height, rx: 3, fill: COLORS.band, stroke: COLORS.bandStroke }),
+    );
   if (finite(value)) svg.append(s('rect', { x: 0, y: 4, width: Math.max(2, x(value)), height: height - 8, rx: 2, fill: color }));
   return svg;
 }
@@ -166,12 +250,21 @@ export function paretoChart(curve, { width = 560, height = 240, pct } = {}) {
   const yMin = Math.min(0, Math.floor(Math.min(0, ...ys) * 10) / 10);
   const x = (v) => m.left + v * w;
   const y = (v) => m.top + h - ((v - yMin) / (yMax - yMin)) * h;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Pareto curve of profit and revenue by share of clients' });
+  const svg = s('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    'aria-label': 'Pareto curve of profit and revenue by share of clients',
+  });
   const yTicks = niceTicks(yMin, yMax, 4).filter((t) => t >= yMin - 1e-9 && t <= yMax + 1e-9);
   for (const t of yTicks) {
-    svg.append(s('line', { class: t === 0 ? 'axis-line' : 'grid-line', x1: m.left, x2: width - m.right, y1: y(t), y2: y(t) }), s('text', { x: m.left - 6, y: y(t) + 4, 'text-anchor': 'end' }, pct(t, 0)));
+    svg.append(
+      s('line', { class: t === 0 ? 'axis-line' : 'grid-line', x1: m.left, x2: width - m.right, y1: y(t), y2: y(t) }),
+      s('text', { x: m.left - 6, y: y(t) + 4, 'text-anchor': 'end' }, pct(t, 0)),
+    );
   }
-  for (const t of [0, 0.2, 0.4, 0.6, 0.8, 1]) svg.append(s('text', { x: x(t), y: height - m.bottom + 16, 'text-anchor': 'middle' }, pct(t, 0)));
+  for (const t of [0, 0.2, 0.4, 0.6, 0.8, 1])
+    svg.append(s('text', { x: x(t), y: height - m.bottom + 16, 'text-anchor': 'middle' }, pct(t, 0)));
   svg.append(s('text', { x: m.left + w / 2, y: height - 4, 'text-anchor': 'middle' }, 'share of clients, most profitable first'));
   // Equality line and the top-20% guide.
   svg.append(s('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: COLORS.axis, 'stroke-dasharray': '3 3' }));
@@ -187,8 +280,13 @@ export function paretoChart(curve, { width = 560, height = 240, pct } = {}) {
   for (const p of curve) {
     if (!finite(p.profitShare)) continue;
     svg.append(
-      s('circle', { cx: x(p.clientShare), cy: y(p.profitShare), r: 6, fill: 'transparent' },
-        title(`Top ${pct(p.clientShare, 0)} of clients: ${pct(p.profitShare, 0)} of net profit${finite(p.revenueShare) ? `, ${pct(p.revenueShare, 0)} of revenue` : ''}`)),
+      s(
+        'circle',
+        { cx: x(p.clientShare), cy: y(p.profitShare), r: 6, fill: 'transparent' },
+        title(
+          `Top ${pct(p.clientShare, 0)} of clients: ${pct(p.profitShare, 0)} of net profit${finite(p.revenueShare) ? `, ${pct(p.revenueShare, 0)} of revenue` : ''}`,
+        ),
+      ),
     );
   }
   return svg;
@@ -203,15 +301,35 @@ export function reliabilityChart(bins, { size = 96, pct } = {}) {
   const w = size - 2 * m;
   const x = (v) => m + v * w;
   const y = (v) => m + w - v * w;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: 'img', 'aria-label': 'Reliability diagram' });
+  const svg = s('svg', {
+    class: 'chart',
+    viewBox: `0 0 ${size} ${size}`,
+    width: size,
+    height: size,
+    role: 'img',
+    'aria-label': 'Reliability diagram',
+  });
   svg.append(s('rect', { x: m, y: m, width: w, height: w, fill: '#fafbfc', stroke: COLORS.axis }));
   svg.append(s('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: COLORS.axis, 'stroke-dasharray': '3 2' }));
   const pts = bins.filter((b) => finite(b.predicted) && finite(b.observed) && (b.count ?? 1) > 0);
   if (pts.length > 1) {
-    svg.append(s('path', { d: pts.map((b, i) => `${i ? 'L' : 'M'}${x(b.predicted).toFixed(1)},${y(b.observed).toFixed(1)}`).join(' '), fill: 'none', stroke: COLORS.accent, 'stroke-width': 1.5 }));
+    svg.append(
+      s('path', {
+        d: pts.map((b, i) => `${i ? 'L' : 'M'}${x(b.predicted).toFixed(1)},${y(b.observed).toFixed(1)}`).join(' '),
+        fill: 'none',
+        stroke: COLORS.accent,
+        'stroke-width': 1.5,
+      }),
+    );
   }
   for (const b of pts) {
-    svg.append(s('circle', { cx: x(b.predicted), cy: y(b.observed), r: 2.5, fill: COLORS.accent }, title(`predicted ${pct(b.predicted, 0)}, observed ${pct(b.observed, 0)}${finite(b.count) ? ` (${b.count} cases)` : ''}`)));
+    svg.append(
+      s(
+        'circle',
+        { cx: x(b.predicted), cy: y(b.observed), r: 2.5, fill: COLORS.accent },
+        title(`predicted ${pct(b.predicted, 0)}, observed ${pct(b.observed, 0)}${finite(b.count) ? ` (${b.count} cases)` : ''}`),
+      ),
+    );
   }
   return svg;
 }
@@ -225,7 +343,14 @@ export function sparkline(values, { width = 80, height = 20, color = COLORS.acce
   const hi = Math.max(...v);
   const x = (i) => (i / (v.length - 1)) * (width - 2) + 1;
   const y = (val) => height - 2 - ((val - lo) / (hi - lo || 1)) * (height - 4);
-  svg.append(s('path', { d: v.map((val, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(val).toFixed(1)}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 1.5 }));
+  svg.append(
+    s('path', {
+      d: v.map((val, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(val).toFixed(1)}`).join(' '),
+      fill: 'none',
+      stroke: color,
+      'stroke-width': 1.5,
+    }),
+  );
   return svg;
 }
 
@@ -261,9 +386,27 @@ export function waterfallChart(bars, { money, width = 1100, height = 280, ariaLa
     const cx = m.left + band * i + band / 2;
     const fill = b.color ?? (b.total ? COLORS.actual : b.value >= 0 ? COLORS.good : COLORS.bad);
     const g = s('g', { class: `step${b.total ? ' total' : ''}` });
-    g.append(s('rect', { x: cx - bw / 2, y: y(sp.hi), width: bw, height: Math.max(b.value === 0 ? 0 : 1.5, y(sp.lo) - y(sp.hi)), rx: 3, fill }, title(b.title ?? `${b.label}: ${money(b.value)}`)));
-    if (i < bars.length - 1) g.append(s('line', { x1: cx + bw / 2, x2: cx + band - bw / 2, y1: y(sp.end), y2: y(sp.end), stroke: COLORS.muted, 'stroke-dasharray': '2 2' }));
-    const text = b.total ? money(b.value, { compact: true }) : `${b.value > 0 ? '+' : b.value < 0 ? '−' : ''}${money(Math.abs(b.value), { compact: true })}`;
+    g.append(
+      s(
+        'rect',
+        { x: cx - bw / 2, y: y(sp.hi), width: bw, height: Math.max(b.value === 0 ? 0 : 1.5, y(sp.lo) - y(sp.hi)), rx: 3, fill },
+        title(b.title ?? `${b.label}: ${money(b.value)}`),
+      ),
+    );
+    if (i < bars.length - 1)
+      g.append(
+        s('line', {
+          x1: cx + bw / 2,
+          x2: cx + band - bw / 2,
+          y1: y(sp.end),
+          y2: y(sp.end),
+          stroke: COLORS.muted,
+          'stroke-dasharray': '2 2',
+        }),
+      );
+    const text = b.total
+      ? money(b.value, { compact: true })
+      : `${b.value > 0 ? '+' : b.value < 0 ? '−' : ''}${money(Math.abs(b.value), { compact: true })}`;
     g.append(s('text', { x: cx, y: y(sp.hi) - 6, 'text-anchor': 'middle', class: 'label-strong' }, text));
     g.append(s('text', { x: cx, y: height - m.bottom + 16, 'text-anchor': 'middle' }, b.label));
     if (b.sub) g.append(s('text', { x: cx, y: height - m.bottom + 30, 'text-anchor': 'middle', class: 'label-muted' }, b.sub));

@@ -68,7 +68,12 @@ export function pareto(values: ClientValue[], opts: { points?: number; destroyer
   const ks = Array.from({ length: points + 1 }, (_, i) => Math.max(0, Math.ceil((i / points) * n - 1e-9)));
   const cumP = cumulativeAt(profitSorted, ks);
   const cumR = cumulativeAt(revenueSorted, ks);
-  const curve = ks.map((k, i) => ({ clientShare: i / points, clients: k, profitShare: share(cumP[i], totalProfit), revenueShare: share(cumR[i], totalRevenue) }));
+  const curve = ks.map((k, i) => ({
+    clientShare: i / points,
+    clients: k,
+    profitShare: share(cumP[i], totalProfit),
+    revenueShare: share(cumR[i], totalRevenue),
+  }));
   const k20 = Math.max(0, Math.ceil(0.2 * n - 1e-9));
   const [p20] = cumulativeAt(profitSorted, [k20]);
   const [r20] = cumulativeAt(revenueSorted, [k20]);
@@ -96,7 +101,14 @@ export function pareto(values: ClientValue[], opts: { points?: number; destroyer
   const classes = (['A', 'B', 'C', 'D'] as AbcClass[]).map((c) => {
     const members = values.filter((v) => classOf.get(v.id) === c);
     const profit = members.reduce((s, v) => s + v.profit, 0);
-    return { class: c, clients: members.length, clientShare: n ? members.length / n : 0, revenue: members.reduce((s, v) => s + v.revenue, 0), profit, profitShare: share(profit, totalProfit) };
+    return {
+      class: c,
+      clients: members.length,
+      clientShare: n ? members.length / n : 0,
+      revenue: members.reduce((s, v) => s + v.revenue, 0),
+      profit,
+      profitShare: share(profit, totalProfit),
+    };
   });
   const destroyers = byProfit
     .map((v, i) => ({ ...v, rank: i + 1 }))

@@ -8,7 +8,11 @@ export type PaybackStatus = 'paid_back' | 'not_yet' | 'no_acquisition_cost';
 /** Calendar month number year·12 + month − 1 (UTC), the same as the SQL monthIndex. */
 export const monthIndexOf = (d: Date) => d.getUTCFullYear() * 12 + d.getUTCMonth();
 
-export function paybackMonths(series: { month: number; netProfit: number }[], acquisitionCost: number | null, acquiredAt: Date | null): { months: number | null; status: PaybackStatus } {
+export function paybackMonths(
+  series: { month: number; netProfit: number }[],
+  acquisitionCost: number | null,
+  acquiredAt: Date | null,
+): { months: number | null; status: PaybackStatus } {
   if (acquisitionCost === null || acquisitionCost <= 0) return { months: null, status: 'no_acquisition_cost' };
   const sorted = [...series].sort((a, b) => a.month - b.month);
   const start = acquiredAt ? monthIndexOf(acquiredAt) : sorted[0]?.month;

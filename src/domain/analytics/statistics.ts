@@ -13,7 +13,13 @@ export function normalCdf(z: number): number {
     Math.exp(
       -x * x -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -26,7 +32,10 @@ export function normalQuantile(p: number): number {
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9).
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = g[0];
@@ -169,7 +178,14 @@ export function meanInterval(m: Moments, confidence = 0.95): Interval {
 export function welchTest(a: Moments, b: Moments, confidence = 0.95): DifferenceTest {
   const method = "Welch's t test";
   if (a.mean === null || b.mean === null || a.variance === null || b.variance === null) {
-    return { difference: a.mean !== null && b.mean !== null ? b.mean - a.mean : null, lo: null, hi: null, statistic: null, pValue: null, method };
+    return {
+      difference: a.mean !== null && b.mean !== null ? b.mean - a.mean : null,
+      lo: null,
+      hi: null,
+      statistic: null,
+      pValue: null,
+      method,
+    };
   }
   const va = a.variance / a.n;
   const vb = b.variance / b.n;
@@ -212,7 +228,17 @@ export function bootstrapRatioDifference(
   const method = `percentile bootstrap of the ratio of sums (${resamples} resamples, seed ${seed})`;
   const ra = ratioOfSums(a.num, a.den);
   const rb = ratioOfSums(b.num, b.den);
-  if (ra === null || rb === null || a.num.length < 2 || b.num.length < 2) return { difference: ra !== null && rb !== null ? rb - ra : null, lo: null, hi: null, statistic: null, pValue: null, method, resamples, seed };
+  if (ra === null || rb === null || a.num.length < 2 || b.num.length < 2)
+    return {
+      difference: ra !== null && rb !== null ? rb - ra : null,
+      lo: null,
+      hi: null,
+      statistic: null,
+      pValue: null,
+      method,
+      resamples,
+      seed,
+    };
   const rand = mulberry32(seed);
   const one = (g: { num: ArrayLike<number>; den: ArrayLike<number> }) => {
     const n = g.num.length;
@@ -235,11 +261,23 @@ export function bootstrapRatioDifference(
   const alpha = 1 - confidence;
   const below = diffs.filter((x) => x <= 0).length / diffs.length;
   const above = diffs.filter((x) => x >= 0).length / diffs.length;
-  return { difference: rb - ra, lo: q(alpha / 2), hi: q(1 - alpha / 2), statistic: null, pValue: Math.min(1, 2 * Math.min(below, above)), method, resamples, seed };
+  return {
+    difference: rb - ra,
+    lo: q(alpha / 2),
+    hi: q(1 - alpha / 2),
+    statistic: null,
+    pValue: Math.min(1, 2 * Math.min(below, above)),
+    method,
+    resamples,
+    seed,
+  };
 }
 
 /** Percentile bootstrap interval of one group's ratio of sums (clients resampled with replacement). */
-export function bootstrapRatioInterval(g: { num: ArrayLike<number>; den: ArrayLike<number> }, opts: { resamples?: number; seed?: number; confidence?: number } = {}): Interval {
+export function bootstrapRatioInterval(
+  g: { num: ArrayLike<number>; den: ArrayLike<number> },
+  opts: { resamples?: number; seed?: number; confidence?: number } = {},
+): Interval {
   const estimate = ratioOfSums(g.num, g.den);
   const n = g.num.length;
   if (estimate === null || n < 2) return { estimate, lo: null, hi: null };

@@ -34,8 +34,34 @@ export const BASE_REPS: RepProfile[] = [
   { name: 'Priya Nair', region: 'APAC', skill: 0.1, optimism: 1.0, callBoldness: 0.1 },
 ];
 
-export const EXTRA_REP_FIRST = ['Casey', 'Robin', 'Taylor', 'Morgan', 'Jamie', 'Avery', 'Riley', 'Quinn', 'Drew', 'Emery', 'Harper', 'Rowan'];
-export const EXTRA_REP_LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Kowalski', 'Haddad', 'Suzuki', 'Fischer', 'Silva', 'Novak', 'Brennan', 'Ito', 'Costa'];
+export const EXTRA_REP_FIRST = [
+  'Casey',
+  'Robin',
+  'Taylor',
+  'Morgan',
+  'Jamie',
+  'Avery',
+  'Riley',
+  'Quinn',
+  'Drew',
+  'Emery',
+  'Harper',
+  'Rowan',
+];
+export const EXTRA_REP_LAST = [
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Kowalski',
+  'Haddad',
+  'Suzuki',
+  'Fischer',
+  'Silva',
+  'Novak',
+  'Brennan',
+  'Ito',
+  'Costa',
+];
 
 export type ProductKey = 'core' | 'analytics' | 'connector' | 'implementation' | 'gateway' | 'credits';
 
@@ -93,10 +119,46 @@ export const INDUSTRY_WEIGHTS: (readonly [string, number])[] = [
 ];
 
 export const NAME_PREFIXES = [
-  'Northwind', 'Blue Harbor', 'Summit', 'Ironwood', 'Brightline', 'Cedar', 'Quantum', 'Silverline', 'Redstone', 'Evergreen',
-  'Atlas', 'Pioneer', 'Horizon', 'Keystone', 'Lumen', 'Meridian', 'Nimbus', 'Orchid', 'Pinnacle', 'Riverbend',
-  'Sterling', 'Tidewater', 'Vertex', 'Willow', 'Zenith', 'Granite', 'Falcon', 'Crescent', 'Aurora', 'Beacon',
-  'Cobalt', 'Delta', 'Ember', 'Fjord', 'Glacier', 'Highland', 'Juniper', 'Kestrel', 'Larkspur', 'Maple',
+  'Northwind',
+  'Blue Harbor',
+  'Summit',
+  'Ironwood',
+  'Brightline',
+  'Cedar',
+  'Quantum',
+  'Silverline',
+  'Redstone',
+  'Evergreen',
+  'Atlas',
+  'Pioneer',
+  'Horizon',
+  'Keystone',
+  'Lumen',
+  'Meridian',
+  'Nimbus',
+  'Orchid',
+  'Pinnacle',
+  'Riverbend',
+  'Sterling',
+  'Tidewater',
+  'Vertex',
+  'Willow',
+  'Zenith',
+  'Granite',
+  'Falcon',
+  'Crescent',
+  'Aurora',
+  'Beacon',
+  'Cobalt',
+  'Delta',
+  'Ember',
+  'Fjord',
+  'Glacier',
+  'Highland',
+  'Juniper',
+  'Kestrel',
+  'Larkspur',
+  'Maple',
 ];
 
 export const COUNTRIES: Record<Region, (readonly [string, number])[]> = {

@@ -139,7 +139,14 @@ export function simulateDeal(rng: Rng, plan: DealPlan): SimulatedDeal {
       if (rng.bernoulli(cutProbability)) quantity = Math.max(1, Math.round(quantity * (1 - rng.uniform(0.1, 0.35))));
     }
     amount = dealAmount(plan.listPrice, quantity, plan.discount);
-    events.push({ at: end, fromStage: OPEN_STAGES[k], toStage: k < 3 ? OPEN_STAGES[k + 1] : WON_STAGE, amount, quantity, expectedCloseAt: expected });
+    events.push({
+      at: end,
+      fromStage: OPEN_STAGES[k],
+      toStage: k < 3 ? OPEN_STAGES[k + 1] : WON_STAGE,
+      amount,
+      quantity,
+      expectedCloseAt: expected,
+    });
     t = end;
   }
   return { events, activities, outcome: 'won', closedAt: t };
@@ -151,7 +158,15 @@ const EMAIL_RATE = 0.09;
 const CALL_RATE = 0.055;
 const meetingRate = (k: number) => 0.02 + 0.015 * k;
 
-function addStageActivities(rng: Rng, out: DealActivity[], stage: number, from: number, to: number, engagement: number, fadeDays: number | undefined) {
+function addStageActivities(
+  rng: Rng,
+  out: DealActivity[],
+  stage: number,
+  from: number,
+  to: number,
+  engagement: number,
+  fadeDays: number | undefined,
+) {
   const span = (to - from) / DAY;
   if (span <= 0) return;
   const place = (type: ActivityType, mean: number, duration: () => number) => {
@@ -165,6 +180,6 @@ function addStageActivities(rng: Rng, out: DealActivity[], stage: number, from: 
   };
   place('email', EMAIL_RATE * engagement * span, () => 5);
   place('call', CALL_RATE * engagement * span, () => rng.gammaMean(20, 3));
-  place('meeting', meetingRate(stage) * Math.pow(engagement, 1.4) * span, () => rng.pick([30, 45, 60, 60, 90]));
+  place('meeting', meetingRate(stage) * engagement ** 1.4 * span, () => rng.pick([30, 45, 60, 60, 90]));
   if (stage === 1 || stage === 2) place('demo', 0.45 * engagement, () => 60);
 }

@@ -36,7 +36,14 @@ import {
   type RepProfile,
   type Segment,
 } from './catalog';
-import { activityMultiplier, distressAt, expansionMultiplier, orderMultiplier, supportMultiplier, type DistressEpisode } from './customer-health';
+import {
+  activityMultiplier,
+  distressAt,
+  expansionMultiplier,
+  orderMultiplier,
+  supportMultiplier,
+  type DistressEpisode,
+} from './customer-health';
 import { dealAmount, discountEffect, simulateDeal, LOST_STAGE, WON_STAGE, type SimulatedDeal } from './deal-simulation';
 import { deriveSeed, Rng } from './random';
 
@@ -84,17 +91,34 @@ export function validateDemoOptions(opts: DemoOptions): Required<DemoOptions> {
   const details: ErrorDetail[] = [];
   if (!Number.isSafeInteger(seed)) details.push({ path: ['seed'], value: seed, problem: 'must be an integer' });
   if (!Number.isInteger(accounts) || accounts < DEMO_LIMITS.accounts.min || accounts > DEMO_LIMITS.accounts.max)
-    details.push({ path: ['accounts'], value: accounts, problem: `must be an integer from ${DEMO_LIMITS.accounts.min} to ${DEMO_LIMITS.accounts.max}` });
+    details.push({
+      path: ['accounts'],
+      value: accounts,
+      problem: `must be an integer from ${DEMO_LIMITS.accounts.min} to ${DEMO_LIMITS.accounts.max}`,
+    });
   if (!Number.isInteger(months) || months < DEMO_LIMITS.months.min || months > DEMO_LIMITS.months.max)
-    details.push({ path: ['months'], value: months, problem: `must be an integer from ${DEMO_LIMITS.months.min} to ${DEMO_LIMITS.months.max}` });
-  if (!(opts.asOf instanceof Date) || Number.isNaN(opts.asOf.getTime())) details.push({ path: ['asOf'], value: String(opts.asOf), problem: 'must be a valid date' });
+    details.push({
+      path: ['months'],
+      value: months,
+      problem: `must be an integer from ${DEMO_LIMITS.months.min} to ${DEMO_LIMITS.months.max}`,
+    });
+  if (!(opts.asOf instanceof Date) || Number.isNaN(opts.asOf.getTime()))
+    details.push({ path: ['asOf'], value: String(opts.asOf), problem: 'must be a valid date' });
   if (details.length) throw new AppError('INVALID_INPUT', 'Invalid demo data options', details);
   return { seed, accounts, months, asOf: new Date(startOfDay(opts.asOf.getTime())) };
 }
 
 // ---- planted effects (log-odds added at every stage gate; see deal-simulation.ts) ----
 const SEGMENT_EFFECT: Record<Segment, number> = { SMB: 0.2, 'Mid-Market': 0, Enterprise: -0.3 };
-const SOURCE_EFFECT: Record<string, number> = { Referral: 0.35, Partner: 0.2, Inbound: 0.1, Event: 0, Email: -0.1, Outbound: -0.3, Expansion: 0 };
+const SOURCE_EFFECT: Record<string, number> = {
+  Referral: 0.35,
+  Partner: 0.2,
+  Inbound: 0.1,
+  Event: 0,
+  Email: -0.1,
+  Outbound: -0.3,
+  Expansion: 0,
+};
 const EXPANSION_EFFECT = 0.4;
 const COMPETITOR_EFFECT = -0.35;
 const ENGAGEMENT_EFFECT = 0.55;
@@ -125,7 +149,14 @@ const EMPLOYEES: Record<Segment, { median: number; min: number; max: number }> =
   Enterprise: { median: 6000, min: 2500, max: 150_000 },
 };
 const DEAL_QUANTITY: Record<Segment, number> = { SMB: 1.2, 'Mid-Market': 3, Enterprise: 8 };
-const PRODUCT_QUANTITY: Record<ProductKey, number> = { core: 1, analytics: 1, connector: 1.5, implementation: 0.4, gateway: 4, credits: 20 };
+const PRODUCT_QUANTITY: Record<ProductKey, number> = {
+  core: 1,
+  analytics: 1,
+  connector: 1.5,
+  implementation: 0.4,
+  gateway: 4,
+  credits: 20,
+};
 const MEDIAN_DEAL: Record<Segment, number> = { SMB: 12_000, 'Mid-Market': 30_000, Enterprise: 90_000 };
 const DISCOUNT_CLASSES: Record<Segment, number[]> = {
   // none, moderate (3-15%), high (15-25%), deep (25-40%)
@@ -264,7 +295,12 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   }
   const repsByRegion = new Map<Region, number[]>(REGIONS.map((r) => [r, [] as number[]]));
   reps.forEach((r, i) => repsByRegion.get(r.region)!.push(i));
-  for (const region of REGIONS) if (repsByRegion.get(region)!.length === 0) repsByRegion.set(region, reps.map((_, i) => i));
+  for (const region of REGIONS)
+    if (repsByRegion.get(region)!.length === 0)
+      repsByRegion.set(
+        region,
+        reps.map((_, i) => i),
+      );
 
   // ---- campaigns: per calendar quarter, web and events and 1-2 emails; partner programmes twice a year ----
   const campaigns: CampaignDraft[] = [];
@@ -277,9 +313,20 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   const addCampaign = (channel: Channel, start: number, lengthDays: number, cost: number) => {
     if (start >= asOf) return;
     const label = quarterLabel(start);
-    campaigns.push({ channel, name: `${rng.pick(CAMPAIGN_NAMES[channel])} ${label}`, startedAt: startOfDay(start), endedAt: startOfDay(start + days(lengthDays)), cost: round2(cost * scale), externalId: '' });
+    campaigns.push({
+      channel,
+      name: `${rng.pick(CAMPAIGN_NAMES[channel])} ${label}`,
+      startedAt: startOfDay(start),
+      endedAt: startOfDay(start + days(lengthDays)),
+      cost: round2(cost * scale),
+      externalId: '',
+    });
   };
-  for (let q = Date.UTC(new Date(from).getUTCFullYear(), Math.floor(new Date(from).getUTCMonth() / 3) * 3, 1); q < asOf; q = addMonths(q, 3)) {
+  for (
+    let q = Date.UTC(new Date(from).getUTCFullYear(), Math.floor(new Date(from).getUTCMonth() / 3) * 3, 1);
+    q < asOf;
+    q = addMonths(q, 3)
+  ) {
     const qStart = Math.max(q, from);
     const qEnd = addMonths(q, 3);
     const within = () => qStart + rng.next() * Math.max(DAY, qEnd - qStart - days(10));
@@ -287,7 +334,8 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     addCampaign('events', within(), rng.uniform(20, 35), rng.uniform(20_000, 60_000));
     const emails = rng.int(1, 2);
     for (let i = 0; i < emails; i++) addCampaign('email', within(), rng.uniform(14, 30), rng.uniform(2000, 6000));
-    if (new Date(q).getUTCMonth() % 6 === 0) addCampaign('partner', qStart + days(rng.uniform(0, 20)), rng.uniform(120, 170), rng.uniform(15_000, 35_000));
+    if (new Date(q).getUTCMonth() % 6 === 0)
+      addCampaign('partner', qStart + days(rng.uniform(0, 20)), rng.uniform(120, 170), rng.uniform(15_000, 35_000));
   }
   campaigns.sort((a, b) => a.startedAt - b.startedAt);
   campaigns.forEach((c, i) => (c.externalId = `CMP-${pad(i + 1, 3)}`));
@@ -310,7 +358,8 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   const arrivalEnd = Math.max(from + DAY, asOf - Math.min(days(14), 0.3 * (asOf - from)));
   const intensity = (t: number) => seasonality(t) * (0.85 + 0.3 * ((t - from) / (arrivalEnd - from))) * (0.5 + 0.5 * campaignBoost(t));
   let maxIntensity = 0;
-  for (let t = from; t < arrivalEnd; t += DAY) maxIntensity = Math.max(maxIntensity, intensity(t), intensity(Math.min(arrivalEnd - 1, t + DAY - 1)));
+  for (let t = from; t < arrivalEnd; t += DAY)
+    maxIntensity = Math.max(maxIntensity, intensity(t), intensity(Math.min(arrivalEnd - 1, t + DAY - 1)));
   // About a third of the accounts are customers already when the history starts (acquired up to
   // three years earlier); they come first in the numbering, oldest first.
   const existingCount = Math.round(opts.accounts * EXISTING_SHARE);
@@ -346,8 +395,9 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     usedNames.add(name);
     const e = EMPLOYEES[segment];
     const employees = Math.round(clamp(r.logNormal(e.median, 0.7), e.min, e.max));
-    const size = employees < 50 ? '1-49' : employees < 250 ? '50-249' : employees < 1000 ? '250-999' : employees < 5000 ? '1000-4999' : '5000+';
-    const annualRevenue = Math.round(employees * r.logNormal(180_000, 0.5) / 1000) * 1000;
+    const size =
+      employees < 50 ? '1-49' : employees < 250 ? '50-249' : employees < 1000 ? '250-999' : employees < 5000 ? '1000-4999' : '5000+';
+    const annualRevenue = Math.round((employees * r.logNormal(180_000, 0.5)) / 1000) * 1000;
     // Latent churn risk: drives churn hazard, NPS and support load; never stored.
     const risk = r.normal();
     const regionReps = repsByRegion.get(region)!;
@@ -391,13 +441,23 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     };
     accounts.push(account);
 
-    const makeDeal = (createdAt: number, dealType: 'New Business' | 'Expansion', source: string, campaign: number | null, distress: number, forcedLossAt?: number): DealDraft => {
+    const makeDeal = (
+      createdAt: number,
+      dealType: 'New Business' | 'Expansion',
+      source: string,
+      campaign: number | null,
+      distress: number,
+      forcedLossAt?: number,
+    ): DealDraft => {
       const productKey = r.weighted(dealType === 'Expansion' ? EXPANSION_MIX : NEW_BUSINESS_MIX);
       const product = productIndex.get(productKey)!;
       const p = PRODUCTS[product];
       const quantity = Math.max(1, Math.round(DEAL_QUANTITY[segment] * PRODUCT_QUANTITY[productKey] * r.logNormal(1, 0.5)));
       const cls = r.weighted(DISCOUNT_CLASSES[segment].map((w, k) => [k, w] as const));
-      const discount = cls === 0 ? 0 : Math.round(2 * 100 * (cls === 1 ? r.uniform(0.03, 0.15) : cls === 2 ? r.uniform(0.15, 0.25) : r.uniform(0.25, 0.4))) / 200;
+      const discount =
+        cls === 0
+          ? 0
+          : Math.round(2 * 100 * (cls === 1 ? r.uniform(0.03, 0.15) : cls === 2 ? r.uniform(0.15, 0.25) : r.uniform(0.25, 0.4))) / 200;
       const competitor = r.bernoulli(dealType === 'Expansion' ? 0.15 : 0.4) ? r.pick(COMPETITORS) : null;
       const rep = r.bernoulli(0.88) || regionReps.length === 1 ? ownerRep : r.pick(regionReps.filter((x) => x !== ownerRep));
       const engagement = r.normal();
@@ -413,7 +473,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
         DISTRESS_EFFECT * distress;
       const amount = dealAmount(p.listPrice, quantity, discount);
       // Bigger deals take longer; expansions to existing customers move faster.
-      const pace = clamp(Math.pow(amount / MEDIAN_DEAL[segment], 0.2), 0.7, 1.5) * (dealType === 'Expansion' ? 0.7 : 1);
+      const pace = clamp((amount / MEDIAN_DEAL[segment]) ** 0.2, 0.7, 1.5) * (dealType === 'Expansion' ? 0.7 : 1);
       const sim = simulateDeal(r, {
         segment,
         createdAt,
@@ -426,7 +486,19 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
         pace,
         forcedLossAt,
       });
-      const deal: DealDraft = { account, rep, product, campaign, source, dealType, competitor, discount, callDraw: r.next(), sim, externalId: '' };
+      const deal: DealDraft = {
+        account,
+        rep,
+        product,
+        campaign,
+        source,
+        dealType,
+        competitor,
+        discount,
+        callDraw: r.next(),
+        sim,
+        externalId: '',
+      };
       deals.push(deal);
       for (const a of sim.activities) {
         const cost = a.type === 'meeting' ? MEETING_COST[segment] : ACTIVITY_COST[a.type];
@@ -445,7 +517,13 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       // New business: attempts until a win, a give-up, or the end of the window.
       let t = toMinute(arrival + days(r.uniform(0, 10)));
       for (let attempt = 0; t < asOf && attempt < 5; attempt++) {
-        const source = attempt === 0 ? arrivalSource : r.weighted([['Outbound', 0.6], ['Inbound', 0.4]] as const);
+        const source =
+          attempt === 0
+            ? arrivalSource
+            : r.weighted([
+                ['Outbound', 0.6],
+                ['Inbound', 0.4],
+              ] as const);
         const deal = makeDeal(t, 'New Business', source, attempt === 0 ? arrivalCampaign : null, 0);
         if (deal.sim.closedAt >= asOf) break;
         if (deal.sim.outcome === 'won') {
@@ -508,7 +586,13 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     // Recurring purchases: a Poisson process per customer (heterogeneous rates and spend, as the
     // BG/NBD and Gamma-Gamma models assume), thinned by season and distress, stopped by churn.
     const orderStart = firstWin ? acquiredAt + days(r.uniform(14, 45)) : from;
-    for (const at of poissonTimes(r, orderStart, endActive, (ordersPerMonth * SEASON_MAX) / 30, (x) => (seasonality(x) / SEASON_MAX) * orderMultiplier(u(x)))) {
+    for (const at of poissonTimes(
+      r,
+      orderStart,
+      endActive,
+      (ordersPerMonth * SEASON_MAX) / 30,
+      (x) => (seasonality(x) / SEASON_MAX) * orderMultiplier(u(x)),
+    )) {
       const spend = r.gammaMean(spendPerOrder, 3);
       const key = r.weighted([
         ['credits', 0.7],
@@ -525,7 +609,13 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     // deals already in flight (as a real CRM export does) rather than with an empty pipeline.
     // No new deals in the last days before a churn (the customer has stopped talking about growth).
     const expansionEnd = churned ? Math.min(endActive, churnAt - days(10)) : endActive;
-    for (const at of poissonTimes(r, Math.max(acquiredAt + days(30), from - days(IN_FLIGHT_DAYS)), expansionEnd, (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30, (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)))) {
+    for (const at of poissonTimes(
+      r,
+      Math.max(acquiredAt + days(30), from - days(IN_FLIGHT_DAYS)),
+      expansionEnd,
+      (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30,
+      (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)),
+    )) {
       const campaign = r.bernoulli(0.12) ? activeCampaign(r, 'email', at) : null;
       const deal = makeDeal(at, 'Expansion', 'Expansion', campaign, u(at), Math.max(churnAt - days(r.uniform(0, 10)), at + days(3)));
       if (deal.sim.outcome === 'won' && deal.sim.closedAt >= from && deal.sim.closedAt < endActive) addDealOrder(deal);
@@ -546,14 +636,28 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
 
     // Cost to serve: onboarding once, support every month (rising with distress), delivery per hardware order.
     const onboardingAt = acquiredAt + days(r.uniform(3, 20));
-    if (firstWin && onboardingAt < endActive) serviceCosts.push({ account, at: toMinute(onboardingAt), kind: 'onboarding', amount: round2(ONBOARDING_COST[segment] * r.logNormal(1, 0.3)) });
+    if (firstWin && onboardingAt < endActive)
+      serviceCosts.push({
+        account,
+        at: toMinute(onboardingAt),
+        kind: 'onboarding',
+        amount: round2(ONBOARDING_COST[segment] * r.logNormal(1, 0.3)),
+      });
     for (let m = startOfMonth(activeFrom); m < endActive; m = addMonths(m, 1)) {
       const segStart = Math.max(m, activeFrom);
       const segEnd = Math.min(addMonths(m, 1), endActive);
       if (segEnd <= segStart) continue;
       const fraction = (segEnd - segStart) / days(30);
-      const tickets = r.poisson(TICKETS_PER_MONTH[segment] * Math.exp(0.3 * risk) * supportMultiplier(u((segStart + segEnd) / 2)) * fraction);
-      if (tickets > 0) serviceCosts.push({ account, at: startOfDay(segEnd - 60_000), kind: 'support', amount: round2(tickets * COST_PER_TICKET * r.logNormal(1, 0.15)) });
+      const tickets = r.poisson(
+        TICKETS_PER_MONTH[segment] * Math.exp(0.3 * risk) * supportMultiplier(u((segStart + segEnd) / 2)) * fraction,
+      );
+      if (tickets > 0)
+        serviceCosts.push({
+          account,
+          at: startOfDay(segEnd - 60_000),
+          kind: 'support',
+          amount: round2(tickets * COST_PER_TICKET * r.logNormal(1, 0.15)),
+        });
     }
   }
 
@@ -593,7 +697,8 @@ function assemble(
 
   // Acquisition cost: each campaign's spend shared by the customers it brought in.
   const acquiredBy = new Map<number, number>();
-  for (const a of accounts) if (a.acquisitionCampaign !== null) acquiredBy.set(a.acquisitionCampaign, (acquiredBy.get(a.acquisitionCampaign) ?? 0) + 1);
+  for (const a of accounts)
+    if (a.acquisitionCampaign !== null) acquiredBy.set(a.acquisitionCampaign, (acquiredBy.get(a.acquisitionCampaign) ?? 0) + 1);
   for (const a of accounts) {
     if (a.acquisitionCampaign === null) continue;
     const c = campaigns[a.acquisitionCampaign];
@@ -707,7 +812,14 @@ function assemble(
     accounts: accounts.map((a) => ({ externalId: a.externalId, ...a.record })),
     // The products carry the dataset's identity, so a later load can tell the same demo company
     // (nothing to do) from another one (refuse rather than mix two companies under the same ids).
-    products: PRODUCTS.map((p, i) => ({ externalId: `PRD-${pad(i + 1, 2)}`, name: p.name, family: p.family, listPrice: p.listPrice, unitCost: p.unitCost, attributes: { demo_dataset: demoDatasetKey(opts) } })),
+    products: PRODUCTS.map((p, i) => ({
+      externalId: `PRD-${pad(i + 1, 2)}`,
+      name: p.name,
+      family: p.family,
+      listPrice: p.listPrice,
+      unitCost: p.unitCost,
+      attributes: { demo_dataset: demoDatasetKey(opts) },
+    })),
     reps: reps.map((r) => ({
       externalId: r.externalId,
       name: r.name,

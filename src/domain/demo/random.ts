@@ -98,7 +98,7 @@ export class Rng {
   gamma(shape: number, scale = 1): number {
     if (shape < 1) {
       const u = 1 - this.next();
-      return this.gamma(shape + 1, scale) * Math.pow(u, 1 / shape);
+      return this.gamma(shape + 1, scale) * u ** (1 / shape);
     }
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);

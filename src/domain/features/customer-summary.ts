@@ -65,7 +65,11 @@ export function dayAfter(calibrationEnd: Date): Date {
 }
 
 /** Shared by the SQL path: day numbers → summary. */
-export function summaryFromAggregates(a: { firstDay: number; lastDay: number; days: number; revenue: number; firstDayRevenue: number; costOfGoods: number }, calibrationEnd: Date, unit: TimeUnit): CustomerSummary {
+export function summaryFromAggregates(
+  a: { firstDay: number; lastDay: number; days: number; revenue: number; firstDayRevenue: number; costOfGoods: number },
+  calibrationEnd: Date,
+  unit: TimeUnit,
+): CustomerSummary {
   const u = UNIT_DAYS[unit];
   const endDay = dayNumber(calibrationEnd);
   const frequency = a.days - 1;
@@ -87,7 +91,14 @@ function summaryFromDays(byDay: Map<number, number>, cogs: number, calibrationEn
   let revenue = 0;
   for (const v of byDay.values()) revenue += v;
   return summaryFromAggregates(
-    { firstDay: days[0], lastDay: days[days.length - 1], days: days.length, revenue, firstDayRevenue: byDay.get(days[0])!, costOfGoods: cogs },
+    {
+      firstDay: days[0],
+      lastDay: days[days.length - 1],
+      days: days.length,
+      revenue,
+      firstDayRevenue: byDay.get(days[0])!,
+      costOfGoods: cogs,
+    },
     calibrationEnd,
     unit,
   );

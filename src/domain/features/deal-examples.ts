@@ -25,7 +25,11 @@ export function outcomeKnownAt(deal: DealInput): number | null {
   return known;
 }
 
-export function snapshotMoments(deals: DealInput[], rng: Rng, options: { maxPerDeal?: number; closedFrom?: number; closedTo?: number } = {}): DealSnapshotMoment[] {
+export function snapshotMoments(
+  deals: DealInput[],
+  rng: Rng,
+  options: { maxPerDeal?: number; closedFrom?: number; closedTo?: number } = {},
+): DealSnapshotMoment[] {
   const maxPerDeal = options.maxPerDeal ?? 6;
   const out: DealSnapshotMoment[] = [];
   deals.forEach((deal, dealIndex) => {
@@ -36,7 +40,10 @@ export function snapshotMoments(deals: DealInput[], rng: Rng, options: { maxPerD
     const won = deal.outcome === 'won' ? 1 : 0;
     const start = deal.createdAt;
     if (!(end > start)) return; // closed the moment it was created: nothing to predict
-    const entries = (deal.stageChanges ?? []).map((c) => c.at).filter((t) => t >= start && t < end).sort((a, b) => a - b);
+    const entries = (deal.stageChanges ?? [])
+      .map((c) => c.at)
+      .filter((t) => t >= start && t < end)
+      .sort((a, b) => a - b);
     const intervals: [number, number][] = [];
     if (entries.length === 0) {
       intervals.push([start, start + (end - start) / 2], [start + (end - start) / 2, end]);
@@ -45,7 +52,10 @@ export function snapshotMoments(deals: DealInput[], rng: Rng, options: { maxPerD
       for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i + 1] > bounds[i]) intervals.push([bounds[i], bounds[i + 1]]);
     }
     // Keep at most maxPerDeal intervals, spread evenly over the deal's life.
-    const chosen = intervals.length <= maxPerDeal ? intervals : Array.from({ length: maxPerDeal }, (_, i) => intervals[Math.floor((i * intervals.length) / maxPerDeal)]);
+    const chosen =
+      intervals.length <= maxPerDeal
+        ? intervals
+        : Array.from({ length: maxPerDeal }, (_, i) => intervals[Math.floor((i * intervals.length) / maxPerDeal)]);
     for (const [a, b] of chosen) {
       const at = a + rng() * (b - a);
       if (at < end) out.push({ deal, dealIndex, at, won, closedAt: deal.closedAt });

@@ -24,13 +24,13 @@ export function groupThousands(n: number): string {
   if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
   const digits = String(Math.abs(n));
   let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
-  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
-  return n < 0 ? '-' + out : out;
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 const num = (v: number) => (Math.abs(v) >= 100 ? groupThousands(Math.round(v)) : String(Math.round(v * 10) / 10));
 const money = (v: number) => groupThousands(Math.round(v));
 const typicalNote = (typical: number) => ` (won deals: typically ${num(typical)})`;
-const plural = (n: number, one: string, many = one + 's') => `${num(n)} ${Math.round(n) === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${Math.round(n) === 1 ? one : many}`;
 
 const LABELS: Record<string, string> = {
   segment: 'Segment',
@@ -73,7 +73,9 @@ export function explainFactor(feature: string, value: RawValue, effect: number, 
     }
     case 'daysInStage': {
       const p75 = ctx.stages[stage]?.wonDaysP75;
-      return p75 == null ? `${plural(v!, 'day')} in ${stage}` : `${plural(v!, 'day')} in ${stage}; deals that close usually move on within ${num(p75)}`;
+      return p75 == null
+        ? `${plural(v!, 'day')} in ${stage}`
+        : `${plural(v!, 'day')} in ${stage}; deals that close usually move on within ${num(p75)}`;
     }
     case 'daysSinceCreated':
       return `Open for ${plural(v!, 'day')}${typ}`;
@@ -100,7 +102,9 @@ export function explainFactor(feature: string, value: RawValue, effect: number, 
     case 'segmentWinRate':
       return `${row.segment ?? 'This segment'} deals are won ${pct(v!)} of the time`;
     case 'accountWinRate':
-      return Number(row.accountClosedDeals ?? 0) > 0 ? `This account has closed ${plural(Number(row.accountClosedDeals), 'deal')} with us before (win rate ${pct(v!)})` : 'First deal with this account';
+      return Number(row.accountClosedDeals ?? 0) > 0
+        ? `This account has closed ${plural(Number(row.accountClosedDeals), 'deal')} with us before (win rate ${pct(v!)})`
+        : 'First deal with this account';
     case 'accountClosedDeals':
       return v! > 0 ? `This account has closed ${plural(v!, 'deal')} with us before` : 'First deal with this account';
     case 'amountChanges':

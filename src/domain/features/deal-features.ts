@@ -5,7 +5,7 @@
 // never drift apart. Nothing known only after t is read: not the final stage, not the closed date,
 // not the final amount when the history records the amount at t.
 import type { FeatureSpec, RawRow } from '../../ml/feature-encoder';
-import { DealHistory, historyKeys } from './deal-history';
+import { type DealHistory, historyKeys } from './deal-history';
 import { DAY_MS as IMPORTED_DAY_MS, type DealInput } from './deal-input';
 
 // A module-local copy: under tsx an imported binding is read through a getter on every use.
@@ -47,9 +47,36 @@ export const DEAL_NUMERIC_FEATURES = [
   'hasStageHistory',
 ] as const;
 
-export const DEAL_CATEGORICAL_FEATURES = ['stage', 'segment', 'industry', 'region', 'size', 'product', 'productFamily', 'source', 'campaignChannel', 'rep', 'team'] as const;
+export const DEAL_CATEGORICAL_FEATURES = [
+  'stage',
+  'segment',
+  'industry',
+  'region',
+  'size',
+  'product',
+  'productFamily',
+  'source',
+  'campaignChannel',
+  'rep',
+  'team',
+] as const;
 
-export const DEAL_LOG_FEATURES = ['amount', 'daysSinceCreated', 'daysInStage', 'closeDatePushDays', 'activities7d', 'activities30d', 'activities90d', 'meetings30d', 'activitiesTotal', 'daysSinceLastActivity', 'repClosedDeals', 'accountClosedDeals', 'employees', 'annualRevenue'];
+export const DEAL_LOG_FEATURES = [
+  'amount',
+  'daysSinceCreated',
+  'daysInStage',
+  'closeDatePushDays',
+  'activities7d',
+  'activities30d',
+  'activities90d',
+  'meetings30d',
+  'activitiesTotal',
+  'daysSinceLastActivity',
+  'repClosedDeals',
+  'accountClosedDeals',
+  'employees',
+  'annualRevenue',
+];
 
 export type DealFeatureName = (typeof DEAL_NUMERIC_FEATURES)[number] | (typeof DEAL_CATEGORICAL_FEATURES)[number] | `attr.${string}`;
 
@@ -77,7 +104,10 @@ export function dealBaseSchema(): string {
  * of the other — typically fields copied from a "closed deals" table or filled when a deal is
  * lost) describes the outcome, not the deal, and is left out; such keys are returned in `excluded`.
  */
-export function discoverAttributes(deals: DealInput[], max = 20): { numeric: string[]; categorical: string[]; excluded?: { key: string; reason: string }[] } {
+export function discoverAttributes(
+  deals: DealInput[],
+  max = 20,
+): { numeric: string[]; categorical: string[]; excluded?: { key: string; reason: string }[] } {
   const seen = new Map<string, { n: number; numeric: boolean; won: number; lost: number }>();
   let won = 0;
   let lost = 0;
@@ -103,7 +133,10 @@ export function discoverAttributes(deals: DealInput[], max = 20): { numeric: str
         const pw = s.won / won;
         const pl = s.lost / lost;
         if (Math.abs(pw - pl) >= 0.9 || (Math.min(pw, pl) <= 0.01 && Math.max(pw, pl) >= 0.2)) {
-          excluded.push({ key: k, reason: `filled on ${Math.round(pw * 100)}% of won and ${Math.round(pl * 100)}% of lost deals: it records the outcome` });
+          excluded.push({
+            key: k,
+            reason: `filled on ${Math.round(pw * 100)}% of won and ${Math.round(pl * 100)}% of lost deals: it records the outcome`,
+          });
           return false;
         }
       }
@@ -112,8 +145,14 @@ export function discoverAttributes(deals: DealInput[], max = 20): { numeric: str
     .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
     .slice(0, max);
   return {
-    numeric: keep.filter(([, s]) => s.numeric).map(([k]) => k).sort(),
-    categorical: keep.filter(([, s]) => !s.numeric).map(([k]) => k).sort(),
+    numeric: keep
+      .filter(([, s]) => s.numeric)
+      .map(([k]) => k)
+      .sort(),
+    categorical: keep
+      .filter(([, s]) => !s.numeric)
+      .map(([k]) => k)
+      .sort(),
     ...(excluded.length ? { excluded } : {}),
   };
 }
@@ -121,10 +160,11 @@ export function discoverAttributes(deals: DealInput[], max = 20): { numeric: str
 /** Stage changes at or before t in time order, without copying when the input is already sorted. */
 function changesUpTo(all: NonNullable<DealInput['stageChanges']>, t: number): NonNullable<DealInput['stageChanges']> {
   let sorted = true;
-  for (let i = 1; i < all.length; i++) if (all[i].at < all[i - 1].at) {
-    sorted = false;
-    break;
-  }
+  for (let i = 1; i < all.length; i++)
+    if (all[i].at < all[i - 1].at) {
+      sorted = false;
+      break;
+    }
   const ordered = sorted ? all : [...all].sort((a, b) => a.at - b.at);
   let n = 0;
   while (n < ordered.length && ordered[n].at <= t) n++;
@@ -229,7 +269,18 @@ export function dealStateAsOf(deal: DealInput, t: number): DealStateAsOf {
     }
   }
   if (changes.length === 0) stageEnteredAt = deal.createdAt;
-  return { stage, stageEnteredAt, amount, expectedCloseAt: expected, stageChanges, stagesVisited: visited.size, closeDatePushes: pushes, closeDatePushDays: pushDays, amountChanges, firstAmount };
+  return {
+    stage,
+    stageEnteredAt,
+    amount,
+    expectedCloseAt: expected,
+    stageChanges,
+    stagesVisited: visited.size,
+    closeDatePushes: pushes,
+    closeDatePushDays: pushDays,
+    amountChanges,
+    firstAmount,
+  };
 }
 
 const rateOf = (history: DealHistory, key: string | undefined, t: number) => (key ? history.winRate(key, t) : null);
@@ -239,9 +290,19 @@ const closedOf = (history: DealHistory, key: string | undefined, t: number) => (
 const MEETING_TYPES = new Set(['meeting', 'demo', 'visit', 'presentation']);
 
 /** The raw feature row of a deal as of t (values before encoding; null = unknown). */
-export function dealFeatures(deal: DealInput, t: number, history: DealHistory, attributeKeys?: { numeric: string[]; categorical: string[] }, options: { cacheKeys?: boolean } = {}): RawRow {
+export function dealFeatures(
+  deal: DealInput,
+  t: number,
+  history: DealHistory,
+  attributeKeys?: { numeric: string[]; categorical: string[] },
+  options: { cacheKeys?: boolean } = {},
+): RawRow {
   const s = dealStateAsOf(deal, t);
-  let a7 = 0, a30 = 0, a90 = 0, m30 = 0, total = 0;
+  let a7 = 0,
+    a30 = 0,
+    a90 = 0,
+    m30 = 0,
+    total = 0;
   let last = -Infinity;
   for (const a of deal.activities ?? []) {
     if (a.at > t) continue;

@@ -103,7 +103,12 @@ export class DealHistory {
 }
 
 /** The keys under which a deal's outcome counts in history. */
-export function historyKeys(d: { rep?: string | null; account?: { segment?: string | null; externalId?: string | null } | null; product?: string | null; source?: string | null }): string[] {
+export function historyKeys(d: {
+  rep?: string | null;
+  account?: { segment?: string | null; externalId?: string | null } | null;
+  product?: string | null;
+  source?: string | null;
+}): string[] {
   const keys: string[] = [];
   if (d.rep) keys.push(`rep:${d.rep}`);
   if (d.account?.segment) keys.push(`segment:${d.account.segment}`);

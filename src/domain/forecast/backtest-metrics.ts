@@ -45,5 +45,12 @@ export function accuracy(points: readonly BacktestPoint[]): AccuracyMetrics {
       if (p.actual >= p.p10 && p.actual <= p.p90) covered++;
     }
   }
-  return { periods: n, bias: bias / n, mae: mae / n, rmse: Math.sqrt(mse / n), mape: apeN ? (100 * apeSum) / apeN : null, coverage: withInterval ? covered / withInterval : null };
+  return {
+    periods: n,
+    bias: bias / n,
+    mae: mae / n,
+    rmse: Math.sqrt(mse / n),
+    mape: apeN ? (100 * apeSum) / apeN : null,
+    coverage: withInterval ? covered / withInterval : null,
+  };
 }

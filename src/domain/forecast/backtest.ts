@@ -76,7 +76,8 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       categoryOf: input.categoryOf,
     });
     let actual = 0;
-    for (const d of history) if (d.outcome === 'won' && d.closedAt !== null && d.closedAt >= asOf && d.closedAt < period.end.getTime()) actual += d.amount;
+    for (const d of history)
+      if (d.outcome === 'won' && d.closedAt !== null && d.closedAt >= asOf && d.closedAt < period.end.getTime()) actual += d.amount;
 
     // Run-rate: monthly bookings strictly before the period, forecast over the period's months.
     const startMonth = monthIndex(asOf);
@@ -104,11 +105,21 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       asOf: new Date(asOf).toISOString(),
       actual,
       openDeals: f.openDeals.length,
-      monteCarlo: { expected: sim.total.expected, p10: sim.total.p10, p50: sim.total.p50, p90: sim.total.p90, wonToDate: sim.wonToDate, open: sim.open.expected, newBusiness: sim.newBusiness.expected },
+      monteCarlo: {
+        expected: sim.total.expected,
+        p10: sim.total.p10,
+        p50: sim.total.p50,
+        p90: sim.total.p90,
+        wonToDate: sim.wonToDate,
+        open: sim.open.expected,
+        newBusiness: sim.newBusiness.expected,
+      },
       stageWeighted: f.stageWeighted,
       commitCall: f.categories.overall.commitCall,
       bestCaseCall: f.categories.overall.bestCaseCall,
-      runRate: rr ? { expected: Math.max(0, rr.sum.mean), p10: Math.max(0, rr.sum.p10), p90: Math.max(0, rr.sum.p90), method: rr.method } : { expected: 0, p10: null, p90: null, method: 'none' },
+      runRate: rr
+        ? { expected: Math.max(0, rr.sum.mean), p10: Math.max(0, rr.sum.p10), p90: Math.max(0, rr.sum.p90), method: rr.method }
+        : { expected: 0, p10: null, p90: null, method: 'none' },
       driverRegression,
     });
   }
@@ -116,7 +127,9 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     out.flatMap((p) => {
       const v = pick(p);
       if (v === null) return [];
-      return typeof v === 'number' ? [{ forecast: v, actual: p.actual }] : [{ forecast: v.expected, actual: p.actual, p10: v.p10, p90: v.p90 }];
+      return typeof v === 'number'
+        ? [{ forecast: v, actual: p.actual }]
+        : [{ forecast: v.expected, actual: p.actual, p10: v.p10, p90: v.p90 }];
     });
   return {
     seed: input.seed,

@@ -40,16 +40,23 @@ export interface CategoryRollup {
 }
 
 export function normalizeCategory(c: string | null | undefined): ForecastCategory {
-  const v = (c ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const v = (c ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if (v === 'closed' || v === 'commit' || v === 'best_case' || v === 'omitted') return v;
   if (v === 'bestcase' || v === 'upside') return 'best_case';
   return 'pipeline';
 }
 
-export function rollUpCategories(deals: readonly CategorizedDeal[], dimension: string | null, model: Map<string, ModelView> = new Map()): CategoryRollup[] {
+export function rollUpCategories(
+  deals: readonly CategorizedDeal[],
+  dimension: string | null,
+  model: Map<string, ModelView> = new Map(),
+): CategoryRollup[] {
   const byKey = new Map<string, Record<ForecastCategory, number>>();
   for (const d of deals) {
-    const key = dimension ? d.groups?.[dimension] ?? '(none)' : 'all';
+    const key = dimension ? (d.groups?.[dimension] ?? '(none)') : 'all';
     const row = byKey.get(key) ?? { closed: 0, commit: 0, best_case: 0, pipeline: 0, omitted: 0 };
     row[normalizeCategory(d.category)] += d.amount;
     byKey.set(key, row);

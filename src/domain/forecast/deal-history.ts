@@ -91,7 +91,8 @@ export function dealAsOf(deal: DealRecord, t: number, now = Infinity): DealState
   let stage: string;
   if (last >= 0) stage = deal.events[last].toStage;
   else if (deal.events.length > 0 && deal.events[0].fromStage) stage = deal.events[0].fromStage;
-  else if (deal.events.length === 0 && deal.outcome === 'open') stage = deal.stage; // never moved: still in its only stage
+  else if (deal.events.length === 0 && deal.outcome === 'open')
+    stage = deal.stage; // never moved: still in its only stage
   else stage = UNKNOWN_STAGE;
   if (closed && last < 0) stage = deal.stage;
 
@@ -106,7 +107,7 @@ export function dealAsOf(deal: DealRecord, t: number, now = Infinity): DealState
   }
   const noLaterAmount = !deal.events.some((e, i) => i > last && e.amount !== null);
   const noLaterClose = !deal.events.some((e, i) => i > last && e.expectedCloseAt !== null);
-  if (amount === null) amount = noLaterAmount || closed ? deal.amount : firstLater(deal.events, last, 'amount') ?? deal.amount;
+  if (amount === null) amount = noLaterAmount || closed ? deal.amount : (firstLater(deal.events, last, 'amount') ?? deal.amount);
   if (expectedCloseAt === null && noLaterClose) expectedCloseAt = deal.expectedCloseAt;
   if (closed) amount = deal.amount;
 

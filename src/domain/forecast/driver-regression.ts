@@ -8,7 +8,9 @@ import type MultivariateLinearRegressionType from 'ml-regression-multivariate-li
 import { normalQuantile } from './quantile';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MultivariateLinearRegression } = require('ml-regression') as { MultivariateLinearRegression: typeof MultivariateLinearRegressionType };
+const { MultivariateLinearRegression } = require('ml-regression') as {
+  MultivariateLinearRegression: typeof MultivariateLinearRegressionType;
+};
 
 export interface DriverRow {
   bookings: number;
@@ -66,5 +68,13 @@ export function fitDriverRegression(rows: readonly DriverRow[]): DriverForecast 
   });
   const mean = Math.max(0, model.predict(z(rows[rows.length - 1].drivers))[0]);
   const zq = normalQuantile(0.9);
-  return { drivers: varying, coefficients, intercept, residualSd: s, rSquared: sst > 0 ? 1 - sse / sst : 0, n, next: { mean, p10: Math.max(0, mean - zq * s), p90: mean + zq * s } };
+  return {
+    drivers: varying,
+    coefficients,
+    intercept,
+    residualSd: s,
+    rSquared: sst > 0 ? 1 - sse / sst : 0,
+    n,
+    next: { mean, p10: Math.max(0, mean - zq * s), p90: mean + zq * s },
+  };
 }

@@ -40,7 +40,16 @@ export interface HoltWintersParams {
 export class HoltWinters {
   readonly seasonLength: number;
   readonly seasonality: Seasonality;
-  private state: { level: number; trend: number; season: number[]; params: HoltWintersParams; sse: number; sigma2: number; n: number; fitted: number[] } | null = null;
+  private state: {
+    level: number;
+    trend: number;
+    season: number[];
+    params: HoltWintersParams;
+    sse: number;
+    sigma2: number;
+    n: number;
+    fitted: number[];
+  } | null = null;
 
   constructor(opts: { seasonLength?: number; seasonality?: Seasonality } = {}) {
     this.seasonLength = opts.seasonLength ?? 12;
@@ -64,7 +73,8 @@ export class HoltWinters {
     const m = this.seasonLength;
     if (y.length < 2 * m) throw unprocessable(`Holt-Winters needs at least two full seasons (${2 * m} points); got ${y.length}`);
     if (y.some((v) => !Number.isFinite(v))) throw invalidInput('The series has non-finite values');
-    if (this.seasonality === 'multiplicative' && y.some((v) => v <= 0)) throw unprocessable('Multiplicative seasonality needs a strictly positive series');
+    if (this.seasonality === 'multiplicative' && y.some((v) => v <= 0))
+      throw unprocessable('Multiplicative seasonality needs a strictly positive series');
     let best: HoltWintersParams;
     if (params) best = params;
     else {
@@ -76,7 +86,11 @@ export class HoltWinters {
       let bestVal = Infinity;
       best = decode([0, -2, -2]);
       // A few starts guard against the flat regions of the SSE surface.
-      for (const start of [[0, -2, -2], [-1.5, -3, -1], [1.5, -1, -3]]) {
+      for (const start of [
+        [0, -2, -2],
+        [-1.5, -3, -1],
+        [1.5, -1, -3],
+      ]) {
         const r = nelderMead((u) => run(y, m, this.seasonality, decode(u)).sse, start, { maxIterations: 600 });
         if (r.value < bestVal) {
           bestVal = r.value;
@@ -86,7 +100,16 @@ export class HoltWinters {
     }
     const r = run(y, m, this.seasonality, best);
     const p = 3;
-    this.state = { level: r.level, trend: r.trend, season: r.season, params: best, sse: r.sse, sigma2: r.sse / Math.max(1, y.length - p), n: y.length, fitted: r.fitted };
+    this.state = {
+      level: r.level,
+      trend: r.trend,
+      season: r.season,
+      params: best,
+      sse: r.sse,
+      sigma2: r.sse / Math.max(1, y.length - p),
+      n: y.length,
+      fitted: r.fitted,
+    };
     return this;
   }
 

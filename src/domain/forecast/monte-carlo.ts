@@ -80,7 +80,8 @@ const SKIP_BELOW = 0.3;
 
 export function simulatePipeline(deals: readonly DealOutlook[], opts: SimulationOptions): SimulationResult {
   const sims = Math.floor(opts.sims);
-  if (!(sims >= 1) || sims > 1_000_000) throw invalidInput('sims must be between 1 and 1,000,000', [{ path: ['sims'], value: opts.sims, problem: 'out of range' }]);
+  if (!(sims >= 1) || sims > 1_000_000)
+    throw invalidInput('sims must be between 1 and 1,000,000', [{ path: ['sims'], value: opts.sims, problem: 'out of range' }]);
   const dims = opts.dimensions ?? [];
   const fixed = opts.fixed ?? [];
 
@@ -264,7 +265,14 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
         wonToDate: won,
         openExpected: groupOpenExpected[d][g],
         openDeals: groupOpenDeals[d][g],
-        forecast: { expected: won + groupOpenExpected[d][g], mean: won + s.mean, sd: s.sd, p10: won + s.p10, p50: won + s.p50, p90: won + s.p90 },
+        forecast: {
+          expected: won + groupOpenExpected[d][g],
+          mean: won + s.mean,
+          sd: s.sd,
+          p10: won + s.p10,
+          p50: won + s.p50,
+          p90: won + s.p90,
+        },
       };
     });
     rows.sort((x, y) => y.forecast.expected - x.forecast.expected || x.key.localeCompare(y.key));
@@ -298,7 +306,9 @@ function clamp01(x: number): number {
  * The exact distribution of Σ a_i X_i for a handful of deals (2^n outcomes), for tests and for
  * explaining a small forecast: a map from total to probability.
  */
-export function exactDistribution(deals: readonly Pick<DealOutlook, 'amount' | 'winProbability' | 'inPeriodProbability'>[]): Map<number, number> {
+export function exactDistribution(
+  deals: readonly Pick<DealOutlook, 'amount' | 'winProbability' | 'inPeriodProbability'>[],
+): Map<number, number> {
   if (deals.length > 20) throw invalidInput('exactDistribution enumerates 2^n outcomes; use at most 20 deals');
   let dist = new Map<number, number>([[0, 1]]);
   for (const d of deals) {

@@ -8,7 +8,11 @@ export interface MinimizeResult {
   iterations: number;
 }
 
-export function nelderMead(f: (x: number[]) => number, x0: number[], opts: { maxIterations?: number; tolerance?: number; step?: number } = {}): MinimizeResult {
+export function nelderMead(
+  f: (x: number[]) => number,
+  x0: number[],
+  opts: { maxIterations?: number; tolerance?: number; step?: number } = {},
+): MinimizeResult {
   const n = x0.length;
   const maxIt = opts.maxIterations ?? 200 * n;
   const tol = opts.tolerance ?? 1e-10;
@@ -42,7 +46,14 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], opts: { max
       const vc = f(xc);
       if (vc < (outside ? vr : worst.v)) simplex[n] = { x: xc, v: vc };
       else {
-        simplex = simplex.map((p, i) => (i === 0 ? p : (() => { const x = p.x.map((xi, j) => best.x[j] + 0.5 * (xi - best.x[j])); return { x, v: f(x) }; })()));
+        simplex = simplex.map((p, i) =>
+          i === 0
+            ? p
+            : (() => {
+                const x = p.x.map((xi, j) => best.x[j] + 0.5 * (xi - best.x[j]));
+                return { x, v: f(x) };
+              })(),
+        );
       }
     }
   }

@@ -36,7 +36,13 @@ const DAY = 86_400_000;
  *     E[count] = λ · Σ_j d_j / N_exposed(L_j)
  * and a new deal's amount is a_j with probability ∝ d_j / N_exposed(L_j).
  */
-export function estimateNewBusiness(history: readonly DealRecord[], asOf: number, start: number, end: number, lookbackDays = 365): NewBusinessEstimate {
+export function estimateNewBusiness(
+  history: readonly DealRecord[],
+  asOf: number,
+  start: number,
+  end: number,
+  lookbackDays = 365,
+): NewBusinessEstimate {
   const since = asOf - lookbackDays * DAY;
   let earliest = Infinity;
   let won = 0;
@@ -89,5 +95,15 @@ export function estimateNewBusiness(history: readonly DealRecord[], asOf: number
   }
   const expectedCount = lambda * weightSum;
   const meanWonAmount = weightSum > 0 ? amountSum / weightSum : 0;
-  return { expectedCount, expectedAmount: expectedCount * meanWonAmount, creationRatePerDay: lambda, winRate: Math.min(1, winShare), closedWinRate: won + lost > 0 ? won / (won + lost) : 0, meanWonAmount, lookbackDays, amounts, weights };
+  return {
+    expectedCount,
+    expectedAmount: expectedCount * meanWonAmount,
+    creationRatePerDay: lambda,
+    winRate: Math.min(1, winShare),
+    closedWinRate: won + lost > 0 ? won / (won + lost) : 0,
+    meanWonAmount,
+    lookbackDays,
+    amounts,
+    weights,
+  };
 }

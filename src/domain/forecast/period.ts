@@ -47,7 +47,9 @@ export function parsePeriod(text: string): Period {
   if (m) return quarterPeriod(Number(m[1]), Number(m[2]));
   m = /^(\d{4})$/.exec(t);
   if (m) return yearPeriod(Number(m[1]));
-  throw invalidInput(`Unknown period "${text}": use a month (2025-07), a quarter (2025-Q3) or a year (2025)`, [{ path: ['period'], value: text, problem: 'must look like 2025-07, 2025-Q3 or 2025' }]);
+  throw invalidInput(`Unknown period "${text}": use a month (2025-07), a quarter (2025-Q3) or a year (2025)`, [
+    { path: ['period'], value: text, problem: 'must look like 2025-07, 2025-Q3 or 2025' },
+  ]);
 }
 
 /** The period of the given kind that contains the instant. */

@@ -34,8 +34,14 @@ export interface Waterfall {
   changes: DealChange[];
 }
 
-export function pipelineWaterfall(from: readonly SnapshotDeal[], to: readonly SnapshotDeal[], window: { start: number; end: number }, resolveMissing: (id: number) => 'won' | 'lost' = () => 'lost'): Waterfall {
-  const inWindow = (d: SnapshotDeal | null | undefined) => !!d && d.outcome === 'open' && d.expectedCloseAt !== null && d.expectedCloseAt >= window.start && d.expectedCloseAt < window.end;
+export function pipelineWaterfall(
+  from: readonly SnapshotDeal[],
+  to: readonly SnapshotDeal[],
+  window: { start: number; end: number },
+  resolveMissing: (id: number) => 'won' | 'lost' = () => 'lost',
+): Waterfall {
+  const inWindow = (d: SnapshotDeal | null | undefined) =>
+    !!d && d.outcome === 'open' && d.expectedCloseAt !== null && d.expectedCloseAt >= window.start && d.expectedCloseAt < window.end;
   const a = new Map(from.map((d) => [d.opportunityId, d]));
   const b = new Map(to.map((d) => [d.opportunityId, d]));
   const changes: DealChange[] = [];
@@ -57,7 +63,8 @@ export function pipelineWaterfall(from: readonly SnapshotDeal[], to: readonly Sn
       const closedAs = !t ? resolveMissing(id) : t.outcome === 'won' ? 'won' : t.outcome === 'lost' ? 'lost' : null;
       if (closedAs) changes.push({ opportunityId: id, kind: closedAs, delta: -f.amount, from: f, to: t });
       else if (!tin) changes.push({ opportunityId: id, kind: 'pushed_out', delta: -f.amount, from: f, to: t });
-      else if (t!.amount !== f.amount) changes.push({ opportunityId: id, kind: 'amount_change', delta: t!.amount - f.amount, from: f, to: t });
+      else if (t!.amount !== f.amount)
+        changes.push({ opportunityId: id, kind: 'amount_change', delta: t!.amount - f.amount, from: f, to: t });
     } else if (tin) {
       changes.push({ opportunityId: id, kind: 'pulled_in', delta: t!.amount, from: f, to: t });
     }

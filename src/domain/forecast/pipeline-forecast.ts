@@ -22,7 +22,10 @@ export interface DealScore {
 }
 
 /** Scores open deals as of the forecast's as-of date for the window; missing ids fall back to the stage model. */
-export type DealScorer = (deals: readonly DealState[], ctx: { asOf: number; start: number; end: number; stageModel: StageModel }) => Map<number, DealScore>;
+export type DealScorer = (
+  deals: readonly DealState[],
+  ctx: { asOf: number; start: number; end: number; stageModel: StageModel },
+) => Map<number, DealScore>;
 
 export interface PipelineForecastInput {
   history: readonly DealRecord[];
@@ -92,7 +95,8 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
       s = { ...s, ...o, groups: { ...s.groups, ...(o?.groups ?? {}) } };
     }
     if (s.outcome === 'open') open.push(s);
-    else if (s.outcome === 'won' && s.closedAt !== null && s.closedAt >= start && s.closedAt < end) wonInPeriod.push({ id: s.id, amount: s.amount, closedAt: s.closedAt, groups: s.groups });
+    else if (s.outcome === 'won' && s.closedAt !== null && s.closedAt >= start && s.closedAt < end)
+      wonInPeriod.push({ id: s.id, amount: s.amount, closedAt: s.closedAt, groups: s.groups });
   }
   open.sort((a, b) => a.id - b.id);
 
@@ -139,7 +143,19 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
     const category = Object.entries(mix).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'pipeline';
     const groups = { ...d.groups, category };
     outlooks.push({ id: d.id, amount: d.amount, winProbability, inPeriodProbability, groups });
-    openDeals.push({ id: d.id, externalId: d.externalId, amount: d.amount, amountImputed: imputedIds.has(d.id), stage: d.stage, expectedCloseAt: d.expectedCloseAt, category, winProbability, inPeriodProbability, expectedContribution: d.amount * winProbability * inPeriodProbability, groups });
+    openDeals.push({
+      id: d.id,
+      externalId: d.externalId,
+      amount: d.amount,
+      amountImputed: imputedIds.has(d.id),
+      stage: d.stage,
+      expectedCloseAt: d.expectedCloseAt,
+      category,
+      winProbability,
+      inPeriodProbability,
+      expectedContribution: d.amount * winProbability * inPeriodProbability,
+      groups,
+    });
   }
   const wonGroups = (g: Record<string, string>) => ({ ...g, category: 'closed' });
 
@@ -156,7 +172,8 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   // Stage-weighted pipeline over deals whose expected close date falls in the period.
   let stageWeighted = 0;
   const swBy = dims.map(() => new Map<string, number>());
-  const addSw = (groups: Record<string, string>, v: number) => dims.forEach((dim, i) => swBy[i].set(groups[dim] ?? '(none)', (swBy[i].get(groups[dim] ?? '(none)') ?? 0) + v));
+  const addSw = (groups: Record<string, string>, v: number) =>
+    dims.forEach((dim, i) => swBy[i].set(groups[dim] ?? '(none)', (swBy[i].get(groups[dim] ?? '(none)') ?? 0) + v));
   for (const w of wonInPeriod) {
     stageWeighted += w.amount;
     addSw(wonGroups(w.groups), w.amount);
@@ -172,25 +189,30 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   const categorized: CategorizedDeal[] = wonInPeriod.map((w) => ({ amount: w.amount, category: 'closed', groups: wonGroups(w.groups) }));
   for (const d of open) {
     if (d.expectedCloseAt === null || d.expectedCloseAt < start || d.expectedCloseAt >= end) continue;
-    for (const [cat, share] of Object.entries(categoryOf(d))) categorized.push({ amount: d.amount * share, category: cat, groups: { ...d.groups, category: cat } });
+    for (const [cat, share] of Object.entries(categoryOf(d)))
+      categorized.push({ amount: d.amount * share, category: cat, groups: { ...d.groups, category: cat } });
   }
   const total = simulation.total;
   const overall = rollUpCategories(categorized, null, new Map([['all', { expected: total.expected, p10: total.p10, p90: total.p90 }]]))[0];
   const byDimension: Record<string, CategoryRollup[]> = {};
   for (const dim of dims) {
     if (dim === 'category') continue;
-    const model = new Map<string, ModelView>((simulation.byDimension[dim] ?? []).map((g) => [g.key, { expected: g.forecast.expected, p10: g.forecast.p10, p90: g.forecast.p90 }]));
+    const model = new Map<string, ModelView>(
+      (simulation.byDimension[dim] ?? []).map((g) => [g.key, { expected: g.forecast.expected, p10: g.forecast.p10, p90: g.forecast.p90 }]),
+    );
     byDimension[dim] = rollUpCategories(categorized, dim, model);
   }
 
   return {
     period,
     asOf,
-    scorer: input.scorer ? input.scorerName ?? 'custom' : 'stage-model',
+    scorer: input.scorer ? (input.scorerName ?? 'custom') : 'stage-model',
     simulation,
     newBusinessModel: nb,
     stageWeighted,
-    stageWeightedByDimension: Object.fromEntries(dims.map((dim, i) => [dim, [...swBy[i].entries()].map(([key, value]) => ({ key, value })).sort((a, b) => b.value - a.value)])),
+    stageWeightedByDimension: Object.fromEntries(
+      dims.map((dim, i) => [dim, [...swBy[i].entries()].map(([key, value]) => ({ key, value })).sort((a, b) => b.value - a.value)]),
+    ),
     wonInPeriod,
     openDeals,
     categories: { overall, byDimension },

@@ -30,7 +30,13 @@ export function summarize(draws: ArrayLike<number>): Summary {
   const mean = n ? sum / n : NaN;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
-  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, p10: quantileSorted(sorted, 0.1), p50: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9) };
+  return {
+    mean,
+    sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
+    p10: quantileSorted(sorted, 0.1),
+    p50: quantileSorted(sorted, 0.5),
+    p90: quantileSorted(sorted, 0.9),
+  };
 }
 
 /** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.15e-9). */

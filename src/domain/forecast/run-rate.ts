@@ -67,7 +67,14 @@ export function forecastRunRate(series: readonly number[], h: number, opts: RunR
       mean: f.mean.map((v) => Math.max(0, v)),
       method: best.seasonality === 'additive' ? 'holt-winters-additive' : 'holt-winters-multiplicative',
       sum: sumOfPaths(sims, f.mean),
-      details: { alpha: best.params.alpha, beta: best.params.beta, gamma: best.params.gamma, sigma: Math.sqrt(best.sigma2), n, warmUpMonthsDropped: skipped },
+      details: {
+        alpha: best.params.alpha,
+        beta: best.params.beta,
+        gamma: best.params.gamma,
+        sigma: Math.sqrt(best.sigma2),
+        n,
+        warmUpMonthsDropped: skipped,
+      },
     };
   }
   if (n >= 3) {
@@ -91,7 +98,10 @@ export function forecastRunRate(series: readonly number[], h: number, opts: RunR
       const m = idx.reduce((a, b) => a + b, 0) / 12;
       idx = idx.map((v) => (m > 0 ? v / m : 1));
       // Refit the trend on the deseasonalised series.
-      trend = new SimpleLinearRegression(x, yw.map((v, i) => v / (idx[(first + i) % 12] || 1)));
+      trend = new SimpleLinearRegression(
+        x,
+        yw.map((v, i) => v / (idx[(first + i) % 12] || 1)),
+      );
     }
     const si = (i: number) => idx[(first + i) % 12];
     const resid = yw.map((v, i) => v - (trend.predict(i) as number) * si(i));
@@ -106,13 +116,23 @@ export function forecastRunRate(series: readonly number[], h: number, opts: RunR
       sds.push(s * Math.sqrt(1 + 1 / w + (xi - xbar) ** 2 / sxx));
     }
     const out = intervalsFromSd(mean, sds, level);
-    return { ...out, method: useSeason ? 'trend-seasonal' : 'trend', sum: sumIndependent(mean, sds, seed, paths), details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n: w, warmUpMonthsDropped: skipped } };
+    return {
+      ...out,
+      method: useSeason ? 'trend-seasonal' : 'trend',
+      sum: sumIndependent(mean, sds, seed, paths),
+      details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n: w, warmUpMonthsDropped: skipped },
+    };
   }
   const m = n ? y.reduce((a, b) => a + b, 0) / n : 0;
   const sd = n > 1 ? Math.sqrt(y.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1)) : m;
   const mean = new Array(h).fill(m);
   const sds = new Array(h).fill(sd);
-  return { ...intervalsFromSd(mean, sds, level), method: 'mean', sum: sumIndependent(mean, sds, seed, paths), details: { n, warmUpMonthsDropped: skipped } };
+  return {
+    ...intervalsFromSd(mean, sds, level),
+    method: 'mean',
+    sum: sumIndependent(mean, sds, seed, paths),
+    details: { n, warmUpMonthsDropped: skipped },
+  };
 }
 
 function intervalsFromSd(mean: number[], sds: number[], levels: number[]): ForecastIntervals {

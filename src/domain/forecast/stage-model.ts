@@ -94,7 +94,8 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
   // Won cycle lengths first: they bound how long a snapshot of a still-open deal must have
   // been watched before "not won since" is informative.
   const wonCycles: number[] = [];
-  for (const d of history) if (d.outcome === 'won' && d.closedAt !== null && d.closedAt < asOf && d.closedAt >= since) wonCycles.push(d.closedAt - d.createdAt);
+  for (const d of history)
+    if (d.outcome === 'won' && d.closedAt !== null && d.closedAt < asOf && d.closedAt >= since) wonCycles.push(d.closedAt - d.createdAt);
   wonCycles.sort((a, b) => a - b);
   const horizon = wonCycles.length >= 20 ? wonCycles[Math.floor(0.95 * (wonCycles.length - 1))] : Infinity;
   for (const d of history) {

@@ -93,7 +93,10 @@ export function parseMapping(raw: unknown, kind: EntityKind, source = 'mapping')
   for (const [field, spec] of Object.entries(m.fields)) {
     if (!known.has(field) && !field.startsWith('attributes.')) {
       const guess = [...known.keys()].find((k) => normaliseFieldName(k) === normaliseFieldName(field));
-      problems.push({ path: ['fields', field], problem: `${kind} has no field "${field}"${guess ? ` (did you mean "${guess}"?)` : ''}; fields: ${[...known.keys()].join(', ')}, or attributes.<name>` });
+      problems.push({
+        path: ['fields', field],
+        problem: `${kind} has no field "${field}"${guess ? ` (did you mean "${guess}"?)` : ''}; fields: ${[...known.keys()].join(', ')}, or attributes.<name>`,
+      });
       continue;
     }
     if (typeof spec === 'object' && spec.format) {
@@ -101,14 +104,16 @@ export function parseMapping(raw: unknown, kind: EntityKind, source = 'mapping')
         const p = dateFormatProblem(f);
         if (p) problems.push({ path: ['fields', field, 'format'], value: f, problem: p });
       }
-      if (known.get(field)?.type !== 'date') problems.push({ path: ['fields', field, 'format'], problem: `"format" only applies to date fields; ${field} is not a date` });
+      if (known.get(field)?.type !== 'date')
+        problems.push({ path: ['fields', field, 'format'], problem: `"format" only applies to date fields; ${field} is not a date` });
     }
   }
   for (const f of m.dateFormat ? (Array.isArray(m.dateFormat) ? m.dateFormat : [m.dateFormat]) : []) {
     const p = dateFormatProblem(f);
     if (p) problems.push({ path: ['dateFormat'], value: f, problem: p });
   }
-  if (m.format?.header === false && !m.format.columns) problems.push({ path: ['format', 'columns'], problem: 'a file without a header needs "columns" naming its columns by position' });
+  if (m.format?.header === false && !m.format.columns)
+    problems.push({ path: ['format', 'columns'], problem: 'a file without a header needs "columns" naming its columns by position' });
   if (problems.length) throw new AppError('INVALID_INPUT', `The mapping file ${source} is not valid`, problems);
   return m;
 }

@@ -4,9 +4,7 @@
 
 const TOKEN = /YYYY|MM|DD|HH|mm|ss|SSS/g;
 
-export interface DateParser {
-  (text: string): Date | null;
-}
+export type DateParser = (text: string) => Date | null;
 
 const isoLike = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -40,7 +38,8 @@ export const NAMED_DATE_FORMATS = ['ISO', 'UNIX', 'UNIX_MS'] as const;
 export function dateFormatProblem(format: string): string | null {
   if ((NAMED_DATE_FORMATS as readonly string[]).includes(format)) return null;
   const tokens: string[] = format.match(TOKEN) ?? [];
-  if (!tokens.includes('YYYY') || !tokens.includes('MM') || !tokens.includes('DD')) return `date format "${format}" must contain YYYY, MM and DD (or be one of ${NAMED_DATE_FORMATS.join(', ')})`;
+  if (!tokens.includes('YYYY') || !tokens.includes('MM') || !tokens.includes('DD'))
+    return `date format "${format}" must contain YYYY, MM and DD (or be one of ${NAMED_DATE_FORMATS.join(', ')})`;
   if (new Set(tokens).size !== tokens.length) return `date format "${format}" repeats a token`;
   return null;
 }

@@ -42,7 +42,8 @@ interface CompiledField<Row> {
   value: (row: Row) => unknown; // the coerced value (throws CoercionError)
 }
 
-const isBlank = (v: unknown, empties: Set<string>) => v === undefined || v === null || (typeof v === 'string' && (v.trim() === '' || empties.has(v.trim())));
+const isBlank = (v: unknown, empties: Set<string>) =>
+  v === undefined || v === null || (typeof v === 'string' && (v.trim() === '' || empties.has(v.trim())));
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -104,7 +105,12 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
     if (typeof spec === 'string') spec = { column: spec };
     const need = (c: string) => {
       used.add(c);
-      if (!has(c)) missing.push({ column: c, path: ['fields', field], problem: `column "${c}" (mapped to ${field}) is not in the file${src.columns ? `; columns: ${src.columns.join(', ')}` : ''}` });
+      if (!has(c))
+        missing.push({
+          column: c,
+          path: ['fields', field],
+          problem: `column "${c}" (mapped to ${field}) is not in the file${src.columns ? `; columns: ${src.columns.join(', ')}` : ''}`,
+        });
       return src.accessor(c);
     };
     if (spec.column !== undefined) return { label: spec.column, get: need(spec.column) };
@@ -157,14 +163,14 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
     // Defaults are written by humans in the mapping: accept ISO dates there whatever the column format.
     const parseDefault = compileDateParser([...(formats === undefined ? [] : Array.isArray(formats) ? formats : [formats]), 'ISO']);
     const values = o.values;
-    const star = values && Object.prototype.hasOwnProperty.call(values, '*') ? values['*'] : undefined;
+    const star = values && Object.hasOwn(values, '*') ? values['*'] : undefined;
     const hasDefault = o.default !== undefined;
     const value = (row: Row): unknown => {
       let v = get(row);
       if (typeof v === 'string') v = v.trim();
       if (values) {
         const key = v === undefined || v === null ? '' : String(v);
-        if (Object.prototype.hasOwnProperty.call(values, key)) v = values[key];
+        if (Object.hasOwn(values, key)) v = values[key];
         else if (star !== undefined && !isBlank(v, empties)) v = star;
       }
       if (isBlank(v, empties)) {
@@ -192,12 +198,19 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
   // Required fields with no source at all cannot be satisfied by any row: say so once, up front.
   for (const info of fields) {
     if (info.required && !compiled.some((c) => c.name === info.name) && !(info.name === 'externalId')) {
-      missing.push({ column: info.name, problem: `required field ${info.name} has no source column: add a column named ${info.name} or map one in "fields"` });
+      missing.push({
+        column: info.name,
+        problem: `required field ${info.name} has no source column: add a column named ${info.name} or map one in "fields"`,
+      });
     }
   }
   const idField = fields.find((f) => f.name === 'externalId')!;
   if (idField.required && !compiled.some((c) => c.name === 'externalId')) {
-    missing.push({ column: 'externalId', problem: 'required field externalId has no source column: add a column named externalId (or external_id), map one, or build one with a "template"' });
+    missing.push({
+      column: 'externalId',
+      problem:
+        'required field externalId has no source column: add a column named externalId (or external_id), map one, or build one with a "template"',
+    });
   }
   const conditions = Object.entries(mapping.where ?? {}).map(([col, cond]) => {
     used.add(col);
@@ -256,7 +269,12 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
           if (v !== undefined) attrs = { ...(v as object) };
         } catch (e) {
           if (!(e instanceof CoercionError)) throw e;
-          problems.push({ row: rowNumber, column: attrFieldCompiled.label, value: attrFieldCompiled.source(row), problem: `attributes ${e.message}` });
+          problems.push({
+            row: rowNumber,
+            column: attrFieldCompiled.label,
+            value: attrFieldCompiled.source(row),
+            problem: `attributes ${e.message}`,
+          });
         }
       }
       for (const [c, g] of restGetters) (attrs ??= {})[c] = attributeValue(g(row));

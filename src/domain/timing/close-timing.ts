@@ -89,7 +89,9 @@ export class CloseTimingModel {
       }
     }
     const groups: Record<string, Group> = {};
-    for (const [k, g] of raw) if (g.rem.length >= minSamples || k === '*') groups[k] = { remainingDays: quantiles(g.rem), delayDays: quantiles(g.delay), n: g.rem.length };
+    for (const [k, g] of raw)
+      if (g.rem.length >= minSamples || k === '*')
+        groups[k] = { remainingDays: quantiles(g.rem), delayDays: quantiles(g.delay), n: g.rem.length };
     return new CloseTimingModel({ kind: 'salescast-close-timing', minSamples, groups });
   }
 
@@ -120,7 +122,11 @@ export class CloseTimingModel {
         .filter((k) => this.state.groups[k])
         .map((key) => {
           const g = this.state.groups[key];
-          return { g, delaysBasis: `${describe(key)}: slip of expected close dates (${g.n} won deals)`, remainingBasis: `${describe(key)}: days to close after this point (${g.n} won deals)` };
+          return {
+            g,
+            delaysBasis: `${describe(key)}: slip of expected close dates (${g.n} won deals)`,
+            remainingBasis: `${describe(key)}: days to close after this point (${g.n} won deals)`,
+          };
         });
       if (this.resolved.size > 10_000) this.resolved.clear(); // inline deals may name any stage
       this.resolved.set(id, list);
@@ -164,7 +170,12 @@ export class CloseTimingModel {
       // No history at all: trust the rep's date if there is one.
       if (deal.expectedCloseAt == null) return { expectedCloseAt: null, slipProbability: null, closeDistribution: [], basis: 'no history' };
       const at = Math.max(deal.expectedCloseAt, t);
-      return { expectedCloseAt: at, slipProbability: null, closeDistribution: [{ monthOffset: monthIndex(at) - monthIndex(t), probability: 1 }], basis: "no history: the deal's expected close date" };
+      return {
+        expectedCloseAt: at,
+        slipProbability: null,
+        closeDistribution: [{ monthOffset: monthIndex(at) - monthIndex(t), probability: 1 }],
+        basis: "no history: the deal's expected close date",
+      };
     }
     const n = source.length - first;
     // A draw d is the date offsetMs + d days; days to close count at least half a day.

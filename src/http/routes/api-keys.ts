@@ -3,7 +3,12 @@ import { createApiKeyRoute, listApiKeysRoute, revokeApiKeyRoute } from '../../co
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../../services/api-keys/api-keys';
 import type { AppContext } from '../context';
 
-const view = (k: ApiKeyInfo) => ({ ...k, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null, lastUsedAt: k.lastUsedAt?.toISOString() ?? null });
+const view = (k: ApiKeyInfo) => ({
+  ...k,
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+});
 
 export function apiKeyRoutes({ mount, services }: AppContext) {
   mount(listApiKeysRoute, async () => ({ items: (await listApiKeys(services.db)).map(view) }));

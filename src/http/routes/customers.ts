@@ -1,11 +1,6 @@
 // Customer scores (src/services/customers): by external id, a batch, inline customers, and the
 // stored scores listing for dashboards.
-import {
-  listCustomerScoresRoute,
-  scoreCustomerBatchRoute,
-  scoreCustomerRoute,
-  scoreInlineCustomersRoute,
-} from '../../contracts/customers';
+import { listCustomerScoresRoute, scoreCustomerBatchRoute, scoreCustomerRoute, scoreInlineCustomersRoute } from '../../contracts/customers';
 import { fromSqlDate } from '../../db/sql';
 import { notFound } from '../../errors';
 import { scoreCustomers, type ScoreCustomersResult } from '../../services/customers/score-customers';
@@ -17,7 +12,14 @@ function view(r: ScoreCustomersResult, currency: string) {
     currency,
     asOf: r.asOf.toISOString(),
     churnModel: r.churnModel ? { version: r.churnModel.version, algorithm: r.churnModel.algorithm } : null,
-    clvModel: r.clvModel ? { version: r.clvModel.version, algorithm: r.clvModel.algorithm, timeUnit: r.clvModel.timeUnit, horizonMonths: r.clvModel.horizonMonths } : null,
+    clvModel: r.clvModel
+      ? {
+          version: r.clvModel.version,
+          algorithm: r.clvModel.algorithm,
+          timeUnit: r.clvModel.timeUnit,
+          horizonMonths: r.clvModel.horizonMonths,
+        }
+      : null,
     errors: r.errors,
     scores: r.scores.map((s) => ({
       externalId: s.externalId,
@@ -37,7 +39,10 @@ async function accountIds(ctx: AppContext, externalIds: string[]): Promise<Map<s
   const out = new Map<string, number>();
   for (let i = 0; i < externalIds.length; i += 500) {
     const chunk = externalIds.slice(i, i + 500);
-    const rows = await ctx.services.db.sql.all<{ id: number; external_id: string }>(`SELECT id, external_id FROM account WHERE external_id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    const rows = await ctx.services.db.sql.all<{ id: number; external_id: string }>(
+      `SELECT id, external_id FROM account WHERE external_id IN (${chunk.map(() => '?').join(',')})`,
+      chunk,
+    );
     for (const r of rows) out.set(r.external_id, Number(r.id));
   }
   return out;
@@ -58,7 +63,12 @@ function topFactor(raw: unknown) {
     const list = (v as { factors?: { feature: string; value: unknown; effect: number; text: string }[] } | null)?.factors;
     if (!list?.length) return null;
     const top = [...list].sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0];
-    return { feature: String(top.feature), value: (top.value ?? null) as string | number | boolean | null, effect: Number(top.effect), text: String(top.text) };
+    return {
+      feature: String(top.feature),
+      value: (top.value ?? null) as string | number | boolean | null,
+      effect: Number(top.effect),
+      text: String(top.text),
+    };
   } catch {
     return null;
   }
@@ -79,7 +89,10 @@ export function customerRoutes(ctx: AppContext) {
   mount(scoreCustomerRoute, async ({ params, query }) => {
     const id = (await accountIds(ctx, [params.id])).get(params.id);
     if (id === undefined) throw notFound(`No customer with external id "${params.id}"`);
-    const { scores, ...rest } = view(await scoreCustomers(services.db, { accountIds: [id], asOf: asOfOf(query.asOf), ...models() }), currency);
+    const { scores, ...rest } = view(
+      await scoreCustomers(services.db, { accountIds: [id], asOf: asOfOf(query.asOf), ...models() }),
+      currency,
+    );
     if (!scores.length) throw notFound(`No customer with external id "${params.id}"`);
     return { ...rest, score: scores[0] };
   });
@@ -89,9 +102,20 @@ export function customerRoutes(ctx: AppContext) {
     const ids = await accountIds(ctx, unique);
     const missing = unique.filter((x) => !ids.has(x));
     if (!ids.size) {
-      return { currency, asOf: (asOfOf(body.asOf) ?? new Date()).toISOString(), churnModel: null, clvModel: null, errors: [], scores: [], missing };
+      return {
+        currency,
+        asOf: (asOfOf(body.asOf) ?? new Date()).toISOString(),
+        churnModel: null,
+        clvModel: null,
+        errors: [],
+        scores: [],
+        missing,
+      };
     }
-    return { ...view(await scoreCustomers(services.db, { accountIds: [...ids.values()], asOf: asOfOf(body.asOf), ...models() }), currency), missing };
+    return {
+      ...view(await scoreCustomers(services.db, { accountIds: [...ids.values()], asOf: asOfOf(body.asOf), ...models() }), currency),
+      missing,
+    };
   });
 
   mount(listCustomerScoresRoute, async ({ query }) => {

@@ -11,7 +11,9 @@ import { upsertRecords, validateRecords, type RecordBatches } from '../../servic
 import type { AppContext } from '../context';
 
 function withDates(kind: EntityKind, raw: Record<string, unknown>[]): Record<string, unknown>[] {
-  const dateFields = recordFields(kind).filter((f) => f.type === 'date').map((f) => f.name);
+  const dateFields = recordFields(kind)
+    .filter((f) => f.type === 'date')
+    .map((f) => f.name);
   return raw.map((r) => {
     const out = { ...r };
     for (const f of dateFields) {
@@ -33,7 +35,8 @@ async function upsert(ctx: AppContext, input: Partial<Record<EntityKind, Record<
     (batches as Record<string, unknown>)[kind] = valid;
     validated[kind] = raw.length;
   }
-  if (problems.length) throw new AppError('INVALID_INPUT', `${problems.length} problem(s) in the records; nothing was written`, problems.slice(0, 500));
+  if (problems.length)
+    throw new AppError('INVALID_INPUT', `${problems.length} problem(s) in the records; nothing was written`, problems.slice(0, 500));
   if (dryRun) return { dryRun: true, counts: {}, validated };
   const counts = await upsertRecords(ctx.services.db, batches);
   return { dryRun: false, counts, validated };
@@ -41,5 +44,7 @@ async function upsert(ctx: AppContext, input: Partial<Record<EntityKind, Record<
 
 export function dataRoutes(ctx: AppContext) {
   ctx.mount(upsertKindRoute, ({ params, query, body }) => upsert(ctx, { [params.kind]: body.records }, query.dryRun));
-  ctx.mount(upsertBatchRoute, ({ query, body }) => upsert(ctx, body as Partial<Record<EntityKind, Record<string, unknown>[]>>, query.dryRun));
+  ctx.mount(upsertBatchRoute, ({ query, body }) =>
+    upsert(ctx, body as Partial<Record<EntityKind, Record<string, unknown>[]>>, query.dryRun),
+  );
 }

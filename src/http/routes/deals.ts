@@ -50,7 +50,10 @@ export async function internalIds(ctx: AppContext, externalIds: string[]): Promi
   const out = new Map<string, number>();
   for (let i = 0; i < externalIds.length; i += 500) {
     const chunk = externalIds.slice(i, i + 500);
-    const rows = await ctx.services.db.sql.all<{ id: number; external_id: string }>(`SELECT id, external_id FROM opportunity WHERE external_id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    const rows = await ctx.services.db.sql.all<{ id: number; external_id: string }>(
+      `SELECT id, external_id FROM opportunity WHERE external_id IN (${chunk.map(() => '?').join(',')})`,
+      chunk,
+    );
     for (const r of rows) out.set(r.external_id, Number(r.id));
   }
   return out;
@@ -60,10 +63,17 @@ export async function internalIds(ctx: AppContext, externalIds: string[]): Promi
 function topFactor(raw: unknown) {
   try {
     const v = typeof raw === 'string' ? JSON.parse(raw) : raw;
-    const list = (Array.isArray(v) ? v : (v as { factors?: unknown[] } | null)?.factors) as { feature: string; value: unknown; effect: number; text: string }[] | undefined;
+    const list = (Array.isArray(v) ? v : (v as { factors?: unknown[] } | null)?.factors) as
+      | { feature: string; value: unknown; effect: number; text: string }[]
+      | undefined;
     if (!list?.length) return null;
     const top = [...list].sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))[0];
-    return { feature: String(top.feature), value: (top.value ?? null) as string | number | boolean | null, effect: Number(top.effect), text: String(top.text) };
+    return {
+      feature: String(top.feature),
+      value: (top.value ?? null) as string | number | boolean | null,
+      effect: Number(top.effect),
+      text: String(top.text),
+    };
   } catch {
     return null;
   }
@@ -87,7 +97,9 @@ export function dealRoutes(ctx: AppContext) {
 
   mount(scoreInlineRoute, ({ body }) => {
     if (body.currency && body.currency !== currency) {
-      throw invalidInput(`Amounts must be in ${currency}, the server currency`, [{ path: ['currency'], value: body.currency, problem: `must be ${currency} (no conversion is done)` }]);
+      throw invalidInput(`Amounts must be in ${currency}, the server currency`, [
+        { path: ['currency'], value: body.currency, problem: `must be ${currency} (no conversion is done)` },
+      ]);
     }
     const asOf = asDate(body.asOf);
     const scores = body.explain
@@ -107,7 +119,13 @@ export function dealRoutes(ctx: AppContext) {
     const asOf = asDate(query.asOf);
     const [score] = await scoreDeals(services.db, { opportunityIds: [id], scoring: win(), asOf });
     const [row] = await services.db.sql.all<{ amount: number; stage: string }>('SELECT amount, stage FROM opportunity WHERE id = ?', [id]);
-    return { currency, asOf: asOf.toISOString(), score: scoreView({ ...score, externalId: params.id }), amount: Number(row.amount), stage: row.stage };
+    return {
+      currency,
+      asOf: asOf.toISOString(),
+      score: scoreView({ ...score, externalId: params.id }),
+      amount: Number(row.amount),
+      stage: row.stage,
+    };
   });
 
   mount(scoreBatchRoute, async ({ body }) => {
@@ -118,7 +136,12 @@ export function dealRoutes(ctx: AppContext) {
     const found = [...ids.values()];
     const scores = found.length ? await scoreDeals(services.db, { opportunityIds: found, scoring: win(), asOf }) : [];
     const byExternal = new Map([...ids.entries()].map(([ext, id]) => [id, ext]));
-    return { currency, asOf: asOf.toISOString(), scores: scores.map((s) => scoreView({ ...s, externalId: s.externalId ?? byExternal.get(s.opportunityId!) ?? null })), missing };
+    return {
+      currency,
+      asOf: asOf.toISOString(),
+      scores: scores.map((s) => scoreView({ ...s, externalId: s.externalId ?? byExternal.get(s.opportunityId!) ?? null })),
+      missing,
+    };
   });
 
   mount(listScoresRoute, async ({ query }) => {

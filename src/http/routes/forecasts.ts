@@ -1,5 +1,13 @@
 // Forecast routes (src/services/forecast). Every answer carries the server currency.
-import { backtestRoute, changesRoute, forecastRoute, listSnapshotsRoute, runRateRoute, takeSnapshotRoute, whatIfRoute } from '../../contracts/forecasts';
+import {
+  backtestRoute,
+  changesRoute,
+  forecastRoute,
+  listSnapshotsRoute,
+  runRateRoute,
+  takeSnapshotRoute,
+  whatIfRoute,
+} from '../../contracts/forecasts';
 import { invalidInput } from '../../errors';
 import { internalIds } from './deals';
 import type { Dimension } from '../../domain/forecast/pipeline-forecast';
@@ -32,14 +40,30 @@ export function forecastRoutes(ctx: AppContext) {
   });
 
   mount(backtestRoute, async ({ query }) => {
-    const report = await forecastService.backtestForecasts(services.db, { from: date(query.from), to: date(query.to), period: query.period, sims: query.sims, seed: query.seed, scorer: 'stage-model' });
+    const report = await forecastService.backtestForecasts(services.db, {
+      from: date(query.from),
+      to: date(query.to),
+      period: query.period,
+      sims: query.sims,
+      seed: query.seed,
+      scorer: 'stage-model',
+    });
     return { currency, ...report };
   });
 
-  mount(runRateRoute, async ({ query }) => ({ currency, ...(await forecastService.forecastRunRates(services.db, { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed })) }));
+  mount(runRateRoute, async ({ query }) => ({
+    currency,
+    ...(await forecastService.forecastRunRates(services.db, { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed })),
+  }));
 
   mount(takeSnapshotRoute, async ({ body, req }) => {
-    const r = await snapshotService.takeForecastSnapshot(services.db, { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed, modelsDir: modelsDir() });
+    const r = await snapshotService.takeForecastSnapshot(services.db, {
+      period: body.period,
+      asOf: date(body.asOf),
+      sims: body.sims,
+      seed: body.seed,
+      modelsDir: modelsDir(),
+    });
     const snapshot = await snapshotService.snapshotById(services.db, r.snapshotId);
     req.log.info({ snapshot: r.snapshotId, by: req.identity?.keyName }, 'forecast snapshot taken');
     return { currency, snapshot, rows: r.rows };
@@ -47,19 +71,41 @@ export function forecastRoutes(ctx: AppContext) {
 
   mount(listSnapshotsRoute, async ({ query }) => {
     const all = await snapshotService.listForecastSnapshots(services.db, { limit: query.offset + query.limit + 1 });
-    const [{ n }] = await services.db.sql.all<{ n: number }>("SELECT COUNT(*) AS n FROM forecast_snapshot WHERE method = 'monte-carlo' AND group_by IS NULL");
+    const [{ n }] = await services.db.sql.all<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM forecast_snapshot WHERE method = 'monte-carlo' AND group_by IS NULL",
+    );
     const items = all.slice(query.offset, query.offset + query.limit);
     const total = Number(n);
-    return { currency, items, page: { limit: query.limit, offset: query.offset, total, nextOffset: query.offset + items.length < total ? query.offset + items.length : null } };
+    return {
+      currency,
+      items,
+      page: {
+        limit: query.limit,
+        offset: query.offset,
+        total,
+        nextOffset: query.offset + items.length < total ? query.offset + items.length : null,
+      },
+    };
   });
 
   mount(changesRoute, async ({ query }) => {
     const w = await snapshotService.compareForecastSnapshots(services.db, { from: query.from, to: query.to });
     // Deals are named by external id (and their CRM name) over HTTP.
-    const labels = await snapshotService.dealLabels(services.db, w.changes.map((c) => c.opportunityId));
+    const labels = await snapshotService.dealLabels(
+      services.db,
+      w.changes.map((c) => c.opportunityId),
+    );
     const ext = (id: number) => labels.get(id)?.externalId ?? null;
     const deal = (d: { opportunityId: number; outcome: string; amount: number; expectedCloseAt: number | null; stage: string } | null) =>
-      d ? { externalId: ext(d.opportunityId), outcome: d.outcome, amount: d.amount, expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(), stage: d.stage } : null;
+      d
+        ? {
+            externalId: ext(d.opportunityId),
+            outcome: d.outcome,
+            amount: d.amount,
+            expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(),
+            stage: d.stage,
+          }
+        : null;
     return {
       currency,
       from: w.from,
@@ -68,14 +114,28 @@ export function forecastRoutes(ctx: AppContext) {
       start: w.start,
       end: w.end,
       steps: w.steps,
-      changes: w.changes.map((c) => ({ externalId: ext(c.opportunityId), name: labels.get(c.opportunityId)?.name ?? null, kind: c.kind, delta: c.delta, from: deal(c.from), to: deal(c.to) })),
+      changes: w.changes.map((c) => ({
+        externalId: ext(c.opportunityId),
+        name: labels.get(c.opportunityId)?.name ?? null,
+        kind: c.kind,
+        delta: c.delta,
+        from: deal(c.from),
+        to: deal(c.to),
+      })),
     };
   });
 
   mount(whatIfRoute, async ({ body }) => {
-    const ids = await internalIds(ctx, body.changes.map((c) => c.id));
+    const ids = await internalIds(
+      ctx,
+      body.changes.map((c) => c.id),
+    );
     const missing = body.changes.map((c, i) => ({ c, i })).filter(({ c }) => !ids.has(c.id));
-    if (missing.length) throw invalidInput('Unknown deal id(s)', missing.map(({ c, i }) => ({ path: ['changes', i, 'id'], value: c.id, problem: 'no deal with this external id' })));
+    if (missing.length)
+      throw invalidInput(
+        'Unknown deal id(s)',
+        missing.map(({ c, i }) => ({ path: ['changes', i, 'id'], value: c.id, problem: 'no deal with this external id' })),
+      );
     const r = await whatIfService.whatIfForecast(services.db, {
       changes: body.changes.map((c) => ({
         opportunityId: ids.get(c.id)!,

@@ -26,7 +26,8 @@ export const versionView = (v: ModelVersionInfo) => ({
 const VALIDATORS = ARTIFACT_VALIDATORS;
 
 export function modelRoutes({ mount, services }: AppContext) {
-  const registry = () => services.registry ?? services.win?.registry ?? new ModelRegistry(services.db, services.config.SALESCAST_MODELS_DIR);
+  const registry = () =>
+    services.registry ?? services.win?.registry ?? new ModelRegistry(services.db, services.config.SALESCAST_MODELS_DIR);
   const detail = (r: ModelRegistry, v: ModelVersionInfo) => {
     let meta: Record<string, unknown> | null = null;
     try {

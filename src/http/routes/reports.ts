@@ -14,10 +14,22 @@ import {
 } from '../../contracts/reports';
 import type { RouteDef } from '../../contracts/route';
 import { notFound } from '../../errors';
-import { campaignsReport, cohortsReport, compareReport, describeFields, funnelReport, paretoReport, profitabilityReport } from '../../services/analytics';
+import {
+  campaignsReport,
+  cohortsReport,
+  compareReport,
+  describeFields,
+  funnelReport,
+  paretoReport,
+  profitabilityReport,
+} from '../../services/analytics';
 import type { AppContext } from '../context';
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Splits a parsed report query into its declared options and its filters. */
 function optionsAndFilters(def: RouteDef, query: Record<string, unknown>) {
@@ -43,7 +55,10 @@ export function reportRoutes({ mount, services }: AppContext) {
     const r = await profitabilityReport(db, { ...options, filters });
     const total = r.by ? (r.groups?.length ?? 0) : r.totals.clients;
     const shown = r.by ? 0 : r.rows.length;
-    return { ...r, page: { limit: r.limit, offset: r.offset, total, nextOffset: !r.by && r.offset + shown < total ? r.offset + shown : null } };
+    return {
+      ...r,
+      page: { limit: r.limit, offset: r.offset, total, nextOffset: !r.by && r.offset + shown < total ? r.offset + shown : null },
+    };
   });
 
   mount(clientProfitabilityRoute, async ({ params, query }) => {

@@ -24,7 +24,13 @@ export function trainingJobRoutes({ mount, services }: AppContext) {
   });
   mount(getTrainingJobRoute, async ({ params }) => jobView(await jobs().get(params.id)));
   mount(listTrainingJobsRoute, async ({ query }) => {
-    const { items, total } = await jobs().list({ model: query.model, status: query.status, limit: query.limit, offset: query.offset, order: query.sort === 'startedAt' ? 'asc' : 'desc' });
+    const { items, total } = await jobs().list({
+      model: query.model,
+      status: query.status,
+      limit: query.limit,
+      offset: query.offset,
+      order: query.sort === 'startedAt' ? 'asc' : 'desc',
+    });
     return pageOf(items.map(jobView), total, query.limit, query.offset);
   });
 }

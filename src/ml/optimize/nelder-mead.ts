@@ -60,14 +60,16 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Mi
     // Initial simplex around the current best point.
     const simplex: number[][] = [best.slice()];
     for (let i = 0; i < n; i++) {
-      const step = Array.isArray(options.initialStep) ? options.initialStep[i] : (options.initialStep ?? Math.max(0.5, 0.05 * Math.abs(best[i])));
+      const step = Array.isArray(options.initialStep)
+        ? options.initialStep[i]
+        : (options.initialStep ?? Math.max(0.5, 0.05 * Math.abs(best[i])));
       const v = best.slice();
       v[i] += step;
       // Step the other way if the bound would flatten this edge.
       if (upper && v[i] > upper[i]) v[i] = best[i] - step;
       simplex.push(project(v, lower, upper));
     }
-    let values = simplex.map(fx);
+    const values = simplex.map(fx);
     let iter = 0;
     converged = false;
     while (iter < maxIter) {
@@ -81,13 +83,21 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Mi
       }
       let diameter = 0;
       for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) diameter = Math.max(diameter, Math.abs(simplex[i][j] - simplex[0][j]));
-      if (Math.abs(values[n] - values[0]) <= fTol * (1 + Math.abs(values[0])) && diameter <= xTol * (1 + Math.max(...simplex[0].map(Math.abs)))) {
+      if (
+        Math.abs(values[n] - values[0]) <= fTol * (1 + Math.abs(values[0])) &&
+        diameter <= xTol * (1 + Math.max(...simplex[0].map(Math.abs)))
+      ) {
         converged = true;
         break;
       }
       const centroid = new Array(n).fill(0);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j] += simplex[i][j] / n;
-      const along = (t: number) => project(centroid.map((c, j) => c + t * (simplex[n][j] - c)), lower, upper);
+      const along = (t: number) =>
+        project(
+          centroid.map((c, j) => c + t * (simplex[n][j] - c)),
+          lower,
+          upper,
+        );
       const xr = along(-alpha);
       const fr = fx(xr);
       if (fr < values[0]) {
@@ -117,7 +127,11 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Mi
         continue;
       }
       for (let i = 1; i <= n; i++) {
-        simplex[i] = project(simplex[i].map((x, j) => simplex[0][j] + delta * (x - simplex[0][j])), lower, upper);
+        simplex[i] = project(
+          simplex[i].map((x, j) => simplex[0][j] + delta * (x - simplex[0][j])),
+          lower,
+          upper,
+        );
         values[i] = fx(simplex[i]);
       }
     }

@@ -39,7 +39,7 @@ export function createRandom(seed: number): Random {
     if (shape < 1) {
       // Boost: Γ(k) = Γ(k+1) · U^(1/k).
       const u = next();
-      return gamma(shape + 1, rate) * Math.pow(u === 0 ? Number.MIN_VALUE : u, 1 / shape);
+      return gamma(shape + 1, rate) * (u === 0 ? Number.MIN_VALUE : u) ** (1 / shape);
     }
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);

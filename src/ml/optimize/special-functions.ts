@@ -56,7 +56,7 @@ export function hyp2f1Series(a: number, b: number, c: number, z: number, maxTerm
   let sum = 1;
   let small = 0;
   for (let k = 0; k < maxTerms; k++) {
-    term *= ((a + k) * (b + k)) / ((c + k) * (k + 1)) * z;
+    term *= (((a + k) * (b + k)) / ((c + k) * (k + 1))) * z;
     if (term === 0) return sum; // a or b a non-positive integer: a polynomial
     sum += term;
     if (!Number.isFinite(sum)) throw new HypergeometricError(`2F1(${a}, ${b}; ${c}; ${z}) overflowed`);
@@ -103,7 +103,7 @@ function hyp2f1NearOne(a: number, b: number, c: number, z: number): number {
   const t1 = term([c, m], [c - a, c - b]);
   const t2 = term([c, -m], [a, b]);
   const s1 = t1 === 0 ? 0 : t1 * hyp2f1Series(a, b, 1 - m, w);
-  const s2 = t2 === 0 ? 0 : t2 * Math.pow(w, m) * hyp2f1Series(c - a, c - b, m + 1, w);
+  const s2 = t2 === 0 ? 0 : t2 * w ** m * hyp2f1Series(c - a, c - b, m + 1, w);
   return s1 + s2;
 }
 
@@ -118,7 +118,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   if (!(z < 1)) throw new HypergeometricError(`2F1 is only implemented for z < 1 (z = ${z})`);
   if (c <= 0 && Number.isInteger(c)) throw new HypergeometricError(`2F1 undefined for c = ${c}`);
   if (z === 0) return 1;
-  if (z < 0) return Math.pow(1 - z, -a) * hyp2f1(a, c - b, c, z / (z - 1));
+  if (z < 0) return (1 - z) ** -a * hyp2f1(a, c - b, c, z / (z - 1));
   if (z <= 0.9) return hyp2f1Series(a, b, c, z);
   return hyp2f1NearOne(a, b, c, z);
 }

@@ -65,7 +65,10 @@ export async function campaignsReport(db: Database, input: CampaignsInputT = {})
     } else if (field === 'campaign') {
       conds.push(`(c.external_id IN (${ph}) OR c.name IN (${ph}))`);
       params.push(...values, ...values);
-    } else throw invalidInput(`Unknown field "${field}" for campaigns; known fields: channel, campaign`, [{ path: ['filters', field], problem: 'unknown field', value: field }]);
+    } else
+      throw invalidInput(`Unknown field "${field}" for campaigns; known fields: channel, campaign`, [
+        { path: ['filters', field], problem: 'unknown field', value: field },
+      ]);
   }
   const rows = await db.sql.all<Record<string, unknown>>(
     `WITH cd AS (SELECT o.campaign_id, COUNT(*) AS deals, SUM(CASE WHEN o.outcome = 'won' THEN 1 ELSE 0 END) AS won,
@@ -78,11 +81,20 @@ export async function campaignsReport(db: Database, input: CampaignsInputT = {})
                  GROUP BY COALESCE(op.campaign_id, a.acquisition_campaign_id))
      SELECT c.external_id, c.name, c.channel, c.cost, cd.deals, cd.won, cd.lost, cd.won_amount, ca.accounts, co.revenue, co.margin
      FROM campaign c LEFT JOIN cd ON cd.campaign_id = c.id LEFT JOIN ca ON ca.campaign_id = c.id LEFT JOIN co ON co.campaign_id = c.id
-     ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}`,
+     ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}`,
     params,
   );
   const n = (v: unknown) => Number(v ?? 0);
-  const build = (r: { cost: number; deals: number; won: number; lost: number; wonAmount: number; accountsAcquired: number; attributedRevenue: number; attributedMargin: number }) => ({
+  const build = (r: {
+    cost: number;
+    deals: number;
+    won: number;
+    lost: number;
+    wonAmount: number;
+    accountsAcquired: number;
+    attributedRevenue: number;
+    attributedMargin: number;
+  }) => ({
     ...r,
     winRate: wilsonInterval(r.won, r.won + r.lost),
     acquisitionCostPerAccount: r.accountsAcquired ? r.cost / r.accountsAcquired : null,
@@ -93,13 +105,42 @@ export async function campaignsReport(db: Database, input: CampaignsInputT = {})
     campaignId: String(r.external_id),
     name: String(r.name),
     channel: (r.channel as string) ?? null,
-    ...build({ cost: n(r.cost), deals: n(r.deals), won: n(r.won), lost: n(r.lost), wonAmount: n(r.won_amount), accountsAcquired: n(r.accounts), attributedRevenue: n(r.revenue), attributedMargin: n(r.margin) }),
+    ...build({
+      cost: n(r.cost),
+      deals: n(r.deals),
+      won: n(r.won),
+      lost: n(r.lost),
+      wonAmount: n(r.won_amount),
+      accountsAcquired: n(r.accounts),
+      attributedRevenue: n(r.revenue),
+      attributedMargin: n(r.margin),
+    }),
   }));
   const key = q.sort;
-  out.sort((a, b) => (key === 'name' ? a.name.localeCompare(b.name) : ((b[key] as number | null) ?? -Infinity) - ((a[key] as number | null) ?? -Infinity)) || a.campaignId.localeCompare(b.campaignId));
+  out.sort(
+    (a, b) =>
+      (key === 'name'
+        ? a.name.localeCompare(b.name)
+        : ((b[key] as number | null) ?? -Infinity) - ((a[key] as number | null) ?? -Infinity)) || a.campaignId.localeCompare(b.campaignId),
+  );
   const t = out.reduce(
-    (s, r) => ({ cost: s.cost + r.cost, deals: s.deals + r.deals, won: s.won + r.won, lost: s.lost + r.lost, wonAmount: s.wonAmount + r.wonAmount, accountsAcquired: s.accountsAcquired + r.accountsAcquired, attributedRevenue: s.attributedRevenue + r.attributedRevenue, attributedMargin: s.attributedMargin + r.attributedMargin }),
+    (s, r) => ({
+      cost: s.cost + r.cost,
+      deals: s.deals + r.deals,
+      won: s.won + r.won,
+      lost: s.lost + r.lost,
+      wonAmount: s.wonAmount + r.wonAmount,
+      accountsAcquired: s.accountsAcquired + r.accountsAcquired,
+      attributedRevenue: s.attributedRevenue + r.attributedRevenue,
+      attributedMargin: s.attributedMargin + r.attributedMargin,
+    }),
     { cost: 0, deals: 0, won: 0, lost: 0, wonAmount: 0, accountsAcquired: 0, attributedRevenue: 0, attributedMargin: 0 },
   );
-  return { report: 'campaigns', currency: loadConfig().CURRENCY, period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null }, rows: out, totals: build(t) };
+  return {
+    report: 'campaigns',
+    currency: loadConfig().CURRENCY,
+    period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null },
+    rows: out,
+    totals: build(t),
+  };
 }

@@ -46,7 +46,14 @@ export const NET_PROFIT = `(${GROSS_MARGIN} - ${COST_TO_SERVE})`;
  * GROUP BY. This keeps the plan linear in the number of rows on both databases (no join of several
  * aggregates, which SQLite may evaluate as a nested scan).
  */
-export function economicsSql(d: SqlDialect, period: Period, filters: Record<string, unknown>, needs: Needs, extraWhere: string[] = [], extraJoins = ''): EconomicsSql {
+export function economicsSql(
+  d: SqlDialect,
+  period: Period,
+  filters: Record<string, unknown>,
+  needs: Needs,
+  extraWhere: string[] = [],
+  extraJoins = '',
+): EconomicsSql {
   const filterParams: unknown[] = [];
   const conds = filterWhere(d, 'clients', filters, filterParams, needs);
   const params: unknown[] = [];

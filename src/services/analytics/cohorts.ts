@@ -13,7 +13,19 @@ import { wilsonInterval, type Interval } from '../../domain/analytics/statistics
 import { monthIndexOf } from '../../domain/analytics/payback';
 import { fromSqlDate } from '../../db/sql';
 import { periodIndex, periodKey, sqlDialect, type Granularity } from './sql-dialect';
-import { ACCOUNT_JOINS, DEAL_JOINS, Filters, PeriodFields, accountCtes, filterWhere, groupExpr, noNeeds, parseInput, periodWhere, resolvePeriod } from './filters';
+import {
+  ACCOUNT_JOINS,
+  DEAL_JOINS,
+  Filters,
+  PeriodFields,
+  accountCtes,
+  filterWhere,
+  groupExpr,
+  noNeeds,
+  parseInput,
+  periodWhere,
+  resolvePeriod,
+} from './filters';
 
 export const CohortsInput = z.object({
   ...PeriodFields,
@@ -90,7 +102,7 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
          SUM(CASE WHEN o.outcome = 'won' THEN 1 ELSE 0 END) AS won, SUM(CASE WHEN o.outcome = 'lost' THEN 1 ELSE 0 END) AS lost,
          SUM(CASE WHEN o.outcome = 'won' THEN o.amount ELSE 0 END) AS won_amount,
          AVG(CASE WHEN o.outcome <> 'open' AND o.closed_at IS NOT NULL THEN ${d.daysBetween('o.created_at', 'o.closed_at')} END) AS cycle
-       FROM opportunity o ${DEAL_JOINS} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
+       FROM opportunity o ${DEAL_JOINS} ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
        GROUP BY ${key} ORDER BY 1`,
       params,
     );
@@ -98,16 +110,46 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
       const deals = Number(r.deals);
       const won = Number(r.won);
       const lost = Number(r.lost);
-      return { cohort: r.cohort === null ? null : String(r.cohort), deals, won, lost, open: deals - won - lost, winRate: wilsonInterval(won, won + lost), avgCycleDays: r.cycle === null ? null : Number(r.cycle), wonAmount: Number(r.won_amount) };
+      return {
+        cohort: r.cohort === null ? null : String(r.cohort),
+        deals,
+        won,
+        lost,
+        open: deals - won - lost,
+        winRate: wilsonInterval(won, won + lost),
+        avgCycleDays: r.cycle === null ? null : Number(r.cycle),
+        wonAmount: Number(r.won_amount),
+      };
     });
-    const t = dealCohorts.reduce((a, c) => ({ deals: a.deals + c.deals, won: a.won + c.won, lost: a.lost + c.lost, open: a.open + c.open, wonAmount: a.wonAmount + c.wonAmount }), { deals: 0, won: 0, lost: 0, open: 0, wonAmount: 0 });
-    return { report: 'cohorts', kind: 'deals', by: q.by, period: g, periods: q.periods, dealCohorts, totals: { ...t, winRate: wilsonInterval(t.won, t.won + t.lost) } };
+    const t = dealCohorts.reduce(
+      (a, c) => ({
+        deals: a.deals + c.deals,
+        won: a.won + c.won,
+        lost: a.lost + c.lost,
+        open: a.open + c.open,
+        wonAmount: a.wonAmount + c.wonAmount,
+      }),
+      { deals: 0, won: 0, lost: 0, open: 0, wonAmount: 0 },
+    );
+    return {
+      report: 'cohorts',
+      kind: 'deals',
+      by: q.by,
+      period: g,
+      periods: q.periods,
+      dealCohorts,
+      totals: { ...t, winRate: wilsonInterval(t.won, t.won + t.lost) },
+    };
   }
 
   const needs = { ...noNeeds(), cohort: true };
   const key = byPeriod ? periodKey(d, q.by as Granularity, 'acct.cohort_at') : groupExpr(d, 'clients', q.by, needs);
   const params: unknown[] = [];
-  const conds = ['acct.cohort_at IS NOT NULL', ...periodWhere('acct.cohort_at', range, params), ...filterWhere(d, 'clients', q.filters, params, needs)];
+  const conds = [
+    'acct.cohort_at IS NOT NULL',
+    ...periodWhere('acct.cohort_at', range, params),
+    ...filterWhere(d, 'clients', q.filters, params, needs),
+  ];
   const pi = (e: string) => periodIndex(d, g, e);
   const withSql = `WITH ${accountCtes(d, needs)},
 ac AS ${d.materialized} (SELECT acct.id, ${key} AS cohort, acct.cohort_at FROM acct ${ACCOUNT_JOINS} WHERE ${conds.join(' AND ')}),
@@ -124,7 +166,10 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
      GROUP BY ac.cohort, ap.k`,
     [...params, q.periods],
   );
-  const sizes = await db.sql.all<Record<string, unknown>>(`${withSql} SELECT cohort, COUNT(*) AS size FROM ac GROUP BY cohort ORDER BY 1`, params);
+  const sizes = await db.sql.all<Record<string, unknown>>(
+    `${withSql} SELECT cohort, COUNT(*) AS size FROM ac GROUP BY cohort ORDER BY 1`,
+    params,
+  );
   const [span] = await db.sql.all<{ f: unknown; m: unknown }>('SELECT MIN(ordered_at) AS f, MAX(ordered_at) AS m FROM orders');
   const toIndex = (d: Date | null) => (d ? (g === 'month' ? monthIndexOf(d) : Math.floor(monthIndexOf(d) / 3)) : null);
   const firstIndex = toIndex(fromSqlDate(span?.f));
@@ -149,7 +194,15 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
     const out: CohortCell[] = [];
     for (let k = 0; k < q.periods; k++) {
       if (start !== null && ((lastIndex !== null && start + k > lastIndex) || (firstIndex !== null && start + k < firstIndex))) {
-        out.push({ period: k, activeClients: null, retention: null, revenue: null, netRevenueRetention: null, grossRevenueRetention: null, cumulativeRevenuePerClient: null });
+        out.push({
+          period: k,
+          activeClients: null,
+          retention: null,
+          revenue: null,
+          netRevenueRetention: null,
+          grossRevenueRetention: null,
+          cumulativeRevenuePerClient: null,
+        });
         continue;
       }
       const cell = m.get(k);
@@ -168,5 +221,13 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
     }
     return { cohort, size, cells: out };
   });
-  return { report: 'cohorts', kind: 'clients', by: q.by, period: g, periods: q.periods, cohorts, totals: { size: cohorts.reduce((s, c) => s + c.size, 0) } };
+  return {
+    report: 'cohorts',
+    kind: 'clients',
+    by: q.by,
+    period: g,
+    periods: q.periods,
+    cohorts,
+    totals: { size: cohorts.reduce((s, c) => s + c.size, 0) },
+  };
 }

@@ -25,7 +25,21 @@ import {
   type Moments,
 } from '../../domain/analytics/statistics';
 import { sqlDialect, type SqlDialect } from './sql-dialect';
-import { ACCOUNT_JOINS, DEAL_JOINS, Filters, PeriodFields, accountCtes, filterWhere, groupExpr, noNeeds, parseInput, periodWhere, resolvePeriod, type Period, type Scope } from './filters';
+import {
+  ACCOUNT_JOINS,
+  DEAL_JOINS,
+  Filters,
+  PeriodFields,
+  accountCtes,
+  filterWhere,
+  groupExpr,
+  noNeeds,
+  parseInput,
+  periodWhere,
+  resolvePeriod,
+  type Period,
+  type Scope,
+} from './filters';
 import { ECON, GROSS_MARGIN, NET_PROFIT, economicsSql } from './client-economics';
 
 export const CompareInput = z
@@ -44,7 +58,10 @@ export const CompareInput = z
     seed: z.coerce.number().int().default(42),
     resamples: z.coerce.number().int().min(100).max(20_000).default(1000),
   })
-  .refine((v) => (v.groups && v.groups.length >= 2) || v.by, { message: 'give at least two groups or a field to group by', path: ['groups'] });
+  .refine((v) => (v.groups && v.groups.length >= 2) || v.by, {
+    message: 'give at least two groups or a field to group by',
+    path: ['groups'],
+  });
 export type CompareInputT = z.input<typeof CompareInput>;
 
 export interface CompareRow {
@@ -78,7 +95,17 @@ type Mean = { kind: 'mean'; m: Moments };
 type Ratio = { kind: 'ratio'; num: Float64Array; den: Float64Array };
 type Metric = Prop | Mean | Ratio | null;
 
-const METRICS = ['winRate', 'averageDealSize', 'cycleDays', 'churnRate', 'retention', 'revenuePerClient', 'marginPerClient', 'netProfitPerClient', 'grossMarginPct'] as const;
+const METRICS = [
+  'winRate',
+  'averageDealSize',
+  'cycleDays',
+  'churnRate',
+  'retention',
+  'revenuePerClient',
+  'marginPerClient',
+  'netProfitPerClient',
+  'grossMarginPct',
+] as const;
 type MetricName = (typeof METRICS)[number];
 
 function scopeOk(d: SqlDialect, scope: Scope, filters: Record<string, unknown>): boolean {
@@ -102,7 +129,7 @@ async function dealMetrics(db: Database, d: SqlDialect, period: Period, filters:
      SELECT COUNT(*) AS deals, SUM(CASE WHEN o.outcome = 'won' THEN 1 ELSE 0 END) AS won, SUM(CASE WHEN o.outcome = 'lost' THEN 1 ELSE 0 END) AS lost,
             COUNT(${amt}) AS amt_n, SUM(${amt}) AS amt_s, SUM(${amt} * ${amt}) AS amt_ss,
             COUNT(${cyc}) AS cyc_n, SUM(${cyc}) AS cyc_s, SUM(${cyc} * ${cyc}) AS cyc_ss
-     FROM opportunity o ${DEAL_JOINS} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}`,
+     FROM opportunity o ${DEAL_JOINS} ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}`,
     params,
   );
   const n = (v: unknown) => Number(v ?? 0);
@@ -117,7 +144,10 @@ async function dealMetrics(db: Database, d: SqlDialect, period: Period, filters:
 async function clientMetrics(db: Database, d: SqlDialect, period: Period, filters: Record<string, unknown>) {
   const n = (v: unknown) => Number(v ?? 0);
   const e = economicsSql(d, period, filters, noNeeds());
-  const per = await db.sql.all<{ revenue: number; gm: number; np: number }>(`${e.with} SELECT ${ECON.revenue} AS revenue, ${GROSS_MARGIN} AS gm, ${NET_PROFIT} AS np ${e.from}`, e.params);
+  const per = await db.sql.all<{ revenue: number; gm: number; np: number }>(
+    `${e.with} SELECT ${ECON.revenue} AS revenue, ${GROSS_MARGIN} AS gm, ${NET_PROFIT} AS np ${e.from}`,
+    e.params,
+  );
   const sums = (f: (r: (typeof per)[number]) => number) => {
     let s = 0;
     let ss = 0;
@@ -141,7 +171,7 @@ async function clientMetrics(db: Database, d: SqlDialect, period: Period, filter
     fParams.unshift(period.toExclusive, period.from);
   } else churnSql = `SUM(CASE WHEN acct.status = 'churned' THEN 1 ELSE 0 END)`;
   const [ch] = await db.sql.all<Record<string, number>>(
-    `WITH ${accountCtes(d, needs)} SELECT COUNT(*) AS n, ${churnSql} AS k FROM acct ${ACCOUNT_JOINS} ${fConds.length ? 'WHERE ' + fConds.join(' AND ') : ''}`,
+    `WITH ${accountCtes(d, needs)} SELECT COUNT(*) AS n, ${churnSql} AS k FROM acct ${ACCOUNT_JOINS} ${fConds.length ? `WHERE ${fConds.join(' AND ')}` : ''}`,
     [...cp, ...fParams],
   );
   let retention: Prop | null = null;
@@ -156,7 +186,7 @@ async function clientMetrics(db: Database, d: SqlDialect, period: Period, filter
        cur AS (SELECT DISTINCT account_id FROM orders WHERE ordered_at >= ? AND ordered_at < ?)
        SELECT COUNT(*) AS n, SUM(CASE WHEN cur.account_id IS NOT NULL THEN 1 ELSE 0 END) AS k
        FROM acct ${ACCOUNT_JOINS} JOIN prev ON prev.account_id = acct.id LEFT JOIN cur ON cur.account_id = acct.id
-       ${rConds.length ? 'WHERE ' + rConds.join(' AND ') : ''}`,
+       ${rConds.length ? `WHERE ${rConds.join(' AND ')}` : ''}`,
       rParams,
     );
     retention = { kind: 'prop', k: n(rt.k), n: n(rt.n) };
@@ -168,7 +198,11 @@ async function clientMetrics(db: Database, d: SqlDialect, period: Period, filter
     revenuePerClient: { kind: 'mean', m: sums((r) => r.revenue) } as Mean,
     marginPerClient: { kind: 'mean', m: sums((r) => r.gm) } as Mean,
     netProfitPerClient: { kind: 'mean', m: sums((r) => r.np) } as Mean,
-    grossMarginPct: { kind: 'ratio', num: Float64Array.from(per, (r) => Number(r.gm)), den: Float64Array.from(per, (r) => Number(r.revenue)) } as Ratio,
+    grossMarginPct: {
+      kind: 'ratio',
+      num: Float64Array.from(per, (r) => Number(r.gm)),
+      den: Float64Array.from(per, (r) => Number(r.revenue)),
+    } as Ratio,
   };
 }
 
@@ -192,7 +226,15 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
   const d = sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
   const groupDefs = q.groups
-    ? q.groups.map((g, i) => ({ name: g.name ?? (Object.entries(g.filters).map(([k, v]) => `${k}=${v}`).join(' & ') || `group ${i + 1}`), filters: { ...q.filters, ...g.filters } }))
+    ? q.groups.map((g, i) => ({
+        name:
+          g.name ??
+          (Object.entries(g.filters)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' & ') ||
+            `group ${i + 1}`),
+        filters: { ...q.filters, ...g.filters },
+      }))
     : await groupsFromField(db, d, q.by!, q.filters, q.limit);
   const computed = [];
   for (const [i, g] of groupDefs.entries()) {
@@ -236,7 +278,8 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
         if (g !== base && b && b.kind === 'mean') diff = welchTest(b.m, m.m, q.confidence);
       } else {
         est = bootstrapRatioInterval(m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
-        if (g !== base && b && b.kind === 'ratio') diff = bootstrapRatioDifference(b, m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
+        if (g !== base && b && b.kind === 'ratio')
+          diff = bootstrapRatioDifference(b, m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
       }
       rows.push({
         metric,
@@ -262,7 +305,14 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
     baseline: base.name,
     confidence: q.confidence,
     seed: q.seed,
-    groups: computed.map((g) => ({ name: g.name, filters: g.filters, clients: g.clients, deals: g.deals, small: g.deals < q.minGroupSize && g.clients < q.minGroupSize, notes: g.notes })),
+    groups: computed.map((g) => ({
+      name: g.name,
+      filters: g.filters,
+      clients: g.clients,
+      deals: g.deals,
+      small: g.deals < q.minGroupSize && g.clients < q.minGroupSize,
+      notes: g.notes,
+    })),
     rows,
   };
 }

@@ -43,7 +43,8 @@ export interface Period {
 
 export function resolvePeriod(from?: { date: Date } | undefined, to?: { date: Date; dateOnly: boolean } | undefined): Period {
   const toExclusive = to ? (to.dateOnly ? new Date(to.date.getTime() + DAY_MS) : new Date(to.date.getTime() + 1)) : null;
-  if (from && toExclusive && toExclusive <= from.date) throw invalidInput('"to" must not be before "from"', [{ path: ['to'], problem: 'must not be before from' }]);
+  if (from && toExclusive && toExclusive <= from.date)
+    throw invalidInput('"to" must not be before "from"', [{ path: ['to'], problem: 'must not be before from' }]);
   return { from: from?.date ?? null, toExclusive };
 }
 
@@ -80,23 +81,42 @@ interface FieldDef {
 }
 
 const refMatch = (alias: string) => (_d: SqlDialect, ph: string) => `(${alias}.external_id IN (${ph}) OR ${alias}.name IN (${ph}))`;
-const cohortFilter = (col: string) => (d: SqlDialect, ph: string) => `(${d.monthKey(col)} IN (${ph}) OR ${d.quarterKey(col)} IN (${ph}) OR substr(${d.monthKey(col)}, 1, 4) IN (${ph}))`;
+const cohortFilter = (col: string) => (d: SqlDialect, ph: string) =>
+  `(${d.monthKey(col)} IN (${ph}) OR ${d.quarterKey(col)} IN (${ph}) OR substr(${d.monthKey(col)}, 1, 4) IN (${ph}))`;
 
 const ACCOUNT_FIELDS: Record<string, FieldDef> = {
-  account: { group: () => 'acct.name', filter: (_d, ph) => `(acct.external_id IN (${ph}) OR acct.name IN (${ph}))`, describe: 'the client itself (external id or name)' },
+  account: {
+    group: () => 'acct.name',
+    filter: (_d, ph) => `(acct.external_id IN (${ph}) OR acct.name IN (${ph}))`,
+    describe: 'the client itself (external id or name)',
+  },
   segment: { group: () => 'acct.segment', describe: 'account segment' },
   industry: { group: () => 'acct.industry', describe: 'account industry' },
   region: { group: () => 'acct.region', describe: 'account region' },
   country: { group: () => 'acct.country', describe: 'account country' },
   size: { group: () => 'acct.size', describe: 'account size band' },
   status: { group: () => 'acct.status', describe: 'active | churned' },
-  rep: { group: () => 'acct.rep_name', filter: (_d, ph) => `(acct.rep_ext IN (${ph}) OR acct.rep_name IN (${ph}))`, needs: { owner: true }, describe: 'owner: the rep with most deals on the account (external id or name)' },
+  rep: {
+    group: () => 'acct.rep_name',
+    filter: (_d, ph) => `(acct.rep_ext IN (${ph}) OR acct.rep_name IN (${ph}))`,
+    needs: { owner: true },
+    describe: 'owner: the rep with most deals on the account (external id or name)',
+  },
   team: { group: () => 'acct.rep_team', needs: { owner: true }, describe: "owner's team" },
   office: { group: () => 'acct.rep_region', needs: { owner: true }, describe: "owner's region (sales office)" },
-  cohort: { group: (d) => d.monthKey('acct.cohort_at'), filter: (d, ph) => cohortFilter('acct.cohort_at')(d, ph), needs: { cohort: true }, describe: 'acquisition month YYYY-MM (filter also takes YYYY-Qn or YYYY)' },
+  cohort: {
+    group: (d) => d.monthKey('acct.cohort_at'),
+    filter: (d, ph) => cohortFilter('acct.cohort_at')(d, ph),
+    needs: { cohort: true },
+    describe: 'acquisition month YYYY-MM (filter also takes YYYY-Qn or YYYY)',
+  },
   cohort_quarter: { group: (d) => d.quarterKey('acct.cohort_at'), needs: { cohort: true }, describe: 'acquisition quarter YYYY-Qn' },
   rfm: { group: () => 'acct.rfm_segment', needs: { score: true }, describe: 'RFM segment of the latest customer score' },
-  campaign: { group: () => 'acq.name', filter: (_d, ph) => `(acq.external_id IN (${ph}) OR acq.name IN (${ph}))`, describe: 'acquisition campaign (external id or name)' },
+  campaign: {
+    group: () => 'acq.name',
+    filter: (_d, ph) => `(acq.external_id IN (${ph}) OR acq.name IN (${ph}))`,
+    describe: 'acquisition campaign (external id or name)',
+  },
   product: {
     filter: (_d, ph) =>
       `(EXISTS (SELECT 1 FROM orders fo JOIN product fp ON fp.id = fo.product_id WHERE fo.account_id = acct.id AND (fp.external_id IN (${ph}) OR fp.name IN (${ph})))` +
@@ -124,16 +144,30 @@ const DEAL_FIELDS: Record<string, FieldDef> = {
   source: { group: () => 'o.source', describe: 'lead source' },
   stage: { group: () => 'o.stage', describe: 'current stage' },
   outcome: { group: () => 'o.outcome', describe: 'open | won | lost' },
-  created: { group: (d) => d.monthKey('o.created_at'), filter: (d, ph) => cohortFilter('o.created_at')(d, ph), describe: 'created month YYYY-MM (filter also YYYY-Qn or YYYY)' },
+  created: {
+    group: (d) => d.monthKey('o.created_at'),
+    filter: (d, ph) => cohortFilter('o.created_at')(d, ph),
+    describe: 'created month YYYY-MM (filter also YYYY-Qn or YYYY)',
+  },
   created_quarter: { group: (d) => d.quarterKey('o.created_at'), describe: 'created quarter' },
-  closed: { group: (d) => d.monthKey('o.closed_at'), filter: (d, ph) => cohortFilter('o.closed_at')(d, ph), describe: 'closed month YYYY-MM (filter also YYYY-Qn or YYYY)' },
+  closed: {
+    group: (d) => d.monthKey('o.closed_at'),
+    filter: (d, ph) => cohortFilter('o.closed_at')(d, ph),
+    describe: 'closed month YYYY-MM (filter also YYYY-Qn or YYYY)',
+  },
   quarter: { group: (d) => d.quarterKey('o.closed_at'), describe: 'closed quarter YYYY-Qn' },
 };
 
-export const FIELD_NAMES: Record<Scope, string[]> = { clients: [...Object.keys(ACCOUNT_FIELDS), 'attr.<name>'], deals: [...Object.keys(DEAL_FIELDS), 'attr.<name>'] };
+export const FIELD_NAMES: Record<Scope, string[]> = {
+  clients: [...Object.keys(ACCOUNT_FIELDS), 'attr.<name>'],
+  deals: [...Object.keys(DEAL_FIELDS), 'attr.<name>'],
+};
 export function describeFields(scope: Scope): { field: string; meaning: string }[] {
   const defs = scope === 'clients' ? ACCOUNT_FIELDS : DEAL_FIELDS;
-  return [...Object.entries(defs).map(([field, f]) => ({ field, meaning: f.describe })), { field: 'attr.<name>', meaning: 'custom attribute of the account' }];
+  return [
+    ...Object.entries(defs).map(([field, f]) => ({ field, meaning: f.describe })),
+    { field: 'attr.<name>', meaning: 'custom attribute of the account' },
+  ];
 }
 
 function fieldDef(scope: Scope, field: string, path: (string | number)[]): FieldDef {
@@ -143,9 +177,11 @@ function fieldDef(scope: Scope, field: string, path: (string | number)[]): Field
     return { group: (d) => d.jsonText('acct.attributes', name), describe: `custom attribute ${name}` };
   }
   const defs = scope === 'clients' ? ACCOUNT_FIELDS : DEAL_FIELDS;
-  const def = Object.prototype.hasOwnProperty.call(defs, field) ? defs[field] : undefined;
+  const def = Object.hasOwn(defs, field) ? defs[field] : undefined;
   if (!def) {
-    throw invalidInput(`Unknown field "${field}" for ${scope}; known fields: ${FIELD_NAMES[scope].join(', ')}`, [{ path, problem: 'unknown field', value: field }]);
+    throw invalidInput(`Unknown field "${field}" for ${scope}; known fields: ${FIELD_NAMES[scope].join(', ')}`, [
+      { path, problem: 'unknown field', value: field },
+    ]);
   }
   return def;
 }
@@ -153,13 +189,23 @@ function fieldDef(scope: Scope, field: string, path: (string | number)[]): Field
 /** The SQL expression that groups by a field (INVALID_INPUT for unknown or filter-only fields). */
 export function groupExpr(d: SqlDialect, scope: Scope, field: string, needs: Needs, path: (string | number)[] = ['by']): string {
   const def = fieldDef(scope, field, path);
-  if (!def.group) throw invalidInput(`Field "${field}" can filter ${scope} but not group them`, [{ path, problem: 'cannot group by this field', value: field }]);
+  if (!def.group)
+    throw invalidInput(`Field "${field}" can filter ${scope} but not group them`, [
+      { path, problem: 'cannot group by this field', value: field },
+    ]);
   Object.assign(needs, Object.fromEntries(Object.entries(def.needs ?? {}).filter(([, v]) => v)));
   return def.group(d);
 }
 
 /** SQL conditions for the filters (AND of fields, IN over each field's values). */
-export function filterWhere(d: SqlDialect, scope: Scope, filters: Record<string, unknown>, params: unknown[], needs: Needs, path: (string | number)[] = ['filters']): string[] {
+export function filterWhere(
+  d: SqlDialect,
+  scope: Scope,
+  filters: Record<string, unknown>,
+  params: unknown[],
+  needs: Needs,
+  path: (string | number)[] = ['filters'],
+): string[] {
   const out: string[] = [];
   for (const [field, raw] of Object.entries(filters)) {
     const def = fieldDef(scope, field, [...path, field]);
@@ -212,11 +258,15 @@ export function accountCtes(d: SqlDialect, needs: Needs): string {
   ) ls WHERE rn = 1)`,
     );
   }
-  ctes.push(`campaign_size AS (SELECT acquisition_campaign_id AS campaign_id, COUNT(*) AS n FROM account WHERE acquisition_campaign_id IS NOT NULL GROUP BY acquisition_campaign_id)`);
+  ctes.push(
+    `campaign_size AS (SELECT acquisition_campaign_id AS campaign_id, COUNT(*) AS n FROM account WHERE acquisition_campaign_id IS NOT NULL GROUP BY acquisition_campaign_id)`,
+  );
   const cols = [
     'a.id, a.external_id, a.name, a.segment, a.industry, a.region, a.country, a.size, a.status, a.acquired_at, a.churned_at, a.attributes, a.acquisition_campaign_id',
     `COALESCE(a.acquisition_cost, ${d.real('cmp.cost')} / cs.n) AS acquisition_cost`,
-    needs.owner ? 'orep.external_id AS rep_ext, orep.name AS rep_name, orep.team AS rep_team, orep.region AS rep_region' : 'NULL AS rep_ext, NULL AS rep_name, NULL AS rep_team, NULL AS rep_region',
+    needs.owner
+      ? 'orep.external_id AS rep_ext, orep.name AS rep_name, orep.team AS rep_team, orep.region AS rep_region'
+      : 'NULL AS rep_ext, NULL AS rep_name, NULL AS rep_team, NULL AS rep_region',
     needs.cohort ? 'COALESCE(a.acquired_at, fo.first_at) AS cohort_at' : 'a.acquired_at AS cohort_at',
     needs.score ? 'ls.clv, ls.rfm_segment' : 'NULL AS clv, NULL AS rfm_segment',
   ];
@@ -232,7 +282,8 @@ export function accountCtes(d: SqlDialect, needs: Needs): string {
 }
 
 /** Joins every deal-scope query uses after `FROM opportunity o`. */
-export const DEAL_JOINS = 'LEFT JOIN acct ON acct.id = o.account_id LEFT JOIN rep r ON r.id = o.rep_id LEFT JOIN product p ON p.id = o.product_id LEFT JOIN campaign c ON c.id = o.campaign_id';
+export const DEAL_JOINS =
+  'LEFT JOIN acct ON acct.id = o.account_id LEFT JOIN rep r ON r.id = o.rep_id LEFT JOIN product p ON p.id = o.product_id LEFT JOIN campaign c ON c.id = o.campaign_id';
 /** Join client-scope queries use for the campaign field. */
 export const ACCOUNT_JOINS = 'LEFT JOIN campaign acq ON acq.id = acct.acquisition_campaign_id';
 

@@ -12,7 +12,19 @@ import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
 import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
 import { sqlDialect, type SqlDialect } from './sql-dialect';
-import { DEAL_JOINS, Filters, PeriodFields, accountCtes, filterWhere, groupExpr, noNeeds, parseInput, periodWhere, resolvePeriod, type Needs } from './filters';
+import {
+  DEAL_JOINS,
+  Filters,
+  PeriodFields,
+  accountCtes,
+  filterWhere,
+  groupExpr,
+  noNeeds,
+  parseInput,
+  periodWhere,
+  resolvePeriod,
+  type Needs,
+} from './filters';
 
 export const DEFAULT_FUNNEL_BREAKDOWNS = ['rep', 'team', 'office', 'region', 'product', 'source', 'campaign'];
 
@@ -85,15 +97,28 @@ export const efficiencySelect = (d: SqlDialect) => `COUNT(*) AS deals,
   AVG(CASE WHEN o.outcome = 'won' AND o.closed_at IS NOT NULL THEN ${d.daysBetween('o.created_at', 'o.closed_at')} END) AS won_cycle`;
 
 /** Deal set of a report: the WITH clause, FROM/WHERE and its parameters. */
-export function dealSet(d: SqlDialect, period: ReturnType<typeof resolvePeriod>, basis: 'created' | 'closed', filters: Record<string, unknown>, needs: Needs) {
+export function dealSet(
+  d: SqlDialect,
+  period: ReturnType<typeof resolvePeriod>,
+  basis: 'created' | 'closed',
+  filters: Record<string, unknown>,
+  needs: Needs,
+) {
   const params: unknown[] = [];
-  const conds = [...periodWhere(basis === 'created' ? 'o.created_at' : 'o.closed_at', period, params), ...filterWhere(d, 'deals', filters, params, needs)];
+  const conds = [
+    ...periodWhere(basis === 'created' ? 'o.created_at' : 'o.closed_at', period, params),
+    ...filterWhere(d, 'deals', filters, params, needs),
+  ];
   return { conds, params };
 }
 
 async function inferStages(db: Database): Promise<string[]> {
   const terminal = new Set(
-    (await db.sql.all<{ stage: string }>(`SELECT stage FROM opportunity GROUP BY stage HAVING SUM(CASE WHEN outcome = 'open' THEN 1 ELSE 0 END) = 0`)).map((r) => r.stage),
+    (
+      await db.sql.all<{ stage: string }>(
+        `SELECT stage FROM opportunity GROUP BY stage HAVING SUM(CASE WHEN outcome = 'open' THEN 1 ELSE 0 END) = 0`,
+      )
+    ).map((r) => r.stage),
   );
   const hist = await db.sql.all<{ stage: string; pos: number }>(
     `SELECT stage, AVG(pos) AS pos FROM (
@@ -105,7 +130,9 @@ async function inferStages(db: Database): Promise<string[]> {
      ) s GROUP BY stage ORDER BY AVG(pos), stage`,
   );
   const order = hist.map((h) => h.stage).filter((s) => !terminal.has(s));
-  const current = await db.sql.all<{ stage: string; n: number }>(`SELECT stage, COUNT(*) AS n FROM opportunity WHERE outcome = 'open' GROUP BY stage ORDER BY COUNT(*) DESC, stage`);
+  const current = await db.sql.all<{ stage: string; n: number }>(
+    `SELECT stage, COUNT(*) AS n FROM opportunity WHERE outcome = 'open' GROUP BY stage ORDER BY COUNT(*) DESC, stage`,
+  );
   for (const c of current) if (!order.includes(c.stage) && !terminal.has(c.stage)) order.push(c.stage);
   return order;
 }
@@ -115,7 +142,15 @@ export async function funnelReport(db: Database, input: FunnelInputT = {}): Prom
   const d = sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
   const needs = noNeeds();
-  const byList = q.by === undefined ? DEFAULT_FUNNEL_BREAKDOWNS : Array.isArray(q.by) ? q.by : q.by.split(',').map((s) => s.trim()).filter(Boolean);
+  const byList =
+    q.by === undefined
+      ? DEFAULT_FUNNEL_BREAKDOWNS
+      : Array.isArray(q.by)
+        ? q.by
+        : q.by
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
   const groupExprs = byList.map((b, i) => groupExpr(d, 'deals', b, needs, ['by', i]));
   const set = dealSet(d, period, q.basis, q.filters, needs);
   const withSql = `WITH ${accountCtes(d, needs)}`;
@@ -125,13 +160,21 @@ export async function funnelReport(db: Database, input: FunnelInputT = {}): Prom
   const summary = efficiencyFrom(sum ?? {});
   const breakdowns = [];
   for (let i = 0; i < byList.length; i++) {
-    const rows = await db.sql.all(`${withSql} SELECT ${groupExprs[i]} AS grp, ${efficiencySelect(d)} FROM opportunity o ${DEAL_JOINS} ${where} GROUP BY ${groupExprs[i]} ORDER BY 5 DESC, CASE WHEN ${groupExprs[i]} IS NULL THEN 1 ELSE 0 END, 1`, set.params);
-    breakdowns.push({ by: byList[i], rows: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...efficiencyFrom(r) })) });
+    const rows = await db.sql.all(
+      `${withSql} SELECT ${groupExprs[i]} AS grp, ${efficiencySelect(d)} FROM opportunity o ${DEAL_JOINS} ${where} GROUP BY ${groupExprs[i]} ORDER BY 5 DESC, CASE WHEN ${groupExprs[i]} IS NULL THEN 1 ELSE 0 END, 1`,
+      set.params,
+    );
+    breakdowns.push({
+      by: byList[i],
+      rows: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...efficiencyFrom(r) })),
+    });
   }
 
   const stages = q.stages ?? (await inferStages(db));
-  if (q.stages && new Set(q.stages).size !== q.stages.length) throw invalidInput('stages must not repeat', [{ path: ['stages'], problem: 'duplicate stage' }]);
-  const idx = (e: string) => (stages.length ? `CASE ${e} ${stages.map((s, i) => `WHEN ${lit(s)} THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)');
+  if (q.stages && new Set(q.stages).size !== q.stages.length)
+    throw invalidInput('stages must not repeat', [{ path: ['stages'], problem: 'duplicate stage' }]);
+  const idx = (e: string) =>
+    stages.length ? `CASE ${e} ${stages.map((s, i) => `WHEN ${lit(s)} THEN ${i}`).join(' ')} END` : 'CAST(NULL AS INTEGER)';
   const reachRows = await db.sql.all<{ m: number; n: number }>(
     `${withSql},
      dd AS (SELECT o.id, o.outcome, ${idx('o.stage')} AS cur FROM opportunity o ${DEAL_JOINS} ${where}),
@@ -165,5 +208,11 @@ export async function funnelReport(db: Database, input: FunnelInputT = {}): Prom
     averageDaysInStage: times.has(stage) ? Number(times.get(stage)!.days) : null,
     stays: times.has(stage) ? Number(times.get(stage)!.n) : 0,
   }));
-  return { report: 'funnel', period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null, basis: q.basis }, stages: funnel, summary, breakdowns };
+  return {
+    report: 'funnel',
+    period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null, basis: q.basis },
+    stages: funnel,
+    summary,
+    breakdowns,
+  };
 }

@@ -18,19 +18,33 @@ export * from './profitability';
 export { describeFields, FIELD_NAMES } from './filters';
 
 export const REPORTS = {
-  profitability: { run: profitabilityReport, input: ProfitabilityInput, describe: 'per-client revenue, costs, net profit, payback and CLV' },
+  profitability: {
+    run: profitabilityReport,
+    input: ProfitabilityInput,
+    describe: 'per-client revenue, costs, net profit, payback and CLV',
+  },
   pareto: { run: paretoReport, input: ParetoInput, describe: 'concentration of profit and revenue, ABC classes, profit destroyers' },
-  cohorts: { run: cohortsReport, input: CohortsInput, describe: 'acquisition cohorts with retention matrices; deal cohorts by created month' },
+  cohorts: {
+    run: cohortsReport,
+    input: CohortsInput,
+    describe: 'acquisition cohorts with retention matrices; deal cohorts by created month',
+  },
   compare: { run: compareReport, input: CompareInput, describe: 'two or more groups compared with intervals and tests' },
-  funnel: { run: funnelReport, input: FunnelInput, describe: 'stage conversion, time in stage, velocity, win rate and won revenue by dimension' },
+  funnel: {
+    run: funnelReport,
+    input: FunnelInput,
+    describe: 'stage conversion, time in stage, velocity, win rate and won revenue by dimension',
+  },
   campaigns: { run: campaignsReport, input: CampaignsInput, describe: 'campaign ROI: attributed revenue and margin against cost' },
 } as const;
 export type ReportName = keyof typeof REPORTS;
 export const REPORT_NAMES = Object.keys(REPORTS) as ReportName[];
 
 export async function runReport(db: Database, name: string, input: unknown): Promise<unknown> {
-  if (!Object.prototype.hasOwnProperty.call(REPORTS, name)) {
-    throw invalidInput(`Unknown report "${name}"; known reports: ${REPORT_NAMES.join(', ')}`, [{ path: ['report'], problem: 'unknown report', value: name }]);
+  if (!Object.hasOwn(REPORTS, name)) {
+    throw invalidInput(`Unknown report "${name}"; known reports: ${REPORT_NAMES.join(', ')}`, [
+      { path: ['report'], problem: 'unknown report', value: name },
+    ]);
   }
   return (REPORTS[name as ReportName].run as (db: Database, input: unknown) => Promise<unknown>)(db, input);
 }

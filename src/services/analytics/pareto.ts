@@ -48,7 +48,10 @@ export async function paretoReport(db: Database, input: ParetoInputT = {}): Prom
     e.params,
   );
   const p = bought(true);
-  const [prospectRow] = await db.sql.all<{ n: number; cost: number | null }>(`${p.with} SELECT COUNT(*) AS n, SUM(${NET_PROFIT}) AS cost ${p.from}`, p.params);
+  const [prospectRow] = await db.sql.all<{ n: number; cost: number | null }>(
+    `${p.with} SELECT COUNT(*) AS n, SUM(${NET_PROFIT}) AS cost ${p.from}`,
+    p.params,
+  );
   const r = pareto(
     rows.map((x) => ({ id: String(x.external_id), name: String(x.name), revenue: Number(x.revenue), profit: Number(x.profit) })),
     { points: q.points, destroyersLimit: q.limit },

@@ -158,8 +158,11 @@ function orderBy(d: SqlDialect, sort: { col: string; dir: 'ASC' | 'DESC' }): str
 function parseSort(sort: string): { col: string; dir: 'ASC' | 'DESC' } {
   const desc = sort.startsWith('-');
   const field = sort.replace(/^[-+]/, '');
-  const col = Object.prototype.hasOwnProperty.call(SORT_COLUMNS, field) ? SORT_COLUMNS[field] : undefined;
-  if (!col) throw invalidInput(`Unknown sort field "${field}"; known: ${PROFITABILITY_SORT_FIELDS.join(', ')}`, [{ path: ['sort'], problem: 'unknown sort field', value: field }]);
+  const col = Object.hasOwn(SORT_COLUMNS, field) ? SORT_COLUMNS[field] : undefined;
+  if (!col)
+    throw invalidInput(`Unknown sort field "${field}"; known: ${PROFITABILITY_SORT_FIELDS.join(', ')}`, [
+      { path: ['sort'], problem: 'unknown sort field', value: field },
+    ]);
   return { col, dir: desc ? 'DESC' : 'ASC' };
 }
 
@@ -182,13 +185,29 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
     e.params = [...e.withParams, ...pbParams, ...e.fromParams];
   }
   const currency = loadConfig().CURRENCY;
-  const base = { report: 'profitability' as const, currency, period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null }, sort: q.sort, limit: q.limit, offset: q.offset };
+  const base = {
+    report: 'profitability' as const,
+    currency,
+    period: { from: period.from?.toISOString() ?? null, to: period.toExclusive?.toISOString() ?? null },
+    sort: q.sort,
+    limit: q.limit,
+    offset: q.offset,
+  };
   if (byExpr) {
     // One pass: the groups; the totals are their sums (so a breakdown always adds up to the total).
-    const rows = await db.sql.all(`${e.with} SELECT ${byExpr} AS grp, ${AGG_SELECT} ${e.from} GROUP BY ${byExpr} ORDER BY SUM(${NET_PROFIT}) DESC`, e.params);
+    const rows = await db.sql.all(
+      `${e.with} SELECT ${byExpr} AS grp, ${AGG_SELECT} ${e.from} GROUP BY ${byExpr} ORDER BY SUM(${NET_PROFIT}) DESC`,
+      e.params,
+    );
     const sum: Record<string, number> = {};
     for (const r of rows) for (const k of AGG_KEYS) sum[k] = (sum[k] ?? 0) + num(r[k]);
-    return { ...base, totals: totalsFrom(sum), rows: [], by: q.by, groups: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...totalsFrom(r) })) };
+    return {
+      ...base,
+      totals: totalsFrom(sum),
+      rows: [],
+      by: q.by,
+      groups: rows.map((r) => ({ group: r.grp === null || r.grp === undefined ? null : String(r.grp), ...totalsFrom(r) })),
+    };
   }
   // One pass: the page, with the totals over every matching client as window aggregates.
   const rows = await db.sql.all<Record<string, unknown>>(
@@ -210,7 +229,11 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
     const [t] = await db.sql.all(`${e.with} SELECT ${AGG_SELECT} ${e.from}`, e.params);
     totals = totalsFrom(t ?? {});
   }
-  const payback = await paybackSeries(db, rows.map((r) => Number(r.id)), period.toExclusive);
+  const payback = await paybackSeries(
+    db,
+    rows.map((r) => Number(r.id)),
+    period.toExclusive,
+  );
   const asOf = period.toExclusive ?? new Date();
   const out: ProfitabilityRow[] = rows.map((r) => {
     const t = totalsFrom({ ...r, clients: 1 });
@@ -257,7 +280,11 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
  * Monthly net profit (all history up to the period end) for the given accounts: one row per
  * account and calendar month, summed in SQL. Small: a page of accounts × months of history.
  */
-async function paybackSeries(db: Database, ids: number[], toExclusive: Date | null): Promise<Map<number, { month: number; netProfit: number }[]>> {
+async function paybackSeries(
+  db: Database,
+  ids: number[],
+  toExclusive: Date | null,
+): Promise<Map<number, { month: number; netProfit: number }[]>> {
   const out = new Map<number, { month: number; netProfit: number }[]>();
   if (ids.length === 0) return out;
   const d = sqlDialect(db.sql.dialect);

@@ -36,15 +36,24 @@ const sha256 = (s: string): Buffer => (oneShot ? oneShot('sha256', s, 'buffer') 
 
 export function parseScopes(raw: string | string[]): ApiScope[] {
   const list = (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (list.length === 0) throw invalidInput('At least one scope is required', [{ path: ['scopes'], problem: `must list one or more of ${API_SCOPES.join(', ')}` }]);
+  if (list.length === 0)
+    throw invalidInput('At least one scope is required', [
+      { path: ['scopes'], problem: `must list one or more of ${API_SCOPES.join(', ')}` },
+    ]);
   const bad = list.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
-  if (bad.length) throw invalidInput(`Unknown scope(s): ${bad.join(', ')}`, bad.map((b) => ({ path: ['scopes'], value: b, problem: `must be one of ${API_SCOPES.join(', ')}` })));
+  if (bad.length)
+    throw invalidInput(
+      `Unknown scope(s): ${bad.join(', ')}`,
+      bad.map((b) => ({ path: ['scopes'], value: b, problem: `must be one of ${API_SCOPES.join(', ')}` })),
+    );
   return [...new Set(list)] as ApiScope[];
 }
 
 function validateName(name: string) {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name)) {
-    throw invalidInput('Invalid key name', [{ path: ['name'], value: name, problem: 'must be 1-100 characters: letters, digits, . _ - (starting with a letter or digit)' }]);
+    throw invalidInput('Invalid key name', [
+      { path: ['name'], value: name, problem: 'must be 1-100 characters: letters, digits, . _ - (starting with a letter or digit)' },
+    ]);
   }
 }
 
@@ -67,7 +76,10 @@ const toInfo = (r: KeyRow): ApiKeyInfo => ({
   lastUsedAt: fromSqlDate(r.last_used_at),
 });
 
-export async function createApiKey(db: Database, input: { name: string; scopes: string | string[] }): Promise<{ key: string; info: ApiKeyInfo }> {
+export async function createApiKey(
+  db: Database,
+  input: { name: string; scopes: string | string[] },
+): Promise<{ key: string; info: ApiKeyInfo }> {
   validateName(input.name);
   const scopes = parseScopes(input.scopes);
   const existing = await db.sql.all<{ n: number }>('SELECT 1 AS n FROM api_key WHERE name = ?', [input.name]);
@@ -79,7 +91,13 @@ export async function createApiKey(db: Database, input: { name: string; scopes: 
     const key = `sc_${prefix}_${secret}`;
     const now = new Date();
     try {
-      await db.sql.run('INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)', [input.name, prefix, sha256(key).toString('hex'), scopes.join(','), now]);
+      await db.sql.run('INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)', [
+        input.name,
+        prefix,
+        sha256(key).toString('hex'),
+        scopes.join(','),
+        now,
+      ]);
     } catch (e) {
       if (/unique/i.test(String(e)) && /prefix/i.test(String(e))) continue;
       if (/unique/i.test(String(e))) throw conflict(`An API key named "${input.name}" already exists`);
@@ -92,16 +110,24 @@ export async function createApiKey(db: Database, input: { name: string; scopes: 
 }
 
 export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
-  const rows = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key ORDER BY created_at, id');
+  const rows = await db.sql.all<KeyRow>(
+    'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key ORDER BY created_at, id',
+  );
   return rows.map(toInfo);
 }
 
 export async function revokeApiKey(db: Database, name: string): Promise<ApiKeyInfo> {
-  const rows = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?', [name]);
+  const rows = await db.sql.all<KeyRow>(
+    'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?',
+    [name],
+  );
   if (!rows.length) throw notFound(`No API key named "${name}"`);
   if (!rows[0].revoked_at) await db.sql.run('UPDATE api_key SET revoked_at = ? WHERE name = ?', [new Date(), name]);
   keyCache.clear();
-  const [row] = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?', [name]);
+  const [row] = await db.sql.all<KeyRow>(
+    'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?',
+    [name],
+  );
   return toInfo(row);
 }
 
@@ -163,7 +189,10 @@ export async function verifyApiKey(db: Database, presented: string, now = Date.n
   const prefix = m[1];
   let cached = keyCache.get(prefix);
   if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
-    const rows = await db.sql.all<KeyRow>('SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE prefix = ?', [prefix]);
+    const rows = await db.sql.all<KeyRow>(
+      'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE prefix = ?',
+      [prefix],
+    );
     cached = { row: rows[0] ?? null, at: now };
     if (keyCache.size > 10_000) keyCache.clear(); // bound memory against prefix-spraying callers
     keyCache.set(prefix, cached);

@@ -10,7 +10,15 @@ import { FeatureEncoder, inferFeatureSpec, type RawRow } from '../../ml/feature-
 import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
 import { permutation, seededRandom } from '../../ml/random';
-import { CUSTOMER_FEATURE_VERSION, DAY, LOG_FEATURES, churnLabel, customerFeatures, type ChurnLabelMode, type CustomerHistory } from '../../domain/features/customer-features';
+import {
+  CUSTOMER_FEATURE_VERSION,
+  DAY,
+  LOG_FEATURES,
+  churnLabel,
+  customerFeatures,
+  type ChurnLabelMode,
+  type CustomerHistory,
+} from '../../domain/features/customer-features';
 import { CHURN_ARTIFACT_FORMAT, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 
 export type ChurnAlgorithm = 'logistic' | 'mlp';
@@ -56,7 +64,15 @@ export interface BuiltChurnModel {
     l2: number | null;
     features: { numeric: number; categorical: number; encodedColumns: number; names: string[] };
   };
-  data: { train: number; calibration: number; test: number; trainChurned: number; snapshots: string[]; dataFrom: Date | null; dataTo: Date };
+  data: {
+    train: number;
+    calibration: number;
+    test: number;
+    trainChurned: number;
+    snapshots: string[];
+    dataFrom: Date | null;
+    dataTo: Date;
+  };
   /** Test rows (features + labels), to compare another model on the same window. */
   testSet: Example[];
   /** Training and calibration rows (benchmarks fit other libraries on exactly the same split). */
@@ -69,18 +85,26 @@ function chooseMode(hs: CustomerHistory[], label: BuildChurnOptions['label']): {
   const dated = churned.filter((h) => h.churnedAt != null).length;
   if (label === 'no-purchase') return { mode: 'no-purchase', staticLabels: false };
   if (label === 'status' || churned.length > 0) {
-    if (churned.length === 0) throw unprocessable('cannot train a churn model on status labels: no account has status "churned" (use --label no-purchase to label by missing orders)');
+    if (churned.length === 0)
+      throw unprocessable(
+        'cannot train a churn model on status labels: no account has status "churned" (use --label no-purchase to label by missing orders)',
+      );
     // Mostly undated churn (a static export such as the telco table): the status is the label.
     return { mode: 'status', staticLabels: dated < churned.length / 2 };
   }
   if (hs.some((h) => (h.orders?.length ?? 0) > 0)) return { mode: 'no-purchase', staticLabels: false };
-  throw unprocessable('cannot train a churn model: no account is churned and there are no orders to label customers by "no purchase within the window"');
+  throw unprocessable(
+    'cannot train a churn model: no account is churned and there are no orders to label customers by "no purchase within the window"',
+  );
 }
 
 function medians(rows: RawRow[], names: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of names) {
-    const v = rows.map((r) => r[n]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+    const v = rows
+      .map((r) => r[n])
+      .filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
+      .sort((a, b) => a - b);
     if (v.length) out[n] = v[Math.floor(v.length / 2)];
   }
   return out;
@@ -89,7 +113,7 @@ function medians(rows: RawRow[], names: string[]): Record<string, number> {
 /** Columns that carry information: not all missing, not a single value. */
 function informative(rows: RawRow[], names: string[]): string[] {
   return names.filter((n) => {
-    let first: unknown = undefined;
+    let first: unknown;
     for (const r of rows) {
       const v = r[n];
       if (v === null || v === undefined || v === '') continue;
@@ -108,9 +132,9 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
   const minPerClass = options.minPerClass ?? 20;
   const progress = options.onProgress ?? (() => undefined);
 
-  let train: Example[] = [];
-  let cal: Example[] = [];
-  let test: Example[] = [];
+  const train: Example[] = [];
+  const cal: Example[] = [];
+  const test: Example[] = [];
   const snapshots: string[] = [];
   let evaluationNote: string;
   if (staticLabels) {
@@ -128,7 +152,8 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
       });
     }
     snapshots.push(new Date(asOf).toISOString());
-    evaluationNote = 'stratified random split 60/20/20 (seeded): the accounts carry no churn dates, so no time-aware evaluation is possible; metrics describe customers like these, not future periods';
+    evaluationNote =
+      'stratified random split 60/20/20 (seeded): the accounts carry no churn dates, so no time-aware evaluation is possible; metrics describe customers like these, not future periods';
   } else {
     // Time-aware, with observation dates every `stepDays`: the test slice is the latest
     // `sliceDates` observation dates (their label windows end at asOf at the latest), the calibration
@@ -165,12 +190,16 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
   }
   const trainChurned = train.filter((e) => e.y === 1).length;
   if (trainChurned < minPerClass || train.length - trainChurned < minPerClass)
-    throw unprocessable(`too little history to train a churn model: ${trainChurned} churned and ${train.length - trainChurned} retained training examples (need ${minPerClass} of each)`, [
-      { problem: `churned training examples: ${trainChurned} (need ${minPerClass})`, value: trainChurned },
-      { problem: `retained training examples: ${train.length - trainChurned} (need ${minPerClass})`, value: train.length - trainChurned },
-      { problem: `label: ${mode}${staticLabels ? ' (status, no dates)' : ''}, window ${W} days` },
-    ]);
-  if (test.length === 0 || cal.length === 0) throw unprocessable(`too little history to evaluate a churn model: ${cal.length} calibration and ${test.length} test examples`);
+    throw unprocessable(
+      `too little history to train a churn model: ${trainChurned} churned and ${train.length - trainChurned} retained training examples (need ${minPerClass} of each)`,
+      [
+        { problem: `churned training examples: ${trainChurned} (need ${minPerClass})`, value: trainChurned },
+        { problem: `retained training examples: ${train.length - trainChurned} (need ${minPerClass})`, value: train.length - trainChurned },
+        { problem: `label: ${mode}${staticLabels ? ' (status, no dates)' : ''}, window ${W} days` },
+      ],
+    );
+  if (test.length === 0 || cal.length === 0)
+    throw unprocessable(`too little history to evaluate a churn model: ${cal.length} calibration and ${test.length} test examples`);
 
   progress('features', 0.2, `${train.length} training examples`);
   const trainRows = train.map((e) => e.row);
@@ -217,7 +246,11 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
   }
 
   progress('calibrate', 0.7);
-  const calibrator = fitCalibrator(rawCal, cal.map((e) => e.y), 'auto');
+  const calibrator = fitCalibrator(
+    rawCal,
+    cal.map((e) => e.y),
+    'auto',
+  );
 
   const artifact: ChurnModelArtifact = {
     format: 'salescast.churn',
@@ -231,7 +264,12 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
     classifier: clf.toArtifact(),
     encoder: encoder.toJSON(),
     calibrator: calibrator.toJSON(),
-    explanation: { retainedMedians: medians(train.filter((e) => e.y === 0).map((e) => e.row), keepNumeric) },
+    explanation: {
+      retainedMedians: medians(
+        train.filter((e) => e.y === 0).map((e) => e.row),
+        keepNumeric,
+      ),
+    },
   };
   const scorer = new ChurnScorer(artifact);
 
@@ -245,10 +283,16 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
   if (keepNumeric.includes('daysSinceLastOrder')) {
     const benc = new FeatureEncoder({ numeric: ['daysSinceLastOrder'], categorical: [], log: ['daysSinceLastOrder'] }).fit(trainRows);
     const b = await new LogisticRegression({ l2: 1 }).fit(benc.transform(trainRows), y);
-    baseline = { kind: 'recency only (logistic on log days since last order)', ...evaluateClassifier(b.predictProba(benc.transform(test.map((e) => e.row))), yTest) };
+    baseline = {
+      kind: 'recency only (logistic on log days since last order)',
+      ...evaluateClassifier(b.predictProba(benc.transform(test.map((e) => e.row))), yTest),
+    };
   } else {
     const rate = trainChurned / train.length;
-    baseline = { kind: 'training churn rate for everyone (no order history for a recency baseline)', ...evaluateClassifier(new Float64Array(test.length).fill(rate), yTest) };
+    baseline = {
+      kind: 'training churn rate for everyone (no order history for a recency baseline)',
+      ...evaluateClassifier(new Float64Array(test.length).fill(rate), yTest),
+    };
   }
   const allDates = histories.flatMap((h) => [h.acquiredAt ?? Infinity, h.orders?.[0]?.at ?? Infinity]).filter(Number.isFinite);
   return {
@@ -264,7 +308,12 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
       liftOverBaseline: liftOver(testMetrics, baseline),
       calibration: { method: calibrator.method, rows: cal.length },
       l2: chosenL2,
-      features: { numeric: keepNumeric.length, categorical: keepCategorical.length, encodedColumns: encoder.width, names: [...keepNumeric, ...keepCategorical] },
+      features: {
+        numeric: keepNumeric.length,
+        categorical: keepCategorical.length,
+        encodedColumns: encoder.width,
+        names: [...keepNumeric, ...keepCategorical],
+      },
     },
     data: {
       train: train.length,
@@ -280,4 +329,3 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
     calibrationSet: cal,
   };
 }
-

@@ -43,13 +43,22 @@ export class ChurnScorer {
 
   constructor(readonly artifact: ChurnModelArtifact) {
     if (artifact?.format !== 'salescast.churn' || artifact.formatVersion !== CHURN_ARTIFACT_FORMAT)
-      throw new AppError('SCHEMA_MISMATCH', `the churn artifact has format ${artifact?.format} v${artifact?.formatVersion}; this build reads salescast.churn v${CHURN_ARTIFACT_FORMAT}`);
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `the churn artifact has format ${artifact?.format} v${artifact?.formatVersion}; this build reads salescast.churn v${CHURN_ARTIFACT_FORMAT}`,
+      );
     if (artifact.featureVersion !== CUSTOMER_FEATURE_VERSION)
-      throw new AppError('SCHEMA_MISMATCH', `the churn model was trained on customer features v${artifact.featureVersion}; this build computes v${CUSTOMER_FEATURE_VERSION}: retrain with "salescast train churn"`);
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `the churn model was trained on customer features v${artifact.featureVersion}; this build computes v${CUSTOMER_FEATURE_VERSION}: retrain with "salescast train churn"`,
+      );
     this.classifier = loadClassifier(artifact.classifier);
     this.encoder = FeatureEncoder.fromJSON(artifact.encoder);
     if (this.encoder.width !== artifact.classifier.inputSize)
-      throw new AppError('SCHEMA_MISMATCH', `the churn model expects ${artifact.classifier.inputSize} inputs but its feature schema encodes ${this.encoder.width}`);
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `the churn model expects ${artifact.classifier.inputSize} inputs but its feature schema encodes ${this.encoder.width}`,
+      );
     this.calibrator = loadCalibrator(artifact.calibrator);
     this.groups = this.encoder.groups();
   }
@@ -70,13 +79,29 @@ export class ChurnScorer {
   score(row: RawRow): ChurnScore {
     const x = this.encoder.transformRow(row);
     const p = this.calibrated(x);
-    const effects = this.classifier.contributions(x, this.groups.map((g) => g.columns));
-    const all = this.groups.map((g, i) => ({ feature: g.feature, value: row[g.feature] ?? null, effect: effects[i] })).filter((f) => Number.isFinite(f.effect) && Math.abs(f.effect) > 1e-6);
-    const up = all.filter((f) => f.effect > 0).sort((a, b) => b.effect - a.effect).slice(0, 3);
-    const down = all.filter((f) => f.effect < 0).sort((a, b) => a.effect - b.effect).slice(0, 3);
+    const effects = this.classifier.contributions(
+      x,
+      this.groups.map((g) => g.columns),
+    );
+    const all = this.groups
+      .map((g, i) => ({ feature: g.feature, value: row[g.feature] ?? null, effect: effects[i] }))
+      .filter((f) => Number.isFinite(f.effect) && Math.abs(f.effect) > 1e-6);
+    const up = all
+      .filter((f) => f.effect > 0)
+      .sort((a, b) => b.effect - a.effect)
+      .slice(0, 3);
+    const down = all
+      .filter((f) => f.effect < 0)
+      .sort((a, b) => a.effect - b.effect)
+      .slice(0, 3);
     const factors = [...up, ...down]
       .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
-      .map((f) => ({ feature: f.feature, value: f.value, effect: Math.round(f.effect * 1000) / 1000, text: explainCustomerFactor(f.feature, f.value, this.artifact.explanation) }));
+      .map((f) => ({
+        feature: f.feature,
+        value: f.value,
+        effect: Math.round(f.effect * 1000) / 1000,
+        text: explainCustomerFactor(f.feature, f.value, this.artifact.explanation),
+      }));
     return { churnProbability: p, factors };
   }
 }

@@ -33,7 +33,10 @@ export class ClvScorer {
   readonly gammaGamma: GammaGammaModel | null;
   constructor(readonly artifact: ClvModelArtifact) {
     if (artifact?.format !== 'salescast.clv' || artifact.formatVersion !== CLV_ARTIFACT_FORMAT)
-      throw new AppError('SCHEMA_MISMATCH', `the clv artifact has format ${artifact?.format} v${artifact?.formatVersion}; this build reads salescast.clv v${CLV_ARTIFACT_FORMAT}`);
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `the clv artifact has format ${artifact?.format} v${artifact?.formatVersion}; this build reads salescast.clv v${CLV_ARTIFACT_FORMAT}`,
+      );
     this.bgNbd = BgNbdModel.fromJSON(artifact.bgNbd);
     this.gammaGamma = artifact.gammaGamma ? GammaGammaModel.fromJSON(artifact.gammaGamma) : null;
   }

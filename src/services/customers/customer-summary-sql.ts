@@ -6,7 +6,9 @@ import { fromSqlDate } from '../../db/sql';
 import { dayAfter, summaryFromAggregates, type CustomerSummary, type TimeUnit } from '../../domain/features/customer-summary';
 
 function dayExpr(db: Database, column: string): string {
-  return db.dialect === 'sqlite' ? `CAST(julianday(substr(${column}, 1, 10)) - 2440587.5 AS INTEGER)` : `(CAST(${column} AS date) - DATE '1970-01-01')`;
+  return db.dialect === 'sqlite'
+    ? `CAST(julianday(substr(${column}, 1, 10)) - 2440587.5 AS INTEGER)`
+    : `(CAST(${column} AS date) - DATE '1970-01-01')`;
 }
 
 export interface AccountSummary extends CustomerSummary {
@@ -18,7 +20,10 @@ export interface AccountSummary extends CustomerSummary {
  * day of calibration, inclusive), optionally only orders strictly before the instant `before`, and
  * optionally only some accounts.
  */
-export async function loadCustomerSummaries(db: Database, options: { calibrationEnd: Date; timeUnit: TimeUnit; accountIds?: number[]; before?: Date }): Promise<AccountSummary[]> {
+export async function loadCustomerSummaries(
+  db: Database,
+  options: { calibrationEnd: Date; timeUnit: TimeUnit; accountIds?: number[]; before?: Date },
+): Promise<AccountSummary[]> {
   const next = dayAfter(options.calibrationEnd);
   const bound = options.before && options.before < next ? options.before : next;
   const day = dayExpr(db, 'ordered_at');
@@ -40,7 +45,14 @@ export async function loadCustomerSummaries(db: Database, options: { calibration
   return rows.map((r) => ({
     accountId: Number(r.account_id),
     ...summaryFromAggregates(
-      { firstDay: Number(r.first_day), lastDay: Number(r.last_day), days: Number(r.days), revenue: Number(r.rev), firstDayRevenue: Number(r.first_rev), costOfGoods: Number(r.cogs) },
+      {
+        firstDay: Number(r.first_day),
+        lastDay: Number(r.last_day),
+        days: Number(r.days),
+        revenue: Number(r.rev),
+        firstDayRevenue: Number(r.first_rev),
+        costOfGoods: Number(r.cogs),
+      },
       options.calibrationEnd,
       options.timeUnit,
     ),

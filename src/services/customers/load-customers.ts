@@ -14,7 +14,10 @@ function parseAttributes(v: unknown): Record<string, RawValue> | null {
   return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, RawValue>) : null;
 }
 
-export async function loadCustomerHistories(db: Database, options: { accountIds?: number[]; before?: Date } = {}): Promise<CustomerHistory[]> {
+export async function loadCustomerHistories(
+  db: Database,
+  options: { accountIds?: number[]; before?: Date } = {},
+): Promise<CustomerHistory[]> {
   const ids = options.accountIds;
   const inList = (col: string) => (ids?.length ? ` AND ${col} IN (${ids.map(() => '?').join(',')})` : '');
   // A far-future bound that still compares correctly as ISO text on SQLite (no 6-digit years).
@@ -50,16 +53,28 @@ export async function loadCustomerHistories(db: Database, options: { accountIds?
     return h;
   });
   const params = [before, ...(ids ?? [])];
-  for (const r of await db.sql.all<Record<string, unknown>>(`SELECT account_id, ordered_at, revenue FROM orders WHERE ordered_at < ?${inList('account_id')} ORDER BY account_id, ordered_at`, params)) {
+  for (const r of await db.sql.all<Record<string, unknown>>(
+    `SELECT account_id, ordered_at, revenue FROM orders WHERE ordered_at < ?${inList('account_id')} ORDER BY account_id, ordered_at`,
+    params,
+  )) {
     byId.get(Number(r.account_id))?.orders!.push({ at: ms(r.ordered_at)!, revenue: Number(r.revenue) });
   }
-  for (const r of await db.sql.all<Record<string, unknown>>(`SELECT account_id, occurred_at FROM activity WHERE account_id IS NOT NULL AND occurred_at < ?${inList('account_id')} ORDER BY account_id, occurred_at`, params)) {
+  for (const r of await db.sql.all<Record<string, unknown>>(
+    `SELECT account_id, occurred_at FROM activity WHERE account_id IS NOT NULL AND occurred_at < ?${inList('account_id')} ORDER BY account_id, occurred_at`,
+    params,
+  )) {
     byId.get(Number(r.account_id))?.activities!.push(ms(r.occurred_at)!);
   }
-  for (const r of await db.sql.all<Record<string, unknown>>(`SELECT account_id, incurred_at, amount FROM service_cost WHERE incurred_at < ?${inList('account_id')} ORDER BY account_id, incurred_at`, params)) {
+  for (const r of await db.sql.all<Record<string, unknown>>(
+    `SELECT account_id, incurred_at, amount FROM service_cost WHERE incurred_at < ?${inList('account_id')} ORDER BY account_id, incurred_at`,
+    params,
+  )) {
     byId.get(Number(r.account_id))?.serviceCosts!.push({ at: ms(r.incurred_at)!, amount: Number(r.amount) });
   }
-  for (const r of await db.sql.all<Record<string, unknown>>(`SELECT account_id, created_at, closed_at, amount FROM opportunity WHERE account_id IS NOT NULL AND created_at < ?${inList('account_id')}`, params)) {
+  for (const r of await db.sql.all<Record<string, unknown>>(
+    `SELECT account_id, created_at, closed_at, amount FROM opportunity WHERE account_id IS NOT NULL AND created_at < ?${inList('account_id')}`,
+    params,
+  )) {
     byId.get(Number(r.account_id))?.deals!.push({ createdAt: ms(r.created_at)!, closedAt: ms(r.closed_at), amount: Number(r.amount) });
   }
   return out;

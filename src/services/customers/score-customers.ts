@@ -90,7 +90,9 @@ export class CustomerScoring {
   loaded(): LoadedModels {
     const churn = this.models.get(CHURN_MODEL_NAME) as { info: ModelVersionInfo; model: ChurnScorer } | undefined;
     const clv = this.models.get(CLV_MODEL_NAME) as { info: ModelVersionInfo; model: ClvScorer } | undefined;
-    const errors = Object.entries(this.models.errors).map(([name, e]) => `active ${name} model v${e.version} could not be loaded: ${e.error}`);
+    const errors = Object.entries(this.models.errors).map(
+      ([name, e]) => `active ${name} model v${e.version} could not be loaded: ${e.error}`,
+    );
     return { churn: churn ?? null, clv: clv ?? null, errors };
   }
 }
@@ -104,12 +106,15 @@ async function activeModels(db: Database, modelsDir?: string): Promise<LoadedMod
 const toMs = (v: string | Date | null | undefined, path: string): number | null => {
   if (v === null || v === undefined) return null;
   const t = (v instanceof Date ? v : new Date(v)).getTime();
-  if (!Number.isFinite(t)) throw invalidInput(`${path} is not a valid date`, [{ path: path.split('.'), problem: 'must be a valid date', value: String(v) }]);
+  if (!Number.isFinite(t))
+    throw invalidInput(`${path} is not a valid date`, [{ path: path.split('.'), problem: 'must be a valid date', value: String(v) }]);
   return t;
 };
 
 function inlineToHistory(c: InlineCustomer, i: number): CustomerHistory {
-  const orders = (c.orders ?? []).map((o, k) => ({ at: toMs(o.orderedAt, `inline.${i}.orders.${k}.orderedAt`)!, revenue: Number(o.revenue) })).sort((a, b) => a.at - b.at);
+  const orders = (c.orders ?? [])
+    .map((o, k) => ({ at: toMs(o.orderedAt, `inline.${i}.orders.${k}.orderedAt`)!, revenue: Number(o.revenue) }))
+    .sort((a, b) => a.at - b.at);
   return {
     accountId: -1 - i,
     externalId: c.externalId ?? `inline-${i}`,
@@ -127,12 +132,22 @@ function inlineToHistory(c: InlineCustomer, i: number): CustomerHistory {
     attributes: c.attributes ?? null,
     orders,
     activities: (c.activities ?? []).map((a, k) => toMs(a.occurredAt, `inline.${i}.activities.${k}.occurredAt`)!).sort((a, b) => a - b),
-    serviceCosts: (c.serviceCosts ?? []).map((s, k) => ({ at: toMs(s.incurredAt, `inline.${i}.serviceCosts.${k}.incurredAt`)!, amount: Number(s.amount) })).sort((a, b) => a.at - b.at),
-    deals: (c.openDeals ?? []).map((d, k) => ({ createdAt: toMs(d.createdAt, `inline.${i}.openDeals.${k}.createdAt`)!, closedAt: null, amount: Number(d.amount) })),
+    serviceCosts: (c.serviceCosts ?? [])
+      .map((s, k) => ({ at: toMs(s.incurredAt, `inline.${i}.serviceCosts.${k}.incurredAt`)!, amount: Number(s.amount) }))
+      .sort((a, b) => a.at - b.at),
+    deals: (c.openDeals ?? []).map((d, k) => ({
+      createdAt: toMs(d.createdAt, `inline.${i}.openDeals.${k}.createdAt`)!,
+      closedAt: null,
+      amount: Number(d.amount),
+    })),
   };
 }
 
-const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({ recencyDays: (asOf.getTime() - s.lastPurchaseAt.getTime()) / DAY, frequency: s.purchaseDays, monetary: s.totalRevenue });
+const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({
+  recencyDays: (asOf.getTime() - s.lastPurchaseAt.getTime()) / DAY,
+  frequency: s.purchaseDays,
+  monetary: s.totalRevenue,
+});
 
 /** Scores stored accounts (all, or `accountIds`) or inline customers; writes nothing. */
 export async function scoreCustomers(db: Database, options: ScoreCustomersOptions = {}): Promise<ScoreCustomersResult> {
@@ -149,7 +164,14 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
   let rfm: (RfmScore | null)[];
   if (inline) {
     histories = inline.map(inlineToHistory);
-    summaries = histories.map((h) => summarizeOrders((h.orders ?? []).map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })), lastDay, timeUnit, asOf));
+    summaries = histories.map((h) =>
+      summarizeOrders(
+        (h.orders ?? []).map((o) => ({ orderedAt: new Date(o.at), revenue: o.revenue })),
+        lastDay,
+        timeUnit,
+        asOf,
+      ),
+    );
     const ref = population.map((s) => rfmInput(s, asOf));
     rfm = summaries.map((s) => (s ? scoreRfmAgainst(ref, [rfmInput(s, asOf)])[0] : null));
   } else {
@@ -197,7 +219,15 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
   return {
     asOf,
     churnModel: churn ? { version: churn.info.version, id: churn.info.id, algorithm: churn.info.algorithm } : null,
-    clvModel: clv ? { version: clv.info.version, id: clv.info.id, algorithm: clv.info.algorithm, timeUnit: clv.model.artifact.timeUnit, horizonMonths: clv.model.artifact.clv.horizonMonths } : null,
+    clvModel: clv
+      ? {
+          version: clv.info.version,
+          id: clv.info.id,
+          algorithm: clv.info.algorithm,
+          timeUnit: clv.model.artifact.timeUnit,
+          horizonMonths: clv.model.artifact.clv.horizonMonths,
+        }
+      : null,
     errors,
     scores,
   };
@@ -216,7 +246,10 @@ export interface StoreCustomerScoresResult extends Omit<ScoreCustomersResult, 's
  * Scores every stored account and replaces its customer_score row, all in one transaction (a reader
  * sees the previous scores or the new ones, never a mix).
  */
-export async function scoreAndStoreCustomers(db: Database, options: Omit<ScoreCustomersOptions, 'inline'> & { onProgress?: (done: number, total: number) => void } = {}): Promise<StoreCustomerScoresResult> {
+export async function scoreAndStoreCustomers(
+  db: Database,
+  options: Omit<ScoreCustomersOptions, 'inline'> & { onProgress?: (done: number, total: number) => void } = {},
+): Promise<StoreCustomerScoresResult> {
   const res = await scoreCustomers(db, options);
   const scoredAt = new Date();
   const rows = res.scores.filter((s) => s.accountId !== null);
@@ -235,11 +268,11 @@ export async function scoreAndStoreCustomers(db: Database, options: Omit<ScoreCu
         params.push(
           s.accountId,
           s.churnProbability,
-          s.churnProbability !== null ? res.churnModel?.id ?? null : null,
+          s.churnProbability !== null ? (res.churnModel?.id ?? null) : null,
           s.pAlive,
           s.expectedPurchases,
           s.clv,
-          s.pAlive !== null ? res.clvModel?.id ?? null : null,
+          s.pAlive !== null ? (res.clvModel?.id ?? null) : null,
           s.rfm?.segment ?? null,
           s.rfm?.score ?? null,
           { factors: s.factors, notes: s.notes, expectedSpend: s.expectedSpend },

@@ -51,7 +51,9 @@ export async function latestEvent(db: Database): Promise<Date | null> {
     `SELECT (SELECT MAX(ordered_at) FROM orders) AS o, (SELECT MAX(occurred_at) FROM activity) AS a, (SELECT MAX(incurred_at) FROM service_cost) AS s,
             (SELECT MAX(churned_at) FROM account) AS c, (SELECT MAX(acquired_at) FROM account) AS q`,
   );
-  const ds = Object.values(rows[0] ?? {}).map(fromSqlDate).filter((d): d is Date => d !== null);
+  const ds = Object.values(rows[0] ?? {})
+    .map(fromSqlDate)
+    .filter((d): d is Date => d !== null);
   return ds.length ? new Date(Math.max(...ds.map((d) => d.getTime()))) : null;
 }
 
@@ -102,9 +104,19 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     try {
       const active = new ChurnScorer(registry.readArtifact(activeInfo) as ChurnModelArtifact);
       const p = built.testSet.map((e) => active.probability(e.row));
-      result.active = { version: activeInfo.version, metrics: evaluateClassifier(p, built.testSet.map((e) => e.y)) };
+      result.active = {
+        version: activeInfo.version,
+        metrics: evaluateClassifier(
+          p,
+          built.testSet.map((e) => e.y),
+        ),
+      };
     } catch (e) {
-      result.active = { version: activeInfo.version, metrics: null, note: `cannot score the test window: ${e instanceof Error ? e.message : String(e)}` };
+      result.active = {
+        version: activeInfo.version,
+        metrics: null,
+        note: `cannot score the test window: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
   }
   options.onProgress?.('register', 0.95);
@@ -113,7 +125,11 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     algorithm: result.algorithm,
     artifact: built.artifact,
     metrics: { ...built.metrics, data: built.data, active: result.active },
-    featureSchema: { signature: built.artifact.encoder.signature, featureVersion: built.artifact.featureVersion, features: built.metrics.features.names },
+    featureSchema: {
+      signature: built.artifact.encoder.signature,
+      featureVersion: built.artifact.featureVersion,
+      features: built.metrics.features.names,
+    },
     dataFrom: built.data.dataFrom,
     dataTo: built.data.dataTo,
     notes: `${built.metrics.evaluation}; label ${built.metrics.labelMode}${built.artifact.staticLabels ? ' (status, no dates)' : `, ${built.metrics.windowDays}-day window`}`,
@@ -124,7 +140,8 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
   const promote = options.promote ?? 'auto';
   const aucGain = test.auc !== null && baseline.auc !== null ? test.auc - baseline.auc : null;
   const llGain = 1 - test.logLoss / baseline.logLoss;
-  const beatsBaseline = (aucGain !== null && aucGain >= CHURN_PROMOTION_MARGINS.vsBaselineAuc) || llGain >= CHURN_PROMOTION_MARGINS.vsBaselineLogLoss;
+  const beatsBaseline =
+    (aucGain !== null && aucGain >= CHURN_PROMOTION_MARGINS.vsBaselineAuc) || llGain >= CHURN_PROMOTION_MARGINS.vsBaselineLogLoss;
   const vsActive = result.active?.metrics ? test.logLoss / result.active.metrics.logLoss - 1 : null;
   let ok = false;
   const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
@@ -133,12 +150,17 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     ok = true;
     result.decision = `promoted (--promote always); ${baseText}`;
   } else if (promote === 'never') result.decision = `kept as candidate (--promote never); ${baseText}`;
-  else if (!beatsBaseline) result.decision = `kept as candidate: does not beat the baseline by the required margin (AUC +${CHURN_PROMOTION_MARGINS.vsBaselineAuc} or log loss -${CHURN_PROMOTION_MARGINS.vsBaselineLogLoss * 100}%); ${baseText}`;
+  else if (!beatsBaseline)
+    result.decision = `kept as candidate: does not beat the baseline by the required margin (AUC +${CHURN_PROMOTION_MARGINS.vsBaselineAuc} or log loss -${CHURN_PROMOTION_MARGINS.vsBaselineLogLoss * 100}%); ${baseText}`;
   else if (vsActive !== null && vsActive > CHURN_PROMOTION_MARGINS.vsActiveLogLoss)
     result.decision = `kept as candidate: log loss ${(vsActive * 100).toFixed(1)}% worse than active v${result.active!.version} on the same test window`;
   else {
     ok = true;
-    result.decision = `promoted: ${baseText}` + (vsActive !== null ? `; log loss ${(vsActive * 100).toFixed(1)}% vs active v${result.active!.version}` : '; no churn model was active');
+    result.decision =
+      `promoted: ${baseText}` +
+      (vsActive !== null
+        ? `; log loss ${(vsActive * 100).toFixed(1)}% vs active v${result.active!.version}`
+        : '; no churn model was active');
   }
   if (ok) {
     await registry.promote(CHURN_MODEL_NAME, info.version, (a) => new ChurnScorer(a as ChurnModelArtifact));

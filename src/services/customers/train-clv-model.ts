@@ -86,30 +86,44 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   const timeUnit = options.timeUnit ?? 'week';
   if (!(timeUnit in UNIT_DAYS)) throw invalidInput(`time unit must be day, week or month (got ${timeUnit})`);
   const span = await orderSpan(db);
-  if (!span) throw unprocessable('cannot train the clv model: there are no orders (import transactions first: salescast import orders <file>)');
+  if (!span)
+    throw unprocessable('cannot train the clv model: there are no orders (import transactions first: salescast import orders <file>)');
   // dataEnd: exclusive end of the data used (asOf, or the day after the last order).
   const dataEnd = options.asOf && options.asOf.getTime() <= span.last.getTime() ? options.asOf : dayAfter(span.last);
   const lastDataDay = new Date(dayNumber(new Date(dataEnd.getTime() - 1)) * DAY_MS);
   const calibrationEnd = new Date(dayNumber(options.calibrationEnd ?? lastDataDay) * DAY_MS);
-  if (calibrationEnd.getTime() > lastDataDay.getTime()) throw invalidInput(`the calibration end (${calibrationEnd.toISOString().slice(0, 10)}) is after the data used (up to ${lastDataDay.toISOString().slice(0, 10)})`);
+  if (calibrationEnd.getTime() > lastDataDay.getTime())
+    throw invalidInput(
+      `the calibration end (${calibrationEnd.toISOString().slice(0, 10)}) is after the data used (up to ${lastDataDay.toISOString().slice(0, 10)})`,
+    );
   const holdoutFrom = dayAfter(calibrationEnd);
   options.onProgress?.('summaries');
   const summaries = await loadCustomerSummaries(db, { calibrationEnd, timeUnit, before: dataEnd });
   const minCustomers = options.minCustomers ?? 20;
   const repeat = summaries.filter((s) => s.frequency > 0).length;
   if (summaries.length < minCustomers || repeat === 0)
-    throw unprocessable(`cannot train the clv model: ${summaries.length} customers with orders up to ${calibrationEnd.toISOString().slice(0, 10)} (need ${minCustomers}), ${repeat} with a repeat purchase (need 1)`, [
-      { problem: `customers with orders: ${summaries.length}`, value: summaries.length },
-      { problem: `customers with a repeat purchase: ${repeat}`, value: repeat },
-    ]);
+    throw unprocessable(
+      `cannot train the clv model: ${summaries.length} customers with orders up to ${calibrationEnd.toISOString().slice(0, 10)} (need ${minCustomers}), ${repeat} with a repeat purchase (need 1)`,
+      [
+        { problem: `customers with orders: ${summaries.length}`, value: summaries.length },
+        { problem: `customers with a repeat purchase: ${repeat}`, value: repeat },
+      ],
+    );
 
   options.onProgress?.('bg-nbd');
-  const bg = new BgNbdModel().fit({ frequency: summaries.map((s) => s.frequency), recency: summaries.map((s) => s.recency), T: summaries.map((s) => s.T) });
+  const bg = new BgNbdModel().fit({
+    frequency: summaries.map((s) => s.frequency),
+    recency: summaries.map((s) => s.recency),
+    T: summaries.map((s) => s.T),
+  });
   options.onProgress?.('gamma-gamma');
   let gg: GammaGammaModel | null = null;
   let ggSkipped: string | undefined;
   try {
-    gg = new GammaGammaModel().fit({ frequency: summaries.map((s) => s.frequency), monetaryValue: summaries.map((s) => Math.max(0, s.monetaryValue)) });
+    gg = new GammaGammaModel().fit({
+      frequency: summaries.map((s) => s.frequency),
+      monetaryValue: summaries.map((s) => Math.max(0, s.monetaryValue)),
+    });
     if (!(gg.params.q > 1)) {
       ggSkipped = `Gamma-Gamma fitted q = ${gg.params.q.toFixed(3)} <= 1: the mean spend is not finite under the model, so no CLV is given`;
       gg = null;
@@ -163,7 +177,8 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
     margin,
     marginSource,
   };
-  if (!Number.isInteger(clvSettings.horizonMonths) || clvSettings.horizonMonths < 1) throw invalidInput('the horizon must be a whole number of months >= 1');
+  if (!Number.isInteger(clvSettings.horizonMonths) || clvSettings.horizonMonths < 1)
+    throw invalidInput('the horizon must be a whole number of months >= 1');
   const artifact: ClvModelArtifact = {
     format: 'salescast.clv',
     formatVersion: CLV_ARTIFACT_FORMAT,
@@ -199,7 +214,15 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   const registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
   const metrics = {
     bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, customers: summaries.length, converged: bg.toJSON().converged },
-    gammaGamma: gg ? { ...gg.params, logLikelihood: gg.logLikelihood, customers: gg.toJSON().customers, frequencySpendCorrelation: gg.toJSON().frequencySpendCorrelation, populationMeanSpend: gg.populationMeanSpend() } : { skipped: ggSkipped },
+    gammaGamma: gg
+      ? {
+          ...gg.params,
+          logLikelihood: gg.logLikelihood,
+          customers: gg.toJSON().customers,
+          frequencySpendCorrelation: gg.toJSON().frequencySpendCorrelation,
+          populationMeanSpend: gg.populationMeanSpend(),
+        }
+      : { skipped: ggSkipped },
     timeUnit,
     calibrationEnd: calibrationEnd.toISOString(),
     holdout,
@@ -213,7 +236,16 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
     dataFrom: span.first,
     dataTo: holdoutFrom,
     notes: `BG/NBD r=${bg.params.r.toPrecision(4)} alpha=${bg.params.alpha.toPrecision(4)} a=${bg.params.a.toPrecision(4)} b=${bg.params.b.toPrecision(4)} LL=${bg.logLikelihood.toFixed(1)}`,
-    meta: { timeUnit, params: { bgNbd: bg.params, bgNbdLogLikelihood: bg.logLikelihood, gammaGamma: gg ? gg.params : null, gammaGammaLogLikelihood: gg ? gg.logLikelihood : null }, libraries: { node: process.version } },
+    meta: {
+      timeUnit,
+      params: {
+        bgNbd: bg.params,
+        bgNbdLogLikelihood: bg.logLikelihood,
+        gammaGamma: gg ? gg.params : null,
+        gammaGammaLogLikelihood: gg ? gg.logLikelihood : null,
+      },
+      libraries: { node: process.version },
+    },
   });
   result.version = info.version;
 
@@ -236,9 +268,10 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
       result.decision = `kept as candidate: holdout error per customer ${holdout.mae.toFixed(4)} is worse than active v${active.version}'s ${activeHoldout.mae.toFixed(4)} on the same window`;
     } else {
       ok = true;
-      result.decision = holdout && activeHoldout && activeHoldout.to === holdout.to
-        ? `promoted: holdout error per customer ${holdout.mae.toFixed(4)} vs active v${active.version}'s ${activeHoldout.mae.toFixed(4)}`
-        : `promoted: fitted on newer data than active v${active.version} (no common holdout window to compare)`;
+      result.decision =
+        holdout && activeHoldout && activeHoldout.to === holdout.to
+          ? `promoted: holdout error per customer ${holdout.mae.toFixed(4)} vs active v${active.version}'s ${activeHoldout.mae.toFixed(4)}`
+          : `promoted: fitted on newer data than active v${active.version} (no common holdout window to compare)`;
     }
   }
   if (ok) {

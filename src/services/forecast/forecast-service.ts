@@ -8,8 +8,24 @@ import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest
 import type { CategoryRollup } from '../../domain/forecast/categories';
 import { dataPresent, type DealRecord, type DealState } from '../../domain/forecast/deal-history';
 import { fitDriverRegression, type DriverForecast } from '../../domain/forecast/driver-regression';
-import { customPeriod, monthIndex, monthIndexStart, parsePeriod, periodContaining, periodsBetween, type Period, type PeriodKind } from '../../domain/forecast/period';
-import { categoryMixFromCurrent, DIMENSIONS, forecastPipelineFromHistory, type DealScorer, type Dimension, type PipelineForecastResult } from '../../domain/forecast/pipeline-forecast';
+import {
+  customPeriod,
+  monthIndex,
+  monthIndexStart,
+  parsePeriod,
+  periodContaining,
+  periodsBetween,
+  type Period,
+  type PeriodKind,
+} from '../../domain/forecast/period';
+import {
+  categoryMixFromCurrent,
+  DIMENSIONS,
+  forecastPipelineFromHistory,
+  type DealScorer,
+  type Dimension,
+  type PipelineForecastResult,
+} from '../../domain/forecast/pipeline-forecast';
 import { forecastRunRate, type RunRateForecast } from '../../domain/forecast/run-rate';
 import { firstMonth, monthlyBookings, monthlyPipelineCreated } from '../../domain/forecast/series';
 import { loadDealHistory, loadMonthlyDrivers } from './load-history';
@@ -74,19 +90,27 @@ export interface PipelineForecastReport {
 
 export function resolvePeriod(input: PeriodInput, asOf: Date): Period {
   if (input.from || input.to) {
-    if (!input.from || !input.to) throw invalidInput('A custom period needs both from and to', [{ path: [input.from ? 'to' : 'from'], problem: 'is required with a custom range' }]);
+    if (!input.from || !input.to)
+      throw invalidInput('A custom period needs both from and to', [
+        { path: [input.from ? 'to' : 'from'], problem: 'is required with a custom range' },
+      ]);
     return customPeriod(input.from, input.to);
   }
   return input.period ? parsePeriod(input.period) : periodContaining(asOf, 'quarter');
 }
 
 function checkSims(sims: number) {
-  if (!Number.isInteger(sims) || sims < 100 || sims > 200_000) throw invalidInput('sims must be an integer between 100 and 200,000', [{ path: ['sims'], value: sims, problem: 'out of range' }]);
+  if (!Number.isInteger(sims) || sims < 100 || sims > 200_000)
+    throw invalidInput('sims must be an integer between 100 and 200,000', [{ path: ['sims'], value: sims, problem: 'out of range' }]);
 }
 
 function checkDims(by: string[]) {
   const bad = by.filter((b) => !(DIMENSIONS as readonly string[]).includes(b));
-  if (bad.length) throw invalidInput(`Unknown breakdown ${bad.join(', ')}: use ${DIMENSIONS.join(', ')}`, bad.map((b) => ({ path: ['by'], value: b, problem: `must be one of ${DIMENSIONS.join(', ')}` })));
+  if (bad.length)
+    throw invalidInput(
+      `Unknown breakdown ${bad.join(', ')}: use ${DIMENSIONS.join(', ')}`,
+      bad.map((b) => ({ path: ['by'], value: b, problem: `must be one of ${DIMENSIONS.join(', ')}` })),
+    );
 }
 
 export interface ScorerPick {
@@ -105,7 +129,8 @@ export async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date,
   }
   try {
     const h = await activeWinModelScorer(db, asOf, { modelsDir });
-    if (h.fallback && choice === 'auto') return { note: `no active deal-win model (${h.fallbackReason ?? 'not trained'}); scored by the stage model` };
+    if (h.fallback && choice === 'auto')
+      return { note: `no active deal-win model (${h.fallbackReason ?? 'not trained'}); scored by the stage model` };
     return { scorer: h.scorer, name: h.name, ...(h.fallback ? { note: h.fallbackReason } : {}) };
   } catch (e) {
     if (choice === 'win-model') throw e;
@@ -119,7 +144,11 @@ export async function forecastPipeline(db: Database, opts: PipelineForecastOptio
 }
 
 /** The forecast with its full result (per-deal outlooks), for snapshots and what-if. */
-export async function runPipelineForecast(db: Database, opts: PipelineForecastOptions = {}, extra: { history?: DealRecord[]; scorer?: ScorerPick; overrides?: Map<number, Partial<DealState> | null> } = {}) {
+export async function runPipelineForecast(
+  db: Database,
+  opts: PipelineForecastOptions = {},
+  extra: { history?: DealRecord[]; scorer?: ScorerPick; overrides?: Map<number, Partial<DealState> | null> } = {},
+) {
   const started = Date.now();
   const asOf = opts.asOf ?? new Date(started);
   const period = resolvePeriod(opts, asOf);
@@ -137,7 +166,9 @@ export async function runPipelineForecast(db: Database, opts: PipelineForecastOp
   const pick =
     extra.scorer ??
     (past && choice === 'auto'
-      ? { note: 'as-of date in the past: scored by the stage model learned as of that date (the active deal-win model has seen later data)' }
+      ? {
+          note: 'as-of date in the past: scored by the stage model learned as of that date (the active deal-win model has seen later data)',
+        }
       : await pickScorer(db, choice, asOf, opts.modelsDir));
   const result = forecastPipelineFromHistory({
     history,
@@ -157,9 +188,17 @@ export async function runPipelineForecast(db: Database, opts: PipelineForecastOp
   return { result, report: toReport(result, { seed, sims, note: pick.note, started }), history, asOf, seed, sims };
 }
 
-export function toReport(r: PipelineForecastResult, o: { seed: number; sims: number; note?: string; started: number }): PipelineForecastReport {
+export function toReport(
+  r: PipelineForecastResult,
+  o: { seed: number; sims: number; note?: string; started: number },
+): PipelineForecastReport {
   const s = r.simulation;
-  const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({ expected: x.expected, p10: x.p10, p50: x.p50, p90: x.p90 });
+  const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({
+    expected: x.expected,
+    p10: x.p10,
+    p50: x.p50,
+    p90: x.p90,
+  });
   const breakdown: Partial<Record<Dimension, GroupRow[]>> = {};
   for (const [dim, groups] of Object.entries(s.byDimension)) {
     const sw = new Map((r.stageWeightedByDimension[dim] ?? []).map((g) => [g.key, g.value]));
@@ -189,8 +228,19 @@ export function toReport(r: PipelineForecastResult, o: { seed: number; sims: num
     scorer: r.scorer,
     ...(o.note ? { scorerNote: o.note } : {}),
     wonToDate: s.wonToDate,
-    openPipeline: { ...band(s.open), deals: s.open.deals, sd: s.open.sd, imputedAmounts: r.openDeals.filter((d) => d.amountImputed).length },
-    newBusiness: { ...band(s.newBusiness), expectedDeals: nb.expectedCount, creationRatePerDay: nb.creationRatePerDay, winRate: nb.winRate, meanWonAmount: nb.meanWonAmount },
+    openPipeline: {
+      ...band(s.open),
+      deals: s.open.deals,
+      sd: s.open.sd,
+      imputedAmounts: r.openDeals.filter((d) => d.amountImputed).length,
+    },
+    newBusiness: {
+      ...band(s.newBusiness),
+      expectedDeals: nb.expectedCount,
+      creationRatePerDay: nb.creationRatePerDay,
+      winRate: nb.winRate,
+      meanWonAmount: nb.meanWonAmount,
+    },
     total: { ...band(s.total), sd: s.total.sd },
     stageWeighted: r.stageWeighted,
     categories: r.categories.overall,
@@ -227,7 +277,10 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
   const kind = opts.period ?? 'month';
   const to = opts.to ?? periodContaining(now, kind).start;
   const from = opts.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (kind === 'year' ? 36 : 12), 1));
-  if (!(from < to)) throw invalidInput('backtest --from must be before --to', [{ path: ['from'], value: from.toISOString(), problem: 'must be before to' }]);
+  if (!(from < to))
+    throw invalidInput('backtest --from must be before --to', [
+      { path: ['from'], value: from.toISOString(), problem: 'must be before to' },
+    ]);
   const periods = periodsBetween(from, to, kind).filter((p) => p.end.getTime() <= now.getTime());
   if (periods.length === 0) throw invalidInput('No complete period between from and to to backtest');
   const sims = opts.sims ?? 2000;
@@ -236,7 +289,9 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
   const history = await loadDealHistory(db);
   const firstStart = periods[0].start.getTime();
   if (!history.some((d) => d.closedAt !== null && d.closedAt < firstStart))
-    throw unprocessable(`No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`);
+    throw unprocessable(
+      `No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`,
+    );
   const drivers = await loadMonthlyDrivers(db);
   let done = 0;
   const fallbacks: string[] = [];
@@ -262,7 +317,14 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
             return undefined;
           },
   });
-  return { ...result, ...(fallbacks.length ? { notes: fallbacks.map((f) => `the stage model scored the period starting ${f.replace(/\.$/, '')}`) } : {}), from: from.toISOString(), to: to.toISOString(), periodKind: kind, elapsedMs: Date.now() - started };
+  return {
+    ...result,
+    ...(fallbacks.length ? { notes: fallbacks.map((f) => `the stage model scored the period starting ${f.replace(/\.$/, '')}`) } : {}),
+    from: from.toISOString(),
+    to: to.toISOString(),
+    periodKind: kind,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 export interface RunRateOptions {
@@ -287,7 +349,8 @@ const monthLabel = (i: number) => new Date(monthIndexStart(i)).toISOString().sli
 export async function forecastRunRates(db: Database, opts: RunRateOptions = {}): Promise<RunRateReport> {
   const asOf = opts.asOf ?? new Date();
   const h = opts.horizon ?? 12;
-  if (!Number.isInteger(h) || h < 1 || h > 60) throw invalidInput('horizon must be between 1 and 60 months', [{ path: ['horizon'], value: h, problem: 'out of range' }]);
+  if (!Number.isInteger(h) || h < 1 || h > 60)
+    throw invalidInput('horizon must be between 1 and 60 months', [{ path: ['horizon'], value: h, problem: 'out of range' }]);
   const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
   const history: DealRecord[] = await loadDealHistory(db);
   const drivers = await loadMonthlyDrivers(db);
@@ -299,14 +362,29 @@ export async function forecastRunRates(db: Database, opts: RunRateOptions = {}):
   const hasRevenue = revenueHistory.some((v) => v > 0);
   const created = monthlyPipelineCreated(history, from, cut, asOf.getTime());
   const driverFit = fitDriverRegression(
-    bookings.map((b, i) => ({ bookings: b, drivers: { pipelineCreated: created[i], activities: drivers.activities.get(from + i) ?? 0, campaignSpend: drivers.campaignSpend.get(from + i) ?? 0 } })),
+    bookings.map((b, i) => ({
+      bookings: b,
+      drivers: {
+        pipelineCreated: created[i],
+        activities: drivers.activities.get(from + i) ?? 0,
+        campaignSpend: drivers.campaignSpend.get(from + i) ?? 0,
+      },
+    })),
   );
   return {
     asOf: asOf.toISOString(),
     seed,
     months,
-    bookings: { history: bookings.map((v, i) => ({ month: monthLabel(from + i), value: v })), forecast: forecastRunRate(bookings, h, { firstMonth: from % 12, seed }) },
-    revenue: hasRevenue ? { history: revenueHistory.map((v, i) => ({ month: monthLabel(from + i), value: v })), forecast: forecastRunRate(revenueHistory, h, { firstMonth: from % 12, seed }) } : null,
+    bookings: {
+      history: bookings.map((v, i) => ({ month: monthLabel(from + i), value: v })),
+      forecast: forecastRunRate(bookings, h, { firstMonth: from % 12, seed }),
+    },
+    revenue: hasRevenue
+      ? {
+          history: revenueHistory.map((v, i) => ({ month: monthLabel(from + i), value: v })),
+          forecast: forecastRunRate(revenueHistory, h, { firstMonth: from % 12, seed }),
+        }
+      : null,
     drivers: driverFit ? { ...driverFit, month: monthLabel(cut) } : null,
   };
 }

@@ -39,7 +39,14 @@ export async function loadDealHistory(db: Database, opts: { opportunityIds?: num
        LEFT JOIN product p ON p.id = o.product_id
       ORDER BY o.id`,
   );
-  const events = await db.sql.all<{ opportunity_id: number | bigint; from_stage: string | null; to_stage: string; amount: number | null; expected_close_at: unknown; changed_at: unknown }>(
+  const events = await db.sql.all<{
+    opportunity_id: number | bigint;
+    from_stage: string | null;
+    to_stage: string;
+    amount: number | null;
+    expected_close_at: unknown;
+    changed_at: unknown;
+  }>(
     `SELECT opportunity_id, from_stage, to_stage, amount, expected_close_at, changed_at FROM stage_change ORDER BY opportunity_id, changed_at, id`,
   );
   const byOpp = new Map<number, StageEvent[]>();
@@ -47,7 +54,13 @@ export async function loadDealHistory(db: Database, opts: { opportunityIds?: num
     const id = Number(e.opportunity_id);
     let list = byOpp.get(id);
     if (!list) byOpp.set(id, (list = []));
-    list.push({ at: ms(e.changed_at)!, fromStage: e.from_stage, toStage: e.to_stage, amount: e.amount === null ? null : Number(e.amount), expectedCloseAt: ms(e.expected_close_at) });
+    list.push({
+      at: ms(e.changed_at)!,
+      fromStage: e.from_stage,
+      toStage: e.to_stage,
+      amount: e.amount === null ? null : Number(e.amount),
+      expectedCloseAt: ms(e.expected_close_at),
+    });
   }
   const wanted = opts.opportunityIds ? new Set(opts.opportunityIds) : null;
   const out: DealRecord[] = [];
@@ -99,17 +112,23 @@ function monthKeyToIndex(key: string): number {
 
 export async function loadMonthlyDrivers(db: Database): Promise<MonthlyDrivers> {
   const revenue: MonthlySeries = new Map();
-  for (const r of await db.sql.all<{ m: string; v: number }>(`SELECT ${monthExpr(db, 'ordered_at')} AS m, SUM(revenue) AS v FROM orders GROUP BY 1`)) {
+  for (const r of await db.sql.all<{ m: string; v: number }>(
+    `SELECT ${monthExpr(db, 'ordered_at')} AS m, SUM(revenue) AS v FROM orders GROUP BY 1`,
+  )) {
     if (r.m) revenue.set(monthKeyToIndex(r.m), Number(r.v));
   }
   const activities: MonthlySeries = new Map();
-  for (const r of await db.sql.all<{ m: string; v: number }>(`SELECT ${monthExpr(db, 'occurred_at')} AS m, COUNT(*) AS v FROM activity GROUP BY 1`)) {
+  for (const r of await db.sql.all<{ m: string; v: number }>(
+    `SELECT ${monthExpr(db, 'occurred_at')} AS m, COUNT(*) AS v FROM activity GROUP BY 1`,
+  )) {
     if (r.m) activities.set(monthKeyToIndex(r.m), Number(r.v));
   }
   // A campaign's cost is spread evenly over its days (start to end, or its start month alone).
   const campaignSpend: MonthlySeries = new Map();
   const DAY = 86_400_000;
-  for (const c of await db.sql.all<{ cost: number; started_at: unknown; ended_at: unknown }>(`SELECT cost, started_at, ended_at FROM campaign WHERE cost > 0`)) {
+  for (const c of await db.sql.all<{ cost: number; started_at: unknown; ended_at: unknown }>(
+    `SELECT cost, started_at, ended_at FROM campaign WHERE cost > 0`,
+  )) {
     const s = ms(c.started_at);
     if (s === null) continue;
     const e = Math.max(s, ms(c.ended_at) ?? s);

@@ -31,15 +31,36 @@ export interface TakeSnapshotResult {
 }
 
 /** Stores the forecast as of now (or opts.asOf) with its per-deal states. */
-export async function takeForecastSnapshot(db: Database, opts: PipelineForecastOptions & { takenAt?: Date } = {}): Promise<TakeSnapshotResult> {
+export async function takeForecastSnapshot(
+  db: Database,
+  opts: PipelineForecastOptions & { takenAt?: Date } = {},
+): Promise<TakeSnapshotResult> {
   const { result, report } = await runPipelineForecast(db, opts);
   const takenAt = opts.takenAt ?? new Date();
   const asOf = new Date(result.asOf);
   const p = result.period;
   const s = result.simulation;
-  const details = { seed: report.seed, sims: report.sims, scorer: report.scorer, openPipeline: report.openPipeline, newBusiness: report.newBusiness, stageWeighted: report.stageWeighted, categories: report.categories };
+  const details = {
+    seed: report.seed,
+    sims: report.sims,
+    scorer: report.scorer,
+    openPipeline: report.openPipeline,
+    newBusiness: report.newBusiness,
+    stageWeighted: report.stageWeighted,
+    categories: report.categories,
+  };
   return db.sql.transaction(async (tx) => {
-    const insert = async (method: string, groupBy: string | null, groupKey: string | null, won: number, expected: number, p10: number, p50: number, p90: number, det: unknown) => {
+    const insert = async (
+      method: string,
+      groupBy: string | null,
+      groupKey: string | null,
+      won: number,
+      expected: number,
+      p10: number,
+      p50: number,
+      p90: number,
+      det: unknown,
+    ) => {
       const rows = await tx.all<{ id: number | bigint }>(
         `INSERT INTO forecast_snapshot (taken_at, as_of, period_label, period_start, period_end, method, group_by, group_key, won_to_date, expected, p10, p50, p90, details)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -49,16 +70,37 @@ export async function takeForecastSnapshot(db: Database, opts: PipelineForecastO
     };
     const id = await insert('monte-carlo', null, null, s.wonToDate, s.total.expected, s.total.p10, s.total.p50, s.total.p90, details);
     let rows = 1;
-    await insert('stage-weighted', null, null, s.wonToDate, result.stageWeighted, result.stageWeighted, result.stageWeighted, result.stageWeighted, { parent: id });
+    await insert(
+      'stage-weighted',
+      null,
+      null,
+      s.wonToDate,
+      result.stageWeighted,
+      result.stageWeighted,
+      result.stageWeighted,
+      result.stageWeighted,
+      { parent: id },
+    );
     rows++;
     for (const [dim, groups] of Object.entries(s.byDimension)) {
       for (const g of groups) {
-        await insert('monte-carlo', dim, g.key, g.wonToDate, g.forecast.expected, g.forecast.p10, g.forecast.p50, g.forecast.p90, { parent: id, openDeals: g.openDeals });
+        await insert('monte-carlo', dim, g.key, g.wonToDate, g.forecast.expected, g.forecast.p10, g.forecast.p50, g.forecast.p90, {
+          parent: id,
+          openDeals: g.openDeals,
+        });
         rows++;
       }
     }
     const deals: unknown[][] = [
-      ...result.openDeals.map((d) => [id, d.id, d.stage, 'open', d.amount, d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt), d.winProbability * d.inPeriodProbability]),
+      ...result.openDeals.map((d) => [
+        id,
+        d.id,
+        d.stage,
+        'open',
+        d.amount,
+        d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt),
+        d.winProbability * d.inPeriodProbability,
+      ]),
       ...result.wonInPeriod.map((w) => [id, w.id, 'won', 'won', w.amount, new Date(w.closedAt), 1]),
     ];
     for (let i = 0; i < deals.length; i += 200) {
@@ -133,15 +175,40 @@ export async function snapshotById(db: Database, id: number): Promise<SnapshotSu
   );
   if (!rows.length) throw notFound(`no forecast snapshot with id ${id}`);
   const [r] = rows;
-  return { id: Number(r.id), takenAt: iso(r.taken_at), asOf: iso(r.as_of), period: r.period_label, periodStart: iso(r.period_start), periodEnd: iso(r.period_end), wonToDate: Number(r.won_to_date), expected: Number(r.expected), p10: Number(r.p10), p50: Number(r.p50), p90: Number(r.p90), deals: Number(r.deals) };
+  return {
+    id: Number(r.id),
+    takenAt: iso(r.taken_at),
+    asOf: iso(r.as_of),
+    period: r.period_label,
+    periodStart: iso(r.period_start),
+    periodEnd: iso(r.period_end),
+    wonToDate: Number(r.won_to_date),
+    expected: Number(r.expected),
+    p10: Number(r.p10),
+    p50: Number(r.p50),
+    p90: Number(r.p90),
+    deals: Number(r.deals),
+  };
 }
 
 async function snapshotDeals(db: Database, id: number): Promise<SnapshotDeal[]> {
-  const rows = await db.sql.all<{ opportunity_id: number | bigint; stage: string; outcome: string; amount: number; expected_close_at: unknown }>(
+  const rows = await db.sql.all<{
+    opportunity_id: number | bigint;
+    stage: string;
+    outcome: string;
+    amount: number;
+    expected_close_at: unknown;
+  }>(
     `SELECT opportunity_id, stage, outcome, amount, expected_close_at FROM forecast_snapshot_deal WHERE snapshot_id = ? ORDER BY opportunity_id`,
     [id],
   );
-  return rows.map((r) => ({ opportunityId: Number(r.opportunity_id), stage: r.stage, outcome: r.outcome, amount: Number(r.amount), expectedCloseAt: fromSqlDate(r.expected_close_at)?.getTime() ?? null }));
+  return rows.map((r) => ({
+    opportunityId: Number(r.opportunity_id),
+    stage: r.stage,
+    outcome: r.outcome,
+    amount: Number(r.amount),
+    expectedCloseAt: fromSqlDate(r.expected_close_at)?.getTime() ?? null,
+  }));
 }
 
 /**
@@ -157,7 +224,8 @@ export async function compareForecastSnapshots(db: Database, opts: { from?: numb
     if (toId === undefined) toId = latest[0]?.id;
     if (fromId === undefined) fromId = latest.find((s) => s.id !== toId)?.id;
   }
-  if (fromId === undefined || toId === undefined) throw invalidInput('Two forecast snapshots are needed: take them with `salescast forecast snapshot`');
+  if (fromId === undefined || toId === undefined)
+    throw invalidInput('Two forecast snapshots are needed: take them with `salescast forecast snapshot`');
   const [from, to] = [await snapshotById(db, fromId), await snapshotById(db, toId)];
   const [a, b] = [await snapshotDeals(db, from.id), await snapshotDeals(db, to.id)];
   const inLater = new Set(b.map((d) => d.opportunityId));
@@ -165,7 +233,11 @@ export async function compareForecastSnapshots(db: Database, opts: { from?: numb
   const outcomes = new Map<number, string>();
   for (let i = 0; i < missing.length; i += 500) {
     const ids = missing.slice(i, i + 500);
-    for (const r of await db.sql.all<{ id: number | bigint; outcome: string }>(`SELECT id, outcome FROM opportunity WHERE id IN (${ids.map(() => '?').join(',')})`, ids)) outcomes.set(Number(r.id), r.outcome);
+    for (const r of await db.sql.all<{ id: number | bigint; outcome: string }>(
+      `SELECT id, outcome FROM opportunity WHERE id IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    ))
+      outcomes.set(Number(r.id), r.outcome);
   }
   const window = { start: Date.parse(from.periodStart), end: Date.parse(from.periodEnd) };
   const w = pipelineWaterfall(a, b, window, (id) => (outcomes.get(id) === 'won' ? 'won' : 'lost'));
@@ -178,7 +250,10 @@ export async function dealLabels(db: Database, ids: readonly number[]): Promise<
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
-    for (const r of await db.sql.all<{ id: number | bigint; external_id: string; name: string | null }>(`SELECT id, external_id, name FROM opportunity WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) {
+    for (const r of await db.sql.all<{ id: number | bigint; external_id: string; name: string | null }>(
+      `SELECT id, external_id, name FROM opportunity WHERE id IN (${chunk.map(() => '?').join(',')})`,
+      chunk,
+    )) {
       out.set(Number(r.id), { externalId: r.external_id, name: r.name ?? null });
     }
   }

@@ -30,8 +30,14 @@ export interface WhatIfOptions extends PipelineForecastOptions {
 export interface DealWhatIf {
   opportunityId: number;
   externalId: string;
-  before: Pick<DealForecast, 'stage' | 'amount' | 'winProbability' | 'inPeriodProbability' | 'expectedContribution'> & { expectedCloseAt: string | null };
-  after: (Pick<DealForecast, 'stage' | 'amount' | 'winProbability' | 'inPeriodProbability' | 'expectedContribution'> & { expectedCloseAt: string | null }) | null;
+  before: Pick<DealForecast, 'stage' | 'amount' | 'winProbability' | 'inPeriodProbability' | 'expectedContribution'> & {
+    expectedCloseAt: string | null;
+  };
+  after:
+    | (Pick<DealForecast, 'stage' | 'amount' | 'winProbability' | 'inPeriodProbability' | 'expectedContribution'> & {
+        expectedCloseAt: string | null;
+      })
+    | null;
 }
 
 export interface WhatIfReport {
@@ -50,9 +56,16 @@ export interface WhatIfReport {
 export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise<WhatIfReport> {
   if (!opts.changes?.length) throw invalidInput('Name at least one change', [{ path: ['changes'], problem: 'must not be empty' }]);
   opts.changes.forEach((c, i) => {
-    if (!Number.isInteger(c.opportunityId)) throw invalidInput('opportunityId must be an integer', [{ path: ['changes', i, 'opportunityId'], value: c.opportunityId, problem: 'must be an integer' }]);
-    if (c.amount !== undefined && !(c.amount >= 0)) throw invalidInput('amount must not be negative', [{ path: ['changes', i, 'amount'], value: c.amount, problem: 'must not be negative' }]);
-    if (c.expectedCloseAt !== undefined && !Number.isFinite(c.expectedCloseAt.getTime())) throw invalidInput('expectedCloseAt must be a date', [{ path: ['changes', i, 'expectedCloseAt'], problem: 'must be a valid date' }]);
+    if (!Number.isInteger(c.opportunityId))
+      throw invalidInput('opportunityId must be an integer', [
+        { path: ['changes', i, 'opportunityId'], value: c.opportunityId, problem: 'must be an integer' },
+      ]);
+    if (c.amount !== undefined && !(c.amount >= 0))
+      throw invalidInput('amount must not be negative', [
+        { path: ['changes', i, 'amount'], value: c.amount, problem: 'must not be negative' },
+      ]);
+    if (c.expectedCloseAt !== undefined && !Number.isFinite(c.expectedCloseAt.getTime()))
+      throw invalidInput('expectedCloseAt must be a date', [{ path: ['changes', i, 'expectedCloseAt'], problem: 'must be a valid date' }]);
   });
   const asOf = opts.asOf ?? new Date();
   const t = asOf.getTime();
@@ -62,7 +75,10 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
   for (const c of opts.changes) {
     const d = byId.get(c.opportunityId);
     if (!d) throw notFound(`no opportunity with id ${c.opportunityId}`);
-    if (d.outcome !== 'open' || (d.closedAt !== null && d.closedAt < t)) throw invalidInput(`opportunity ${c.opportunityId} is already closed (${d.outcome})`, [{ path: ['changes'], value: c.opportunityId, problem: 'must be an open deal' }]);
+    if (d.outcome !== 'open' || (d.closedAt !== null && d.closedAt < t))
+      throw invalidInput(`opportunity ${c.opportunityId} is already closed (${d.outcome})`, [
+        { path: ['changes'], value: c.opportunityId, problem: 'must be an open deal' },
+      ]);
   }
   const changes = new Map(opts.changes.map((c) => [c.opportunityId, c]));
 
@@ -90,7 +106,8 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
       notes.push('no active deal-win model: scores come from the stage model');
     }
   }
-  if (!scenarioPick.scorer && opts.changes.some((c) => c.addActivities)) notes.push('the stage model does not use activities: adding activities changes nothing without a trained deal-win model');
+  if (!scenarioPick.scorer && opts.changes.some((c) => c.addActivities))
+    notes.push('the stage model does not use activities: adding activities changes nothing without a trained deal-win model');
 
   const overrides = new Map<number, Partial<DealState> | null>();
   for (const c of opts.changes) {
@@ -111,11 +128,25 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
   const common = { ...opts, asOf, by: [] };
   const base = await runPipelineForecast(db, common, { history, scorer: basePick });
   const scen = await runPipelineForecast(db, common, { history, scorer: scenarioPick, overrides });
-  const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({ expected: x.expected, p10: x.p10, p50: x.p50, p90: x.p90 });
+  const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({
+    expected: x.expected,
+    p10: x.p10,
+    p50: x.p50,
+    p90: x.p90,
+  });
   const b = band(base.result.simulation.total);
   const s = band(scen.result.simulation.total);
   const view = (d: DealForecast | undefined) =>
-    d ? { stage: d.stage, amount: d.amount, expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(), winProbability: d.winProbability, inPeriodProbability: d.inPeriodProbability, expectedContribution: d.expectedContribution } : null;
+    d
+      ? {
+          stage: d.stage,
+          amount: d.amount,
+          expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(),
+          winProbability: d.winProbability,
+          inPeriodProbability: d.inPeriodProbability,
+          expectedContribution: d.expectedContribution,
+        }
+      : null;
   const beforeDeals = new Map(base.result.openDeals.map((d) => [d.id, d]));
   const afterDeals = new Map(scen.result.openDeals.map((d) => [d.id, d]));
   return {
@@ -128,7 +159,12 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
     baseline: b,
     scenario: s,
     delta: { expected: s.expected - b.expected, p10: s.p10 - b.p10, p50: s.p50 - b.p50, p90: s.p90 - b.p90 },
-    deals: opts.changes.map((c) => ({ opportunityId: c.opportunityId, externalId: byId.get(c.opportunityId)!.externalId, before: view(beforeDeals.get(c.opportunityId))!, after: view(afterDeals.get(c.opportunityId)) })),
+    deals: opts.changes.map((c) => ({
+      opportunityId: c.opportunityId,
+      externalId: byId.get(c.opportunityId)!.externalId,
+      before: view(beforeDeals.get(c.opportunityId))!,
+      after: view(afterDeals.get(c.opportunityId)),
+    })),
   };
 }
 
@@ -147,7 +183,10 @@ function editDealInput(input: DealInput, c: DealChangeInput, t: number): DealInp
   }
   if (c.addActivities && c.addActivities.count > 0) {
     const type = c.addActivities.type ?? 'meeting';
-    out.activities = [...(input.activities ?? []), ...Array.from({ length: Math.min(100, Math.floor(c.addActivities.count)) }, () => ({ type, at: t - 1 }))];
+    out.activities = [
+      ...(input.activities ?? []),
+      ...Array.from({ length: Math.min(100, Math.floor(c.addActivities.count)) }, () => ({ type, at: t - 1 })),
+    ];
   }
   return out;
 }

@@ -16,7 +16,12 @@ import type { WinScorer } from '../win/win-scorer';
  * (month 0 = the rest of the as-of month). A month partly inside the window contributes in
  * proportion to the overlap of its remaining days (closing times spread evenly within a month).
  */
-export function windowProbabilityFromMonths(dist: readonly { monthOffset: number; probability: number }[], asOf: number, start: number, end: number): number {
+export function windowProbabilityFromMonths(
+  dist: readonly { monthOffset: number; probability: number }[],
+  asOf: number,
+  start: number,
+  end: number,
+): number {
   const d0 = new Date(asOf);
   let p = 0;
   for (const { monthOffset, probability } of dist) {
@@ -49,7 +54,10 @@ export function dealScorerFrom(winScorer: WinScorer, inputs: Map<number, DealInp
       if (!base) continue; // not known to the win model's loader: the stage model scores it
       const input = edit ? edit(base) : base;
       const o = winScorer.outlook(input, ctx.asOf);
-      out.set(d.id, { winProbability: o.winProbability, inPeriodProbability: windowProbabilityFromMonths(o.closeDistribution, ctx.asOf, ctx.start, ctx.end) });
+      out.set(d.id, {
+        winProbability: o.winProbability,
+        inPeriodProbability: windowProbabilityFromMonths(o.closeDistribution, ctx.asOf, ctx.start, ctx.end),
+      });
     }
     return out;
   };
@@ -77,12 +85,22 @@ export async function activeWinModelScorer(db: Database, asOf: Date, opts: { mod
  * the registry is not touched. Returns null, with the reason, when the history before asOf is too
  * short to train (the period is then scored by the stage model).
  */
-export async function pointInTimeWinModelScorer(db: Database, asOf: Date, opts: { seed?: number } = {}): Promise<{ scorer: DealScorer | null; reason?: string }> {
+export async function pointInTimeWinModelScorer(
+  db: Database,
+  asOf: Date,
+  opts: { seed?: number } = {},
+): Promise<{ scorer: DealScorer | null; reason?: string }> {
   const config = loadConfig();
   const deals = await loadDeals(db, { asOf }); // cut at asOf: later events dropped, later closes shown open
   let built;
   try {
-    built = await buildWinModel(deals, { asOf, seed: opts.seed ?? config.SALESCAST_SEED, minWon: config.MIN_WON_DEALS, minLost: config.MIN_LOST_DEALS, algorithms: ['logistic'] });
+    built = await buildWinModel(deals, {
+      asOf,
+      seed: opts.seed ?? config.SALESCAST_SEED,
+      minWon: config.MIN_WON_DEALS,
+      minLost: config.MIN_LOST_DEALS,
+      algorithms: ['logistic'],
+    });
   } catch (e) {
     if (isAppError(e) && e.code === 'UNPROCESSABLE') return { scorer: null, reason: e.message };
     throw e;

@@ -81,7 +81,10 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
     const joinFile = path.resolve(path.dirname(file), mapping.join.file);
     const { header, rows } = await readAllObjects(joinFile, mapping.join.format ?? {});
     const key = mapping.join.joinOn ?? mapping.join.on;
-    if (header && !header.includes(key)) throw new AppError('INVALID_INPUT', `The join file ${joinFile} has no column "${key}"`, [{ column: key, problem: `not in the joined file; columns: ${header.join(', ')}` }]);
+    if (header && !header.includes(key))
+      throw new AppError('INVALID_INPUT', `The join file ${joinFile} has no column "${key}"`, [
+        { column: key, problem: `not in the joined file; columns: ${header.join(', ')}` },
+      ]);
     const byKey = new Map<string, JsonRow>();
     for (const r of rows) if (r[key] !== undefined && r[key] !== null && r[key] !== '') byKey.set(String(r[key]).trim(), r);
     const cols = (header ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]).filter((c) => c !== key);
@@ -93,7 +96,10 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
       const header = source.header;
       const idx = new Map(header.map((h, i) => [h, i]));
       const onIdx = mapping.join ? idx.get(mapping.join.on) : undefined;
-      if (mapping.join && onIdx === undefined) throw new AppError('INVALID_INPUT', `The join column "${mapping.join.on}" is not in ${file}`, [{ column: mapping.join.on, problem: `not in the file; columns: ${header.join(', ')}` }]);
+      if (mapping.join && onIdx === undefined)
+        throw new AppError('INVALID_INPUT', `The join column "${mapping.join.on}" is not in ${file}`, [
+          { column: mapping.join.on, problem: `not in the file; columns: ${header.join(', ')}` },
+        ]);
       const extra = join ? join.columns.filter((c) => !idx.has(c)) : [];
       return {
         columns: [...header, ...extra],
@@ -192,7 +198,8 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
       result.rejected = badRows;
       const counts = (await writer.finish())[kind];
       if (counts) Object.assign(result, counts);
-      if (result.read === 0) throw new AppError('INVALID_INPUT', `${file}: the file has a header but no data rows`, [{ row: 1, problem: 'no data rows' }]);
+      if (result.read === 0)
+        throw new AppError('INVALID_INPUT', `${file}: the file has a header but no data rows`, [{ row: 1, problem: 'no data rows' }]);
       if (badRows && !rejectedOut) {
         const shown = details.length < problemCount ? ` (the first ${details.length.toLocaleString('en-US')} are listed)` : '';
         throw new AppError(

@@ -106,21 +106,29 @@ export async function openSource(file: string, fmt: FormatOptions = {}): Promise
   if (hasHeader) {
     header = delimiter === 'whitespace' ? first.trim().split(/\s+/) : await csvHeader(file, delimiter);
     if (fmt.columns) {
-      if (fmt.columns.length !== header.length) throw fileError(file, `the mapping names ${fmt.columns.length} columns but the header has ${header.length}`, { row: 1 });
+      if (fmt.columns.length !== header.length)
+        throw fileError(file, `the mapping names ${fmt.columns.length} columns but the header has ${header.length}`, { row: 1 });
       header = fmt.columns;
     }
   } else {
-    if (!fmt.columns) throw fileError(file, 'a file without a header needs its columns named by position (mapping "format": {"header": false, "columns": [...]})');
+    if (!fmt.columns)
+      throw fileError(
+        file,
+        'a file without a header needs its columns named by position (mapping "format": {"header": false, "columns": [...]})',
+      );
     header = fmt.columns;
   }
   header = header.map((h) => h.trim());
   checkHeader(file, header);
-  const batches = delimiter === 'whitespace' ? whitespaceBatches(file, header.length, hasHeader) : csvBatches(file, delimiter, header.length, hasHeader);
+  const batches =
+    delimiter === 'whitespace' ? whitespaceBatches(file, header.length, hasHeader) : csvBatches(file, delimiter, header.length, hasHeader);
   return { type: 'csv', header, delimiter, batches };
 }
 
 async function csvHeader(file: string, delimiter: string): Promise<string[]> {
-  const parser = fs.createReadStream(file).pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to_line: 1 }));
+  const parser = fs
+    .createReadStream(file)
+    .pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, to_line: 1 }));
   try {
     for await (const rec of parser as AsyncIterable<string[]>) return rec;
   } catch (e) {
@@ -131,15 +139,20 @@ async function csvHeader(file: string, delimiter: string): Promise<string[]> {
 
 function csvError(file: string, e: unknown): AppError {
   const err = e as { code?: string; message?: string; lines?: number };
-  if (err.code === 'CSV_QUOTE_NOT_CLOSED') return fileError(file, `a quoted field opened near line ${err.lines ?? '?'} is never closed (truncated file?)`, { row: err.lines });
-  if (err.code && err.code.startsWith('CSV_')) return fileError(file, `malformed CSV near line ${err.lines ?? '?'}: ${err.message}`, { row: err.lines });
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED')
+    return fileError(file, `a quoted field opened near line ${err.lines ?? '?'} is never closed (truncated file?)`, { row: err.lines });
+  if (err.code && err.code.startsWith('CSV_'))
+    return fileError(file, `malformed CSV near line ${err.lines ?? '?'}: ${err.message}`, { row: err.lines });
   return e instanceof AppError ? e : new AppError('INVALID_INPUT', `${file}: ${err.message ?? String(e)}`);
 }
 
 function widthProblem(line: number, got: number, want: number): ErrorDetail {
   return {
     row: line,
-    problem: got < want ? `the row has ${got} value(s) but the header has ${want} columns (truncated or missing delimiters?)` : `the row has ${got} values but the header has only ${want} columns (unquoted delimiter in a value?)`,
+    problem:
+      got < want
+        ? `the row has ${got} value(s) but the header has ${want} columns (truncated or missing delimiters?)`
+        : `the row has ${got} values but the header has only ${want} columns (unquoted delimiter in a value?)`,
   };
 }
 
@@ -147,7 +160,10 @@ function widthProblem(line: number, got: number, want: number): ErrorDetail {
  * Pulls records from a readable stream in batches: one promise per batch rather than per record
  * (a `for await` over an object stream costs more than parsing the record did).
  */
-async function* recordBatches<T>(stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, take: (rec: T, batch: SourceBatch<CsvRow>) => void): AsyncGenerator<SourceBatch<CsvRow>> {
+async function* recordBatches<T>(
+  stream: NodeJS.ReadableStream & { pause(): void; resume(): void },
+  take: (rec: T, batch: SourceBatch<CsvRow>) => void,
+): AsyncGenerator<SourceBatch<CsvRow>> {
   const ready: SourceBatch<CsvRow>[] = [];
   let current: SourceBatch<CsvRow> = { rows: [], numbers: [], problems: [] };
   let ended = false;
@@ -194,7 +210,9 @@ async function* csvBatches(file: string, delimiter: string, width: number, hasHe
   // Line numbers are counted here instead of asking csv-parse for per-record info objects (a
   // measurable share of the import's time): each record ends one line after the last, plus the line
   // breaks inside its quoted fields. Empty lines come through as one empty field and are skipped.
-  const parser = fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, from_line: hasHeader ? 2 : 1 }));
+  const parser = fs
+    .createReadStream(file, { highWaterMark: 1 << 20 })
+    .pipe(parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, from_line: hasHeader ? 2 : 1 }));
   let line = hasHeader ? 1 : 0;
   const take = (record: string[], batch: SourceBatch<CsvRow>) => {
     line++;
@@ -213,7 +231,10 @@ async function* csvBatches(file: string, delimiter: string, width: number, hasHe
 }
 
 async function* whitespaceBatches(file: string, width: number, hasHeader: boolean): AsyncGenerator<SourceBatch<CsvRow>> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const rl = readline.createInterface({
+    input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
   let line = 0;
   let skippedHeader = !hasHeader;
   let batch: SourceBatch<CsvRow> = { rows: [], numbers: [], problems: [] };
@@ -238,7 +259,10 @@ async function* whitespaceBatches(file: string, width: number, hasHeader: boolea
 }
 
 async function* jsonLinesBatches(file: string): AsyncGenerator<SourceBatch<JsonRow>> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const rl = readline.createInterface({
+    input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
   let line = 0;
   let batch: SourceBatch<JsonRow> = { rows: [], numbers: [], problems: [] };
   for await (const raw of rl) {
@@ -250,7 +274,14 @@ async function* jsonLinesBatches(file: string): AsyncGenerator<SourceBatch<JsonR
       obj = JSON.parse(text);
     } catch (e) {
       obj = undefined;
-      batch.problems.push({ index: batch.rows.length, problem: { row: line, value: text.length > 80 ? text.slice(0, 80) + '…' : text, problem: `not valid JSON (${(e as Error).message}); truncated line?` } });
+      batch.problems.push({
+        index: batch.rows.length,
+        problem: {
+          row: line,
+          value: text.length > 80 ? `${text.slice(0, 80)}…` : text,
+          problem: `not valid JSON (${(e as Error).message}); truncated line?`,
+        },
+      });
     }
     if (obj !== undefined && (typeof obj !== 'object' || obj === null || Array.isArray(obj))) {
       batch.problems.push({ index: batch.rows.length, problem: { row: line, problem: 'each line must be a JSON object' } });
@@ -273,14 +304,19 @@ async function* jsonArrayBatches(file: string): AsyncGenerator<SourceBatch<JsonR
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw fileError(file, `not valid JSON${line ? ` (line ${line})` : ''}: ${(e as Error).message}; truncated file?`, line ? { row: line } : {});
+    throw fileError(
+      file,
+      `not valid JSON${line ? ` (line ${line})` : ''}: ${(e as Error).message}; truncated file?`,
+      line ? { row: line } : {},
+    );
   }
   if (!Array.isArray(data)) throw fileError(file, 'a JSON import file must be an array of objects (or use JSON Lines, .jsonl)');
   for (let i = 0; i < data.length; i += BATCH) {
     const batch: SourceBatch<JsonRow> = { rows: [], numbers: [], problems: [] };
     for (let j = i; j < Math.min(data.length, i + BATCH); j++) {
       const o = data[j];
-      if (typeof o !== 'object' || o === null || Array.isArray(o)) batch.problems.push({ index: j - i, problem: { row: j + 1, problem: 'each element must be a JSON object' } });
+      if (typeof o !== 'object' || o === null || Array.isArray(o))
+        batch.problems.push({ index: j - i, problem: { row: j + 1, problem: 'each element must be a JSON object' } });
       batch.rows.push((typeof o === 'object' && o !== null && !Array.isArray(o) ? o : {}) as JsonRow);
       batch.numbers.push(j + 1);
     }
@@ -293,7 +329,12 @@ export async function readAllObjects(file: string, fmt: FormatOptions = {}): Pro
   const src = await openSource(file, fmt);
   const rows: JsonRow[] = [];
   for await (const b of src.batches as AsyncGenerator<SourceBatch<CsvRow | JsonRow>>) {
-    if (b.problems.length) throw new AppError('INVALID_INPUT', `${file}: ${b.problems.length} malformed row(s)`, b.problems.map((p) => p.problem));
+    if (b.problems.length)
+      throw new AppError(
+        'INVALID_INPUT',
+        `${file}: ${b.problems.length} malformed row(s)`,
+        b.problems.map((p) => p.problem),
+      );
     for (const r of b.rows) {
       if (Array.isArray(r)) {
         const o: JsonRow = {};

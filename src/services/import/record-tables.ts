@@ -33,7 +33,17 @@ const TABLE_OF: Record<EntityKind, { table: string; createdAt: boolean; updatedA
 };
 
 /** Kinds in the order they must be written so that references point at rows that exist. */
-export const WRITE_ORDER: EntityKind[] = ['campaigns', 'accounts', 'products', 'reps', 'opportunities', 'stage-changes', 'activities', 'orders', 'service-costs'];
+export const WRITE_ORDER: EntityKind[] = [
+  'campaigns',
+  'accounts',
+  'products',
+  'reps',
+  'opportunities',
+  'stage-changes',
+  'activities',
+  'orders',
+  'service-costs',
+];
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

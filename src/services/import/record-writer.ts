@@ -62,7 +62,15 @@ export function derivedExternalId(kind: EntityKind, record: Record<string, unkno
   for (const c of spec.columns) {
     if (c.field === 'externalId') continue;
     const v = record[c.field];
-    h.update('\u0000').update(v === undefined || v === null ? '\u0001' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    h.update('\u0000').update(
+      v === undefined || v === null
+        ? '\u0001'
+        : v instanceof Date
+          ? v.toISOString()
+          : typeof v === 'object'
+            ? JSON.stringify(v)
+            : String(v),
+    );
   }
   return `~${h.digest('hex').slice(0, 24)}.${occurrence}`;
 }
@@ -82,7 +90,12 @@ export class RecordWriter {
   }
 
   /** Derives ids, rejects in-batch duplicates and unknown references; registers accepted ids as seen. */
-  async check<K extends EntityKind>(kind: K, records: RecordOf<K>[], rows: number[], opts: { duplicates?: 'error' | 'first' } = {}): Promise<CheckResult> {
+  async check<K extends EntityKind>(
+    kind: K,
+    records: RecordOf<K>[],
+    rows: number[],
+    opts: { duplicates?: 'error' | 'first' } = {},
+  ): Promise<CheckResult> {
     const spec = tableSpec(kind);
     const needsId = !externalIdRequired(kind);
     let occ = this.occurrences.get(kind);
@@ -126,7 +139,13 @@ export class RecordWriter {
           continue;
         }
         const id = this.refCache.get(c.ref!)!.get(v as string);
-        if (id === undefined) problems.push({ row: rows[i], column: c.field, value: v, problem: `${c.field} refers to ${c.ref} "${v}", which does not exist (import the ${c.ref} first)` });
+        if (id === undefined)
+          problems.push({
+            row: rows[i],
+            column: c.field,
+            value: v,
+            problem: `${c.field} refers to ${c.ref} "${v}", which does not exist (import the ${c.ref} first)`,
+          });
         else refIds[c.i] = id;
       }
       const existingId = existing.get(ids[i]);
@@ -137,7 +156,12 @@ export class RecordWriter {
           out.skippedDuplicates++;
           continue;
         }
-        problems.push({ row: rows[i], column: 'externalId', value: ids[i], problem: `duplicate external id: row ${prior} has the same externalId` });
+        problems.push({
+          row: rows[i],
+          column: 'externalId',
+          value: ids[i],
+          problem: `duplicate external id: row ${prior} has the same externalId`,
+        });
       }
       if (problems.length) {
         out.rejected.push({ index: i, problems });
@@ -163,7 +187,8 @@ export class RecordWriter {
   /** Counts per kind written so far: inserted, updated (something changed) and unchanged. */
   async finish(): Promise<Record<string, WriteCounts>> {
     const out: Record<string, WriteCounts> = {};
-    for (const [kind, t] of this.tallies) out[kind] = { inserted: t.inserted, updated: t.updated, unchanged: t.total - t.inserted - t.updated };
+    for (const [kind, t] of this.tallies)
+      out[kind] = { inserted: t.inserted, updated: t.updated, unchanged: t.total - t.inserted - t.updated };
     return out;
   }
 
@@ -236,7 +261,10 @@ export class RecordWriter {
     const cols = spec.columns.map((c) => c.column);
     if (spec.hasCreatedAt) cols.push('created_at');
     if (spec.hasUpdatedAt) cols.push('updated_at');
-    const insert = this.prepared(`${spec.table}:insert`, () => `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const insert = this.prepared(
+      `${spec.table}:insert`,
+      () => `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
     const data = spec.columns.filter((c) => c.field !== 'externalId').map((c) => c.column);
     const dataIdx = spec.columns.map((c, i) => (c.field === 'externalId' ? -1 : i)).filter((i) => i >= 0);
     const update = this.prepared(
@@ -270,11 +298,17 @@ export class RecordWriter {
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const part = ids.slice(i, i + IN_CHUNK);
       if (!this.tx.sqlite) {
-        const rows = await this.tx.all<{ external_id: string; id: number }>(`SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`, part);
+        const rows = await this.tx.all<{ external_id: string; id: number }>(
+          `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`,
+          part,
+        );
         for (const r of rows) existing.set(r.external_id, Number(r.id));
         continue;
       }
-      const st = this.prepared(`${spec.table}:find:${part.length}`, () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`);
+      const st = this.prepared(
+        `${spec.table}:find:${part.length}`,
+        () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`,
+      );
       for (const r of st.all(part) as { external_id: string; id: number }[]) existing.set(r.external_id, Number(r.id));
     }
     return existing;
@@ -295,7 +329,10 @@ export class RecordWriter {
       const slice = recs.slice(i, i + batch);
       const params: unknown[] = [];
       for (const r of slice) this.valuesOf(spec, r, params);
-      const returned = await this.tx.all<{ id: number; external_id: string; inserted: boolean }>(this.upsertSql(spec, slice.length), params);
+      const returned = await this.tx.all<{ id: number; external_id: string; inserted: boolean }>(
+        this.upsertSql(spec, slice.length),
+        params,
+      );
       const rowOf = new Map(slice.map((r) => [r.externalId, r.row]));
       for (const r of returned) {
         if (r.inserted) {
@@ -321,7 +358,10 @@ export class RecordWriter {
     const cache = this.cacheFor(kind);
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       const part = ids.slice(i, i + IN_CHUNK);
-      const rows = await this.tx.all<{ external_id: string; id: number }>(`SELECT external_id, id FROM ${table} WHERE external_id IN (${part.map(() => '?').join(', ')})`, part);
+      const rows = await this.tx.all<{ external_id: string; id: number }>(
+        `SELECT external_id, id FROM ${table} WHERE external_id IN (${part.map(() => '?').join(', ')})`,
+        part,
+      );
       for (const r of rows) cache.set(r.external_id, Number(r.id));
     }
   }

@@ -23,13 +23,13 @@ export class RejectedWriter {
   ) {
     this.fd = fs.openSync(file, 'w');
     const cols = header ? [...header, '_row', '_reason'] : ['_row', '_reason', '_record'];
-    fs.writeSync(this.fd, cols.map(csvField).join(',') + '\n');
+    fs.writeSync(this.fd, `${cols.map(csvField).join(',')}\n`);
   }
 
   write(row: unknown, line: number, problems: ErrorDetail[]) {
     const reason = problems.map(describeProblem).join('; ');
     const cells = this.header ? [...this.header.map((_, i) => (row as string[])[i]), line, reason] : [line, reason, row];
-    fs.writeSync(this.fd, cells.map(csvField).join(',') + '\n');
+    fs.writeSync(this.fd, `${cells.map(csvField).join(',')}\n`);
     this.count++;
   }
 

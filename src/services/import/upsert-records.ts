@@ -64,8 +64,13 @@ export async function upsertRecords(
       const CHUNK = 5000;
       for (let i = 0; i < records.length; i += CHUNK) {
         const slice = records.slice(i, i + CHUNK);
-        const checked = await writer.check(kind, slice, slice.map((_, j) => i + j + 1));
-        for (const r of checked.rejected) for (const p of r.problems) problems.push({ ...p, path: [kind, (p.row ?? 1) - 1, p.column ?? ''] });
+        const checked = await writer.check(
+          kind,
+          slice,
+          slice.map((_, j) => i + j + 1),
+        );
+        for (const r of checked.rejected)
+          for (const p of r.problems) problems.push({ ...p, path: [kind, (p.row ?? 1) - 1, p.column ?? ''] });
         // Keep checking after a problem so the caller sees every bad row, but stop writing.
         if (problems.length) continue;
         await writer.write(kind, checked.accepted);

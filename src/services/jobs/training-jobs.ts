@@ -79,22 +79,37 @@ export class TrainingJobs {
     const rows = await this.db.sql.all<{ id: number }>("SELECT id FROM training_job WHERE status IN ('running', 'queued')");
     const stale = rows.map((r) => Number(r.id)).filter((id) => !mine.includes(id));
     for (const id of stale) {
-      await this.db.sql.run("UPDATE training_job SET status = 'failed', error = ?, finished_at = ? WHERE id = ?", ['interrupted: the server stopped while the job ran', new Date(), id]);
+      await this.db.sql.run("UPDATE training_job SET status = 'failed', error = ?, finished_at = ? WHERE id = ?", [
+        'interrupted: the server stopped while the job ran',
+        new Date(),
+        id,
+      ]);
     }
     return stale.length;
   }
 
   async start(model: string, params: Record<string, unknown> = {}): Promise<TrainingJobInfo> {
     const trainer = this.trainers[model];
-    if (!trainer) throw invalidInput(`Unknown model "${model}"`, [{ path: ['model'], value: model, problem: `must be one of ${this.models.join(', ')}` }]);
+    if (!trainer)
+      throw invalidInput(`Unknown model "${model}"`, [
+        { path: ['model'], value: model, problem: `must be one of ${this.models.join(', ')}` },
+      ]);
     if ([...this.running.values()].some((j) => j.model === model)) throw conflict(`A training job for "${model}" is already running`);
     const now = new Date();
     // Check-and-insert in one write transaction so two servers on one database cannot both start.
     const id = await this.db.sql.transaction(async (tx) => {
-      const busy = await tx.all<{ id: number }>("SELECT id FROM training_job WHERE model_name = ? AND status IN ('queued', 'running')", [model]);
+      const busy = await tx.all<{ id: number }>("SELECT id FROM training_job WHERE model_name = ? AND status IN ('queued', 'running')", [
+        model,
+      ]);
       if (busy.length) throw conflict(`A training job for "${model}" is already running (job ${busy[0].id})`);
-      await tx.run("INSERT INTO training_job (model_name, status, params, log, started_at) VALUES (?, 'running', ?, '', ?)", [model, params, now]);
-      const rows = await tx.all<{ id: number }>("SELECT MAX(id) AS id FROM training_job WHERE model_name = ? AND status = 'running'", [model]);
+      await tx.run("INSERT INTO training_job (model_name, status, params, log, started_at) VALUES (?, 'running', ?, '', ?)", [
+        model,
+        params,
+        now,
+      ]);
+      const rows = await tx.all<{ id: number }>("SELECT MAX(id) AS id FROM training_job WHERE model_name = ? AND status = 'running'", [
+        model,
+      ]);
       return Number(rows[0].id);
     });
 
@@ -121,14 +136,26 @@ export class TrainingJobs {
         const result = await trainer(params, { log: append, signal: abort.signal });
         append('job succeeded');
         clearInterval(timer);
-        await this.db.sql.run("UPDATE training_job SET status = 'succeeded', result = ?, log = ?, finished_at = ? WHERE id = ?", [result ?? null, log, new Date(), id]);
+        await this.db.sql.run("UPDATE training_job SET status = 'succeeded', result = ?, log = ?, finished_at = ? WHERE id = ?", [
+          result ?? null,
+          log,
+          new Date(),
+          id,
+        ]);
         const info = await this.get(id).catch(() => null);
         if (info) await Promise.resolve(this.hooks.onSucceeded?.(info)).catch(() => undefined);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         append(`job failed: ${message}`);
         clearInterval(timer);
-        await this.db.sql.run("UPDATE training_job SET status = 'failed', error = ?, log = ?, finished_at = ? WHERE id = ?", [message.slice(0, 4000), log, new Date(), id]).catch(() => undefined);
+        await this.db.sql
+          .run("UPDATE training_job SET status = 'failed', error = ?, log = ?, finished_at = ? WHERE id = ?", [
+            message.slice(0, 4000),
+            log,
+            new Date(),
+            id,
+          ])
+          .catch(() => undefined);
       } finally {
         clearInterval(timer);
         this.running.delete(id);
@@ -144,7 +171,13 @@ export class TrainingJobs {
     return toInfo(rows[0]);
   }
 
-  async list(opts: { model?: string; status?: string; limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ items: TrainingJobInfo[]; total: number }> {
+  async list(opts: {
+    model?: string;
+    status?: string;
+    limit: number;
+    offset: number;
+    order: 'asc' | 'desc';
+  }): Promise<{ items: TrainingJobInfo[]; total: number }> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (opts.model) {
@@ -157,7 +190,10 @@ export class TrainingJobs {
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = Number((await this.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n FROM training_job ${w}`, args))[0].n);
-    const rows = await this.db.sql.all<Row>(`SELECT * FROM training_job ${w} ORDER BY id ${opts.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`, [...args, opts.limit, opts.offset]);
+    const rows = await this.db.sql.all<Row>(
+      `SELECT * FROM training_job ${w} ORDER BY id ${opts.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+      [...args, opts.limit, opts.offset],
+    );
     return { items: rows.map(toInfo), total };
   }
 
@@ -165,10 +201,12 @@ export class TrainingJobs {
   async drain(graceMs: number): Promise<void> {
     const jobs = [...this.running.values()];
     if (!jobs.length) return;
-    const timeout = new Promise<void>((r) => setTimeout(() => {
-      for (const j of jobs) j.abort.abort();
-      r();
-    }, graceMs).unref());
+    const timeout = new Promise<void>((r) =>
+      setTimeout(() => {
+        for (const j of jobs) j.abort.abort();
+        r();
+      }, graceMs).unref(),
+    );
     await Promise.race([Promise.all(jobs.map((j) => j.done)), timeout]);
     await Promise.all(jobs.map((j) => j.done));
   }
@@ -215,7 +253,12 @@ export function cliTrainer(model: string, opts: { cliPath?: string; env?: NodeJS
         }
         if (code === 0) return resolve(parsed);
         const msg = (parsed as { error?: { message?: string } } | null)?.error?.message;
-        reject(new AppError(code === 3 ? 'UNPROCESSABLE' : 'INTERNAL', msg ?? `training exited with ${signal ? `signal ${signal}` : `code ${code}`}`));
+        reject(
+          new AppError(
+            code === 3 ? 'UNPROCESSABLE' : 'INTERNAL',
+            msg ?? `training exited with ${signal ? `signal ${signal}` : `code ${code}`}`,
+          ),
+        );
       });
     });
 }

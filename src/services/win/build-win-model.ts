@@ -11,7 +11,14 @@ import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, logLoss, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
 import { MlpClassifier } from '../../ml/mlp';
 import { seededRandom } from '../../ml/random';
-import { dealBaseSchema, dealFeatures, dealFeatureSpec, dealStateAsOf, discoverAttributes, DEAL_NUMERIC_FEATURES } from '../../domain/features/deal-features';
+import {
+  dealBaseSchema,
+  dealFeatures,
+  dealFeatureSpec,
+  dealStateAsOf,
+  discoverAttributes,
+  DEAL_NUMERIC_FEATURES,
+} from '../../domain/features/deal-features';
 import { snapshotMoments, type DealSnapshotMoment } from '../../domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../../domain/features/deal-history';
 import { DAY_MS, type DealInput } from '../../domain/features/deal-input';
@@ -66,7 +73,10 @@ export interface BuiltWinModel {
     calibration: SliceMetrics;
     baselineTest: SliceMetrics;
     liftOverBaseline: ReturnType<typeof liftOver>;
-    candidates: Record<string, { calibration: SliceMetrics; test: SliceMetrics; fitSeconds: number; params: Record<string, unknown>; calibrationMethod: string }>;
+    candidates: Record<
+      string,
+      { calibration: SliceMetrics; test: SliceMetrics; fitSeconds: number; params: Record<string, unknown>; calibrationMethod: string }
+    >;
     timing: { testWonDeals: number; medianAbsErrorDays: number | null; slipRate: number | null; meanSlipProbability: number | null };
   };
   data: {
@@ -98,13 +108,25 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
   const asOf = options.asOf.getTime();
   const progress = options.onProgress ?? (() => undefined);
   const original = new Set(allDeals);
-  const closed = treatStaleAsLost(allDeals, asOf, options.lostAfterDays).filter((d) => d.closedAt != null && d.closedAt <= asOf && (d.outcome === 'won' || d.outcome === 'lost'));
+  const closed = treatStaleAsLost(allDeals, asOf, options.lostAfterDays).filter(
+    (d) => d.closedAt != null && d.closedAt <= asOf && (d.outcome === 'won' || d.outcome === 'lost'),
+  );
   const won = closed.filter((d) => d.outcome === 'won').length;
   const lost = closed.length - won;
   if (won < options.minWon || lost < options.minLost) {
     const details = [];
-    if (won < options.minWon) details.push({ path: ['won'], value: won, problem: `needs at least ${options.minWon} won deals closed by ${options.asOf.toISOString().slice(0, 10)}, found ${won} (${options.minWon - won} more)` });
-    if (lost < options.minLost) details.push({ path: ['lost'], value: lost, problem: `needs at least ${options.minLost} lost deals closed by ${options.asOf.toISOString().slice(0, 10)}, found ${lost} (${options.minLost - lost} more)` });
+    if (won < options.minWon)
+      details.push({
+        path: ['won'],
+        value: won,
+        problem: `needs at least ${options.minWon} won deals closed by ${options.asOf.toISOString().slice(0, 10)}, found ${won} (${options.minWon - won} more)`,
+      });
+    if (lost < options.minLost)
+      details.push({
+        path: ['lost'],
+        value: lost,
+        problem: `needs at least ${options.minLost} lost deals closed by ${options.asOf.toISOString().slice(0, 10)}, found ${lost} (${options.minLost - lost} more)`,
+      });
     throw new AppError(
       'UNPROCESSABLE',
       `Not enough closed deals to train the deal-win model: ${won} won and ${lost} lost, at least ${options.minWon} won and ${options.minLost} lost are needed (MIN_WON_DEALS / MIN_LOST_DEALS). Scores fall back to the stage baseline until then.`,
@@ -127,10 +149,17 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
   const parts: DealSnapshotMoment[][] = [[], [], []];
   for (const m of moments) parts[slice(m)].push(m);
   const [trainM, calM, testM] = parts;
-  for (const [name, part] of [['training', trainM], ['calibration', calM], ['test', testM]] as const) {
+  for (const [name, part] of [
+    ['training', trainM],
+    ['calibration', calM],
+    ['test', testM],
+  ] as const) {
     const pos = part.reduce((s, m) => s + m.won, 0);
     if (pos === 0 || pos === part.length)
-      throw new AppError('UNPROCESSABLE', `The ${name} time slice has deals of only one outcome (${part.length} snapshots, ${pos} won); more closed deals of both outcomes are needed over time`);
+      throw new AppError(
+        'UNPROCESSABLE',
+        `The ${name} time slice has deals of only one outcome (${part.length} snapshots, ${pos} won); more closed deals of both outcomes are needed over time`,
+      );
   }
   const rowsOf = (ms: DealSnapshotMoment[]) => ms.map((m) => dealFeatures(m.deal, m.at, history, attributes));
   const trainRows = rowsOf(trainM);
@@ -163,20 +192,30 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
       const grid = options.logistic?.l2 !== undefined ? [options.logistic.l2] : [1, 10, 100];
       let chosen: { m: LogisticRegression; loss: number } | null = null;
       for (const l2 of grid) {
-        const m = await new LogisticRegression({ ...options.logistic, l2 }).fit(Xtrain, yTrain, { onProgress: (f, msg) => progress(algorithm, f, `l2=${l2}: ${msg}`) });
+        const m = await new LogisticRegression({ ...options.logistic, l2 }).fit(Xtrain, yTrain, {
+          onProgress: (f, msg) => progress(algorithm, f, `l2=${l2}: ${msg}`),
+        });
         const loss = logLoss(m.predictProba(Xcal), yCal);
         if (!chosen || loss < chosen.loss) chosen = { m, loss };
       }
       model = chosen!.m;
     } else {
-      model = await new MlpClassifier({ seed: options.seed, ...options.mlp }).fit(Xtrain, yTrain, { onProgress: (f, msg) => progress(algorithm, f, msg) });
+      model = await new MlpClassifier({ seed: options.seed, ...options.mlp }).fit(Xtrain, yTrain, {
+        onProgress: (f, msg) => progress(algorithm, f, msg),
+      });
     }
     const fitSeconds = (Date.now() - started) / 1000;
     const rawCal = model.predictProba(Xcal);
     const calibrator = fitCalibrator(rawCal, yCal, 'auto');
     const pCal = Float64Array.from(rawCal, (p) => calibrator.transform(p));
     const pTest = Float64Array.from(model.predictProba(Xtest), (p) => calibrator.transform(p));
-    candidates[algorithm] = { calibration: sliceMetrics(pCal, yCal), test: sliceMetrics(pTest, yTest), fitSeconds, params: model.toArtifact().params, calibrationMethod: calibrator.method };
+    candidates[algorithm] = {
+      calibration: sliceMetrics(pCal, yCal),
+      test: sliceMetrics(pTest, yTest),
+      fitSeconds,
+      params: model.toArtifact().params,
+      calibrationMethod: calibrator.method,
+    };
     progress(algorithm, 1, `fitted in ${fitSeconds.toFixed(1)} s`);
     // Selection on the calibration slice keeps the test slice an honest estimate of the winner.
     const calLoss = candidates[algorithm].calibration.logLoss;
@@ -209,7 +248,12 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
   errs.sort((a, b) => a - b);
 
   // What the explanations compare against: stage durations and typical values of won deals.
-  const explain = explanationContext(closed.filter((d) => d.closedAt! < cut2), trainRows, yTrain, baseline);
+  const explain = explanationContext(
+    closed.filter((d) => d.closedAt! < cut2),
+    trainRows,
+    yTrain,
+    baseline,
+  );
 
   const artifact: WinModelArtifact = {
     kind: 'salescast-win-model',
@@ -250,7 +294,12 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
       won,
       lost,
       examples: { train: trainM.length, calibration: calM.length, test: testM.length },
-      window: { from: new Date(first).toISOString(), to: options.asOf.toISOString(), calibrationFrom: new Date(cut1).toISOString(), testFrom: new Date(cut2).toISOString() },
+      window: {
+        from: new Date(first).toISOString(),
+        to: options.asOf.toISOString(),
+        calibrationFrom: new Date(cut1).toISOString(),
+        testFrom: new Date(cut2).toISOString(),
+      },
       features: spec.numeric.length + spec.categorical.length,
       encodedColumns: encoder.width,
       excludedAttributes: attributes.excluded ?? [],
@@ -283,11 +332,18 @@ function explanationContext(closed: DealInput[], rows: RawRow[], y: number[], ba
   const rates = baseline.rates;
   for (const s of new Set([...durations.keys(), ...Object.keys(rates)])) {
     const list = (durations.get(s) ?? []).sort((a, b) => a - b);
-    stages[s] = { wonDaysP75: list.length >= 5 ? Math.round(list[Math.floor(0.75 * (list.length - 1))]) : null, winRate: rates[s]?.rate ?? null };
+    stages[s] = {
+      wonDaysP75: list.length >= 5 ? Math.round(list[Math.floor(0.75 * (list.length - 1))]) : null,
+      winRate: rates[s]?.rate ?? null,
+    };
   }
   const wonMedians: Record<string, number> = {};
   for (const f of DEAL_NUMERIC_FEATURES) {
-    const vals = rows.filter((_, i) => y[i] === 1).map((r) => r[f]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+    const vals = rows
+      .filter((_, i) => y[i] === 1)
+      .map((r) => r[f])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
     if (vals.length) wonMedians[f] = vals[Math.floor(vals.length / 2)];
   }
   return { stages, wonMedians };
@@ -298,7 +354,6 @@ export function scoreMoments(scorer: WinScorer, moments: DealSnapshotMoment[]): 
   return Float64Array.from(moments, (m) => scorer.probabilityOfRow(scorer.features(m.deal, m.at)));
 }
 
-
 /**
  * The fallback used when no model is trained: historical win rate by stage, timing from history.
  * Needs at least one closed deal.
@@ -306,17 +361,31 @@ export function scoreMoments(scorer: WinScorer, moments: DealSnapshotMoment[]): 
 export function buildBaselineScorer(allDeals: DealInput[], asOf: Date, seed: number, reason: string): WinScorer {
   const t = asOf.getTime();
   const closed = allDeals.filter((d) => d.closedAt != null && d.closedAt <= t && (d.outcome === 'won' || d.outcome === 'lost'));
-  if (closed.length === 0) throw new AppError('UNPROCESSABLE', 'No closed deals yet: there is no history to score open deals from (import won and lost deals first)');
+  if (closed.length === 0)
+    throw new AppError(
+      'UNPROCESSABLE',
+      'No closed deals yet: there is no history to score open deals from (import won and lost deals first)',
+    );
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
   const moments = snapshotMoments(closed, seededRandom(seed));
   const stages = moments.map((m) => dealStateAsOf(m.deal, m.at).stage ?? '(unknown)');
   const y = moments.map((m) => m.won);
-  const baseline = moments.length ? new GroupRateBaseline().fit(stages, y) : new GroupRateBaseline().fit(['(unknown)'], [closed.filter((d) => d.outcome === 'won').length / closed.length >= 0.5 ? 1 : 0]);
+  const baseline = moments.length
+    ? new GroupRateBaseline().fit(stages, y)
+    : new GroupRateBaseline().fit(['(unknown)'], [closed.filter((d) => d.outcome === 'won').length / closed.length >= 0.5 ? 1 : 0]);
   const timing = CloseTimingModel.fit(
-    moments.filter((m) => m.won).map((m) => {
-      const s = dealStateAsOf(m.deal, m.at);
-      return { stage: s.stage, segment: m.deal.account?.segment ?? null, at: m.at, closedAt: m.closedAt, expectedCloseAt: s.expectedCloseAt };
-    }),
+    moments
+      .filter((m) => m.won)
+      .map((m) => {
+        const s = dealStateAsOf(m.deal, m.at);
+        return {
+          stage: s.stage,
+          segment: m.deal.account?.segment ?? null,
+          at: m.at,
+          closedAt: m.closedAt,
+          expectedCloseAt: s.expectedCloseAt,
+        };
+      }),
   );
   const artifact: WinModelArtifact = {
     kind: 'salescast-win-model',

@@ -21,7 +21,13 @@ export interface InlineDeal {
   team?: string | null;
   account?: DealAccount | null;
   attributes?: Record<string, AttributeValue> | null;
-  stageChanges?: { fromStage?: string | null; toStage: string; amount?: number | null; expectedCloseAt?: Date | string | null; changedAt: Date | string }[];
+  stageChanges?: {
+    fromStage?: string | null;
+    toStage: string;
+    amount?: number | null;
+    expectedCloseAt?: Date | string | null;
+    changedAt: Date | string;
+  }[];
   activities?: { type: string; occurredAt: Date | string }[];
 }
 
@@ -30,11 +36,17 @@ type Where = readonly (string | number)[];
 /** Milliseconds of a date field; `where` is the field's path after ["deals", index] (built only for an error). */
 function time(v: Date | string | null | undefined, index: number, where: Where, required = false): number | null {
   if (v === null || v === undefined || v === '') {
-    if (required) throw invalidInput(`${['deals', index, ...where].join('.')} is required`, [{ path: ['deals', index, ...where], problem: 'is required' }]);
+    if (required)
+      throw invalidInput(`${['deals', index, ...where].join('.')} is required`, [
+        { path: ['deals', index, ...where], problem: 'is required' },
+      ]);
     return null;
   }
   const t = v instanceof Date ? v.getTime() : Date.parse(v);
-  if (!Number.isFinite(t)) throw invalidInput(`${['deals', index, ...where].join('.')} is not a valid date`, [{ path: ['deals', index, ...where], value: String(v), problem: 'must be an ISO 8601 date' }]);
+  if (!Number.isFinite(t))
+    throw invalidInput(`${['deals', index, ...where].join('.')} is not a valid date`, [
+      { path: ['deals', index, ...where], value: String(v), problem: 'must be an ISO 8601 date' },
+    ]);
   return t;
 }
 
@@ -42,7 +54,8 @@ const CREATED_AT: Where = ['createdAt'];
 const EXPECTED_CLOSE_AT: Where = ['expectedCloseAt'];
 
 export function inlineDealToInput(d: InlineDeal, index = 0): DealInput {
-  if (!d || typeof d.stage !== 'string' || !d.stage.trim()) throw invalidInput('stage is required', [{ path: ['deals', index, 'stage'], problem: 'is required' }]);
+  if (!d || typeof d.stage !== 'string' || !d.stage.trim())
+    throw invalidInput('stage is required', [{ path: ['deals', index, 'stage'], problem: 'is required' }]);
   return {
     id: d.id,
     externalId: d.externalId ?? null,
@@ -69,6 +82,9 @@ export function inlineDealToInput(d: InlineDeal, index = 0): DealInput {
       expectedCloseAt: c.expectedCloseAt == null ? null : time(c.expectedCloseAt, index, ['stageChanges', i, 'expectedCloseAt']),
       at: time(c.changedAt, index, ['stageChanges', i, 'changedAt'], true)!,
     })),
-    activities: (d.activities ?? []).map((a, i) => ({ type: a.type, at: time(a.occurredAt, index, ['activities', i, 'occurredAt'], true)! })),
+    activities: (d.activities ?? []).map((a, i) => ({
+      type: a.type,
+      at: time(a.occurredAt, index, ['activities', i, 'occurredAt'], true)!,
+    })),
   };
 }

@@ -61,7 +61,7 @@ export async function loadDeals(db: Database, options: LoadDealsOptions = {}): P
            LEFT JOIN product p ON p.id = o.product_id
            LEFT JOIN rep r ON r.id = o.rep_id
            LEFT JOIN campaign c ON c.id = o.campaign_id
-          ${w.length ? 'WHERE ' + w.join(' AND ') : ''}
+          ${w.length ? `WHERE ${w.join(' AND ')}` : ''}
           ORDER BY o.id`,
         [...params, ...(ids ?? [])],
       )),
@@ -125,7 +125,10 @@ export async function loadDeals(db: Database, options: LoadDealsOptions = {}): P
         at,
       });
     }
-    const acts = await db.sql.all<Record<string, unknown>>(`SELECT opportunity_id, type, occurred_at FROM activity WHERE opportunity_id IS NOT NULL${inList}`, ids ?? []);
+    const acts = await db.sql.all<Record<string, unknown>>(
+      `SELECT opportunity_id, type, occurred_at FROM activity WHERE opportunity_id IS NOT NULL${inList}`,
+      ids ?? [],
+    );
     for (const a of acts) {
       const d = deals.get(Number(a.opportunity_id));
       if (!d) continue;

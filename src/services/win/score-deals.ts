@@ -37,7 +37,8 @@ export class WinScoring {
     this.seed = options.seed ?? config.SALESCAST_SEED;
     this.registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
     this.models = new ActiveModels<WinScorer>(this.registry, {
-      [WIN_MODEL_NAME]: (artifact, info) => new WinScorer(artifact as WinModelArtifact, { history: this.history ?? undefined, version: info.version }),
+      [WIN_MODEL_NAME]: (artifact, info) =>
+        new WinScorer(artifact as WinModelArtifact, { history: this.history ?? undefined, version: info.version }),
     });
   }
 
@@ -56,9 +57,16 @@ export class WinScoring {
     if (!now && (historyChanged || !this.fallback || this.fallbackFor !== (this.models.errors[WIN_MODEL_NAME]?.version ?? null))) {
       this.fallbackFor = this.models.errors[WIN_MODEL_NAME]?.version ?? null;
       const failure = this.models.errors[WIN_MODEL_NAME];
-      const reason = failure ? `the active deal-win model v${failure.version} could not be loaded (${failure.error}); scored by the historical win rate of the stage` : undefined;
+      const reason = failure
+        ? `the active deal-win model v${failure.version} could not be loaded (${failure.error}); scored by the historical win rate of the stage`
+        : undefined;
       try {
-        this.fallback = buildBaselineScorer(await loadDeals(this.db, { asOf: new Date() }), new Date(), this.seed, reason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage');
+        this.fallback = buildBaselineScorer(
+          await loadDeals(this.db, { asOf: new Date() }),
+          new Date(),
+          this.seed,
+          reason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage',
+        );
         this.fallbackError = null;
       } catch (e) {
         this.fallback = null;
@@ -122,7 +130,10 @@ export interface ScoreOpenDealsResult {
 }
 
 /** Scores every open deal and stores the scores (one transaction: readers see all or none). */
-export async function scoreOpenDeals(db: Database, options: { asOf?: Date; modelsDir?: string; scoring?: WinScoring; onProgress?: (done: number, total: number) => void } = {}): Promise<ScoreOpenDealsResult> {
+export async function scoreOpenDeals(
+  db: Database,
+  options: { asOf?: Date; modelsDir?: string; scoring?: WinScoring; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ScoreOpenDealsResult> {
   const scoring = options.scoring ?? new WinScoring(db, { modelsDir: options.modelsDir });
   if (!options.scoring) await scoring.refresh();
   const scorer = scoring.scorer();
@@ -138,9 +149,31 @@ export async function scoreOpenDeals(db: Database, options: { asOf?: Date; model
     for (const s of scores) {
       await tx.run(
         `INSERT INTO deal_score (opportunity_id, model_version_id, win_probability, expected_close_at, slip_probability, fallback, factors, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [s.opportunityId, modelVersionId, s.winProbability, s.expectedCloseAt, s.slipProbability, s.fallback, { factors: s.factors, closeDistribution: s.closeDistribution, algorithm: s.algorithm, ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}) }, asOf],
+        [
+          s.opportunityId,
+          modelVersionId,
+          s.winProbability,
+          s.expectedCloseAt,
+          s.slipProbability,
+          s.fallback,
+          {
+            factors: s.factors,
+            closeDistribution: s.closeDistribution,
+            algorithm: s.algorithm,
+            ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}),
+          },
+          asOf,
+        ],
       );
     }
   });
-  return { scored: scores.length, modelVersion: scorer.version, algorithm: scorer.algorithm, fallback: scorer.isFallback, ...(scorer.fallbackReason && scorer.isFallback ? { fallbackReason: scorer.fallbackReason } : {}), scoredAt: asOf, scores };
+  return {
+    scored: scores.length,
+    modelVersion: scorer.version,
+    algorithm: scorer.algorithm,
+    fallback: scorer.isFallback,
+    ...(scorer.fallbackReason && scorer.isFallback ? { fallbackReason: scorer.fallbackReason } : {}),
+    scoredAt: asOf,
+    scores,
+  };
 }

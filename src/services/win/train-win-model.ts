@@ -84,30 +84,54 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
   const activeInfo = await registry.active(WIN_MODEL_NAME);
   if (activeInfo) {
     try {
-      const scorer = new WinScorer(registry.readArtifact(activeInfo) as WinModelArtifact, { history: built.history, version: activeInfo.version });
+      const scorer = new WinScorer(registry.readArtifact(activeInfo) as WinModelArtifact, {
+        history: built.history,
+        version: activeInfo.version,
+      });
       const p = scoreMoments(scorer, built.testSet.moments);
-      active = { version: activeInfo.version, algorithm: activeInfo.algorithm, metrics: evaluateClassifier(p, built.testSet.y), note: 'the active model may have been trained on part of this window' };
+      active = {
+        version: activeInfo.version,
+        algorithm: activeInfo.algorithm,
+        metrics: evaluateClassifier(p, built.testSet.y),
+        note: 'the active model may have been trained on part of this window',
+      };
     } catch (e) {
-      active = { version: activeInfo.version, algorithm: activeInfo.algorithm, metrics: null, note: `could not be evaluated: ${e instanceof Error ? e.message : String(e)}` };
+      active = {
+        version: activeInfo.version,
+        algorithm: activeInfo.algorithm,
+        metrics: null,
+        note: `could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
   }
 
   const cand = built.metrics.test;
   const base = built.metrics.baselineTest;
-  const beatsBaseline = cand.logLoss <= base.logLoss * (1 - PROMOTION_MARGINS.vsBaselineLogLoss) && (cand.auc ?? 0) >= (base.auc ?? 0) + PROMOTION_MARGINS.vsBaselineAuc;
+  const beatsBaseline =
+    cand.logLoss <= base.logLoss * (1 - PROMOTION_MARGINS.vsBaselineLogLoss) &&
+    (cand.auc ?? 0) >= (base.auc ?? 0) + PROMOTION_MARGINS.vsBaselineAuc;
   const beatsActive =
-    !active || !active.metrics || (cand.logLoss <= active.metrics.logLoss * (1 - PROMOTION_MARGINS.vsActiveLogLoss) && (cand.auc ?? 0) >= (active.metrics.auc ?? 0) - PROMOTION_MARGINS.vsActiveAucLoss);
+    !active ||
+    !active.metrics ||
+    (cand.logLoss <= active.metrics.logLoss * (1 - PROMOTION_MARGINS.vsActiveLogLoss) &&
+      (cand.auc ?? 0) >= (active.metrics.auc ?? 0) - PROMOTION_MARGINS.vsActiveAucLoss);
   let shouldPromote = false;
   let decision: string;
   if (promote === 'never') decision = 'not promoted (--promote never)';
   else if (promote === 'always') {
     shouldPromote = true;
     decision = 'promoted (--promote always)';
-  } else if (!beatsBaseline) decision = `not promoted: does not beat the stage baseline by ${PROMOTION_MARGINS.vsBaselineLogLoss * 100}% log loss and ${PROMOTION_MARGINS.vsBaselineAuc} AUC on the test window`;
-  else if (!beatsActive) decision = `not promoted: does not beat active v${active!.version} by ${PROMOTION_MARGINS.vsActiveLogLoss * 100}% log loss on the test window`;
+  } else if (!beatsBaseline)
+    decision = `not promoted: does not beat the stage baseline by ${PROMOTION_MARGINS.vsBaselineLogLoss * 100}% log loss and ${PROMOTION_MARGINS.vsBaselineAuc} AUC on the test window`;
+  else if (!beatsActive)
+    decision = `not promoted: does not beat active v${active!.version} by ${PROMOTION_MARGINS.vsActiveLogLoss * 100}% log loss on the test window`;
   else {
     shouldPromote = true;
-    decision = active?.metrics ? `promoted: beats the stage baseline and active v${active.version} on the test window` : active ? `promoted: beats the stage baseline (active v${active.version} could not be evaluated)` : 'promoted: beats the stage baseline on the test window (no model was active)';
+    decision = active?.metrics
+      ? `promoted: beats the stage baseline and active v${active.version} on the test window`
+      : active
+        ? `promoted: beats the stage baseline (active v${active.version} could not be evaluated)`
+        : 'promoted: beats the stage baseline on the test window (no model was active)';
   }
 
   let version: number | null = null;
@@ -116,12 +140,33 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
     const info: ModelVersionInfo = await registry.register(WIN_MODEL_NAME, {
       algorithm: built.algorithm,
       artifact: built.artifact,
-      metrics: { test: built.metrics.test, calibration: built.metrics.calibration, baseline: built.metrics.baselineTest, liftOverBaseline: built.metrics.liftOverBaseline, candidates: built.metrics.candidates, timing: built.metrics.timing, active, decision, data: built.data },
-      featureSchema: { signature: built.artifact.encoder?.signature, baseSchema: built.artifact.baseSchema, columns: built.data.encodedColumns, attributes: built.artifact.attributes },
+      metrics: {
+        test: built.metrics.test,
+        calibration: built.metrics.calibration,
+        baseline: built.metrics.baselineTest,
+        liftOverBaseline: built.metrics.liftOverBaseline,
+        candidates: built.metrics.candidates,
+        timing: built.metrics.timing,
+        active,
+        decision,
+        data: built.data,
+      },
+      featureSchema: {
+        signature: built.artifact.encoder?.signature,
+        baseSchema: built.artifact.baseSchema,
+        columns: built.data.encodedColumns,
+        attributes: built.artifact.attributes,
+      },
       dataFrom: new Date(built.data.window.from),
       dataTo: asOf,
       notes: decision,
-      meta: { seed, asOf: asOf.toISOString(), params: built.artifact.classifier?.params, libraries: { ...built.artifact.classifier?.libraries, ...tensorflowVersionsIfLoaded() }, calibration: built.artifact.calibrator?.method },
+      meta: {
+        seed,
+        asOf: asOf.toISOString(),
+        params: built.artifact.classifier?.params,
+        libraries: { ...built.artifact.classifier?.libraries, ...tensorflowVersionsIfLoaded() },
+        calibration: built.artifact.calibrator?.method,
+      },
     });
     version = info.version;
     if (shouldPromote) {

@@ -71,13 +71,23 @@ export class WinScorer {
     options: { history?: DealHistory; version?: number | null; fallbackReason?: string } = {},
   ) {
     if (artifact?.kind !== 'salescast-win-model') throw new AppError('SCHEMA_MISMATCH', 'not a deal-win model artifact');
-    if (artifact.formatVersion !== WIN_ARTIFACT_FORMAT) throw new AppError('SCHEMA_MISMATCH', `deal-win artifact format ${artifact.formatVersion} is not supported (expected ${WIN_ARTIFACT_FORMAT})`);
+    if (artifact.formatVersion !== WIN_ARTIFACT_FORMAT)
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `deal-win artifact format ${artifact.formatVersion} is not supported (expected ${WIN_ARTIFACT_FORMAT})`,
+      );
     if (artifact.baseSchema !== dealBaseSchema())
-      throw new AppError('SCHEMA_MISMATCH', 'the deal-win model was trained with different deal features than this version of Salescast computes; retrain it (npx salescast train win)');
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        'the deal-win model was trained with different deal features than this version of Salescast computes; retrain it (npx salescast train win)',
+      );
     this.encoder = artifact.encoder ? FeatureEncoder.fromJSON(artifact.encoder, dealFeatureSpec(artifact.attributes)) : null;
     this.classifier = artifact.classifier ? loadClassifier(artifact.classifier) : null;
     if (this.classifier && this.encoder && artifact.classifier!.inputSize !== this.encoder.width)
-      throw new AppError('SCHEMA_MISMATCH', `the classifier expects ${artifact.classifier!.inputSize} inputs but the feature schema has ${this.encoder.width}`);
+      throw new AppError(
+        'SCHEMA_MISMATCH',
+        `the classifier expects ${artifact.classifier!.inputSize} inputs but the feature schema has ${this.encoder.width}`,
+      );
     this.calibrator = artifact.calibrator ? loadCalibrator(artifact.calibrator) : null;
     this.baseline = GroupRateBaseline.fromJSON(artifact.baseline);
     this.timing = CloseTimingModel.fromJSON(artifact.timing);
@@ -123,7 +133,10 @@ export class WinScorer {
 
   closeOutlook(deal: DealInput, row: RawRow, asOf: number): CloseOutlook {
     const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * 86_400_000;
-    return this.timing.outlook({ stage: row.stage == null ? null : String(row.stage), segment: deal.account?.segment ?? null, expectedCloseAt: expected }, asOf);
+    return this.timing.outlook(
+      { stage: row.stage == null ? null : String(row.stage), segment: deal.account?.segment ?? null, expectedCloseAt: expected },
+      asOf,
+    );
   }
 
   /** Win probability and close timing of an open deal as of a date (for forecasts). */
@@ -143,7 +156,14 @@ export class WinScorer {
     if (!this.classifier || !this.encoder) {
       const stage = row.stage == null ? '(unknown)' : String(row.stage);
       const p = this.baseline.predictOne(stage);
-      return [{ feature: 'stage', value: row.stage ?? null, effect: 0, text: `Baseline: ${Math.round(p * 100)}% of deals in ${stage} have been won (no trained model)` }];
+      return [
+        {
+          feature: 'stage',
+          value: row.stage ?? null,
+          effect: 0,
+          text: `Baseline: ${Math.round(p * 100)}% of deals in ${stage} have been won (no trained model)`,
+        },
+      ];
     }
     const x = encoded ?? this.encoder.transformRow(row);
     this.groupColumns ??= this.groups.map((g) => g.columns);
@@ -178,7 +198,8 @@ export class WinScorer {
     };
     if (deal.id !== undefined) result.opportunityId = deal.id;
     if (deal.externalId !== undefined) result.externalId = deal.externalId;
-    if (this.isFallback) result.fallbackReason = this.fallbackReason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage';
+    if (this.isFallback)
+      result.fallbackReason = this.fallbackReason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage';
     return result;
   }
 }
