@@ -1,0 +1,79 @@
+// The real-data evaluation in CI (issue #11 item 7): `npm run eval:real -- --quick` on Maven CRM,
+// the Olist lead funnel and the IBM telco table. Each dataset is imported through examples/, its
+// latest deals (telco: a fixed id split) held out, a model trained as `salescast train win|churn
+// --promote auto` does, the training database served over HTTP and the held-out rows scored inline.
+// One test per target of the issue (scripts/eval-real/gates.ts), so a failure names the target and
+// the figures. CDNOW's published BG/NBD and Gamma-Gamma figures are asserted by
+// test/customers/cdnow-cli.test.ts and test/ml/{bg-nbd,gamma-gamma}.test.ts, not repeated here.
+//
+// The datasets are not in the repository (../shared/data or SALESCAST_REAL_DATA_DIR): without them
+// these tests are skipped with a warning, unless SALESCAST_REQUIRE_REAL_DATA=1 makes that a failure.
+// The evaluation uses its own scratch SQLite databases, so the PostgreSQL rerun of this project
+// (npm run test:pg) skips it rather than repeating the same figures.
+import { GATE_IDS } from '../../scripts/eval-real/gates';
+import { datasetDir } from '../../scripts/eval-real/paths';
+import type { ClassifierDatasetKey, ClassifierEvaluation } from '../../scripts/eval-real/result';
+import { DATASET_FILES, runEvaluation } from '../../scripts/eval-real/run';
+
+/**
+ * Targets that today's code does not meet yet, with the figures measured on main (quick settings)
+ * and the work that is meant to fix them. When a fix lands, its test.failing test fails with
+ * "Failing test passed even though it was expected to fail": remove its id from this list then.
+ * Never widen a target to make it pass.
+ */
+const KNOWN_FAILING: Record<string, string> = {
+  'maven:auc-parity': 'reported test AUC 1.000 (amount leak), served 0.49: timeline (point-in-time amounts), modelsel (leakage guard)',
+  'maven:logloss-vs-base-rate': 'served ~0.004 to deals that win 60% of the time, log loss 3.5 vs 0.68: the amount leak',
+  'maven:no-promotion': 'promoted on the leaked amount: modelsel (leakage guard), timeline (no fill-back)',
+  'maven:near-win-rate': 'a model serves ~0.004 instead of the baseline near 0.64',
+  'olist:auc-parity': 'reported 0.61, served 0.34 at first contact: timeline (snapshot moments), modelsel (calibration, parity)',
+  'olist:logloss-vs-base-rate': 'served ~0.003 to leads that win 10% of the time: log loss 0.57 vs 0.32',
+  'olist:auc': 'served AUC 0.34 (ranks in reverse) vs the 0.67 target',
+  'olist:logloss-below-base-rate': 'log loss 0.57 vs the base rate 0.32',
+  'telco:auc-parity':
+    'reported 0.834 on a 60/20/20 stratified slice, served 0.854 (diff 0.0204): modelsel (cross-validated selection, refit on all rows)',
+  'telco:ece': 'served ECE 0.024 vs the 0.02 target (75 customers at the 0.001/0.999 clip): modelsel (calibration)',
+};
+
+const DATASETS: ClassifierDatasetKey[] = ['maven', 'olist', 'telco'];
+const onPostgres = process.env.SALESCAST_TEST_DIALECT === 'postgresql';
+const requireData = process.env.SALESCAST_REQUIRE_REAL_DATA === '1';
+
+const line = (g: { pass: boolean; id: string; target: string; measured: string }) =>
+  `${g.pass ? 'PASS' : 'FAIL'} ${g.id}: ${g.target} -- ${g.measured}`;
+
+for (const key of DATASETS) {
+  const { folder, files } = DATASET_FILES[key];
+  const present = datasetDir(folder, files) !== null;
+  if (!present && !onPostgres) {
+    if (requireData) test(`${key}: the dataset is present`, () => expect(`${folder}/${files.join(', ')}`).toBe('present'));
+    else console.warn(`real-data evaluation: ${folder} not found, skipping ${key} (SALESCAST_REAL_DATA_DIR)`);
+  }
+  const maybe = present && !onPostgres ? describe : describe.skip;
+
+  maybe(`${key}: held-out rows scored inline over HTTP (eval:real --quick)`, () => {
+    let e: ClassifierEvaluation;
+    beforeAll(async () => {
+      const r = await runEvaluation({ datasets: [key], quick: true, sklearn: false });
+      e = r.evaluations[0] as ClassifierEvaluation;
+    }, 600_000);
+
+    test('checks exactly the targets listed for the dataset', () => {
+      expect(e.gates.map((g) => g.id)).toEqual(GATE_IDS[key]);
+      expect(e.split.scoredRows).toBeGreaterThan(1000);
+    });
+
+    test('serves the promoted version, and no version of this run when nothing was promoted', () => {
+      if (e.training.promoted) expect(e.served.what).toBe(`model v${e.training.version}`);
+      else expect(e.served.modelVersion).not.toBe(e.training.version);
+    });
+
+    for (const id of GATE_IDS[key]) {
+      const known = KNOWN_FAILING[id];
+      (known ? test.failing : test)(`${id}${known ? ` (known failing: ${known})` : ''}`, () => {
+        const g = e.gates.find((x) => x.id === id);
+        expect(g && line(g)).toMatch(/^PASS /);
+      });
+    }
+  });
+}
