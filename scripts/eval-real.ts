@@ -7,7 +7,8 @@
 // to the base rate and to the metrics the training run reported, with the issue's targets.
 // CDNOW: BG/NBD and Gamma-Gamma fitted through `train clv` against the published figures.
 // --quick is the CI subset (logistic only, fewer snapshots; test/eval/real-data.test.ts).
-// Exit code: 0 when every target passes, 1 when one fails, 2 on a usage error.
+// Exit code: 0 when every target passes, 1 when one fails or a dataset's files are missing, 2 on a
+// usage error.
 import { renderReport } from './eval-real/report';
 import { DATASET_KEYS, type DatasetKey } from './eval-real/result';
 import { runEvaluation } from './eval-real/run';
@@ -49,7 +50,7 @@ async function main() {
   process.stdout.write(
     `${args.json ? JSON.stringify(result, null, 2) : renderReport(result.evaluations, result.skipped, result.seconds)}\n`,
   );
-  const failed = result.evaluations.some((e) => e.gates.some((g) => !g.pass));
+  const failed = result.skipped.length > 0 || result.evaluations.some((e) => e.gates.some((g) => !g.pass));
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -59,7 +59,9 @@ async function scoreAtCreation(served: Served, deals: TruthDeal[], spec: DealDat
   const groups = new Map<number, number[]>();
   deals.forEach((d, i) => {
     const t = perDeal ? 0 : d.createdAt;
-    groups.set(t, [...(groups.get(t) ?? []), i]);
+    const group = groups.get(t);
+    if (group) group.push(i);
+    else groups.set(t, [i]);
   });
   const out = new Array<WireScore>(deals.length);
   for (const [t, idx] of groups)
