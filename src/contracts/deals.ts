@@ -148,6 +148,11 @@ export const StoredDealScore = z
   .object({
     externalId: z.string(),
     name: z.string().nullable(),
+    account: z
+      .object({ externalId: z.string(), name: z.string() })
+      .nullable()
+      .describe('the account the deal is sold to; null when the CRM did not record one'),
+    rep: z.string().nullable().describe("the owning rep's name; null when the CRM did not record one"),
     stage: z.string(),
     amount: z.object({ amount: z.number(), currency: z.string() }),
     winProbability: z.number(),

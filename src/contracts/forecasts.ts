@@ -31,6 +31,38 @@ export const ForecastQuery = z.object({
   scorer: z.enum(['auto', 'win-model', 'stage-model']).default('auto'),
 });
 
+const Disagreement = z
+  .enum(['above-model', 'below-model'])
+  .nullable()
+  .describe("the reps' commit call above the model's P90 or below its P10; null inside");
+
+export const ForecastCategories = z
+  .object({
+    key: z.string(),
+    closed: z.number().describe('won in the period'),
+    commit: z.number().describe('open deals expected to close in the period that the reps commit to'),
+    bestCase: z.number(),
+    pipeline: z.number(),
+    omitted: z.number(),
+    commitCall: z.number().describe('closed + commit'),
+    bestCaseCall: z.number().describe('commit call + best case'),
+    pipelineCall: z.number().describe('best-case call + pipeline'),
+    model: z.object({ expected: z.number(), p10: z.number(), p90: z.number() }).nullable(),
+    disagreement: Disagreement,
+  })
+  .meta({ id: 'ForecastCategories' });
+
+export const ForecastGroup = Band.extend({
+  key: z.string(),
+  wonToDate: z.number(),
+  openDeals: z.number(),
+  openExpected: z.number().describe("the group's open deals' expected contribution to the period"),
+  stageWeighted: z.number(),
+  commitCall: z.number().nullable(),
+  bestCaseCall: z.number().nullable(),
+  disagreement: Disagreement,
+}).meta({ id: 'ForecastGroup' });
+
 export const ForecastResponse = z
   .object({
     currency: z.string(),
@@ -42,17 +74,23 @@ export const ForecastResponse = z
     scorer: z.string(),
     scorerNote: z.string().optional(),
     wonToDate: z.number(),
-    openPipeline: Band.extend({ deals: z.number().int(), sd: z.number() }),
+    openPipeline: Band.extend({
+      deals: z.number().int().describe('open deals at the as-of moment, whatever their expected close date'),
+      sd: z.number(),
+      imputedAmounts: z.number().int().describe('open deals without an amount, valued at the mean won amount of their product'),
+      amount: z.number().describe('total amount of those open deals (not weighted by probability)'),
+      amountInPeriod: z
+        .number()
+        .describe("amount of the open deals whose expected close date falls in the period (the pipeline-changes waterfall's measure)"),
+    }).describe("the open deals' expected contribution to the period (win probability x probability of closing in it)"),
     newBusiness: Band.extend({ expectedDeals: z.number(), creationRatePerDay: z.number(), winRate: z.number(), meanWonAmount: z.number() }),
     total: Band.extend({ sd: z.number() }),
     stageWeighted: z.number(),
-    categories: z
-      .record(z.string(), z.unknown())
-      .describe("reps' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model"),
-    breakdown: z.record(
-      z.string(),
-      z.array(Band.extend({ key: z.string(), wonToDate: z.number(), openDeals: z.number(), stageWeighted: z.number() })),
+    categories: ForecastCategories.describe(
+      "reps' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model",
     ),
+    breakdown: z.record(z.string(), z.array(ForecastGroup)),
+    elapsedMs: z.number(),
   })
   .loose();
 
@@ -76,6 +114,43 @@ export const BacktestQuery = z.object({
   seed: z.coerce.number().int().optional(),
 });
 
+const BacktestBand = z.object({
+  expected: z.number(),
+  p10: z.number().nullable(),
+  p50: z.number().nullable().optional(),
+  p90: z.number().nullable(),
+});
+
+export const BacktestPeriod = z
+  .object({
+    period: z.string(),
+    asOf: IsoDateTime.describe("the period's first moment: every method forecasts from what was known then"),
+    actual: z.number().describe('bookings won in the period'),
+    openDeals: z.number().int(),
+    monteCarlo: BacktestBand.extend({ wonToDate: z.number(), open: z.number(), newBusiness: z.number() }),
+    stageWeighted: z.number(),
+    commitCall: z
+      .number()
+      .describe(
+        "the reps' commit on the period's first day: won so far (nothing yet) + open deals in the commit category expected to close in the period",
+      ),
+    bestCaseCall: z.number(),
+    runRate: BacktestBand.extend({ method: z.string() }),
+    driverRegression: BacktestBand.nullable(),
+  })
+  .meta({ id: 'BacktestPeriod' });
+
+export const Accuracy = z
+  .object({
+    periods: z.number().int(),
+    bias: z.number().nullable().describe('mean of forecast - actual (null without periods)'),
+    mae: z.number().nullable(),
+    rmse: z.number().nullable(),
+    mape: z.number().nullable().describe('in percent; null when every actual is zero'),
+    coverage: z.number().nullable().describe('share of periods whose actual lies in P10-P90; null without an interval'),
+  })
+  .meta({ id: 'ForecastAccuracy' });
+
 export const BacktestResponse = z
   .object({
     currency: z.string(),
@@ -85,8 +160,19 @@ export const BacktestResponse = z
     seed: z.number().int(),
     sims: z.number().int(),
     scorer: z.string(),
-    periods: z.array(z.record(z.string(), z.unknown())).describe('per period: forecast vs actual for each method'),
-    metrics: z.record(z.string(), z.record(z.string(), z.unknown())).describe('per method: error, bias, MAPE, P10-P90 coverage'),
+    notes: z.array(z.string()).optional(),
+    periods: z.array(BacktestPeriod).describe('per period: forecast vs actual for each method'),
+    metrics: z
+      .object({
+        monteCarlo: Accuracy,
+        stageWeighted: Accuracy,
+        commitCall: Accuracy,
+        bestCaseCall: Accuracy,
+        runRate: Accuracy,
+        driverRegression: Accuracy,
+      })
+      .describe('per method: error, bias, MAPE, P10-P90 coverage'),
+    elapsedMs: z.number(),
   })
   .loose();
 
@@ -111,13 +197,27 @@ export const RunRateQuery = z.object({
 });
 
 const Series = z.array(z.object({ month: z.string(), value: z.number() }));
+const Levels = z.object({ 80: z.array(z.number()), 95: z.array(z.number()) }).describe('per interval level (%), one bound per month');
+export const RunRateForecast = z
+  .object({
+    mean: z.array(z.number()),
+    lo: Levels,
+    hi: Levels,
+    method: z.enum(['holt-winters-additive', 'holt-winters-multiplicative', 'trend-seasonal', 'trend', 'mean']),
+    sum: z
+      .object({ mean: z.number(), p10: z.number(), p90: z.number() })
+      .describe('the total over the horizon, P10-P90 from simulated paths'),
+    details: z.record(z.string(), z.union([z.number(), z.string()])),
+  })
+  .meta({ id: 'RunRateForecast' });
 export const RunRateResponse = z
   .object({
     currency: z.string(),
     asOf: IsoDateTime,
+    seed: z.number().int(),
     months: z.array(z.string()),
-    bookings: z.object({ history: Series, forecast: z.record(z.string(), z.unknown()) }),
-    revenue: z.object({ history: Series, forecast: z.record(z.string(), z.unknown()) }).nullable(),
+    bookings: z.object({ history: Series, forecast: RunRateForecast }),
+    revenue: z.object({ history: Series, forecast: RunRateForecast }).nullable(),
     drivers: z.record(z.string(), z.unknown()).nullable(),
   })
   .loose();

@@ -4,13 +4,56 @@ import { IsoDateTime, Json, PageQuery, paged, sortParam } from './common';
 import { defineRoute } from './route';
 import { ModelName } from './training-jobs';
 
+export const ReliabilityBin = z
+  .looseObject({
+    bin: z.number().int(),
+    from: z.number(),
+    to: z.number(),
+    count: z.number().int(),
+    meanPredicted: z.number().nullable(),
+    observedRate: z.number().nullable(),
+  })
+  .meta({ id: 'ReliabilityBin' });
+
+/** A classifier's evaluation on one window (src/ml/metrics.ts). */
+export const ClassifierMetrics = z
+  .looseObject({
+    n: z.number().int(),
+    positives: z.number().int(),
+    baseRate: z.number(),
+    auc: z.number().nullable(),
+    logLoss: z.number(),
+    brier: z.number(),
+    ece: z.number().describe('expected calibration error, 10 equal-width bins'),
+    reliability: z.array(ReliabilityBin),
+  })
+  .meta({ id: 'ClassifierMetrics' });
+
+/**
+ * What the registry records per version. Which parts are present depends on the model (classifiers:
+ * test and baseline; the clv model: bgNbd, gammaGamma and clv), and on the version that wrote them,
+ * so every part is optional; each part's own fields are as written today.
+ */
+export const ModelMetrics = z
+  .looseObject({
+    test: ClassifierMetrics.optional().describe('on the later time window the model never saw'),
+    baseline: ClassifierMetrics.partial().optional().describe('the baseline on the same window'),
+    bgNbd: z
+      .looseObject({ customers: z.number().int(), logLikelihood: z.number(), converged: z.boolean() })
+      .optional()
+      .describe('BG/NBD fit'),
+    gammaGamma: z.looseObject({ customers: z.number().int(), populationMeanSpend: z.number() }).optional().describe('Gamma-Gamma fit'),
+    clv: z.looseObject({ horizonMonths: z.number(), annualDiscountRate: z.number() }).optional(),
+  })
+  .meta({ id: 'ModelMetrics' });
+
 export const ModelVersion = z
   .object({
     name: z.string(),
     version: z.number().int(),
     algorithm: z.string(),
     status: z.enum(['candidate', 'active', 'retired']),
-    metrics: Json.nullable().describe(
+    metrics: ModelMetrics.nullable().describe(
       'evaluation on the later time window: AUC, log loss, Brier, ECE, reliability, lift over the baseline (deal-win); fitted parameters and log-likelihood (BG/NBD)',
     ),
     trainedAt: IsoDateTime,

@@ -104,16 +104,33 @@ export const ParetoQuery = reportQuery({
   points: qInt(2, 1000).default(20).describe('steps of the curve'),
   limit: qInt(0, 100_000).default(20).describe('profit-destroying clients to list'),
 });
+export const ParetoPoint = z
+  .object({
+    clientShare: z.number().describe('share of clients (0..1), most profitable first'),
+    clients: z.number().int(),
+    profitShare: z.number().nullable().describe('cumulative share of net profit; above 1 on a whale curve'),
+    revenueShare: z.number().nullable(),
+  })
+  .meta({ id: 'ParetoPoint' });
 export const ParetoResponse = z.looseObject({
   report: z.literal('pareto'),
   currency: z.string(),
+  period: PeriodOut,
   clients: z.number(),
   totalRevenue: z.number(),
   totalProfit: z.number(),
+  positiveProfit: z.number(),
   top20: z.looseObject({ clients: z.number(), profitShare: z.number().nullable(), revenueShare: z.number().nullable() }),
-  curve: z.array(z.looseObject({})),
+  peakProfitShare: z
+    .number()
+    .nullable()
+    .describe('highest point of the cumulative profit curve (above 1 when some clients destroy profit)'),
+  curve: z.array(ParetoPoint),
   classes: z.array(z.looseObject({ class: z.string(), clients: z.number() })),
-  destroyers: z.array(z.looseObject({ accountId: z.string(), netProfit: z.number() })),
+  destroyers: z.array(
+    z.looseObject({ accountId: z.string(), name: z.string(), revenue: z.number(), netProfit: z.number(), rank: z.number().int() }),
+  ),
+  destroyerCount: z.number().int(),
 });
 export const paretoRoute = defineRoute({
   method: 'get',
@@ -133,13 +150,24 @@ export const CohortsQuery = reportQuery({
   period: z.enum(['month', 'quarter']).optional().describe('length of the periods since acquisition'),
   periods: qInt(1, 120).default(12),
 });
+export const CohortCell = z
+  .looseObject({
+    period: z.number().int().describe('periods since acquisition (0 = the acquisition period)'),
+    activeClients: z.number().nullable(),
+    retention: z.number().nullable().describe('share of the cohort with an order in this period; null before the order history starts'),
+    revenue: z.number().nullable(),
+    netRevenueRetention: z.number().nullable(),
+    grossRevenueRetention: z.number().nullable(),
+    cumulativeRevenuePerClient: z.number().nullable(),
+  })
+  .meta({ id: 'CohortCell' });
 export const CohortsResponse = z.looseObject({
   report: z.literal('cohorts'),
   kind: z.enum(['clients', 'deals']),
   by: z.string(),
-  cohorts: z
-    .array(z.looseObject({ cohort: z.string().nullable(), size: z.number(), cells: z.array(z.looseObject({ period: z.number() })) }))
-    .optional(),
+  period: z.enum(['month', 'quarter']),
+  periods: z.number().int(),
+  cohorts: z.array(z.looseObject({ cohort: z.string().nullable(), size: z.number(), cells: z.array(CohortCell) })).optional(),
   dealCohorts: z.array(z.looseObject({ cohort: z.string().nullable(), deals: z.number() })).optional(),
 });
 export const cohortsRoute = defineRoute({
@@ -159,11 +187,33 @@ export const FunnelQuery = reportQuery({
   by: z.string().optional().describe('comma-separated deal fields to break down by (rep, team, region, product, source, campaign, ...)'),
   stages: z.string().optional().describe('comma-separated funnel order of the open stages (inferred when omitted)'),
 });
+export const SalesEfficiency = z
+  .looseObject({
+    deals: z.number(),
+    open: z.number(),
+    won: z.number(),
+    lost: z.number(),
+    winRate: Interval.describe('won / (won + lost) with its 95% Wilson interval'),
+    wonAmount: z.number(),
+    averageWonDealSize: z.number().nullable(),
+    averageCycleDays: z.number().nullable().describe('days from creation to close'),
+    velocityPerDay: z.number().nullable(),
+  })
+  .meta({ id: 'SalesEfficiency' });
 export const FunnelResponse = z.looseObject({
   report: z.literal('funnel'),
-  stages: z.array(z.looseObject({ stage: z.string(), reached: z.number(), conversionToNext: z.number().nullable() })),
-  summary: z.looseObject({ deals: z.number(), won: z.number(), lost: z.number(), wonAmount: z.number() }),
-  breakdowns: z.array(z.looseObject({ by: z.string(), rows: z.array(z.looseObject({ group: z.string().nullable() })) })),
+  period: z.looseObject({ from: z.string().nullable(), to: z.string().nullable(), basis: z.enum(['created', 'closed']) }),
+  stages: z.array(
+    z.looseObject({
+      stage: z.string(),
+      reached: z.number(),
+      conversionToNext: z.number().nullable(),
+      averageDaysInStage: z.number().nullable(),
+      stays: z.number(),
+    }),
+  ),
+  summary: SalesEfficiency,
+  breakdowns: z.array(z.looseObject({ by: z.string(), rows: z.array(SalesEfficiency.extend({ group: z.string().nullable() })) })),
 });
 export const funnelRoute = defineRoute({
   method: 'get',

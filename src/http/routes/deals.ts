@@ -153,16 +153,19 @@ export function dealRoutes(ctx: AppContext) {
       where.push('o.stage = ?');
       args.push(query.stage);
     }
-    const from = `FROM deal_score s JOIN opportunity o ON o.id = s.opportunity_id LEFT JOIN model_version mv ON mv.id = s.model_version_id WHERE ${where.join(' AND ')}`;
+    const from = `FROM deal_score s JOIN opportunity o ON o.id = s.opportunity_id LEFT JOIN model_version mv ON mv.id = s.model_version_id
+      LEFT JOIN account a ON a.id = o.account_id LEFT JOIN rep r ON r.id = o.rep_id WHERE ${where.join(' AND ')}`;
     const [{ n }] = await services.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, args);
     const rows = await services.db.sql.all<Record<string, unknown>>(
-      `SELECT o.external_id, o.name, o.stage, o.amount, s.win_probability, s.expected_close_at, s.slip_probability, s.fallback, s.factors, mv.version, s.scored_at ${from}
+      `SELECT o.external_id, o.name, a.external_id AS account_external_id, a.name AS account_name, r.name AS rep_name, o.stage, o.amount, s.win_probability, s.expected_close_at, s.slip_probability, s.fallback, s.factors, mv.version, s.scored_at ${from}
        ORDER BY CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END, ${col} ${desc ? 'DESC' : 'ASC'}, o.id LIMIT ? OFFSET ?`,
       [...args, query.limit, query.offset],
     );
     const items = rows.map((r) => ({
       externalId: String(r.external_id),
       name: (r.name as string | null) ?? null,
+      account: r.account_external_id == null ? null : { externalId: String(r.account_external_id), name: String(r.account_name) },
+      rep: r.rep_name == null ? null : String(r.rep_name),
       stage: String(r.stage),
       amount: { amount: Number(r.amount), currency },
       winProbability: Number(r.win_probability),

@@ -79,7 +79,12 @@ export interface PipelineForecastReport {
   scorer: string;
   scorerNote?: string;
   wonToDate: number;
-  openPipeline: Band & { deals: number; sd: number; imputedAmounts: number };
+  /**
+   * The open deals' expected contribution to the period, with their count and total amount (any
+   * close date), and the amount of those expected to close in the period (unweighted: the
+   * pipeline-changes waterfall's measure).
+   */
+  openPipeline: Band & { deals: number; sd: number; imputedAmounts: number; amount: number; amountInPeriod: number };
   newBusiness: Band & { expectedDeals: number; creationRatePerDay: number; winRate: number; meanWonAmount: number };
   total: Band & { sd: number };
   stageWeighted: number;
@@ -188,6 +193,19 @@ export async function runPipelineForecast(
   return { result, report: toReport(result, { seed, sims, note: pick.note, started }), history, asOf, seed, sims };
 }
 
+/** Total amount of the open deals, and of those expected to close in the period (as snapshots count them). */
+function openAmounts(r: PipelineForecastResult): { amount: number; amountInPeriod: number } {
+  const start = r.period.start.getTime();
+  const end = r.period.end.getTime();
+  let amount = 0;
+  let amountInPeriod = 0;
+  for (const d of r.openDeals) {
+    amount += d.amount;
+    if (d.expectedCloseAt !== null && d.expectedCloseAt >= start && d.expectedCloseAt < end) amountInPeriod += d.amount;
+  }
+  return { amount, amountInPeriod };
+}
+
 export function toReport(
   r: PipelineForecastResult,
   o: { seed: number; sims: number; note?: string; started: number },
@@ -233,6 +251,7 @@ export function toReport(
       deals: s.open.deals,
       sd: s.open.sd,
       imputedAmounts: r.openDeals.filter((d) => d.amountImputed).length,
+      ...openAmounts(r),
     },
     newBusiness: {
       ...band(s.newBusiness),
