@@ -1,26 +1,21 @@
 // The dashboard in a real browser (Debian's chromium driven by playwright-core) against the real
-// app on a temporary SQLite database loaded with the demo company, on an ephemeral loopback port.
-// It checks what a director would notice: the KPI header fills in, every panel either draws its
-// data or says what is missing (none is left loading or broken), nothing errors in the console,
-// and a key prompt appears when the server asks for one. A full-page screenshot is saved under the
-// OS temp dir for a human look.
+// app on a temporary SQLite database with the demo company, on an ephemeral loopback port. It
+// checks what a sales director would notice, at 1440x900 and at 390 px: the KPI header fills in
+// and says what each figure is, every panel draws its data or says what is missing, nothing
+// errors in the console, no null / undefined / NaN / Infinity shows, money is written one way per
+// column, the page does not overflow sideways, and a reload shows the same figures. Full-page
+// screenshots are saved under the OS temp dir for a human look.
 //
 // Without /usr/bin/chromium the suite is skipped with a printed reason, unless
 // SALESCAST_REQUIRE_BROWSER=1 (CI installs chromium and sets it), in which case it fails.
-// Jest cannot load ml-regression's ESM-only helpers that the forecast routes reach: the forecast
-// tests' shim gives it CommonJS copies (Node itself loads them fine under `npm start`).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config';
-import { startServer, type ServerHandle } from '../../src/http/server';
+import type { ServerHandle } from '../../src/http/server';
 import { clearApiKeyCache, createApiKey } from '../../src/services/api-keys/api-keys';
-import { ensureDemoSnapshots } from '../../src/services/bootstrap';
-import { loadDemoData } from '../../src/services/demo-service';
-import { scoreOpenDeals } from '../../src/services/win/score-deals';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { demoCompany, type DemoCompany } from '../helpers/demo-server';
+import { moneyFormat, pageProblems } from './page-rules';
 
 const CHROMIUM = process.env.SALESCAST_CHROMIUM ?? '/usr/bin/chromium';
 const REQUIRED = process.env.SALESCAST_REQUIRE_BROWSER === '1';
@@ -28,7 +23,6 @@ const available = fs.existsSync(CHROMIUM);
 if (!available) {
   const reason = `dashboard browser test: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
   if (REQUIRED) throw new Error(`${reason}, and SALESCAST_REQUIRE_BROWSER=1 requires it`);
-  // eslint-disable-next-line no-console
   console.log(`SKIPPED ${reason}`);
 }
 const suite = available ? describe : describe.skip;
@@ -42,38 +36,23 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard.png');
-const KEY_SCREENSHOT = path.join(os.tmpdir(), 'salescast-dashboard-key-prompt.png');
+const shot = (name: string) => path.join(os.tmpdir(), `salescast-dashboard${name}.png`);
 
 const PANELS = [
-  'panel-forecast',
-  'panel-methods',
-  'panel-reps',
-  'panel-changes',
-  'panel-funnel',
-  'panel-runrate',
-  'panel-deals',
-  'panel-customers',
-  'panel-models',
-  'panel-pareto',
-  'panel-clients',
-  'panel-cohorts',
+  'forecast',
+  'methods',
+  'reps',
+  'changes',
+  'funnel',
+  'runrate',
+  'deals',
+  'customers',
+  'models',
+  'pareto',
+  'clients',
+  'cohorts',
 ];
-
-/** The real server, as `npm start` runs it, on an ephemeral loopback port. */
-async function serve(tdb: TestDatabase, modelsDir: string, authDisabled: boolean): Promise<ServerHandle> {
-  const config = {
-    ...loadConfig({ DATABASE_URL: tdb.url }),
-    PORT: 0,
-    HOST: '127.0.0.1',
-    SALESCAST_AUTH_DISABLED: authDisabled,
-    SALESCAST_MODELS_DIR: modelsDir,
-    RATE_LIMIT_PER_MINUTE: 100_000,
-    SHUTDOWN_GRACE_SECONDS: 1,
-    LOG_LEVEL: 'silent' as const,
-  };
-  return startServer(config, tdb.db, { logger: pino({ level: 'silent' }), handleSignals: false, trainers: {} });
-}
+const money = /^[−]?\$[\d.,]+[KMB]?$/;
 
 /** Console errors and uncaught page errors, collected for the whole visit. */
 function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
@@ -87,206 +66,356 @@ function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
   return errors;
 }
 
-suite('the dashboard in a browser, on demo data', () => {
-  let tdb: TestDatabase;
-  let browser: Browser;
-  let modelsDir: string;
+async function open(page: Page, url: string) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
+  expect(await page.getAttribute('body', 'data-ready')).toBe('true');
+}
 
+/** The page passes the rules: no leaked value, one money format per column, no sideways overflow. */
+async function expectCleanPage(page: Page) {
+  expect(await pageProblems(page)).toEqual({ leaks: [], money: [], overflow: null });
+}
+
+const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
+
+/** What a director reads at the top of the page and in the forecast panel, to compare two loads. */
+const headline = (page: Page) =>
+  page.$$eval('.kpi [data-slot="value"], .kpi [data-slot="sub"], .kpi [data-slot="def"], #panel-methods .view-val, #asof', (els) =>
+    els.map((e) => e.textContent),
+  );
+
+test('the page rules catch what the dashboard used to show', () => {
+  // The formats of #15 defect 7: "$878,141 / $1.48M / $764.2K" in one column and losses as "-$460.7".
+  expect(['$878,141', '$1.48M', '$764K', '$461', '−$461', '+$2.05M'].map(moneyFormat)).toEqual([
+    'full',
+    'short',
+    'short',
+    'small',
+    'small',
+    'short',
+  ]);
+  expect(['$764.2', '-$460.7', '-$461', '$1,234.56'].map(moneyFormat)).toEqual(['bad', 'bad', 'bad', 'bad']);
+});
+
+suite('the dashboard in a browser', () => {
+  let browser: Browser;
   beforeAll(async () => {
-    tdb = await createTestDatabase('sqlite');
-    modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-dashboard-models-'));
-    await loadDemoData(tdb.db, { seed: 42, accounts: 80, months: 18 });
-    // Store a score for every open deal (no model is trained here: the stage baseline scores them).
-    await scoreOpenDeals(tdb.db, { modelsDir });
-    // Two forecast snapshots of this quarter, as `npm start` stores them, for the pipeline-changes panel.
-    expect(
-      await ensureDemoSnapshots(tdb.db, { ...loadConfig({ DATABASE_URL: tdb.url }), SALESCAST_MODELS_DIR: modelsDir }, () => undefined),
-    ).toHaveLength(2);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   });
   afterAll(async () => {
     await browser?.close();
-    await tdb?.cleanup();
-    if (modelsDir) fs.rmSync(modelsDir, { recursive: true, force: true });
   });
 
-  it('renders the KPI header and every panel, without console errors (local demo mode, no key)', async () => {
-    const server = await serve(tdb, modelsDir, true);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const errors = watchErrors(page);
+  test('the page rules fail on a leaked null, mixed money formats and overflow (a page made to break them)', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
     try {
-      await page.goto(`${server.url}/`);
-      await page.waitForSelector('body[data-ready]', { timeout: 45_000 });
-      expect(await page.getAttribute('body', 'data-ready')).toBe('true');
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-      // eslint-disable-next-line no-console
-      console.log(`dashboard screenshot: ${SCREENSHOT}`);
-
-      // The header: every KPI card holds a value or an explicit "unavailable", never a skeleton.
-      const kpis = await page.$$eval('.kpi', (els) =>
-        els.map((e) => ({
-          name: (e as HTMLElement).dataset.kpi,
-          value: e.querySelector('[data-slot="value"]')!.textContent!.trim(),
-          loading: !!e.querySelector('.skeleton'),
-        })),
+      await page.setContent(
+        '<p id="x">Churn risk null</p><table><thead><tr><th>Net profit</th></tr></thead><tbody><tr><td>$878,141</td></tr><tr><td>$1.48M</td></tr><tr><td>-$460.7</td></tr></tbody></table><div style="width:605px">wide</div>',
       );
-      expect(kpis.map((k) => k.name)).toEqual(['forecast', 'won', 'pipeline', 'winrate']);
-      for (const k of kpis) {
-        expect(k.loading).toBe(false);
-        expect(k.value).not.toBe('');
-      }
-      // Demo data has closed deals in the last 12 months: the win rate is a percentage.
-      expect(kpis.find((k) => k.name === 'winrate')!.value).toMatch(/^\d{1,3}\.\d%$/);
-      expect(await page.textContent('#asof')).toMatch(/^As of /);
+      const p = await pageProblems(page);
+      expect(p.leaks).toEqual(['#x: "Churn risk null"']);
+      expect(p.money).toEqual([
+        'table column "Net profit": "-$460.7" is in no money format',
+        'table column "Net profit" mixes formats: $878,141 / $1.48M / -$460.7',
+      ]);
+      expect(p.overflow).toBeGreaterThan(600); // the 605 px block and the body margin
+    } finally {
+      await page.close();
+    }
+  });
 
-      // No panel is left loading; each shows data or an empty state that says what is missing.
-      for (const id of PANELS) {
-        const state = await page.$eval(`#${id} [data-slot="body"]`, (b) => ({
-          loading: !!b.querySelector('.loading'),
-          empty: b.querySelector('.empty-title')?.textContent ?? null,
-          text: (b.textContent ?? '').trim().length,
-        }));
-        expect({ id, loading: state.loading }).toEqual({ id, loading: false });
-        expect(state.text).toBeGreaterThan(0);
-      }
-      // The panels whose data exist on demo data draw it: client economics from the report routes,
-      // the stored deal scores, and the forecast where this server serves it.
-      expect(await page.$$('#panel-pareto svg.chart path')).not.toHaveLength(0);
-      expect(await page.$$('#panel-deals tbody tr.clickable')).not.toHaveLength(0);
-      expect(await page.textContent('[data-kpi="pipeline"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
-      const routes = await page.evaluate(async () => Object.keys((await (await fetch('/openapi.json')).json()).paths));
-      if (routes.includes('/v1/forecasts')) {
-        expect(await page.textContent('[data-kpi="forecast"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
-        expect(await page.textContent('[data-kpi="won"] [data-slot="value"]')).toMatch(/^\$[\d.,]+[KM]?$/);
-        expect(await page.$$('#panel-forecast svg.chart g.period')).not.toHaveLength(0);
-        expect(await page.$$('#panel-reps tbody tr')).not.toHaveLength(0);
-      }
-      if (routes.includes('/v1/forecasts/changes')) {
-        // The waterfall: the earlier pipeline, six kinds of change, the later pipeline.
-        expect(await page.$$('#panel-changes svg.chart g.step')).toHaveLength(8);
-        expect(await page.$$('#panel-changes svg.chart g.step.total')).toHaveLength(2);
-        expect(await page.textContent('#panel-changes')).toMatch(/Open pipeline expected to close in Q[1-4] \d{4}: \$[\d.,]+[KM]? on /);
-      }
-      if (routes.includes('/v1/forecasts/run-rate')) {
-        // Twelve months of history and twelve of forecast, with the 80% range on the forecast.
-        expect(await page.$$('#panel-runrate svg.chart g.period')).toHaveLength(24);
-        expect(await page.textContent('#panel-runrate')).toMatch(/Next 12 months: \$[\d.,]+[KM]? expected \(P10–P90/);
-      }
-      // The funnel: the open stages and Won, each with its count; win rates per rep, then per source.
-      expect((await page.$$('#panel-funnel .funnel li')).length).toBeGreaterThanOrEqual(3);
-      expect(await page.textContent('#panel-funnel .funnel li:last-child')).toMatch(/^Won[\d,]+ \(\d+\.\d% of [\d,]+\)$/);
-      expect(await page.textContent('#panel-funnel thead th')).toMatch(/^Rep/);
-      expect(await page.$$('#panel-funnel tbody tr')).not.toHaveLength(0);
-      await page.click('#panel-funnel [role="tab"][data-dim="source"]');
-      expect(await page.textContent('#panel-funnel thead th')).toMatch(/^Source/);
-      expect(await page.$$('#panel-cohorts table.heat td.cell')).not.toHaveLength(0);
-      expect(await page.$$('#panel-clients table.data tbody tr')).not.toHaveLength(0);
-      expect(await page.textContent('#panel-pareto')).toMatch(/\$[\d.,]+[KM]?/);
+  describe('on the demo company with trained models, as npm start serves it', () => {
+    let demo: DemoCompany;
+    let server: ServerHandle;
+    beforeAll(async () => {
+      demo = await demoCompany({ trained: true });
+      server = await demo.serve();
+    });
+    afterAll(async () => {
+      await server?.close();
+      await demo?.cleanup();
+    });
 
-      // Money is formatted with its currency; no "NaN" or "undefined" leaks onto the page.
-      const body = await page.textContent('main');
-      expect(body).not.toMatch(/NaN|undefined|\[object Object\]/);
-
-      // Clicking a deal opens its side panel with the factors behind its score.
-      await page.click('#panel-deals tbody tr.clickable');
-      await page.waitForSelector('#deal-dialog[open] .factors li', { timeout: 15_000 });
-      expect(await page.$$eval('#deal-dialog .factor-text', (els) => els.map((e) => e.textContent ?? '').filter(Boolean))).not.toHaveLength(
-        0,
-      );
-
-      // What-if in the same drawer: nothing changed yet is said so; a stage change is simulated
-      // for the current quarter and shows the deal's new probability and the forecast's change.
-      await page.click('#deal-dialog .whatif-form button[type="submit"]');
-      expect(await page.textContent('#deal-dialog .whatif-result')).toMatch(/Change the stage/);
-      const stages = await page.$$eval('#deal-dialog select[name="stage"] option', (os) =>
-        os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
-      );
-      expect(stages.length).toBeGreaterThan(0);
-      await page.selectOption('#deal-dialog select[name="stage"]', stages[stages.length - 1]);
-      await page.fill('#deal-dialog input[name="amount"]', '250000');
-      const whatIf = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
-      await page.click('#deal-dialog .whatif-form button[type="submit"]');
-      const sent = (await whatIf).postDataJSON();
-      expect(sent.changes).toEqual([expect.objectContaining({ stage: stages[stages.length - 1], amount: 250000 })]);
-      expect(sent.period).toMatch(/^\d{4}-Q[1-4]$/);
-      await page.waitForSelector('#deal-dialog .whatif-result .facts', { timeout: 30_000 });
-      const outcome = await page.textContent('#deal-dialog .whatif-result');
-      expect(outcome).toMatch(/Win probability\d+% → \d+%/);
-      expect(outcome).toMatch(/Q[1-4] \d{4} forecast[+−±]\$[\d.,]+[KM]? to \$[\d.,]+[KM]? expected/);
-      // The next quarter can be looked at instead.
-      const next = await page.$$eval('#deal-dialog select[name="period"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
-      expect(next).toHaveLength(2);
-      await page.selectOption('#deal-dialog select[name="period"]', next[1]);
-      const nextReq = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
-      await page.click('#deal-dialog .whatif-form button[type="submit"]');
-      expect((await nextReq).postDataJSON().period).toBe(next[1]);
-      await page.waitForFunction(
-        (p) =>
-          (document.querySelector('#deal-dialog .whatif-result')?.textContent ?? '').includes(`${p.slice(5)} ${p.slice(0, 4)} forecast`),
-        next[1],
-        { timeout: 30_000 },
-      );
-      await page.selectOption('#deal-dialog select[name="period"]', next[0]);
-      // Dropping the deal takes its expected contribution out of the quarter.
-      await page.check('#deal-dialog input[name="drop"]');
-      await page.click('#deal-dialog .whatif-form button[type="submit"]');
-      await page.waitForFunction(
-        () => /dropped from the pipeline/.test(document.querySelector('#deal-dialog .whatif-result')?.textContent ?? ''),
-        undefined,
-        { timeout: 30_000 },
-      );
-      expect(await page.textContent('#deal-dialog .whatif-result')).toMatch(/→ \$0/);
-      await page.keyboard.press('Escape');
-
-      // Clicking a client opens its side panel: economics from the profitability route, and its
-      // scores (no customer model is trained here: the panel says so rather than failing).
-      await page.click('#panel-clients tbody tr.clickable');
-      await page.waitForSelector('#customer-dialog[open] [data-part="economics"] .facts', { timeout: 15_000 });
-      expect(await page.textContent('#customer-dialog [data-part="economics"]')).toMatch(/Revenue\$[\d,]+/);
-      await page.waitForFunction(() => !document.querySelector('#customer-dialog [data-part="score"] .loading'), undefined, {
-        timeout: 15_000,
+    test('1440x900: what each figure is, every panel, the open deals, both drawers, and the same figures after a reload', async () => {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors = watchErrors(page);
+      const forecasts: string[] = [];
+      page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/v1/forecasts') forecasts.push(r.url());
       });
-      expect((await page.textContent('#customer-dialog [data-part="score"]'))!.trim().length).toBeGreaterThan(0);
-      expect(await page.textContent('#customer-dialog')).not.toMatch(/NaN|undefined|\[object Object\]/);
-      // No customer model here: the drawer gives the commands, and the customers panel keeps its own copy of them.
-      expect(await page.textContent('#customer-dialog [data-part="score"]')).toMatch(/npx salescast train churn/);
-      expect(await page.textContent('#panel-customers')).toMatch(/npx salescast train churn/);
-      await page.keyboard.press('Escape');
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-      await server.close();
-    }
+      try {
+        await open(page, `${server.url}/`);
+        await page.screenshot({ path: shot(''), fullPage: true });
+        console.log(`dashboard screenshot: ${shot('')}`);
+        await expectCleanPage(page);
+        await checkKpis(page);
+        await checkPanels(page);
+        await checkOpenDeals(page);
+        await checkDealDrawer(page);
+        await page.keyboard.press('Escape');
+        await checkCustomerDrawer(page);
+        await page.keyboard.press('Escape');
+        await checkReload(page, forecasts);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('390 px: no sideways overflow, the header chips do not overlap, the reliability charts are readable (#15 defect 9)', async () => {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      const errors = watchErrors(page);
+      try {
+        await open(page, `${server.url}/`);
+        await page.screenshot({ path: shot('-390'), fullPage: true });
+        console.log(`dashboard screenshot at 390 px: ${shot('-390')}`);
+        await expectCleanPage(page);
+        const boxes = await page.$$eval('.topbar .brand, #asof, .topbar .chip', (els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { name: e.textContent?.trim(), left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+          }),
+        );
+        expect(boxes.length).toBe(5); // brand, as-of, three model chips
+        for (const [i, a] of boxes.entries())
+          for (const b of boxes.slice(i + 1)) {
+            const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+            expect({ a: a.name, b: b.name, overlap }).toEqual({ a: a.name, b: b.name, overlap: false });
+          }
+        for (const b of boxes) expect(b.right).toBeLessThanOrEqual(390);
+        const charts = await page.$$eval('#panel-models .model-rel svg', (els) => els.map((e) => e.getBoundingClientRect().height));
+        expect(charts.length).toBe(2);
+        for (const h of charts) expect(h).toBeGreaterThanOrEqual(150);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
   });
 
-  it('asks for an API key when the server answers 401, keeps it in the tab, and then loads', async () => {
-    clearApiKeyCache();
-    const { key } = await createApiKey(tdb.db, { name: 'dashboard-browser-test', scopes: 'scores:read' });
-    const server = await serve(tdb, modelsDir, false);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // The browser logs every 401 answer as a failed resource: expected before the key is given
-    // (and the 403 of the model listing, which a scores:read key may not see).
-    const errors = watchErrors(page, [/status of 401/, /status of 403 .* @ .*\/v1\/models/]);
-    try {
-      await page.goto(`${server.url}/`);
-      await page.waitForSelector('#key-dialog[open]', { timeout: 30_000 });
-      expect(await page.content()).not.toContain(key);
-      await page.screenshot({ path: KEY_SCREENSHOT });
-      await page.fill('#key-input', key);
-      await page.click('#key-form button[type="submit"]');
-      // With the key, the API answers: the first panels fill in (the rest is the test above).
-      await page.waitForSelector('#panel-pareto svg.chart path', { timeout: 45_000 });
-      await page.waitForSelector('[data-kpi="winrate"] [data-slot="value"]:not(:has(.skeleton))', { timeout: 45_000 });
-      expect(await page.$('#key-dialog[open]')).toBeNull();
-      // The model panel answers too: no model is trained here, and it says how to train one.
-      await page.waitForSelector('#panel-models .empty-title', { timeout: 45_000 });
-      expect(await page.textContent('#panel-models')).toMatch(/No active model|admin scope/);
-      expect(await page.evaluate(() => sessionStorage.getItem('salescast.apiKey'))).toBe(key);
-      expect(await page.evaluate(() => localStorage.length)).toBe(0);
-      expect(errors).toEqual([]);
-    } finally {
-      await page.close();
-      await server.close();
-    }
+  describe('without trained models', () => {
+    let demo: DemoCompany;
+    beforeAll(async () => {
+      demo = await demoCompany({ trained: false });
+    });
+    afterAll(async () => {
+      await demo?.cleanup();
+    });
+
+    test('every panel draws or says what is missing; the customer drawer gives the commands', async () => {
+      const server = await demo.serve();
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const errors = watchErrors(page);
+      try {
+        await open(page, `${server.url}/`);
+        await expectCleanPage(page);
+        for (const id of PANELS) expect({ id, loading: !!(await page.$(`#panel-${id} .loading`)) }).toEqual({ id, loading: false });
+        expect(await text(page, '#panel-models')).toMatch(/No active model yet/);
+        expect(await text(page, '#panel-customers')).toMatch(/npx salescast train churn/);
+        // Deal scores from the stage baseline: the table still lists the deals, and says why.
+        expect(await text(page, '#panel-deals')).toMatch(/stage baseline/);
+        await page.click('#panel-clients tbody tr.clickable');
+        await page.waitForSelector('#customer-dialog[open] [data-part="economics"] .facts', { timeout: 15_000 });
+        await page.waitForFunction(() => !document.querySelector('#customer-dialog [data-part="score"] .loading'), undefined, {
+          timeout: 15_000,
+        });
+        expect(await text(page, '#customer-dialog [data-part="score"]')).toMatch(/npx salescast train churn/);
+        await expectCleanPage(page);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+        await server.close();
+      }
+    });
+
+    test('asks for an API key when the server answers 401, keeps it in the tab, and then loads', async () => {
+      clearApiKeyCache();
+      const { key } = await createApiKey(demo.tdb.db, { name: 'dashboard-browser-test', scopes: 'scores:read' });
+      const server = await demo.serve({ auth: true });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      // The browser logs every 401 answer as a failed resource: expected before the key is given.
+      const errors = watchErrors(page, [/status of 401/]);
+      try {
+        await page.goto(`${server.url}/`);
+        await page.waitForSelector('#key-dialog[open]', { timeout: 30_000 });
+        expect(await page.content()).not.toContain(key);
+        await page.screenshot({ path: shot('-key-prompt') });
+        await page.fill('#key-input', key);
+        await page.click('#key-form button[type="submit"]');
+        await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+        expect(await page.$('#key-dialog[open]')).toBeNull();
+        expect(await text(page, '[data-kpi="winrate"] [data-slot="value"]')).toMatch(/^\d{1,3}\.\d%$/);
+        expect(await text(page, '#panel-models')).toMatch(/No active model yet/);
+        expect(await page.evaluate(() => sessionStorage.getItem('salescast.apiKey'))).toBe(key);
+        expect(await page.evaluate(() => localStorage.length)).toBe(0);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+        await server.close();
+      }
+    });
   });
 });
+
+/** The open-deals table names the account and the rep and gives the top reason (#15 defect 2). */
+async function checkOpenDeals(page: Page) {
+  const head = await page.$$eval('#panel-deals thead th', (ths) => ths.map((t) => (t.textContent ?? '').replace(/[↑↓]/g, '').trim()));
+  expect(head).toEqual(['Deal', 'Account', 'Rep', 'Stage', 'Amount', 'Win probability', 'Expected close', 'Slip risk', 'Top reason']);
+  const rows = await page.$$eval('#panel-deals tbody tr', (trs) =>
+    trs.map((tr) => Array.from(tr.children).map((td) => (td.textContent ?? '').trim())),
+  );
+  expect(rows.length).toBeGreaterThan(10);
+  for (const r of rows) {
+    expect(r[1]).toMatch(/\w/); // the account
+    expect(r[2]).toMatch(/^[A-Z][\p{L} .'-]+$/u); // the rep's name
+    expect(r[4]).toMatch(/^\$\d{1,3}(,\d{3})*$/); // one format: whole dollars
+    expect(r[8]).not.toBe('—'); // the trained model gives every deal a reason
+  }
+}
+
+/** A customer at risk: its churn factors and economics, and no "null" above the factors (#15 defect 1). */
+async function checkCustomerDrawer(page: Page) {
+  await page.click('#panel-customers tbody tr.clickable');
+  await page.waitForSelector('#customer-dialog[open] [data-part="score"] .factors li', { timeout: 15_000 });
+  await page.waitForSelector('#customer-dialog[open] [data-part="economics"] .facts', { timeout: 15_000 });
+  expect(await text(page, '#customer-dialog [data-part="score"]')).toMatch(/^Risk and value \(as of \w{3} \d+, \d{4}\) ?Churn risk ?\d+%/);
+  expect(await text(page, '#customer-dialog [data-part="economics"]')).toMatch(/Revenue ?\$[\d,]+/);
+  await expectCleanPage(page);
+  await page.screenshot({ path: shot('-customer') });
+}
+
+/** A reload shows the same figures, as of the day shown at the top (#15 defect 8). */
+async function checkReload(page: Page, forecasts: string[]) {
+  const first = await headline(page);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  expect(await headline(page)).toEqual(first);
+  const day = new Date().toISOString().slice(0, 10);
+  expect(forecasts.length).toBeGreaterThanOrEqual(4);
+  for (const u of forecasts) expect(new URL(u).searchParams.get('asOf')).toBe(day);
+  const shown = new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  expect(await text(page, '#asof')).toBe(`As of ${shown}`);
+}
+
+/** The KPI cards: a value, a one-line definition under it and more on hover (#15 defect 4). */
+async function checkKpis(page: Page) {
+  const kpis = await page.$$eval('.kpi', (els) =>
+    els.map((e) => ({
+      name: (e as HTMLElement).dataset.kpi,
+      value: e.querySelector('[data-slot="value"]')?.textContent?.trim(),
+      def: e.querySelector('[data-slot="def"]')?.textContent?.trim() ?? '',
+      title: e.getAttribute('title') ?? '',
+    })),
+  );
+  expect(kpis.map((k) => k.name)).toEqual(['forecast', 'won', 'pipeline', 'winrate']);
+  for (const k of kpis) {
+    expect(k.def.length).toBeGreaterThan(20);
+    expect(k.title.length).toBeGreaterThan(40);
+  }
+  const [forecast, won, pipeline, winrate] = kpis;
+  for (const k of [forecast, won, pipeline]) expect(k.value).toMatch(money);
+  expect(winrate.value).toMatch(/^\d{1,3}\.\d%$/);
+  // The forecast is the sum of its parts, each named.
+  expect(forecast.def).toMatch(/^= \$[\d.]+[KM]? won \+ \$[\d.]+[KM]? from open deals \+ \$[\d.]+[KM]? from deals not created yet$/);
+  // The three open-pipeline figures, each with its definition.
+  expect(pipeline.def).toMatch(/^All \d+ open deals, any close date, at full amount\.$/);
+  expect(await text(page, '[data-kpi="pipeline"] [data-slot="sub"]')).toMatch(
+    /^\$[\d.]+[KM]? due to close in Q[1-4] \d{4} ?\$[\d.]+[KM]? expected from open deals in Q[1-4] \d{4}$/,
+  );
+  expect(await text(page, '#panel-changes [data-figure="due-in-period"]')).toMatch(
+    /^Open pipeline due to close in Q[1-4] \d{4} \(the full amount/,
+  );
+  // Every headline statistic of a panel says what it is on hover.
+  const stats = await page.$$eval('.stat', (els) => els.map((e) => e.getAttribute('title') ?? ''));
+  expect(stats.length).toBeGreaterThan(3);
+  for (const t of stats) expect(t.length).toBeGreaterThan(20);
+}
+
+async function checkPanels(page: Page) {
+  for (const id of PANELS) {
+    const s = await page.$eval(`#panel-${id} [data-slot="body"]`, (b) => ({
+      loading: !!b.querySelector('.loading'),
+      empty: b.querySelector('.empty-title')?.textContent ?? null,
+    }));
+    expect({ id, ...s }).toEqual({ id, loading: false, empty: null });
+  }
+  // Four past quarters, this one and the next; the past commit is explained (#15 defect 5).
+  expect(await page.$$('#panel-forecast svg.chart g.period')).toHaveLength(6);
+  expect(await text(page, '#panel-forecast [data-note="commit"]')).toMatch(
+    /^Past quarters are as of their first day\..* reps' commit \d+% MAPE, model \d+%\.$/,
+  );
+  const pastTip = await page.$eval('#panel-forecast g.period title', (t) => t.textContent ?? '');
+  expect(pastTip).toMatch(/Reps' commit on \w{3} 1, \d{4}, the first day: \$[\d,]+/);
+  expect(await page.$$('#panel-reps tbody tr')).not.toHaveLength(0);
+  // The waterfall: the earlier pipeline, six kinds of change, the later pipeline.
+  expect(await page.$$('#panel-changes svg.chart g.step')).toHaveLength(8);
+  expect(await page.$$('#panel-changes svg.chart g.step.total')).toHaveLength(2);
+  expect(await page.$$('#panel-runrate svg.chart g.period')).toHaveLength(24);
+  expect(await text(page, '#panel-runrate')).toMatch(/Next 12 months: \$[\d.]+[KM] expected \(P10–P90/);
+  // The funnel down to Won; win rates per rep, then per source.
+  expect((await page.$$('#panel-funnel .funnel li')).length).toBeGreaterThanOrEqual(3);
+  expect(await text(page, '#panel-funnel .funnel li:last-child')).toMatch(/^Won ?[\d,]+ \(\d+\.\d% of [\d,]+\)$/);
+  expect(await text(page, '#panel-funnel thead th')).toMatch(/^Rep/);
+  await page.click('#panel-funnel [role="tab"][data-dim="source"]');
+  expect(await text(page, '#panel-funnel thead th')).toMatch(/^Source/);
+  expect(await page.$$('#panel-models .model-card')).toHaveLength(3);
+  expect(await page.$$('#panel-cohorts table.heat td.cell')).not.toHaveLength(0);
+  expect(await page.$$('#panel-clients table.data tbody tr')).not.toHaveLength(0);
+  expect(await page.$$('#panel-pareto svg.chart path')).not.toHaveLength(0);
+  expect(await text(page, '#currency-note')).toBe('Amounts in USD.');
+}
+
+/** A deal's drawer: its factors, then what-if on it (this quarter, the next, dropping it). */
+async function checkDealDrawer(page: Page) {
+  await page.click('#panel-deals tbody tr.clickable');
+  await page.waitForSelector('#deal-dialog[open] .factors li', { timeout: 15_000 });
+  expect(await text(page, '#deal-dialog .sub')).toMatch(/ · /);
+  await page.click('#deal-dialog .whatif-form button[type="submit"]');
+  expect(await text(page, '#deal-dialog .whatif-result')).toMatch(/Change the stage/);
+  const stages = await page.$$eval('#deal-dialog select[name="stage"] option', (os) =>
+    os.map((o) => (o as HTMLOptionElement).value).filter(Boolean),
+  );
+  expect(stages.length).toBeGreaterThan(0);
+  await page.selectOption('#deal-dialog select[name="stage"]', stages[stages.length - 1]);
+  await page.fill('#deal-dialog input[name="amount"]', '250000');
+  const sent = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
+  await page.click('#deal-dialog .whatif-form button[type="submit"]');
+  const body = (await sent).postDataJSON();
+  expect(body.changes).toEqual([expect.objectContaining({ stage: stages[stages.length - 1], amount: 250000 })]);
+  expect(body.period).toMatch(/^\d{4}-Q[1-4]$/);
+  expect(body.asOf).toBe(new Date().toISOString().slice(0, 10));
+  await page.waitForSelector('#deal-dialog .whatif-result .facts', { timeout: 30_000 });
+  const outcome = await text(page, '#deal-dialog .whatif-result');
+  expect(outcome).toMatch(/Win probability ?\d+% → \d+%/);
+  expect(outcome).toMatch(/Q[1-4] \d{4} forecast ?[+−±]\$[\d.,]+[KM]? to \$[\d.,]+[KM]? expected/);
+  const periods = await page.$$eval('#deal-dialog select[name="period"] option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(periods).toHaveLength(2);
+  await page.selectOption('#deal-dialog select[name="period"]', periods[1]);
+  const nextReq = page.waitForRequest((r) => r.url().endsWith('/v1/deals/what-if') && r.method() === 'POST');
+  await page.click('#deal-dialog .whatif-form button[type="submit"]');
+  expect((await nextReq).postDataJSON().period).toBe(periods[1]);
+  await page.waitForFunction(
+    (p) => (document.querySelector('#deal-dialog .whatif-result')?.textContent ?? '').includes(`Q${p.slice(6)} ${p.slice(0, 4)} forecast`),
+    periods[1],
+    { timeout: 30_000 },
+  );
+  await page.selectOption('#deal-dialog select[name="period"]', periods[0]);
+  await page.check('#deal-dialog input[name="drop"]');
+  await page.click('#deal-dialog .whatif-form button[type="submit"]');
+  await page.waitForFunction(
+    () => /dropped from the pipeline/.test(document.querySelector('#deal-dialog .whatif-result')?.textContent ?? ''),
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
+  expect(await text(page, '#deal-dialog .whatif-result')).toMatch(/→ \$0/);
+  await expectCleanPage(page);
+  await page.screenshot({ path: shot('-deal') });
+}
