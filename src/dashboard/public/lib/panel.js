@@ -49,6 +49,9 @@ export function failure(e, hint = {}) {
   return emptyState('Could not load this panel', e instanceof Error ? e.message : String(e));
 }
 
+/** A failure in one line (for places too small for an empty state, like a KPI card). @param {unknown} e */
+export const explain = (e) => (e instanceof Error ? e.message : String(e));
+
 /** @type {Promise<void>[]} */
 const pending = [];
 

@@ -8,7 +8,7 @@ import { forecastChart } from '../charts/forecast-chart.js';
 import { fill, h } from '../lib/dom.js';
 import { date, finite, fixed, sentence, useCurrency } from '../lib/format.js';
 import { periodLabel } from '../lib/periods.js';
-import { emptyState, HINTS, headSlot } from '../lib/panel.js';
+import { emptyState, explain, HINTS, headSlot } from '../lib/panel.js';
 
 /** @typedef {import('../api/endpoints.js').Forecast} Forecast */
 /** @typedef {import('../api/endpoints.js').Backtest} Backtest */
@@ -112,8 +112,7 @@ export function forecastPanel({ current, next, backtest }) {
   if (!periods.length) return emptyState('No forecast to draw yet', HINTS.demo);
   const out = [h('div', { class: 'chart-wrap' }, forecastChart(periods, { height: 300 })), ...notes(fc, bt)];
   if (!backtest.ok) {
-    const why = backtest.error instanceof Error ? backtest.error.message : String(backtest.error);
-    out.push(h('p', { class: 'muted small' }, `Past quarters unavailable: ${why}`));
+    out.push(h('p', { class: 'muted small' }, `Past quarters unavailable: ${explain(backtest.error)}`));
   }
   return out;
 }

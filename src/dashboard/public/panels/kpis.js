@@ -7,7 +7,7 @@ import { rangeBar } from '../charts/bars.js';
 import { fill, find, h } from '../lib/dom.js';
 import { date, finite, int, moneyShort, pct, plural } from '../lib/format.js';
 import { quarterLabel } from '../lib/periods.js';
-import { failure } from '../lib/panel.js';
+import { explain } from '../lib/panel.js';
 
 /** @typedef {import('../api/endpoints.js').Forecast} Forecast */
 /** @typedef {import('../api/endpoints.js').Funnel} Funnel */
@@ -39,7 +39,7 @@ export function forecastKpis(current, asOf) {
   const q = quarterLabel(asOf.quarter);
   fill(find(document, '[data-kpi="forecast"] [data-slot="period"]'), q);
   if (!current.ok) {
-    const why = failure(current.error).textContent ?? '';
+    const why = explain(current.error);
     const def = 'Needs the quarter forecast; see the Bookings forecast panel.';
     for (const name of /** @type {const} */ (['forecast', 'won', 'pipeline']))
       setKpi(name, { value: unavailable('Unavailable'), sub: why, def, title: def });
@@ -81,10 +81,12 @@ function forecastCard(fc, q) {
 /** @param {Forecast} fc @param {AsOf} asOf */
 function wonCard(fc, asOf) {
   const share = fc.total.expected > 0 ? fc.wonToDate / fc.total.expected : null;
+  // On the quarter's first day the as-of moment is its start: nothing can be won yet.
+  const started = asOf.through >= fc.period.start.slice(0, 10);
   setKpi('won', {
     value: moneyShort(fc.wonToDate),
     sub: finite(share) ? `${pct(share)} of the forecast` : null,
-    def: `Bookings won from ${date(fc.period.start)} to ${date(asOf.through)}.`,
+    def: started ? `Bookings won from ${date(fc.period.start)} to ${date(asOf.through)}.` : 'The quarter starts today: nothing is won yet.',
     title: 'The amount of the deals won so far in the quarter (their close date is in the quarter).',
   });
 }
@@ -114,7 +116,7 @@ export function winRateKpi(funnel, asOf) {
   const def = `Won ÷ (won + lost) of the deals closed ${date(asOf.yearAgo)} – ${date(asOf.through)}.`;
   const title = 'Win rate over the last 12 months, with its 95% Wilson interval: deals still open do not count.';
   if (!funnel.ok) {
-    setKpi('winrate', { value: unavailable('Unavailable'), sub: failure(funnel.error).textContent, def, title });
+    setKpi('winrate', { value: unavailable('Unavailable'), sub: explain(funnel.error), def, title });
     return;
   }
   const s = funnel.value.summary;

@@ -3,10 +3,11 @@
 // the later time window it never saw; a reliability diagram for the classifiers (points on the
 // diagonal: a predicted 70% happens seven times in ten). The clv model (BG/NBD + Gamma-Gamma) has
 // fitted parameters, not classifier metrics.
+import { ApiError } from '../api/client.js';
 import { reliabilityChart } from '../charts/reliability-chart.js';
 import { fill, h } from '../lib/dom.js';
 import { date, finite, fixed, int, moneyShort, pct } from '../lib/format.js';
-import { emptyState, HINTS } from '../lib/panel.js';
+import { emptyState, explain, HINTS } from '../lib/panel.js';
 
 /** @typedef {import('../api/endpoints.js').ModelVersion} Model */
 /** @typedef {NonNullable<Model['metrics']>} Metrics */
@@ -131,8 +132,8 @@ export function modelsPanel(active) {
  */
 export function modelChips(models, holder) {
   if (!models.ok) {
-    const forbidden = models.error instanceof Error && 'status' in models.error && models.error.status === 403;
-    const why = models.error instanceof Error ? models.error.message : String(models.error);
+    const forbidden = models.error instanceof ApiError && models.error.status === 403;
+    const why = explain(models.error);
     fill(
       holder,
       h(
