@@ -5,8 +5,10 @@ import { h } from '../lib/dom.js';
 
 /** @typedef {import('../../api-types').Schemas['Factor'] | import('../../api-types').Schemas['CustomerFactor']} Factor */
 
+/** A factor's value as people read it: numbers rounded to two decimals (42.4173611 → 42.42). @param {Factor['value']} v */
+const valueText = (v) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(v));
 /** @param {Factor} f */
-const feature = (f) => (f.value === null ? f.feature : `${f.feature} = ${f.value}`);
+const feature = (f) => (f.value === null ? f.feature : `${f.feature} = ${valueText(f.value)}`);
 
 /**
  * Every factor, strongest first, with its text, feature = value and its push as a bar.
