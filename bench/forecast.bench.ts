@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { simulatePipeline, type DealOutlook } from '../src/domain/forecast/monte-carlo';
 import { quantileSorted } from '../src/domain/forecast/quantile';
 import { createRng } from '../src/domain/forecast/random';
+import { DAY_MS } from '../src/math/time';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -111,7 +112,6 @@ console.log(`speed-up: ${(naiveScaled / engineCpu).toFixed(1)}× over the naive 
 // with six breakdowns and the categories roll-up, as one HTTP forecast request computes it
 // (database reads excluded).
 import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromHistory }) => {
-  const DAY = 86_400_000;
   const asOf = Date.UTC(2026, 6, 1);
   const rng = createRng(SEED + 1);
   const stages = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'];
@@ -119,19 +119,21 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
   const history: Rec[] = [];
   for (let i = 0; i < DEALS * 4; i++) {
     const open = i % 4 === 0;
-    const createdAt = open ? asOf - Math.floor(rng.next() * 120 * DAY) - DAY : asOf - Math.floor((30 + rng.next() * 700) * DAY);
+    const createdAt = open ? asOf - Math.floor(rng.next() * 120 * DAY_MS) - DAY_MS : asOf - Math.floor((30 + rng.next() * 700) * DAY_MS);
     const amount = Math.round(1000 + rng.next() * 50_000);
     const steps = 1 + Math.floor(rng.next() * 4);
-    const events: Rec['events'] = [{ at: createdAt, fromStage: null, toStage: stages[0], amount, expectedCloseAt: createdAt + 90 * DAY }];
+    const events: Rec['events'] = [
+      { at: createdAt, fromStage: null, toStage: stages[0], amount, expectedCloseAt: createdAt + 90 * DAY_MS },
+    ];
     let t = createdAt;
     for (let k = 1; k < steps; k++) {
-      t += Math.floor((3 + rng.next() * 25) * DAY);
+      t += Math.floor((3 + rng.next() * 25) * DAY_MS);
       if (open && t >= asOf) break;
-      events.push({ at: t, fromStage: stages[k - 1], toStage: stages[k], amount, expectedCloseAt: t + 40 * DAY });
+      events.push({ at: t, fromStage: stages[k - 1], toStage: stages[k], amount, expectedCloseAt: t + 40 * DAY_MS });
     }
     const last = events[events.length - 1];
     const won = !open && rng.next() < 0.45;
-    const closedAt = open ? null : Math.min(asOf - DAY, t + Math.floor((5 + rng.next() * 30) * DAY));
+    const closedAt = open ? null : Math.min(asOf - DAY_MS, t + Math.floor((5 + rng.next() * 30) * DAY_MS));
     if (!open)
       events.push({
         at: closedAt!,

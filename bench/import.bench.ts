@@ -11,6 +11,7 @@ import { migrate } from '../src/db/migrate';
 import { importFile } from '../src/services/import/import-file';
 import { positiveIntArg as arg } from './args';
 import { mulberry32 } from '../src/random';
+import { DAY_MS } from '../src/math/time';
 
 const ROWS = arg('rows', 1_000_000);
 const SEED = arg('seed', 42);
@@ -39,7 +40,7 @@ function* opportunities(n: number): Generator<Opp> {
   const start = Date.UTC(2022, 0, 1);
   for (let i = 0; i < n; i++) {
     const stage = STAGES[Math.floor(r() * STAGES.length)];
-    const created = start + Math.floor(r() * 900) * 86400000;
+    const created = start + Math.floor(r() * 900) * DAY_MS;
     const outcome = stage === 'Won' ? 'won' : stage === 'Lost' ? 'lost' : 'open';
     yield {
       id: `OPP-${i + 1}`,
@@ -50,7 +51,7 @@ function* opportunities(n: number): Generator<Opp> {
       stage,
       outcome,
       created: new Date(created).toISOString().slice(0, 10),
-      closed: outcome === 'open' ? '' : new Date(created + Math.floor(1 + r() * 120) * 86400000).toISOString().slice(0, 10),
+      closed: outcome === 'open' ? '' : new Date(created + Math.floor(1 + r() * 120) * DAY_MS).toISOString().slice(0, 10),
     };
   }
 }

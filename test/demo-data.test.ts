@@ -3,10 +3,10 @@
 import { generateDemoData, type DemoDataset } from '../src/domain/demo';
 import { Rng } from '../src/domain/demo/random';
 import { RECORD_SCHEMAS, REFERENCES, ENTITY_KINDS, type EntityKind } from '../src/domain/records';
+import { DAY_MS } from '../src/math/time';
 
 const SEED = 42;
 const AS_OF = new Date('2026-11-23T00:00:00Z');
-const DAY = 86_400_000;
 console.log(`demo data tests: seed ${SEED}, as of ${AS_OF.toISOString().slice(0, 10)}`);
 
 let full: DemoDataset;
@@ -184,7 +184,9 @@ describe('generateDemoData', () => {
     expect(open.length).toBeGreaterThan(100);
     expect(new Set(open.map((o) => o.stage))).toEqual(new Set(['Prospecting', 'Qualification', 'Proposal', 'Negotiation']));
     const asOf = full.asOf.getTime();
-    const soon = open.filter((o) => o.expectedCloseAt!.getTime() >= asOf - 14 * DAY && o.expectedCloseAt!.getTime() < asOf + 200 * DAY);
+    const soon = open.filter(
+      (o) => o.expectedCloseAt!.getTime() >= asOf - 14 * DAY_MS && o.expectedCloseAt!.getTime() < asOf + 200 * DAY_MS,
+    );
     expect(soon.length / open.length).toBeGreaterThan(0.9);
     expect(new Set(open.map((o) => o.forecastCategory))).toEqual(new Set(['pipeline', 'best_case', 'commit']));
     expect(full.truth.openDeals).toHaveLength(open.length);
@@ -252,7 +254,7 @@ describe('the planted signals', () => {
       (history.get(s.opportunityId) ?? history.set(s.opportunityId, []).get(s.opportunityId)!).push(s);
     // Monthly snapshots: every deal open at the snapshot, with its pushes and days in stage so far.
     const seen: { stage: string; pushes: number; daysInStage: number; won: boolean }[] = [];
-    for (let snap = full.from.getTime() + 180 * DAY; snap < full.asOf.getTime() - 120 * DAY; snap += 30 * DAY) {
+    for (let snap = full.from.getTime() + 180 * DAY_MS; snap < full.asOf.getTime() - 120 * DAY_MS; snap += 30 * DAY_MS) {
       for (const o of full.records.opportunities) {
         if (o.createdAt.getTime() >= snap || o.outcome === 'open' || o.closedAt!.getTime() <= snap) continue;
         const h = history.get(o.externalId)!.filter((s) => s.changedAt.getTime() <= snap);
@@ -260,7 +262,7 @@ describe('the planted signals', () => {
         seen.push({
           stage: h[h.length - 1].toStage,
           pushes: h.filter((s) => s.fromStage === s.toStage).length,
-          daysInStage: (snap - lastMove.changedAt.getTime()) / DAY,
+          daysInStage: (snap - lastMove.changedAt.getTime()) / DAY_MS,
           won: o.outcome === 'won',
         });
       }
@@ -286,7 +288,7 @@ describe('the planted signals', () => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const cycle = (seg: string) =>
       median(
-        won.filter((o) => accounts.get(o.accountId!)!.segment === seg).map((o) => (o.closedAt!.getTime() - o.createdAt.getTime()) / DAY),
+        won.filter((o) => accounts.get(o.accountId!)!.segment === seg).map((o) => (o.closedAt!.getTime() - o.createdAt.getTime()) / DAY_MS),
       );
     expect(cycle('Enterprise')).toBeGreaterThan(1.5 * cycle('SMB'));
     const firstExpected = new Map<string, Date>();
@@ -303,7 +305,9 @@ describe('the planted signals', () => {
     expect(allChurned.length / customers.length).toBeGreaterThan(0.1);
     expect(allChurned.length / customers.length).toBeLessThan(0.45);
     // Churners observed as customers for at least the 270 days before they left.
-    const churned = allChurned.filter((a) => a.churnedAt!.getTime() - 270 * DAY >= Math.max(full.from.getTime(), a.acquiredAt!.getTime()));
+    const churned = allChurned.filter(
+      (a) => a.churnedAt!.getTime() - 270 * DAY_MS >= Math.max(full.from.getTime(), a.acquiredAt!.getTime()),
+    );
     expect(churned.length).toBeGreaterThan(20);
     // After churning: no orders, no activities, no costs, and every deal closed.
     const churnDate = new Map(allChurned.map((a) => [a.externalId, a.churnedAt!.getTime()]));
@@ -321,7 +325,7 @@ describe('the planted signals', () => {
     const bucket = (acc: string, t: number, target: { recent: number; before: number }, weight = 1) => {
       const c = churnAt.get(acc);
       if (c === undefined) return;
-      const ago = (c - t) / DAY;
+      const ago = (c - t) / DAY_MS;
       if (ago > 0 && ago <= 90) target.recent += weight;
       else if (ago > 180 && ago <= 270) target.before += weight;
     };

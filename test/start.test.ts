@@ -8,6 +8,7 @@ import { demoAuthConfig, start } from '../src/main';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { ModelRegistry } from '../src/ml/registry';
+import { DAY_MS } from '../src/math/time';
 
 describe('npm start on a fresh clone', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-start-'));
@@ -52,7 +53,7 @@ describe('npm start on a fresh clone', () => {
     expect(res.status).toBe(200);
     const { from, to, start: before, end: after, steps } = res.body;
     expect(from.period).toBe(to.period);
-    expect(Date.parse(from.asOf)).toBeLessThan(Date.parse(to.asOf) - 13 * 86_400_000);
+    expect(Date.parse(from.asOf)).toBeLessThan(Date.parse(to.asOf) - 13 * DAY_MS);
     // The steps add up from the earlier pipeline to the later one, and the demo's quarter moved.
     expect(before + steps.reduce((a: number, x: { amount: number }) => a + x.amount, 0)).toBeCloseTo(after, 2);
     expect(steps.some((x: { deals: number }) => x.deals > 0)).toBe(true);

@@ -4,10 +4,11 @@ import { dealFeatures, dealStateAsOf, discoverAttributes } from '../src/domain/f
 import { treatStaleAsLost } from '../src/services/win/build-win-model';
 import { outcomeKnownAt, snapshotMoments } from '../src/domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../src/domain/features/deal-history';
-import { DAY_MS, type DealInput } from '../src/domain/features/deal-input';
+import type { DealInput } from '../src/domain/features/deal-input';
 import { CloseTimingModel } from '../src/domain/timing/close-timing';
 import { seededRandom } from '../src/ml/random';
 import { maskAfter } from '../src/services/win/load-deals';
+import { DAY_MS } from '../src/math/time';
 
 const D = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const SEED = 1234;

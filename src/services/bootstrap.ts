@@ -15,6 +15,7 @@ import { takeForecastSnapshot } from './forecast/snapshot-service';
 import { ARTIFACT_VALIDATORS } from './models/artifact-validators';
 import { scoreOpenDeals } from './win/score-deals';
 import { trainWinModel } from './win/train-win-model';
+import { DAY_MS } from '../math/time';
 
 export type BootstrapLog = (message: string) => void;
 
@@ -112,8 +113,6 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
   if (opts.demo) result.snapshots = await ensureDemoSnapshots(db, config, log);
   return result;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The pipeline-changes waterfall compares two stored forecast snapshots, which a real deployment

@@ -1,9 +1,10 @@
 // Churn features and labels are point in time: a feature computed as of a date ignores everything
 // from that date on, and the label window starts where the features end.
-import { churnLabel, customerFeatures, DAY, type CustomerHistory } from '../../src/domain/features/customer-features';
+import { churnLabel, customerFeatures, type CustomerHistory } from '../../src/domain/features/customer-features';
+import { DAY_MS } from '../../src/math/time';
 
 const T0 = Date.UTC(2025, 5, 1);
-const days = (n: number) => T0 + n * DAY;
+const days = (n: number) => T0 + n * DAY_MS;
 
 function customer(over: Partial<CustomerHistory> = {}): CustomerHistory {
   return {

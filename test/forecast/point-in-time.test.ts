@@ -6,10 +6,10 @@ import { fitStageModel } from '../../src/domain/forecast/stage-model';
 import { createRng } from '../../src/domain/forecast/random';
 import { pipelineWaterfall } from '../../src/domain/forecast/pipeline-changes';
 import { estimateNewBusiness } from '../../src/domain/forecast/new-business';
+import { DAY_MS } from '../../src/math/time';
 
 const SEED = 777;
 console.log(`point-in-time tests: seed ${SEED}`);
-const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'];
 
@@ -19,17 +19,17 @@ function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31))
   const reps = ['Ann', 'Bob', 'Cid'];
   const out: DealRecord[] = [];
   for (let i = 0; i < n; i++) {
-    const createdAt = T0 + Math.floor(rng.next() * (end - T0 - 30 * DAY));
+    const createdAt = T0 + Math.floor(rng.next() * (end - T0 - 30 * DAY_MS));
     const amount = 1000 * (1 + Math.floor(rng.next() * 20));
     const rep = reps[i % 3];
     let t = createdAt;
-    let expected = t + 60 * DAY;
+    let expected = t + 60 * DAY_MS;
     const events: DealRecord['events'] = [{ at: t, fromStage: null, toStage: STAGES[0], amount, expectedCloseAt: expected }];
     let outcome: 'open' | 'won' | 'lost' = 'open';
     let stage = STAGES[0];
     let closedAt: number | null = null;
     for (let k = 0; k < 4; k++) {
-      const next = t + Math.floor((5 + rng.next() * 25) * DAY);
+      const next = t + Math.floor((5 + rng.next() * 25) * DAY_MS);
       if (next >= end) break;
       if (rng.next() < 0.25) {
         outcome = 'lost';
@@ -39,7 +39,7 @@ function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31))
         break;
       }
       const to = k < 3 ? STAGES[k + 1] : 'Closed Won';
-      if (next > expected) expected = next + 20 * DAY;
+      if (next > expected) expected = next + 20 * DAY_MS;
       events.push({ at: next, fromStage: stage, toStage: to, amount, expectedCloseAt: expected });
       stage = to;
       t = next;
@@ -73,48 +73,48 @@ describe('deals as of a past date', () => {
     stage: 'Closed Won',
     outcome: 'won',
     createdAt: T0,
-    expectedCloseAt: T0 + 90 * DAY,
-    closedAt: T0 + 80 * DAY,
+    expectedCloseAt: T0 + 90 * DAY_MS,
+    closedAt: T0 + 80 * DAY_MS,
     forecastCategory: 'closed',
     groups: {},
     events: [
-      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY },
-      { at: T0 + 20 * DAY, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY },
-      { at: T0 + 50 * DAY, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY },
-      { at: T0 + 80 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY },
+      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY_MS },
+      { at: T0 + 20 * DAY_MS, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY_MS },
+      { at: T0 + 50 * DAY_MS, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY_MS },
+      { at: T0 + 80 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY_MS },
     ],
   };
 
   it('shows the stage, amount and expected close recorded before the date, and no outcome yet', () => {
-    const s = dealAsOf(deal, T0 + 30 * DAY)!;
+    const s = dealAsOf(deal, T0 + 30 * DAY_MS)!;
     expect(s).toMatchObject({
       stage: 'Proposal',
       amount: 700,
-      expectedCloseAt: T0 + 40 * DAY,
+      expectedCloseAt: T0 + 40 * DAY_MS,
       outcome: 'open',
       closedAt: null,
-      stageEnteredAt: T0 + 20 * DAY,
+      stageEnteredAt: T0 + 20 * DAY_MS,
     });
     // A push of the close date is not a new stage: time in stage still counts from day 20.
-    expect(dealAsOf(deal, T0 + 60 * DAY)!.stageEnteredAt).toBe(T0 + 20 * DAY);
-    expect(dealAsOf(deal, T0 + 81 * DAY)).toMatchObject({ outcome: 'won', amount: 900 });
+    expect(dealAsOf(deal, T0 + 60 * DAY_MS)!.stageEnteredAt).toBe(T0 + 20 * DAY_MS);
+    expect(dealAsOf(deal, T0 + 81 * DAY_MS)).toMatchObject({ outcome: 'won', amount: 900 });
     expect(dealAsOf(deal, T0)).toBeNull();
   });
 
   it('ignores everything at or after the date: later stage changes do not alter an earlier view', () => {
-    const before = dealAsOf(deal, T0 + 30 * DAY);
+    const before = dealAsOf(deal, T0 + 30 * DAY_MS);
     const rewritten: DealRecord = {
       ...deal,
       outcome: 'lost',
       stage: 'Closed Lost',
       amount: 1,
-      closedAt: T0 + 31 * DAY,
+      closedAt: T0 + 31 * DAY_MS,
       events: [
         ...deal.events.slice(0, 2),
-        { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
+        { at: T0 + 30 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
       ],
     };
-    expect(dealAsOf(rewritten, T0 + 30 * DAY)).toEqual(before);
+    expect(dealAsOf(rewritten, T0 + 30 * DAY_MS)).toEqual(before);
   });
 });
 
@@ -139,14 +139,14 @@ describe("the data's present", () => {
       deal({
         id: 1,
         createdAt: T0,
-        events: [{ at: T0 + 5 * DAY, fromStage: null, toStage: 'Proposal', amount: null, expectedCloseAt: T0 + 400 * DAY }],
+        events: [{ at: T0 + 5 * DAY_MS, fromStage: null, toStage: 'Proposal', amount: null, expectedCloseAt: T0 + 400 * DAY_MS }],
       }),
-      deal({ id: 2, createdAt: T0 + 2 * DAY, outcome: 'won', closedAt: T0 + 9 * DAY }),
-      deal({ id: 3, createdAt: T0 + 7 * DAY }),
+      deal({ id: 2, createdAt: T0 + 2 * DAY_MS, outcome: 'won', closedAt: T0 + 9 * DAY_MS }),
+      deal({ id: 3, createdAt: T0 + 7 * DAY_MS }),
     ];
     // The expected close date (a forecast, not an event) does not count.
-    expect(dataPresent(h, Infinity)).toBe(T0 + 9 * DAY + 1);
-    expect(dataPresent(h, T0 + 8 * DAY)).toBe(T0 + 8 * DAY);
+    expect(dataPresent(h, Infinity)).toBe(T0 + 9 * DAY_MS + 1);
+    expect(dataPresent(h, T0 + 8 * DAY_MS)).toBe(T0 + 8 * DAY_MS);
     expect(dataPresent([], T0)).toBe(-Infinity);
   });
 
@@ -155,12 +155,12 @@ describe("the data's present", () => {
       deal({
         outcome: 'won',
         stage: 'Closed Won',
-        closedAt: T0 + 10 * DAY,
-        events: [{ at: T0 + 10 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
+        closedAt: T0 + 10 * DAY_MS,
+        events: [{ at: T0 + 10 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
       }),
     ];
     const now = dataPresent(h, Infinity);
-    expect(dealAsOf(h[0], T0 + 10 * DAY, now)).toMatchObject({ outcome: 'open', stage: 'Proposal' });
+    expect(dealAsOf(h[0], T0 + 10 * DAY_MS, now)).toMatchObject({ outcome: 'open', stage: 'Proposal' });
     expect(dealAsOf(h[0], now, now)).toMatchObject({ outcome: 'won', stage: 'Closed Won' });
   });
 });
@@ -179,7 +179,7 @@ describe('backtests use only what was known at each period start', () => {
         ...d,
         amount: d.closedAt !== null && d.closedAt >= asOf ? d.amount * 7 : d.amount,
         outcome: d.closedAt !== null && d.closedAt >= asOf ? (d.outcome === 'won' ? 'lost' : 'won') : d.outcome,
-        events: d.events.map((e) => (e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY } : e)),
+        events: d.events.map((e) => (e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY_MS } : e)),
       }));
     const a = await runBacktest({ history, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED, now: Date.UTC(2026, 0, 1) });
     const b = await runBacktest({ history: scrambled, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED, now: Date.UTC(2026, 0, 1) });
@@ -200,7 +200,7 @@ describe('backtests use only what was known at each period start', () => {
           ? {
               ...d,
               outcome: (d.outcome === 'won' ? 'lost' : 'won') as DealRecord['outcome'],
-              closedAt: d.closedAt + 9 * DAY,
+              closedAt: d.closedAt + 9 * DAY_MS,
               events: d.events.filter((e) => e.at < asOf),
             }
           : d,
@@ -296,7 +296,7 @@ describe('expected new business', () => {
     const cycles: Record<number, [number, number]> = { 100: [10, 100], 200: [10, 100], 300: [40, 1000] };
     const history: DealRecord[] = Array.from({ length: 365 }, (_, i) => {
       const k = i + 1;
-      const createdAt = asOf - k * DAY;
+      const createdAt = asOf - k * DAY_MS;
       const won = cycles[k];
       const lost = k === 50;
       return {
@@ -307,7 +307,7 @@ describe('expected new business', () => {
         outcome: won ? 'won' : lost ? 'lost' : 'open',
         createdAt,
         expectedCloseAt: null,
-        closedAt: won ? createdAt + won[0] * DAY : lost ? createdAt + 5 * DAY : null,
+        closedAt: won ? createdAt + won[0] * DAY_MS : lost ? createdAt + 5 * DAY_MS : null,
         forecastCategory: null,
         groups: {},
         events: [],
@@ -317,7 +317,7 @@ describe('expected new business', () => {
     // (d = 20 each); a 40-day deal cannot (d = 0). A 10-day win could be seen on the 355 deals
     // created at least 10 days before as-of (the 361 still open count as not won by then):
     // E[count] = 1 · (20 + 20) / 355, all at 100. The share of deals won is 2/355 + 1/325.
-    const nb = estimateNewBusiness(history, asOf, asOf, asOf + 30 * DAY);
+    const nb = estimateNewBusiness(history, asOf, asOf, asOf + 30 * DAY_MS);
     expect(nb.creationRatePerDay).toBeCloseTo(1, 12);
     expect(nb.closedWinRate).toBeCloseTo(0.75, 12);
     expect(nb.winRate).toBeCloseTo(2 / 355 + 1 / 325, 12);

@@ -13,6 +13,7 @@ import {
 } from '../../src/contracts/forecasts';
 import { loadDemoData } from '../../src/services/demo-service';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
+import { DAY_MS } from '../../src/math/time';
 
 let h: Harness;
 beforeAll(async () => {
@@ -98,7 +99,7 @@ describe('forecasts', () => {
 
     // A snapshot backfilled now as of a month ago is listed by its as-of, after the two of today,
     // so the default waterfall still compares the two most recent states of the pipeline.
-    const monthAgo = new Date(Date.parse(first.body.snapshot.asOf) - 30 * 86_400_000).toISOString().slice(0, 10);
+    const monthAgo = new Date(Date.parse(first.body.snapshot.asOf) - 30 * DAY_MS).toISOString().slice(0, 10);
     const back = await request(h.app)
       .post('/v1/forecasts/snapshots')
       .set(bearer(h.keys.admin))

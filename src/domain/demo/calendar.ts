@@ -1,12 +1,12 @@
 // Date arithmetic for the demo generator, in UTC milliseconds so that results never depend on the
 // machine's time zone.
-export const DAY = 86_400_000;
+import { DAY_MS } from '../../math/time';
 
-export const days = (n: number) => n * DAY;
+export const days = (n: number) => n * DAY_MS;
 
 /** Midnight UTC of the day containing t. */
 export function startOfDay(t: number): number {
-  return Math.floor(t / DAY) * DAY;
+  return Math.floor(t / DAY_MS) * DAY_MS;
 }
 
 /** Rounds to the minute: CRM timestamps rarely carry seconds, and round values read better. */

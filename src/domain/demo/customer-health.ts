@@ -3,7 +3,7 @@
 // temporary dip and recover (so that a drop in orders is a signal, not a verdict). Orders, account
 // activity, expansion deals and support load are all modulated by u(t), which is how falling order
 // frequency, falling activity and rising support costs come to precede churn.
-import { DAY } from './calendar';
+import { DAY_MS } from '../../math/time';
 
 export interface DistressEpisode {
   start: number;
@@ -16,7 +16,7 @@ export function distressAt(episodes: readonly DistressEpisode[], t: number): num
   let u = 0;
   for (const e of episodes) {
     if (t <= e.start || t >= e.end) continue;
-    const v = t <= e.peakAt ? (t - e.start) / Math.max(DAY, e.peakAt - e.start) : (e.end - t) / Math.max(DAY, e.end - e.peakAt);
+    const v = t <= e.peakAt ? (t - e.start) / Math.max(DAY_MS, e.peakAt - e.start) : (e.end - t) / Math.max(DAY_MS, e.end - e.peakAt);
     u = Math.max(u, e.level * Math.min(1, v));
   }
   return u;

@@ -4,9 +4,10 @@
 // (rep skill, segment, discount, source, deal type, competitor, engagement) plus hidden noise.
 // What the CRM records are the consequences a model can observe: stage changes with timestamps,
 // amount changes and close-date pushes, and activities whose intensity reflects engagement.
-import { DAY, days, startOfDay, toMinute } from './calendar';
+import { days, startOfDay, toMinute } from './calendar';
 import type { Segment } from './catalog';
 import { logit, sigmoid, type Rng } from './random';
+import { DAY_MS } from '../../math/time';
 
 export const OPEN_STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'] as const;
 export const WON_STAGE = 'Closed Won';
@@ -97,7 +98,7 @@ export function simulateDeal(rng: Rng, plan: DealPlan): SimulatedDeal {
   if (lostAt < 0) lostAt = 4;
 
   let t = plan.createdAt;
-  let expected = startOfDay(t + days(plan.optimism * remaining(0) * rng.logNormal(1, 0.15))) + DAY;
+  let expected = startOfDay(t + days(plan.optimism * remaining(0) * rng.logNormal(1, 0.15))) + DAY_MS;
   const events: DealEvent[] = [{ at: t, fromStage: null, toStage: OPEN_STAGES[0], amount, quantity, expectedCloseAt: expected }];
   const activities: DealActivity[] = [];
   const engagementRate = Math.exp(0.5 * plan.engagement);
@@ -110,7 +111,7 @@ export function simulateDeal(rng: Rng, plan: DealPlan): SimulatedDeal {
     let end = t + days(advances ? Math.max(0.5, rng.gammaMean(mean, 3)) : Math.max(1, rng.gammaMean(mean * LOSING_STALL, 1.6)));
     let lost = !advances;
     if (plan.forcedLossAt !== undefined && end >= plan.forcedLossAt) {
-      end = Math.max(t + DAY / 24, plan.forcedLossAt);
+      end = Math.max(t + DAY_MS / 24, plan.forcedLossAt);
       lost = true;
     }
     end = toMinute(end);
@@ -122,7 +123,7 @@ export function simulateDeal(rng: Rng, plan: DealPlan): SimulatedDeal {
       const pushAt = toMinute(Math.max(expected, t) + days(rng.uniform(1, 7)));
       if (pushAt >= end) break;
       const rest = Math.max(7, 0.6 * remaining(k)) * plan.optimism * rng.logNormal(1, 0.25);
-      expected = startOfDay(pushAt + days(rest)) + DAY;
+      expected = startOfDay(pushAt + days(rest)) + DAY_MS;
       events.push({ at: pushAt, fromStage: OPEN_STAGES[k], toStage: OPEN_STAGES[k], amount, quantity, expectedCloseAt: expected });
     }
 
@@ -167,14 +168,14 @@ function addStageActivities(
   engagement: number,
   fadeDays: number | undefined,
 ) {
-  const span = (to - from) / DAY;
+  const span = (to - from) / DAY_MS;
   if (span <= 0) return;
   const place = (type: ActivityType, mean: number, duration: () => number) => {
     const n = rng.poisson(mean);
     for (let i = 0; i < n; i++) {
       const at = toMinute(from + rng.next() * (to - from));
       // A deal that is dying goes quiet: activity thins out with time spent in its last stage.
-      if (fadeDays !== undefined && !rng.bernoulli(Math.exp(-(at - from) / DAY / fadeDays))) continue;
+      if (fadeDays !== undefined && !rng.bernoulli(Math.exp(-(at - from) / DAY_MS / fadeDays))) continue;
       out.push({ at, type, durationMinutes: Math.round(duration()) });
     }
   };

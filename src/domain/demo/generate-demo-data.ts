@@ -13,7 +13,7 @@
 // already show the decline).
 import { AppError, type ErrorDetail } from '../../errors';
 import type { EntityKind, RecordOf } from '../records';
-import { addMonths, DAY, days, quarterLabel, SEASON_MAX, seasonality, startOfDay, startOfMonth, toMinute } from './calendar';
+import { addMonths, days, quarterLabel, SEASON_MAX, seasonality, startOfDay, startOfMonth, toMinute } from './calendar';
 import {
   BASE_REPS,
   COMPANY_SUFFIX,
@@ -46,6 +46,7 @@ import {
 } from './customer-health';
 import { dealAmount, discountEffect, simulateDeal, LOST_STAGE, WON_STAGE, type SimulatedDeal } from './deal-simulation';
 import { deriveSeed, Rng } from './random';
+import { DAY_MS } from '../../math/time';
 
 export interface DemoOptions {
   seed?: number;
@@ -329,7 +330,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   ) {
     const qStart = Math.max(q, from);
     const qEnd = addMonths(q, 3);
-    const within = () => qStart + rng.next() * Math.max(DAY, qEnd - qStart - days(10));
+    const within = () => qStart + rng.next() * Math.max(DAY_MS, qEnd - qStart - days(10));
     addCampaign('web', qStart + days(rng.uniform(0, 10)), rng.uniform(45, 80), rng.uniform(12_000, 30_000));
     addCampaign('events', within(), rng.uniform(20, 35), rng.uniform(20_000, 60_000));
     const emails = rng.int(1, 2);
@@ -350,16 +351,16 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   // ---- arrivals: seasonal, mildly growing, and lifted while campaigns run ----
   // Half of the arrival intensity is organic, half follows campaign spend (relative to the average
   // daily spend), so campaign spend drives pipeline created and, a cycle later, bookings.
-  const windowDays = Math.max(1, (asOf - from) / DAY);
-  const spendPerDay = campaigns.map((c) => c.cost / Math.max(1, (c.endedAt - c.startedAt) / DAY));
+  const windowDays = Math.max(1, (asOf - from) / DAY_MS);
+  const spendPerDay = campaigns.map((c) => c.cost / Math.max(1, (c.endedAt - c.startedAt) / DAY_MS));
   const meanSpendPerDay = spendPerDay.reduce((a, b) => a + b, 0) / windowDays || 1;
   const activeAt = (t: number) => campaigns.map((c, i) => (c.startedAt <= t && t < c.endedAt ? i : -1)).filter((i) => i >= 0);
   const campaignBoost = (t: number) => activeAt(t).reduce((sum, i) => sum + spendPerDay[i], 0) / meanSpendPerDay;
-  const arrivalEnd = Math.max(from + DAY, asOf - Math.min(days(14), 0.3 * (asOf - from)));
+  const arrivalEnd = Math.max(from + DAY_MS, asOf - Math.min(days(14), 0.3 * (asOf - from)));
   const intensity = (t: number) => seasonality(t) * (0.85 + 0.3 * ((t - from) / (arrivalEnd - from))) * (0.5 + 0.5 * campaignBoost(t));
   let maxIntensity = 0;
-  for (let t = from; t < arrivalEnd; t += DAY)
-    maxIntensity = Math.max(maxIntensity, intensity(t), intensity(Math.min(arrivalEnd - 1, t + DAY - 1)));
+  for (let t = from; t < arrivalEnd; t += DAY_MS)
+    maxIntensity = Math.max(maxIntensity, intensity(t), intensity(Math.min(arrivalEnd - 1, t + DAY_MS - 1)));
   // About a third of the accounts are customers already when the history starts (acquired up to
   // three years earlier); they come first in the numbering, oldest first.
   const existingCount = Math.round(opts.accounts * EXISTING_SHARE);

@@ -8,8 +8,8 @@
 // never used as features, since an exported "Churn" column is the label itself.
 import type { RawRow, RawValue } from '../../ml/feature-encoder';
 import type { AccountProfile } from './deal-input';
+import { DAY_MS } from '../../math/time';
 
-export const DAY = 86_400_000;
 export const CUSTOMER_FEATURE_VERSION = 1;
 
 export interface CustomerHistory extends AccountProfile {
@@ -77,15 +77,15 @@ export function customerFeatures(h: CustomerHistory, asOf: number): RawRow {
   const row: RawRow = {};
   for (const k of ACCOUNT_CATEGORICAL) row[k] = h[k] ?? null;
   for (const k of ACCOUNT_NUMERIC) row[k] = h[k] ?? null;
-  const d90 = asOf - 90 * DAY;
-  const d180 = asOf - 180 * DAY;
+  const d90 = asOf - 90 * DAY_MS;
+  const d180 = asOf - 180 * DAY_MS;
 
   const orders = h.orders ?? [];
   const orderAt = orders.map((o) => o.at);
   const nBefore = lowerBound(orderAt, asOf);
   const firstOrder = nBefore > 0 ? orderAt[0] : null;
   const start = h.acquiredAt ?? firstOrder;
-  row.tenureDays = start !== null && start !== undefined && start <= asOf ? (asOf - start) / DAY : null;
+  row.tenureDays = start !== null && start !== undefined && start <= asOf ? (asOf - start) / DAY_MS : null;
   if (orders.length > 0) {
     let revTotal = 0;
     let rev90 = 0;
@@ -98,7 +98,7 @@ export function customerFeatures(h: CustomerHistory, asOf: number): RawRow {
     }
     const o90 = countIn(orderAt, d90, asOf);
     const oPrev = countIn(orderAt, d180, d90);
-    row.daysSinceLastOrder = nBefore > 0 ? (asOf - orderAt[nBefore - 1]) / DAY : null;
+    row.daysSinceLastOrder = nBefore > 0 ? (asOf - orderAt[nBefore - 1]) / DAY_MS : null;
     row.ordersTotal = nBefore;
     row.revenueTotal = revTotal;
     row.avgOrderValue = nBefore > 0 ? revTotal / nBefore : null;
@@ -117,7 +117,7 @@ export function customerFeatures(h: CustomerHistory, asOf: number): RawRow {
     row.activities90d = a90;
     row.activitiesPrev90d = aPrev;
     row.activityTrend = trend(a90, aPrev);
-    row.daysSinceLastActivity = nA > 0 ? (asOf - acts[nA - 1]) / DAY : null;
+    row.daysSinceLastActivity = nA > 0 ? (asOf - acts[nA - 1]) / DAY_MS : null;
   }
   const costs = h.serviceCosts ?? [];
   if (costs.length > 0) {
@@ -164,7 +164,7 @@ export type ChurnLabelMode = 'status' | 'no-purchase';
  *   had not churned by status; label 1 when it places no order in [asOf, asOf + window).
  */
 export function churnLabel(h: CustomerHistory, asOf: number, windowDays: number, mode: ChurnLabelMode, activeDays = 365): 0 | 1 | null {
-  const end = asOf + windowDays * DAY;
+  const end = asOf + windowDays * DAY_MS;
   if (h.acquiredAt != null && h.acquiredAt >= asOf) return null;
   if (mode === 'status') {
     if (h.status === 'churned' && h.churnedAt == null) return null;
@@ -173,6 +173,6 @@ export function churnLabel(h: CustomerHistory, asOf: number, windowDays: number,
   }
   if (h.churnedAt != null && h.churnedAt <= asOf) return null;
   const at = (h.orders ?? []).map((o) => o.at);
-  if (countIn(at, asOf - activeDays * DAY, asOf) === 0) return null;
+  if (countIn(at, asOf - activeDays * DAY_MS, asOf) === 0) return null;
   return countIn(at, asOf, end) > 0 ? 0 : 1;
 }

@@ -8,14 +8,13 @@
 // first purchase day to it (the convention of lifetimes' observation_period_end, which reproduces
 // the published CDNOW summaries: first purchase 1997-01-01, end 1997-09-30 → T = 272/7 = 38.86).
 // services/customers/customer-summary-sql.ts computes the same numbers in SQL; both must agree.
+import { DAY_MS } from '../../math/time';
 
 export const TIME_UNITS = ['day', 'week', 'month'] as const;
 export type TimeUnit = (typeof TIME_UNITS)[number];
 
 /** Length of a unit in days (a month is the mean Gregorian month, 365.25 / 12). */
 export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7, month: 30.4375 };
-
-export const DAY_MS = 86_400_000;
 
 export function dayNumber(d: Date): number {
   return Math.floor(d.getTime() / DAY_MS);

@@ -6,10 +6,8 @@
 // not the final amount when the history records the amount at t.
 import type { FeatureSpec, RawRow } from '../../ml/feature-encoder';
 import { type DealHistory, historyKeys } from './deal-history';
-import { DAY_MS as IMPORTED_DAY_MS, type DealInput } from './deal-input';
-
-// A module-local copy: under tsx an imported binding is read through a getter on every use.
-const DAY_MS = IMPORTED_DAY_MS;
+import type { DealInput } from './deal-input';
+import { DAY_MS } from '../../math/time';
 
 /** Bump when the meaning of a feature changes: models trained before are then refused on load. */
 // v2: repClosedDeals / accountClosedDeals are unknown (null) for a deal with no owner / account

@@ -57,5 +57,3 @@ export interface DealInput {
   outcome?: 'open' | 'won' | 'lost';
   closedAt?: number | null;
 }
-
-export const DAY_MS = 86_400_000;

@@ -5,6 +5,7 @@
 // (a Poisson-thinning argument: deal creations form a Poisson process of rate λ, each kept with
 // the probability that it is won inside the period; the kept count is Poisson with that mean).
 import type { DealRecord } from './deal-history';
+import { DAY_MS } from '../../math/time';
 
 export interface NewBusinessEstimate {
   expectedCount: number;
@@ -21,8 +22,6 @@ export interface NewBusinessEstimate {
   /** … with these weights: each past won deal's chance of landing in the window given its cycle length. */
   weights: number[];
 }
-
-const DAY = 86_400_000;
 
 /**
  * Quick deals are small deals: a deal created after as-of can only close inside the period if its
@@ -43,7 +42,7 @@ export function estimateNewBusiness(
   end: number,
   lookbackDays = 365,
 ): NewBusinessEstimate {
-  const since = asOf - lookbackDays * DAY;
+  const since = asOf - lookbackDays * DAY_MS;
   let earliest = Infinity;
   let won = 0;
   let lost = 0;
@@ -62,7 +61,7 @@ export function estimateNewBusiness(
   }
   createdTimes.sort((a, b) => a - b);
   // A young dataset has less history than the look-back window: divide by the days observed.
-  const observedDays = Math.max(1, (asOf - Math.max(since, earliest === Infinity ? asOf : earliest)) / DAY);
+  const observedDays = Math.max(1, (asOf - Math.max(since, earliest === Infinity ? asOf : earliest)) / DAY_MS);
   const lambda = createdTimes.length / observedDays;
   const exposedBefore = (t: number) => {
     let lo = 0;
@@ -85,7 +84,7 @@ export function estimateNewBusiness(
     winShare += 1 / exposed;
     const lo = Math.max(asOf, start - j.cycle);
     const hi = Math.min(end, end - j.cycle);
-    const days = Math.max(0, hi - lo) / DAY;
+    const days = Math.max(0, hi - lo) / DAY_MS;
     if (days <= 0) continue;
     const w = days / exposed;
     amounts.push(j.amount);

@@ -2,6 +2,7 @@
 // All periods are half-open UTC intervals [start, end), so a deal closed at midnight on the first
 // day of the next period belongs to the next period.
 import { invalidInput } from '../../errors';
+import { DAY_MS } from '../../math/time';
 
 export type PeriodKind = 'month' | 'quarter' | 'year' | 'custom';
 
@@ -12,8 +13,6 @@ export interface Period {
   /** Exclusive end. */
   end: Date;
 }
-
-const DAY = 86_400_000;
 
 export function monthPeriod(year: number, month0: number): Period {
   const start = new Date(Date.UTC(year, month0, 1));
@@ -33,7 +32,7 @@ export function yearPeriod(year: number): Period {
 
 /** Custom range [from, to]: `to` is an inclusive calendar day when given as a date without time. */
 export function customPeriod(from: Date, toInclusive: Date): Period {
-  const end = new Date(toInclusive.getTime() + (toInclusive.getTime() % DAY === 0 ? DAY : 0));
+  const end = new Date(toInclusive.getTime() + (toInclusive.getTime() % DAY_MS === 0 ? DAY_MS : 0));
   if (!(end > from)) throw invalidInput('The period must end after it starts', [{ path: ['to'], problem: 'must not be before from' }]);
   return { label: `${from.toISOString().slice(0, 10)}..${toInclusive.toISOString().slice(0, 10)}`, kind: 'custom', start: from, end };
 }
@@ -94,5 +93,3 @@ export function monthIndex(t: number): number {
 export function monthIndexStart(index: number): number {
   return Date.UTC(Math.floor(index / 12), index % 12, 1);
 }
-
-export const MS_PER_DAY = DAY;

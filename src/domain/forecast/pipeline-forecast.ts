@@ -12,6 +12,7 @@ import { estimateNewBusiness, type NewBusinessEstimate } from './new-business';
 import { fitStageModel, type StageModel } from './stage-model';
 import { normalizeCategory, rollUpCategories, type CategorizedDeal, type CategoryRollup, type ModelView } from './categories';
 import type { Period } from './period';
+import { DAY_MS } from '../../math/time';
 
 export const DIMENSIONS = ['rep', 'team', 'region', 'product', 'segment', 'category'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -105,7 +106,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   // products): counting them as worth 0 would forecast nothing for most of such a pipeline.
   const imputedIds = new Set<number>();
   if (open.some((d) => !(d.amount > 0))) {
-    const since = asOf - 365 * 86_400_000;
+    const since = asOf - 365 * DAY_MS;
     const sums = new Map<string, { n: number; sum: number }>();
     let allN = 0;
     let allSum = 0;
@@ -137,7 +138,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   for (const d of open) {
     const ext = external.get(d.id);
     const stale = asOf - d.createdAt > stageModel.maxWonAge;
-    const winProbability = ext?.winProbability ?? (stale ? 0 : stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / 86_400_000));
+    const winProbability = ext?.winProbability ?? (stale ? 0 : stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / DAY_MS));
     const inPeriodProbability = ext?.inPeriodProbability ?? stageModel.inWindowProbability(d, start, end);
     const mix = categoryOf(d);
     const category = Object.entries(mix).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'pipeline';

@@ -16,6 +16,7 @@
 //    without E, the remaining time closedAt − t over won snapshots in that stage, close = asOf + it.
 import type { DealRecord, DealState } from './deal-history';
 import { dealAsOf } from './deal-history';
+import { DAY_MS } from '../../math/time';
 
 export interface StageModel {
   asOf: number;
@@ -43,7 +44,6 @@ export interface StageModelOptions {
   lookbackDays?: number;
 }
 
-const DAY = 86_400_000;
 /** Time-in-stage buckets (days): deals stalled in a stage close less often. */
 export const STAGE_AGE_BUCKETS = [0, 30, 60, 120];
 
@@ -81,7 +81,7 @@ interface Cell {
 export function fitStageModel(history: readonly DealRecord[], asOf: number, opts: StageModelOptions = {}): StageModel {
   const k = opts.smoothing ?? 5;
   const minTiming = opts.minTimingSamples ?? 30;
-  const since = opts.lookbackDays ? asOf - opts.lookbackDays * DAY : -Infinity;
+  const since = opts.lookbackDays ? asOf - opts.lookbackDays * DAY_MS : -Infinity;
   const byStage = new Map<string, Cell>();
   const byCell = new Map<string, Cell>();
   const slips = new Map<string, number[]>();
@@ -112,7 +112,7 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
         const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
         stageCell.n++;
         byStage.set(s.stage, stageCell);
-        const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY)}`;
+        const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY_MS)}`;
         const cell = byCell.get(key) ?? { n: 0, won: 0 };
         cell.n++;
         byCell.set(key, cell);
@@ -132,7 +132,7 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
       stageCell.n++;
       if (isWon) stageCell.won++;
       byStage.set(s.stage, stageCell);
-      const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY)}`;
+      const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY_MS)}`;
       const cell = byCell.get(key) ?? { n: 0, won: 0 };
       cell.n++;
       if (isWon) cell.won++;

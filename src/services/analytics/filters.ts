@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { invalidInput } from '../../errors';
 import type { SqlDialect } from './sql-dialect';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../math/time';
 
 /** A date given as YYYY-MM-DD or a full ISO timestamp. */
 export const DateInput = z.union([z.date(), z.string().trim()]).transform((v, ctx) => {

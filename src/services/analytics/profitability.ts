@@ -9,6 +9,7 @@ import { paybackMonths } from '../../domain/analytics/payback';
 import { sqlDialect, type SqlDialect } from './sql-dialect';
 import { Filters, PeriodFields, groupExpr, noNeeds, parseInput, resolvePeriod } from './filters';
 import { COST_TO_SERVE, ECON, GROSS_MARGIN, NET_PROFIT, economicsSql } from './client-economics';
+import { DAY_MS } from '../../math/time';
 
 const SORT_COLUMNS: Record<string, string> = {
   name: 'acct.name',
@@ -266,7 +267,7 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
       averageOrderValue: t.averageOrderValue,
       firstPurchase: iso(r.first_at),
       lastPurchase: iso(r.last_at),
-      tenureDays: cohortAt ? Math.max(0, Math.floor((end.getTime() - cohortAt.getTime()) / 86_400_000)) : null,
+      tenureDays: cohortAt ? Math.max(0, Math.floor((end.getTime() - cohortAt.getTime()) / DAY_MS)) : null,
       acquisitionCost: acq,
       paybackMonths: pb.months,
       payback: pb.status,

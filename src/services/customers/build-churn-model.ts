@@ -12,7 +12,6 @@ import { evaluateClassifier, liftOver, topDecileLift, type ClassifierMetrics } f
 import { permutation, seededRandom } from '../../ml/random';
 import {
   CUSTOMER_FEATURE_VERSION,
-  DAY,
   LOG_FEATURES,
   churnLabel,
   customerFeatures,
@@ -20,6 +19,7 @@ import {
   type CustomerHistory,
 } from '../../domain/features/customer-features';
 import { CHURN_ARTIFACT_FORMAT, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
+import { DAY_MS } from '../../math/time';
 
 export type ChurnAlgorithm = 'logistic' | 'mlp';
 
@@ -160,7 +160,7 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
     // slice the dates before them whose label windows end before the first test date, and training
     // uses earlier dates whose label windows end before the first calibration date. No label a model
     // learned from overlaps a window it is judged or calibrated on.
-    const step = (options.stepDays ?? 30) * DAY;
+    const step = (options.stepDays ?? 30) * DAY_MS;
     const n = options.sliceDates ?? 3;
     const make = (t: number) =>
       histories.flatMap((h) => {
@@ -168,9 +168,9 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
         return y === null ? [] : [{ accountId: h.accountId, asOf: t, row: customerFeatures(h, t), y }];
       });
     const dates = (last: number, count: number) => Array.from({ length: count }, (_, k) => last - (count - 1 - k) * step);
-    const testDates = dates(asOf - W * DAY, n);
-    const calDates = dates(testDates[0] - W * DAY, n);
-    const trainLast = calDates[0] - W * DAY;
+    const testDates = dates(asOf - W * DAY_MS, n);
+    const calDates = dates(testDates[0] - W * DAY_MS, n);
+    const trainLast = calDates[0] - W * DAY_MS;
     const maxTrain = options.trainingDates ?? 12;
     const trainDates: number[] = [];
     for (let k = 0; k < maxTrain; k++) {

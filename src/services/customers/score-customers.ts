@@ -8,7 +8,7 @@ import { invalidInput } from '../../errors';
 import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import type { RawValue } from '../../ml/feature-encoder';
 import type { AccountProfile } from '../../domain/features/deal-input';
-import { customerFeatures, DAY, type CustomerHistory } from '../../domain/features/customer-features';
+import { customerFeatures, type CustomerHistory } from '../../domain/features/customer-features';
 import { summarizeOrders, type CustomerSummary } from '../../domain/features/customer-summary';
 import type { CustomerFactor } from '../../domain/features/customer-explanations';
 import { scoreRfm, scoreRfmAgainst, type RfmInput, type RfmScore } from '../../domain/rfm';
@@ -17,6 +17,7 @@ import { CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
 import { loadCustomerSummaries } from './customer-summary-sql';
 import { loadCustomerHistories } from './load-customers';
 import { defaultAsOf } from './train-churn-model';
+import { DAY_MS } from '../../math/time';
 
 /** A customer the database has never seen, e.g. from a CRM frontend. Dates as ISO strings or Dates. */
 export interface InlineCustomer extends AccountProfile {
@@ -144,7 +145,7 @@ function inlineToHistory(c: InlineCustomer, i: number): CustomerHistory {
 }
 
 const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({
-  recencyDays: (asOf.getTime() - s.lastPurchaseAt.getTime()) / DAY,
+  recencyDays: (asOf.getTime() - s.lastPurchaseAt.getTime()) / DAY_MS,
   frequency: s.purchaseDays,
   monetary: s.totalRevenue,
 });

@@ -6,10 +6,10 @@ import type { Database } from '../../db/database';
 import { fromSqlDate } from '../../db/sql';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
 import { ModelRegistry } from '../../ml/registry';
-import { DAY } from '../../domain/features/customer-features';
 import { buildChurnModel, type BuiltChurnModel, type ChurnAlgorithm } from './build-churn-model';
 import { CHURN_MODEL_NAME, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 import { loadCustomerHistories } from './load-customers';
+import { DAY_MS } from '../../math/time';
 
 /**
  * Automatic promotion: on the test window the candidate must beat the baseline (AUC at least 0.01
@@ -61,8 +61,8 @@ export async function latestEvent(db: Database): Promise<Date | null> {
 export async function defaultAsOf(db: Database): Promise<Date> {
   const last = await latestEvent(db);
   const now = Date.now();
-  if (!last || last.getTime() >= now) return new Date(Math.floor(now / DAY) * DAY);
-  return new Date(Math.floor(last.getTime() / DAY) * DAY + DAY);
+  if (!last || last.getTime() >= now) return new Date(Math.floor(now / DAY_MS) * DAY_MS);
+  return new Date(Math.floor(last.getTime() / DAY_MS) * DAY_MS + DAY_MS);
 }
 
 export async function trainChurnModel(db: Database, options: TrainChurnOptions = {}): Promise<TrainChurnResult> {

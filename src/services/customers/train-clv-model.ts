@@ -8,10 +8,11 @@ import { unprocessable, invalidInput } from '../../errors';
 import { BgNbdModel } from '../../ml/bg-nbd';
 import { GammaGammaModel } from '../../ml/gamma-gamma';
 import { ModelRegistry } from '../../ml/registry';
-import { DAY_MS, UNIT_DAYS, dayAfter, dayNumber, type TimeUnit } from '../../domain/features/customer-summary';
+import { UNIT_DAYS, dayAfter, dayNumber, type TimeUnit } from '../../domain/features/customer-summary';
 import { DEFAULT_CLV_OPTIONS } from '../../domain/clv';
 import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summary-sql';
 import { CLV_ARTIFACT_FORMAT, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
+import { DAY_MS } from '../../math/time';
 
 export interface TrainClvOptions {
   /** Ignore orders on or after this instant (default: none). */

@@ -30,6 +30,7 @@ import { forecastRunRate, type RunRateForecast } from '../../domain/forecast/run
 import { firstMonth, monthlyBookings, monthlyPipelineCreated } from '../../domain/forecast/series';
 import { loadDealHistory, loadMonthlyDrivers } from './load-history';
 import { activeWinModelScorer, pointInTimeWinModelScorer } from './win-model-scorer';
+import { DAY_MS } from '../../math/time';
 
 export const DEFAULT_SIMS = 10_000;
 export type ScorerChoice = 'auto' | 'win-model' | 'stage-model';
@@ -166,7 +167,7 @@ export async function runPipelineForecast(
   // The active deal-win model was trained on data up to its training date: a forecast as of an
   // earlier date would see through it. `auto` therefore uses the stage model (learned as of asOf)
   // for past as-of dates; --scorer win-model forces the active model anyway.
-  const past = asOf.getTime() < Date.now() - 86_400_000;
+  const past = asOf.getTime() < Date.now() - DAY_MS;
   const choice = opts.scorer ?? 'auto';
   const pick =
     extra.scorer ??
@@ -188,7 +189,7 @@ export async function runPipelineForecast(
     scorer: pick.scorer,
     scorerName: pick.name,
     overrides: extra.overrides,
-    categoryOf: opts.asOf && opts.asOf.getTime() < Date.now() - 86_400_000 ? categoryMixFromCurrent(history) : undefined,
+    categoryOf: opts.asOf && opts.asOf.getTime() < Date.now() - DAY_MS ? categoryMixFromCurrent(history) : undefined,
   });
   return { result, report: toReport(result, { seed, sims, note: pick.note, started }), history, asOf, seed, sims };
 }

@@ -5,6 +5,7 @@ import type { Database } from '../../db/database';
 import { fromSqlDate } from '../../db/sql';
 import type { DealRecord, StageEvent } from '../../domain/forecast/deal-history';
 import { monthIndex } from '../../domain/forecast/period';
+import { DAY_MS } from '../../math/time';
 
 const ms = (v: unknown): number | null => {
   const d = fromSqlDate(v);
@@ -125,16 +126,15 @@ export async function loadMonthlyDrivers(db: Database): Promise<MonthlyDrivers> 
   }
   // A campaign's cost is spread evenly over its days (start to end, or its start month alone).
   const campaignSpend: MonthlySeries = new Map();
-  const DAY = 86_400_000;
   for (const c of await db.sql.all<{ cost: number; started_at: unknown; ended_at: unknown }>(
     `SELECT cost, started_at, ended_at FROM campaign WHERE cost > 0`,
   )) {
     const s = ms(c.started_at);
     if (s === null) continue;
     const e = Math.max(s, ms(c.ended_at) ?? s);
-    const days = Math.max(1, Math.round((e - s) / DAY) + 1);
+    const days = Math.max(1, Math.round((e - s) / DAY_MS) + 1);
     for (let k = 0; k < days; k++) {
-      const mi = monthIndex(s + k * DAY);
+      const mi = monthIndex(s + k * DAY_MS);
       campaignSpend.set(mi, (campaignSpend.get(mi) ?? 0) + Number(c.cost) / days);
     }
   }

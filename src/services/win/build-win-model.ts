@@ -21,10 +21,11 @@ import {
 } from '../../domain/features/deal-features';
 import { snapshotMoments, type DealSnapshotMoment } from '../../domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../../domain/features/deal-history';
-import { DAY_MS, type DealInput } from '../../domain/features/deal-input';
+import type { DealInput } from '../../domain/features/deal-input';
 import type { ExplanationContext } from '../../domain/features/deal-explanations';
 import { CloseTimingModel } from '../../domain/timing/close-timing';
 import { WIN_ARTIFACT_FORMAT, WinScorer, type WinModelArtifact } from './win-scorer';
+import { DAY_MS } from '../../math/time';
 
 export type WinAlgorithm = 'logistic' | 'mlp';
 

@@ -13,6 +13,7 @@ import { explainFactor, topFactorIndices, type ExplanationContext, type Factor }
 import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
 import type { DealInput } from '../../domain/features/deal-input';
 import { CloseTimingModel, type CloseOutlook, type CloseTimingState } from '../../domain/timing/close-timing';
+import { DAY_MS } from '../../math/time';
 
 export const WIN_ARTIFACT_FORMAT = 1;
 
@@ -132,7 +133,7 @@ export class WinScorer {
   }
 
   closeOutlook(deal: DealInput, row: RawRow, asOf: number): CloseOutlook {
-    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * 86_400_000;
+    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * DAY_MS;
     return this.timing.outlook(
       { stage: row.stage == null ? null : String(row.stage), segment: deal.account?.segment ?? null, expectedCloseAt: expected },
       asOf,
