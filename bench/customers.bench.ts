@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { BgNbdModel, simulateBgNbd } from '../src/ml/bg-nbd';
 import { GammaGammaModel } from '../src/ml/gamma-gamma';
-import { createRandom } from '../src/ml/optimize/random';
+import { createRng } from '../src/math/random';
 import { FeatureEncoder } from '../src/ml/feature-encoder';
 import { LogisticRegression } from '../src/ml/logistic-regression';
 import { rocAuc } from '../src/ml/metrics';
@@ -54,7 +54,7 @@ async function main() {
   const bgSample = new BgNbdModel().fit(sample);
   const tSample = secs(t0);
   const truth = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
-  const sim = simulateBgNbd(truth, N, (i) => 27 + (i % 13), createRandom(SEED));
+  const sim = simulateBgNbd(truth, N, (i) => 27 + (i % 13), createRng(SEED, 'mulberry32'));
   t0 = performance.now();
   const bgSim = new BgNbdModel().fit(sim);
   const tSim = secs(t0);

@@ -10,7 +10,7 @@ import { openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { importFile } from '../src/services/import/import-file';
 import { positiveIntArg as arg } from './args';
-import { mulberry32 } from '../src/random';
+import { createRng } from '../src/math/random';
 import { DAY_MS } from '../src/math/time';
 
 const ROWS = arg('rows', 1_000_000);
@@ -19,9 +19,6 @@ const ACCOUNTS = Math.max(10, Math.min(50_000, Math.round(ROWS / 20)));
 const REPS = 200;
 const PRODUCTS = 50;
 const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation', 'Won', 'Lost'];
-
-// A seeded generator so every run writes the same file.
-const rng = mulberry32;
 
 interface Opp {
   id: string;
@@ -36,22 +33,23 @@ interface Opp {
 }
 
 function* opportunities(n: number): Generator<Opp> {
-  const r = rng(SEED);
+  // A seeded generator so every run writes the same file.
+  const r = createRng(SEED, 'mulberry32');
   const start = Date.UTC(2022, 0, 1);
   for (let i = 0; i < n; i++) {
-    const stage = STAGES[Math.floor(r() * STAGES.length)];
-    const created = start + Math.floor(r() * 900) * DAY_MS;
+    const stage = STAGES[Math.floor(r.next() * STAGES.length)];
+    const created = start + Math.floor(r.next() * 900) * DAY_MS;
     const outcome = stage === 'Won' ? 'won' : stage === 'Lost' ? 'lost' : 'open';
     yield {
       id: `OPP-${i + 1}`,
-      account: 1 + Math.floor(r() * ACCOUNTS),
-      rep: 1 + Math.floor(r() * REPS),
-      product: 1 + Math.floor(r() * PRODUCTS),
-      amount: Math.round(r() * 100000) / 100,
+      account: 1 + Math.floor(r.next() * ACCOUNTS),
+      rep: 1 + Math.floor(r.next() * REPS),
+      product: 1 + Math.floor(r.next() * PRODUCTS),
+      amount: Math.round(r.next() * 100000) / 100,
       stage,
       outcome,
       created: new Date(created).toISOString().slice(0, 10),
-      closed: outcome === 'open' ? '' : new Date(created + Math.floor(1 + r() * 120) * DAY_MS).toISOString().slice(0, 10),
+      closed: outcome === 'open' ? '' : new Date(created + Math.floor(1 + r.next() * 120) * DAY_MS).toISOString().slice(0, 10),
     };
   }
 }

@@ -22,7 +22,8 @@ import { FeatureEncoder } from '../src/ml/feature-encoder';
 import { LogisticRegression } from '../src/ml/logistic-regression';
 import { rocAuc } from '../src/ml/metrics';
 import { MlpClassifier } from '../src/ml/mlp';
-import { seededRandom, sigmoid } from '../src/ml/random';
+import { sigmoid } from '../src/math/link';
+import { createRng } from '../src/math/random';
 import { positiveIntArg as arg } from './args';
 
 const DEALS = arg('deals', 100_000);
@@ -145,7 +146,7 @@ async function main() {
   const closed = deals.filter((d) => d.closedAt != null && d.closedAt <= asOf && d.outcome !== 'open');
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
   const attributes = discoverAttributes(closed);
-  const moments = snapshotMoments(closed, seededRandom(SEED), { maxPerDeal: 2 });
+  const moments = snapshotMoments(closed, createRng(SEED, 'mulberry32'), { maxPerDeal: 2 });
   const closes = closed.map((d) => d.closedAt!).sort((a, b) => a - b);
   const cut = closes[Math.floor(0.8 * closes.length)];
   const train = moments.filter((m) => m.closedAt < cut);

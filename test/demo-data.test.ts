@@ -1,7 +1,6 @@
 // The demo company generator: deterministic, schema-valid, self-consistent, and carrying the
 // signals the win, churn and forecast models are expected to find (docs/demo.md).
 import { generateDemoData, type DemoDataset } from '../src/domain/demo';
-import { Rng } from '../src/domain/demo/random';
 import { RECORD_SCHEMAS, REFERENCES, ENTITY_KINDS, type EntityKind } from '../src/domain/records';
 import { DAY_MS } from '../src/math/time';
 
@@ -15,22 +14,6 @@ beforeAll(() => {
 });
 
 const rate = (xs: boolean[]) => xs.filter(Boolean).length / Math.max(1, xs.length);
-
-describe('the seeded random source', () => {
-  it('repeats itself for a seed and samples the distributions it claims', () => {
-    const a = new Rng(7);
-    const b = new Rng(7);
-    expect(Array.from({ length: 5 }, () => a.next())).toEqual(Array.from({ length: 5 }, () => b.next()));
-    const r = new Rng(123);
-    const n = 20000;
-    const mean = (f: () => number) => Array.from({ length: n }, f).reduce((s, x) => s + x, 0) / n;
-    expect(mean(() => r.normal(2, 1))).toBeCloseTo(2, 1);
-    expect(mean(() => r.gamma(3, 2))).toBeCloseTo(6, 0);
-    expect(mean(() => r.gamma(0.5, 2))).toBeCloseTo(1, 0);
-    expect(mean(() => r.poisson(4))).toBeCloseTo(4, 0);
-    expect(mean(() => r.poisson(50))).toBeCloseTo(50, 0);
-  });
-});
 
 describe('generateDemoData', () => {
   it('gives the identical dataset for the same seed and as-of date, and a different one for another seed', () => {

@@ -10,7 +10,7 @@
 import { digamma, hyp2f1, logAddExp, logGamma } from './optimize/special-functions';
 import { bfgs } from './optimize/bfgs';
 import { nelderMead } from './optimize/nelder-mead';
-import type { Random } from './optimize/random';
+import type { Rng } from '../math/random';
 
 export interface BgNbdParams {
   r: number;
@@ -377,14 +377,14 @@ export function simulateBgNbd(
   params: BgNbdParams,
   n: number,
   T: number | ((i: number) => number),
-  rng: Random,
+  rng: Rng,
 ): { frequency: Int32Array; recency: Float64Array; T: Float64Array } {
   const frequency = new Int32Array(n);
   const recency = new Float64Array(n);
   const Ts = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const Ti = typeof T === 'number' ? T : T(i);
-    const lambda = rng.gamma(params.r, params.alpha);
+    const lambda = rng.gammaWithRate(params.r, params.alpha);
     const p = rng.beta(params.a, params.b);
     let t = 0;
     let x = 0;

@@ -4,7 +4,7 @@
 //   overconfidence on small slices).
 // - Isotonic regression: pool-adjacent-violators (Zadrozny & Elkan 2002), monotone step function,
 //   linearly interpolated between block centres at prediction time.
-import { logit, sigmoid } from './random';
+import { logit, sigmoid } from '../math/link';
 
 export type CalibrationMethod = 'platt' | 'isotonic' | 'identity';
 

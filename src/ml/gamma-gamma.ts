@@ -7,7 +7,7 @@
 // The model assumes spend is independent of the purchase process (check: correlation of m_x and x).
 import { logGamma } from './optimize/special-functions';
 import { nelderMead } from './optimize/nelder-mead';
-import type { Random } from './optimize/random';
+import type { Rng } from '../math/random';
 
 export interface GammaGammaParams {
   p: number;
@@ -210,14 +210,14 @@ export class GammaGammaModel {
 }
 
 /** Draws average spends from the Gamma-Gamma process for customers with the given transaction counts. */
-export function simulateGammaGamma(params: GammaGammaParams, frequency: ArrayLike<number>, rng: Random): Float64Array {
+export function simulateGammaGamma(params: GammaGammaParams, frequency: ArrayLike<number>, rng: Rng): Float64Array {
   const out = new Float64Array(frequency.length);
   for (let i = 0; i < frequency.length; i++) {
     const x = frequency[i];
     if (x <= 0) continue;
-    const nu = rng.gamma(params.q, params.gamma);
+    const nu = rng.gammaWithRate(params.q, params.gamma);
     let s = 0;
-    for (let k = 0; k < x; k++) s += rng.gamma(params.p, nu);
+    for (let k = 0; k < x; k++) s += rng.gammaWithRate(params.p, nu);
     out[i] = s / x;
   }
   return out;

@@ -13,7 +13,7 @@ import {
   type ClassifierArtifact,
   type FitOptions,
 } from './estimator';
-import { sigmoid } from './random';
+import { sigmoid } from '../math/link';
 
 export interface LogisticRegressionParams {
   /** L2 penalty strength (1 / C in scikit-learn terms). */

@@ -12,7 +12,8 @@ import {
   type ClassifierArtifact,
   type FitOptions,
 } from './estimator';
-import { permutation, seededRandom, sigmoid } from './random';
+import { sigmoid } from '../math/link';
+import { createRng } from '../math/random';
 import { tensorflow, tensorflowVersions } from './tf-backend';
 
 export interface MlpParams {
@@ -87,8 +88,8 @@ export class MlpClassifier implements BinaryClassifier {
     const n = X.length;
     const p = X[0].length;
     const { hidden, learningRate, batchSize, maxEpochs, l2, patience, validationFraction, seed } = this.params;
-    const rng = seededRandom(seed);
-    const order = permutation(n, rng);
+    const rng = createRng(seed, 'mulberry32');
+    const order = rng.permutation(n);
     const nVal = n >= 200 ? Math.max(1, Math.floor(n * validationFraction)) : 0;
     const valIdx = order.subarray(0, nVal);
     const trainIdx = order.slice(nVal);
@@ -111,7 +112,7 @@ export class MlpClassifier implements BinaryClassifier {
     for (let l = 0; l < sizes.length - 1; l++) {
       const limit = Math.sqrt(6 / (sizes[l] + sizes[l + 1]));
       const w = new Float32Array(sizes[l] * sizes[l + 1]);
-      for (let i = 0; i < w.length; i++) w[i] = (rng() * 2 - 1) * limit;
+      for (let i = 0; i < w.length; i++) w[i] = (rng.next() * 2 - 1) * limit;
       vars.push(tf.variable(tf.tensor2d(w, [sizes[l], sizes[l + 1]])));
       vars.push(tf.variable(tf.zeros([sizes[l + 1]])));
     }
@@ -139,7 +140,7 @@ export class MlpClassifier implements BinaryClassifier {
     const by = new Float32Array(batchSize);
     try {
       for (let epoch = 0; epoch < maxEpochs; epoch++) {
-        const perm = permutation(nTrain, rng);
+        const perm = rng.permutation(nTrain);
         for (let start = 0; start < nTrain; start += batchSize) {
           const m = Math.min(batchSize, nTrain - start);
           for (let i = 0; i < m; i++) {

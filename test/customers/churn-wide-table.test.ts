@@ -2,13 +2,13 @@
 // gaps, no dates. It must train with no code written for it, and score rows with unseen categories
 // and missing values.
 import { buildChurnModel } from '../../src/services/customers/build-churn-model';
-import { createRandom } from '../../src/ml/optimize/random';
+import { createRng } from '../../src/math/random';
 import type { CustomerHistory } from '../../src/domain/features/customer-features';
 
 const SEED = 4242;
 
 function wideTable(n: number): CustomerHistory[] {
-  const rng = createRandom(SEED);
+  const rng = createRng(SEED, 'mulberry32');
   const out: CustomerHistory[] = [];
   for (let i = 0; i < n; i++) {
     const attributes: Record<string, string | number | null> = {};

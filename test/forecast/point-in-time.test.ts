@@ -3,7 +3,7 @@ import { runBacktest } from '../../src/domain/forecast/backtest';
 import { monthPeriod, parsePeriod, periodsBetween } from '../../src/domain/forecast/period';
 import { forecastPipelineFromHistory } from '../../src/domain/forecast/pipeline-forecast';
 import { fitStageModel } from '../../src/domain/forecast/stage-model';
-import { createRng } from '../../src/domain/forecast/random';
+import { createRng } from '../../src/math/random';
 import { pipelineWaterfall } from '../../src/domain/forecast/pipeline-changes';
 import { estimateNewBusiness } from '../../src/domain/forecast/new-business';
 import { DAY_MS } from '../../src/math/time';
@@ -15,7 +15,7 @@ const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'];
 
 /** A small synthetic CRM: deals move through stages at a known pace and win with a known chance per gate. */
 function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31)): DealRecord[] {
-  const rng = createRng(seed);
+  const rng = createRng(seed, 'xoshiro128');
   const reps = ['Ann', 'Bob', 'Cid'];
   const out: DealRecord[] = [];
   for (let i = 0; i < n; i++) {

@@ -1,21 +1,22 @@
 import { fitCalibrator, IsotonicCalibrator, loadCalibrator, PlattCalibrator } from '../../src/ml/calibration';
 import { expectedCalibrationError } from '../../src/ml/metrics';
-import { logit, seededRandom, sigmoid } from '../../src/ml/random';
+import { logit, sigmoid } from '../../src/math/link';
+import { createRng } from '../../src/math/random';
 import { TEST_SEED } from './synthetic';
 
 // Synthetic scores whose true probability is known: true p = sigmoid(z); the "model" reports an
 // overconfident sigmoid(2.5 z + 0.8). Calibration must undo the distortion.
 function distorted(n: number, seed: number) {
-  const rng = seededRandom(seed);
+  const rng = createRng(seed, 'mulberry32');
   const raw: number[] = [];
   const truth: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < n; i++) {
-    const z = (rng() - 0.5) * 6;
+    const z = (rng.next() - 0.5) * 6;
     const p = sigmoid(z);
     truth.push(p);
     raw.push(sigmoid(2.5 * z + 0.8));
-    y.push(rng() < p ? 1 : 0);
+    y.push(rng.next() < p ? 1 : 0);
   }
   return { raw, truth, y };
 }

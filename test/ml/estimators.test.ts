@@ -3,9 +3,9 @@ import { GroupRateBaseline } from '../../src/ml/baseline';
 import { LogisticRegression } from '../../src/ml/logistic-regression';
 import { MlpClassifier } from '../../src/ml/mlp';
 import { rocAuc } from '../../src/ml/metrics';
-import { sigmoid } from '../../src/ml/random';
+import { sigmoid } from '../../src/math/link';
 import { interactionData, logisticData, TEST_SEED } from './synthetic';
-import { mulberry32 } from '../../src/random';
+import { createRng } from '../../src/math/random';
 
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
@@ -101,15 +101,15 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
 
 describe('MLP explanations', () => {
   test('occlusion from the first layer equals replacing the columns and running the whole network', () => {
-    const rnd = mulberry32(5);
+    const rnd = createRng(5, 'mulberry32');
     const sizes = [12, 8, 5, 1];
     const layers = sizes.slice(0, -1).map((inSize, l) => ({
       inSize,
       outSize: sizes[l + 1],
-      W: Array.from({ length: inSize * sizes[l + 1] }, () => rnd() * 2 - 1),
-      b: Array.from({ length: sizes[l + 1] }, () => rnd() - 0.5),
+      W: Array.from({ length: inSize * sizes[l + 1] }, () => rnd.next() * 2 - 1),
+      b: Array.from({ length: sizes[l + 1] }, () => rnd.next() - 0.5),
     }));
-    const reference = Array.from({ length: 12 }, () => rnd());
+    const reference = Array.from({ length: 12 }, () => rnd.next());
     const mlp = MlpClassifier.fromArtifact({
       kind: 'salescast-classifier',
       formatVersion: 1,
@@ -122,7 +122,7 @@ describe('MLP explanations', () => {
     const groups = [[0], [1, 2, 3], [4], [5, 6], [7, 8, 9, 10, 11]];
     for (let trial = 0; trial < 50; trial++) {
       // Mostly one-hot-like sparse rows, some dense.
-      const x = Array.from({ length: 12 }, (_, j) => (j < 4 || rnd() < 0.3 ? rnd() * 4 - 2 : 0));
+      const x = Array.from({ length: 12 }, (_, j) => (j < 4 || rnd.next() < 0.3 ? rnd.next() * 4 - 2 : 0));
       const naive = groups.map((cols) => {
         const y = [...x];
         for (const c of cols) y[c] = reference[c];

@@ -1,7 +1,7 @@
 // Interval estimates and tests of a difference for group comparisons. Pure functions over counts
 // and sufficient statistics (n, Σx, Σx²) that SQL aggregates return, so no per-row data is needed
 // except for the bootstrap, which resamples per-client aggregates.
-import { mulberry32 } from '../../random';
+import { createRng } from '../../math/random';
 import { acklamNormalQuantile } from '../normal-quantile';
 
 /** Standard normal CDF, via the complementary error function (Numerical Recipes erfc, |ε| < 1.2e-7). */
@@ -198,9 +198,6 @@ export function welchTest(a: Moments, b: Moments, confidence = 0.95): Difference
   return { difference: d, lo: d - q * se, hi: d + q * se, statistic: t, pValue: 2 * (1 - studentTCdf(Math.abs(t), df)), method };
 }
 
-/** Seeded PRNG so bootstrap results repeat exactly for a given seed. */
-export { mulberry32 };
-
 /** Ratio of sums Σnum/Σden (e.g. margin % = Σ gross margin / Σ revenue). */
 export function ratioOfSums(num: ArrayLike<number>, den: ArrayLike<number>): number | null {
   let a = 0;
@@ -239,13 +236,13 @@ export function bootstrapRatioDifference(
       resamples,
       seed,
     };
-  const rand = mulberry32(seed);
+  const rng = createRng(seed, 'mulberry32');
   const one = (g: { num: ArrayLike<number>; den: ArrayLike<number> }) => {
     const n = g.num.length;
     let s = 0;
     let t = 0;
     for (let i = 0; i < n; i++) {
-      const j = Math.floor(rand() * n);
+      const j = Math.floor(rng.next() * n);
       s += g.num[j];
       t += g.den[j];
     }
@@ -281,7 +278,7 @@ export function bootstrapRatioInterval(
   const estimate = ratioOfSums(g.num, g.den);
   const n = g.num.length;
   if (estimate === null || n < 2) return { estimate, lo: null, hi: null };
-  const rand = mulberry32(opts.seed ?? 42);
+  const rng = createRng(opts.seed ?? 42, 'mulberry32');
   const resamples = opts.resamples ?? 1000;
   const alpha = 1 - (opts.confidence ?? 0.95);
   const stats: number[] = [];
@@ -289,7 +286,7 @@ export function bootstrapRatioInterval(
     let s = 0;
     let t = 0;
     for (let i = 0; i < n; i++) {
-      const j = Math.floor(rand() * n);
+      const j = Math.floor(rng.next() * n);
       s += g.num[j];
       t += g.den[j];
     }

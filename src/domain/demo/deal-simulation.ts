@@ -6,7 +6,8 @@
 // amount changes and close-date pushes, and activities whose intensity reflects engagement.
 import { days, startOfDay, toMinute } from './calendar';
 import type { Segment } from './catalog';
-import { logit, sigmoid, type Rng } from './random';
+import { logit, sigmoid } from '../../math/link';
+import type { Rng } from '../../math/random';
 import { DAY_MS } from '../../math/time';
 
 export const OPEN_STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'] as const;
@@ -15,7 +16,7 @@ export const LOST_STAGE = 'Closed Lost';
 
 // Probability that an average deal (η = 0) passes each gate. Overall ≈ 0.68·0.68·0.72·0.76 ≈ 0.25,
 // before the positive effects of expansion deals lift the company-wide rate.
-const GATE_LOGIT = [0.68, 0.68, 0.72, 0.76].map(logit);
+const GATE_LOGIT = [0.68, 0.68, 0.72, 0.76].map((p) => logit(p));
 
 // Mean days an advancing deal spends in each open stage, by segment (bigger buyers, longer cycles).
 const STAGE_DAYS: Record<Segment, number[]> = {
@@ -108,7 +109,7 @@ export function simulateDeal(rng: Rng, plan: DealPlan): SimulatedDeal {
   for (let k = 0; k < 4; k++) {
     const advances = k < lostAt;
     const mean = stageDays[k];
-    let end = t + days(advances ? Math.max(0.5, rng.gammaMean(mean, 3)) : Math.max(1, rng.gammaMean(mean * LOSING_STALL, 1.6)));
+    let end = t + days(advances ? Math.max(0.5, rng.gammaWithMean(3, mean)) : Math.max(1, rng.gammaWithMean(1.6, mean * LOSING_STALL)));
     let lost = !advances;
     if (plan.forcedLossAt !== undefined && end >= plan.forcedLossAt) {
       end = Math.max(t + DAY_MS / 24, plan.forcedLossAt);
@@ -171,7 +172,7 @@ function addStageActivities(
   const span = (to - from) / DAY_MS;
   if (span <= 0) return;
   const place = (type: ActivityType, mean: number, duration: () => number) => {
-    const n = rng.poisson(mean);
+    const n = rng.poissonApprox(mean);
     for (let i = 0; i < n; i++) {
       const at = toMinute(from + rng.next() * (to - from));
       // A deal that is dying goes quiet: activity thins out with time spent in its last stage.
@@ -180,7 +181,7 @@ function addStageActivities(
     }
   };
   place('email', EMAIL_RATE * engagement * span, () => 5);
-  place('call', CALL_RATE * engagement * span, () => rng.gammaMean(20, 3));
+  place('call', CALL_RATE * engagement * span, () => rng.gammaWithMean(3, 20));
   place('meeting', meetingRate(stage) * engagement ** 1.4 * span, () => rng.pick([30, 45, 60, 60, 90]));
   if (stage === 1 || stage === 2) place('demo', 0.45 * engagement, () => 60);
 }

@@ -45,7 +45,7 @@ import {
   type DistressEpisode,
 } from './customer-health';
 import { dealAmount, discountEffect, simulateDeal, LOST_STAGE, WON_STAGE, type SimulatedDeal } from './deal-simulation';
-import { deriveSeed, Rng } from './random';
+import { createRng, seedFromLabels, type Rng } from '../../math/random';
 import { DAY_MS } from '../../math/time';
 
 export interface DemoOptions {
@@ -276,7 +276,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   const opts = validateDemoOptions(options);
   const asOf = opts.asOf.getTime();
   const from = addMonths(asOf, -opts.months);
-  const rng = new Rng(deriveSeed(opts.seed, 'demo'));
+  const rng = createRng(seedFromLabels(opts.seed, 'demo'), 'mulberry32');
   const scale = opts.accounts / DEMO_DEFAULTS.accounts;
 
   // ---- sales team ----
@@ -385,7 +385,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   const productIndex = new Map(PRODUCTS.map((p, i) => [p.key, i]));
 
   for (let i = 0; i < opts.accounts; i++) {
-    const r = new Rng(deriveSeed(opts.seed, 'account', i));
+    const r = createRng(seedFromLabels(opts.seed, 'account', i), 'mulberry32');
     const arrival = arrivals[i];
     const segment = r.weighted(SEGMENT_MIX);
     const region = r.weighted(REGION_MIX);
@@ -532,7 +532,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
           break;
         }
         if (!r.bernoulli(0.65)) break;
-        t = toMinute(deal.sim.closedAt + days(r.gammaMean(60, 2)));
+        t = toMinute(deal.sim.closedAt + days(r.gammaWithMean(2, 60)));
       }
       if (!firstWin) continue;
       acquiredAt = startOfDay(firstWin.sim.closedAt);
@@ -573,8 +573,8 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       [Math.round(r.uniform(3, 10)) / 100, 0.45],
       [Math.round(r.uniform(10, 15)) / 100, 0.15],
     ] as const);
-    const ordersPerMonth = r.gammaMean(ORDERS_PER_MONTH[segment], 2);
-    const spendPerOrder = r.gammaMean(SPEND_PER_ORDER[segment], 3);
+    const ordersPerMonth = r.gammaWithMean(2, ORDERS_PER_MONTH[segment]);
+    const spendPerOrder = r.gammaWithMean(3, SPEND_PER_ORDER[segment]);
 
     const addDealOrder = (deal: DealDraft) => {
       const last = deal.sim.events[deal.sim.events.length - 1];
@@ -594,7 +594,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       (ordersPerMonth * SEASON_MAX) / 30,
       (x) => (seasonality(x) / SEASON_MAX) * orderMultiplier(u(x)),
     )) {
-      const spend = r.gammaMean(spendPerOrder, 3);
+      const spend = r.gammaWithMean(3, spendPerOrder);
       const key = r.weighted([
         ['credits', 0.7],
         ['connector', 0.2],
@@ -625,7 +625,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     // Account management: check-in calls, emails, business reviews — fading with distress.
     const meetingsPerMonth = segment === 'SMB' ? 0.1 : segment === 'Mid-Market' ? 0.3 : 0.5;
     const accountActivity: [string, number, () => number, number][] = [
-      ['call', 0.5, () => r.gammaMean(20, 3), ACTIVITY_COST.call],
+      ['call', 0.5, () => r.gammaWithMean(3, 20), ACTIVITY_COST.call],
       ['email', 1.2, () => 5, ACTIVITY_COST.email],
       ['meeting', meetingsPerMonth, () => r.pick([30, 60, 60, 90]), MEETING_COST[segment]],
     ];
@@ -649,7 +649,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       const segEnd = Math.min(addMonths(m, 1), endActive);
       if (segEnd <= segStart) continue;
       const fraction = (segEnd - segStart) / days(30);
-      const tickets = r.poisson(
+      const tickets = r.poissonApprox(
         TICKETS_PER_MONTH[segment] * Math.exp(0.3 * risk) * supportMultiplier(u((segStart + segEnd) / 2)) * fraction,
       );
       if (tickets > 0)

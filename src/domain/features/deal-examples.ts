@@ -2,7 +2,7 @@
 // it closed — one random moment inside each stage it went through (so every stage, and realistic
 // days-in-stage, are represented), or two random moments in its life when it has no stage history.
 // The label is the deal's eventual outcome; the features are those of the moment (deal-features.ts).
-import type { Rng } from '../../ml/random';
+import type { Rng } from '../../math/random';
 import type { DealInput } from './deal-input';
 
 export interface DealSnapshotMoment {
@@ -57,7 +57,7 @@ export function snapshotMoments(
         ? intervals
         : Array.from({ length: maxPerDeal }, (_, i) => intervals[Math.floor((i * intervals.length) / maxPerDeal)]);
     for (const [a, b] of chosen) {
-      const at = a + rng() * (b - a);
+      const at = a + rng.next() * (b - a);
       if (at < end) out.push({ deal, dealIndex, at, won, closedAt: deal.closedAt });
     }
   });

@@ -7,7 +7,7 @@ import { accuracy, type AccuracyMetrics } from './backtest-metrics';
 import { fitDriverRegression, type DriverRow } from './driver-regression';
 import { monthIndex, type Period } from './period';
 import { forecastPipelineFromHistory, type DealScorer } from './pipeline-forecast';
-import { deriveSeed } from './random';
+import { seedForStream } from '../../math/random';
 import { forecastRunRate } from './run-rate';
 import { firstMonth, monthlyBookings, monthlyPipelineCreated } from './series';
 
@@ -69,7 +69,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
       now: input.now,
       period,
       sims: input.sims,
-      seed: deriveSeed(input.seed, k),
+      seed: seedForStream(input.seed, k),
       dimensions: [],
       scorer,
       scorerName: input.scorerName,
@@ -84,7 +84,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     const months = Math.max(1, monthIndex(period.end.getTime() - 1) - startMonth + 1);
     const from = first ?? startMonth;
     const series = monthlyBookings(history, from, startMonth, asOf);
-    const rr = series.length ? forecastRunRate(series, months, { firstMonth: from % 12, seed: deriveSeed(input.seed, 1000 + k) }) : null;
+    const rr = series.length ? forecastRunRate(series, months, { firstMonth: from % 12, seed: seedForStream(input.seed, 1000 + k) }) : null;
 
     // Drivers (one-month periods only: lag-1 drivers are known for the next month alone).
     let driverRegression: Interval | null = null;

@@ -20,7 +20,7 @@
 // σ² = SSE / (n − p), p = number of smoothing parameters.
 import { invalidInput, unprocessable } from '../../errors';
 import { nelderMead } from './nelder-mead';
-import { createRng, normal } from './random';
+import { createRng } from '../../math/random';
 import { normalQuantile, quantileSorted } from './quantile';
 
 export type Seasonality = 'additive' | 'multiplicative';
@@ -80,8 +80,8 @@ export class HoltWinters {
     else {
       // Unconstrained search: α = σ(u0), β* = σ(u1), γ = σ(u2)(1 − α).
       const decode = (u: number[]): HoltWintersParams => {
-        const alpha = sigmoid(u[0]);
-        return { alpha, beta: sigmoid(u[1]), gamma: sigmoid(u[2]) * (1 - alpha) };
+        const alpha = logistic(u[0]);
+        return { alpha, beta: logistic(u[1]), gamma: logistic(u[2]) * (1 - alpha) };
       };
       let bestVal = Infinity;
       best = decode([0, -2, -2]);
@@ -166,7 +166,7 @@ export class HoltWinters {
     const m = this.seasonLength;
     const { alpha, beta, gamma } = s.params;
     const sigma = Math.sqrt(s.sigma2);
-    const rng = createRng(opts.seed);
+    const rng = createRng(opts.seed, 'xoshiro128');
     const out: number[][] = [];
     for (let p = 0; p < opts.paths; p++) {
       let level = s.level;
@@ -175,7 +175,7 @@ export class HoltWinters {
       const path: number[] = [];
       for (let k = 0; k < h; k++) {
         const sPrev = season[k % m];
-        const e = sigma * normal(rng);
+        const e = sigma * rng.normalUnpaired();
         const lb = level + trend;
         if (this.seasonality === 'additive') {
           path.push(lb + sPrev + e);
@@ -200,7 +200,12 @@ export class HoltWinters {
   }
 }
 
-function sigmoid(u: number): number {
+/**
+ * σ(u) = 1/(1 + e^(-u)) in one branch, the map from the search space to (0, 1). Not math/link's
+ * sigmoid: that one rounds differently for u < 0, which would move every fitted parameter (and
+ * stored run-rate figure) in its last bits.
+ */
+function logistic(u: number): number {
   return 1 / (1 + Math.exp(-u));
 }
 

@@ -12,7 +12,7 @@
 // same distribution as one uniform per simulation. Only per-simulation totals (overall and per
 // group) are kept, never the full deals × simulations matrix; quantiles come from those totals.
 import { invalidInput } from '../../errors';
-import { createRng, deriveSeed, poisson, type Xoshiro128 } from './random';
+import { createRng, seedForStream, type Rng } from '../../math/random';
 import { summarize, type Summary } from './quantile';
 
 export interface DealOutlook {
@@ -167,7 +167,7 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
     // Each deal draws from its own stream, seeded by (seed, deal id): results do not depend on the
     // order of deals, and a what-if that changes one deal leaves every other deal's draws
     // untouched (common random numbers, so the forecast delta carries no unrelated noise).
-    const rng = createRng(deriveSeed(opts.seed, deal.id));
+    const rng = createRng(seedForStream(opts.seed, deal.id), 'xoshiro128');
     // 1. Which simulations does this deal win inside the period in?
     let n = 0;
     if (p >= 1) {
@@ -232,9 +232,9 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
     }
     meanAmount = acc > 0 ? meanAmount / acc : 0;
     newExpected = nb.expectedCount * meanAmount;
-    const nbRng = createRng((opts.seed ^ 0x5bd1e995) >>> 0);
+    const nbRng = createRng((opts.seed ^ 0x5bd1e995) >>> 0, 'xoshiro128');
     for (let s = 0; s < sims && acc > 0; s++) {
-      const n = poisson(nbRng, nb.expectedCount);
+      const n = nbRng.poisson(nb.expectedCount);
       let sum = 0;
       for (let k = 0; k < n; k++) {
         // Inverse-CDF draw over the cumulative weights.
@@ -291,7 +291,7 @@ export function simulatePipeline(deals: readonly DealOutlook[], opts: Simulation
 }
 
 /** Number of failures before the next success of a Bernoulli(p) sequence; logq = ln(1 − p). */
-function geometricGap(rng: Xoshiro128, logq: number): number {
+function geometricGap(rng: Rng, logq: number): number {
   let u = rng.next();
   while (u <= 0) u = rng.next();
   const g = Math.floor(Math.log(u) / logq);

@@ -13,7 +13,7 @@
 import type { SimpleLinearRegression as SimpleLinearRegressionType } from 'ml-regression-simple-linear';
 import { HoltWinters, type ForecastIntervals } from './holt-winters';
 import { normalQuantile, quantileSorted } from './quantile';
-import { createRng, normal } from './random';
+import { createRng } from '../../math/random';
 
 // ml-regression ships no type declarations; its classes come from typed sub-packages.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -153,11 +153,11 @@ function sumOfPaths(paths: number[][], mean: number[]) {
 
 /** Sum of steps with independent normal errors (trend models treat future errors as independent). */
 function sumIndependent(mean: number[], sds: number[], seed: number, paths: number) {
-  const rng = createRng(seed);
+  const rng = createRng(seed, 'xoshiro128');
   const sums = new Float64Array(paths);
   for (let p = 0; p < paths; p++) {
     let s = 0;
-    for (let k = 0; k < mean.length; k++) s += mean[k] + sds[k] * normal(rng);
+    for (let k = 0; k < mean.length; k++) s += mean[k] + sds[k] * rng.normalUnpaired();
     sums[p] = s;
   }
   sums.sort();

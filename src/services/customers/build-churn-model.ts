@@ -9,7 +9,7 @@ import type { BinaryClassifier } from '../../ml/estimator';
 import { FeatureEncoder, inferFeatureSpec, type RawRow } from '../../ml/feature-encoder';
 import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
-import { permutation, seededRandom } from '../../ml/random';
+import { createRng } from '../../math/random';
 import {
   CUSTOMER_FEATURE_VERSION,
   LOG_FEATURES,
@@ -142,10 +142,10 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
     const all: Example[] = histories
       .filter((h) => h.status === 'churned' || h.status === 'active')
       .map((h) => ({ accountId: h.accountId, asOf, row: customerFeatures(h, asOf), y: h.status === 'churned' ? 1 : 0 }));
-    const rng = seededRandom(options.seed);
+    const rng = createRng(options.seed, 'mulberry32');
     for (const cls of [0, 1]) {
       const items = all.filter((e) => e.y === cls);
-      const perm = permutation(items.length, rng);
+      const perm = rng.permutation(items.length);
       perm.forEach((j, k) => {
         const f = k / items.length;
         (f < 0.6 ? train : f < 0.8 ? cal : test).push(items[j]);

@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import { loadCalibrator, type Calibrator, type CalibratorState } from '../../ml/calibration';
 import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '../../ml/estimator';
 import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
-import { sigmoid } from '../../ml/random';
+import { sigmoid } from '../../math/link';
 import { CUSTOMER_FEATURE_VERSION, type ChurnLabelMode } from '../../domain/features/customer-features';
 import { explainCustomerFactor, type CustomerExplanationContext, type CustomerFactor } from '../../domain/features/customer-explanations';
 

@@ -10,7 +10,7 @@ import { FeatureEncoder, type RawRow } from '../../ml/feature-encoder';
 import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, logLoss, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
 import { MlpClassifier } from '../../ml/mlp';
-import { seededRandom } from '../../ml/random';
+import { createRng } from '../../math/random';
 import {
   dealBaseSchema,
   dealFeatures,
@@ -135,7 +135,7 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
     );
   }
   progress('features', 0, 'building point-in-time snapshots');
-  const rng = seededRandom(options.seed);
+  const rng = createRng(options.seed, 'mulberry32');
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
   const attributes = discoverAttributes(closed);
   const moments = snapshotMoments(closed, rng, { maxPerDeal: options.maxSnapshotsPerDeal });
@@ -368,7 +368,7 @@ export function buildBaselineScorer(allDeals: DealInput[], asOf: Date, seed: num
       'No closed deals yet: there is no history to score open deals from (import won and lost deals first)',
     );
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
-  const moments = snapshotMoments(closed, seededRandom(seed));
+  const moments = snapshotMoments(closed, createRng(seed, 'mulberry32'));
   const stages = moments.map((m) => dealStateAsOf(m.deal, m.at).stage ?? '(unknown)');
   const y = moments.map((m) => m.won);
   const baseline = moments.length

@@ -7,7 +7,7 @@ import { GroupRateBaseline, type GroupRateState } from '../../ml/baseline';
 import { loadCalibrator, type Calibrator, type CalibratorState } from '../../ml/calibration';
 import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '../../ml/estimator';
 import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
-import { sigmoid } from '../../ml/random';
+import { sigmoid } from '../../math/link';
 import { dealBaseSchema, dealFeatures, dealFeatureSpec } from '../../domain/features/deal-features';
 import { explainFactor, topFactorIndices, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
 import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
