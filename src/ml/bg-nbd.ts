@@ -7,9 +7,9 @@
 // the first purchase) and T (time from the first purchase to the end of calibration), in one time
 // unit (day, week or month). While active, purchases follow a Poisson process with rate
 // λ ~ Gamma(r, α); after each repeat purchase the customer drops out with probability p ~ Beta(a, b).
-import { digamma, hyp2f1, logAddExp, logGamma } from './optimize/special-functions';
-import { bfgs } from './optimize/bfgs';
-import { nelderMead } from './optimize/nelder-mead';
+import { digamma, hyp2f1, logAddExp, logGamma } from '../math/special-functions';
+import { bfgs } from '../math/optimize/bfgs';
+import { nelderMead } from '../math/optimize/nelder-mead';
 import type { Rng } from '../math/random';
 
 export interface BgNbdParams {

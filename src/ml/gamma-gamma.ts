@@ -5,8 +5,8 @@
 // A customer's transaction values are i.i.d. Gamma(p, ν); ν varies across customers as Gamma(q, γ).
 // Only the average repeat-transaction value m_x over x transactions is needed: x·m_x ~ Gamma(px, ν).
 // The model assumes spend is independent of the purchase process (check: correlation of m_x and x).
-import { logGamma } from './optimize/special-functions';
-import { nelderMead } from './optimize/nelder-mead';
+import { logGamma } from '../math/special-functions';
+import { nelderMead } from '../math/optimize/nelder-mead';
 import type { Rng } from '../math/random';
 
 export interface GammaGammaParams {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { BgNbdModel, bgNbdGradient, bgNbdLogLikelihood, bgNbdLogLikelihoodOne, simulateBgNbd, type BgNbdParams } from '../../src/ml/bg-nbd';
 import { createRng } from '../../src/math/random';
-import { hyp2f1, logGamma } from '../../src/ml/optimize/special-functions';
+import { hyp2f1, logGamma } from '../../src/math/special-functions';
 
 const CDNOW = '/work/shared/data/cdnow/cdnow_customers_summary.csv';
 const SEED = 20261123;

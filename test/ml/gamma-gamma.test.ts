@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { GammaGammaModel, gammaGammaLogLikelihood, gammaGammaLogLikelihoodOne, simulateGammaGamma } from '../../src/ml/gamma-gamma';
 import { createRng } from '../../src/math/random';
-import { logGamma } from '../../src/ml/optimize/special-functions';
+import { logGamma } from '../../src/math/special-functions';
 
 const SEED = 7331;
 

@@ -19,7 +19,7 @@
 // equations with Gaussian errors (FPP3 §8.7) and the quantiles read from them.
 // σ² = SSE / (n − p), p = number of smoothing parameters.
 import { invalidInput, unprocessable } from '../../errors';
-import { nelderMead } from './nelder-mead';
+import { nelderMead, type NelderMeadOptions } from '../../math/optimize/nelder-mead';
 import { createRng } from '../../math/random';
 import { normalQuantile, quantileSorted } from './quantile';
 
@@ -36,6 +36,19 @@ export interface HoltWintersParams {
   beta: number;
   gamma: number;
 }
+
+// The simplex search the smoothing parameters have always been fitted with (standard
+// coefficients, stop on the spread of the SSE alone, no restarts): stored run-rate figures
+// reproduce only with the same search.
+const HOLT_WINTERS_SEARCH: NelderMeadOptions = {
+  coefficients: 'standard',
+  initialStep: 0.5,
+  fTolerance: 1e-10,
+  fFloor: 1e-10,
+  xTolerance: Infinity,
+  restarts: 0,
+  maxIterations: 600,
+};
 
 export class HoltWinters {
   readonly seasonLength: number;
@@ -91,9 +104,9 @@ export class HoltWinters {
         [-1.5, -3, -1],
         [1.5, -1, -3],
       ]) {
-        const r = nelderMead((u) => run(y, m, this.seasonality, decode(u)).sse, start, { maxIterations: 600 });
-        if (r.value < bestVal) {
-          bestVal = r.value;
+        const r = nelderMead((u) => run(y, m, this.seasonality, decode(u)).sse, start, HOLT_WINTERS_SEARCH);
+        if (r.fx < bestVal) {
+          bestVal = r.fx;
           best = decode(r.x);
         }
       }

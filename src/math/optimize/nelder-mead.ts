@@ -1,29 +1,35 @@
-// Derivative-free minimisation for small, smooth problems (maximum-likelihood fits of a handful of
-// parameters such as BG/NBD's r, alpha, a, b). Nelder & Mead (1965) with the adaptive coefficients
-// of Gao & Han (2012, "Implementing the Nelder-Mead simplex algorithm with adaptive parameters"),
-// which behave better than the classic 1, 2, 0.5, 0.5 as the dimension grows, plus box bounds by
-// projection and restarts from the best vertex (a collapsed simplex is the usual false convergence).
+// Derivative-free minimisation for small, smooth problems: maximum-likelihood fits of a handful
+// of parameters (BG/NBD's r, α, a, b; Gamma-Gamma's p, q, γ) and Holt-Winters' smoothing
+// parameters. Nelder & Mead (1965) with box bounds by projection and restarts from the best vertex
+// (a collapsed simplex is the usual false convergence). Two sets of coefficients:
+// - 'adaptive' (default): Gao & Han (2012, "Implementing the Nelder-Mead simplex algorithm with
+//   adaptive parameters"), reflection 1, expansion 1 + 2/n, contraction 0.75 − 1/(2n), shrink
+//   1 − 1/n, which behave better than the standard ones as the dimension n grows;
+// - 'standard': 1, 2, ½, ½ as in Lagarias et al. (1998), which Holt-Winters' fits were made with.
+import type { MinimizeResult } from './result';
 
-export interface MinimizeOptions {
+export type { MinimizeResult } from './result';
+
+export interface NelderMeadOptions {
+  /** 'adaptive' (Gao & Han 2012, the default) or 'standard' (1, 2, ½, ½). */
+  coefficients?: 'adaptive' | 'standard';
   /** Lower/upper bound per coordinate (projection keeps every vertex inside). */
   lower?: number[];
   upper?: number[];
   /** Initial simplex edge per coordinate (default 0.5, or 5% of |x0| when larger). */
   initialStep?: number | number[];
-  /** Stop when the spread of f over the simplex is below fTolerance and its diameter below xTolerance. */
+  /**
+   * Stop when the spread of f over the simplex is at most fTolerance·(|f_best| + fFloor) (default
+   * 1e-10, fFloor 1: relative for large |f|, absolute near 0) and the simplex diameter is at most
+   * xTolerance·(1 + max|x_best|) (default 1e-8; Infinity: no test on the diameter).
+   */
   fTolerance?: number;
+  fFloor?: number;
   xTolerance?: number;
+  /** Iterations per round (default 2000 per coordinate). */
   maxIterations?: number;
-  /** Restarts from the best point after convergence; stops early when a restart no longer improves. */
+  /** Restarts from the best point after convergence (default 2); stops early when a restart no longer improves. */
   restarts?: number;
-}
-
-export interface MinimizeResult {
-  x: number[];
-  fx: number;
-  iterations: number;
-  evaluations: number;
-  converged: boolean;
 }
 
 function project(x: number[], lower?: number[], upper?: number[]): number[] {
@@ -31,12 +37,22 @@ function project(x: number[], lower?: number[], upper?: number[]): number[] {
   return x.map((v, i) => Math.min(upper?.[i] ?? Infinity, Math.max(lower?.[i] ?? -Infinity, v)));
 }
 
+/** Whether the simplex diameter (max-norm distance to the best vertex) is within xTol·(1 + max|x_best|). */
+function simplexSmall(simplex: number[][], xTol: number): boolean {
+  if (xTol === Infinity) return true;
+  const n = simplex.length - 1;
+  let diameter = 0;
+  for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) diameter = Math.max(diameter, Math.abs(simplex[i][j] - simplex[0][j]));
+  return diameter <= xTol * (1 + Math.max(...simplex[0].map(Math.abs)));
+}
+
 /** Minimises f from x0. Non-finite values of f are treated as +Infinity (outside the feasible region). */
-export function nelderMead(f: (x: number[]) => number, x0: number[], options: MinimizeOptions = {}): MinimizeResult {
+export function nelderMead(f: (x: number[]) => number, x0: number[], options: NelderMeadOptions = {}): MinimizeResult {
   const n = x0.length;
   if (n === 0) throw new Error('nelderMead: x0 must have at least one coordinate');
   const { lower, upper } = options;
   const fTol = options.fTolerance ?? 1e-10;
+  const fFloor = options.fFloor ?? 1;
   const xTol = options.xTolerance ?? 1e-8;
   const maxIter = options.maxIterations ?? 2000 * n;
   const restarts = options.restarts ?? 2;
@@ -46,10 +62,11 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Mi
     const v = f(x);
     return Number.isFinite(v) ? v : Infinity;
   };
-  const alpha = 1;
-  const beta = 1 + 2 / n; // expansion
-  const gamma = 0.75 - 1 / (2 * n); // contraction
-  const delta = 1 - 1 / n; // shrink
+  const standard = options.coefficients === 'standard';
+  const alpha = 1; // reflection
+  const beta = standard ? 2 : 1 + 2 / n; // expansion
+  const gamma = standard ? 0.5 : 0.75 - 1 / (2 * n); // contraction
+  const delta = standard ? 0.5 : 1 - 1 / n; // shrink
 
   let best = project(x0.slice(), lower, upper);
   let bestF = fx(best);
@@ -81,12 +98,7 @@ export function nelderMead(f: (x: number[]) => number, x0: number[], options: Mi
         simplex[i] = s[i];
         values[i] = v[i];
       }
-      let diameter = 0;
-      for (let i = 1; i <= n; i++) for (let j = 0; j < n; j++) diameter = Math.max(diameter, Math.abs(simplex[i][j] - simplex[0][j]));
-      if (
-        Math.abs(values[n] - values[0]) <= fTol * (1 + Math.abs(values[0])) &&
-        diameter <= xTol * (1 + Math.max(...simplex[0].map(Math.abs)))
-      ) {
+      if (Math.abs(values[n] - values[0]) <= fTol * (Math.abs(values[0]) + fFloor) && simplexSmall(simplex, xTol)) {
         converged = true;
         break;
       }

@@ -3,7 +3,7 @@
 // (steps are cut back to stay inside; a coordinate pinned at a bound stops moving). For smooth
 // likelihoods of a few parameters it needs tens of gradient evaluations where Nelder-Mead needs
 // hundreds of function evaluations.
-import type { MinimizeResult } from './nelder-mead';
+import type { MinimizeResult } from './result';
 
 export interface BfgsOptions {
   lower?: number[];
