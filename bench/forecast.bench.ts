@@ -7,7 +7,7 @@
 // run's simulations (it is timed on fewer and scaled linearly, said so in the output).
 import { performance } from 'node:perf_hooks';
 import { simulatePipeline, type DealOutlook } from '../src/domain/forecast/monte-carlo';
-import { quantileSorted } from '../src/domain/forecast/quantile';
+import { quantileSorted } from '../src/math/quantile';
 import { createRng } from '../src/math/random';
 import { DAY_MS } from '../src/math/time';
 

@@ -5,14 +5,12 @@ import {
   bootstrapRatioInterval,
   meanInterval,
   momentsFromSums,
-  normalCdf,
-  normalQuantile,
-  studentTCdf,
-  studentTQuantile,
   twoProportionTest,
   welchTest,
   wilsonInterval,
 } from '../../src/domain/analytics/statistics';
+import { normalCdf, normalQuantile } from '../../src/math/normal';
+import { studentTCdf, studentTQuantile } from '../../src/math/student-t';
 import { pareto } from '../../src/domain/analytics/pareto';
 import { paybackMonths } from '../../src/domain/analytics/payback';
 

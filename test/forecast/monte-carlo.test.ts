@@ -1,5 +1,5 @@
 import { exactDistribution, simulatePipeline, type DealOutlook } from '../../src/domain/forecast/monte-carlo';
-import { quantileSorted } from '../../src/domain/forecast/quantile';
+import { quantileSorted } from '../../src/math/quantile';
 import { createRng } from '../../src/math/random';
 
 const SEED = 20250701;

@@ -5,7 +5,7 @@
 // vary in the data are left out (the design matrix would be singular). The interval is
 // ŷ ± z·s with s the residual standard error (parameter uncertainty ignored: a floor, not exact).
 import type MultivariateLinearRegressionType from 'ml-regression-multivariate-linear';
-import { normalQuantile } from './quantile';
+import { normalQuantile } from '../../math/normal';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MultivariateLinearRegression } = require('ml-regression') as {

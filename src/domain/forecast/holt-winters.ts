@@ -21,7 +21,8 @@
 import { invalidInput, unprocessable } from '../../errors';
 import { nelderMead, type NelderMeadOptions } from '../../math/optimize/nelder-mead';
 import { createRng } from '../../math/random';
-import { normalQuantile, quantileSorted } from './quantile';
+import { normalQuantile } from '../../math/normal';
+import { quantileSorted } from '../../math/quantile';
 
 export type Seasonality = 'additive' | 'multiplicative';
 

@@ -13,7 +13,7 @@
 // group) are kept, never the full deals × simulations matrix; quantiles come from those totals.
 import { invalidInput } from '../../errors';
 import { createRng, seedForStream, type Rng } from '../../math/random';
-import { summarize, type Summary } from './quantile';
+import { summarize, type Summary } from '../../math/quantile';
 
 export interface DealOutlook {
   id: number;

@@ -12,7 +12,8 @@
 // Sums over several months (a quarter) take their interval from simulated paths.
 import type { SimpleLinearRegression as SimpleLinearRegressionType } from 'ml-regression-simple-linear';
 import { HoltWinters, type ForecastIntervals } from './holt-winters';
-import { normalQuantile, quantileSorted } from './quantile';
+import { normalQuantile } from '../../math/normal';
+import { quantileSorted } from '../../math/quantile';
 import { createRng } from '../../math/random';
 
 // ml-regression ships no type declarations; its classes come from typed sub-packages.

@@ -1,6 +1,6 @@
 // Sample quantiles, Hyndman & Fan (1996) definition 7 (linear interpolation between order
-// statistics; the default of R and NumPy), so P10/P50/P90 match what an analyst would compute.
-import { acklamNormalQuantile } from '../normal-quantile';
+// statistics; the default of R and NumPy), so P10/P50/P90 match what an analyst would compute,
+// and the summary of simulated draws every forecast reports.
 
 /** Quantile p of an ascending-sorted array. */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
@@ -37,11 +37,4 @@ export function summarize(draws: ArrayLike<number>): Summary {
     p50: quantileSorted(sorted, 0.5),
     p90: quantileSorted(sorted, 0.9),
   };
-}
-
-/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.15e-9). */
-export function normalQuantile(p: number): number {
-  if (p <= 0) return -Infinity;
-  if (p >= 1) return Infinity;
-  return acklamNormalQuantile(p);
 }
