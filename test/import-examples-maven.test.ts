@@ -1,19 +1,16 @@
-// The Maven CRM example mappings in examples/ import the real public datasets in ../shared/data cleanly, with
-// counts matching the raw files. Skipped (with a message) where the datasets are not present.
-import fs from 'node:fs';
+// The Maven CRM example mappings in examples/ import the real public datasets (../shared/data, see
+// test/helpers/real-data.ts) cleanly, with counts matching the raw files.
 import path from 'node:path';
 import { tableCounts } from '../src/db/database';
 import { importFile } from '../src/services/import/import-file';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { describeWithData, realDataPath } from './helpers/real-data';
 
 const ROOT = path.resolve(__dirname, '..');
-const DATA = path.resolve(ROOT, '..', 'shared', 'data');
+const DATA = realDataPath();
 const EX = path.join(ROOT, 'examples');
-const haveData = fs.existsSync(path.join(DATA, 'crm_maven', 'sales_pipeline.csv'));
-const maybe = haveData ? describe : describe.skip;
-if (!haveData) console.warn(`import-examples-maven: ${DATA} not found, skipping the real-dataset imports`);
 
-maybe('Maven CRM example mappings on the real files', () => {
+describeWithData([['crm_maven', 'sales_pipeline.csv']], 'Maven CRM example mappings on the real files', () => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase('sqlite');

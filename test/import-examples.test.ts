@@ -1,18 +1,21 @@
-// The example mappings in examples/ import the real public datasets in ../shared/data cleanly, with
-// counts matching the raw files. Skipped (with a message) where the datasets are not present.
+// The example mappings in examples/ import the real public datasets (../shared/data, see
+// test/helpers/real-data.ts) cleanly, with counts matching the raw files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { importFile } from '../src/services/import/import-file';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { describeWithData, realDataPath } from './helpers/real-data';
 
 const ROOT = path.resolve(__dirname, '..');
-const DATA = path.resolve(ROOT, '..', 'shared', 'data');
+const DATA = realDataPath();
+const DATASET_FILES = [
+  ['telco_churn', 'Telco-Customer-Churn.csv'],
+  ['cdnow', 'CDNOW_master.txt'],
+  ['olist_marketing_funnel', 'olist_marketing_qualified_leads_dataset.csv'],
+];
 const EX = path.join(ROOT, 'examples');
-const haveData = fs.existsSync(path.join(DATA, 'crm_maven', 'sales_pipeline.csv'));
-const maybe = haveData ? describe : describe.skip;
-if (!haveData) console.warn(`import-examples: ${DATA} not found, skipping the real-dataset imports`);
 
-maybe('example mappings on the real datasets', () => {
+describeWithData(DATASET_FILES, 'example mappings on the real datasets', () => {
   let t: TestDatabase;
   beforeEach(async () => {
     t = await createTestDatabase('sqlite');

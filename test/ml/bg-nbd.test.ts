@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import { BgNbdModel, bgNbdGradient, bgNbdLogLikelihood, bgNbdLogLikelihoodOne, simulateBgNbd, type BgNbdParams } from '../../src/ml/bg-nbd';
 import { createRng } from '../../src/math/random';
 import { hyp2f1, logGamma } from '../../src/math/special-functions';
+import { describeWithData, realDataPath } from '../helpers/real-data';
 
-const CDNOW = '/work/shared/data/cdnow/cdnow_customers_summary.csv';
+const CDNOW = ['cdnow', 'cdnow_customers_summary.csv'];
 const SEED = 20261123;
 
 function readCdnow() {
   const rows = fs
-    .readFileSync(CDNOW, 'utf8')
+    .readFileSync(realDataPath(...CDNOW), 'utf8')
     .trim()
     .split(/\r?\n/)
     .slice(1)
@@ -68,7 +69,7 @@ function integrate(p: BgNbdParams, x: number, tx: number, T: number, t: number) 
   return { likelihood: like, pAlive: alive / like, expected: future / like };
 }
 
-describe('BG/NBD on the CDNOW sample (2,357 customers, 39 weeks)', () => {
+describeWithData([CDNOW], 'BG/NBD on the CDNOW sample (2,357 customers, 39 weeks)', () => {
   const data = readCdnow();
   const model = new BgNbdModel().fit(data);
 

@@ -4,14 +4,16 @@ import fs from 'node:fs';
 import { GammaGammaModel, gammaGammaLogLikelihood, gammaGammaLogLikelihoodOne, simulateGammaGamma } from '../../src/ml/gamma-gamma';
 import { createRng } from '../../src/math/random';
 import { logGamma } from '../../src/math/special-functions';
+import { describeWithData, realDataPath } from '../helpers/real-data';
 
 const SEED = 7331;
+const CDNOW = ['cdnow', 'cdnow_customers_summary_with_transactions.csv'];
 
-describe('Gamma-Gamma on the CDNOW sample', () => {
+describeWithData([CDNOW], 'Gamma-Gamma on the CDNOW sample', () => {
   // zbar is the mean value of each customer's repeat transactions over weeks 1-39 (the first
   // purchase excluded), the quantity the model describes; the note fits it on the 946 repeat buyers.
   const rows = fs
-    .readFileSync('/work/shared/data/cdnow/cdnow_customers_summary_with_transactions.csv', 'utf8')
+    .readFileSync(realDataPath(...CDNOW), 'utf8')
     .trim()
     .split(/\r?\n/)
     .slice(1)

@@ -9,11 +9,11 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import type { Dialect } from '../../src/db/sql';
 import { importFile } from '../../src/services/import/import-file';
 import { funnelReport } from '../../src/services/analytics';
+import { describeWithData, realDataPath } from '../helpers/real-data';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'crm_maven');
+const DATA = realDataPath('crm_maven');
 const EX = path.join(ROOT, 'examples', 'crm_maven');
-export const haveMaven = fs.existsSync(path.join(DATA, 'sales_pipeline.csv')) && fs.existsSync(path.join(EX, 'opportunities.map.json'));
 
 type Tally = { won: number; lost: number; wonAmount: number };
 
@@ -46,7 +46,7 @@ function expectedFromCsv() {
 }
 
 export function analyticsMavenSuite(dialect: Dialect) {
-  (haveMaven ? describe : describe.skip)(`Maven CRM win rates and won revenue (${dialect})`, () => {
+  describeWithData([['crm_maven', 'sales_pipeline.csv']], `Maven CRM win rates and won revenue (${dialect})`, () => {
     let t: TestDatabase;
     beforeAll(async () => {
       t = await createTestDatabase(dialect);
