@@ -77,10 +77,10 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     // Some deal's explanation talks about time in stage the way a rep would read it.
     const texts = r.scores.flatMap((s) => s.factors.map((f) => f.text));
     expect(texts.some((x) => /days in .+; deals that close usually move on within \d+/.test(x) || /activit/.test(x))).toBe(true);
-    for (const s of r.scores.slice(0, 20)) {
-      const total = s.closeDistribution.reduce((a, c) => a + c.probability, 0);
-      if (s.closeDistribution.length) expect(total).toBeCloseTo(1, 9);
-    }
+    // A close-month distribution sums to 1 (it is empty for a deal without an expected close date).
+    const distributions = r.scores.slice(0, 20).map((s) => s.closeDistribution);
+    expect(distributions.filter((d) => d.length > 0).length).toBeGreaterThan(10);
+    for (const d of distributions.filter((x) => x.length > 0)) expect(d.reduce((a, c) => a + c.probability, 0)).toBeCloseTo(1, 9);
   });
 
   test('inline deals are scored from memory, without touching the database', async () => {
@@ -186,8 +186,9 @@ describe('too little history', () => {
     const rows = await t.db.sql.all<{ fallback: number; model_version_id: number | null }>(
       'SELECT fallback, model_version_id FROM deal_score',
     );
+    expect(r.scored).toBeGreaterThan(0);
     expect(rows.length).toBe(r.scored);
     for (const row of rows) expect([Number(row.fallback), row.model_version_id]).toEqual([1, null]);
-    if (r.scores[0]) expect(r.scores[0].factors[0].text).toMatch(/Baseline/);
+    expect(r.scores[0].factors[0].text).toMatch(/Baseline/);
   });
 });

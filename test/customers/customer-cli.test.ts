@@ -73,7 +73,7 @@ describe('customer CLI', () => {
   test('promoting a churn version this build cannot load is refused (exit 7) and the active version keeps serving', async () => {
     const registry = new ModelRegistry(t.db, modelsDir);
     const activeBefore = await registry.active('churn');
-    expect(activeBefore).not.toBeNull();
+    expect(activeBefore).toMatchObject({ name: 'churn', status: 'active' });
     const stale = await registry.register('churn', { algorithm: 'logistic', artifact: { format: 'salescast.churn', formatVersion: -1 } });
     const r = run(t.url, modelsDir, ['models', 'promote', 'churn', String(stale.version)]);
     expect(r.code).toBe(7);

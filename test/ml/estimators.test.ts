@@ -23,8 +23,9 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
 
   test('logistic regression recovers the generating coefficients and round-trips exactly', async () => {
     const { X, y } = logisticData(20000, [1.5, -1, 0], -0.5);
-    const lr = await new LogisticRegression({ l2: 1e-6 }).fit(X, y);
-    expect(lr.fit).toBeDefined();
+    const estimator = new LogisticRegression({ l2: 1e-6 });
+    const lr = await estimator.fit(X, y);
+    expect(lr).toBe(estimator); // fit resolves to the fitted estimator itself
     const { intercept, weights } = lr.coefficients;
     expect(intercept).toBeCloseTo(-0.5, 1);
     expect(weights[0]).toBeCloseTo(1.5, 1);
