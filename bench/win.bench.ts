@@ -39,7 +39,7 @@ function toDeals(records: ReturnType<typeof generateDemoData>['records']): DealI
   const reps = new Map(records.reps.map((r) => [r.externalId, r]));
   const products = new Map(records.products.map((p) => [p.externalId, p]));
   const campaigns = new Map(records.campaigns.map((c) => [c.externalId, c]));
-  const deals = new Map<string, DealInput>();
+  const deals = new Map<string, DealInput & Required<Pick<DealInput, 'stageChanges' | 'activities'>>>();
   for (const o of records.opportunities) {
     const a = o.accountId ? accounts.get(o.accountId) : undefined;
     const r = o.repId ? reps.get(o.repId) : undefined;
@@ -79,7 +79,7 @@ function toDeals(records: ReturnType<typeof generateDemoData>['records']): DealI
     });
   }
   for (const s of records['stage-changes'])
-    deals.get(s.opportunityId)?.stageChanges!.push({
+    deals.get(s.opportunityId)?.stageChanges.push({
       fromStage: s.fromStage,
       toStage: s.toStage,
       amount: s.amount,
@@ -87,18 +87,20 @@ function toDeals(records: ReturnType<typeof generateDemoData>['records']): DealI
       at: s.changedAt.getTime(),
     });
   for (const a of records.activities)
-    if (a.opportunityId) deals.get(a.opportunityId)?.activities!.push({ type: a.type, at: a.occurredAt.getTime() });
+    if (a.opportunityId) deals.get(a.opportunityId)?.activities.push({ type: a.type, at: a.occurredAt.getTime() });
   return [...deals.values()];
 }
 
 function writeMatrix(file: string, X: number[][]) {
   const p = X[0].length;
   const buf = new Float32Array(X.length * p);
-  X.forEach((r, i) => buf.set(r, i * p));
+  X.forEach((r, i) => {
+    buf.set(r, i * p);
+  });
   fs.writeFileSync(file, Buffer.from(buf.buffer));
 }
 
-const PY = String.raw`
+const PY = `
 import json, sys, time, os
 import numpy as np
 from sklearn.linear_model import LogisticRegression

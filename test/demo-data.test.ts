@@ -109,14 +109,14 @@ describe('generateDemoData', () => {
     // Deals already in flight when the history starts keep their earlier history.
     const inFlight = new Set(r.opportunities.filter((o) => o.createdAt.getTime() < from).map((o) => o.externalId));
     expect(inFlight.size).toBeGreaterThan(10);
-    const before = (d: Date) => d.getTime() < asOf;
+    const beforeAsOf = (d: Date) => d.getTime() < asOf;
     expect(
-      r.opportunities.every((o) => (inFlight.has(o.externalId) ? before(o.createdAt) : within(o.createdAt)) && within(o.closedAt)),
+      r.opportunities.every((o) => (inFlight.has(o.externalId) ? beforeAsOf(o.createdAt) : within(o.createdAt)) && within(o.closedAt)),
     ).toBe(true);
     expect(r.opportunities.every((o) => !inFlight.has(o.externalId) || o.outcome === 'open' || o.closedAt!.getTime() >= from)).toBe(true);
-    expect(r['stage-changes'].every((s) => (inFlight.has(s.opportunityId) ? before(s.changedAt) : within(s.changedAt)))).toBe(true);
+    expect(r['stage-changes'].every((s) => (inFlight.has(s.opportunityId) ? beforeAsOf(s.changedAt) : within(s.changedAt)))).toBe(true);
     expect(
-      r.activities.every((a) => (a.opportunityId && inFlight.has(a.opportunityId) ? before(a.occurredAt) : within(a.occurredAt))),
+      r.activities.every((a) => (a.opportunityId && inFlight.has(a.opportunityId) ? beforeAsOf(a.occurredAt) : within(a.occurredAt))),
     ).toBe(true);
     expect(r.orders.every((o) => within(o.orderedAt))).toBe(true);
     expect(r['service-costs'].every((s) => within(s.incurredAt))).toBe(true);
@@ -294,12 +294,14 @@ describe('the planted signals', () => {
     expect(churned.length).toBeGreaterThan(20);
     // After churning: no orders, no activities, no costs, and every deal closed.
     const churnDate = new Map(allChurned.map((a) => [a.externalId, a.churnedAt!.getTime()]));
-    const after = (acc: string | null | undefined, d: Date) => acc != null && churnDate.has(acc) && d.getTime() >= churnDate.get(acc)!;
-    expect(full.records.orders.filter((o) => after(o.accountId, o.orderedAt))).toEqual([]);
-    expect(full.records.activities.filter((a) => after(a.accountId, a.occurredAt))).toEqual([]);
-    expect(full.records['service-costs'].filter((s) => after(s.accountId, s.incurredAt))).toEqual([]);
+    const afterChurn = (acc: string | null | undefined, d: Date) => acc != null && churnDate.has(acc) && d.getTime() >= churnDate.get(acc)!;
+    expect(full.records.orders.filter((o) => afterChurn(o.accountId, o.orderedAt))).toEqual([]);
+    expect(full.records.activities.filter((a) => afterChurn(a.accountId, a.occurredAt))).toEqual([]);
+    expect(full.records['service-costs'].filter((s) => afterChurn(s.accountId, s.incurredAt))).toEqual([]);
     expect(
-      full.records.opportunities.filter((o) => churnDate.has(o.accountId!) && (o.outcome === 'open' || after(o.accountId, o.closedAt!))),
+      full.records.opportunities.filter(
+        (o) => churnDate.has(o.accountId!) && (o.outcome === 'open' || afterChurn(o.accountId, o.closedAt!)),
+      ),
     ).toEqual([]);
     const churnAt = new Map(churned.map((a) => [a.externalId, a.churnedAt!.getTime()]));
     const window = { recent: 0, before: 0 };

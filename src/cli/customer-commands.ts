@@ -64,7 +64,7 @@ export function registerCustomerCommands(program: Command) {
           algorithm,
           promote,
           windowDays,
-          onProgress: (stage, fraction) => {
+          onProgress: (_stage, fraction) => {
             if (opts.json) return;
             bar ??= progressBar(processIo, 'training', 100);
             bar.update(Math.round(fraction * 100));

@@ -98,7 +98,7 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo = {}): Record
     const errorStatuses = new Set<number>([...(def.errors ?? [])]);
     if (def.params || def.query || def.body) errorStatuses.add(400);
     if (def.body) errorStatuses.add(413);
-    if (def.scope) [401, 403, 429].forEach((s) => errorStatuses.add(s));
+    if (def.scope) for (const s of [401, 403, 429]) errorStatuses.add(s);
     errorStatuses.add(500);
     for (const s of [...errorStatuses].sort()) {
       responses[String(s)] = { description: REASON[s] ?? 'Error', content: { 'application/json': { schema: errorRef } } };

@@ -27,8 +27,14 @@ class Run {
   }
 
   next(err?: unknown): void {
-    if (err !== undefined && err !== null) return this.done(err === 'route' || err === 'router' ? undefined : err);
-    if (this.i >= this.steps.length) return this.done();
+    if (err !== undefined && err !== null) {
+      this.done(err === 'route' || err === 'router' ? undefined : err);
+      return;
+    }
+    if (this.i >= this.steps.length) {
+      this.done();
+      return;
+    }
     const step = this.steps[this.i++];
     try {
       const r = step(this.req, this.res, this.bound) as unknown;

@@ -69,7 +69,7 @@ export function registerClassifierLoader(algorithm: string, loader: Loader): voi
 
 /** Rebuilds a fitted classifier from its artifact; refuses unknown formats and algorithms. */
 export function loadClassifier(artifact: ClassifierArtifact): BinaryClassifier {
-  if (!artifact || artifact.kind !== 'salescast-classifier') throw new Error('not a Salescast classifier artifact');
+  if (artifact?.kind !== 'salescast-classifier') throw new Error('not a Salescast classifier artifact');
   if (artifact.formatVersion !== CLASSIFIER_FORMAT_VERSION)
     throw new Error(
       `classifier artifact format ${artifact.formatVersion} is not supported (this build reads format ${CLASSIFIER_FORMAT_VERSION})`,

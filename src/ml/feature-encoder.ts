@@ -224,7 +224,9 @@ export class FeatureEncoder {
   groups(): { feature: string; columns: number[] }[] {
     const map = new Map<string, number[]>();
     for (const name of [...this.spec.numeric, ...this.spec.categorical]) map.set(name, []);
-    this.columns.forEach((c, i) => map.get(c.source)!.push(i));
+    this.columns.forEach((c, i) => {
+      map.get(c.source)!.push(i);
+    });
     return [...map.entries()].map(([feature, columns]) => ({ feature, columns }));
   }
 
@@ -268,8 +270,7 @@ export class FeatureEncoder {
 
   /** Rebuilds a fitted encoder; with `expectedSpec`, refuses a schema different from the code's. */
   static fromJSON(state: EncoderState, expectedSpec?: FeatureSpec): FeatureEncoder {
-    if (!state || state.kind !== 'salescast-feature-encoder' || state.formatVersion !== 1)
-      throw new Error('not a Salescast feature encoder state');
+    if (state?.kind !== 'salescast-feature-encoder' || state.formatVersion !== 1) throw new Error('not a Salescast feature encoder state');
     const enc = new FeatureEncoder(state.spec);
     if (schemaSignature(state.spec) !== state.signature)
       throw new Error('feature encoder state is corrupt: signature does not match its spec');

@@ -12,7 +12,9 @@ describe('Holt-Winters (FPP3 §8.3)', () => {
     const y = Array.from({ length: 48 }, (_, t) => 100 + 2 * t + season[t % 12]);
     const hw = new HoltWinters({ seasonLength: 12, seasonality: 'additive' }).fit(y);
     const f = hw.predict(12);
-    f.mean.forEach((v, k) => expect(Math.abs(v - (100 + 2 * (48 + k) + season[(48 + k) % 12]))).toBeLessThan(1.5));
+    f.mean.forEach((v, k) => {
+      expect(Math.abs(v - (100 + 2 * (48 + k) + season[(48 + k) % 12]))).toBeLessThan(1.5);
+    });
     // Intervals widen with the horizon and are ordered lo < mean < hi.
     expect(f.hi[95][11] - f.lo[95][11]).toBeGreaterThanOrEqual(f.hi[95][0] - f.lo[95][0]);
     expect(f.lo[80][0]).toBeLessThan(f.mean[0]);
@@ -24,7 +26,9 @@ describe('Holt-Winters (FPP3 §8.3)', () => {
     const y = Array.from({ length: 48 }, (_, t) => (200 + 3 * t) * idx[t % 12]);
     const hw = new HoltWinters({ seasonality: 'multiplicative' }).fit(y);
     const f = hw.predict(6, { seed: SEED });
-    f.mean.forEach((v, k) => expect(Math.abs(v / ((200 + 3 * (48 + k)) * idx[(48 + k) % 12]) - 1)).toBeLessThan(0.02));
+    f.mean.forEach((v, k) => {
+      expect(Math.abs(v / ((200 + 3 * (48 + k)) * idx[(48 + k) % 12]) - 1)).toBeLessThan(0.02);
+    });
   });
 
   it('with fixed smoothing parameters reproduces the textbook recursions by hand', () => {

@@ -13,7 +13,7 @@ const def = (method: RouteDef['method'], path: string) =>
 function app() {
   const a = express();
   const statics = new StaticRoutes();
-  a.use(pipeline((req, _res, next) => next(), statics.dispatch()));
+  a.use(pipeline((_req, _res, next) => next(), statics.dispatch()));
   const mount = makeMount(a, [], statics);
   mount(def('get', '/v1/things/:id'), ({ req }) => ({ route: 'param', id: req.params.id }));
   mount(def('get', '/v1/things/all'), () => ({ route: 'shadowed static' })); // the router takes /:id first

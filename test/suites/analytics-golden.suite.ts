@@ -159,8 +159,12 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       close(r.top20.revenueShare, 3000 / 6600);
       close(r.peakProfitShare, 2050 / 1740);
       expect(r.curve.map((c) => c.clients)).toEqual([0, 1, 2, 3, 4]);
-      [0, 1600, 1950, 2050, 1740].forEach((v, i) => close(r.curve[i].profitShare, v / 1740));
-      [0, 3000, 5700, 6200, 6600].forEach((v, i) => close(r.curve[i].revenueShare, v / 6600));
+      [0, 1600, 1950, 2050, 1740].forEach((v, i) => {
+        close(r.curve[i].profitShare, v / 1740);
+      });
+      [0, 3000, 5700, 6200, 6600].forEach((v, i) => {
+        close(r.curve[i].revenueShare, v / 6600);
+      });
       // A1: share before = 0 → A; A3: 1600/2050 = 78% < 80% → A; A2: 1950/2050 = 95.1% ≥ 95% → C; A4 negative → D.
       expect(r.classes.map((c) => [c.class, c.clients, c.revenue, c.profit])).toEqual([
         ['A', 2, 3200, 1950],
@@ -184,9 +188,13 @@ export function analyticsGoldenSuite(dialect: Dialect) {
       expect(jan.map((c) => c.activeClients)).toEqual([2, 1, 1, 1]);
       expect(jan.map((c) => c.retention)).toEqual([1, 0.5, 0.5, 0.5]);
       expect(jan.map((c) => c.revenue)).toEqual([1300, 500, 200, 1200]);
-      [1, 500 / 1300, 200 / 1300, 1200 / 1300].forEach((v, i) => close(jan[i].netRevenueRetention, v));
+      [1, 500 / 1300, 200 / 1300, 1200 / 1300].forEach((v, i) => {
+        close(jan[i].netRevenueRetention, v);
+      });
       // Gross retention caps A1's month-3 1200 at its month-0 1000.
-      [1, 500 / 1300, 200 / 1300, 1000 / 1300].forEach((v, i) => close(jan[i].grossRevenueRetention, v));
+      [1, 500 / 1300, 200 / 1300, 1000 / 1300].forEach((v, i) => {
+        close(jan[i].grossRevenueRetention, v);
+      });
       expect(jan.map((c) => c.cumulativeRevenuePerClient)).toEqual([650, 900, 1000, 1600]);
       const feb = r.cohorts![1].cells; // A2: 2000 then 1000
       expect(feb.map((c) => c.netRevenueRetention)).toEqual([1, 0.5, 0, 0]);

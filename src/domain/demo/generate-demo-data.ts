@@ -295,7 +295,9 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     reps.push({ ...base, externalId: `REP-${pad(i + 1, 2)}`, hiredAt: startOfDay(from - days(IN_FLIGHT_DAYS + rng.uniform(30, 1000))) });
   }
   const repsByRegion = new Map<Region, number[]>(REGIONS.map((r) => [r, [] as number[]]));
-  reps.forEach((r, i) => repsByRegion.get(r.region)!.push(i));
+  reps.forEach((r, i) => {
+    repsByRegion.get(r.region)!.push(i);
+  });
   for (const region of REGIONS)
     if (repsByRegion.get(region)!.length === 0)
       repsByRegion.set(
@@ -339,7 +341,9 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       addCampaign('partner', qStart + days(rng.uniform(0, 20)), rng.uniform(120, 170), rng.uniform(15_000, 35_000));
   }
   campaigns.sort((a, b) => a.startedAt - b.startedAt);
-  campaigns.forEach((c, i) => (c.externalId = `CMP-${pad(i + 1, 3)}`));
+  campaigns.forEach((c, i) => {
+    c.externalId = `CMP-${pad(i + 1, 3)}`;
+  });
   const activeCampaign = (r: Rng, channel: Channel, t: number): number | null => {
     const hits: number[] = [];
     campaigns.forEach((c, i) => {
@@ -714,14 +718,18 @@ function assemble(
     (d) => d.sim.events[0].at,
   );
   const kept = new Set(deals);
-  deals.forEach((d, i) => (d.externalId = `OPP-${pad(i + 1, 6)}`));
+  deals.forEach((d, i) => {
+    d.externalId = `OPP-${pad(i + 1, 6)}`;
+  });
 
   const opportunities: RecordOf<'opportunities'>[] = [];
   const stageChangeDrafts: { deal: DealDraft; seq: number; at: number }[] = [];
   const openDeals: DemoTruth['openDeals'] = [];
   for (const d of deals) {
     const seen = d.sim.events.filter((e) => e.at < asOf);
-    seen.forEach((e, seq) => stageChangeDrafts.push({ deal: d, seq, at: e.at }));
+    seen.forEach((e, seq) => {
+      stageChangeDrafts.push({ deal: d, seq, at: e.at });
+    });
     const last = seen[seen.length - 1];
     const pushes = seen.filter((e) => e.fromStage === e.toStage).length;
     const closed = last.toStage === WON_STAGE || last.toStage === LOST_STAGE;

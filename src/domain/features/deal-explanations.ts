@@ -55,7 +55,7 @@ const LABELS: Record<string, string> = {
   repClosedDeals: "Owner's closed deals",
 };
 
-export function explainFactor(feature: string, value: RawValue, effect: number, row: RawRow, ctx: ExplanationContext): string {
+export function explainFactor(feature: string, value: RawValue, row: RawRow, ctx: ExplanationContext): string {
   const stage = row.stage == null ? 'its current stage' : String(row.stage);
   const typical = ctx.wonMedians[feature];
   const typ = typical === undefined ? '' : typicalNote(typical);

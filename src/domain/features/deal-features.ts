@@ -184,7 +184,7 @@ function keysByKind(deal: DealInput, cache: boolean): Record<string, string | un
   if (!cache) return deriveKeys(deal);
   const from = [deal.rep, deal.account?.segment, deal.account?.externalId, deal.product, deal.source];
   const c = keyCache.get(deal);
-  if (c && c.from.every((v, i) => v === from[i])) return c.keys;
+  if (c?.from.every((v, i) => v === from[i])) return c.keys;
   const keys = deriveKeys(deal);
   keyCache.set(deal, { from, keys });
   return keys;

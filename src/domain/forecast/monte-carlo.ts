@@ -295,11 +295,13 @@ function geometricGap(rng: Rng, logq: number): number {
   let u = rng.next();
   while (u <= 0) u = rng.next();
   const g = Math.floor(Math.log(u) / logq);
-  return g > 2_000_000_000 ? 2_000_000_000 : g;
+  return Math.min(g, 2_000_000_000);
 }
 
+/** x clamped to [0, 1], with NaN as 0 (Math.max(0, NaN) would pass the NaN on). */
 function clamp01(x: number): number {
-  return x > 1 ? 1 : x > 0 ? x : 0;
+  if (!(x > 0)) return 0;
+  return Math.min(x, 1);
 }
 
 /**

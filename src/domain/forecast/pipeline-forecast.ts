@@ -173,8 +173,11 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   // Stage-weighted pipeline over deals whose expected close date falls in the period.
   let stageWeighted = 0;
   const swBy = dims.map(() => new Map<string, number>());
-  const addSw = (groups: Record<string, string>, v: number) =>
-    dims.forEach((dim, i) => swBy[i].set(groups[dim] ?? '(none)', (swBy[i].get(groups[dim] ?? '(none)') ?? 0) + v));
+  const addSw = (groups: Record<string, string>, v: number) => {
+    dims.forEach((dim, i) => {
+      swBy[i].set(groups[dim] ?? '(none)', (swBy[i].get(groups[dim] ?? '(none)') ?? 0) + v);
+    });
+  };
   for (const w of wonInPeriod) {
     stageWeighted += w.amount;
     addSw(wonGroups(w.groups), w.amount);

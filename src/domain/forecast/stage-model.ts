@@ -107,7 +107,7 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
       if (!Number.isFinite(horizon) || d.createdAt >= asOf) continue;
       for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
         const s = dealAsOf(d, t);
-        if (!s || s.outcome !== 'open') continue;
+        if (s?.outcome !== 'open') continue;
         n++;
         const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
         stageCell.n++;
@@ -125,7 +125,7 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
     if (isWon) cycles.push(closedAt - d.createdAt);
     for (const t of snapshotGrid(d.createdAt, closedAt)) {
       const s = dealAsOf(d, t);
-      if (!s || s.outcome !== 'open') continue;
+      if (s?.outcome !== 'open') continue;
       n++;
       if (isWon) won++;
       const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };

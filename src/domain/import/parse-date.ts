@@ -71,7 +71,9 @@ function compileOne(format: string): DateParser {
     const m = re.exec(text.trim());
     if (!m) return null;
     const v: Record<string, number> = {};
-    order.forEach((t, i) => (v[t] = Number(m[i + 1])));
+    order.forEach((t, i) => {
+      v[t] = Number(m[i + 1]);
+    });
     return build(v.YYYY, v.MM, v.DD, v.HH ?? 0, v.mm ?? 0, v.ss ?? 0, v.SSS ?? 0);
   };
 }

@@ -8,6 +8,9 @@ import type { CustomerHistory } from '../../domain/features/customer-features';
 
 const ms = (v: unknown): number | null => fromSqlDate(v)?.getTime() ?? null;
 
+/** A history as loaded here: every event list is present (possibly empty). */
+type LoadedHistory = CustomerHistory & Required<Pick<CustomerHistory, 'orders' | 'activities' | 'serviceCosts' | 'deals'>>;
+
 function parseAttributes(v: unknown): Record<string, RawValue> | null {
   if (v === null || v === undefined || v === '') return null;
   const o = typeof v === 'string' ? JSON.parse(v) : v;
@@ -27,9 +30,9 @@ export async function loadCustomerHistories(
      FROM account WHERE 1 = 1${inList('id')} ORDER BY id`,
     ids ?? [],
   );
-  const byId = new Map<number, CustomerHistory>();
+  const byId = new Map<number, LoadedHistory>();
   const out: CustomerHistory[] = accounts.map((a) => {
-    const h: CustomerHistory = {
+    const h: LoadedHistory = {
       accountId: Number(a.id),
       externalId: String(a.external_id),
       segment: (a.segment as string | null) ?? null,
@@ -57,25 +60,25 @@ export async function loadCustomerHistories(
     `SELECT account_id, ordered_at, revenue FROM orders WHERE ordered_at < ?${inList('account_id')} ORDER BY account_id, ordered_at`,
     params,
   )) {
-    byId.get(Number(r.account_id))?.orders!.push({ at: ms(r.ordered_at)!, revenue: Number(r.revenue) });
+    byId.get(Number(r.account_id))?.orders.push({ at: ms(r.ordered_at)!, revenue: Number(r.revenue) });
   }
   for (const r of await db.sql.all<Record<string, unknown>>(
     `SELECT account_id, occurred_at FROM activity WHERE account_id IS NOT NULL AND occurred_at < ?${inList('account_id')} ORDER BY account_id, occurred_at`,
     params,
   )) {
-    byId.get(Number(r.account_id))?.activities!.push(ms(r.occurred_at)!);
+    byId.get(Number(r.account_id))?.activities.push(ms(r.occurred_at)!);
   }
   for (const r of await db.sql.all<Record<string, unknown>>(
     `SELECT account_id, incurred_at, amount FROM service_cost WHERE incurred_at < ?${inList('account_id')} ORDER BY account_id, incurred_at`,
     params,
   )) {
-    byId.get(Number(r.account_id))?.serviceCosts!.push({ at: ms(r.incurred_at)!, amount: Number(r.amount) });
+    byId.get(Number(r.account_id))?.serviceCosts.push({ at: ms(r.incurred_at)!, amount: Number(r.amount) });
   }
   for (const r of await db.sql.all<Record<string, unknown>>(
     `SELECT account_id, created_at, closed_at, amount FROM opportunity WHERE account_id IS NOT NULL AND created_at < ?${inList('account_id')}`,
     params,
   )) {
-    byId.get(Number(r.account_id))?.deals!.push({ createdAt: ms(r.created_at)!, closedAt: ms(r.closed_at), amount: Number(r.amount) });
+    byId.get(Number(r.account_id))?.deals.push({ createdAt: ms(r.created_at)!, closedAt: ms(r.closed_at), amount: Number(r.amount) });
   }
   return out;
 }

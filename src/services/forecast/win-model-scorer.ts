@@ -92,7 +92,7 @@ export async function pointInTimeWinModelScorer(
 ): Promise<{ scorer: DealScorer | null; reason?: string }> {
   const config = loadConfig();
   const deals = await loadDeals(db, { asOf }); // cut at asOf: later events dropped, later closes shown open
-  let built;
+  let built: Awaited<ReturnType<typeof buildWinModel>>;
   try {
     built = await buildWinModel(deals, {
       asOf,

@@ -141,7 +141,7 @@ function csvError(file: string, e: unknown): AppError {
   const err = e as { code?: string; message?: string; lines?: number };
   if (err.code === 'CSV_QUOTE_NOT_CLOSED')
     return fileError(file, `a quoted field opened near line ${err.lines ?? '?'} is never closed (truncated file?)`, { row: err.lines });
-  if (err.code && err.code.startsWith('CSV_'))
+  if (err.code?.startsWith('CSV_'))
     return fileError(file, `malformed CSV near line ${err.lines ?? '?'}: ${err.message}`, { row: err.lines });
   return e instanceof AppError ? e : new AppError('INVALID_INPUT', `${file}: ${err.message ?? String(e)}`);
 }
@@ -338,7 +338,9 @@ export async function readAllObjects(file: string, fmt: FormatOptions = {}): Pro
     for (const r of b.rows) {
       if (Array.isArray(r)) {
         const o: JsonRow = {};
-        src.header!.forEach((h, i) => (o[h] = r[i]));
+        src.header!.forEach((h, i) => {
+          o[h] = r[i];
+        });
         rows.push(o);
       } else rows.push(r);
     }

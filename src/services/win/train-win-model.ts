@@ -111,8 +111,7 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
     cand.logLoss <= base.logLoss * (1 - PROMOTION_MARGINS.vsBaselineLogLoss) &&
     (cand.auc ?? 0) >= (base.auc ?? 0) + PROMOTION_MARGINS.vsBaselineAuc;
   const beatsActive =
-    !active ||
-    !active.metrics ||
+    !active?.metrics ||
     (cand.logLoss <= active.metrics.logLoss * (1 - PROMOTION_MARGINS.vsActiveLogLoss) &&
       (cand.auc ?? 0) >= (active.metrics.auc ?? 0) - PROMOTION_MARGINS.vsActiveAucLoss);
   let shouldPromote = false;

@@ -176,7 +176,7 @@ export class WinScorer {
     return topFactorIndices(effects, perSide).map((i) => {
       const feature = this.groups[i].feature;
       const value = roundValue(row[feature]);
-      return { feature, value, effect: effects[i], text: explainFactor(feature, value, contrib[i], row, this.artifact.explain) };
+      return { feature, value, effect: effects[i], text: explainFactor(feature, value, row, this.artifact.explain) };
     });
   }
 
