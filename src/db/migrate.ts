@@ -7,7 +7,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQuery,
+} from '@prisma/driver-adapter-utils';
 import { AppError } from '../errors';
 import { dialectOf, sqliteFileFromUrl } from './database';
 import { keepPoolAlive, type Dialect } from './sql';
@@ -21,7 +25,7 @@ export const schemaDir = (dialect: Dialect) => path.join(ROOT, 'prisma', dialect
  * Node, but not inside Jest's VM contexts, and the product's own tests must run real migrations.
  * The package version is pinned exactly, and an unexpected shape fails loudly here.
  */
-function loadGlueModule(file: string): Record<string, any> {
+function loadGlueModule(file: string): WebAssembly.ModuleImports {
   const source = fs.readFileSync(file, 'utf8');
   const names: string[] = [];
   const body = source.replace(/^export (function|class) ([\w$]+)/gm, (_m, kind: string, name: string) => {
@@ -34,50 +38,66 @@ function loadGlueModule(file: string): Record<string, any> {
       `Unexpected layout of ${file}; is @prisma/schema-engine-wasm pinned to the version in package.json?`,
     );
   }
-  return new Function(`${body}\nreturn { ${names.join(', ')} };`)();
+  for (const name of ['SchemaEngine', '__wbg_set_wasm']) {
+    if (!names.includes(name))
+      throw new AppError('MIGRATION_FAILED', `${file} does not define ${name}; is @prisma/schema-engine-wasm pinned?`);
+  }
+  return new Function(`${body}\nreturn { ${names.join(', ')} };`)() as WebAssembly.ModuleImports;
 }
 
 type SchemaEngine = {
   applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
-  diagnoseMigrationHistory(input: unknown): Promise<any>;
   diff(input: unknown): Promise<{ exitCode: number; stdout: string }>;
   free(): void;
 };
 
+/** The parts of the wasm-bindgen glue this file calls. */
+interface SchemaEngineGlue {
+  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+  SchemaEngine: {
+    new: (params: { datamodels: [string, string][] }, log: (msg: string) => void, adapter: unknown) => Promise<SchemaEngine>;
+  };
+}
+
 // The wasm-bindgen glue caches views of the wasm memory in module state, so it must be
 // instantiated once per process: a second instance behind the same glue module reads garbage.
-let gluePromise: Promise<any> | undefined;
-function loadGlue(): Promise<any> {
+let gluePromise: Promise<SchemaEngineGlue> | undefined;
+function loadGlue(): Promise<SchemaEngineGlue> {
   gluePromise ??= instantiateGlue();
   return gluePromise;
 }
 
-async function instantiateGlue(): Promise<any> {
+async function instantiateGlue(): Promise<SchemaEngineGlue> {
   const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
-  const glue = loadGlueModule(path.join(dir, 'schema_engine_bg.js'));
+  const imports = loadGlueModule(path.join(dir, 'schema_engine_bg.js'));
   const bytes = fs.readFileSync(path.join(dir, 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
+  const glue = imports as unknown as SchemaEngineGlue; // loadGlueModule checked both names exist
   glue.__wbg_set_wasm(instance.exports);
-  (instance.exports as any).__wbindgen_start();
+  (instance.exports.__wbindgen_start as () => void)();
   return glue;
 }
 
-/** pg's "char" (OID 18) is not understood by adapter-pg; the schema describer selects it, so report it as text. */
-class CharAsTextPool extends pg.Pool {
-  override query(...args: any[]): any {
-    const result = (super.query as any)(...args);
-    if (result && typeof result.then === 'function') {
-      return result.then((r: pg.QueryResult) => {
-        for (const f of r.fields ?? []) if (f.dataTypeID === 18) f.dataTypeID = 25;
-        return r;
-      });
-    }
-    return result;
-  }
+/**
+ * A pool whose query results report pg's "char" (OID 18) as text: adapter-pg does not understand
+ * "char", and the schema describer selects it. Every overload of query() is forwarded unchanged.
+ */
+function charAsTextPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
+    const result = query(...args);
+    if (!result || typeof (result as PromiseLike<unknown>).then !== 'function') return result; // the callback form
+    return (result as Promise<pg.QueryResult>).then((r) => {
+      for (const f of r.fields ?? []) if (f.dataTypeID === 18) f.dataTypeID = 25;
+      return r;
+    });
+  };
+  return pool;
 }
 
-function sqliteFactory(file: string) {
-  const factory: any = new PrismaBetterSqlite3({ url: file }, { timestampFormat: 'iso8601' });
+function sqliteFactory(file: string): SqlMigrationAwareDriverAdapterFactory {
+  const factory = new PrismaBetterSqlite3({ url: file }, { timestampFormat: 'iso8601' });
   const connectShadow = factory.connectToShadowDb.bind(factory);
   // The engine sends whole multi-statement scripts to the shadow database through executeRaw;
   // better-sqlite3 only runs one statement per prepare, so route argument-less scripts to executeScript.
@@ -87,16 +107,15 @@ function sqliteFactory(file: string) {
   // withMigrationLock below, so the pragma is skipped.
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
-    const adapter: any = await connect();
+    const adapter = await connect();
     const executeRaw = adapter.executeRaw.bind(adapter);
-    adapter.executeRaw = async (q: { sql: string; args: unknown[] }) =>
-      /^\s*PRAGMA\s+main\.locking_mode\s*=\s*EXCLUSIVE/i.test(q.sql) ? 0 : executeRaw(q);
+    adapter.executeRaw = async (q: SqlQuery) => (/^\s*PRAGMA\s+main\.locking_mode\s*=\s*EXCLUSIVE/i.test(q.sql) ? 0 : executeRaw(q));
     return adapter;
   };
   factory.connectToShadowDb = async () => {
-    const adapter: any = await connectShadow();
+    const adapter = await connectShadow();
     const executeRaw = adapter.executeRaw.bind(adapter);
-    adapter.executeRaw = async (q: { sql: string; args: unknown[] }) => {
+    adapter.executeRaw = async (q: SqlQuery) => {
       if ((!q.args || q.args.length === 0) && q.sql.trim().replace(/;\s*$/, '').includes(';')) {
         await adapter.executeScript(q.sql);
         return 0;
@@ -114,13 +133,13 @@ function pgShadowUrl(url: string): string {
   return u.toString();
 }
 
-function pgFactory(url: string, pools: pg.Pool[]) {
-  const pool = new CharAsTextPool({ connectionString: url, max: 2 });
+function pgFactory(url: string, pools: pg.Pool[]): SqlMigrationAwareDriverAdapterFactory {
+  const pool = charAsTextPool({ connectionString: url, max: 2 });
   // A connection dropped between statements must not crash the run; one dropped mid-statement
   // fails that statement, and the migration reports it.
   keepPoolAlive(pool);
   pools.push(pool);
-  const factory: any = new PrismaPg(pool as pg.Pool);
+  const factory = new PrismaPg(pool);
   factory.connectToShadowDb = async () => {
     const shadowUrl = pgShadowUrl(url);
     const dbName = new URL(shadowUrl).pathname.slice(1);
@@ -132,10 +151,10 @@ function pgFactory(url: string, pools: pg.Pool[]) {
     } finally {
       await admin.end();
     }
-    const shadowPool = new CharAsTextPool({ connectionString: shadowUrl, max: 2 });
+    const shadowPool = charAsTextPool({ connectionString: shadowUrl, max: 2 });
     keepPoolAlive(shadowPool);
     pools.push(shadowPool);
-    return new PrismaPg(shadowPool as pg.Pool).connect();
+    return new PrismaPg(shadowPool).connect();
   };
   return factory;
 }
@@ -174,7 +193,7 @@ async function withEngine<T>(
   const dialect = dialectOf(url);
   const glue = await loadGlue();
   const pools: pg.Pool[] = [];
-  let factory: any;
+  let factory: SqlMigrationAwareDriverAdapterFactory;
   if (dialect === 'sqlite') {
     const file = sqliteFileFromUrl(url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -217,8 +236,8 @@ async function withMigrationLock<T>(url: string, fn: () => Promise<T>): Promise<
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
       break;
-    } catch (e: any) {
-      if (e.code !== 'EEXIST') throw e;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(fs.readFileSync(lockPath, 'utf8')) || 0;
       let alive = false;
       try {

@@ -19,8 +19,9 @@ describe('the report command', () => {
         }).toString(),
         stderr: '',
       };
-    } catch (e: any) {
-      return { status: e.status as number, stdout: e.stdout.toString(), stderr: e.stderr.toString() };
+    } catch (e) {
+      const failed = e as { status: number; stdout: Buffer; stderr: Buffer }; // execFileSync's error on a non-zero exit
+      return { status: failed.status, stdout: failed.stdout.toString(), stderr: failed.stderr.toString() };
     }
   };
   beforeAll(async () => {

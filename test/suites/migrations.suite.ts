@@ -37,9 +37,10 @@ export function migrationsSuite(dialect: Dialect) {
       let stderr = '';
       try {
         execFileSync(process.execPath, [CLI, 'migrate'], { env: { ...process.env, DATABASE_URL: t.url }, stdio: 'pipe' });
-      } catch (e: any) {
-        status = e.status;
-        stderr = e.stderr.toString();
+      } catch (e) {
+        const failed = e as { status: number; stderr: Buffer }; // execFileSync's error on a non-zero exit
+        status = failed.status;
+        stderr = failed.stderr.toString();
       }
       expect(status).toBe(6);
       expect(stderr).toMatch(/Migration failed/);

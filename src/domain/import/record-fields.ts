@@ -1,5 +1,6 @@
 // What the import needs to know about each entity kind's fields (type, required or not), read from
 // the canonical zod schemas in src/domain/records.ts so there is one definition, not two.
+import type { z } from 'zod';
 import { ENTITY_KINDS, RECORD_SCHEMAS, type EntityKind } from '../records';
 
 export type FieldType = 'string' | 'number' | 'date' | 'enum' | 'attributes';
@@ -16,20 +17,24 @@ export interface FieldInfo {
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch']);
 
-function describe(name: string, schema: any): FieldInfo {
+/** The parts of zod 4's schema definitions read here (wrappers hold an innerType, enums their entries). */
+type SchemaDef = { type: string; innerType?: z.ZodType; entries?: Record<string, string> };
+const defOf = (t: z.ZodType) => t._zod.def as SchemaDef;
+
+function describe(name: string, schema: z.ZodType): FieldInfo {
   let t = schema;
-  while (WRAPPERS.has(t._zod.def.type)) t = t._zod.def.innerType;
-  const base = t._zod.def.type as string;
+  while (WRAPPERS.has(defOf(t).type)) t = defOf(t).innerType!;
+  const base = defOf(t).type;
   const required = !schema.safeParse(undefined).success;
   switch (base) {
     case 'string':
       return { name, type: 'string', required };
     case 'number':
-      return { name, type: 'number', required, integer: Boolean(t._zod.bag?.format === 'safeint' || t.isInt) };
+      return { name, type: 'number', required, integer: Boolean(t._zod.bag?.format === 'safeint' || (t as z.ZodNumber).isInt) };
     case 'date':
       return { name, type: 'date', required };
     case 'enum':
-      return { name, type: 'enum', required, values: Object.values(t._zod.def.entries) as string[] };
+      return { name, type: 'enum', required, values: Object.values(defOf(t).entries ?? {}) };
     case 'record':
       return { name, type: 'attributes', required };
     default:
@@ -37,8 +42,8 @@ function describe(name: string, schema: any): FieldInfo {
   }
 }
 
-function shapeOf(kind: EntityKind): Record<string, unknown> {
-  return (RECORD_SCHEMAS[kind] as any).shape;
+function shapeOf(kind: EntityKind): Record<string, z.ZodType> {
+  return RECORD_SCHEMAS[kind].shape;
 }
 
 const cache = new Map<EntityKind, FieldInfo[]>();
