@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { Identity } from '../services/api-keys/api-keys';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       log: Logger;

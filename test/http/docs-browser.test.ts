@@ -16,7 +16,6 @@ const available = fs.existsSync(CHROMIUM);
 if (!available) {
   const reason = `docs browser test: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
   if (process.env.SALESCAST_REQUIRE_BROWSER === '1') throw new Error(`${reason}, and SALESCAST_REQUIRE_BROWSER=1 requires it`);
-  // eslint-disable-next-line no-console
   console.log(`SKIPPED ${reason}`);
 }
 const suite = available ? describe : describe.skip;

@@ -7,7 +7,7 @@
 import type MultivariateLinearRegressionType from 'ml-regression-multivariate-linear';
 import { normalQuantile } from '../../math/normal';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// ml-regression ships no type declarations; its classes come from typed sub-packages.
 const { MultivariateLinearRegression } = require('ml-regression') as {
   MultivariateLinearRegression: typeof MultivariateLinearRegressionType;
 };

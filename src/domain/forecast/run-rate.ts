@@ -17,7 +17,6 @@ import { quantileSorted } from '../../math/quantile';
 import { createRng } from '../../math/random';
 
 // ml-regression ships no type declarations; its classes come from typed sub-packages.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SimpleLinearRegression } = require('ml-regression') as { SimpleLinearRegression: typeof SimpleLinearRegressionType };
 
 export type RunRateMethod = 'holt-winters-additive' | 'holt-winters-multiplicative' | 'trend-seasonal' | 'trend' | 'mean';

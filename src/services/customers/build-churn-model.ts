@@ -225,7 +225,6 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
   let chosenL2: number | null = null;
   if (options.algorithm === 'mlp') {
     // Required lazily: the MLP pulls in TensorFlow.js, which logistic-only runs never need.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MlpClassifier } = require('../../ml/mlp') as typeof import('../../ml/mlp');
     clf = await new MlpClassifier({ seed: options.seed }).fit(X, y);
     rawCal = clf.predictProba(Xcal);
