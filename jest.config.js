@@ -19,6 +19,8 @@ const base = {
 };
 module.exports = {
   testTimeout: 120000,
+  // Compiles src/ to dist/ when it changed: the CLI tests spawn bin/salescast.js, which runs dist/.
+  globalSetup: '<rootDir>/test/global-setup.js',
   projects: [
     { ...base, displayName: 'sqlite', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/test/postgres/'] },
     { ...base, displayName: 'postgres', testMatch: ['<rootDir>/test/postgres/**/*.test.ts'] },

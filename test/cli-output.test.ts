@@ -21,7 +21,10 @@ describe('CLI output through a pipe', () => {
     const child = spawn(process.execPath, [CLI, 'report', 'profitability', '--limit', '300', '--json'], {
       env: { ...process.env, DATABASE_URL: t.url },
     });
-    // child.stdout starts paused: nothing is read until the loop below.
+    // child.stdout starts paused: nothing is read until the loop below. A 'readable' listener keeps
+    // it so: when a child exits, Node resumes (and so discards) output nobody is listening for, and
+    // the compiled CLI is fast enough to have exited before the loop starts.
+    child.stdout.on('readable', () => undefined);
     const closed = new Promise<number | null>((r) => child.once('close', r));
     await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 4000))]);
     const chunks: Buffer[] = [];
