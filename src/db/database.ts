@@ -1,12 +1,11 @@
 // Opens the database named by the configuration: embedded SQLite (default) or PostgreSQL.
 // One Database carries the Prisma client (repositories, small reads and writes) and the raw SQL
 // runner (bulk paths and aggregates). Both point at the same data.
+// The Prisma client and the driver of the other dialect are loaded on first use: a command that
+// only runs SQL (`salescast stats`) does not pay for loading them (~100 ms together).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/sqlite/client';
-import { PrismaClient as PgPrismaClient } from '../generated/postgresql/client';
+import type { PrismaClient } from '../generated/sqlite/client';
 import { PgSql, SqliteSql, type ConnectionLostHandler, type Dialect, type Sql } from './sql';
 
 export type { PrismaClient };
@@ -35,33 +34,47 @@ export function openDatabase(url: string): Database {
     const file = sqliteFileFromUrl(url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const sql = new SqliteSql(file);
-    const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 15000 }, { timestampFormat: 'iso8601' }) });
+    let prisma: PrismaClient | undefined;
     return {
       dialect: 'sqlite',
       url,
-      prisma,
+      get prisma() {
+        if (!prisma) {
+          const { PrismaClient } = require('../generated/sqlite/client') as typeof import('../generated/sqlite/client');
+          const { PrismaBetterSqlite3 } = require('@prisma/adapter-better-sqlite3') as typeof import('@prisma/adapter-better-sqlite3');
+          prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 15000 }, { timestampFormat: 'iso8601' }) });
+        }
+        return prisma;
+      },
       sql,
       onConnectionLost() {},
       async close() {
-        await prisma.$disconnect();
+        await prisma?.$disconnect();
         await sql.close();
       },
     };
   }
   const sql = new PgSql(url);
-  // Prisma's pool listens for idle-connection errors itself; report them the same way as ours.
-  const adapter = new PrismaPg({ connectionString: url }, { onPoolError: (err) => sql.onConnectionLost(err) });
-  const prisma = new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+  let prisma: PrismaClient | undefined;
   return {
     dialect: 'postgresql',
     url,
-    prisma,
+    get prisma() {
+      if (!prisma) {
+        const { PrismaClient } = require('../generated/postgresql/client') as typeof import('../generated/postgresql/client');
+        const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
+        // Prisma's pool listens for idle-connection errors itself; report them the same way as ours.
+        const adapter = new PrismaPg({ connectionString: url }, { onPoolError: (err) => sql.onConnectionLost(err) });
+        prisma = new PrismaClient({ adapter }) as unknown as PrismaClient;
+      }
+      return prisma;
+    },
     sql,
     onConnectionLost(handler) {
       sql.onConnectionLost = handler;
     },
     async close() {
-      await prisma.$disconnect();
+      await prisma?.$disconnect();
       await sql.close();
     },
   };

@@ -3,7 +3,10 @@
 // are rewritten to $1..$n. Values are converted to the storage format Prisma itself uses, so rows
 // written here read back identically through the Prisma client and vice versa.
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type * as pg from 'pg';
+
+// pg (~50 ms to load) only when a PostgreSQL database is opened.
+const loadPg = () => require('pg') as typeof import('pg');
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -125,6 +128,7 @@ let pgTypesSet = false;
 function setPgTypeParsers() {
   if (pgTypesSet) return;
   pgTypesSet = true;
+  const pg = loadPg();
   // timestamp without time zone holds UTC (as Prisma writes it); int8 counts and numeric sums as numbers.
   pg.types.setTypeParser(1114, (s: string) => new Date(`${s.replace(' ', 'T')}Z`));
   pg.types.setTypeParser(20, (s: string) => Number(s));
@@ -159,7 +163,7 @@ export class PgSql extends PgRunner implements Sql {
   onConnectionLost: ConnectionLostHandler = reportToStderr;
   constructor(url: string, pool?: pg.Pool) {
     setPgTypeParsers();
-    const p = pool ?? new pg.Pool({ connectionString: url, max: 10 });
+    const p = pool ?? new (loadPg().Pool)({ connectionString: url, max: 10 });
     super(p);
     this.pool = p;
     keepPoolAlive(p, () => this.onConnectionLost);
