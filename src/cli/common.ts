@@ -1,8 +1,10 @@
 // Shared plumbing for CLI commands: opening the database from config, printing results as text or
 // JSON, progress on a terminal, and turning errors into clear messages and exit codes.
-import { loadConfig, type Config } from '../config';
-import { openDatabase, type Database } from '../db/database';
-import { AppError, isAppError, type ErrorCode } from '../errors';
+// Nothing here loads the configuration or the database layer until a command asks for it: every
+// command group imports this file, and `salescast --help` loads every command group.
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { AppError, invalidInput, isAppError, type ErrorCode } from '../errors';
 
 export const EXIT: Record<ErrorCode | 'OK', number> = {
   OK: 0,
@@ -43,6 +45,8 @@ export const processIo: Io = {
 };
 
 export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('../config');
+  const { openDatabase } = await import('../db/database');
   const config = loadConfig();
   const db = openDatabase(config.databaseUrl);
   try {
@@ -50,6 +54,17 @@ export async function withDatabase<T>(fn: (db: Database, config: Config) => Prom
   } finally {
     await db.close();
   }
+}
+
+/** --as-of: a date (YYYY-MM-DD, midnight UTC) or an ISO 8601 time; undefined when not given. */
+export function parseAsOf(v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (!Number.isFinite(t))
+    throw invalidInput(`--as-of "${v}" is not a date (use YYYY-MM-DD or ISO 8601)`, [
+      { path: ['as-of'], value: v, problem: 'must be a date' },
+    ]);
+  return new Date(t);
 }
 
 /** Prints an error the way an operator wants to read it and returns the exit code. */

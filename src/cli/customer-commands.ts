@@ -3,9 +3,6 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import { TIME_UNITS, type TimeUnit } from '../domain/features/customer-summary';
-import { trainChurnModel } from '../services/customers/train-churn-model';
-import { trainClvModel } from '../services/customers/train-clv-model';
-import { scoreAndStoreCustomers } from '../services/customers/score-customers';
 import { processIo, progressBar, table, withDatabase } from './common';
 
 function parseDate(v: string | undefined, flag: string): Date | undefined {
@@ -56,6 +53,7 @@ export function registerCustomerCommands(program: Command) {
       const algorithm = parseChoice(opts.algorithm, '--algorithm', ['logistic', 'mlp'] as const);
       const promote = parseChoice(opts.promote, '--promote', ['auto', 'never', 'always'] as const);
       const windowDays = parseNumber(opts.window, '--window', (n) => Number.isInteger(n) && n >= 1, 'a whole number of days >= 1');
+      const { trainChurnModel } = await import('../services/customers/train-churn-model');
       await withDatabase(async (db) => {
         let bar: ReturnType<typeof progressBar> | null = null;
         const r = await trainChurnModel(db, {
@@ -144,6 +142,7 @@ export function registerCustomerCommands(program: Command) {
         );
         const annualDiscountRate = parseNumber(opts.discountRate, '--discount-rate', (n) => n > -1 && n < 10, 'a rate such as 0.1');
         const margin = parseNumber(opts.margin, '--margin', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]');
+        const { trainClvModel } = await import('../services/customers/train-clv-model');
         await withDatabase(async (db) => {
           const r = await trainClvModel(db, {
             asOf: parseDate(opts.asOf, '--as-of'),
@@ -202,6 +201,7 @@ export function registerCustomerCommands(program: Command) {
     .option('--limit <n>', 'rows to print (all are stored)', '20')
     .option('--json', 'print every score as JSON')
     .action(async (opts: { asOf?: string; limit: string; json?: boolean }) => {
+      const { scoreAndStoreCustomers } = await import('../services/customers/score-customers');
       await withDatabase(async (db) => {
         const bar = opts.json ? null : progressBar(processIo, 'storing', undefined);
         const r = await scoreAndStoreCustomers(db, { asOf: parseDate(opts.asOf, '--as-of'), onProgress: (done) => bar?.update(done) });

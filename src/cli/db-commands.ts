@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config';
-import { openDatabase, tableCounts } from '../db/database';
-import { migrate } from '../db/migrate';
 import { processIo, table, withDatabase } from './common';
 
 export function registerDbCommands(program: Command) {
@@ -12,6 +9,8 @@ export function registerDbCommands(program: Command) {
     )
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { loadConfig } = await import('../config');
+      const { migrate } = await import('../db/migrate');
       const config = loadConfig();
       const { applied, dialect } = await migrate(config.databaseUrl);
       if (opts.json) processIo.out(JSON.stringify({ dialect, applied }));
@@ -28,6 +27,7 @@ export function registerDbCommands(program: Command) {
     .description('Row counts per table')
     .option('--json', 'print the counts as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { tableCounts } = await import('../db/database');
       await withDatabase(async (db) => {
         const counts = await tableCounts(db);
         if (opts.json) processIo.out(JSON.stringify({ dialect: db.dialect, tables: counts }, null, 2));
@@ -35,5 +35,3 @@ export function registerDbCommands(program: Command) {
       });
     });
 }
-
-export { openDatabase };

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../errors';
 import { DEMO_DEFAULTS } from '../domain/demo';
-import { isDatabaseEmpty, loadDemoData, todayUtc, type DemoLoadResult } from '../services/demo-service';
+import type { DemoLoadResult } from '../services/demo-service';
 import { processIo, progressBar, table, withDatabase } from './common';
 
 interface DemoCliOptions {
@@ -49,6 +49,7 @@ export function registerDemoCommands(program: Command) {
     .option('--force', 'load even over other data (records with the same external ids are overwritten)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: DemoCliOptions) => {
+      const { isDatabaseEmpty, loadDemoData, todayUtc } = await import('../services/demo-service');
       await withDatabase(async (db, config) => {
         const seed = opts.seed !== undefined ? integerOption('seed', opts.seed) : config.SALESCAST_SEED;
         const accounts = integerOption('accounts', opts.accounts);

@@ -5,15 +5,7 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import { DIMENSIONS, type Dimension } from '../domain/forecast/pipeline-forecast';
-import {
-  backtestForecasts,
-  forecastPipeline,
-  forecastRunRates,
-  type PipelineForecastReport,
-  type ScorerChoice,
-} from '../services/forecast/forecast-service';
-import { compareForecastSnapshots, dealLabels, listForecastSnapshots, takeForecastSnapshot } from '../services/forecast/snapshot-service';
-import { whatIfForecast } from '../services/forecast/what-if-service';
+import type { PipelineForecastReport, ScorerChoice } from '../services/forecast/forecast-service';
 import { processIo, progressBar, table, withDatabase, type Io } from './common';
 
 const money = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v));
@@ -211,6 +203,7 @@ export function registerForecastCommands(program: Command) {
         csv?: boolean;
       }) => {
         const by = parseBy(o.by) ?? [...DIMENSIONS];
+        const { forecastPipeline } = await import('../services/forecast/forecast-service');
         await withDatabase(async (db) => {
           const r = await forecastPipeline(db, {
             period: o.period,
@@ -240,6 +233,7 @@ export function registerForecastCommands(program: Command) {
     .option('--scorer <s>', 'auto, win-model or stage-model', 'auto')
     .option('--json', 'print the result as JSON')
     .action(async (o: { period?: string; asOf?: string; sims: string; seed?: string; scorer?: string; json?: boolean }) => {
+      const { takeForecastSnapshot } = await import('../services/forecast/snapshot-service');
       await withDatabase(async (db) => {
         const r = await takeForecastSnapshot(db, {
           period: o.period,
@@ -277,6 +271,7 @@ export function registerForecastCommands(program: Command) {
     .option('--json', 'print as JSON')
     .option('--csv', 'print as CSV')
     .action(async (o: { limit: string } & OutputOpts) => {
+      const { listForecastSnapshots } = await import('../services/forecast/snapshot-service');
       await withDatabase(async (db) => {
         const list = await listForecastSnapshots(db, { limit: parseInt10(o.limit, 'limit') });
         if (o.json) return processIo.out(JSON.stringify(list, null, 2));
@@ -304,6 +299,7 @@ export function registerForecastCommands(program: Command) {
     .option('--json', 'print as JSON')
     .option('--csv', 'print the changed deals as CSV')
     .action(async (o: { from?: string; to?: string; deals?: boolean } & OutputOpts) => {
+      const { compareForecastSnapshots, dealLabels } = await import('../services/forecast/snapshot-service');
       await withDatabase(async (db) => {
         const w = await compareForecastSnapshots(db, { from: parseInt10(o.from, 'from'), to: parseInt10(o.to, 'to') });
         const labels = await dealLabels(
@@ -366,6 +362,7 @@ export function registerForecastCommands(program: Command) {
       const scorer = o.scorer;
       if (scorer !== 'stage-model' && scorer !== 'win-model')
         throw invalidInput('--scorer must be stage-model or win-model', [{ path: ['scorer'], value: o.scorer, problem: 'unknown scorer' }]);
+      const { backtestForecasts } = await import('../services/forecast/forecast-service');
       await withDatabase(async (db) => {
         const bar = progressBar(processIo, 'backtest');
         const r = await backtestForecasts(db, {
@@ -438,6 +435,7 @@ export function registerForecastCommands(program: Command) {
     .option('--json', 'print as JSON')
     .option('--csv', 'print the forecast table as CSV')
     .action(async (o: { horizon: string; seed?: string } & OutputOpts) => {
+      const { forecastRunRates } = await import('../services/forecast/forecast-service');
       await withDatabase(async (db) => {
         const r = await forecastRunRates(db, { horizon: parseInt10(o.horizon, 'horizon'), seed: parseInt10(o.seed, 'seed') });
         if (o.json) return processIo.out(JSON.stringify(r, null, 2));
@@ -507,6 +505,7 @@ export function registerForecastCommands(program: Command) {
             { path: ['amount'], value: o.amount, problem: 'must be a non-negative number' },
           ]);
         const activities = parseInt10(o.activities, 'activities');
+        const { whatIfForecast } = await import('../services/forecast/what-if-service');
         await withDatabase(async (db) => {
           const r = await whatIfForecast(db, {
             period: o.period,

@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import fs from 'node:fs';
-import { ENTITY_KINDS } from '../domain/records';
-import { isEntityKind } from '../domain/import/record-fields';
+import { ENTITY_KINDS } from '../domain/entity-kinds';
 import { AppError } from '../errors';
-import { importFile } from '../services/import/import-file';
 import { ExitSignal, EXIT, processIo, progressBar, table, withDatabase } from './common';
 
 export function registerImportCommands(program: Command) {
@@ -30,6 +28,8 @@ export function registerImportCommands(program: Command) {
         file: string,
         opts: { map?: string; dryRun?: boolean; skipInvalid?: string; delimiter?: string; header: boolean; json?: boolean },
       ) => {
+        const { isEntityKind } = await import('../domain/import/record-fields');
+        const { importFile } = await import('../services/import/import-file');
         if (!isEntityKind(kind)) throw new AppError('INVALID_INPUT', `Unknown kind "${kind}"; use one of: ${ENTITY_KINDS.join(', ')}`);
         const total = estimateRows(file);
         const bar = progressBar(processIo, `import ${kind}`, total);

@@ -1,7 +1,8 @@
 // `salescast keys create|list|revoke`: API keys for the HTTP API. The key is printed once at
 // creation (only its sha-256 hash is stored), so the operator must copy it then.
 import type { Command } from 'commander';
-import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo } from '../services/api-keys/api-keys';
+import type { ApiKeyInfo } from '../services/api-keys/api-keys';
+import { API_SCOPES } from '../services/api-keys/scopes';
 import { processIo, table, withDatabase } from './common';
 
 const view = (k: ApiKeyInfo) => ({
@@ -23,6 +24,7 @@ export function registerKeysCommands(program: Command) {
     .requiredOption('--scope <scopes>', `comma-separated scopes (${API_SCOPES.join(', ')})`)
     .option('--json', 'print the result as JSON')
     .action(async (opts: { name: string; scope: string; json?: boolean }) => {
+      const { createApiKey } = await import('../services/api-keys/api-keys');
       await withDatabase(async (db) => {
         const { key, info } = await createApiKey(db, { name: opts.name, scopes: opts.scope });
         if (opts.json) {
@@ -46,6 +48,7 @@ export function registerKeysCommands(program: Command) {
     .description('List API keys (names, prefixes, scopes, last use; never the keys)')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { listApiKeys } = await import('../services/api-keys/api-keys');
       await withDatabase(async (db) => {
         const list = await listApiKeys(db);
         if (opts.json) processIo.out(JSON.stringify(list, null, 2));
@@ -58,6 +61,7 @@ export function registerKeysCommands(program: Command) {
     .description('Revoke an API key by name (a running server stops accepting it within seconds)')
     .option('--json', 'print as JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
+      const { revokeApiKey } = await import('../services/api-keys/api-keys');
       await withDatabase(async (db) => {
         const info = await revokeApiKey(db, name);
         if (opts.json) processIo.out(JSON.stringify(info, null, 2));

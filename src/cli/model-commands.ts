@@ -1,12 +1,20 @@
 // `salescast models list|show|promote|rollback` for every model family (win, churn, clv).
 import type { Command } from 'commander';
-import { loadConfig } from '../config';
+import type { Database } from '../db/database';
 import { invalidInput } from '../errors';
-import { ModelRegistry, type ModelVersionInfo } from '../ml/registry';
-import { ARTIFACT_VALIDATORS } from '../services/models/artifact-validators';
+import type { ModelVersionInfo } from '../ml/registry';
 import { processIo, table, withDatabase } from './common';
 
-const VALIDATORS = ARTIFACT_VALIDATORS;
+// The registry and the artifact validators (which read model files) load when a command runs,
+// not when the CLI starts (src/cli.ts).
+function registry(db: Database) {
+  const { loadConfig } = require('../config') as typeof import('../config');
+  const { ModelRegistry } = require('../ml/registry') as typeof import('../ml/registry');
+  return new ModelRegistry(db, loadConfig().SALESCAST_MODELS_DIR);
+}
+
+const validators = () =>
+  (require('../services/models/artifact-validators') as typeof import('../services/models/artifact-validators')).ARTIFACT_VALIDATORS;
 
 const f = (v: unknown, digits = 3) => (typeof v === 'number' ? v.toFixed(digits) : v === null || v === undefined ? '' : String(v));
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
@@ -44,7 +52,6 @@ function parseVersion(v: string): number {
 
 export function registerModelCommands(program: Command) {
   const models = program.command('models').description('List, inspect, promote and roll back model versions (win, churn, clv)');
-  const registry = (db: Parameters<Parameters<typeof withDatabase>[0]>[0]) => new ModelRegistry(db, loadConfig().SALESCAST_MODELS_DIR);
 
   models
     .command('list [name]')
@@ -158,7 +165,7 @@ export function registerModelCommands(program: Command) {
     .option('--json', 'print as JSON')
     .action(async (name: string, version: string, opts: { json?: boolean }) => {
       await withDatabase(async (db) => {
-        const r = await registry(db).promote(name, parseVersion(version), VALIDATORS[name]);
+        const r = await registry(db).promote(name, parseVersion(version), validators()[name]);
         if (opts.json) processIo.out(JSON.stringify({ promoted: r.promoted.version, retired: r.retired?.version ?? null }));
         else processIo.out(`${name} v${r.promoted.version} is active${r.retired ? ` (v${r.retired.version} retired)` : ''}`);
       });
@@ -170,7 +177,7 @@ export function registerModelCommands(program: Command) {
     .option('--json', 'print as JSON')
     .action(async (name: string, opts: { json?: boolean }) => {
       await withDatabase(async (db) => {
-        const r = await registry(db).rollback(name, VALIDATORS[name]);
+        const r = await registry(db).rollback(name, validators()[name]);
         if (opts.json) processIo.out(JSON.stringify({ restored: r.restored.version, retired: r.retired.version }));
         else processIo.out(`${name} rolled back to v${r.restored.version} (v${r.retired.version} retired)`);
       });

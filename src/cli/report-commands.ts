@@ -2,7 +2,7 @@
 // aligned tables (default), JSON (--json, the service result as is) or CSV (--csv, the main table).
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
-import { REPORT_NAMES, runReport } from '../services/analytics';
+import { REPORT_NAMES } from '../services/analytics/report-names';
 import type { CampaignsResult, CohortsResult, CompareResult, FunnelResult, ParetoReport, ProfitabilityResult } from '../services/analytics';
 import { processIo, table, withDatabase, type Io } from './common';
 
@@ -371,6 +371,7 @@ export function registerReportCommands(program: Command) {
     .option('--csv', 'print the main table as CSV')
     .action(async (name: string, filterArgs: string[], o: ReportOpts) => {
       const input = buildReportInput(name, filterArgs, o);
+      const { runReport } = await import('../services/analytics');
       await withDatabase(async (db) => {
         const result = await runReport(db, name, input);
         printReport(processIo, name, result, o);

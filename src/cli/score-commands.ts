@@ -2,9 +2,7 @@
 // stage baseline, flagged as a fallback) and stores the scores with their model version.
 // `score` is a shared parent: `score customers` belongs to the customer models.
 import type { Command } from 'commander';
-import { scoreOpenDeals } from '../services/win/score-deals';
-import { processIo, progressBar, table, withDatabase } from './common';
-import { parseAsOf } from './train-commands';
+import { parseAsOf, processIo, progressBar, table, withDatabase } from './common';
 
 export function registerScoreCommands(program: Command) {
   const score =
@@ -18,6 +16,7 @@ export function registerScoreCommands(program: Command) {
     .option('--json', 'print every score as JSON')
     .action(async (opts: { asOf?: string; limit: string; json?: boolean }) => {
       const asOf = parseAsOf(opts.asOf);
+      const { scoreOpenDeals } = await import('../services/win/score-deals');
       await withDatabase(async (db) => {
         const bar = opts.json ? null : progressBar(processIo, 'scoring', undefined);
         const r = await scoreOpenDeals(db, { asOf, onProgress: (done) => bar?.update(done) });

@@ -11,9 +11,8 @@ export function registerServeCommands(program: Command) {
       'first-run demo: load demo data into an empty database, train missing models, score, and serve without keys on a loopback HOST',
     )
     .action(async (opts: { demo?: boolean }) => {
-      // Loaded on demand so other commands do not pay for the server's imports. `require`, not
-      // `import()`: under the CLI's CommonJS loader a dynamic import does not resolve .ts files.
-      const { start } = require('../main') as typeof import('../main');
+      // Loaded on demand, like every command's work, so other commands do not pay for the server.
+      const { start } = await import('../main');
       await start({ demo: Boolean(opts.demo) });
       // Keep running until a signal closes the server (startServer installs the handlers).
       await new Promise(() => undefined);

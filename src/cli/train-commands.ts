@@ -3,18 +3,8 @@
 // `train` is a shared parent: other model families (churn, clv) add their own subcommands.
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
-import { trainWinModel, type TrainWinResult } from '../services/win/train-win-model';
-import { processIo, progressBar, table, withDatabase } from './common';
-
-export function parseAsOf(v: string | undefined): Date | undefined {
-  if (v === undefined) return undefined;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (!Number.isFinite(t))
-    throw invalidInput(`--as-of "${v}" is not a date (use YYYY-MM-DD or ISO 8601)`, [
-      { path: ['as-of'], value: v, problem: 'must be a date' },
-    ]);
-  return new Date(t);
-}
+import type { TrainWinResult } from '../services/win/train-win-model';
+import { parseAsOf, processIo, progressBar, table, withDatabase } from './common';
 
 const f = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '' : v.toFixed(digits));
 
@@ -62,6 +52,7 @@ export function registerTrainCommands(program: Command) {
           { path: ['algorithm'], value: opts.algorithm, problem: 'must be logistic, mlp or both' },
         ]);
       const asOf = parseAsOf(opts.asOf);
+      const { trainWinModel } = await import('../services/win/train-win-model');
       await withDatabase(async (db) => {
         let bar: ReturnType<typeof progressBar> | null = null;
         let current = '';

@@ -3,6 +3,7 @@
 // external ids (the CRM's ids), which are also the natural keys for upserts.
 // These zod schemas are the single validation of incoming data.
 import { z } from 'zod';
+import type { EntityKind } from './entity-kinds';
 
 const id = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const optionalText = z.string().trim().max(500).nullish();
@@ -146,19 +147,7 @@ export const ServiceCostRecord = z.object({
   amount: money,
 });
 
-/** Entity kinds as named on the CLI and in the API (`salescast import <kind> <file>`). */
-export const ENTITY_KINDS = [
-  'campaigns',
-  'accounts',
-  'products',
-  'reps',
-  'opportunities',
-  'stage-changes',
-  'activities',
-  'orders',
-  'service-costs',
-] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
+export { ENTITY_KINDS, type EntityKind } from './entity-kinds';
 
 export const RECORD_SCHEMAS = {
   campaigns: CampaignRecord,

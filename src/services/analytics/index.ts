@@ -8,6 +8,7 @@ import { compareReport, CompareInput } from './compare';
 import { funnelReport, FunnelInput } from './funnel';
 import { paretoReport, ParetoInput } from './pareto';
 import { profitabilityReport, ProfitabilityInput } from './profitability';
+import { REPORT_NAMES, type ReportName } from './report-names';
 
 export * from './campaigns';
 export * from './cohorts';
@@ -16,6 +17,7 @@ export * from './funnel';
 export * from './pareto';
 export * from './profitability';
 export { describeFields, FIELD_NAMES } from './filters';
+export { REPORT_NAMES, type ReportName } from './report-names';
 
 export const REPORTS = {
   profitability: {
@@ -36,9 +38,7 @@ export const REPORTS = {
     describe: 'stage conversion, time in stage, velocity, win rate and won revenue by dimension',
   },
   campaigns: { run: campaignsReport, input: CampaignsInput, describe: 'campaign ROI: attributed revenue and margin against cost' },
-} as const;
-export type ReportName = keyof typeof REPORTS;
-export const REPORT_NAMES = Object.keys(REPORTS) as ReportName[];
+} as const satisfies Record<ReportName, unknown>;
 
 export async function runReport(db: Database, name: string, input: unknown): Promise<unknown> {
   if (!Object.hasOwn(REPORTS, name)) {

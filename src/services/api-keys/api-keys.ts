@@ -8,8 +8,9 @@ import type { Database } from '../../db/database';
 import { fromSqlDate } from '../../db/sql';
 import { AppError, conflict, invalidInput, notFound } from '../../errors';
 
-export const API_SCOPES = ['scores:read', 'data:write', 'admin'] as const;
-export type ApiScope = (typeof API_SCOPES)[number];
+import { API_SCOPES, type ApiScope } from './scopes';
+
+export { API_SCOPES, type ApiScope } from './scopes';
 
 export interface ApiKeyInfo {
   name: string;
