@@ -16,7 +16,6 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { buildOpenApi } from './openapi';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
-import { pipeline } from './pipeline';
 import { serverLogger } from './logger';
 import { makeMount, pathOf, StaticRoutes } from './route';
 import { apiSecurityHeaders, pageSecurityHeaders } from './security-headers';
@@ -86,21 +85,20 @@ export function createApp(services: AppServices) {
   const bulkJson = express.json({ limit: config.BULK_BODY_LIMIT });
   const statics = new StaticRoutes(); // filled as the route groups mount below
   const json = express.json({ limit: config.BODY_LIMIT });
-  app.use(
-    pipeline(
-      requestContext(app, logger),
-      apiSecurityHeaders(),
-      // Same-origin and server-to-server calls send no Origin: nothing for CORS to decide.
-      (req, res, next) => (req.headers.origin === undefined && req.method !== 'OPTIONS' ? next() : corsHandler(req, res, next)),
-      (req, res, next) => {
-        const path = pathOf(req);
-        return (path === '/v1/data' || path.startsWith('/v1/data/') ? bulkJson : json)(req, res, next);
-      },
-      authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }),
-      rateLimiter(config.RATE_LIMIT_PER_MINUTE),
-      statics.dispatch(),
-    ),
-  );
+  // Every API request passes these, in this order, as plain Express layers. (A hand-rolled chain
+  // running them as one layer was dropped with the compiled build: on bench:api's scoring call,
+  // paired rounds measured the separate layers at 0.91-1.09x its server CPU per request, noise.)
+  app.use(requestContext(app, logger));
+  app.use(apiSecurityHeaders());
+  // Same-origin and server-to-server calls send no Origin: nothing for CORS to decide.
+  app.use((req, res, next) => (req.headers.origin === undefined && req.method !== 'OPTIONS' ? next() : corsHandler(req, res, next)));
+  app.use((req, res, next) => {
+    const path = pathOf(req);
+    return (path === '/v1/data' || path.startsWith('/v1/data/') ? bulkJson : json)(req, res, next);
+  });
+  app.use(authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }));
+  app.use(rateLimiter(config.RATE_LIMIT_PER_MINUTE));
+  app.use(statics.dispatch());
 
   const mounted: RouteDef[] = [];
   // Routes are mounted on the app itself: a nested router would add a dispatch level per request.

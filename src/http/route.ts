@@ -61,8 +61,8 @@ export function validateInput(def: RouteDef, req: Request): { params: unknown; q
 }
 
 /**
- * Routes without parameters, by "METHOD /path", for dispatch by one map lookup at the end of the
- * pre-route pipeline instead of the router's walk over every route layer. A miss (other case, a
+ * Routes without parameters, by "METHOD /path", for dispatch by one map lookup in the last
+ * pre-route middleware instead of the router's walk over every route layer. A miss (other case, a
  * trailing slash, HEAD, a path with parameters) goes on to the router, which matches exactly as
  * before, so this only ever takes a route the router would have taken.
  */
@@ -86,7 +86,7 @@ export class StaticRoutes {
     if (!this.byKey.has(key)) this.byKey.set(key, handler);
   }
 
-  /** The last pre-route step: the route's handler for a static path, else on to the router. */
+  /** The last pre-route middleware: the route's handler for a static path, else on to the router. */
   dispatch(): RequestHandler {
     return (req, res, next) => {
       const handler = this.byKey.get(`${req.method} ${pathOf(req)}`);

@@ -5,7 +5,6 @@ import request from 'supertest';
 import { z } from 'zod';
 import type { RouteDef } from '../../src/contracts/route';
 import { makeMount, StaticRoutes } from '../../src/http/route';
-import { pipeline } from '../../src/http/pipeline';
 
 const def = (method: RouteDef['method'], path: string) =>
   ({ method, path, summary: path, tags: ['t'], response: z.unknown() }) as unknown as RouteDef;
@@ -13,7 +12,7 @@ const def = (method: RouteDef['method'], path: string) =>
 function app() {
   const a = express();
   const statics = new StaticRoutes();
-  a.use(pipeline((_req, _res, next) => next(), statics.dispatch()));
+  a.use(statics.dispatch());
   const mount = makeMount(a, [], statics);
   mount(def('get', '/v1/things/:id'), ({ req }) => ({ route: 'param', id: req.params.id }));
   mount(def('get', '/v1/things/all'), () => ({ route: 'shadowed static' })); // the router takes /:id first
