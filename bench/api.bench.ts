@@ -1,6 +1,7 @@
 // npm run bench:api [-- --seconds 8 --rounds 4 --connections 10 --batch 100]: HTTP throughput on loopback.
 // A setup process builds a temporary database with the demo company and trains a logistic deal-win
-// model; a second process then serves, like `salescast serve`, (1) the real API (startServer: auth,
+// model; a second process then serves, like `salescast serve` (the compiled build in dist/, brought
+// up to date first; this script itself runs through tsx), (1) the real API (startServer: auth,
 // rate limiter, validation, the production logger, the model loaded from the registry) and (2) a
 // bare Express JSON endpoint; this process drives both with autocannon in the same run. Prints requests/s and p50/p99 latency of inline single-deal scoring
 // next to the bare endpoint (goal: over 70% of its throughput), and the deals/s of batch scoring.
@@ -12,6 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { positiveIntArg, positiveNumberArg as arg } from './args';
+
+const ROOT = path.resolve(__dirname, '..');
+/** A module of the compiled build, typed as its source: `salescast serve` runs dist/, not src/. */
+const fromDist = <M>(mod: string): M => require(path.join(ROOT, 'dist', mod)) as M;
 
 // autocannon ships no type declarations; this is the part of its API the benchmark uses.
 interface AutocannonResult {
@@ -59,11 +64,11 @@ interface Setup {
 
 // ---------------------------------------------------------------- setup: data, model and key
 async function setup() {
-  const { openDatabase } = await import('../src/db/database');
-  const { migrate } = await import('../src/db/migrate');
-  const { loadDemoData } = await import('../src/services/demo-service');
-  const { trainWinModel } = await import('../src/services/win/train-win-model');
-  const { createApiKey } = await import('../src/services/api-keys/api-keys');
+  const { openDatabase } = fromDist<typeof import('../src/db/database')>('db/database');
+  const { migrate } = fromDist<typeof import('../src/db/migrate')>('db/migrate');
+  const { loadDemoData } = fromDist<typeof import('../src/services/demo-service')>('services/demo-service');
+  const { trainWinModel } = fromDist<typeof import('../src/services/win/train-win-model')>('services/win/train-win-model');
+  const { createApiKey } = fromDist<typeof import('../src/services/api-keys/api-keys')>('services/api-keys/api-keys');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-bench-api-'));
   const url = `file:${path.join(dir, 'bench.db')}`;
   const modelsDir = path.join(dir, 'models');
@@ -86,10 +91,10 @@ async function setup() {
 // ---------------------------------------------------------------- child: the servers under test
 async function serve() {
   const express = (await import('express')).default;
-  const { loadConfig } = await import('../src/config');
-  const { openDatabase } = await import('../src/db/database');
-  const { startServer } = await import('../src/http/server');
-  const { serverLogger } = await import('../src/http/logger');
+  const { loadConfig } = fromDist<typeof import('../src/config')>('config');
+  const { openDatabase } = fromDist<typeof import('../src/db/database')>('db/database');
+  const { startServer } = fromDist<typeof import('../src/http/server')>('http/server');
+  const { serverLogger } = fromDist<typeof import('../src/http/logger')>('http/logger');
 
   // Like `salescast serve`: a process that only opens the database and loads the active model
   // (the data and the model were made by the setup process).
@@ -109,7 +114,7 @@ async function serve() {
   const api = await startServer(config, db, { logger, handleSignals: false, trainers: {} });
 
   // The same API stack with a constant scorer: separates the framework's cost from the model's.
-  const { createApp } = await import('../src/http/app');
+  const { createApp } = fromDist<typeof import('../src/http/app')>('http/app');
   const fixed = api.services.win!.scoreInline([inlineDeal(0)], new Date())[0];
   const stubWin = {
     scoreInline: (deals: unknown[]) => deals.map(() => fixed),
@@ -213,6 +218,7 @@ async function main() {
   if (process.env.SALESCAST_BENCH_API_CHILD === 'setup') return setup();
   if (process.env.SALESCAST_BENCH_API_CHILD === '1') return serve();
   const started = Date.now();
+  require('../scripts/build.js').build();
   process.stderr.write('setting up: temporary database, demo data, logistic deal-win model...\n');
   const prepared = await new Promise<string>((resolve, reject) => {
     const p = spawn(process.execPath, [...process.execArgv, __filename], {
@@ -229,7 +235,9 @@ async function main() {
   });
   // The server runs in a process of its own that did not build the data or train the model, as
   // `salescast serve` would.
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, __filename], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server process there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, ...profile, __filename], {
     env: { ...process.env, SALESCAST_BENCH_API_CHILD: '1', SALESCAST_BENCH_API_SETUP: prepared, LOG_LEVEL: 'warn' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
