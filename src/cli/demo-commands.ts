@@ -2,7 +2,7 @@
 // it twice changes nothing; --if-empty makes it safe to put in start-up scripts.
 import type { Command } from 'commander';
 import { AppError } from '../errors';
-import { DEMO_DEFAULTS } from '../domain/demo';
+import { DEMO_DEFAULTS } from '../domain/demo/defaults';
 import type { DemoLoadResult } from '../services/demo-service';
 import { processIo, progressBar, table, withDatabase } from './common';
 

@@ -4,7 +4,7 @@
 // with --csv. Every forecast prints its seed so it can be reproduced.
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
-import { DIMENSIONS, type Dimension } from '../domain/forecast/pipeline-forecast';
+import { DIMENSIONS, type Dimension } from '../domain/forecast/dimensions';
 import type { PipelineForecastReport, ScorerChoice } from '../services/forecast/forecast-service';
 import { processIo, progressBar, table, withDatabase, type Io } from './common';
 

@@ -12,6 +12,7 @@
 // dropped, deals still running are open, and customers whose churn lies ahead are active (but may
 // already show the decline).
 import { AppError, type ErrorDetail } from '../../errors';
+import { DEMO_DEFAULTS } from './defaults';
 import type { EntityKind, RecordOf } from '../records';
 import { addMonths, days, quarterLabel, SEASON_MAX, seasonality, startOfDay, startOfMonth, toMinute } from './calendar';
 import {
@@ -56,7 +57,7 @@ export interface DemoOptions {
   asOf: Date;
 }
 
-export const DEMO_DEFAULTS = { seed: 42, accounts: 500, months: 24 } as const;
+export { DEMO_DEFAULTS };
 // Beyond ~10,000 accounts the dataset (≈1.2M records) no longer fits the "demo" purpose; benchmarks
 // generate their own data.
 export const DEMO_LIMITS = { accounts: { min: 1, max: 10_000 }, months: { min: 1, max: 120 } } as const;

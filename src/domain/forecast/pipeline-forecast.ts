@@ -13,9 +13,9 @@ import { fitStageModel, type StageModel } from './stage-model';
 import { normalizeCategory, rollUpCategories, type CategorizedDeal, type CategoryRollup, type ModelView } from './categories';
 import type { Period } from './period';
 import { DAY_MS } from '../../math/time';
+import { DIMENSIONS, type Dimension } from './dimensions';
 
-export const DIMENSIONS = ['rep', 'team', 'region', 'product', 'segment', 'category'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export { DIMENSIONS, type Dimension };
 
 export interface DealScore {
   winProbability: number;
