@@ -2,7 +2,7 @@
 // parents shared with the deal-win model (get-or-create), so registration order does not matter.
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
-import { TIME_UNITS, type TimeUnit } from '../domain/features/customer-summary';
+import type { TimeUnit } from '../domain/features/customer-summary';
 import { processIo, progressBar, table, withDatabase } from './common';
 
 function parseDate(v: string | undefined, flag: string): Date | undefined {
@@ -132,6 +132,7 @@ export function registerCustomerCommands(program: Command) {
         promote: string;
         json?: boolean;
       }) => {
+        const { TIME_UNITS } = await import('../domain/features/customer-summary');
         const timeUnit = parseChoice(opts.timeUnit, '--time-unit', TIME_UNITS) as TimeUnit;
         const promote = parseChoice(opts.promote, '--promote', ['auto', 'never', 'always'] as const);
         const horizonMonths = parseNumber(
