@@ -4,15 +4,23 @@
 // - categorical columns: one-hot over the categories seen at least `minCategoryCount` times in
 //   training (at most `maxCategories`, most frequent first), plus one "other" column that takes
 //   rare and unseen values (so scoring never fails on a category the model has not met); missing
-//   is its own value "(missing)";
+//   is its own value "(missing)"; a column with a single category in training carries nothing;
+// - NOT_PROVIDED ("the caller did not say", src/domain/features/feature-row.ts) is not "missing":
+//   every column of the feature gets its training average (the mean, the share of missing rows,
+//   each category's share), i.e. an average row, so it moves no score; fit() leaves it out;
 // - a column never observed (or constant) in training, and an unseen category when no training
 //   row was "other", encode as 0: weights that never saw a non-zero input must not be used.
 // Its fitted state is the model's feature schema: it is saved with the model and compared on load.
 import crypto from 'node:crypto';
 import { AppError } from '../errors';
 
-export type RawValue = number | string | boolean | null | undefined;
+/** Any symbol a row may hold is NOT_PROVIDED (the domain declares the same registered symbol). */
+export type RawValue = number | string | boolean | null | undefined | symbol;
 export type RawRow = Record<string, RawValue>;
+
+/** "Not provided" (not the same as missing): imputed as the training average of its columns. */
+export const NOT_PROVIDED: unique symbol = Symbol.for('salescast.feature.not-provided');
+export const isNotProvided = (v: unknown): boolean => typeof v === 'symbol';
 
 export interface FeatureSpec {
   numeric: string[];
@@ -38,6 +46,8 @@ export interface NumericState {
   hasMissingColumn: boolean;
   /** Never observed, or one value only, in training: always encoded as 0 (nothing was learned for it). */
   constant: boolean;
+  /** Share of provided training rows that were missing: the indicator's value for NOT_PROVIDED. */
+  missingRate?: number;
 }
 
 export interface CategoricalState {
@@ -45,6 +55,9 @@ export interface CategoricalState {
   categories: string[];
   /** Training rows that fell in the "other" bucket; when 0, unseen values encode as all zeros. */
   otherCount: number;
+  /** Share of provided training rows in each category and in "other" (NOT_PROVIDED encodes as these). */
+  shares?: number[];
+  otherShare?: number;
 }
 
 export interface EncoderState {
@@ -67,14 +80,14 @@ export function schemaSignature(spec: FeatureSpec): string {
 }
 
 function toNumber(v: RawValue): number | null {
-  if (v === null || v === undefined || v === '') return null;
+  if (v === null || v === undefined || v === '' || typeof v === 'symbol') return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
   const n = typeof v === 'number' ? v : Number(v);
   return Number.isFinite(n) ? n : null;
 }
 
 function toCategory(v: RawValue): string {
-  if (v === null || v === undefined || v === '') return MISSING;
+  if (v === null || v === undefined || v === '' || typeof v === 'symbol') return MISSING;
   return String(v).trim().toLowerCase() || MISSING;
 }
 
@@ -94,7 +107,7 @@ export function inferFeatureSpec(rows: RawRow[], options: { exclude?: string[]; 
     let any = false;
     for (const r of rows) {
       const v = r[name];
-      if (v === null || v === undefined || v === '') continue;
+      if (v === null || v === undefined || v === '' || isNotProvided(v)) continue;
       any = true;
       if (typeof v === 'boolean') continue;
       if (toNumber(v) === null) {
@@ -138,6 +151,7 @@ export class FeatureEncoder {
       let missing = 0;
       const log = logSet.has(name);
       for (const r of rows) {
+        if (isNotProvided(r[name])) continue;
         let v = toNumber(r[name]);
         if (v === null) {
           missing++;
@@ -153,17 +167,21 @@ export class FeatureEncoder {
       const constant = !(variance > 1e-12 * Math.max(1, mean * mean));
       const sd = constant ? 1 : Math.sqrt(variance);
       // A missing indicator only carries information when some values are present.
-      return { name, mean, sd, log, hasMissingColumn: missing > 0 && count > 0, constant };
+      const hasMissingColumn = missing > 0 && count > 0;
+      return { name, mean, sd, log, hasMissingColumn, constant, ...(hasMissingColumn ? { missingRate: missing / (missing + count) } : {}) };
     });
     const min = this.spec.minCategoryCount ?? 5;
     const max = this.spec.maxCategories ?? 30;
     const categorical: CategoricalState[] = this.spec.categorical.map((name) => {
       const counts = new Map<string, number>();
+      let provided = 0;
       for (const r of rows) {
+        if (isNotProvided(r[name])) continue;
         const c = toCategory(r[name]);
         counts.set(c, (counts.get(c) ?? 0) + 1);
+        provided++;
       }
-      const categories = [...counts.entries()]
+      let categories = [...counts.entries()]
         .filter(([, n]) => n >= min)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, max)
@@ -171,7 +189,11 @@ export class FeatureEncoder {
       const kept = new Set(categories);
       let otherCount = 0;
       for (const [c, n] of counts) if (!kept.has(c)) otherCount += n;
-      return { name, categories, otherCount };
+      // One category and nothing else: a constant column, which a model cannot learn from (and a
+      // different value at scoring would move the score by a weight that was never identified).
+      if (categories.length === 1 && otherCount === 0) categories = [];
+      const share = (n: number) => (provided ? n / provided : 0);
+      return { name, categories, otherCount, shares: categories.map((c) => share(counts.get(c)!)), otherShare: share(otherCount) };
     });
     this.setState({
       kind: 'salescast-feature-encoder',
@@ -236,6 +258,11 @@ export class FeatureEncoder {
     x.fill(0);
     let k = 0;
     for (const n of s.numeric) {
+      if (isNotProvided(row[n.name])) {
+        x[k++] = 0; // the mean, standardised
+        if (n.hasMissingColumn) x[k++] = n.missingRate ?? 0;
+        continue;
+      }
       let v = toNumber(row[n.name]);
       if (v !== null && n.log) v = Math.log1p(Math.max(0, v));
       x[k++] = v === null || n.constant ? 0 : (v - n.mean) / n.sd;
@@ -243,7 +270,15 @@ export class FeatureEncoder {
     }
     for (let i = 0; i < s.categorical.length; i++) {
       const idx = this.catIndex[i];
-      const c = toCategory(row[s.categorical[i].name]);
+      const cat = s.categorical[i];
+      if (isNotProvided(row[cat.name])) {
+        cat.categories.forEach((c, j) => {
+          x[idx.get(c)!] = cat.shares?.[j] ?? 0;
+        });
+        x[idx.get(OTHER)!] = cat.otherShare ?? 0;
+        continue;
+      }
+      const c = toCategory(row[cat.name]);
       const at = idx.get(c);
       // Unseen values go to "other" — unless no training row did, in which case the model has
       // learned nothing for that column and the feature is left at zero.

@@ -44,8 +44,11 @@ describe('the tabular feature encoder', () => {
       { never: null, same: 3, amount: 1, stage: null },
       { never: null, same: 3, amount: 2, stage: null },
     ]);
-    expect(enc.columns.map((c) => c.name)).toEqual(['never', 'same', 'amount', 'stage=(missing)', 'stage=(other)']);
-    expect(enc.transformRow({ never: 1000, same: 9, amount: 2, stage: 'Negotiation' })).toEqual([0, 0, 1, 0, 0]);
+    // A category column that was 1 on every training row is constant too: no column for it (a
+    // different value at scoring would otherwise move the score by a weight never identified).
+    expect(enc.columns.map((c) => c.name)).toEqual(['never', 'same', 'amount', 'stage=(other)']);
+    expect(enc.transformRow({ never: 1000, same: 9, amount: 2, stage: 'Negotiation' })).toEqual([0, 0, 1, 0]);
+    expect(enc.transformRow({ never: 1000, same: 9, amount: 2, stage: null })).toEqual([0, 0, 1, 0]);
   });
 
   test('infers a spec from a wide table', () => {
