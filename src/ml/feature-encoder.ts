@@ -3,8 +3,10 @@
 //   set to the mean plus a 0/1 "missing" indicator column when training data had gaps;
 // - categorical columns: one-hot over the categories seen at least `minCategoryCount` times in
 //   training (at most `maxCategories`, most frequent first), plus one "other" column that takes
-//   rare and unseen values (so scoring never fails on a category the model has not met); missing
-//   is its own value "(missing)"; a column with a single category in training carries nothing;
+//   rare and unseen values (so scoring never fails on a category the model has not met; an unseen
+//   value whose "other" bucket held fewer than minCategoryCount training rows is encoded as the
+//   training average instead); missing is its own value "(missing)"; a column with a single
+//   category in training carries nothing;
 // - NOT_PROVIDED ("the caller did not say", src/domain/features/feature-row.ts) is not "missing":
 //   every column of the feature gets its training average (the mean, the share of missing rows,
 //   each category's share), i.e. an average row, so it moves no score; fit() leaves it out;
@@ -29,6 +31,12 @@ export interface FeatureSpec {
   log?: string[];
   minCategoryCount?: number;
   maxCategories?: number;
+  /**
+   * A categorical feature whose value conditions the imputation of NOT_PROVIDED values: they get
+   * the average of the training rows with the same value (e.g. of deals in the same stage) when at
+   * least minCategoryCount rows had it, else the overall average.
+   */
+  imputeBy?: string;
 }
 
 export interface EncodedColumn {
@@ -60,12 +68,25 @@ export interface CategoricalState {
   otherShare?: number;
 }
 
+/** Training averages of the rows sharing one value of spec.imputeBy (null: no provided value in the group). */
+export interface ImputationGroup {
+  rows: number;
+  /** Per numeric feature: mean of the encoded (standardised) value, and share of missing values. */
+  numeric: (number | null)[];
+  missingRate: (number | null)[];
+  /** Per categorical feature: share of each kept category and of "other". */
+  shares: (number[] | null)[];
+  otherShare: (number | null)[];
+}
+
 export interface EncoderState {
   kind: 'salescast-feature-encoder';
   formatVersion: 1;
   spec: FeatureSpec;
   numeric: NumericState[];
   categorical: CategoricalState[];
+  /** NOT_PROVIDED imputation conditioned on spec.imputeBy, by its category. */
+  imputation?: Record<string, ImputationGroup>;
   /** Fingerprint of the input schema (names and kinds), compared when a model is loaded. */
   signature: string;
 }
@@ -195,15 +216,25 @@ export class FeatureEncoder {
       const share = (n: number) => (provided ? n / provided : 0);
       return { name, categories, otherCount, shares: categories.map((c) => share(counts.get(c)!)), otherShare: share(otherCount) };
     });
+    const imputation = this.spec.imputeBy ? conditionalImputation(rows, this.spec.imputeBy, numeric, categorical, min) : undefined;
     this.setState({
       kind: 'salescast-feature-encoder',
       formatVersion: 1,
       spec: this.spec,
       numeric,
       categorical,
+      ...(imputation ? { imputation } : {}),
       signature: this.signature,
     });
     return this;
+  }
+
+  /** The averages NOT_PROVIDED values of this row take: those of its imputeBy group, if any. */
+  private imputationGroup(row: RawRow): ImputationGroup | undefined {
+    const s = this.state!;
+    const by = s.spec.imputeBy;
+    if (!by || !s.imputation || isNotProvided(row[by])) return undefined;
+    return s.imputation[toCategory(row[by])];
   }
 
   private setState(state: EncoderState) {
@@ -257,10 +288,13 @@ export class FeatureEncoder {
     const x = out ?? new Array<number>(this.cols.length);
     x.fill(0);
     let k = 0;
-    for (const n of s.numeric) {
+    let group: ImputationGroup | undefined | null = null; // looked up once, when first needed
+    for (let j = 0; j < s.numeric.length; j++) {
+      const n = s.numeric[j];
       if (isNotProvided(row[n.name])) {
-        x[k++] = 0; // the mean, standardised
-        if (n.hasMissingColumn) x[k++] = n.missingRate ?? 0;
+        if (group === null) group = this.imputationGroup(row);
+        x[k++] = n.constant ? 0 : (group?.numeric[j] ?? 0); // the (group's) mean, standardised
+        if (n.hasMissingColumn) x[k++] = group?.missingRate[j] ?? n.missingRate ?? 0;
         continue;
       }
       let v = toNumber(row[n.name]);
@@ -271,19 +305,22 @@ export class FeatureEncoder {
     for (let i = 0; i < s.categorical.length; i++) {
       const idx = this.catIndex[i];
       const cat = s.categorical[i];
-      if (isNotProvided(row[cat.name])) {
-        cat.categories.forEach((c, j) => {
-          x[idx.get(c)!] = cat.shares?.[j] ?? 0;
+      const c = isNotProvided(row[cat.name]) ? null : toCategory(row[cat.name]);
+      const at = c === null ? undefined : idx.get(c);
+      if (at !== undefined) x[at] = 1;
+      else if (c === null || (cat.shares && cat.otherCount < (s.spec.minCategoryCount ?? 5))) {
+        // Not provided, or a value the model never saw while its "other" bucket was learned from
+        // too few rows to stand for it: the training average (of the row's imputeBy group).
+        if (group === null) group = this.imputationGroup(row);
+        const shares = group?.shares[i] ?? cat.shares;
+        cat.categories.forEach((name, j) => {
+          x[idx.get(name)!] = shares?.[j] ?? 0;
         });
-        x[idx.get(OTHER)!] = cat.otherShare ?? 0;
-        continue;
+        x[idx.get(OTHER)!] = group?.otherShare[i] ?? cat.otherShare ?? 0;
       }
-      const c = toCategory(row[cat.name]);
-      const at = idx.get(c);
       // Unseen values go to "other" — unless no training row did, in which case the model has
       // learned nothing for that column and the feature is left at zero.
-      if (at !== undefined) x[at] = 1;
-      else if (s.categorical[i].otherCount > 0) x[idx.get(OTHER)!] = 1;
+      else if (cat.otherCount > 0) x[idx.get(OTHER)!] = 1;
     }
     return x;
   }
@@ -324,4 +361,76 @@ export class FeatureEncoder {
     enc.setState(state);
     return enc;
   }
+}
+
+/**
+ * Averages of the encoded columns among the training rows sharing each value of `by` (groups of at
+ * least `min` rows): what a NOT_PROVIDED value of a row in that group is imputed with.
+ */
+function conditionalImputation(
+  rows: RawRow[],
+  by: string,
+  numeric: NumericState[],
+  categorical: CategoricalState[],
+  min: number,
+): Record<string, ImputationGroup> {
+  interface Acc {
+    rows: number;
+    sum: number[];
+    count: number[];
+    missing: number[];
+    cats: number[][];
+    other: number[];
+    provided: number[];
+  }
+  const index = categorical.map((c) => new Map(c.categories.map((name, j) => [name, j])));
+  const groups = new Map<string, Acc>();
+  for (const r of rows) {
+    if (isNotProvided(r[by])) continue;
+    const key = toCategory(r[by]);
+    let a = groups.get(key);
+    if (!a) {
+      a = {
+        rows: 0,
+        sum: numeric.map(() => 0),
+        count: numeric.map(() => 0),
+        missing: numeric.map(() => 0),
+        cats: categorical.map((c) => c.categories.map(() => 0)),
+        other: categorical.map(() => 0),
+        provided: categorical.map(() => 0),
+      };
+      groups.set(key, a);
+    }
+    a.rows++;
+    numeric.forEach((n, j) => {
+      if (isNotProvided(r[n.name])) return;
+      let v = toNumber(r[n.name]);
+      if (v === null) {
+        a.missing[j]++;
+        return;
+      }
+      if (n.log) v = Math.log1p(Math.max(0, v));
+      a.sum[j] += (v - n.mean) / n.sd;
+      a.count[j]++;
+    });
+    categorical.forEach((c, j) => {
+      if (isNotProvided(r[c.name])) return;
+      a.provided[j]++;
+      const at = index[j].get(toCategory(r[c.name]));
+      if (at === undefined) a.other[j]++;
+      else a.cats[j][at]++;
+    });
+  }
+  const out: Record<string, ImputationGroup> = {};
+  for (const [key, a] of groups) {
+    if (a.rows < min) continue;
+    out[key] = {
+      rows: a.rows,
+      numeric: a.count.map((n, j) => (n ? a.sum[j] / n : null)),
+      missingRate: a.count.map((n, j) => (n + a.missing[j] ? a.missing[j] / (n + a.missing[j]) : null)),
+      shares: a.provided.map((p, j) => (p ? a.cats[j].map((c) => c / p) : null)),
+      otherShare: a.provided.map((p, j) => (p ? a.other[j] / p : null)),
+    };
+  }
+  return out;
 }
