@@ -122,8 +122,8 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
     const createdAt = open ? asOf - Math.floor(rng.next() * 120 * DAY_MS) - DAY_MS : asOf - Math.floor((30 + rng.next() * 700) * DAY_MS);
     const amount = Math.round(1000 + rng.next() * 50_000);
     const steps = 1 + Math.floor(rng.next() * 4);
-    const events: Rec['events'] = [
-      { at: createdAt, fromStage: null, toStage: stages[0], amount, expectedCloseAt: createdAt + 90 * DAY_MS },
+    const events: NonNullable<Rec['stageChanges']> = [
+      { at: createdAt, fromStage: null, toStage: stages[0], amount, expectedCloseAt: createdAt + 90 * DAY },
     ];
     let t = createdAt;
     for (let k = 1; k < steps; k++) {
@@ -153,15 +153,12 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
       expectedCloseAt: last.expectedCloseAt,
       closedAt,
       forecastCategory: open ? ['pipeline', 'best_case', 'commit'][Math.floor(rng.next() * 3)] : 'closed',
-      groups: {
-        rep: `rep${rep}`,
-        team: `team${rep % 6}`,
-        region: `region${rep % 3}`,
-        product: `product${i % 8}`,
-        segment: ['SMB', 'Mid-Market', 'Enterprise'][i % 3],
-        category: 'pipeline',
-      },
-      events,
+      rep: `rep${rep}`,
+      team: `team${rep % 6}`,
+      repRegion: `region${rep % 3}`,
+      product: `product${i % 8}`,
+      account: { segment: ['SMB', 'Mid-Market', 'Enterprise'][i % 3] },
+      stageChanges: events,
     });
   }
   const period = { label: '2026-Q3', kind: 'quarter' as const, start: new Date(asOf), end: new Date(Date.UTC(2026, 9, 1)) };

@@ -14,10 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateDemoData } from '../src/domain/demo/generate-demo-data';
-import { dealFeatures, dealFeatureSpec, discoverAttributes } from '../src/domain/features/deal-features';
+import { discoverAttributes } from '../src/domain/features/deal-attributes';
+import { dealFeatures, dealFeatureSpec } from '../src/domain/features/deal-features';
 import { snapshotMoments } from '../src/domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../src/domain/features/deal-history';
-import type { DealInput } from '../src/domain/features/deal-input';
+import type { Deal } from '../src/domain/deal-timeline/deal';
 import { FeatureEncoder } from '../src/ml/feature-encoder';
 import { LogisticRegression } from '../src/ml/logistic-regression';
 import { rocAuc } from '../src/ml/metrics';
@@ -34,12 +35,12 @@ const MLP_BATCH = Number(process.env.BENCH_MLP_BATCH ?? 512);
 const AS_OF = new Date('2026-11-01T00:00:00Z');
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 
-function toDeals(records: ReturnType<typeof generateDemoData>['records']): DealInput[] {
+function toDeals(records: ReturnType<typeof generateDemoData>['records']): Deal[] {
   const accounts = new Map(records.accounts.map((a) => [a.externalId, a]));
   const reps = new Map(records.reps.map((r) => [r.externalId, r]));
   const products = new Map(records.products.map((p) => [p.externalId, p]));
   const campaigns = new Map(records.campaigns.map((c) => [c.externalId, c]));
-  const deals = new Map<string, DealInput & Required<Pick<DealInput, 'stageChanges' | 'activities'>>>();
+  const deals = new Map<string, Deal>();
   for (const o of records.opportunities) {
     const a = o.accountId ? accounts.get(o.accountId) : undefined;
     const r = o.repId ? reps.get(o.repId) : undefined;
@@ -148,7 +149,7 @@ async function main() {
   const closed = deals.filter((d) => d.closedAt != null && d.closedAt <= asOf && d.outcome !== 'open');
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
   const attributes = discoverAttributes(closed);
-  const moments = snapshotMoments(closed, createRng(SEED, 'mulberry32'), { maxPerDeal: 2 });
+  const moments = snapshotMoments(closed, seededRandom(SEED), { perDeal: 2 });
   const closes = closed.map((d) => d.closedAt!).sort((a, b) => a - b);
   const cut = closes[Math.floor(0.8 * closes.length)];
   const train = moments.filter((m) => m.closedAt < cut);

@@ -1,19 +1,20 @@
 // Point-in-time correctness of the deal features: a feature computed as of a date must not change
 // when events after that date are added, and the outcome must never leak into a snapshot.
-import { dealFeatures, dealStateAsOf, discoverAttributes } from '../src/domain/features/deal-features';
+import { dealAsOf } from '../src/domain/deal-timeline/as-of';
+import { DAY_MS, type Deal } from '../src/domain/deal-timeline/deal';
+import { dealKnownAt } from '../src/domain/deal-timeline/known-at';
+import { discoverAttributes } from '../src/domain/features/deal-attributes';
+import { dealFeatures } from '../src/domain/features/deal-features';
 import { treatStaleAsLost } from '../src/services/win/build-win-model';
 import { outcomeKnownAt, snapshotMoments } from '../src/domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../src/domain/features/deal-history';
-import type { DealInput } from '../src/domain/features/deal-input';
 import { CloseTimingModel } from '../src/domain/timing/close-timing';
-import { createRng } from '../src/math/random';
-import { maskAfter } from '../src/services/win/load-deals';
-import { DAY_MS } from '../src/math/time';
+import { seededRandom } from '../src/ml/random';
 
 const D = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const SEED = 1234;
 
-function deal(): DealInput {
+function deal(): Deal {
   return {
     id: 1,
     stage: 'Proposal',
@@ -45,7 +46,7 @@ describe('deal features as of a date', () => {
   const history = new DealHistory([]);
 
   test('rebuild the stage, amount, close date and pushes the CRM showed at that moment', () => {
-    const s = dealStateAsOf(deal(), D('2025-01-25'));
+    const s = dealAsOf(deal(), D('2025-01-25'));
     expect(s).toMatchObject({
       stage: 'Qualification',
       stageEnteredAt: D('2025-01-10'),
@@ -57,14 +58,15 @@ describe('deal features as of a date', () => {
     });
     expect(s.closeDatePushDays).toBeCloseTo(14, 6);
     const row = dealFeatures(deal(), D('2025-01-25'), history);
+    // The meeting stamped exactly 2025-01-25 is not seen as of 2025-01-25 (the one boundary).
     expect(row).toMatchObject({
       stage: 'Qualification',
       daysInStage: 15,
       daysSinceCreated: 24,
-      activities30d: 2,
-      meetings30d: 1,
-      activitiesTotal: 2,
-      daysSinceLastActivity: 0,
+      activities30d: 1,
+      meetings30d: 0,
+      activitiesTotal: 1,
+      daysSinceLastActivity: 20,
       daysToExpectedClose: 35,
       expectedCloseOverdue: 0,
     });
@@ -91,13 +93,14 @@ describe('deal features as of a date', () => {
   });
 
   test('a closed deal without stage history does not reveal its final stage or close date', () => {
-    const d: DealInput = {
+    const d: Deal = {
       stage: 'Won',
       amount: 500,
       createdAt: D('2025-01-01'),
       expectedCloseAt: D('2025-01-31'),
       outcome: 'won',
       closedAt: D('2025-01-31'),
+      stageChanges: [],
     };
     const row = dealFeatures(d, D('2025-01-15'), history);
     expect(row.stage).toBeNull();
@@ -145,11 +148,12 @@ describe('deal features as of a date', () => {
     const won = { ...deal(), outcome: 'won' as const, stage: 'Closed Won', closedAt: D('2025-02-20') };
     won.stageChanges = [...won.stageChanges!, { fromStage: 'Proposal', toStage: 'Closed Won', at: D('2025-02-18') }];
     expect(outcomeKnownAt(won)).toBe(D('2025-02-18'));
-    const moments = snapshotMoments([won, { ...won, stageChanges: [], id: 2 }], createRng(SEED, 'mulberry32'));
-    expect(moments.length).toBe(4 + 2); // one per stage interval, two without history
+    const moments = snapshotMoments([won, { ...won, stageChanges: [], id: 2 }], seededRandom(SEED));
+    expect(moments.filter((m) => m.kind === 'creation')).toHaveLength(2); // one at creation per deal
     for (const m of moments) {
-      expect(m.at).toBeGreaterThanOrEqual(won.createdAt);
+      expect(m.at).toBeGreaterThan(won.createdAt);
       expect(m.at).toBeLessThan(m.deal.stageChanges!.length ? D('2025-02-18') : D('2025-02-20'));
+      expect(m.splitAt).toBe(won.createdAt);
       expect(dealFeatures(m.deal, m.at, history).stage).not.toBe('Closed Won');
     }
     expect(snapshotMoments([deal()], createRng(SEED, 'mulberry32'))).toHaveLength(0); // open deals are not examples
@@ -157,15 +161,16 @@ describe('deal features as of a date', () => {
 
   test('a deal that closed after the as-of date is seen as open, in the stage it was in', () => {
     const d = { ...deal(), outcome: 'lost' as const, closedAt: D('2025-03-10'), stage: 'Closed Lost' };
-    const masked = maskAfter(d, D('2025-02-15'));
-    expect(masked).toMatchObject({ outcome: 'open', closedAt: null, stage: 'Proposal' });
-    expect(maskAfter({ ...d, stageChanges: [] }, D('2025-02-15')).stage).toBe('(unknown)');
+    const known = dealKnownAt(d, D('2025-02-15'));
+    expect(known).toMatchObject({ outcome: 'open', closedAt: null, stage: 'Proposal', amount: 12000 });
+    // Without history, the stored stage of a deal closed later is its outcome: unknown at the time.
+    expect(dealKnownAt({ ...d, stageChanges: [] }, D('2025-02-15')).stage).toBeNull();
   });
 });
 
 describe('guards against outcome leaks in the data', () => {
   test('custom attributes filled only for one outcome are left out, with the reason', () => {
-    const deals: DealInput[] = Array.from({ length: 100 }, (_, i) => ({
+    const deals: Deal[] = Array.from({ length: 100 }, (_, i) => ({
       stage: 'x',
       amount: 1,
       createdAt: 0,
@@ -186,14 +191,14 @@ describe('guards against outcome leaks in the data', () => {
   });
 
   test('idle open deals can count as lost after N days (lead funnels without recorded losses)', () => {
-    const idle: DealInput = {
+    const idle: Deal = {
       stage: 'MQL',
       amount: 0,
       createdAt: D('2025-01-01'),
       outcome: 'open',
       activities: [{ type: 'email', at: D('2025-01-11') }],
     };
-    const busy: DealInput = { ...idle, activities: [{ type: 'email', at: D('2025-03-25') }] };
+    const busy: Deal = { ...idle, activities: [{ type: 'email', at: D('2025-03-25') }] };
     const [a, b] = treatStaleAsLost([idle, busy], D('2025-04-01'), 30);
     expect(a).toMatchObject({ outcome: 'lost', closedAt: D('2025-02-10') });
     expect(b.outcome).toBe('open');

@@ -7,11 +7,18 @@ import { defineRoute } from './route';
 const text = (max = 200) => z.string().trim().min(1).max(max);
 const attrValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+// Omitted is not null (docs/win-model.md "Missing is not zero"): leave out what you do not know
+// (activities, rep, account, stageChanges…) and it is not read as evidence; send null or [] for "none".
 export const InlineDeal = z
   .object({
     externalId: text().optional().describe('your id for the deal, echoed back'),
     stage: text(100).describe('current stage, as named in your CRM'),
-    amount: z.number().finite().nonnegative().default(0).describe('deal value in the server currency'),
+    amount: z
+      .number()
+      .finite()
+      .nonnegative()
+      .nullish()
+      .describe('deal value in the server currency; leave it out (or null) when none is recorded yet, never 0 for "unknown"'),
     discount: z.number().min(0).max(1).optional().describe('fraction of list price given away, 0..1'),
     createdAt: IsoDateInput,
     expectedCloseAt: IsoDateInput.nullish(),
@@ -49,11 +56,13 @@ export const InlineDeal = z
           .strict(),
       )
       .max(1000)
-      .optional(),
+      .optional()
+      .describe('recorded stage changes; leave out when not known (not provided), [] when the deal never moved'),
     activities: z
       .array(z.object({ type: text(100), occurredAt: IsoDateInput }).strict())
       .max(10_000)
-      .optional(),
+      .optional()
+      .describe('activities on the deal; leave out when not known (not provided), [] when there were none'),
   })
   .strict()
   .meta({ id: 'InlineDeal', description: 'An opportunity as a CRM frontend holds it, possibly never saved to Salescast.' });

@@ -27,8 +27,15 @@ function customer(over: Partial<CustomerHistory> = {}): CustomerHistory {
       { at: days(-20), amount: 40 },
     ],
     deals: [
-      { createdAt: days(-50), closedAt: null, amount: 1000 },
-      { createdAt: days(-300), closedAt: days(-250), amount: 500 },
+      {
+        stage: 'Proposal',
+        outcome: 'open',
+        createdAt: days(-50),
+        closedAt: null,
+        amount: 1000,
+        stageChanges: [{ at: days(-50), fromStage: null, toStage: 'Proposal', amount: 1000 }],
+      },
+      { stage: 'Closed Won', outcome: 'won', createdAt: days(-300), closedAt: days(-250), amount: 500, stageChanges: [] },
     ],
     ...over,
   };
@@ -65,17 +72,20 @@ describe('customer features as of an observation date', () => {
     later.orders!.push({ at: T0, revenue: 9999 }, { at: days(10), revenue: 5 });
     later.activities!.push(T0, days(3));
     later.serviceCosts!.push({ at: days(1), amount: 500 });
-    later.deals!.push({ createdAt: days(2), closedAt: null, amount: 7 });
-    later.deals![0].closedAt = days(5); // closing after the date: still open as of the date
+    later.deals!.push({ stage: 'Proposal', createdAt: days(2), closedAt: null, amount: 7 });
+    // Won after the date at another amount: still open as of the date, at the amount recorded then.
+    Object.assign(later.deals![0], { outcome: 'won', stage: 'Closed Won', closedAt: days(5), amount: 77_777 });
     expect(customerFeatures(later, T0)).toEqual(base);
   });
 });
 
 describe('churn labels start where the features end', () => {
-  test('status labels: churn inside (asOf, asOf + window] is 1, after it 0, at or before asOf not an example', () => {
-    expect(churnLabel(customer({ status: 'churned', churnedAt: days(90) }), T0, 90, 'status')).toBe(1);
-    expect(churnLabel(customer({ status: 'churned', churnedAt: days(90) + 1 }), T0, 90, 'status')).toBe(0);
-    expect(churnLabel(customer({ status: 'churned', churnedAt: T0 }), T0, 90, 'status')).toBeNull();
+  test('status labels: churn inside [asOf, asOf + window) is 1, after it 0, before asOf not an example', () => {
+    expect(churnLabel(customer({ status: 'churned', churnedAt: days(90) - 1 }), T0, 90, 'status')).toBe(1);
+    expect(churnLabel(customer({ status: 'churned', churnedAt: days(90) }), T0, 90, 'status')).toBe(0);
+    // A churn stamped exactly at the observation moment is not seen by the features: it is the label.
+    expect(churnLabel(customer({ status: 'churned', churnedAt: T0 }), T0, 90, 'status')).toBe(1);
+    expect(churnLabel(customer({ status: 'churned', churnedAt: T0 - 1 }), T0, 90, 'status')).toBeNull();
     expect(churnLabel(customer({ status: 'churned', churnedAt: null }), T0, 90, 'status')).toBeNull();
     expect(churnLabel(customer({ acquiredAt: days(1) }), T0, 90, 'status')).toBeNull();
     expect(churnLabel(customer(), T0, 90, 'status')).toBe(0);

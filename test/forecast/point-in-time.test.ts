@@ -1,4 +1,5 @@
-import { dataPresent, dealAsOf, type DealRecord } from '../../src/domain/forecast/deal-history';
+import type { Deal } from '../../src/domain/deal-timeline/deal';
+import { forecastDealAsOf as dealAsOf } from '../../src/domain/forecast/deal-state';
 import { runBacktest } from '../../src/domain/forecast/backtest';
 import { monthPeriod, parsePeriod, periodsBetween } from '../../src/domain/forecast/period';
 import { forecastPipelineFromHistory } from '../../src/domain/forecast/pipeline-forecast';
@@ -14,17 +15,17 @@ const T0 = Date.UTC(2024, 0, 1);
 const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'];
 
 /** A small synthetic CRM: deals move through stages at a known pace and win with a known chance per gate. */
-function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31)): DealRecord[] {
-  const rng = createRng(seed, 'xoshiro128');
+function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31)): Deal[] {
+  const rng = createRng(seed);
   const reps = ['Ann', 'Bob', 'Cid'];
-  const out: DealRecord[] = [];
+  const out: Deal[] = [];
   for (let i = 0; i < n; i++) {
     const createdAt = T0 + Math.floor(rng.next() * (end - T0 - 30 * DAY_MS));
     const amount = 1000 * (1 + Math.floor(rng.next() * 20));
     const rep = reps[i % 3];
     let t = createdAt;
-    let expected = t + 60 * DAY_MS;
-    const events: DealRecord['events'] = [{ at: t, fromStage: null, toStage: STAGES[0], amount, expectedCloseAt: expected }];
+    let expected = t + 60 * DAY;
+    const events: NonNullable<Deal['stageChanges']> = [{ at: t, fromStage: null, toStage: STAGES[0], amount, expectedCloseAt: expected }];
     let outcome: 'open' | 'won' | 'lost' = 'open';
     let stage = STAGES[0];
     let closedAt: number | null = null;
@@ -58,15 +59,19 @@ function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31))
       expectedCloseAt: expected,
       closedAt,
       forecastCategory: outcome === 'won' ? 'closed' : stage === 'Negotiation' ? 'commit' : 'pipeline',
-      groups: { rep, team: 'T', region: 'R', product: 'P', segment: 'S', category: 'pipeline' },
-      events,
+      rep,
+      team: 'T',
+      repRegion: 'R',
+      product: 'P',
+      account: { segment: 'S' },
+      stageChanges: events,
     });
   }
   return out;
 }
 
 describe('deals as of a past date', () => {
-  const deal: DealRecord = {
+  const deal: Deal = {
     id: 1,
     externalId: 'X',
     amount: 900,
@@ -76,12 +81,11 @@ describe('deals as of a past date', () => {
     expectedCloseAt: T0 + 90 * DAY_MS,
     closedAt: T0 + 80 * DAY_MS,
     forecastCategory: 'closed',
-    groups: {},
-    events: [
-      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY_MS },
-      { at: T0 + 20 * DAY_MS, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY_MS },
-      { at: T0 + 50 * DAY_MS, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY_MS },
-      { at: T0 + 80 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY_MS },
+    stageChanges: [
+      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY },
+      { at: T0 + 20 * DAY, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY },
+      { at: T0 + 50 * DAY, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY },
+      { at: T0 + 80 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY },
     ],
   };
 
@@ -102,24 +106,24 @@ describe('deals as of a past date', () => {
   });
 
   it('ignores everything at or after the date: later stage changes do not alter an earlier view', () => {
-    const before = dealAsOf(deal, T0 + 30 * DAY_MS);
-    const rewritten: DealRecord = {
+    const before = dealAsOf(deal, T0 + 30 * DAY);
+    const rewritten: Deal = {
       ...deal,
       outcome: 'lost',
       stage: 'Closed Lost',
       amount: 1,
-      closedAt: T0 + 31 * DAY_MS,
-      events: [
-        ...deal.events.slice(0, 2),
-        { at: T0 + 30 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
+      closedAt: T0 + 31 * DAY,
+      stageChanges: [
+        ...deal.stageChanges!.slice(0, 2),
+        { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
       ],
     };
     expect(dealAsOf(rewritten, T0 + 30 * DAY_MS)).toEqual(before);
   });
 });
 
-describe("the data's present", () => {
-  const deal = (over: Partial<DealRecord>): DealRecord => ({
+describe('stored fields as of a past moment', () => {
+  const deal = (over: Partial<Deal>): Deal => ({
     id: 1,
     externalId: 'D',
     amount: 10,
@@ -129,39 +133,25 @@ describe("the data's present", () => {
     expectedCloseAt: null,
     closedAt: null,
     forecastCategory: null,
-    groups: {},
-    events: [],
+    stageChanges: [],
     ...over,
   });
 
-  it('is just after the latest creation, close or stage change, capped by the clock', () => {
-    const h = [
-      deal({
-        id: 1,
-        createdAt: T0,
-        events: [{ at: T0 + 5 * DAY_MS, fromStage: null, toStage: 'Proposal', amount: null, expectedCloseAt: T0 + 400 * DAY_MS }],
-      }),
-      deal({ id: 2, createdAt: T0 + 2 * DAY_MS, outcome: 'won', closedAt: T0 + 9 * DAY_MS }),
-      deal({ id: 3, createdAt: T0 + 7 * DAY_MS }),
-    ];
-    // The expected close date (a forecast, not an event) does not count.
-    expect(dataPresent(h, Infinity)).toBe(T0 + 9 * DAY_MS + 1);
-    expect(dataPresent(h, T0 + 8 * DAY_MS)).toBe(T0 + 8 * DAY_MS);
-    expect(dataPresent([], T0)).toBe(-Infinity);
+  it('a deal closed later is open in the stage it was in; once closed, its stored state holds', () => {
+    const d = deal({
+      outcome: 'won',
+      stage: 'Closed Won',
+      amount: 900,
+      closedAt: T0 + 10 * DAY,
+      stageChanges: [{ at: T0 + 10 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
+    });
+    // Before the close only the stored fields could tell the stage and amount, and they carry the outcome.
+    expect(dealAsOf(d, T0 + 10 * DAY)).toMatchObject({ outcome: 'open', stage: '(unknown)', amount: null });
+    expect(dealAsOf(d, T0 + 10 * DAY + 1)).toMatchObject({ outcome: 'won', stage: 'Closed Won', amount: 900 });
   });
 
-  it('as of a moment before it, a deal closed later is still open; as of it, the stored state holds', () => {
-    const h = [
-      deal({
-        outcome: 'won',
-        stage: 'Closed Won',
-        closedAt: T0 + 10 * DAY_MS,
-        events: [{ at: T0 + 10 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
-      }),
-    ];
-    const now = dataPresent(h, Infinity);
-    expect(dealAsOf(h[0], T0 + 10 * DAY_MS, now)).toMatchObject({ outcome: 'open', stage: 'Proposal' });
-    expect(dealAsOf(h[0], now, now)).toMatchObject({ outcome: 'won', stage: 'Closed Won' });
+  it('a deal open now without history is in its stored stage since creation', () => {
+    expect(dealAsOf(deal({}), T0 + 5 * DAY)).toMatchObject({ outcome: 'open', stage: 'Proposal', amount: 10, stageEnteredAt: T0 });
   });
 });
 
@@ -173,16 +163,18 @@ describe('backtests use only what was known at each period start', () => {
     const asOf = Date.UTC(2025, 7, 1);
     // Scramble the future: every event at or after asOf gets another stage and amount, and every
     // deal that closed later flips its outcome; deals created later are dropped or duplicated.
-    const scrambled: DealRecord[] = history
+    const scrambled: Deal[] = history
       .filter((d) => d.createdAt < asOf)
       .map((d) => ({
         ...d,
-        amount: d.closedAt !== null && d.closedAt >= asOf ? d.amount * 7 : d.amount,
-        outcome: d.closedAt !== null && d.closedAt >= asOf ? (d.outcome === 'won' ? 'lost' : 'won') : d.outcome,
-        events: d.events.map((e) => (e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY_MS } : e)),
+        amount: d.closedAt != null && d.closedAt >= asOf ? d.amount! * 7 : d.amount,
+        outcome: d.closedAt != null && d.closedAt >= asOf ? (d.outcome === 'won' ? 'lost' : 'won') : d.outcome,
+        stageChanges: d.stageChanges!.map((e) =>
+          e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY } : e,
+        ),
       }));
-    const a = await runBacktest({ history, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED, now: Date.UTC(2026, 0, 1) });
-    const b = await runBacktest({ history: scrambled, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED, now: Date.UTC(2026, 0, 1) });
+    const a = await runBacktest({ history, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED });
+    const b = await runBacktest({ history: scrambled, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED });
     const strip = (p: (typeof a.periods)[number]) => ({ ...p, actual: 0 });
     // Only the actual (what happened afterwards) may differ.
     expect(strip(b.periods[0])).toEqual(strip(a.periods[0]));
@@ -196,12 +188,12 @@ describe('backtests use only what was known at each period start', () => {
     const future = history
       .filter((d) => d.createdAt < asOf)
       .map((d) =>
-        d.closedAt !== null && d.closedAt >= asOf
+        d.closedAt != null && d.closedAt >= asOf
           ? {
               ...d,
-              outcome: (d.outcome === 'won' ? 'lost' : 'won') as DealRecord['outcome'],
-              closedAt: d.closedAt + 9 * DAY_MS,
-              events: d.events.filter((e) => e.at < asOf),
+              outcome: (d.outcome === 'won' ? 'lost' : 'won') as Deal['outcome'],
+              closedAt: d.closedAt + 9 * DAY,
+              stageChanges: d.stageChanges!.filter((e) => e.at < asOf),
             }
           : d,
       );
@@ -211,7 +203,7 @@ describe('backtests use only what was known at each period start', () => {
   });
 
   it('reports per-period forecasts and accuracy for every method', async () => {
-    const r = await runBacktest({ history, periods, sims: 1000, seed: SEED, now: Date.UTC(2026, 0, 1) });
+    const r = await runBacktest({ history, periods, sims: 1000, seed: SEED });
     expect(r.periods.map((p) => p.period)).toEqual(['2025-07', '2025-08', '2025-09']);
     for (const p of r.periods) {
       expect(p.monteCarlo.p10!).toBeLessThanOrEqual(p.monteCarlo.p50!);
@@ -294,7 +286,7 @@ describe('expected new business', () => {
     // One deal created per day over the past 365 days (λ = 1/day); three of them won with cycles
     // of 10, 10 and 40 days (amounts 100, 100, 1,000), one lost (w = 3/4), the rest still open.
     const cycles: Record<number, [number, number]> = { 100: [10, 100], 200: [10, 100], 300: [40, 1000] };
-    const history: DealRecord[] = Array.from({ length: 365 }, (_, i) => {
+    const history: Deal[] = Array.from({ length: 365 }, (_, i) => {
       const k = i + 1;
       const createdAt = asOf - k * DAY_MS;
       const won = cycles[k];
@@ -309,9 +301,8 @@ describe('expected new business', () => {
         expectedCloseAt: null,
         closedAt: won ? createdAt + won[0] * DAY_MS : lost ? createdAt + 5 * DAY_MS : null,
         forecastCategory: null,
-        groups: {},
-        events: [],
-      } as DealRecord;
+        stageChanges: [],
+      } as Deal;
     });
     // Window = the 30 days after as-of: a 10-day deal lands in it if created in the first 20 days
     // (d = 20 each); a 40-day deal cannot (d = 0). A 10-day win could be seen on the 355 deals

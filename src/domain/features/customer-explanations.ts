@@ -1,11 +1,18 @@
 // Turns a churn feature's contribution to the log-odds into a sentence an account manager
 // understands, e.g. "Last order 143 days ago (customers who stayed: typically 21)". Typical values
 // come from the customers who did not churn in training (ExplanationContext.retainedMedians).
-import type { RawValue } from '../../ml/feature-encoder';
+// Correlated windows (orders, revenue, activity and service costs over 90 days, the 90 before, the
+// trend and the total) are explained together as one factor each, and what an inline customer did
+// not provide is never cited as evidence (factor-units.ts).
+import { factorUnits, notProvidedNote, unitNotProvided, unitValue, type FactorUnit } from './factor-units';
+import { isNotProvided, type FeatureRow, type FeatureValue } from './feature-row';
+
+type RawValue = FeatureValue | undefined;
 
 export interface CustomerFactor {
+  /** A feature, or a group of features explained together (orders, revenue, activity, …). */
   feature: string;
-  value: RawValue;
+  value: string | number | boolean | null;
   /** Contribution to the log-odds of churning (positive raises the risk). */
   effect: number;
   text: string;
@@ -43,6 +50,7 @@ export function explainCustomerFactor(feature: string, value: RawValue, ctx: Cus
   const typical = ctx.retainedMedians[feature];
   const typ = (f: (v: number) => string = num) => (typical === undefined ? '' : ` (customers who stayed: typically ${f(typical)})`);
   const label = LABELS[feature] ?? feature.replace(/^attr\./, '');
+  if (isNotProvided(value)) return `${label} not provided`;
   if (value === null || value === undefined || value === '') {
     if (feature === 'daysSinceLastOrder') return 'No order yet';
     if (feature === 'daysSinceLastActivity') return 'No activity logged';
@@ -90,4 +98,142 @@ export function explainCustomerFactor(feature: string, value: RawValue, ctx: Cus
     default:
       return `${label}: ${num(value)}${typ()}`;
   }
+}
+
+/** Features explained together: one fact each, one summed effect, one sentence. */
+export const CUSTOMER_FACTOR_GROUPS: Record<string, readonly string[]> = {
+  orders: ['daysSinceLastOrder', 'ordersTotal', 'orders90d', 'ordersPrev90d', 'orderTrend', 'avgOrderValue'],
+  revenue: ['revenueTotal', 'revenue90d', 'revenuePrev90d', 'revenueTrend'],
+  activity: ['activities90d', 'activitiesPrev90d', 'activityTrend', 'daysSinceLastActivity'],
+  serviceCost: ['serviceCost90d', 'serviceCostPrev90d', 'serviceCostTrend'],
+  openDeals: ['openDeals', 'openDealAmount'],
+};
+
+/** What a unit is read from, as the "not provided" note names it (the field the caller left out). */
+const PROVIDED_BY: Record<string, string> = {
+  orders: 'orders',
+  revenue: 'orders',
+  activity: 'activities',
+  serviceCost: 'service costs',
+  openDeals: 'open deals',
+  tenureDays: 'customer since',
+};
+const providedBy = (u: FactorUnit) =>
+  PROVIDED_BY[u.name] ?? (u.name.startsWith('attr.') ? 'custom attributes' : (LABELS[u.name] ?? u.name).toLowerCase());
+
+/** The explanation units of the churn model's features (groups first, then single features). */
+export function customerFactorUnits(features: readonly string[]): FactorUnit[] {
+  return factorUnits(features, CUSTOMER_FACTOR_GROUPS);
+}
+
+type Row = FeatureRow | Record<string, unknown>;
+const numberOf = (row: Row, f: string): number | null => {
+  const v = row[f];
+  return typeof v === 'number' ? v : null;
+};
+const trendNote = (row: Row, f: string) => {
+  const t = numberOf(row, f);
+  return t === null ? '' : ` (${change(t)} on the 90 days before)`;
+};
+
+function explainOrders(row: Row, ctx: CustomerExplanationContext): string {
+  const last = numberOf(row, 'daysSinceLastOrder');
+  const total = numberOf(row, 'ordersTotal');
+  const o90 = numberOf(row, 'orders90d');
+  if (total === 0 || (total === null && last === null)) return 'No order yet';
+  const parts: string[] = [];
+  if (last !== null) parts.push(`Last order ${num(last)} days ago`);
+  if (o90 !== null) parts.push(`${num(o90)} in the last 90 days${trendNote(row, 'orderTrend')}`);
+  if (total !== null) parts.push(`${num(total)} so far`);
+  const typical = ctx.retainedMedians.daysSinceLastOrder;
+  return `${parts.join('; ')}${typical === undefined ? '' : ` (customers who stayed: last order typically ${num(typical)} days ago)`}`;
+}
+
+function explainRevenue(row: Row): string {
+  const r90 = numberOf(row, 'revenue90d');
+  const total = numberOf(row, 'revenueTotal');
+  const parts: string[] = [];
+  if (r90 !== null) parts.push(`Revenue in the last 90 days ${money(r90)}${trendNote(row, 'revenueTrend')}`);
+  if (total !== null) parts.push(`${money(total)} so far`);
+  return parts.join('; ') || 'Revenue not recorded';
+}
+
+function explainActivity(row: Row): string {
+  const a90 = numberOf(row, 'activities90d');
+  const last = numberOf(row, 'daysSinceLastActivity');
+  if (a90 === null && last === null) return 'No activity logged';
+  const parts: string[] = [];
+  if (a90 !== null) parts.push(`${num(a90)} activities in the last 90 days${trendNote(row, 'activityTrend')}`);
+  parts.push(last === null ? 'none logged before' : `the last one ${num(last)} days ago`);
+  return parts.join('; ');
+}
+
+function explainServiceCost(row: Row): string {
+  const c90 = numberOf(row, 'serviceCost90d');
+  return c90 === null
+    ? 'Service costs not recorded'
+    : `Support and service costs in the last 90 days ${money(c90)}${trendNote(row, 'serviceCostTrend')}`;
+}
+
+function explainOpenDeals(row: Row): string {
+  const n = numberOf(row, 'openDeals');
+  const amount = numberOf(row, 'openDealAmount');
+  if (!n) return 'No open deal';
+  return `${num(n)} open deal${n === 1 ? '' : 's'}${amount === null ? '' : ` worth ${money(amount)}`}`;
+}
+
+export function explainCustomerUnit(unit: FactorUnit, row: Row, ctx: CustomerExplanationContext): string {
+  if (unit.features.length === 1) return explainCustomerFactor(unit.features[0], unitValue(unit, row), ctx);
+  switch (unit.name) {
+    case 'orders':
+      return explainOrders(row, ctx);
+    case 'revenue':
+      return explainRevenue(row);
+    case 'activity':
+      return explainActivity(row);
+    case 'serviceCost':
+      return explainServiceCost(row);
+    case 'openDeals':
+      return explainOpenDeals(row);
+    default:
+      return unit.features.map((f) => explainCustomerFactor(f, unitValue({ name: f, features: [f] }, row), ctx)).join('; ');
+  }
+}
+
+/**
+ * The factors of one churn score: up to `perSide` units raising and lowering the risk, strongest
+ * first; units the caller did not provide are not ranked and are named once, with no effect.
+ */
+export function customerFactors(
+  units: readonly FactorUnit[],
+  effects: ArrayLike<number>,
+  row: Row,
+  ctx: CustomerExplanationContext,
+  perSide = 3,
+): CustomerFactor[] {
+  const missing: FactorUnit[] = [];
+  const all: { i: number; effect: number }[] = [];
+  units.forEach((u, i) => {
+    if (unitNotProvided(u, row)) missing.push(u);
+    else if (Number.isFinite(effects[i]) && Math.abs(effects[i]) > 1e-6) all.push({ i, effect: effects[i] });
+  });
+  const up = all
+    .filter((f) => f.effect > 0)
+    .sort((a, b) => b.effect - a.effect)
+    .slice(0, perSide);
+  const down = all
+    .filter((f) => f.effect < 0)
+    .sort((a, b) => a.effect - b.effect)
+    .slice(0, perSide);
+  const factors: CustomerFactor[] = [...up, ...down]
+    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
+    .map((f) => ({
+      feature: units[f.i].name,
+      value: unitValue(units[f.i], row),
+      effect: Math.round(f.effect * 1000) / 1000,
+      text: explainCustomerUnit(units[f.i], row, ctx),
+    }));
+  const note = notProvidedNote(missing, providedBy, 'customer');
+  if (note) factors.push({ feature: 'notProvided', value: null, effect: 0, text: note });
+  return factors;
 }

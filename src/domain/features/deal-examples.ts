@@ -1,65 +1,107 @@
-// Training examples for the deal-win model: every closed deal snapshotted at past moments before
-// it closed — one random moment inside each stage it went through (so every stage, and realistic
-// days-in-stage, are represented), or two random moments in its life when it has no stage history.
-// The label is the deal's eventual outcome; the features are those of the moment (deal-features.ts).
-import type { Rng } from '../../math/random';
-import type { DealInput } from './deal-input';
+// Training examples for the deal-win model: closed deals snapshotted at moments chosen without
+// looking at their outcome, labelled with that outcome. The features of a snapshot are those of
+// the deal as of its moment (deal-features.ts), exactly as the server builds them for an open deal.
+//
+// Which moments (docs/win-model.md "Snapshots"):
+// - the moment of creation, for every deal: the server is asked about deals as they are created;
+// - then a grid of ages: one random phase per deal in [0, step), then every `step`, while the deal
+//   is open and younger than the horizon. Phase, step and horizon are the same for won and lost
+//   deals (the step and horizon come from all closed deals together), so the ages at which deals are
+//   seen do not depend on how they end; a deal contributes a snapshot at an age only while it is
+//   open at that age, which is the question the server answers ("this deal, open at this age").
+// - the horizon caps ages for won and lost alike (by default the 95th percentile of how long closed
+//   deals stayed open), so long-dead deals that a CRM closes late do not dominate;
+// - with `asOf`, deals created less than one horizon before it are left out: only their quick
+//   outcomes have happened yet (mostly wins in a funnel that records losses late), which would make
+//   the latest deals look better than they are.
+// Random moments spread over a deal's whole life are not used: their ages scale with how long the
+// deal lived, which differs by outcome, so age alone would give the label away.
+import { atCreation } from '../deal-timeline/boundary';
+import { DAY_MS, type Deal } from '../deal-timeline/deal';
+import { outcomeKnownAt } from '../deal-timeline/outcome';
 
-export interface DealSnapshotMoment {
-  deal: DealInput;
+export { outcomeKnownAt };
+
+export interface DealSnapshot {
+  deal: Deal;
   /** Index of the deal in the input array. */
   dealIndex: number;
+  /** The moment of the snapshot: features are built as of it (dealFeatures(deal, at, …)). */
   at: number;
   won: 0 | 1;
+  /** When the deal closed (label and close timing only; never a feature, never the split). */
+  closedAt: number;
+  /**
+   * The time to order and cut training folds by: the deal's creation time. Every snapshot of a deal
+   * shares it, so no deal straddles two folds, and a later fold holds the deals that arrived later,
+   * like the deals the model will score (not the slow deals a split by close date leaves last).
+   */
+  splitAt: number;
+  /** 'creation' for the snapshot at creation, 'open' for the later ones. */
+  kind: 'creation' | 'open';
+}
+
+/** @deprecated the former name of DealSnapshot. */
+export type DealSnapshotMoment = DealSnapshot;
+
+export interface SnapshotOptions {
+  /** About this many snapshots per deal on average, the one at creation included (default 6). */
+  perDeal?: number;
+  /** Ages are capped at this many days (default: the 95th percentile of the open life of closed deals). */
+  horizonDays?: number;
+  /** The training as-of: deals created less than one horizon before it are left out. */
+  asOf?: number;
+}
+
+interface Eligible {
+  deal: Deal;
+  dealIndex: number;
+  end: number;
   closedAt: number;
 }
 
-/**
- * The last moment a closed deal's outcome was still unknown: its closed date, or the moment of the
- * final stage change into its closing stage when the CRM recorded that earlier.
- */
-export function outcomeKnownAt(deal: DealInput): number | null {
-  if (deal.closedAt == null || (deal.outcome ?? 'open') === 'open') return null;
-  let known = deal.closedAt;
-  for (const c of deal.stageChanges ?? []) if (c.toStage === deal.stage && c.at < known) known = c.at;
-  return known;
-}
-
-export function snapshotMoments(
-  deals: DealInput[],
-  rng: Rng,
-  options: { maxPerDeal?: number; closedFrom?: number; closedTo?: number } = {},
-): DealSnapshotMoment[] {
-  const maxPerDeal = options.maxPerDeal ?? 6;
-  const out: DealSnapshotMoment[] = [];
+function eligibleDeals(deals: readonly Deal[]): Eligible[] {
+  const out: Eligible[] = [];
   deals.forEach((deal, dealIndex) => {
     const end = outcomeKnownAt(deal);
     if (end === null || deal.closedAt == null) return;
-    if (options.closedFrom !== undefined && deal.closedAt < options.closedFrom) return;
-    if (options.closedTo !== undefined && deal.closedAt > options.closedTo) return;
-    const won = deal.outcome === 'won' ? 1 : 0;
-    const start = deal.createdAt;
-    if (!(end > start)) return; // closed the moment it was created: nothing to predict
-    const entries = (deal.stageChanges ?? [])
-      .map((c) => c.at)
-      .filter((t) => t >= start && t < end)
-      .sort((a, b) => a - b);
-    const intervals: [number, number][] = [];
-    if (entries.length === 0) {
-      intervals.push([start, start + (end - start) / 2], [start + (end - start) / 2, end]);
-    } else {
-      const bounds = [...new Set([start, ...entries, end])].sort((a, b) => a - b);
-      for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i + 1] > bounds[i]) intervals.push([bounds[i], bounds[i + 1]]);
-    }
-    // Keep at most maxPerDeal intervals, spread evenly over the deal's life.
-    const chosen =
-      intervals.length <= maxPerDeal
-        ? intervals
-        : Array.from({ length: maxPerDeal }, (_, i) => intervals[Math.floor((i * intervals.length) / maxPerDeal)]);
-    for (const [a, b] of chosen) {
-      const at = a + rng.next() * (b - a);
-      if (at < end) out.push({ deal, dealIndex, at, won, closedAt: deal.closedAt });
-    }
+    // Closed the moment it was created: there is nothing to predict.
+    if (!(atCreation(deal.createdAt) < end)) return;
+    out.push({ deal, dealIndex, end, closedAt: deal.closedAt });
   });
+  return out;
+}
+
+/** The default horizon (ms): the 95th percentile of how long closed deals stayed open, won and lost together. */
+export function snapshotHorizon(deals: readonly Deal[]): number {
+  const lives = eligibleDeals(deals)
+    .map((e) => e.end - e.deal.createdAt)
+    .sort((a, b) => a - b);
+  if (lives.length === 0) return DAY_MS;
+  return Math.max(DAY_MS, lives[Math.min(lives.length - 1, Math.floor(0.95 * lives.length))]);
+}
+
+/** The snapshots of closed deals (open deals are not examples); `rng` returns uniform numbers in [0, 1). */
+export function snapshotMoments(deals: readonly Deal[], rng: () => number, options: SnapshotOptions = {}): DealSnapshot[] {
+  const perDeal = Math.max(1, options.perDeal ?? 6);
+  const horizon = options.horizonDays !== undefined ? options.horizonDays * DAY_MS : snapshotHorizon(deals);
+  let eligible = eligibleDeals(deals);
+  if (options.asOf !== undefined) eligible = eligible.filter((e) => e.deal.createdAt <= options.asOf! - horizon);
+  // One step for everyone: the mean capped open life spread over the snapshots after creation.
+  let lifeSum = 0;
+  for (const e of eligible) lifeSum += Math.min(e.end - e.deal.createdAt, horizon);
+  const step = perDeal > 1 && eligible.length ? Math.max(60_000, lifeSum / eligible.length / (perDeal - 1)) : Infinity;
+  const out: DealSnapshot[] = [];
+  for (const { deal, dealIndex, end, closedAt } of eligible) {
+    const won = deal.outcome === 'won' ? 1 : 0;
+    const snap = (at: number, kind: DealSnapshot['kind']) =>
+      out.push({ deal, dealIndex, at, won, closedAt, splitAt: deal.createdAt, kind });
+    const first = atCreation(deal.createdAt);
+    snap(first, 'creation');
+    // Drawn for every deal, before looking at how long it lived: the phase cannot depend on the outcome.
+    const phase = rng() * (Number.isFinite(step) ? step : 0);
+    const last = Math.min(end, deal.createdAt + horizon);
+    for (let at = deal.createdAt + phase; at < last && Number.isFinite(step); at += step) if (at > first) snap(at, 'open');
+  }
   return out;
 }

@@ -1,7 +1,14 @@
 // Turns a feature's contribution to the log-odds into a sentence a sales rep understands, e.g.
 // "41 days in Negotiation; deals that close usually move on within 12". The comparison figures
 // ("usually within 12") come from the won deals the model was trained on (ExplanationContext).
-import type { RawRow, RawValue } from '../../ml/feature-encoder';
+// Correlated features are explained together as one factor (DEAL_FACTOR_GROUPS: the activity
+// counts over 7, 30 and 90 days and in total are one fact, "how active is this deal"), and what the
+// caller did not provide is never cited as evidence (factor-units.ts).
+import { isNotProvided, type FeatureRow, type FeatureValue } from './feature-row';
+import { factorUnits, notProvidedNote, unitNotProvided, unitValue, type FactorUnit } from './factor-units';
+
+type RawRow = FeatureRow | Record<string, unknown>;
+type RawValue = Exclude<FeatureValue, symbol> | undefined;
 
 export interface ExplanationContext {
   /** Per stage: 75th percentile of days won deals spent in it, and the stage's historical win rate. */
@@ -11,8 +18,9 @@ export interface ExplanationContext {
 }
 
 export interface Factor {
+  /** A feature, or a group of features explained together (activity, closeDate, owner, …). */
   feature: string;
-  value: RawValue;
+  value: string | number | boolean | null;
   /** Contribution to the log-odds of winning (positive raises the odds). */
   effect: number;
   text: string;
@@ -60,8 +68,11 @@ export function explainFactor(feature: string, value: RawValue, row: RawRow, ctx
   const typical = ctx.wonMedians[feature];
   const typ = typical === undefined ? '' : typicalNote(typical);
   const v = typeof value === 'number' ? value : null;
+  if (isNotProvided(value)) return `${LABELS[feature] ?? feature.replace(/^attr\./, '')} not provided`;
   if (value === null || value === undefined) {
     if (feature === 'stage') return 'Stage at this point unknown (no stage history)';
+    if (feature === 'amount') return 'No amount recorded yet';
+    if (feature === 'daysInStage') return 'Time in the current stage unknown';
     if (feature === 'daysSinceLastActivity') return 'No activity logged on this deal';
     if (feature === 'daysToExpectedClose' || feature === 'expectedCloseOverdue') return 'No expected close date';
     return `${LABELS[feature] ?? feature.replace(/^attr\./, '')} not recorded`;
@@ -146,4 +157,201 @@ export function topFactorIndices(effects: ArrayLike<number>, perSide = 3, minEff
     }
   }
   return out;
+}
+
+/** Features explained together: one fact each, one summed effect, one sentence. */
+export const DEAL_FACTOR_GROUPS: Record<string, readonly string[]> = {
+  activity: ['activities7d', 'activities30d', 'activities90d', 'meetings30d', 'activitiesTotal', 'daysSinceLastActivity'],
+  closeDate: ['daysToExpectedClose', 'expectedCloseOverdue', 'closeDatePushes', 'closeDatePushDays'],
+  owner: ['rep', 'repWinRate', 'repClosedDeals'],
+  account: ['accountWinRate', 'accountClosedDeals'],
+  amount: ['amount', 'amountChanges', 'amountChangeRatio'],
+  stageHistory: ['stageChanges', 'stagesVisited', 'hasStageHistory'],
+  product: ['product', 'productWinRate'],
+  source: ['source', 'sourceWinRate'],
+  segment: ['segment', 'segmentWinRate'],
+};
+
+/** What a unit is read from, as the "not provided" note names it (the field the caller left out). */
+const PROVIDED_BY: Record<string, string> = {
+  activity: 'activities',
+  closeDate: 'expected close date',
+  owner: 'owner',
+  team: 'owner',
+  account: 'account',
+  segment: 'account',
+  industry: 'account',
+  region: 'account',
+  size: 'account',
+  employees: 'account',
+  annualRevenue: 'account',
+  amount: 'amount',
+  stageHistory: 'stage history',
+  daysInStage: 'stage history',
+  product: 'product',
+  productFamily: 'product',
+  source: 'lead source',
+  campaignChannel: 'campaign',
+};
+const providedBy = (u: FactorUnit) =>
+  PROVIDED_BY[u.name] ?? (u.name.startsWith('attr.') ? 'custom attributes' : (LABELS[u.name] ?? u.name).toLowerCase());
+
+/** The explanation units of the deal model's features (groups first, then single features). */
+export function dealFactorUnits(features: readonly string[]): FactorUnit[] {
+  return factorUnits(features, DEAL_FACTOR_GROUPS);
+}
+
+const numberOf = (row: RawRow, f: string): number | null => {
+  const v = row[f];
+  return typeof v === 'number' ? v : null;
+};
+
+function explainActivity(row: RawRow, ctx: ExplanationContext): string {
+  const total = numberOf(row, 'activitiesTotal');
+  const a30 = numberOf(row, 'activities30d');
+  const m30 = numberOf(row, 'meetings30d');
+  const last = numberOf(row, 'daysSinceLastActivity');
+  if (total === 0) return 'No activity logged on this deal yet';
+  const parts: string[] = [];
+  if (a30 !== null)
+    parts.push(
+      `${plural(a30, 'activity', 'activities')} in the last 30 days${m30 ? ` (${plural(m30, 'meeting or demo', 'meetings or demos')})` : ''}`,
+    );
+  if (total !== null) parts.push(`${num(total)} so far`);
+  if (last !== null) parts.push(`the last one ${plural(last, 'day')} ago`);
+  const typical = ctx.wonMedians.activities30d;
+  return `${parts.join(', ')}${typical === undefined ? '' : ` (won deals: typically ${num(typical)} in 30 days)`}`;
+}
+
+function explainCloseDate(row: RawRow): string {
+  const days = numberOf(row, 'daysToExpectedClose');
+  const pushes = numberOf(row, 'closeDatePushes');
+  const pushDays = numberOf(row, 'closeDatePushDays');
+  const when =
+    days === null
+      ? 'No expected close date'
+      : days < 0
+        ? `Expected close date passed ${plural(-days, 'day')} ago`
+        : `Expected to close in ${plural(days, 'day')}`;
+  if (pushes === null) return when;
+  if (pushes === 0) return `${when}; never pushed back`;
+  return `${when}; pushed back ${plural(pushes, 'time')}${pushDays ? ` (${plural(pushDays, 'day')} in total)` : ''}`;
+}
+
+function explainOwner(row: RawRow): string {
+  const rep = row.rep;
+  if (rep === null || rep === undefined || isNotProvided(rep)) return 'No owner named';
+  const rate = numberOf(row, 'repWinRate');
+  const closed = numberOf(row, 'repClosedDeals');
+  if (closed === 0 || rate === null) return `${rep}: no closed deals yet`;
+  return `${rep} has won ${pct(rate)} of their ${closed === null ? '' : `${num(closed)} `}closed deals`;
+}
+
+function explainAccount(row: RawRow): string {
+  const closed = numberOf(row, 'accountClosedDeals');
+  const rate = numberOf(row, 'accountWinRate');
+  if (closed === null && rate === null) return 'No account named';
+  if (!closed) return 'First deal with this account';
+  return `This account has closed ${plural(closed, 'deal')} with us before${rate === null ? '' : ` (win rate ${pct(rate)})`}`;
+}
+
+function explainAmount(row: RawRow, ctx: ExplanationContext): string {
+  const amount = numberOf(row, 'amount');
+  const changes = numberOf(row, 'amountChanges');
+  const ratio = numberOf(row, 'amountChangeRatio');
+  const typical = ctx.wonMedians.amount;
+  const base =
+    amount === null
+      ? 'No amount recorded yet'
+      : `Amount ${money(amount)}${typical === undefined ? '' : ` (won deals: typically ${money(typical)})`}`;
+  if (!changes) return base;
+  return `${base}; changed ${plural(changes, 'time')}${ratio === null ? '' : `, now ${pct(ratio)} of the first figure`}`;
+}
+
+function explainStageHistory(row: RawRow): string {
+  const changes = numberOf(row, 'stageChanges');
+  const visited = numberOf(row, 'stagesVisited');
+  if (row.hasStageHistory === 0 || changes === null) return 'No stage history recorded';
+  return `${plural(changes, 'stage change')}${visited === null ? '' : `, ${plural(visited, 'stage')} visited`}`;
+}
+
+/** Whether the model met a categorical value often enough in training to have learned about it. */
+export type KnownCategory = (feature: string, value: string) => boolean;
+
+function explainRated(row: RawRow, feature: string, label: string, known: KnownCategory): string {
+  const v = row[feature];
+  const rate = numberOf(row, `${feature}WinRate`);
+  const name = v === null || v === undefined || isNotProvided(v) ? null : String(v);
+  if (name === null) return `${label} not recorded`;
+  // A value the model never met has the overall rate (its smoothing prior), not a record of its own.
+  if (!known(feature, name)) return `${label} ${name}: new to the model, counted as average`;
+  return rate === null ? `${label}: ${name}` : `${label} ${name}: won ${pct(rate)} of the time`;
+}
+
+/** The sentence of a unit: a group's own wording, or the single feature's. */
+export function explainUnit(
+  unit: FactorUnit,
+  effect: number,
+  row: RawRow,
+  ctx: ExplanationContext,
+  known: KnownCategory = () => true,
+): string {
+  if (unit.features.length === 1) return explainFactor(unit.features[0], unitValue(unit, row), effect, row, ctx);
+  switch (unit.name) {
+    case 'activity':
+      return explainActivity(row, ctx);
+    case 'closeDate':
+      return explainCloseDate(row);
+    case 'owner':
+      return explainOwner(row);
+    case 'account':
+      return explainAccount(row);
+    case 'amount':
+      return explainAmount(row, ctx);
+    case 'stageHistory':
+      return explainStageHistory(row);
+    case 'product':
+      return explainRated(row, 'product', 'Product', known);
+    case 'source':
+      return explainRated(row, 'source', 'Lead source', known);
+    case 'segment':
+      return explainRated(row, 'segment', 'Segment', known);
+    default:
+      return unit.features.map((f) => explainFactor(f, unitValue({ name: f, features: [f] }, row), effect, row, ctx)).join('; ');
+  }
+}
+
+/**
+ * The factors of one score: the `perSide` strongest units on each side (contributions to the
+ * log-odds, `effects[i]` for `units[i]`), worded. Units the caller did not provide are not cited:
+ * the encoder counted them as for a typical deal in the same stage (spec imputeBy), so their effect
+ * is the stage's and is added to the stage's factor; they are named once at the end, with no effect.
+ */
+export function dealFactors(
+  units: readonly FactorUnit[],
+  effects: ArrayLike<number>,
+  row: RawRow,
+  ctx: ExplanationContext,
+  perSide = 3,
+  known: KnownCategory = () => true,
+): Factor[] {
+  const total = Array.from(effects);
+  const missing: FactorUnit[] = [];
+  const stage = units.findIndex((u) => u.name === 'stage');
+  for (let i = 0; i < units.length; i++) {
+    if (!unitNotProvided(units[i], row)) continue;
+    missing.push(units[i]);
+    if (stage >= 0) total[stage] += total[i];
+    total[i] = 0;
+  }
+  const ranked = total.map((e) => Math.round(e * 1000) / 1000);
+  const factors: Factor[] = topFactorIndices(ranked, perSide).map((i) => ({
+    feature: units[i].name,
+    value: unitValue(units[i], row),
+    effect: ranked[i],
+    text: explainUnit(units[i], total[i], row, ctx, known),
+  }));
+  const note = notProvidedNote(missing, providedBy, 'deal in its stage');
+  if (note) factors.push({ feature: 'notProvided', value: null, effect: 0, text: note });
+  return factors;
 }

@@ -1,7 +1,9 @@
 // Historical win rates "as of" a moment: for any key (a rep, a segment, an account, a product) the
-// number of deals closed strictly before time t and how many of them were won. Built once from the
-// closed deals, queried by binary search, so every training snapshot sees only the past.
-// Rates are smoothed towards the overall rate as of t with `prior` pseudo-deals (empirical Bayes).
+// number of deals closed before time t (seen as of t, deal-timeline/boundary.ts) and how many of
+// them were won. Built once from the closed deals, queried by binary search, so every training
+// snapshot sees only the past. Rates are smoothed towards the overall rate as of t with `prior`
+// pseudo-deals (empirical Bayes).
+import { seenAt } from '../deal-timeline/boundary';
 
 export interface ClosedDeal {
   closedAt: number;
@@ -56,7 +58,7 @@ export class DealHistory {
     }
   }
 
-  /** Deals of `key` closed strictly before t. */
+  /** Deals of `key` closed before t (an event stamped exactly t is not seen at t). */
   counts(key: string, t: number): HistoryCounts {
     if (this.frozen && this.series.size === 0) {
       // A frozen snapshot answers only for moments at or after its date.
@@ -68,7 +70,7 @@ export class DealHistory {
     let hi = s.times.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (s.times[mid] < t) lo = mid + 1;
+      if (seenAt(s.times[mid], t)) lo = mid + 1;
       else hi = mid;
     }
     return { closed: lo, won: lo ? s.cumWon[lo - 1] : 0 };

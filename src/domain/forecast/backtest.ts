@@ -1,8 +1,10 @@
 // Backtests: replay history as of each period's start, forecast the period with every method
 // from what was known then, and compare with what was actually booked. Point-in-time: deals are
-// rebuilt with dealAsOf (events strictly before the as-of date), the stage and timing models learn
-// only from deals closed before it, and the run-rate and driver models see only earlier months.
-import type { DealRecord, DealState } from './deal-history';
+// rebuilt with the deal timeline's dealAsOf (events stamped before the period's start: nothing of
+// the period itself), the stage and timing models learn only from deals closed before it, and the
+// run-rate and driver models see only earlier months.
+import type { Deal } from '../deal-timeline/deal';
+import type { DealState } from './deal-state';
 import { accuracy, type AccuracyMetrics } from './backtest-metrics';
 import { fitDriverRegression, type DriverRow } from './driver-regression';
 import { monthIndex, type Period } from './period';
@@ -12,11 +14,10 @@ import { forecastRunRate } from './run-rate';
 import { firstMonth, monthlyBookings, monthlyPipelineCreated } from './series';
 
 export interface BacktestInput {
-  history: readonly DealRecord[];
+  history: readonly Deal[];
   periods: readonly Period[];
   sims: number;
   seed: number;
-  now?: number;
   /** Per period: a scorer trained only on data before that period's as-of (e.g. the win model). */
   scorerFor?: (asOf: number) => Promise<DealScorer | undefined> | DealScorer | undefined;
   scorerName?: string;
@@ -66,7 +67,6 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     const f = forecastPipelineFromHistory({
       history,
       asOf,
-      now: input.now,
       period,
       sims: input.sims,
       seed: seedForStream(input.seed, k),
@@ -77,7 +77,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     });
     let actual = 0;
     for (const d of history)
-      if (d.outcome === 'won' && d.closedAt !== null && d.closedAt >= asOf && d.closedAt < period.end.getTime()) actual += d.amount;
+      if (d.outcome === 'won' && d.closedAt != null && d.closedAt >= asOf && d.closedAt < period.end.getTime()) actual += d.amount ?? 0;
 
     // Run-rate: monthly bookings strictly before the period, forecast over the period's months.
     const startMonth = monthIndex(asOf);

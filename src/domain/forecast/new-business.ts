@@ -4,8 +4,9 @@
 //     E[count] = Σ_days t∈[asOf, end)  λ · P(won with start ≤ t + L < end)
 // (a Poisson-thinning argument: deal creations form a Poisson process of rate λ, each kept with
 // the probability that it is won inside the period; the kept count is Poisson with that mean).
-import type { DealRecord } from './deal-history';
-import { DAY_MS } from '../../math/time';
+import { isClosedAsOf } from '../deal-timeline/as-of';
+import { seenAt } from '../deal-timeline/boundary';
+import type { Deal } from '../deal-timeline/deal';
 
 export interface NewBusinessEstimate {
   expectedCount: number;
@@ -36,7 +37,7 @@ export interface NewBusinessEstimate {
  * and a new deal's amount is a_j with probability ∝ d_j / N_exposed(L_j).
  */
 export function estimateNewBusiness(
-  history: readonly DealRecord[],
+  history: readonly Deal[],
   asOf: number,
   start: number,
   end: number,
@@ -50,12 +51,12 @@ export function estimateNewBusiness(
   const wonDeals: { cycle: number; amount: number }[] = [];
   for (const d of history) {
     if (d.createdAt < earliest) earliest = d.createdAt;
-    if (d.createdAt < since || d.createdAt >= asOf) continue;
+    if (d.createdAt < since || !seenAt(d.createdAt, asOf)) continue;
     createdTimes.push(d.createdAt);
-    if (d.closedAt !== null && d.closedAt < asOf && d.outcome !== 'open') {
+    if (isClosedAsOf(d, asOf)) {
       if (d.outcome === 'won') {
         won++;
-        wonDeals.push({ cycle: d.closedAt - d.createdAt, amount: d.amount });
+        wonDeals.push({ cycle: (d.closedAt as number) - d.createdAt, amount: d.amount ?? 0 });
       } else lost++;
     }
   }

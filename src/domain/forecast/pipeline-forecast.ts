@@ -6,7 +6,10 @@
 //  - stage-weighted: won to date + Σ amount × stage win rate over open deals whose expected close
 //    date lies in the period (the classic CRM weighted pipeline);
 //  - categories: the reps' call (closed + commit, best case, pipeline).
-import { dealAsOf, type DealRecord, type DealState } from './deal-history';
+import { isClosedAsOf } from '../deal-timeline/as-of';
+import type { Deal } from '../deal-timeline/deal';
+import { dealGroups } from '../deal-timeline/outcome';
+import { forecastDealAsOf, UNKNOWN_STAGE, type DealState } from './deal-state';
 import { simulatePipeline, type DealOutlook, type SimulationResult } from './monte-carlo';
 import { estimateNewBusiness, type NewBusinessEstimate } from './new-business';
 import { fitStageModel, type StageModel } from './stage-model';
@@ -29,10 +32,9 @@ export type DealScorer = (
 ) => Map<number, DealScore>;
 
 export interface PipelineForecastInput {
-  history: readonly DealRecord[];
+  history: readonly Deal[];
+  /** Deals are seen as of this moment (deal-timeline: events stamped before it). */
   asOf: number;
-  /** The data's present: as of this moment or later, stored current states are used as they are. */
-  now?: number;
   period: Period;
   sims: number;
   seed: number;
@@ -79,7 +81,6 @@ export interface PipelineForecastResult {
 
 export function forecastPipelineFromHistory(input: PipelineForecastInput): PipelineForecastResult {
   const { history, asOf, period } = input;
-  const now = input.now ?? Infinity;
   const start = period.start.getTime();
   const end = period.end.getTime();
   const dims = [...(input.dimensions ?? DIMENSIONS)];
@@ -88,7 +89,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   const open: DealState[] = [];
   const wonInPeriod: PipelineForecastResult['wonInPeriod'] = [];
   for (const rec of history) {
-    let s = dealAsOf(rec, asOf, now);
+    let s = forecastDealAsOf(rec, asOf);
     if (!s) continue;
     if (input.overrides?.has(s.id)) {
       const o = input.overrides.get(s.id);
@@ -97,7 +98,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
     }
     if (s.outcome === 'open') open.push(s);
     else if (s.outcome === 'won' && s.closedAt !== null && s.closedAt >= start && s.closedAt < end)
-      wonInPeriod.push({ id: s.id, amount: s.amount, closedAt: s.closedAt, groups: s.groups });
+      wonInPeriod.push({ id: s.id, amount: s.amount ?? 0, closedAt: s.closedAt, groups: s.groups });
   }
   open.sort((a, b) => a.id - b.id);
 
@@ -105,23 +106,24 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   // valued at the mean won amount of their product over the year before as-of (else of all
   // products): counting them as worth 0 would forecast nothing for most of such a pipeline.
   const imputedIds = new Set<number>();
-  if (open.some((d) => !(d.amount > 0))) {
-    const since = asOf - 365 * DAY_MS;
+  if (open.some((d) => !((d.amount ?? 0) > 0))) {
+    const since = asOf - 365 * 86_400_000;
     const sums = new Map<string, { n: number; sum: number }>();
     let allN = 0;
     let allSum = 0;
     for (const rec of history) {
-      if (rec.outcome !== 'won' || rec.closedAt === null || rec.closedAt >= asOf || rec.closedAt < since || !(rec.amount > 0)) continue;
-      const k = rec.groups.product ?? '(none)';
+      const amount = rec.amount ?? 0;
+      if (rec.outcome !== 'won' || !isClosedAsOf(rec, asOf) || (rec.closedAt as number) < since || !(amount > 0)) continue;
+      const k = dealGroups(rec).product;
       const c = sums.get(k) ?? { n: 0, sum: 0 };
       c.n++;
-      c.sum += rec.amount;
+      c.sum += amount;
       sums.set(k, c);
       allN++;
-      allSum += rec.amount;
+      allSum += amount;
     }
     for (let i = 0; i < open.length; i++) {
-      if (open[i].amount > 0) continue;
+      if ((open[i].amount ?? 0) > 0) continue;
       const c = sums.get(open[i].groups.product ?? '(none)');
       const v = c && c.n >= 5 ? c.sum / c.n : allN > 0 ? allSum / allN : 0;
       if (v > 0) {
@@ -137,24 +139,25 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   const openDeals: DealForecast[] = [];
   for (const d of open) {
     const ext = external.get(d.id);
+    const amount = d.amount ?? 0;
     const stale = asOf - d.createdAt > stageModel.maxWonAge;
     const winProbability = ext?.winProbability ?? (stale ? 0 : stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / DAY_MS));
     const inPeriodProbability = ext?.inPeriodProbability ?? stageModel.inWindowProbability(d, start, end);
     const mix = categoryOf(d);
     const category = Object.entries(mix).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'pipeline';
     const groups = { ...d.groups, category };
-    outlooks.push({ id: d.id, amount: d.amount, winProbability, inPeriodProbability, groups });
+    outlooks.push({ id: d.id, amount, winProbability, inPeriodProbability, groups });
     openDeals.push({
       id: d.id,
       externalId: d.externalId,
-      amount: d.amount,
+      amount,
       amountImputed: imputedIds.has(d.id),
       stage: d.stage,
       expectedCloseAt: d.expectedCloseAt,
       category,
       winProbability,
       inPeriodProbability,
-      expectedContribution: d.amount * winProbability * inPeriodProbability,
+      expectedContribution: amount * winProbability * inPeriodProbability,
       groups,
     });
   }
@@ -194,7 +197,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   for (const d of open) {
     if (d.expectedCloseAt === null || d.expectedCloseAt < start || d.expectedCloseAt >= end) continue;
     for (const [cat, share] of Object.entries(categoryOf(d)))
-      categorized.push({ amount: d.amount * share, category: cat, groups: { ...d.groups, category: cat } });
+      categorized.push({ amount: (d.amount ?? 0) * share, category: cat, groups: { ...d.groups, category: cat } });
   }
   const total = simulation.total;
   const overall = rollUpCategories(categorized, null, new Map([['all', { expected: total.expected, p10: total.p10, p90: total.p90 }]]))[0];
@@ -229,7 +232,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
  * past date: the CRM stores only each deal's current category, not its history. An approximation
  * (documented in docs/forecasts.md): it assumes each rep calls a stage the same way over time.
  */
-export function categoryMixFromCurrent(history: readonly DealRecord[]): (deal: DealState) => Record<string, number> {
+export function categoryMixFromCurrent(history: readonly Deal[]): (deal: DealState) => Record<string, number> {
   const byRepStage = new Map<string, Map<string, number>>();
   const byStage = new Map<string, Map<string, number>>();
   const bump = (m: Map<string, Map<string, number>>, k: string, cat: string) => {
@@ -238,10 +241,11 @@ export function categoryMixFromCurrent(history: readonly DealRecord[]): (deal: D
     m.set(k, row);
   };
   for (const d of history) {
-    if (d.outcome !== 'open' || !d.forecastCategory) continue;
+    if ((d.outcome ?? 'open') !== 'open' || !d.forecastCategory) continue;
     const cat = normalizeCategory(d.forecastCategory);
-    bump(byRepStage, `${d.groups.rep}\u0000${d.stage}`, cat);
-    bump(byStage, d.stage, cat);
+    const stage = d.stage ?? UNKNOWN_STAGE;
+    bump(byRepStage, `${dealGroups(d).rep}\u0000${stage}`, cat);
+    bump(byStage, stage, cat);
   }
   const norm = (m: Map<string, number>) => {
     const n = [...m.values()].reduce((a, b) => a + b, 0);

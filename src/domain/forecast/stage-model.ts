@@ -14,9 +14,10 @@
 //    snapshots in the same stage (pooled over stages below 30 samples), close = max(E, asOf) + r,
 //    conditioned on close > asOf;
 //    without E, the remaining time closedAt − t over won snapshots in that stage, close = asOf + it.
-import type { DealRecord, DealState } from './deal-history';
-import { dealAsOf } from './deal-history';
-import { DAY_MS } from '../../math/time';
+import { isClosedAsOf } from '../deal-timeline/as-of';
+import { seenAt } from '../deal-timeline/boundary';
+import type { Deal } from '../deal-timeline/deal';
+import { forecastDealAsOf, type DealState } from './deal-state';
 
 export interface StageModel {
   asOf: number;
@@ -78,7 +79,7 @@ interface Cell {
   won: number;
 }
 
-export function fitStageModel(history: readonly DealRecord[], asOf: number, opts: StageModelOptions = {}): StageModel {
+export function fitStageModel(history: readonly Deal[], asOf: number, opts: StageModelOptions = {}): StageModel {
   const k = opts.smoothing ?? 5;
   const minTiming = opts.minTimingSamples ?? 30;
   const since = opts.lookbackDays ? asOf - opts.lookbackDays * DAY_MS : -Infinity;
@@ -95,19 +96,20 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
   // been watched before "not won since" is informative.
   const wonCycles: number[] = [];
   for (const d of history)
-    if (d.outcome === 'won' && d.closedAt !== null && d.closedAt < asOf && d.closedAt >= since) wonCycles.push(d.closedAt - d.createdAt);
+    if (d.outcome === 'won' && isClosedAsOf(d, asOf) && (d.closedAt as number) >= since)
+      wonCycles.push((d.closedAt as number) - d.createdAt);
   wonCycles.sort((a, b) => a - b);
   const horizon = wonCycles.length >= 20 ? wonCycles[Math.floor(0.95 * (wonCycles.length - 1))] : Infinity;
   for (const d of history) {
     // Censoring: a deal still open at as-of (many CRMs never close dead deals) contributes its
     // snapshots older than the 95th percentile of won cycles as not won — by then nearly every
     // deal that was going to be won had been.
-    const openAtAsOf = d.closedAt === null || d.closedAt >= asOf || d.outcome === 'open';
+    const openAtAsOf = !isClosedAsOf(d, asOf);
     if (openAtAsOf) {
-      if (!Number.isFinite(horizon) || d.createdAt >= asOf) continue;
+      if (!Number.isFinite(horizon) || !seenAt(d.createdAt, asOf)) continue;
       for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
-        const s = dealAsOf(d, t);
-        if (s?.outcome !== 'open') continue;
+        const s = forecastDealAsOf(d, t);
+        if (!s || s.outcome !== 'open') continue;
         n++;
         const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
         stageCell.n++;
@@ -124,8 +126,8 @@ export function fitStageModel(history: readonly DealRecord[], asOf: number, opts
     const isWon = d.outcome === 'won';
     if (isWon) cycles.push(closedAt - d.createdAt);
     for (const t of snapshotGrid(d.createdAt, closedAt)) {
-      const s = dealAsOf(d, t);
-      if (s?.outcome !== 'open') continue;
+      const s = forecastDealAsOf(d, t);
+      if (!s || s.outcome !== 'open') continue;
       n++;
       if (isWon) won++;
       const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };

@@ -7,7 +7,13 @@ import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '
 import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
 import { sigmoid } from '../../math/link';
 import { CUSTOMER_FEATURE_VERSION, type ChurnLabelMode } from '../../domain/features/customer-features';
-import { explainCustomerFactor, type CustomerExplanationContext, type CustomerFactor } from '../../domain/features/customer-explanations';
+import {
+  customerFactors,
+  customerFactorUnits,
+  type CustomerExplanationContext,
+  type CustomerFactor,
+} from '../../domain/features/customer-explanations';
+import { unitColumns, type FactorUnit } from '../../domain/features/factor-units';
 
 export const CHURN_MODEL_NAME = 'churn';
 export const CHURN_ARTIFACT_FORMAT = 1;
@@ -39,7 +45,8 @@ export class ChurnScorer {
   private readonly classifier: BinaryClassifier;
   private readonly encoder: FeatureEncoder;
   private readonly calibrator: Calibrator;
-  private readonly groups: { feature: string; columns: number[] }[];
+  private readonly units: FactorUnit[];
+  private readonly unitColumns: number[][];
 
   constructor(readonly artifact: ChurnModelArtifact) {
     if (artifact?.format !== 'salescast.churn' || artifact.formatVersion !== CHURN_ARTIFACT_FORMAT)
@@ -60,7 +67,11 @@ export class ChurnScorer {
         `the churn model expects ${artifact.classifier.inputSize} inputs but its feature schema encodes ${this.encoder.width}`,
       );
     this.calibrator = loadCalibrator(artifact.calibrator);
-    this.groups = this.encoder.groups();
+    // Explanation units: correlated windows (orders, revenue, activity…) explained together.
+    const groups = this.encoder.groups();
+    this.units = customerFactorUnits(groups.map((g) => g.feature));
+    const columnsOf = new Map(groups.map((g) => [g.feature, g.columns]));
+    this.unitColumns = unitColumns(this.units, (f) => columnsOf.get(f) ?? []);
   }
 
   probability(row: RawRow): number {
@@ -79,29 +90,7 @@ export class ChurnScorer {
   score(row: RawRow): ChurnScore {
     const x = this.encoder.transformRow(row);
     const p = this.calibrated(x);
-    const effects = this.classifier.contributions(
-      x,
-      this.groups.map((g) => g.columns),
-    );
-    const all = this.groups
-      .map((g, i) => ({ feature: g.feature, value: row[g.feature] ?? null, effect: effects[i] }))
-      .filter((f) => Number.isFinite(f.effect) && Math.abs(f.effect) > 1e-6);
-    const up = all
-      .filter((f) => f.effect > 0)
-      .sort((a, b) => b.effect - a.effect)
-      .slice(0, 3);
-    const down = all
-      .filter((f) => f.effect < 0)
-      .sort((a, b) => a.effect - b.effect)
-      .slice(0, 3);
-    const factors = [...up, ...down]
-      .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect))
-      .map((f) => ({
-        feature: f.feature,
-        value: f.value,
-        effect: Math.round(f.effect * 1000) / 1000,
-        text: explainCustomerFactor(f.feature, f.value, this.artifact.explanation),
-      }));
-    return { churnProbability: p, factors };
+    const effects = this.classifier.contributions(x, this.unitColumns);
+    return { churnProbability: p, factors: customerFactors(this.units, effects, row, this.artifact.explanation) };
   }
 }

@@ -2,6 +2,7 @@
 // sorted by time) for churn features, training and scoring. A handful of set-based queries, no
 // per-account round trips.
 import type { Database } from '../../db/database';
+import { loadDeals } from '../../db/repositories/deals';
 import { fromSqlDate } from '../../db/sql';
 import type { RawValue } from '../../ml/feature-encoder';
 import type { CustomerHistory } from '../../domain/features/customer-features';
@@ -74,11 +75,9 @@ export async function loadCustomerHistories(
   )) {
     byId.get(Number(r.account_id))?.serviceCosts.push({ at: ms(r.incurred_at)!, amount: Number(r.amount) });
   }
-  for (const r of await db.sql.all<Record<string, unknown>>(
-    `SELECT account_id, created_at, closed_at, amount FROM opportunity WHERE account_id IS NOT NULL AND created_at < ?${inList('account_id')}`,
-    params,
-  )) {
-    byId.get(Number(r.account_id))?.deals.push({ createdAt: ms(r.created_at)!, closedAt: ms(r.closed_at), amount: Number(r.amount) });
+  // The account's deals as deal timelines (the one deal loader), so open deal amounts are taken as of each moment.
+  for (const d of await loadDeals(db.sql, { accountIds: ids, createdBefore: before, activities: false })) {
+    if (d.account?.id !== undefined) byId.get(d.account.id)?.deals!.push(d);
   }
   return out;
 }

@@ -7,8 +7,8 @@ import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
 import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import type { RawValue } from '../../ml/feature-encoder';
-import type { AccountProfile } from '../../domain/features/deal-input';
-import { customerFeatures, type CustomerHistory } from '../../domain/features/customer-features';
+import type { AccountProfile } from '../../domain/deal-timeline/deal';
+import { customerFeatures, DAY, type CustomerHistory } from '../../domain/features/customer-features';
 import { summarizeOrders, type CustomerSummary } from '../../domain/features/customer-summary';
 import type { CustomerFactor } from '../../domain/features/customer-explanations';
 import { scoreRfm, scoreRfmAgainst, type RfmInput, type RfmScore } from '../../domain/rfm';
@@ -112,36 +112,35 @@ const toMs = (v: string | Date | null | undefined, path: string): number | null 
   return t;
 };
 
+/**
+ * An inline customer as a history. Omitted is not none: a field or list the caller leaves out stays
+ * undefined (not provided: the churn features do not read it as evidence); `[]` or null says "none".
+ */
 function inlineToHistory(c: InlineCustomer, i: number): CustomerHistory {
-  const orders = (c.orders ?? [])
-    .map((o, k) => ({ at: toMs(o.orderedAt, `inline.${i}.orders.${k}.orderedAt`)!, revenue: Number(o.revenue) }))
-    .sort((a, b) => a.at - b.at);
-  return {
-    accountId: -1 - i,
-    externalId: c.externalId ?? `inline-${i}`,
-    segment: c.segment ?? null,
-    industry: c.industry ?? null,
-    region: c.region ?? null,
-    country: c.country ?? null,
-    size: c.size ?? null,
-    employees: c.employees ?? null,
-    annualRevenue: c.annualRevenue ?? null,
-    acquisitionCost: c.acquisitionCost ?? null,
-    acquiredAt: toMs(c.acquiredAt, `inline.${i}.acquiredAt`),
-    status: 'active',
-    churnedAt: null,
-    attributes: c.attributes ?? null,
-    orders,
-    activities: (c.activities ?? []).map((a, k) => toMs(a.occurredAt, `inline.${i}.activities.${k}.occurredAt`)!).sort((a, b) => a - b),
-    serviceCosts: (c.serviceCosts ?? [])
+  const h: CustomerHistory = { accountId: -1 - i, externalId: c.externalId ?? `inline-${i}`, status: 'active', churnedAt: null };
+  for (const k of ['segment', 'industry', 'region', 'country', 'size'] as const) if (c[k] !== undefined) h[k] = c[k];
+  for (const k of ['employees', 'annualRevenue', 'acquisitionCost'] as const) if (c[k] !== undefined) h[k] = c[k];
+  if (c.acquiredAt !== undefined) h.acquiredAt = toMs(c.acquiredAt, `inline.${i}.acquiredAt`);
+  if (c.attributes !== undefined) h.attributes = c.attributes;
+  if (c.orders)
+    h.orders = c.orders
+      .map((o, k) => ({ at: toMs(o.orderedAt, `inline.${i}.orders.${k}.orderedAt`)!, revenue: Number(o.revenue) }))
+      .sort((a, b) => a.at - b.at);
+  if (c.activities)
+    h.activities = c.activities.map((a, k) => toMs(a.occurredAt, `inline.${i}.activities.${k}.occurredAt`)!).sort((a, b) => a - b);
+  if (c.serviceCosts)
+    h.serviceCosts = c.serviceCosts
       .map((s, k) => ({ at: toMs(s.incurredAt, `inline.${i}.serviceCosts.${k}.incurredAt`)!, amount: Number(s.amount) }))
-      .sort((a, b) => a.at - b.at),
-    deals: (c.openDeals ?? []).map((d, k) => ({
+      .sort((a, b) => a.at - b.at);
+  if (c.openDeals)
+    h.deals = c.openDeals.map((d, k) => ({
+      stage: null,
       createdAt: toMs(d.createdAt, `inline.${i}.openDeals.${k}.createdAt`)!,
-      closedAt: null,
       amount: Number(d.amount),
-    })),
-  };
+      outcome: 'open' as const,
+      closedAt: null,
+    }));
+  return h;
 }
 
 const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({

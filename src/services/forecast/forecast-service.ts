@@ -6,7 +6,8 @@ import type { Database } from '../../db/database';
 import { invalidInput, unprocessable } from '../../errors';
 import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
 import type { CategoryRollup } from '../../domain/forecast/categories';
-import { dataPresent, type DealRecord, type DealState } from '../../domain/forecast/deal-history';
+import type { Deal } from '../../domain/deal-timeline/deal';
+import type { DealState } from '../../domain/forecast/deal-state';
 import { fitDriverRegression, type DriverForecast } from '../../domain/forecast/driver-regression';
 import {
   customPeriod,
@@ -28,11 +29,17 @@ import {
 } from '../../domain/forecast/pipeline-forecast';
 import { forecastRunRate, type RunRateForecast } from '../../domain/forecast/run-rate';
 import { firstMonth, monthlyBookings, monthlyPipelineCreated } from '../../domain/forecast/series';
-import { loadDealHistory, loadMonthlyDrivers } from './load-history';
+import { loadDeals } from '../deals/load-deals';
+import { loadMonthlyDrivers } from './load-history';
 import { activeWinModelScorer, pointInTimeWinModelScorer } from './win-model-scorer';
 import { DAY_MS } from '../../math/time';
 
 export const DEFAULT_SIMS = 10_000;
+
+/** Every stored deal with its stage history (the stage model and simulations do not read activities). */
+export function loadForecastDeals(db: Database): Promise<Deal[]> {
+  return loadDeals(db, { activities: false });
+}
 export type ScorerChoice = 'auto' | 'win-model' | 'stage-model';
 
 export interface PeriodInput {
@@ -153,7 +160,7 @@ export async function forecastPipeline(db: Database, opts: PipelineForecastOptio
 export async function runPipelineForecast(
   db: Database,
   opts: PipelineForecastOptions = {},
-  extra: { history?: DealRecord[]; scorer?: ScorerPick; overrides?: Map<number, Partial<DealState> | null> } = {},
+  extra: { history?: Deal[]; scorer?: ScorerPick; overrides?: Map<number, Partial<DealState> | null> } = {},
 ) {
   const started = Date.now();
   const asOf = opts.asOf ?? new Date(started);
@@ -163,7 +170,7 @@ export async function runPipelineForecast(
   const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
   const by = opts.by ?? [...DIMENSIONS];
   checkDims(by);
-  const history = extra.history ?? (await loadDealHistory(db));
+  const history = extra.history ?? (await loadForecastDeals(db));
   // The active deal-win model was trained on data up to its training date: a forecast as of an
   // earlier date would see through it. `auto` therefore uses the stage model (learned as of asOf)
   // for past as-of dates; --scorer win-model forces the active model anyway.
@@ -178,10 +185,9 @@ export async function runPipelineForecast(
       : await pickScorer(db, choice, asOf, opts.modelsDir));
   const result = forecastPipelineFromHistory({
     history,
+    // Every deal as of asOf (deal timeline): a forecast as of an earlier moment cannot see later
+    // outcomes, one as of now reads the stored current state.
     asOf: asOf.getTime(),
-    // A forecast as of the data's present (or later) reads the stored current state; one as of an
-    // earlier moment rebuilds every deal from its history, so it cannot see later outcomes.
-    now: dataPresent(history, started),
     period,
     sims,
     seed,
@@ -306,9 +312,9 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
   const sims = opts.sims ?? 2000;
   checkSims(sims);
   const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
-  const history = await loadDealHistory(db);
+  const history = await loadForecastDeals(db);
   const firstStart = periods[0].start.getTime();
-  if (!history.some((d) => d.closedAt !== null && d.closedAt < firstStart))
+  if (!history.some((d) => d.closedAt != null && d.closedAt < firstStart))
     throw unprocessable(
       `No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`,
     );
@@ -320,7 +326,6 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
     periods,
     sims,
     seed,
-    now: now.getTime(),
     categoryOf: categoryMixFromCurrent(history),
     drivers: { activities: drivers.activities, campaignSpend: drivers.campaignSpend },
     scorerName: opts.scorer === 'win-model' ? 'win-model (retrained as of each period)' : undefined,
@@ -372,7 +377,7 @@ export async function forecastRunRates(db: Database, opts: RunRateOptions = {}):
   if (!Number.isInteger(h) || h < 1 || h > 60)
     throw invalidInput('horizon must be between 1 and 60 months', [{ path: ['horizon'], value: h, problem: 'out of range' }]);
   const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
-  const history: DealRecord[] = await loadDealHistory(db);
+  const history: Deal[] = await loadForecastDeals(db);
   const drivers = await loadMonthlyDrivers(db);
   const cut = monthIndex(asOf.getTime()); // the current (partial) month is left out of the fit
   const from = firstMonth(history) ?? cut;

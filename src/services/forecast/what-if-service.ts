@@ -5,11 +5,18 @@
 // its inline scoring path), else from the stage model.
 import type { Database } from '../../db/database';
 import { invalidInput, notFound } from '../../errors';
-import type { DealInput } from '../../domain/features/deal-input';
-import type { DealState } from '../../domain/forecast/deal-history';
+import { isClosedAsOf } from '../../domain/deal-timeline/as-of';
+import type { Deal } from '../../domain/deal-timeline/deal';
+import type { DealState } from '../../domain/forecast/deal-state';
 import type { DealForecast } from '../../domain/forecast/pipeline-forecast';
-import { loadDealHistory } from './load-history';
-import { pickScorer, runPipelineForecast, type Band, type PipelineForecastOptions, type ScorerPick } from './forecast-service';
+import {
+  loadForecastDeals,
+  pickScorer,
+  runPipelineForecast,
+  type Band,
+  type PipelineForecastOptions,
+  type ScorerPick,
+} from './forecast-service';
 import { activeWinModelScorer, dealScorerFrom } from './win-model-scorer';
 
 export interface DealChangeInput {
@@ -69,13 +76,13 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
   });
   const asOf = opts.asOf ?? new Date();
   const t = asOf.getTime();
-  const history = await loadDealHistory(db);
+  const history = await loadForecastDeals(db);
   const byId = new Map(history.map((d) => [d.id, d]));
   const notes: string[] = [];
   for (const c of opts.changes) {
     const d = byId.get(c.opportunityId);
     if (!d) throw notFound(`no opportunity with id ${c.opportunityId}`);
-    if (d.outcome !== 'open' || (d.closedAt !== null && d.closedAt < t))
+    if ((d.outcome ?? 'open') !== 'open' || isClosedAsOf(d, t))
       throw invalidInput(`opportunity ${c.opportunityId} is already closed (${d.outcome})`, [
         { path: ['changes'], value: c.opportunityId, problem: 'must be an open deal' },
       ]);
@@ -95,7 +102,7 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
       if (opts.scorer === 'win-model') throw e;
     }
     if (handle && !(handle.fallback && opts.scorer !== 'win-model')) {
-      const edit = (input: DealInput): DealInput => {
+      const edit = (input: Deal): Deal => {
         const c = input.id === undefined ? undefined : changes.get(input.id);
         return c ? editDealInput(input, c, t) : input;
       };
@@ -161,7 +168,7 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
     delta: { expected: s.expected - b.expected, p10: s.p10 - b.p10, p50: s.p50 - b.p50, p90: s.p90 - b.p90 },
     deals: opts.changes.map((c) => ({
       opportunityId: c.opportunityId,
-      externalId: byId.get(c.opportunityId)!.externalId,
+      externalId: byId.get(c.opportunityId)!.externalId ?? String(c.opportunityId),
       before: view(beforeDeals.get(c.opportunityId))!,
       after: view(afterDeals.get(c.opportunityId)),
     })),
@@ -169,17 +176,19 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
 }
 
 /** The deal-win model's input with the change applied as of t (a stage change, new amount/date, activities). */
-function editDealInput(input: DealInput, c: DealChangeInput, t: number): DealInput {
-  const out: DealInput = { ...input };
+function editDealInput(input: Deal, c: DealChangeInput, t: number): Deal {
+  const out: Deal = { ...input };
   if (c.stage !== undefined || c.amount !== undefined || c.expectedCloseAt !== undefined) {
     const stage = c.stage ?? input.stage;
     out.stage = stage;
     if (c.amount !== undefined) out.amount = c.amount;
     if (c.expectedCloseAt !== undefined) out.expectedCloseAt = c.expectedCloseAt.getTime();
-    out.stageChanges = [
-      ...(input.stageChanges ?? []),
-      { fromStage: input.stage, toStage: stage, amount: out.amount, expectedCloseAt: out.expectedCloseAt ?? null, at: t - 1 },
-    ];
+    // Recorded just before t, so the deal as of t sees it (an event stamped t is not seen at t).
+    if (stage !== null)
+      out.stageChanges = [
+        ...(input.stageChanges ?? []),
+        { fromStage: input.stage, toStage: stage, amount: out.amount, expectedCloseAt: out.expectedCloseAt ?? null, at: t - 1 },
+      ];
   }
   if (c.addActivities && c.addActivities.count > 0) {
     const type = c.addActivities.type ?? 'meeting';

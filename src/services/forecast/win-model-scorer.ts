@@ -4,9 +4,9 @@
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { isAppError } from '../../errors';
-import type { DealInput } from '../../domain/features/deal-input';
+import type { Deal } from '../../domain/deal-timeline/deal';
 import type { DealScore, DealScorer } from '../../domain/forecast/pipeline-forecast';
-import { loadDeals } from '../win/load-deals';
+import { loadDeals } from '../deals/load-deals';
 import { WinScoring } from '../win/score-deals';
 import { buildWinModel } from '../win/build-win-model';
 import type { WinScorer } from '../win/win-scorer';
@@ -41,12 +41,12 @@ export interface WinModelScorerHandle {
   fallback: boolean;
   fallbackReason?: string;
   /** The loaded deal inputs (as of asOf), for what-if edits. */
-  inputs: Map<number, DealInput>;
+  inputs: Map<number, Deal>;
   winScorer: WinScorer;
 }
 
 /** Wraps a WinScorer; `edit` lets what-if change a deal's input before it is scored. */
-export function dealScorerFrom(winScorer: WinScorer, inputs: Map<number, DealInput>, edit?: (input: DealInput) => DealInput): DealScorer {
+export function dealScorerFrom(winScorer: WinScorer, inputs: Map<number, Deal>, edit?: (input: Deal) => Deal): DealScorer {
   return (deals, ctx) => {
     const out = new Map<number, DealScore>();
     for (const d of deals) {
@@ -68,7 +68,7 @@ export async function activeWinModelScorer(db: Database, asOf: Date, opts: { mod
   const scoring = new WinScoring(db, { modelsDir: opts.modelsDir });
   await scoring.refresh();
   const winScorer = scoring.scorer();
-  const inputs = new Map<number, DealInput>();
+  const inputs = new Map<number, Deal>();
   for (const d of await loadDeals(db, { openOnly: true, asOf })) if (d.id !== undefined) inputs.set(d.id, d);
   return {
     scorer: dealScorerFrom(winScorer, inputs),
@@ -105,7 +105,7 @@ export async function pointInTimeWinModelScorer(
     if (isAppError(e) && e.code === 'UNPROCESSABLE') return { scorer: null, reason: e.message };
     throw e;
   }
-  const inputs = new Map<number, DealInput>();
+  const inputs = new Map<number, Deal>();
   for (const d of deals) if (d.id !== undefined && (d.outcome ?? 'open') === 'open') inputs.set(d.id, d);
   return { scorer: dealScorerFrom(built.scorer, inputs) };
 }

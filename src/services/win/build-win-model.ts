@@ -10,18 +10,13 @@ import { FeatureEncoder, type RawRow } from '../../ml/feature-encoder';
 import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, logLoss, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
 import { MlpClassifier } from '../../ml/mlp';
-import { createRng } from '../../math/random';
-import {
-  dealBaseSchema,
-  dealFeatures,
-  dealFeatureSpec,
-  dealStateAsOf,
-  discoverAttributes,
-  DEAL_NUMERIC_FEATURES,
-} from '../../domain/features/deal-features';
+import { seededRandom } from '../../ml/random';
+import { dealAsOf } from '../../domain/deal-timeline/as-of';
+import { DAY_MS, type Deal } from '../../domain/deal-timeline/deal';
+import { discoverAttributes } from '../../domain/features/deal-attributes';
+import { dealBaseSchema, dealFeatures, dealFeatureSpec, DEAL_NUMERIC_FEATURES } from '../../domain/features/deal-features';
 import { snapshotMoments, type DealSnapshotMoment } from '../../domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../../domain/features/deal-history';
-import type { DealInput } from '../../domain/features/deal-input';
 import type { ExplanationContext } from '../../domain/features/deal-explanations';
 import { CloseTimingModel } from '../../domain/timing/close-timing';
 import { WIN_ARTIFACT_FORMAT, WinScorer, type WinModelArtifact } from './win-scorer';
@@ -49,7 +44,7 @@ export interface BuildWinModelOptions {
 }
 
 /** Open deals idle for more than `days` before asOf are treated as lost at last change + days. */
-export function treatStaleAsLost(deals: DealInput[], asOf: number, days?: number): DealInput[] {
+export function treatStaleAsLost(deals: Deal[], asOf: number, days?: number): Deal[] {
   if (!days) return deals;
   return deals.map((d) => {
     if ((d.outcome ?? 'open') !== 'open') return d;
@@ -96,7 +91,7 @@ export interface BuiltWinModel {
   /** Closed-deal history as of each moment (for scoring other models on the same snapshots). */
   history: DealHistory;
   /** Test-slice rows and labels, so the active model can be evaluated on exactly the same window. */
-  testSet: { deals: DealInput[]; moments: DealSnapshotMoment[]; y: number[] };
+  testSet: { deals: Deal[]; moments: DealSnapshotMoment[]; y: number[] };
 }
 
 function sliceMetrics(p: ArrayLike<number>, y: number[]): SliceMetrics {
@@ -105,7 +100,7 @@ function sliceMetrics(p: ArrayLike<number>, y: number[]): SliceMetrics {
 
 const quantileTime = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
 
-export async function buildWinModel(allDeals: DealInput[], options: BuildWinModelOptions): Promise<BuiltWinModel> {
+export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOptions): Promise<BuiltWinModel> {
   const asOf = options.asOf.getTime();
   const progress = options.onProgress ?? (() => undefined);
   const original = new Set(allDeals);
@@ -138,15 +133,15 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
   const rng = createRng(options.seed, 'mulberry32');
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
   const attributes = discoverAttributes(closed);
-  const moments = snapshotMoments(closed, rng, { maxPerDeal: options.maxSnapshotsPerDeal });
+  const moments = snapshotMoments(closed, rng, { perDeal: options.maxSnapshotsPerDeal, asOf });
 
-  // Time split on the deals' close dates: 70/15/15 (60/20/20 on small histories so that the later
-  // slices still hold enough deals of each outcome).
-  const closeTimes = closed.map((d) => d.closedAt!).sort((a, b) => a - b);
+  // Time split on the snapshots' split time (the deal's creation: deal-examples.ts): 70/15/15
+  // (60/20/20 on small histories so that the later slices still hold enough deals of each outcome).
+  const closeTimes = [...new Set(moments.map((m) => m.splitAt))].sort((a, b) => a - b);
   const [qa, qb] = closed.length < 2000 ? [0.6, 0.8] : [0.7, 0.85];
   const cut1 = quantileTime(closeTimes, qa);
   const cut2 = quantileTime(closeTimes, qb);
-  const slice = (m: DealSnapshotMoment) => (m.closedAt < cut1 ? 0 : m.closedAt < cut2 ? 1 : 2);
+  const slice = (m: DealSnapshotMoment) => (m.splitAt < cut1 ? 0 : m.splitAt < cut2 ? 1 : 2);
   const parts: DealSnapshotMoment[][] = [[], [], []];
   for (const m of moments) parts[slice(m)].push(m);
   const [trainM, calM, testM] = parts;
@@ -226,7 +221,7 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
 
   // Close timing, learned from won deals of the training and calibration slices, checked on the test slice.
   const timingExample = (m: DealSnapshotMoment) => {
-    const s = dealStateAsOf(m.deal, m.at);
+    const s = dealAsOf(m.deal, m.at);
     return { stage: s.stage, segment: m.deal.account?.segment ?? null, at: m.at, closedAt: m.closedAt, expectedCloseAt: s.expectedCloseAt };
   };
   const timing = CloseTimingModel.fit([...trainM, ...calM].filter((m) => m.won).map(timingExample));
@@ -250,7 +245,7 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
 
   // What the explanations compare against: stage durations and typical values of won deals.
   const explain = explanationContext(
-    closed.filter((d) => d.closedAt! < cut2),
+    closed.filter((d) => d.createdAt < cut2),
     trainRows,
     yTrain,
     baseline,
@@ -311,7 +306,7 @@ export async function buildWinModel(allDeals: DealInput[], options: BuildWinMode
   };
 }
 
-function explanationContext(closed: DealInput[], rows: RawRow[], y: number[], baseline: GroupRateBaseline): ExplanationContext {
+function explanationContext(closed: Deal[], rows: RawRow[], y: number[], baseline: GroupRateBaseline): ExplanationContext {
   const durations = new Map<string, number[]>();
   for (const d of closed) {
     if (d.outcome !== 'won' || !d.stageChanges?.length) continue;
@@ -359,7 +354,7 @@ export function scoreMoments(scorer: WinScorer, moments: DealSnapshotMoment[]): 
  * The fallback used when no model is trained: historical win rate by stage, timing from history.
  * Needs at least one closed deal.
  */
-export function buildBaselineScorer(allDeals: DealInput[], asOf: Date, seed: number, reason: string): WinScorer {
+export function buildBaselineScorer(allDeals: Deal[], asOf: Date, seed: number, reason: string): WinScorer {
   const t = asOf.getTime();
   const closed = allDeals.filter((d) => d.closedAt != null && d.closedAt <= t && (d.outcome === 'won' || d.outcome === 'lost'));
   if (closed.length === 0)
@@ -368,8 +363,8 @@ export function buildBaselineScorer(allDeals: DealInput[], asOf: Date, seed: num
       'No closed deals yet: there is no history to score open deals from (import won and lost deals first)',
     );
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
-  const moments = snapshotMoments(closed, createRng(seed, 'mulberry32'));
-  const stages = moments.map((m) => dealStateAsOf(m.deal, m.at).stage ?? '(unknown)');
+  const moments = snapshotMoments(closed, seededRandom(seed));
+  const stages = moments.map((m) => dealAsOf(m.deal, m.at).stage ?? '(unknown)');
   const y = moments.map((m) => m.won);
   const baseline = moments.length
     ? new GroupRateBaseline().fit(stages, y)
@@ -378,7 +373,7 @@ export function buildBaselineScorer(allDeals: DealInput[], asOf: Date, seed: num
     moments
       .filter((m) => m.won)
       .map((m) => {
-        const s = dealStateAsOf(m.deal, m.at);
+        const s = dealAsOf(m.deal, m.at);
         return {
           stage: s.stage,
           segment: m.deal.account?.segment ?? null,

@@ -1,8 +1,12 @@
 // A deal as a CRM frontend sends it before saving (fields the database has never seen), turned
-// into the features' DealInput. Dates may be Date objects or ISO strings; references are names.
+// into the deal timeline's Deal. Dates may be Date objects or ISO strings; references are names.
 // Validation of the HTTP body is the contract layer's job; this only normalises.
+//
+// Omitted is not null: a field the caller leaves out (`activities`, `rep`, `account`, an account's
+// `segment`, `stageChanges`, `attributes`…) stays undefined, "not provided", and the features do
+// not read it as evidence; a field sent as null (or `activities: []`) says "none".
 import { invalidInput } from '../../errors';
-import type { AttributeValue, DealAccount, DealInput } from '../../domain/features/deal-input';
+import type { AttributeValue, Deal, DealAccount } from '../../domain/deal-timeline/deal';
 
 export interface InlineDeal {
   id?: number;
@@ -53,38 +57,38 @@ function time(v: Date | string | null | undefined, index: number, where: Where, 
 const CREATED_AT: Where = ['createdAt'];
 const EXPECTED_CLOSE_AT: Where = ['expectedCloseAt'];
 
-export function inlineDealToInput(d: InlineDeal, index = 0): DealInput {
+export function inlineDealToInput(d: InlineDeal, index = 0): Deal {
   if (!d || typeof d.stage !== 'string' || !d.stage.trim())
     throw invalidInput('stage is required', [{ path: ['deals', index, 'stage'], problem: 'is required' }]);
-  return {
+  const deal: Deal = {
     id: d.id,
     externalId: d.externalId ?? null,
     stage: d.stage.trim(),
-    amount: d.amount ?? 0,
+    // No amount sent: none recorded yet (never a deal worth 0).
+    amount: d.amount ?? null,
     discount: d.discount ?? null,
     createdAt: time(d.createdAt, index, CREATED_AT, true)!,
     expectedCloseAt: time(d.expectedCloseAt, index, EXPECTED_CLOSE_AT),
-    source: d.source ?? null,
-    product: d.product ?? null,
-    productFamily: d.productFamily ?? null,
-    campaign: d.campaign ?? null,
-    campaignChannel: d.campaignChannel ?? null,
-    rep: d.rep ?? null,
-    team: d.team ?? null,
-    account: d.account ?? null,
-    attributes: d.attributes ?? null,
     outcome: 'open',
     closedAt: null,
-    stageChanges: (d.stageChanges ?? []).map((c, i) => ({
+  };
+  // Descriptors keep the difference between omitted (not provided) and null (none).
+  for (const k of ['source', 'product', 'productFamily', 'campaign', 'campaignChannel', 'rep', 'team'] as const)
+    if (d[k] !== undefined) deal[k] = d[k];
+  if (d.account !== undefined) deal.account = d.account;
+  if (d.attributes !== undefined) deal.attributes = d.attributes;
+  if (d.stageChanges !== undefined)
+    deal.stageChanges = d.stageChanges.map((c, i) => ({
       fromStage: c.fromStage ?? null,
       toStage: c.toStage,
       amount: c.amount ?? null,
       expectedCloseAt: c.expectedCloseAt == null ? null : time(c.expectedCloseAt, index, ['stageChanges', i, 'expectedCloseAt']),
       at: time(c.changedAt, index, ['stageChanges', i, 'changedAt'], true)!,
-    })),
-    activities: (d.activities ?? []).map((a, i) => ({
+    }));
+  if (d.activities !== undefined)
+    deal.activities = d.activities.map((a, i) => ({
       type: a.type,
       at: time(a.occurredAt, index, ['activities', i, 'occurredAt'], true)!,
-    })),
-  };
+    }));
+  return deal;
 }

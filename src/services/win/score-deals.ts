@@ -7,10 +7,10 @@ import type { Database } from '../../db/database';
 import { AppError, notFound } from '../../errors';
 import { ActiveModels, ModelRegistry } from '../../ml/registry';
 import { DealHistory } from '../../domain/features/deal-history';
-import type { DealInput } from '../../domain/features/deal-input';
+import type { Deal } from '../../domain/deal-timeline/deal';
 import { buildBaselineScorer } from './build-win-model';
 import { inlineDealToInput, type InlineDeal } from './inline-deal';
-import { loadClosedDealKeys, loadDeals } from './load-deals';
+import { loadClosedDealHistory, loadDeals } from '../deals/load-deals';
 import { WIN_MODEL_NAME } from './train-win-model';
 import { WinScorer, type DealScoreResult, type WinModelArtifact } from './win-scorer';
 
@@ -44,7 +44,7 @@ export class WinScoring {
 
   /** Reloads history and the active model; returns what happened to the model. */
   async refresh() {
-    const closed = await loadClosedDealKeys(this.db);
+    const closed = await loadClosedDealHistory(this.db);
     const historyChanged = closed.length !== this.closedCount;
     this.closedCount = closed.length;
     this.history = new DealHistory(closed);
@@ -138,7 +138,7 @@ export async function scoreOpenDeals(
   if (!options.scoring) await scoring.refresh();
   const scorer = scoring.scorer();
   const asOf = options.asOf ?? new Date();
-  const deals: DealInput[] = await loadDeals(db, { openOnly: true, asOf: options.asOf });
+  const deals: Deal[] = await loadDeals(db, { openOnly: true, asOf: options.asOf });
   const modelVersionId = scorer.version == null ? null : (await scoring.registry.get(WIN_MODEL_NAME, scorer.version)).id;
   const scores = deals.map((d, i) => {
     if (i % 500 === 0) options.onProgress?.(i, deals.length);

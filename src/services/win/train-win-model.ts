@@ -6,7 +6,7 @@ import type { Database } from '../../db/database';
 import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
 import { buildWinModel, scoreMoments, type BuiltWinModel, type WinAlgorithm } from './build-win-model';
-import { loadDeals } from './load-deals';
+import { loadDeals } from '../deals/load-deals';
 import { WinScorer, type WinModelArtifact } from './win-scorer';
 import { tensorflowVersionsIfLoaded } from './versions';
 

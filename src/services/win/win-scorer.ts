@@ -9,9 +9,10 @@ import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '
 import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
 import { sigmoid } from '../../math/link';
 import { dealBaseSchema, dealFeatures, dealFeatureSpec } from '../../domain/features/deal-features';
-import { explainFactor, topFactorIndices, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
+import { dealFactors, dealFactorUnits, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
+import { unitColumns, type FactorUnit } from '../../domain/features/factor-units';
 import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
-import type { DealInput } from '../../domain/features/deal-input';
+import type { Deal } from '../../domain/deal-timeline/deal';
 import { CloseTimingModel, type CloseOutlook, type CloseTimingState } from '../../domain/timing/close-timing';
 import { DAY_MS } from '../../math/time';
 
@@ -63,9 +64,9 @@ export class WinScorer {
   private readonly baseline: GroupRateBaseline;
   readonly timing: CloseTimingModel;
   private history: DealHistory;
-  private readonly groups: { feature: string; columns: number[] }[];
+  private readonly units: FactorUnit[];
   private readonly buffer: number[];
-  private groupColumns: number[][] | undefined;
+  private unitColumns: number[][] | undefined;
 
   constructor(
     readonly artifact: WinModelArtifact,
@@ -96,7 +97,11 @@ export class WinScorer {
     this.algorithm = this.classifier ? this.classifier.algorithm : 'baseline';
     this.version = options.version ?? null;
     this.fallbackReason = options.fallbackReason;
-    this.groups = this.encoder ? this.encoder.groups() : [];
+    // Explanation units: correlated features (activity windows, close date and pushes…) explained together.
+    const groups = this.encoder ? this.encoder.groups() : [];
+    this.units = dealFactorUnits(groups.map((g) => g.feature));
+    const columnsOf = new Map(groups.map((g) => [g.feature, g.columns]));
+    this.unitColumns = unitColumns(this.units, (f) => columnsOf.get(f) ?? []);
     this.buffer = new Array(this.encoder?.width ?? 0).fill(0);
   }
 
@@ -113,7 +118,7 @@ export class WinScorer {
   }
 
   /** `once`: this deal object is scored at this one moment (serving), so its history keys are not cached. */
-  features(deal: DealInput, t: number, once = false): RawRow {
+  features(deal: Deal, t: number, once = false): RawRow {
     return dealFeatures(deal, t, this.history, this.artifact.attributes, once ? { cacheKeys: false } : undefined);
   }
 
@@ -128,12 +133,12 @@ export class WinScorer {
     return this.calibrator ? this.calibrator.transform(raw) : raw;
   }
 
-  winProbability(deal: DealInput, asOf: number = Date.now()): number {
+  winProbability(deal: Deal, asOf: number = Date.now()): number {
     return this.probabilityOfRow(this.features(deal, asOf));
   }
 
-  closeOutlook(deal: DealInput, row: RawRow, asOf: number): CloseOutlook {
-    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * DAY_MS;
+  closeOutlook(deal: Deal, row: RawRow, asOf: number): CloseOutlook {
+    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * 86_400_000;
     return this.timing.outlook(
       { stage: row.stage == null ? null : String(row.stage), segment: deal.account?.segment ?? null, expectedCloseAt: expected },
       asOf,
@@ -141,7 +146,7 @@ export class WinScorer {
   }
 
   /** Win probability and close timing of an open deal as of a date (for forecasts). */
-  outlook(deal: DealInput, asOf: number = Date.now()): DealOutlook {
+  outlook(deal: Deal, asOf: number = Date.now()): DealOutlook {
     const row = this.features(deal, asOf);
     const o = this.closeOutlook(deal, row, asOf);
     return {
@@ -160,27 +165,21 @@ export class WinScorer {
       return [
         {
           feature: 'stage',
-          value: row.stage ?? null,
+          value: typeof row.stage === 'string' ? row.stage : null,
           effect: 0,
           text: `Baseline: ${Math.round(p * 100)}% of deals in ${stage} have been won (no trained model)`,
         },
       ];
     }
     const x = encoded ?? this.encoder.transformRow(row);
-    this.groupColumns ??= this.groups.map((g) => g.columns);
-    const contrib = this.classifier.contributions(x, this.groupColumns);
-    const effects = new Array<number>(contrib.length);
-    for (let i = 0; i < contrib.length; i++) effects[i] = Math.round(contrib[i] * 1000) / 1000;
-    // Rank every feature by its effect, then build and word only the few that are shown (wording
-    // all of them cost more than the model itself on the serving path).
-    return topFactorIndices(effects, perSide).map((i) => {
-      const feature = this.groups[i].feature;
-      const value = roundValue(row[feature]);
-      return { feature, value, effect: effects[i], text: explainFactor(feature, value, row, this.artifact.explain) };
-    });
+    // Rank every unit by its effect, then word only the few that are shown (wording all of them
+    // cost more than the model itself on the serving path).
+    const contrib = this.classifier.contributions(x, this.unitColumns!);
+    const encoder = this.encoder;
+    return dealFactors(this.units, contrib, row, this.artifact.explain, perSide, (f, v) => encoder.knowsCategory(f, v));
   }
 
-  score(deal: DealInput, asOf: number = Date.now(), options: { explain?: boolean } = {}): DealScoreResult {
+  score(deal: Deal, asOf: number = Date.now(), options: { explain?: boolean } = {}): DealScoreResult {
     const row = this.features(deal, asOf, true);
     const o = this.closeOutlook(deal, row, asOf);
     // Encode once: the probability and the factors read the same vector.
@@ -203,8 +202,4 @@ export class WinScorer {
       result.fallbackReason = this.fallbackReason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage';
     return result;
   }
-}
-
-function roundValue(v: RawRow[string]): RawRow[string] {
-  return typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 100) / 100 : v;
 }
