@@ -15,7 +15,7 @@
 //    0 on lost deals, a close date set on closing), so a field no earlier change recorded is
 //    unknown (null).
 // 4. A deal is closed as of t when it is won or lost with a close date before t.
-import { seenAt } from './boundary';
+import { momentFor, seenAt } from './boundary';
 import type { Deal, DealOutcome, DealStageChange } from './deal';
 import { DAY_MS as IMPORTED_DAY_MS } from './deal';
 
@@ -82,8 +82,13 @@ export function isClosedAsOf(deal: Pick<Deal, 'outcome' | 'closedAt'>, t: number
   return (deal.outcome === 'won' || deal.outcome === 'lost') && deal.closedAt != null && seenAt(deal.closedAt, t);
 }
 
-/** The deal as of t (rules in the header). Pure; does not modify the deal. */
-export function dealAsOf(deal: Deal, t: number): DealAsOf {
+/**
+ * The deal as of t (rules in the header). Pure; does not modify the deal. Asked at or before its
+ * creation instant, the deal is seen as created (boundary.ts momentFor), but `exists` is false.
+ */
+export function dealAsOf(deal: Deal, asked: number): DealAsOf {
+  const exists = seenAt(deal.createdAt, asked);
+  const t = momentFor(deal.createdAt, asked);
   const changes = changesInOrder(deal);
   const n = seenCount(changes, t);
   const closed = isClosedAsOf(deal, t);
@@ -101,7 +106,7 @@ export function dealAsOf(deal: Deal, t: number): DealAsOf {
   let stageEnteredAt: number | null = null;
   if (stage !== null) stageEnteredAt = stage === replay.stage ? replay.stageEnteredAt : n > 0 ? changes[n - 1].at : deal.createdAt;
   return {
-    exists: seenAt(deal.createdAt, t),
+    exists,
     outcome: closed ? (deal.outcome as DealOutcome) : 'open',
     closedAt: closed ? (deal.closedAt as number) : null,
     stage,

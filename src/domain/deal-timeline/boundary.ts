@@ -9,9 +9,12 @@
 //   nothing of that day has happened yet;
 // - the rest of the project already counts this way: win rates from deals closed before t, churn
 //   features from orders before t, customer summaries up to an exclusive as-of.
-// Consequence: a deal is seen from just after its creation. The moment at which a deal is seen "at
-// creation" (with everything recorded at its creation instant) is CREATION_MOMENT after createdAt;
-// training snapshots at creation use it, and a server asked about a new deal sees it as of now.
+// Consequence for a deal's own records: a deal is not seen before it exists, and it exists as
+// created, with what was recorded at its creation instant (its first stage, its first amount). A
+// deal asked about at its creation instant (or earlier) is therefore seen at `atCreation`
+// (createdAt + CREATION_MOMENT): `momentFor` clamps the moment. Training snapshots at creation use
+// the same moment, so a server asked about a new deal "as of its creation" answers exactly what
+// training saw. This clamps the question's moment; the boundary itself has no exception.
 //
 // Every consumer decides "seen at t" with `seenAt` (stage changes, activities, closes, orders…).
 
@@ -23,6 +26,9 @@ export const CREATION_MOMENT = 1;
 
 /** The moment at which a deal created at `createdAt` is seen as it was created. */
 export const atCreation = (createdAt: number): number => createdAt + CREATION_MOMENT;
+
+/** The moment a deal is looked at when asked about at t: never before it is seen as created. */
+export const momentFor = (createdAt: number, t: number): number => Math.max(t, atCreation(createdAt));
 
 /** Number of times in a sorted array that are seen as of t (binary search). */
 export function countSeen(sortedTimes: ArrayLike<number>, t: number): number {

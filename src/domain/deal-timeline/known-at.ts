@@ -2,7 +2,7 @@
 // loaded data at a past as-of date (training and backtests as of t cannot see later records) and
 // by tests: dealAsOf(dealKnownAt(d, t), t) equals dealAsOf(d, t), and so does every feature.
 import { dealAsOf, changesInOrder } from './as-of';
-import { seenAt } from './boundary';
+import { momentFor, seenAt } from './boundary';
 import type { Deal } from './deal';
 
 export function dealKnownAt(deal: Deal, t: number): Deal {
@@ -18,8 +18,10 @@ export function dealKnownAt(deal: Deal, t: number): Deal {
     closedAt: s.closedAt,
     // The stored category of a deal closed later is its final call ("closed", "omitted").
     forecastCategory: closed || (deal.outcome ?? 'open') === 'open' ? (deal.forecastCategory ?? null) : null,
-    stageChanges: changesInOrder(deal).slice(0, s.changesSeen),
   };
-  if (deal.activities !== undefined) known.activities = deal.activities.filter((a) => seenAt(a.at, t));
+  // Not provided stays not provided (a CRM that records no history), and likewise for activities.
+  if (deal.stageChanges !== undefined) known.stageChanges = changesInOrder(deal).slice(0, s.changesSeen);
+  const moment = momentFor(deal.createdAt, t);
+  if (deal.activities !== undefined) known.activities = deal.activities.filter((a) => seenAt(a.at, moment));
   return known;
 }

@@ -117,6 +117,14 @@ const PROVIDED_BY: Record<string, string> = {
   serviceCost: 'service costs',
   openDeals: 'open deals',
   tenureDays: 'customer since',
+  segment: 'company profile',
+  industry: 'company profile',
+  region: 'company profile',
+  country: 'company profile',
+  size: 'company profile',
+  employees: 'company profile',
+  annualRevenue: 'company profile',
+  acquisitionCost: 'company profile',
 };
 const providedBy = (u: FactorUnit) =>
   PROVIDED_BY[u.name] ?? (u.name.startsWith('attr.') ? 'custom attributes' : (LABELS[u.name] ?? u.name).toLowerCase());

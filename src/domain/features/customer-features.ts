@@ -171,14 +171,12 @@ export function customerFeatures(h: CustomerHistory, asOf: number): FeatureRow {
   const row: FeatureRow = {};
   for (const k of ACCOUNT_CATEGORICAL) row[k] = provided(h[k]);
   for (const k of ACCOUNT_NUMERIC) row[k] = provided(h[k]);
+  // A customer since its acquisition or its first order, whichever is seen first (an acquisition
+  // dated after t is not known at t, whatever the orders before it).
   const firstOrder = h.orders?.length && seenAt(h.orders[0].at, asOf) ? h.orders[0].at : null;
-  const start = h.acquiredAt ?? firstOrder;
-  row.tenureDays =
-    h.acquiredAt === undefined && h.orders === undefined
-      ? NOT_PROVIDED
-      : start != null && seenAt(start, asOf)
-        ? (asOf - start) / DAY
-        : null;
+  const acquired = h.acquiredAt != null && seenAt(h.acquiredAt, asOf) ? h.acquiredAt : null;
+  const start = acquired === null ? firstOrder : firstOrder === null ? acquired : Math.min(acquired, firstOrder);
+  row.tenureDays = h.acquiredAt === undefined && h.orders === undefined ? NOT_PROVIDED : start === null ? null : (asOf - start) / DAY;
   orderFeatures(h.orders, asOf, row);
   activityFeatures(h.activities, asOf, row);
   serviceCostFeatures(h.serviceCosts, asOf, row);

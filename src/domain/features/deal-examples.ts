@@ -49,6 +49,8 @@ export interface SnapshotOptions {
   perDeal?: number;
   /** Ages are capped at this many days (default: the 95th percentile of the open life of closed deals). */
   horizonDays?: number;
+  /** Days between snapshots after creation (default: set from perDeal and the mean capped open life). */
+  stepDays?: number;
   /** The training as-of: deals created less than one horizon before it are left out. */
   asOf?: number;
 }
@@ -90,7 +92,12 @@ export function snapshotMoments(deals: readonly Deal[], rng: () => number, optio
   // One step for everyone: the mean capped open life spread over the snapshots after creation.
   let lifeSum = 0;
   for (const e of eligible) lifeSum += Math.min(e.end - e.deal.createdAt, horizon);
-  const step = perDeal > 1 && eligible.length ? Math.max(60_000, lifeSum / eligible.length / (perDeal - 1)) : Infinity;
+  const step =
+    options.stepDays !== undefined
+      ? options.stepDays * DAY_MS
+      : perDeal > 1 && eligible.length
+        ? Math.max(60_000, lifeSum / eligible.length / (perDeal - 1))
+        : Infinity;
   const out: DealSnapshot[] = [];
   for (const { deal, dealIndex, end, closedAt } of eligible) {
     const won = deal.outcome === 'won' ? 1 : 0;

@@ -9,7 +9,7 @@
 // `activities`, no `rep`, no `account`, no `stageChanges`) gives NOT_PROVIDED for every feature
 // derived from it; `null` on the deal (no owner, no account) is the value "none".
 import { dealAsOf, type DealAsOf } from '../deal-timeline/as-of';
-import { seenAt } from '../deal-timeline/boundary';
+import { momentFor, seenAt } from '../deal-timeline/boundary';
 import { DAY_MS as IMPORTED_DAY_MS, type Deal } from '../deal-timeline/deal';
 import { type DealHistory, historyKeys } from './deal-history';
 import { NOT_PROVIDED, provided, type FeatureRow, type FeatureSpecShape, type FeatureValue } from './feature-row';
@@ -245,11 +245,13 @@ function accountField<K extends keyof NonNullable<Deal['account']>>(deal: Deal, 
 /** The raw feature row of a deal as of t (values before encoding; null = unknown, NOT_PROVIDED = not sent). */
 export function dealFeatures(
   deal: Deal,
-  t: number,
+  asked: number,
   history: DealHistory,
   attributeKeys?: { numeric: string[]; categorical: string[] },
   options: { cacheKeys?: boolean } = {},
 ): FeatureRow {
+  // Asked at (or before) its creation instant, a deal is seen as created (boundary.ts momentFor).
+  const t = momentFor(deal.createdAt, asked);
   const s = dealAsOf(deal, t);
   const keys = keysByKind(deal, options.cacheKeys ?? true);
   const daysToExpected = s.expectedCloseAt != null ? (s.expectedCloseAt - t) / DAY_MS : null;
