@@ -666,11 +666,8 @@ export interface components {
             externalId?: string;
             /** @description current stage, as named in your CRM */
             stage: string;
-            /**
-             * @description deal value in the server currency
-             * @default 0
-             */
-            amount: number;
+            /** @description deal value in the server currency; leave it out (or null) when none is recorded yet, never 0 for "unknown" */
+            amount?: number | null;
             /** @description fraction of list price given away, 0..1 */
             discount?: number;
             /** @description ISO 8601 date or date-time */
@@ -697,6 +694,7 @@ export interface components {
             attributes?: {
                 [key: string]: string | number | boolean | null;
             } | null;
+            /** @description recorded stage changes; leave out when not known (not provided), [] when the deal never moved */
             stageChanges?: {
                 fromStage?: string | null;
                 toStage: string;
@@ -705,6 +703,7 @@ export interface components {
                 /** @description ISO 8601 date or date-time */
                 changedAt: string;
             }[];
+            /** @description activities on the deal; leave out when not known (not provided), [] when there were none */
             activities?: {
                 type: string;
                 /** @description ISO 8601 date or date-time */
