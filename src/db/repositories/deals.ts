@@ -229,6 +229,34 @@ export interface ClosedDealRow {
   accountExternalId: string | null;
 }
 
+/** An open deal as the idle rule needs it: its keys and the time of its latest recorded event. */
+export interface OpenDealActivityRow extends Omit<ClosedDealRow, 'closedAt' | 'won'> {
+  /** The latest of its creation, its stage changes and its activities. */
+  lastEventAt: number;
+}
+
+/** Deals open now with the time of their latest recorded event (one aggregate query). */
+export async function loadOpenDealLastEvents(q: SqlRunner): Promise<OpenDealActivityRow[]> {
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT o.created_at, o.source, a.external_id AS account_external_id, a.segment, p.name AS product, r.name AS rep,
+            (SELECT MAX(s.changed_at) FROM stage_change s WHERE s.opportunity_id = o.id) AS last_change,
+            (SELECT MAX(x.occurred_at) FROM activity x WHERE x.opportunity_id = o.id) AS last_activity
+       FROM opportunity o
+       LEFT JOIN account a ON a.id = o.account_id
+       LEFT JOIN product p ON p.id = o.product_id
+       LEFT JOIN rep r ON r.id = o.rep_id
+      WHERE o.outcome NOT IN ('won', 'lost')`,
+  );
+  return rows.map((r) => ({
+    lastEventAt: Math.max(ms(r.created_at)!, ms(r.last_change) ?? -Infinity, ms(r.last_activity) ?? -Infinity),
+    rep: str(r.rep),
+    product: str(r.product),
+    source: str(r.source),
+    segment: str(r.segment),
+    accountExternalId: str(r.account_external_id),
+  }));
+}
+
 /** Won and lost deals with a close date (closed strictly before `closedBefore` when given). */
 export async function loadClosedDeals(q: SqlRunner, options: { closedBefore?: Date } = {}): Promise<ClosedDealRow[]> {
   const rows = await q.all<Record<string, unknown>>(

@@ -265,6 +265,7 @@ export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOpti
     explain,
     asOf: options.asOf.toISOString(),
     seed: options.seed,
+    ...(options.lostAfterDays ? { lostAfterDays: options.lostAfterDays } : {}),
   };
   const scorer = new WinScorer(artifact, { history });
   const first = closeTimes[0];

@@ -51,8 +51,12 @@ export class WinScoring {
     const loadedBefore = this.models.get(WIN_MODEL_NAME);
     const results = await this.models.refresh();
     const now = this.models.get(WIN_MODEL_NAME);
-    // A model that did not change still gets the fresh history.
-    if (now && now === loadedBefore) (now as { model: WinScorer }).model = now.model.withHistory(this.history);
+    // A model trained with --lost-after-days reads win rates that counted idle open deals as lost:
+    // serve it the history built the same way (the closed deals alone hold only the wins of such a funnel).
+    const lostAfterDays = now?.model.artifact.lostAfterDays;
+    if (lostAfterDays) this.history = new DealHistory(await loadClosedDealHistory(this.db, undefined, { lostAfterDays }));
+    // A model that did not change (or reads idle deals as lost) gets the fresh history.
+    if (now && (now === loadedBefore || lostAfterDays)) (now as { model: WinScorer }).model = now.model.withHistory(this.history);
     // The baseline fallback is rebuilt only when closed deals changed (it reads every deal).
     if (!now && (historyChanged || !this.fallback || this.fallbackFor !== (this.models.errors[WIN_MODEL_NAME]?.version ?? null))) {
       this.fallbackFor = this.models.errors[WIN_MODEL_NAME]?.version ?? null;

@@ -33,6 +33,8 @@ export interface WinModelArtifact {
   explain: ExplanationContext;
   asOf: string;
   seed: number;
+  /** Trained with --lost-after-days: serving counts idle open deals as lost the same way in win-rate history. */
+  lostAfterDays?: number;
 }
 
 /** What a consumer (forecasts, what-if) needs per deal. */
