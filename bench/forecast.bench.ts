@@ -123,7 +123,7 @@ import('../src/domain/forecast/pipeline-forecast').then(({ forecastPipelineFromH
     const amount = Math.round(1000 + rng.next() * 50_000);
     const steps = 1 + Math.floor(rng.next() * 4);
     const events: NonNullable<Rec['stageChanges']> = [
-      { at: createdAt, fromStage: null, toStage: stages[0], amount, expectedCloseAt: createdAt + 90 * DAY },
+      { at: createdAt, fromStage: null, toStage: stages[0], amount, expectedCloseAt: createdAt + 90 * DAY_MS },
     ];
     let t = createdAt;
     for (let k = 1; k < steps; k++) {

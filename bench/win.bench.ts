@@ -40,7 +40,7 @@ function toDeals(records: ReturnType<typeof generateDemoData>['records']): Deal[
   const reps = new Map(records.reps.map((r) => [r.externalId, r]));
   const products = new Map(records.products.map((p) => [p.externalId, p]));
   const campaigns = new Map(records.campaigns.map((c) => [c.externalId, c]));
-  const deals = new Map<string, Deal>();
+  const deals = new Map<string, Deal & Required<Pick<Deal, 'stageChanges' | 'activities'>>>();
   for (const o of records.opportunities) {
     const a = o.accountId ? accounts.get(o.accountId) : undefined;
     const r = o.repId ? reps.get(o.repId) : undefined;
@@ -149,7 +149,7 @@ async function main() {
   const closed = deals.filter((d) => d.closedAt != null && d.closedAt <= asOf && d.outcome !== 'open');
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
   const attributes = discoverAttributes(closed);
-  const moments = snapshotMoments(closed, seededRandom(SEED), { perDeal: 2 });
+  const moments = snapshotMoments(closed, createRng(SEED, 'mulberry32'), { perDeal: 2 });
   const closes = closed.map((d) => d.closedAt!).sort((a, b) => a - b);
   const cut = closes[Math.floor(0.8 * closes.length)];
   const train = moments.filter((m) => m.closedAt < cut);

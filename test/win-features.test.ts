@@ -1,7 +1,8 @@
 // Point-in-time correctness of the deal features: a feature computed as of a date must not change
 // when events after that date are added, and the outcome must never leak into a snapshot.
 import { dealAsOf } from '../src/domain/deal-timeline/as-of';
-import { DAY_MS, type Deal } from '../src/domain/deal-timeline/deal';
+import type { Deal } from '../src/domain/deal-timeline/deal';
+import { DAY_MS } from '../src/math/time';
 import { dealKnownAt } from '../src/domain/deal-timeline/known-at';
 import { discoverAttributes } from '../src/domain/features/deal-attributes';
 import { dealFeatures } from '../src/domain/features/deal-features';
@@ -9,7 +10,7 @@ import { treatStaleAsLost } from '../src/services/win/build-win-model';
 import { outcomeKnownAt, snapshotMoments } from '../src/domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../src/domain/features/deal-history';
 import { CloseTimingModel } from '../src/domain/timing/close-timing';
-import { seededRandom } from '../src/ml/random';
+import { createRng } from '../src/math/random';
 
 const D = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const SEED = 1234;
@@ -148,7 +149,7 @@ describe('deal features as of a date', () => {
     const won = { ...deal(), outcome: 'won' as const, stage: 'Closed Won', closedAt: D('2025-02-20') };
     won.stageChanges = [...won.stageChanges!, { fromStage: 'Proposal', toStage: 'Closed Won', at: D('2025-02-18') }];
     expect(outcomeKnownAt(won)).toBe(D('2025-02-18'));
-    const moments = snapshotMoments([won, { ...won, stageChanges: [], id: 2 }], seededRandom(SEED));
+    const moments = snapshotMoments([won, { ...won, stageChanges: [], id: 2 }], createRng(SEED, 'mulberry32'));
     expect(moments.filter((m) => m.kind === 'creation')).toHaveLength(2); // one at creation per deal
     for (const m of moments) {
       expect(m.at).toBeGreaterThan(won.createdAt);

@@ -16,7 +16,7 @@ const STAGES = ['Prospecting', 'Qualification', 'Proposal', 'Negotiation'];
 
 /** A small synthetic CRM: deals move through stages at a known pace and win with a known chance per gate. */
 function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31)): Deal[] {
-  const rng = createRng(seed);
+  const rng = createRng(seed, 'xoshiro128');
   const reps = ['Ann', 'Bob', 'Cid'];
   const out: Deal[] = [];
   for (let i = 0; i < n; i++) {
@@ -24,7 +24,7 @@ function syntheticHistory(n: number, seed: number, end = Date.UTC(2025, 11, 31))
     const amount = 1000 * (1 + Math.floor(rng.next() * 20));
     const rep = reps[i % 3];
     let t = createdAt;
-    let expected = t + 60 * DAY;
+    let expected = t + 60 * DAY_MS;
     const events: NonNullable<Deal['stageChanges']> = [{ at: t, fromStage: null, toStage: STAGES[0], amount, expectedCloseAt: expected }];
     let outcome: 'open' | 'won' | 'lost' = 'open';
     let stage = STAGES[0];
@@ -82,10 +82,10 @@ describe('deals as of a past date', () => {
     closedAt: T0 + 80 * DAY_MS,
     forecastCategory: 'closed',
     stageChanges: [
-      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY },
-      { at: T0 + 20 * DAY, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY },
-      { at: T0 + 50 * DAY, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY },
-      { at: T0 + 80 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY },
+      { at: T0, fromStage: null, toStage: 'Prospecting', amount: 500, expectedCloseAt: T0 + 30 * DAY_MS },
+      { at: T0 + 20 * DAY_MS, fromStage: 'Prospecting', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 40 * DAY_MS },
+      { at: T0 + 50 * DAY_MS, fromStage: 'Proposal', toStage: 'Proposal', amount: 700, expectedCloseAt: T0 + 90 * DAY_MS },
+      { at: T0 + 80 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Won', amount: 900, expectedCloseAt: T0 + 90 * DAY_MS },
     ],
   };
 
@@ -106,16 +106,16 @@ describe('deals as of a past date', () => {
   });
 
   it('ignores everything at or after the date: later stage changes do not alter an earlier view', () => {
-    const before = dealAsOf(deal, T0 + 30 * DAY);
+    const before = dealAsOf(deal, T0 + 30 * DAY_MS);
     const rewritten: Deal = {
       ...deal,
       outcome: 'lost',
       stage: 'Closed Lost',
       amount: 1,
-      closedAt: T0 + 31 * DAY,
+      closedAt: T0 + 31 * DAY_MS,
       stageChanges: [
         ...deal.stageChanges!.slice(0, 2),
-        { at: T0 + 30 * DAY, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
+        { at: T0 + 30 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Lost', amount: 1, expectedCloseAt: null },
       ],
     };
     expect(dealAsOf(rewritten, T0 + 30 * DAY_MS)).toEqual(before);
@@ -142,16 +142,16 @@ describe('stored fields as of a past moment', () => {
       outcome: 'won',
       stage: 'Closed Won',
       amount: 900,
-      closedAt: T0 + 10 * DAY,
-      stageChanges: [{ at: T0 + 10 * DAY, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
+      closedAt: T0 + 10 * DAY_MS,
+      stageChanges: [{ at: T0 + 10 * DAY_MS, fromStage: 'Proposal', toStage: 'Closed Won', amount: null, expectedCloseAt: null }],
     });
     // Before the close only the stored fields could tell the stage and amount, and they carry the outcome.
-    expect(dealAsOf(d, T0 + 10 * DAY)).toMatchObject({ outcome: 'open', stage: '(unknown)', amount: null });
-    expect(dealAsOf(d, T0 + 10 * DAY + 1)).toMatchObject({ outcome: 'won', stage: 'Closed Won', amount: 900 });
+    expect(dealAsOf(d, T0 + 10 * DAY_MS)).toMatchObject({ outcome: 'open', stage: '(unknown)', amount: null });
+    expect(dealAsOf(d, T0 + 10 * DAY_MS + 1)).toMatchObject({ outcome: 'won', stage: 'Closed Won', amount: 900 });
   });
 
   it('a deal open now without history is in its stored stage since creation', () => {
-    expect(dealAsOf(deal({}), T0 + 5 * DAY)).toMatchObject({ outcome: 'open', stage: 'Proposal', amount: 10, stageEnteredAt: T0 });
+    expect(dealAsOf(deal({}), T0 + 5 * DAY_MS)).toMatchObject({ outcome: 'open', stage: 'Proposal', amount: 10, stageEnteredAt: T0 });
   });
 });
 
@@ -170,7 +170,7 @@ describe('backtests use only what was known at each period start', () => {
         amount: d.closedAt != null && d.closedAt >= asOf ? d.amount! * 7 : d.amount,
         outcome: d.closedAt != null && d.closedAt >= asOf ? (d.outcome === 'won' ? 'lost' : 'won') : d.outcome,
         stageChanges: d.stageChanges!.map((e) =>
-          e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY } : e,
+          e.at >= asOf ? { ...e, toStage: 'Negotiation', amount: 123, expectedCloseAt: asOf + DAY_MS } : e,
         ),
       }));
     const a = await runBacktest({ history, periods: [monthPeriod(2025, 7)], sims: 500, seed: SEED });
@@ -192,7 +192,7 @@ describe('backtests use only what was known at each period start', () => {
           ? {
               ...d,
               outcome: (d.outcome === 'won' ? 'lost' : 'won') as Deal['outcome'],
-              closedAt: d.closedAt + 9 * DAY,
+              closedAt: d.closedAt + 9 * DAY_MS,
               stageChanges: d.stageChanges!.filter((e) => e.at < asOf),
             }
           : d,

@@ -16,11 +16,8 @@
 //    unknown (null).
 // 4. A deal is closed as of t when it is won or lost with a close date before t.
 import { momentFor, seenAt } from './boundary';
+import { DAY_MS } from '../../math/time';
 import type { Deal, DealOutcome, DealStageChange } from './deal';
-import { DAY_MS as IMPORTED_DAY_MS } from './deal';
-
-// A module-local copy: under tsx an imported binding is read through a getter on every use.
-const DAY_MS = IMPORTED_DAY_MS;
 
 export interface DealAsOf {
   /** Created before t. A deal that does not exist yet still gets a state (nothing is seen). */

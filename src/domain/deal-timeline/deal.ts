@@ -87,5 +87,3 @@ export interface Deal {
   /** undefined: not provided (not sent, or the CRM records no activities); []: none. */
   activities?: DealActivity[];
 }
-
-export const DAY_MS = 86_400_000;

@@ -26,7 +26,7 @@ const groupCache = new WeakMap<Deal, { from: unknown[]; groups: Record<string, s
 export function dealGroups(deal: Deal): Record<string, string> {
   const from = [deal.rep, deal.team, deal.repRegion, deal.account?.region, deal.product, deal.account?.segment, deal.forecastCategory];
   const c = groupCache.get(deal);
-  if (c && c.from.every((v, i) => v === from[i])) return c.groups;
+  if (c?.from.every((v, i) => v === from[i])) return c.groups;
   const groups = {
     rep: deal.rep ?? NO_GROUP,
     team: deal.team ?? NO_GROUP,

@@ -10,8 +10,8 @@ import { dealAsOf } from '../deal-timeline/as-of';
 import { countSeen, seenAt } from '../deal-timeline/boundary';
 import type { AccountProfile, Deal } from '../deal-timeline/deal';
 import { NOT_PROVIDED, provided, type FeatureRow } from './feature-row';
+import { DAY_MS } from '../../math/time';
 
-export const DAY = 86_400_000;
 /** Bump when the meaning of a feature changes: models trained before are then refused on load. */
 // v2: one point-in-time boundary (deal-timeline/boundary.ts); "no orders / activities / service
 // costs / deals before t" is zero, not missing (it depended on whether some came later); open deal
@@ -94,11 +94,14 @@ const notProvided = (names: readonly string[], row: FeatureRow) => {
 };
 
 function orderFeatures(orders: CustomerHistory['orders'], asOf: number, row: FeatureRow): void {
-  if (orders === undefined) return notProvided(ORDER_FEATURES, row);
+  if (orders === undefined) {
+    notProvided(ORDER_FEATURES, row);
+    return;
+  }
   const orderAt = orders.map((o) => o.at);
   const nBefore = countSeen(orderAt, asOf);
-  const d90 = asOf - 90 * DAY;
-  const d180 = asOf - 180 * DAY;
+  const d90 = asOf - 90 * DAY_MS;
+  const d180 = asOf - 180 * DAY_MS;
   let revTotal = 0;
   let rev90 = 0;
   let revPrev = 0;
@@ -111,7 +114,7 @@ function orderFeatures(orders: CustomerHistory['orders'], asOf: number, row: Fea
   const o90 = countIn(orderAt, d90, asOf);
   const oPrev = countIn(orderAt, d180, d90);
   // No order before t: counts and revenue are 0; "days since the last order" has no value (null).
-  row.daysSinceLastOrder = nBefore > 0 ? (asOf - orderAt[nBefore - 1]) / DAY : null;
+  row.daysSinceLastOrder = nBefore > 0 ? (asOf - orderAt[nBefore - 1]) / DAY_MS : null;
   row.ordersTotal = nBefore;
   row.revenueTotal = revTotal;
   row.avgOrderValue = nBefore > 0 ? revTotal / nBefore : null;
@@ -124,21 +127,27 @@ function orderFeatures(orders: CustomerHistory['orders'], asOf: number, row: Fea
 }
 
 function activityFeatures(acts: CustomerHistory['activities'], asOf: number, row: FeatureRow): void {
-  if (acts === undefined) return notProvided(ACTIVITY_FEATURES, row);
-  const d90 = asOf - 90 * DAY;
+  if (acts === undefined) {
+    notProvided(ACTIVITY_FEATURES, row);
+    return;
+  }
+  const d90 = asOf - 90 * DAY_MS;
   const a90 = countIn(acts, d90, asOf);
-  const aPrev = countIn(acts, asOf - 180 * DAY, d90);
+  const aPrev = countIn(acts, asOf - 180 * DAY_MS, d90);
   const nA = countSeen(acts, asOf);
   row.activities90d = a90;
   row.activitiesPrev90d = aPrev;
   row.activityTrend = trend(a90, aPrev);
-  row.daysSinceLastActivity = nA > 0 ? (asOf - acts[nA - 1]) / DAY : null;
+  row.daysSinceLastActivity = nA > 0 ? (asOf - acts[nA - 1]) / DAY_MS : null;
 }
 
 function serviceCostFeatures(costs: CustomerHistory['serviceCosts'], asOf: number, row: FeatureRow): void {
-  if (costs === undefined) return notProvided(SERVICE_COST_FEATURES, row);
-  const d90 = asOf - 90 * DAY;
-  const d180 = asOf - 180 * DAY;
+  if (costs === undefined) {
+    notProvided(SERVICE_COST_FEATURES, row);
+    return;
+  }
+  const d90 = asOf - 90 * DAY_MS;
+  const d180 = asOf - 180 * DAY_MS;
   let c90 = 0;
   let cPrev = 0;
   for (const c of costs) {
@@ -153,7 +162,10 @@ function serviceCostFeatures(costs: CustomerHistory['serviceCosts'], asOf: numbe
 
 /** Deals open as of t and their amount as of t (null when any open deal's amount was not known then). */
 function dealFeatures(deals: CustomerHistory['deals'], asOf: number, row: FeatureRow): void {
-  if (deals === undefined) return notProvided(DEAL_FEATURES, row);
+  if (deals === undefined) {
+    notProvided(DEAL_FEATURES, row);
+    return;
+  }
   let open = 0;
   let amount: number | null = 0;
   for (const d of deals) {
@@ -176,7 +188,7 @@ export function customerFeatures(h: CustomerHistory, asOf: number): FeatureRow {
   const firstOrder = h.orders?.length && seenAt(h.orders[0].at, asOf) ? h.orders[0].at : null;
   const acquired = h.acquiredAt != null && seenAt(h.acquiredAt, asOf) ? h.acquiredAt : null;
   const start = acquired === null ? firstOrder : firstOrder === null ? acquired : Math.min(acquired, firstOrder);
-  row.tenureDays = h.acquiredAt === undefined && h.orders === undefined ? NOT_PROVIDED : start === null ? null : (asOf - start) / DAY;
+  row.tenureDays = h.acquiredAt === undefined && h.orders === undefined ? NOT_PROVIDED : start === null ? null : (asOf - start) / DAY_MS;
   orderFeatures(h.orders, asOf, row);
   activityFeatures(h.activities, asOf, row);
   serviceCostFeatures(h.serviceCosts, asOf, row);
@@ -200,7 +212,7 @@ export type ChurnLabelMode = 'status' | 'no-purchase';
  *   had not churned by status; label 1 when it places no order in [asOf, asOf + window).
  */
 export function churnLabel(h: CustomerHistory, asOf: number, windowDays: number, mode: ChurnLabelMode, activeDays = 365): 0 | 1 | null {
-  const end = asOf + windowDays * DAY;
+  const end = asOf + windowDays * DAY_MS;
   if (h.acquiredAt != null && !seenAt(h.acquiredAt, asOf)) return null;
   const churnedBefore = h.churnedAt != null && seenAt(h.churnedAt, asOf);
   if (mode === 'status') {

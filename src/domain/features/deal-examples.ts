@@ -16,8 +16,10 @@
 //   the latest deals look better than they are.
 // Random moments spread over a deal's whole life are not used: their ages scale with how long the
 // deal lived, which differs by outcome, so age alone would give the label away.
+import type { Rng } from '../../math/random';
+import { DAY_MS } from '../../math/time';
 import { atCreation } from '../deal-timeline/boundary';
-import { DAY_MS, type Deal } from '../deal-timeline/deal';
+import type { Deal } from '../deal-timeline/deal';
 import { outcomeKnownAt } from '../deal-timeline/outcome';
 
 export { outcomeKnownAt };
@@ -83,8 +85,8 @@ export function snapshotHorizon(deals: readonly Deal[]): number {
   return Math.max(DAY_MS, lives[Math.min(lives.length - 1, Math.floor(0.95 * lives.length))]);
 }
 
-/** The snapshots of closed deals (open deals are not examples); `rng` returns uniform numbers in [0, 1). */
-export function snapshotMoments(deals: readonly Deal[], rng: () => number, options: SnapshotOptions = {}): DealSnapshot[] {
+/** The snapshots of closed deals (open deals are not examples). */
+export function snapshotMoments(deals: readonly Deal[], rng: Rng, options: SnapshotOptions = {}): DealSnapshot[] {
   const perDeal = Math.max(1, options.perDeal ?? 6);
   const horizon = options.horizonDays !== undefined ? options.horizonDays * DAY_MS : snapshotHorizon(deals);
   let eligible = eligibleDeals(deals);
@@ -106,7 +108,7 @@ export function snapshotMoments(deals: readonly Deal[], rng: () => number, optio
     const first = atCreation(deal.createdAt);
     snap(first, 'creation');
     // Drawn for every deal, before looking at how long it lived: the phase cannot depend on the outcome.
-    const phase = rng() * (Number.isFinite(step) ? step : 0);
+    const phase = rng.next() * (Number.isFinite(step) ? step : 0);
     const last = Math.min(end, deal.createdAt + horizon);
     for (let at = deal.createdAt + phase; at < last && Number.isFinite(step); at += step) if (at > first) snap(at, 'open');
   }

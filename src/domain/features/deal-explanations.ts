@@ -289,14 +289,8 @@ function explainRated(row: RawRow, feature: string, label: string, known: KnownC
 }
 
 /** The sentence of a unit: a group's own wording, or the single feature's. */
-export function explainUnit(
-  unit: FactorUnit,
-  effect: number,
-  row: RawRow,
-  ctx: ExplanationContext,
-  known: KnownCategory = () => true,
-): string {
-  if (unit.features.length === 1) return explainFactor(unit.features[0], unitValue(unit, row), effect, row, ctx);
+export function explainUnit(unit: FactorUnit, row: RawRow, ctx: ExplanationContext, known: KnownCategory = () => true): string {
+  if (unit.features.length === 1) return explainFactor(unit.features[0], unitValue(unit, row), row, ctx);
   switch (unit.name) {
     case 'activity':
       return explainActivity(row, ctx);
@@ -317,7 +311,7 @@ export function explainUnit(
     case 'segment':
       return explainRated(row, 'segment', 'Segment', known);
     default:
-      return unit.features.map((f) => explainFactor(f, unitValue({ name: f, features: [f] }, row), effect, row, ctx)).join('; ');
+      return unit.features.map((f) => explainFactor(f, unitValue({ name: f, features: [f] }, row), row, ctx)).join('; ');
   }
 }
 
@@ -349,7 +343,7 @@ export function dealFactors(
     feature: units[i].name,
     value: unitValue(units[i], row),
     effect: ranked[i],
-    text: explainUnit(units[i], total[i], row, ctx, known),
+    text: explainUnit(units[i], row, ctx, known),
   }));
   const note = notProvidedNote(missing, providedBy, 'deal in its stage');
   if (note) factors.push({ feature: 'notProvided', value: null, effect: 0, text: note });

@@ -10,12 +10,10 @@
 // derived from it; `null` on the deal (no owner, no account) is the value "none".
 import { dealAsOf, type DealAsOf } from '../deal-timeline/as-of';
 import { momentFor, seenAt } from '../deal-timeline/boundary';
-import { DAY_MS as IMPORTED_DAY_MS, type Deal } from '../deal-timeline/deal';
+import { DAY_MS } from '../../math/time';
+import type { Deal } from '../deal-timeline/deal';
 import { type DealHistory, historyKeys } from './deal-history';
 import { NOT_PROVIDED, provided, type FeatureRow, type FeatureSpecShape, type FeatureValue } from './feature-row';
-
-// A module-local copy: under tsx an imported binding is read through a getter on every use.
-const DAY_MS = IMPORTED_DAY_MS;
 
 /** Bump when the meaning of a feature changes: models trained before are then refused on load. */
 // v2: repClosedDeals / accountClosedDeals are unknown (null) for a deal with no owner / account

@@ -19,7 +19,7 @@ export function factorUnits(features: readonly string[], groups: Record<string, 
   for (const [name, members] of Object.entries(groups)) {
     const inModel = members.filter((f) => present.has(f));
     if (inModel.length === 0) continue;
-    inModel.forEach((f) => grouped.add(f));
+    for (const f of inModel) grouped.add(f);
     units.push({ name: inModel.length === 1 ? inModel[0] : name, features: inModel });
   }
   for (const f of features) if (!grouped.has(f)) units.push({ name: f, features: [f] });

@@ -7,6 +7,7 @@
 import { isClosedAsOf } from '../deal-timeline/as-of';
 import { seenAt } from '../deal-timeline/boundary';
 import type { Deal } from '../deal-timeline/deal';
+import { DAY_MS } from '../../math/time';
 
 export interface NewBusinessEstimate {
   expectedCount: number;

@@ -107,7 +107,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   // products): counting them as worth 0 would forecast nothing for most of such a pipeline.
   const imputedIds = new Set<number>();
   if (open.some((d) => !((d.amount ?? 0) > 0))) {
-    const since = asOf - 365 * 86_400_000;
+    const since = asOf - 365 * DAY_MS;
     const sums = new Map<string, { n: number; sum: number }>();
     let allN = 0;
     let allSum = 0;

@@ -18,6 +18,7 @@ import { isClosedAsOf } from '../deal-timeline/as-of';
 import { seenAt } from '../deal-timeline/boundary';
 import type { Deal } from '../deal-timeline/deal';
 import { forecastDealAsOf, type DealState } from './deal-state';
+import { DAY_MS } from '../../math/time';
 
 export interface StageModel {
   asOf: number;
@@ -109,7 +110,7 @@ export function fitStageModel(history: readonly Deal[], asOf: number, opts: Stag
       if (!Number.isFinite(horizon) || !seenAt(d.createdAt, asOf)) continue;
       for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
         const s = forecastDealAsOf(d, t);
-        if (!s || s.outcome !== 'open') continue;
+        if (s?.outcome !== 'open') continue;
         n++;
         const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
         stageCell.n++;
@@ -127,7 +128,7 @@ export function fitStageModel(history: readonly Deal[], asOf: number, opts: Stag
     if (isWon) cycles.push(closedAt - d.createdAt);
     for (const t of snapshotGrid(d.createdAt, closedAt)) {
       const s = forecastDealAsOf(d, t);
-      if (!s || s.outcome !== 'open') continue;
+      if (s?.outcome !== 'open') continue;
       n++;
       if (isWon) won++;
       const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };

@@ -7,11 +7,7 @@
 // close date (median), P(slip past the end of the expected-close month) and a distribution over
 // calendar months after t's month. Groups fall back from stage+segment to stage to everyone when
 // they have fewer than `minSamples` draws. Everything here is conditional on the deal being won.
-import { DAY_MS as IMPORTED_DAY_MS } from '../deal-timeline/deal';
-
-// A module-local copy: under tsx an imported binding is read through a getter, and outlook()
-// reads it once per draw for every scored deal.
-const DAY_MS = IMPORTED_DAY_MS;
+import { DAY_MS } from '../../math/time';
 
 export interface TimingExample {
   stage: string | null;

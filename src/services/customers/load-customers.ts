@@ -77,7 +77,7 @@ export async function loadCustomerHistories(
   }
   // The account's deals as deal timelines (the one deal loader), so open deal amounts are taken as of each moment.
   for (const d of await loadDeals(db.sql, { accountIds: ids, createdBefore: before, activities: false })) {
-    if (d.account?.id !== undefined) byId.get(d.account.id)?.deals!.push(d);
+    if (d.account?.id !== undefined) byId.get(d.account.id)?.deals.push(d);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { invalidInput } from '../../errors';
 import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import type { RawValue } from '../../ml/feature-encoder';
 import type { AccountProfile } from '../../domain/deal-timeline/deal';
-import { customerFeatures, DAY, type CustomerHistory } from '../../domain/features/customer-features';
+import { customerFeatures, type CustomerHistory } from '../../domain/features/customer-features';
 import { summarizeOrders, type CustomerSummary } from '../../domain/features/customer-summary';
 import type { CustomerFactor } from '../../domain/features/customer-explanations';
 import { scoreRfm, scoreRfmAgainst, type RfmInput, type RfmScore } from '../../domain/rfm';

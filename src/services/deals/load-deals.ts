@@ -5,7 +5,7 @@
 import type { Database } from '../../db/database';
 import { loadClosedDeals, loadOpenDealLastEvents, loadDeals as loadStoredDeals } from '../../db/repositories/deals';
 import { seenAt } from '../../domain/deal-timeline/boundary';
-import { DAY_MS } from '../../domain/deal-timeline/deal';
+import { DAY_MS } from '../../math/time';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import { dealKnownAt } from '../../domain/deal-timeline/known-at';
 import { historyKeys, type ClosedDeal } from '../../domain/features/deal-history';

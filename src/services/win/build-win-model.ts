@@ -10,9 +10,9 @@ import { FeatureEncoder, type RawRow } from '../../ml/feature-encoder';
 import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, logLoss, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
 import { MlpClassifier } from '../../ml/mlp';
-import { seededRandom } from '../../ml/random';
+import { createRng } from '../../math/random';
 import { dealAsOf } from '../../domain/deal-timeline/as-of';
-import { DAY_MS, type Deal } from '../../domain/deal-timeline/deal';
+import type { Deal } from '../../domain/deal-timeline/deal';
 import { discoverAttributes } from '../../domain/features/deal-attributes';
 import { dealBaseSchema, dealFeatures, dealFeatureSpec, DEAL_NUMERIC_FEATURES } from '../../domain/features/deal-features';
 import { snapshotMoments, type DealSnapshotMoment } from '../../domain/features/deal-examples';
@@ -364,7 +364,7 @@ export function buildBaselineScorer(allDeals: Deal[], asOf: Date, seed: number, 
       'No closed deals yet: there is no history to score open deals from (import won and lost deals first)',
     );
   const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
-  const moments = snapshotMoments(closed, seededRandom(seed));
+  const moments = snapshotMoments(closed, createRng(seed, 'mulberry32'));
   const stages = moments.map((m) => dealAsOf(m.deal, m.at).stage ?? '(unknown)');
   const y = moments.map((m) => m.won);
   const baseline = moments.length

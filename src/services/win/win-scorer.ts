@@ -14,7 +14,6 @@ import { unitColumns, type FactorUnit } from '../../domain/features/factor-units
 import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import { CloseTimingModel, type CloseOutlook, type CloseTimingState } from '../../domain/timing/close-timing';
-import { DAY_MS } from '../../math/time';
 
 export const WIN_ARTIFACT_FORMAT = 1;
 
