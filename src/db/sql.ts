@@ -74,14 +74,31 @@ export function toPgPlaceholders(sql: string): string {
   return out;
 }
 
+/** Prepared statements kept per connection; bounded so one-off report texts cannot grow it without end. */
+const STATEMENT_CACHE_SIZE = 64;
+
 class SqliteRunner implements SqlRunner {
   readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
   constructor(readonly sqlite: BetterSqlite3.Database) {}
+  /**
+   * The statement for a text, prepared once per connection: repositories run the same texts many
+   * times (an IN list of 500 ids per chunk of an import), and preparing is the larger cost for them.
+   */
+  private prepare(sql: string): BetterSqlite3.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.sqlite.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value as string);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
   async all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.sqlite.prepare(sql).all(...params.map((p) => toSqlValue(p, 'sqlite'))) as T[];
+    return this.prepare(sql).all(...params.map((p) => toSqlValue(p, 'sqlite'))) as T[];
   }
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    return this.sqlite.prepare(sql).run(...params.map((p) => toSqlValue(p, 'sqlite'))).changes;
+    return this.prepare(sql).run(...params.map((p) => toSqlValue(p, 'sqlite'))).changes;
   }
   async exec(script: string): Promise<void> {
     this.sqlite.exec(script);
@@ -210,4 +227,25 @@ export function fromSqlDate(v: unknown): Date | null {
 export function fromSqlJson<T = unknown>(v: unknown): T | null {
   if (v === null || v === undefined) return null;
   return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+/** `?, ?, ?`: the placeholders of an IN list or a VALUES row of n values. */
+export function placeholders(n: number): string {
+  return n <= 0 ? '' : `?${', ?'.repeat(n - 1)}`;
+}
+
+/**
+ * How many values one IN (...) list binds. Both databases cap the number of parameters of a
+ * statement (SQLite 32766, PostgreSQL 65535); long lists are split into chunks of this size.
+ */
+export const IN_CHUNK = 500;
+
+/** Runs `query` on consecutive chunks of `values` (IN lists of at most `size`) and concatenates the rows. */
+export async function inChunks<V, R>(values: readonly V[], query: (chunk: V[]) => Promise<R[]>, size = IN_CHUNK): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += size) {
+    const rows = await query(values.slice(i, i + size));
+    for (const r of rows) out.push(r);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
 import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
-import { sqlDialect } from './sql-dialect';
+import { sqlDialect } from '../../db/sql-dialect';
 import { Filters, PeriodFields, parseInput, periodWhere, resolvePeriod } from './filters';
 
 export const CampaignsInput = z.object({

@@ -12,7 +12,7 @@ import type { Database } from '../../db/database';
 import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
 import { monthIndexOf } from '../../domain/analytics/payback';
 import { fromSqlDate } from '../../db/sql';
-import { periodIndex, periodKey, sqlDialect, type Granularity } from './sql-dialect';
+import { periodIndex, periodKey, sqlDialect, type Granularity } from '../../db/sql-dialect';
 import {
   ACCOUNT_JOINS,
   DEAL_JOINS,

@@ -24,7 +24,7 @@ import {
   type DifferenceTest,
   type Moments,
 } from '../../domain/analytics/statistics';
-import { sqlDialect, type SqlDialect } from './sql-dialect';
+import { sqlDialect, type SqlDialect } from '../../db/sql-dialect';
 import {
   ACCOUNT_JOINS,
   DEAL_JOINS,

@@ -4,7 +4,7 @@
 // INVALID_INPUT naming the field, so user text never reaches SQL except as a bound parameter.
 import { z } from 'zod';
 import { invalidInput } from '../../errors';
-import type { SqlDialect } from './sql-dialect';
+import type { SqlDialect } from '../../db/sql-dialect';
 import { DAY_MS } from '../../math/time';
 
 /** A date given as YYYY-MM-DD or a full ISO timestamp. */

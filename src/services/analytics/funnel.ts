@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
 import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
-import { sqlDialect, type SqlDialect } from './sql-dialect';
+import { sqlDialect, type SqlDialect } from '../../db/sql-dialect';
 import {
   DEAL_JOINS,
   Filters,

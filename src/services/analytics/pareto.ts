@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { ABC_THRESHOLDS, pareto, type ParetoResult } from '../../domain/analytics/pareto';
-import { sqlDialect } from './sql-dialect';
+import { sqlDialect } from '../../db/sql-dialect';
 import { Filters, PeriodFields, noNeeds, parseInput, resolvePeriod } from './filters';
 import { ECON, NET_PROFIT, economicsSql } from './client-economics';
 

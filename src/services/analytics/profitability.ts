@@ -6,7 +6,7 @@ import type { Database } from '../../db/database';
 import { fromSqlDate } from '../../db/sql';
 import { invalidInput } from '../../errors';
 import { paybackMonths } from '../../domain/analytics/payback';
-import { sqlDialect, type SqlDialect } from './sql-dialect';
+import { sqlDialect, type SqlDialect } from '../../db/sql-dialect';
 import { Filters, PeriodFields, groupExpr, noNeeds, parseInput, resolvePeriod } from './filters';
 import { COST_TO_SERVE, ECON, GROSS_MARGIN, NET_PROFIT, economicsSql } from './client-economics';
 import { DAY_MS } from '../../math/time';

@@ -1,7 +1,7 @@
 // Small dialect helpers so each analytics query is written once and runs on SQLite and PostgreSQL.
 // SQLite keeps dates as ISO text ('2024-01-31T10:00:00.000+00:00'), so calendar parts are cut from
 // the string (fast, no date parsing per row); PostgreSQL keeps UTC timestamp(3) and uses EXTRACT.
-import type { Dialect } from '../../db/sql';
+import type { Dialect } from './sql';
 
 export interface SqlDialect {
   readonly dialect: Dialect;
