@@ -9,13 +9,13 @@ import {
   whatIfRoute,
 } from '../../contracts/forecasts';
 import { invalidInput } from '../../errors';
-import { internalIds } from './deals';
 import type { Dimension } from '../../domain/forecast/pipeline-forecast';
 import type { AppContext } from '../context';
 
 import * as forecastService from '../../services/forecast/forecast-service';
 import * as snapshotService from '../../services/forecast/snapshot-service';
 import * as whatIfService from '../../services/forecast/what-if-service';
+import { dealIdsByExternalId } from '../../services/win/stored-deal-scores';
 
 const date = (v: string | undefined) => (v ? new Date(v) : undefined);
 
@@ -126,8 +126,8 @@ export function forecastRoutes(ctx: AppContext) {
   });
 
   mount(whatIfRoute, async ({ body }) => {
-    const ids = await internalIds(
-      ctx,
+    const ids = await dealIdsByExternalId(
+      services.db,
       body.changes.map((c) => c.id),
     );
     const missing = body.changes.map((c, i) => ({ c, i })).filter(({ c }) => !ids.has(c.id));

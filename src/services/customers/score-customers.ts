@@ -4,6 +4,7 @@
 // customer_score in one transaction, with the model versions used.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
+import { deleteCustomerScores, insertCustomerScores } from '../../db/repositories/scores';
 import { invalidInput } from '../../errors';
 import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import type { RawValue } from '../../ml/feature-encoder';
@@ -254,37 +255,24 @@ export async function scoreAndStoreCustomers(
   const scoredAt = new Date();
   const rows = res.scores.filter((s) => s.accountId !== null);
   await db.sql.transaction(async (tx) => {
-    if (options.accountIds?.length) {
-      for (let i = 0; i < options.accountIds.length; i += 500) {
-        const chunk = options.accountIds.slice(i, i + 500);
-        await tx.run(`DELETE FROM customer_score WHERE account_id IN (${chunk.map(() => '?').join(',')})`, chunk);
-      }
-    } else await tx.run('DELETE FROM customer_score');
-    const CHUNK = 200;
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const params: unknown[] = [];
-      for (const s of chunk) {
-        params.push(
-          s.accountId,
-          s.churnProbability,
-          s.churnProbability !== null ? (res.churnModel?.id ?? null) : null,
-          s.pAlive,
-          s.expectedPurchases,
-          s.clv,
-          s.pAlive !== null ? (res.clvModel?.id ?? null) : null,
-          s.rfm?.segment ?? null,
-          s.rfm?.score ?? null,
-          { factors: s.factors, notes: s.notes, expectedSpend: s.expectedSpend },
-          scoredAt,
-        );
-      }
-      await tx.run(
-        `INSERT INTO customer_score (account_id, churn_probability, churn_model_version_id, p_alive, expected_purchases, clv, clv_model_version_id, rfm_segment, rfm_score, factors, scored_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        params,
-      );
-      options.onProgress?.(Math.min(rows.length, i + CHUNK), rows.length);
-    }
+    await deleteCustomerScores(tx, options.accountIds);
+    await insertCustomerScores(
+      tx,
+      rows.map((s) => ({
+        accountId: s.accountId!,
+        churnProbability: s.churnProbability,
+        churnModelVersionId: s.churnProbability !== null ? (res.churnModel?.id ?? null) : null,
+        pAlive: s.pAlive,
+        expectedPurchases: s.expectedPurchases,
+        clv: s.clv,
+        clvModelVersionId: s.pAlive !== null ? (res.clvModel?.id ?? null) : null,
+        rfmSegment: s.rfm?.segment ?? null,
+        rfmScore: s.rfm?.score ?? null,
+        details: { factors: s.factors, notes: s.notes, expectedSpend: s.expectedSpend },
+        scoredAt,
+      })),
+      options.onProgress,
+    );
   });
   const segments: Record<string, number> = {};
   for (const s of rows) if (s.rfm) segments[s.rfm.segment] = (segments[s.rfm.segment] ?? 0) + 1;

@@ -4,6 +4,7 @@
 // inline scoring of deals the database has never seen (no database access per request).
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
+import { insertDealScores } from '../../db/repositories/scores';
 import { AppError, notFound } from '../../errors';
 import { ActiveModels, ModelRegistry } from '../../ml/registry';
 import { DealHistory } from '../../domain/features/deal-history';
@@ -149,28 +150,26 @@ export async function scoreOpenDeals(
     return scorer.score(d, asOf.getTime());
   });
   options.onProgress?.(deals.length, deals.length);
-  await db.sql.transaction(async (tx) => {
-    for (const s of scores) {
-      await tx.run(
-        `INSERT INTO deal_score (opportunity_id, model_version_id, win_probability, expected_close_at, slip_probability, fallback, factors, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          s.opportunityId,
-          modelVersionId,
-          s.winProbability,
-          s.expectedCloseAt,
-          s.slipProbability,
-          s.fallback,
-          {
-            factors: s.factors,
-            closeDistribution: s.closeDistribution,
-            algorithm: s.algorithm,
-            ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}),
-          },
-          asOf,
-        ],
-      );
-    }
-  });
+  await db.sql.transaction((tx) =>
+    insertDealScores(
+      tx,
+      scores.map((s) => ({
+        opportunityId: s.opportunityId!,
+        modelVersionId,
+        winProbability: s.winProbability,
+        expectedCloseAt: s.expectedCloseAt,
+        slipProbability: s.slipProbability,
+        fallback: s.fallback,
+        details: {
+          factors: s.factors,
+          closeDistribution: s.closeDistribution,
+          algorithm: s.algorithm,
+          ...(s.fallbackReason ? { fallbackReason: s.fallbackReason } : {}),
+        },
+        scoredAt: asOf,
+      })),
+    ),
+  );
   return {
     scored: scores.length,
     modelVersion: scorer.version,
