@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { ActiveModels, ModelRegistry } from '../src/ml/registry';
+import { ActiveModels } from '../src/ml/registry';
+import { type ModelRegistry, openModelRegistry } from '../src/services/models/model-registry';
 import { FeatureEncoder, type EncoderState, type FeatureSpec } from '../src/ml/feature-encoder';
 
 const SPEC: FeatureSpec = { numeric: ['amount'], categorical: ['stage'], minCategoryCount: 1 };
@@ -29,7 +30,7 @@ describe('the model registry', () => {
   beforeEach(async () => {
     t = await createTestDatabase();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-models-'));
-    registry = new ModelRegistry(t.db, dir);
+    registry = openModelRegistry(t.db, dir);
   });
   afterEach(async () => {
     await t.cleanup();

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { demoAuthConfig, start } from '../src/main';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
-import { ModelRegistry } from '../src/ml/registry';
+import { openModelRegistry } from '../src/services/models/model-registry';
 import { DAY_MS } from '../src/math/time';
 
 describe('npm start on a fresh clone', () => {
@@ -85,7 +85,7 @@ describe('npm start on a fresh clone', () => {
   test('a start after an upgrade retrains an active model this version cannot load', async () => {
     // Emulate a deal-win model trained on older feature definitions, made active.
     const db = openDatabase(loadConfig(env).databaseUrl);
-    const registry = new ModelRegistry(db, env.SALESCAST_MODELS_DIR);
+    const registry = openModelRegistry(db, env.SALESCAST_MODELS_DIR);
     const current = (await registry.active('win'))!;
     const old = { ...(registry.readArtifact(current) as Record<string, unknown>), baseSchema: '{"v":0}' };
     const registered = await registry.register('win', { algorithm: current.algorithm, artifact: old });
@@ -105,7 +105,7 @@ describe('npm start on a fresh clone', () => {
   test('does not retrain at every start when the retrained version was not promoted', async () => {
     // An unloadable active version, and a loadable one trained after it that was not promoted.
     const db = openDatabase(loadConfig(env).databaseUrl);
-    const registry = new ModelRegistry(db, env.SALESCAST_MODELS_DIR);
+    const registry = openModelRegistry(db, env.SALESCAST_MODELS_DIR);
     const current = (await registry.active('win'))!;
     const artifact = registry.readArtifact(current) as Record<string, unknown>;
     const old = await registry.register('win', { algorithm: current.algorithm, artifact: { ...artifact, baseSchema: '{"v":0}' } });

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/db';
 import { loadDemoData } from '../src/services/demo-service';
 import { trainWinModel, type TrainWinResult } from '../src/services/win/train-win-model';
 import { scoreDeals, scoreOpenDeals, WinScoring } from '../src/services/win/score-deals';
-import { ModelRegistry } from '../src/ml/registry';
+import { openModelRegistry } from '../src/services/models/model-registry';
 import { fromSqlJson } from '../src/db/sql';
 
 const SEED = 42;
@@ -43,7 +43,7 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     expect(new Date(trained.data.window.to).getTime()).toBe(AS_OF.getTime());
     expect(Object.keys(trained.metrics.candidates).sort()).toEqual(['logistic', 'mlp']);
     expect(trained).toMatchObject({ version: 1, promoted: true });
-    const info = await new ModelRegistry(t.db, modelsDir).get('win');
+    const info = await openModelRegistry(t.db, modelsDir).get('win');
     expect(info).toMatchObject({ version: 1, status: 'active', algorithm: trained.algorithm });
     expect((info.metrics as { test: { auc: number } }).test.auc).toBeCloseTo(candidate.auc!, 12);
     expect(info.dataTo?.getTime()).toBe(AS_OF.getTime());
@@ -124,13 +124,13 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
   });
 
   test('a second run is compared with the active model on the same window; persist:false writes nothing', async () => {
-    const before = await new ModelRegistry(t.db, modelsDir).list('win');
+    const before = await openModelRegistry(t.db, modelsDir).list('win');
     const r = await trainWinModel(t.db, { asOf: AS_OF, modelsDir, seed: SEED, persist: false, algorithm: 'logistic' });
     expect(r.version).toBeNull();
     expect(r.active).toMatchObject({ version: 1 });
     // Same data, same seed: the active logistic/mlp winner scores the same snapshots.
     expect(r.active!.metrics!.n).toBe(r.candidate.n);
-    expect(await new ModelRegistry(t.db, modelsDir).list('win')).toEqual(before);
+    expect(await openModelRegistry(t.db, modelsDir).list('win')).toEqual(before);
     // The in-memory scorer works for past dates (what forecast backtests use).
     const o = r.scorer.outlook({ stage: 'Proposal', amount: 1000, createdAt: Date.parse('2026-09-01'), outcome: 'open' }, AS_OF.getTime());
     expect(o.winProbability).toBeGreaterThan(0);
@@ -138,7 +138,7 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
   });
 
   test('a promoted version whose schema does not match the code is refused and the previous model keeps serving', async () => {
-    const registry = new ModelRegistry(t.db, modelsDir);
+    const registry = openModelRegistry(t.db, modelsDir);
     const good = registry.readArtifact(await registry.get('win', 1)) as Record<string, unknown>;
     const bad = await registry.register('win', { algorithm: 'logistic', artifact: { ...good, baseSchema: '{"v":0}' } });
     const scoring = new WinScoring(t.db, { modelsDir });
@@ -175,7 +175,7 @@ describe('too little history', () => {
     expect(err.message).toMatch(/at least 500 won and 500 lost/);
     expect(err.details.map((d: { path: string[] }) => d.path[0]).sort()).toEqual(['lost', 'won']);
     expect(err.details[0].problem).toMatch(/more\)/);
-    expect(await new ModelRegistry(t.db, modelsDir).list()).toEqual([]);
+    expect(await openModelRegistry(t.db, modelsDir).list()).toEqual([]);
   });
 
   test('scoring falls back to the stage baseline and says so', async () => {

@@ -2,15 +2,15 @@
 import type { Command } from 'commander';
 import type { Database } from '../db/database';
 import { invalidInput } from '../errors';
-import type { ModelVersionInfo } from '../ml/registry';
+import type { ModelVersionInfo } from '../services/models/model-registry';
 import { processIo, table, withDatabase } from './common';
 
 // The registry and the artifact validators (which read model files) load when a command runs,
 // not when the CLI starts (src/cli.ts).
 function registry(db: Database) {
   const { loadConfig } = require('../config') as typeof import('../config');
-  const { ModelRegistry } = require('../ml/registry') as typeof import('../ml/registry');
-  return new ModelRegistry(db, loadConfig().SALESCAST_MODELS_DIR);
+  const { openModelRegistry } = require('../services/models/model-registry') as typeof import('../services/models/model-registry');
+  return openModelRegistry(db, loadConfig().SALESCAST_MODELS_DIR);
 }
 
 const validators = () =>

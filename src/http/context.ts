@@ -3,8 +3,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import type { ModelRegistry } from '../ml/registry';
 import type { TrainingJobs } from '../services/jobs/training-jobs';
+import type { ModelRegistry } from '../services/models/model-registry';
 import type { CustomerScoring } from '../services/customers/score-customers';
 import type { WinScoring } from '../services/win/score-deals';
 import type { Mount } from './route';

@@ -3,12 +3,12 @@
 // `model_version` row. Statuses: candidate -> active -> retired. Promotion and rollback change the
 // rows in one database transaction, so a reader (the server's hot reload, a cron job) sees either
 // the old or the new active version, never none or two. Folders are written under a temporary name
-// and renamed into place, so a reader never sees half a version.
+// and renamed into place, so a reader never sees half a version. The rows are kept by a
+// ModelVersionStore (over the database: src/db/repositories/model-versions.ts, wired by
+// src/services/models/model-registry.ts), so this file needs no database code.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from '../db/database';
-import { fromSqlDate, type SqlRunner } from '../db/sql';
 import { AppError, notFound, unprocessable } from '../errors';
 
 export type ModelStatus = 'candidate' | 'active' | 'retired';
@@ -45,36 +45,42 @@ export interface RegisterInput {
   trainedAt?: Date;
 }
 
+/** A new candidate row, decided by register() once it knows the next version number. */
+export interface NewModelVersionRow {
+  version: number;
+  algorithm: string;
+  metrics: Record<string, unknown> | null;
+  featureSchema: Record<string, unknown> | null;
+  artifactPath: string;
+  trainedAt: Date;
+  dataFrom: Date | null;
+  dataTo: Date | null;
+  notes: string | null;
+}
+
+/** Where the registry keeps its version rows. Each method that changes rows is one transaction. */
+export interface ModelVersionStore {
+  /** Hands the model's highest version (0 when none) to `prepare`, inserts the row it returns as a candidate. */
+  insertNext(name: string, prepare: (lastVersion: number) => NewModelVersionRow): Promise<ModelVersionInfo>;
+  /** Every version of `name` (or of every model, by name), newest version first. */
+  list(name?: string): Promise<ModelVersionInfo[]>;
+  active(name: string): Promise<ModelVersionInfo | null>;
+  find(name: string, version: number): Promise<ModelVersionInfo | null>;
+  byId(id: number): Promise<ModelVersionInfo | null>;
+  /** Retired versions of `name` that were once promoted (other than `exceptId`), latest promotion first. */
+  previouslyPromoted(name: string, exceptId: number): Promise<ModelVersionInfo[]>;
+  /**
+   * Makes `targetId` the active version and retires the previous active one; returns the retired
+   * id or null. With `stampPromotedAt`, promoted_at becomes `at` (strictly after the model's last promotion).
+   */
+  activate(name: string, targetId: number, opts: { at: Date; stampPromotedAt: boolean }): Promise<number | null>;
+}
+
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
-
-function parseJson(v: unknown): Record<string, unknown> | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return JSON.parse(v);
-  return v as Record<string, unknown>;
-}
-
-function rowToInfo(r: Record<string, unknown>): ModelVersionInfo {
-  return {
-    id: Number(r.id),
-    name: String(r.name),
-    version: Number(r.version),
-    algorithm: String(r.algorithm),
-    status: r.status as ModelStatus,
-    metrics: parseJson(r.metrics),
-    featureSchema: parseJson(r.feature_schema),
-    artifactPath: String(r.artifact_path),
-    trainedAt: fromSqlDate(r.trained_at)!,
-    dataFrom: fromSqlDate(r.data_from),
-    dataTo: fromSqlDate(r.data_to),
-    promotedAt: fromSqlDate(r.promoted_at),
-    retiredAt: fromSqlDate(r.retired_at),
-    notes: (r.notes as string | null) ?? null,
-  };
-}
 
 export class ModelRegistry {
   constructor(
-    private readonly db: Database,
+    private readonly store: ModelVersionStore,
     readonly modelsDir: string,
   ) {}
 
@@ -93,9 +99,8 @@ export class ModelRegistry {
     const trainedAt = input.trainedAt ?? new Date();
     try {
       fs.writeFileSync(path.join(tmp, 'artifact.json'), body);
-      return await this.db.sql.transaction(async (tx) => {
-        const rows = await tx.all<{ v: number | null }>('SELECT MAX(version) AS v FROM model_version WHERE name = ?', [name]);
-        let version = Number(rows[0]?.v ?? 0) + 1;
+      return await this.store.insertNext(name, (lastVersion) => {
+        let version = lastVersion + 1;
         // A folder left by a crashed run without a row must not be reused.
         while (fs.existsSync(path.join(dir, `v${version}`))) version++;
         const meta = {
@@ -114,44 +119,29 @@ export class ModelRegistry {
         fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
         const target = path.join(dir, `v${version}`);
         fs.renameSync(tmp, target);
-        const artifactPath = path.relative(path.resolve(this.modelsDir), target);
-        await tx.run(
-          `INSERT INTO model_version (name, version, algorithm, status, metrics, feature_schema, artifact_path, trained_at, data_from, data_to, notes)
-           VALUES (?, ?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            name,
-            version,
-            input.algorithm,
-            input.metrics ?? null,
-            input.featureSchema ?? null,
-            artifactPath,
-            trainedAt,
-            input.dataFrom ?? null,
-            input.dataTo ?? null,
-            input.notes ?? null,
-          ],
-        );
-        const back = await tx.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? AND version = ?', [name, version]);
-        return rowToInfo(back[0]);
+        return {
+          version,
+          algorithm: input.algorithm,
+          metrics: input.metrics ?? null,
+          featureSchema: input.featureSchema ?? null,
+          artifactPath: path.relative(path.resolve(this.modelsDir), target),
+          trainedAt,
+          dataFrom: input.dataFrom ?? null,
+          dataTo: input.dataTo ?? null,
+          notes: input.notes ?? null,
+        };
       });
     } finally {
       if (fs.existsSync(tmp)) fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 
-  async list(name?: string): Promise<ModelVersionInfo[]> {
-    const rows = name
-      ? await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? ORDER BY version DESC', [name])
-      : await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version ORDER BY name, version DESC');
-    return rows.map(rowToInfo);
+  list(name?: string): Promise<ModelVersionInfo[]> {
+    return this.store.list(name);
   }
 
-  async active(name: string): Promise<ModelVersionInfo | null> {
-    const rows = await this.db.sql.all<Record<string, unknown>>(
-      "SELECT * FROM model_version WHERE name = ? AND status = 'active' ORDER BY version DESC",
-      [name],
-    );
-    return rows.length ? rowToInfo(rows[0]) : null;
+  active(name: string): Promise<ModelVersionInfo | null> {
+    return this.store.active(name);
   }
 
   /** A version by number, or the active one when no number is given. */
@@ -161,12 +151,9 @@ export class ModelRegistry {
       if (!a) throw notFound(`model "${name}" has no active version`);
       return a;
     }
-    const rows = await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? AND version = ?', [
-      name,
-      version,
-    ]);
-    if (!rows.length) throw notFound(`model "${name}" has no version ${version}`);
-    return rowToInfo(rows[0]);
+    const found = await this.store.find(name, version);
+    if (!found) throw notFound(`model "${name}" has no version ${version}`);
+    return found;
   }
 
   /** Reads a version's artifact and checks it against the checksum written with it. */
@@ -204,29 +191,11 @@ export class ModelRegistry {
     const artifact = this.readArtifact(target);
     if (validate) await validate(artifact, target);
     const now = new Date();
-    const retiredId = await this.db.sql.transaction(async (tx) => this.swap(tx, name, target.id, now, true));
+    const retiredId = await this.store.activate(name, target.id, { at: now, stampPromotedAt: true });
     return {
       promoted: await this.get(name, version),
-      retired: retiredId
-        ? rowToInfo((await this.db.sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE id = ?', [retiredId]))[0])
-        : null,
+      retired: retiredId ? await this.store.byId(retiredId) : null,
     };
-  }
-
-  private async swap(tx: SqlRunner, name: string, targetId: number, now: Date, setPromotedAt: boolean): Promise<number | null> {
-    const current = await tx.all<{ id: number }>("SELECT id FROM model_version WHERE name = ? AND status = 'active'", [name]);
-    for (const c of current)
-      if (Number(c.id) !== targetId) await tx.run("UPDATE model_version SET status = 'retired', retired_at = ? WHERE id = ?", [now, c.id]);
-    if (setPromotedAt) {
-      // promoted_at orders promotions for rollback, so it must be strictly increasing per model even
-      // when two promotions fall in the same millisecond.
-      const [last] = await tx.all<{ last: unknown }>('SELECT MAX(promoted_at) AS last FROM model_version WHERE name = ?', [name]);
-      const lastAt = fromSqlDate(last?.last)?.getTime() ?? -Infinity;
-      const at = now.getTime() > lastAt ? now : new Date(lastAt + 1);
-      await tx.run("UPDATE model_version SET status = 'active', promoted_at = ?, retired_at = NULL WHERE id = ?", [at, targetId]);
-    } else await tx.run("UPDATE model_version SET status = 'active', retired_at = NULL WHERE id = ?", [targetId]);
-    const other = current.find((c) => Number(c.id) !== targetId);
-    return other ? Number(other.id) : null;
   }
 
   /**
@@ -239,17 +208,14 @@ export class ModelRegistry {
   ): Promise<{ restored: ModelVersionInfo; retired: ModelVersionInfo }> {
     const current = await this.active(name);
     if (!current) throw unprocessable(`model "${name}" has no active version to roll back from`);
-    const rows = await this.db.sql.all<Record<string, unknown>>(
-      "SELECT * FROM model_version WHERE name = ? AND status = 'retired' AND promoted_at IS NOT NULL AND id <> ? ORDER BY promoted_at DESC, version DESC",
-      [name, current.id],
-    );
-    const previous = rows.map(rowToInfo).find((r) => r.promotedAt! < (current.promotedAt ?? new Date(8.64e15)));
+    const rows = await this.store.previouslyPromoted(name, current.id);
+    const previous = rows.find((r) => r.promotedAt! < (current.promotedAt ?? new Date(8.64e15)));
     if (!previous)
       throw unprocessable(`model "${name}" has no previously active version to roll back to (v${current.version} is the first)`);
     const artifact = this.readArtifact(previous);
     if (validate) await validate(artifact, previous);
     // promoted_at of the restored version is kept, so a second rollback goes one step further back.
-    await this.db.sql.transaction(async (tx) => this.swap(tx, name, previous.id, new Date(), false));
+    await this.store.activate(name, previous.id, { at: new Date(), stampPromotedAt: false });
     return { restored: await this.get(name, previous.version), retired: await this.get(name, current.version) };
   }
 }

@@ -5,7 +5,8 @@
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { isAppError } from '../errors';
-import { ModelRegistry, type ModelVersionInfo } from '../ml/registry';
+import type { ModelRegistry, ModelVersionInfo } from '../ml/registry';
+import { openModelRegistry } from './models/model-registry';
 import { trainChurnModel } from './customers/train-churn-model';
 import { trainClvModel } from './customers/train-clv-model';
 import { scoreAndStoreCustomers } from './customers/score-customers';
@@ -50,7 +51,7 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
         ),
     });
   }
-  const registry = new ModelRegistry(db, config.SALESCAST_MODELS_DIR);
+  const registry = openModelRegistry(db, config.SALESCAST_MODELS_DIR);
   for (const [name, train] of Object.entries(TRAINERS)) {
     const active = await registry.active(name);
     if (active) {

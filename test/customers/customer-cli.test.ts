@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { loadDemoData } from '../../src/services/demo-service';
-import { ModelRegistry } from '../../src/ml/registry';
+import { openModelRegistry } from '../../src/services/models/model-registry';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
 const SEED = 5;
@@ -71,7 +71,7 @@ describe('customer CLI', () => {
   });
 
   test('promoting a churn version this build cannot load is refused (exit 7) and the active version keeps serving', async () => {
-    const registry = new ModelRegistry(t.db, modelsDir);
+    const registry = openModelRegistry(t.db, modelsDir);
     const activeBefore = await registry.active('churn');
     expect(activeBefore).toMatchObject({ name: 'churn', status: 'active' });
     const stale = await registry.register('churn', { algorithm: 'logistic', artifact: { format: 'salescast.churn', formatVersion: -1 } });

@@ -10,7 +10,7 @@ import {
   scoreCustomerBatchRoute,
   scoreCustomerRoute,
 } from '../../src/contracts/customers';
-import { ModelRegistry } from '../../src/ml/registry';
+import { openModelRegistry } from '../../src/services/models/model-registry';
 import { loadDemoData } from '../../src/services/demo-service';
 import { combineModels, customerPart } from '../../src/http/model-holder';
 import type { ModelHolder } from '../../src/http/context';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   const customers = new CustomerScoring(base.tdb.db, { modelsDir });
   models = combineModels([customerPart(customers)]);
   await models.refresh();
-  h = await harness({ tdb: base.tdb, services: { registry: new ModelRegistry(base.tdb.db, modelsDir), customers, models } });
+  h = await harness({ tdb: base.tdb, services: { registry: openModelRegistry(base.tdb.db, modelsDir), customers, models } });
   accountIds = (
     await h.tdb.db.sql.all<{ external_id: string }>(
       'SELECT a.external_id FROM account a WHERE EXISTS (SELECT 1 FROM orders o WHERE o.account_id = a.id) ORDER BY a.id LIMIT 3',

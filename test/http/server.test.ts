@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/database';
-import { ModelRegistry } from '../../src/ml/registry';
+import { openModelRegistry } from '../../src/services/models/model-registry';
 import { loadDemoData } from '../../src/services/demo-service';
 import { trainWinModel } from '../../src/services/win/train-win-model';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -136,7 +136,7 @@ describe('hot reload', () => {
         expect(JSON.parse(first.body).scores[0].modelVersion).toBe(1);
         // "Another process": its own connection and registry, as a cron `salescast train win` would have.
         const other = openDatabase(t.url);
-        await new ModelRegistry(other, modelsDir).promote('win', v2.version!);
+        await openModelRegistry(other, modelsDir).promote('win', v2.version!);
         await other.close();
         const statuses: number[] = [];
         let served = 1;

@@ -1,9 +1,9 @@
-// The model registry (src/ml/registry.ts) over HTTP. Promotion and rollback change the database in
+// The model registry (src/services/models/model-registry.ts) over HTTP. Promotion and rollback change the database in
 // one transaction; this process then refreshes its in-memory models at once (other processes pick
 // the change up by polling).
 import { listModelsRoute, promoteModelRoute, rollbackModelRoute, showModelRoute, showModelVersionRoute } from '../../contracts/models';
-import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import { ARTIFACT_VALIDATORS } from '../../services/models/artifact-validators';
+import { type ModelRegistry, type ModelVersionInfo, openModelRegistry } from '../../services/models/model-registry';
 import type { AppContext } from '../context';
 import { page, sortBy } from '../pagination';
 
@@ -27,7 +27,7 @@ const VALIDATORS = ARTIFACT_VALIDATORS;
 
 export function modelRoutes({ mount, services }: AppContext) {
   const registry = () =>
-    services.registry ?? services.win?.registry ?? new ModelRegistry(services.db, services.config.SALESCAST_MODELS_DIR);
+    services.registry ?? services.win?.registry ?? openModelRegistry(services.db, services.config.SALESCAST_MODELS_DIR);
   const detail = (r: ModelRegistry, v: ModelVersionInfo) => {
     let meta: Record<string, unknown> | null = null;
     try {

@@ -6,7 +6,8 @@ import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { deleteCustomerScores, insertCustomerScores } from '../../db/repositories/scores';
 import { invalidInput } from '../../errors';
-import { ActiveModels, ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
+import { ActiveModels, type ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
+import { openModelRegistry } from '../models/model-registry';
 import type { RawValue } from '../../ml/feature-encoder';
 import type { AccountProfile } from '../../domain/deal-timeline/deal';
 import { customerFeatures, type CustomerHistory } from '../../domain/features/customer-features';
@@ -80,7 +81,7 @@ export class CustomerScoring {
   readonly registry: ModelRegistry;
   private readonly models: ActiveModels<ChurnScorer | ClvScorer>;
   constructor(db: Database, options: { modelsDir?: string } = {}) {
-    this.registry = new ModelRegistry(db, options.modelsDir ?? loadConfig().SALESCAST_MODELS_DIR);
+    this.registry = openModelRegistry(db, options.modelsDir ?? loadConfig().SALESCAST_MODELS_DIR);
     this.models = new ActiveModels<ChurnScorer | ClvScorer>(this.registry, {
       [CHURN_MODEL_NAME]: (a) => new ChurnScorer(a as ChurnModelArtifact),
       [CLV_MODEL_NAME]: (a) => new ClvScorer(a as ClvModelArtifact),

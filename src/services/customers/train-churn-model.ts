@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { fromSqlDate } from '../../db/sql';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
-import { ModelRegistry } from '../../ml/registry';
+import { openModelRegistry } from '../models/model-registry';
 import { buildChurnModel, type BuiltChurnModel, type ChurnAlgorithm } from './build-churn-model';
 import { CHURN_MODEL_NAME, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 import { loadCustomerHistories } from './load-customers';
@@ -98,7 +98,7 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     result.durationSeconds = (Date.now() - started) / 1000;
     return result;
   }
-  const registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
+  const registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
   const activeInfo = await registry.active(CHURN_MODEL_NAME);
   if (activeInfo) {
     try {

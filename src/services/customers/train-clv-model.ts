@@ -7,7 +7,7 @@ import type { Database } from '../../db/database';
 import { unprocessable, invalidInput } from '../../errors';
 import { BgNbdModel } from '../../ml/bg-nbd';
 import { GammaGammaModel } from '../../ml/gamma-gamma';
-import { ModelRegistry } from '../../ml/registry';
+import { openModelRegistry } from '../models/model-registry';
 import { UNIT_DAYS, dayAfter, dayNumber, type TimeUnit } from '../../domain/features/customer-summary';
 import { DEFAULT_CLV_OPTIONS } from '../../domain/clv';
 import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summary-sql';
@@ -212,7 +212,7 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   }
 
   const config = loadConfig();
-  const registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
+  const registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
   const metrics = {
     bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, customers: summaries.length, converged: bg.toJSON().converged },
     gammaGamma: gg

@@ -3,6 +3,7 @@
 // HTTP layer. Every report carries its seed, simulation count and the scorer used.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
+import { hasActiveVersion } from '../../db/repositories/model-versions';
 import { invalidInput, unprocessable } from '../../errors';
 import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
 import type { CategoryRollup } from '../../domain/forecast/categories';
@@ -137,8 +138,8 @@ export async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date,
   if (choice === 'auto') {
     // Cheap check first: without an active version there is nothing to load (the win service's own
     // fallback is the stage baseline, which the stage model here replaces).
-    const active = await db.sql.all(`SELECT id FROM model_version WHERE name = 'win' AND status = 'active'`);
-    if (active.length === 0) return { note: 'no active deal-win model (train one with `salescast train win`); scored by the stage model' };
+    if (!(await hasActiveVersion(db.sql, 'win')))
+      return { note: 'no active deal-win model (train one with `salescast train win`); scored by the stage model' };
   }
   try {
     const h = await activeWinModelScorer(db, asOf, { modelsDir });

@@ -6,7 +6,8 @@ import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { insertDealScores } from '../../db/repositories/scores';
 import { AppError, notFound } from '../../errors';
-import { ActiveModels, ModelRegistry } from '../../ml/registry';
+import { ActiveModels, type ModelRegistry } from '../../ml/registry';
+import { openModelRegistry } from '../models/model-registry';
 import { DealHistory } from '../../domain/features/deal-history';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import { buildBaselineScorer } from './build-win-model';
@@ -36,7 +37,7 @@ export class WinScoring {
   ) {
     const config = loadConfig();
     this.seed = options.seed ?? config.SALESCAST_SEED;
-    this.registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
+    this.registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
     this.models = new ActiveModels<WinScorer>(this.registry, {
       [WIN_MODEL_NAME]: (artifact, info) =>
         new WinScorer(artifact as WinModelArtifact, { history: this.history ?? undefined, version: info.version }),

@@ -3,7 +3,8 @@
 // write an immutable registry version and promote it when it wins by the stated margins.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
-import { ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
+import type { ModelVersionInfo } from '../../ml/registry';
+import { openModelRegistry } from '../models/model-registry';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
 import { buildWinModel, scoreMoments, type BuiltWinModel, type WinAlgorithm } from './build-win-model';
 import { loadDeals } from '../deals/load-deals';
@@ -77,7 +78,7 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
     maxSnapshotsPerDeal: options.maxSnapshotsPerDeal,
     lostAfterDays: options.lostAfterDays,
   });
-  const registry = new ModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
+  const registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
 
   // The active model, scored on exactly the same test snapshots (with point-in-time history).
   let active: TrainWinResult['active'] = null;
