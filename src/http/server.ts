@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
+import { activeApiKeyCount } from '../services/api-keys/api-keys';
 import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
 import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
@@ -69,8 +70,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
   if (config.SALESCAST_AUTH_DISABLED) {
     logger.warn('!!! AUTHENTICATION DISABLED (SALESCAST_AUTH_DISABLED=true): every caller has every scope. Local development only. !!!');
   } else {
-    const keys = await db.sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM api_key WHERE revoked_at IS NULL');
-    if (Number(keys[0].n) === 0)
+    if ((await activeApiKeyCount(db)) === 0)
       logger.warn(
         'no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"',
       );

@@ -5,7 +5,17 @@
 // it takes effect within the cache TTL.
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database';
-import { fromSqlDate } from '../../db/sql';
+import {
+  type ApiKeyRecord,
+  apiKeyByName,
+  apiKeyByPrefix,
+  apiKeyNameTaken,
+  countActiveApiKeys,
+  insertApiKey,
+  listApiKeyRecords,
+  markApiKeyRevoked,
+  markApiKeyUsed,
+} from '../../db/repositories/api-keys';
 import { AppError, conflict, invalidInput, notFound } from '../../errors';
 
 import { API_SCOPES, type ApiScope } from './scopes';
@@ -58,23 +68,13 @@ function validateName(name: string) {
   }
 }
 
-interface KeyRow {
-  name: string;
-  prefix: string;
-  hash: string;
-  scopes: string;
-  created_at: unknown;
-  revoked_at: unknown;
-  last_used_at: unknown;
-}
-
-const toInfo = (r: KeyRow): ApiKeyInfo => ({
+const toInfo = (r: ApiKeyRecord): ApiKeyInfo => ({
   name: r.name,
   prefix: r.prefix,
-  scopes: r.scopes.split(',').filter(Boolean) as ApiScope[],
-  createdAt: fromSqlDate(r.created_at) ?? new Date(0),
-  revokedAt: fromSqlDate(r.revoked_at),
-  lastUsedAt: fromSqlDate(r.last_used_at),
+  scopes: r.scopes as ApiScope[],
+  createdAt: r.createdAt,
+  revokedAt: r.revokedAt,
+  lastUsedAt: r.lastUsedAt,
 });
 
 export async function createApiKey(
@@ -83,8 +83,8 @@ export async function createApiKey(
 ): Promise<{ key: string; info: ApiKeyInfo }> {
   validateName(input.name);
   const scopes = parseScopes(input.scopes);
-  const existing = await db.sql.all<{ n: number }>('SELECT 1 AS n FROM api_key WHERE name = ?', [input.name]);
-  if (existing.length) throw conflict(`An API key named "${input.name}" already exists (revoked keys keep their name)`);
+  if (await apiKeyNameTaken(db.sql, input.name))
+    throw conflict(`An API key named "${input.name}" already exists (revoked keys keep their name)`);
   // A prefix collision is astronomically unlikely but the column is unique: retry rather than fail.
   for (let attempt = 0; attempt < 5; attempt++) {
     const prefix = crypto.randomBytes(4).toString('hex');
@@ -92,13 +92,7 @@ export async function createApiKey(
     const key = `sc_${prefix}_${secret}`;
     const now = new Date();
     try {
-      await db.sql.run('INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)', [
-        input.name,
-        prefix,
-        sha256(key).toString('hex'),
-        scopes.join(','),
-        now,
-      ]);
+      await insertApiKey(db.sql, { name: input.name, prefix, hash: sha256(key).toString('hex'), scopes, createdAt: now });
     } catch (e) {
       if (/unique/i.test(String(e)) && /prefix/i.test(String(e))) continue;
       if (/unique/i.test(String(e))) throw conflict(`An API key named "${input.name}" already exists`);
@@ -111,29 +105,19 @@ export async function createApiKey(
 }
 
 export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
-  const rows = await db.sql.all<KeyRow>(
-    'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key ORDER BY created_at, id',
-  );
-  return rows.map(toInfo);
+  return (await listApiKeyRecords(db.sql)).map(toInfo);
 }
 
 export async function revokeApiKey(db: Database, name: string): Promise<ApiKeyInfo> {
-  const rows = await db.sql.all<KeyRow>(
-    'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?',
-    [name],
-  );
-  if (!rows.length) throw notFound(`No API key named "${name}"`);
-  if (!rows[0].revoked_at) await db.sql.run('UPDATE api_key SET revoked_at = ? WHERE name = ?', [new Date(), name]);
+  const key = await apiKeyByName(db.sql, name);
+  if (!key) throw notFound(`No API key named "${name}"`);
+  if (!key.revokedAt) await markApiKeyRevoked(db.sql, name, new Date());
   keyCache.clear();
-  const [row] = await db.sql.all<KeyRow>(
-    'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE name = ?',
-    [name],
-  );
-  return toInfo(row);
+  return toInfo((await apiKeyByName(db.sql, name))!);
 }
 
 interface CachedKey {
-  row: KeyRow | null;
+  row: ApiKeyRecord | null;
   at: number;
   /** The one presented key that matched the stored hash, and who it is (set after a full check). */
   verified?: { key: string; identity: Identity };
@@ -161,7 +145,7 @@ function touch(db: Database, prefix: string, now: number) {
   // last_used_at is informative: update at most once a minute per key, off the request path.
   if (now - (lastTouched.get(prefix) ?? 0) > TOUCH_EVERY_MS) {
     lastTouched.set(prefix, now);
-    db.sql.run('UPDATE api_key SET last_used_at = ? WHERE prefix = ?', [new Date(now), prefix]).catch(() => undefined);
+    markApiKeyUsed(db.sql, prefix, new Date(now)).catch(() => undefined);
   }
 }
 
@@ -190,11 +174,7 @@ export async function verifyApiKey(db: Database, presented: string, now = Date.n
   const prefix = m[1];
   let cached = keyCache.get(prefix);
   if (!cached || now - cached.at > KEY_CACHE_TTL_MS) {
-    const rows = await db.sql.all<KeyRow>(
-      'SELECT name, prefix, hash, scopes, created_at, revoked_at, last_used_at FROM api_key WHERE prefix = ?',
-      [prefix],
-    );
-    cached = { row: rows[0] ?? null, at: now };
+    cached = { row: await apiKeyByPrefix(db.sql, prefix), at: now };
     if (keyCache.size > 10_000) keyCache.clear(); // bound memory against prefix-spraying callers
     keyCache.set(prefix, cached);
   }
@@ -203,9 +183,14 @@ export async function verifyApiKey(db: Database, presented: string, now = Date.n
   const presentedHash = sha256(presented);
   const storedHash = row ? Buffer.from(row.hash, 'hex') : Buffer.alloc(32);
   const same = storedHash.length === presentedHash.length && crypto.timingSafeEqual(storedHash, presentedHash);
-  if (!row || !same || row.revoked_at) return null;
-  const identity: Identity = { keyName: row.name, prefix, scopes: row.scopes.split(',').filter(Boolean) as ApiScope[] };
+  if (!row || !same || row.revokedAt) return null;
+  const identity: Identity = { keyName: row.name, prefix, scopes: row.scopes as ApiScope[] };
   cached.verified = { key: presented, identity };
   touch(db, prefix, now);
   return identity;
+}
+
+/** How many API keys are not revoked (the server warns at start-up when there are none). */
+export function activeApiKeyCount(db: Database): Promise<number> {
+  return countActiveApiKeys(db.sql);
 }
