@@ -6,7 +6,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Database } from '../../db/database';
-import { fromSqlDate } from '../../db/sql';
+import {
+  listTrainingJobs,
+  markJobFailed,
+  markJobSucceeded,
+  saveJobLog,
+  startJobUnlessBusy,
+  trainingJobById,
+  unfinishedJobIds,
+} from '../../db/repositories/training-jobs';
 import { AppError, conflict, invalidInput, notFound } from '../../errors';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -34,32 +42,6 @@ export type Trainer = (params: Record<string, unknown>, ctx: TrainerContext) => 
 const MAX_LOG_CHARS = 200_000;
 const FLUSH_MS = 500;
 
-interface Row {
-  id: number;
-  model_name: string;
-  status: string;
-  params: unknown;
-  log: string;
-  result: unknown;
-  error: string | null;
-  started_at: unknown;
-  finished_at: unknown;
-}
-
-const parseJson = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? JSON.parse(v) : v);
-
-const toInfo = (r: Row): TrainingJobInfo => ({
-  id: Number(r.id),
-  model: r.model_name,
-  status: r.status as JobStatus,
-  params: (parseJson(r.params) as Record<string, unknown>) ?? {},
-  log: r.log ?? '',
-  result: parseJson(r.result),
-  error: r.error,
-  startedAt: fromSqlDate(r.started_at)!,
-  finishedAt: fromSqlDate(r.finished_at),
-});
-
 export class TrainingJobs {
   private readonly running = new Map<number, { model: string; abort: AbortController; done: Promise<void> }>();
 
@@ -76,15 +58,8 @@ export class TrainingJobs {
   /** Jobs a previous process left `running` can never finish: mark them failed so the model is free again. */
   async recoverStale(): Promise<number> {
     const mine = [...this.running.keys()];
-    const rows = await this.db.sql.all<{ id: number }>("SELECT id FROM training_job WHERE status IN ('running', 'queued')");
-    const stale = rows.map((r) => Number(r.id)).filter((id) => !mine.includes(id));
-    for (const id of stale) {
-      await this.db.sql.run("UPDATE training_job SET status = 'failed', error = ?, finished_at = ? WHERE id = ?", [
-        'interrupted: the server stopped while the job ran',
-        new Date(),
-        id,
-      ]);
-    }
+    const stale = (await unfinishedJobIds(this.db.sql)).filter((id) => !mine.includes(id));
+    for (const id of stale) await markJobFailed(this.db.sql, id, 'interrupted: the server stopped while the job ran', new Date());
     return stale.length;
   }
 
@@ -97,21 +72,9 @@ export class TrainingJobs {
     if ([...this.running.values()].some((j) => j.model === model)) throw conflict(`A training job for "${model}" is already running`);
     const now = new Date();
     // Check-and-insert in one write transaction so two servers on one database cannot both start.
-    const id = await this.db.sql.transaction(async (tx) => {
-      const busy = await tx.all<{ id: number }>("SELECT id FROM training_job WHERE model_name = ? AND status IN ('queued', 'running')", [
-        model,
-      ]);
-      if (busy.length) throw conflict(`A training job for "${model}" is already running (job ${busy[0].id})`);
-      await tx.run("INSERT INTO training_job (model_name, status, params, log, started_at) VALUES (?, 'running', ?, '', ?)", [
-        model,
-        params,
-        now,
-      ]);
-      const rows = await tx.all<{ id: number }>("SELECT MAX(id) AS id FROM training_job WHERE model_name = ? AND status = 'running'", [
-        model,
-      ]);
-      return Number(rows[0].id);
-    });
+    const started = await startJobUnlessBusy(this.db.sql, model, params, now);
+    if ('busy' in started) throw conflict(`A training job for "${model}" is already running (job ${started.busy})`);
+    const id = started.started;
 
     const abort = new AbortController();
     let log = '';
@@ -119,7 +82,7 @@ export class TrainingJobs {
     const flush = async () => {
       if (!dirty) return;
       dirty = false;
-      await this.db.sql.run('UPDATE training_job SET log = ? WHERE id = ?', [log, id]).catch(() => undefined);
+      await saveJobLog(this.db.sql, id, log).catch(() => undefined);
     };
     const timer = setInterval(() => void flush(), FLUSH_MS);
     timer.unref();
@@ -136,26 +99,14 @@ export class TrainingJobs {
         const result = await trainer(params, { log: append, signal: abort.signal });
         append('job succeeded');
         clearInterval(timer);
-        await this.db.sql.run("UPDATE training_job SET status = 'succeeded', result = ?, log = ?, finished_at = ? WHERE id = ?", [
-          result ?? null,
-          log,
-          new Date(),
-          id,
-        ]);
+        await markJobSucceeded(this.db.sql, id, result, log, new Date());
         const info = await this.get(id).catch(() => null);
         if (info) await Promise.resolve(this.hooks.onSucceeded?.(info)).catch(() => undefined);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         append(`job failed: ${message}`);
         clearInterval(timer);
-        await this.db.sql
-          .run("UPDATE training_job SET status = 'failed', error = ?, log = ?, finished_at = ? WHERE id = ?", [
-            message.slice(0, 4000),
-            log,
-            new Date(),
-            id,
-          ])
-          .catch(() => undefined);
+        await markJobFailed(this.db.sql, id, message.slice(0, 4000), new Date(), log).catch(() => undefined);
       } finally {
         clearInterval(timer);
         this.running.delete(id);
@@ -166,9 +117,9 @@ export class TrainingJobs {
   }
 
   async get(id: number): Promise<TrainingJobInfo> {
-    const rows = await this.db.sql.all<Row>('SELECT * FROM training_job WHERE id = ?', [id]);
-    if (!rows.length) throw notFound(`No training job ${id}`);
-    return toInfo(rows[0]);
+    const job = await trainingJobById(this.db.sql, id);
+    if (!job) throw notFound(`No training job ${id}`);
+    return job;
   }
 
   async list(opts: {
@@ -178,23 +129,7 @@ export class TrainingJobs {
     offset: number;
     order: 'asc' | 'desc';
   }): Promise<{ items: TrainingJobInfo[]; total: number }> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (opts.model) {
-      where.push('model_name = ?');
-      args.push(opts.model);
-    }
-    if (opts.status) {
-      where.push('status = ?');
-      args.push(opts.status);
-    }
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number((await this.db.sql.all<{ n: number }>(`SELECT COUNT(*) AS n FROM training_job ${w}`, args))[0].n);
-    const rows = await this.db.sql.all<Row>(
-      `SELECT * FROM training_job ${w} ORDER BY id ${opts.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
-      [...args, opts.limit, opts.offset],
-    );
-    return { items: rows.map(toInfo), total };
+    return listTrainingJobs(this.db.sql, opts);
   }
 
   /** Waits for running jobs (graceful shutdown), aborting them after `graceMs`. */
