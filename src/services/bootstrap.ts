@@ -4,6 +4,7 @@
 // holding real data is never touched by the demo loader.
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { anySnapshots } from '../db/repositories/forecast-snapshots';
 import { isAppError } from '../errors';
 import type { ModelRegistry, ModelVersionInfo } from '../ml/registry';
 import { openModelRegistry } from './models/model-registry';
@@ -123,8 +124,7 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
  * is younger than two) and one as of now. Later starts leave existing snapshots alone.
  */
 export async function ensureDemoSnapshots(db: Database, config: Config, log: BootstrapLog, now = new Date()): Promise<number[]> {
-  const existing = await db.sql.all<{ n: number | bigint }>('SELECT COUNT(*) AS n FROM forecast_snapshot');
-  if (Number(existing[0].n) > 0) return [];
+  if (await anySnapshots(db.sql)) return [];
   const quarter = periodContaining(now, 'quarter');
   const earlier = now.getTime() - quarter.start.getTime() >= 14 * DAY_MS ? quarter.start : new Date(now.getTime() - 28 * DAY_MS);
   const common = { period: quarter.label, sims: 5000, seed: config.SALESCAST_SEED, modelsDir: config.SALESCAST_MODELS_DIR };

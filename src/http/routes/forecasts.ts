@@ -71,11 +71,8 @@ export function forecastRoutes(ctx: AppContext) {
 
   mount(listSnapshotsRoute, async ({ query }) => {
     const all = await snapshotService.listForecastSnapshots(services.db, { limit: query.offset + query.limit + 1 });
-    const [{ n }] = await services.db.sql.all<{ n: number }>(
-      "SELECT COUNT(*) AS n FROM forecast_snapshot WHERE method = 'monte-carlo' AND group_by IS NULL",
-    );
+    const total = await snapshotService.countForecastSnapshots(services.db);
     const items = all.slice(query.offset, query.offset + query.limit);
-    const total = Number(n);
     return {
       currency,
       items,

@@ -3,7 +3,17 @@
 // deal's state behind it in forecast_snapshot_deal, so that later snapshots can be compared deal
 // by deal (what changed in the pipeline since last week) and past forecasts checked against actuals.
 import type { Database } from '../../db/database';
-import { fromSqlDate } from '../../db/sql';
+import {
+  countOverallSnapshots,
+  insertSnapshotDeals,
+  insertSnapshotRow,
+  latestOverallSnapshots,
+  overallSnapshotById,
+  type SnapshotDealState,
+  type SnapshotRecord,
+  snapshotDealStates,
+} from '../../db/repositories/forecast-snapshots';
+import { opportunityLabels, opportunityOutcomes } from '../../db/repositories/opportunities';
 import { invalidInput, notFound } from '../../errors';
 import { pipelineWaterfall, type SnapshotDeal, type Waterfall } from '../../domain/forecast/pipeline-changes';
 import { runPipelineForecast, type PipelineForecastOptions, type PipelineForecastReport } from './forecast-service';
@@ -50,7 +60,7 @@ export async function takeForecastSnapshot(
     categories: report.categories,
   };
   return db.sql.transaction(async (tx) => {
-    const insert = async (
+    const insert = (
       method: string,
       groupBy: string | null,
       groupKey: string | null,
@@ -60,14 +70,23 @@ export async function takeForecastSnapshot(
       p50: number,
       p90: number,
       det: unknown,
-    ) => {
-      const rows = await tx.all<{ id: number | bigint }>(
-        `INSERT INTO forecast_snapshot (taken_at, as_of, period_label, period_start, period_end, method, group_by, group_key, won_to_date, expected, p10, p50, p90, details)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [takenAt, asOf, p.label, p.start, p.end, method, groupBy, groupKey, won, expected, p10, p50, p90, det],
-      );
-      return Number(rows[0].id);
-    };
+    ) =>
+      insertSnapshotRow(tx, {
+        takenAt,
+        asOf,
+        periodLabel: p.label,
+        periodStart: p.start,
+        periodEnd: p.end,
+        method,
+        groupBy,
+        groupKey,
+        wonToDate: won,
+        expected,
+        p10,
+        p50,
+        p90,
+        details: det,
+      });
     const id = await insert('monte-carlo', null, null, s.wonToDate, s.total.expected, s.total.p10, s.total.p50, s.total.p90, details);
     let rows = 1;
     await insert(
@@ -91,45 +110,45 @@ export async function takeForecastSnapshot(
         rows++;
       }
     }
-    const deals: unknown[][] = [
-      ...result.openDeals.map((d) => [
-        id,
-        d.id,
-        d.stage,
-        'open',
-        d.amount,
-        d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt),
-        d.winProbability * d.inPeriodProbability,
-      ]),
-      ...result.wonInPeriod.map((w) => [id, w.id, 'won', 'won', w.amount, new Date(w.closedAt), 1]),
+    const deals: SnapshotDealState[] = [
+      ...result.openDeals.map((d) => ({
+        opportunityId: d.id,
+        stage: d.stage,
+        outcome: 'open',
+        amount: d.amount,
+        expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt),
+        winProbability: d.winProbability * d.inPeriodProbability,
+      })),
+      ...result.wonInPeriod.map((w) => ({
+        opportunityId: w.id,
+        stage: 'won',
+        outcome: 'won',
+        amount: w.amount,
+        expectedCloseAt: new Date(w.closedAt),
+        winProbability: 1,
+      })),
     ];
-    for (let i = 0; i < deals.length; i += 200) {
-      const chunk = deals.slice(i, i + 200);
-      await tx.run(
-        `INSERT INTO forecast_snapshot_deal (snapshot_id, opportunity_id, stage, outcome, amount, expected_close_at, win_probability) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flat(),
-      );
-    }
+    await insertSnapshotDeals(tx, id, deals);
     return { snapshotId: id, rows, deals: deals.length, report };
   });
 }
 
-interface SnapshotRow {
-  id: number | bigint;
-  taken_at: unknown;
-  as_of: unknown;
-  period_label: string;
-  period_start: unknown;
-  period_end: unknown;
-  won_to_date: number;
-  expected: number;
-  p10: number;
-  p50: number;
-  p90: number;
-  deals: number | bigint;
-}
+const iso = (d: Date | null) => d?.toISOString() ?? '';
 
-const iso = (v: unknown) => fromSqlDate(v)?.toISOString() ?? '';
+const summaryOf = (r: SnapshotRecord): SnapshotSummary => ({
+  id: r.id,
+  takenAt: iso(r.takenAt),
+  asOf: iso(r.asOf),
+  period: r.periodLabel,
+  periodStart: iso(r.periodStart),
+  periodEnd: iso(r.periodEnd),
+  wonToDate: r.wonToDate,
+  expected: r.expected,
+  p10: r.p10,
+  p50: r.p50,
+  p90: r.p90,
+  deals: r.deals,
+});
 
 /**
  * Overall Monte Carlo snapshots, latest as-of first (then latest taken): a snapshot backfilled
@@ -137,26 +156,12 @@ const iso = (v: unknown) => fromSqlDate(v)?.toISOString() ?? '';
  * the two latest is still the two most recent states of the pipeline.
  */
 export async function listForecastSnapshots(db: Database, opts: { limit?: number } = {}): Promise<SnapshotSummary[]> {
-  const rows = await db.sql.all<SnapshotRow>(
-    `SELECT s.id, s.taken_at, s.as_of, s.period_label, s.period_start, s.period_end, s.won_to_date, s.expected, s.p10, s.p50, s.p90,
-            (SELECT COUNT(*) FROM forecast_snapshot_deal d WHERE d.snapshot_id = s.id) AS deals
-       FROM forecast_snapshot s WHERE s.method = 'monte-carlo' AND s.group_by IS NULL ORDER BY s.as_of DESC, s.taken_at DESC, s.id DESC LIMIT ?`,
-    [opts.limit ?? 50],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    takenAt: iso(r.taken_at),
-    asOf: iso(r.as_of),
-    period: r.period_label,
-    periodStart: iso(r.period_start),
-    periodEnd: iso(r.period_end),
-    wonToDate: Number(r.won_to_date),
-    expected: Number(r.expected),
-    p10: Number(r.p10),
-    p50: Number(r.p50),
-    p90: Number(r.p90),
-    deals: Number(r.deals),
-  }));
+  return (await latestOverallSnapshots(db.sql, opts.limit ?? 50)).map(summaryOf);
+}
+
+/** How many overall snapshots listForecastSnapshots can list. */
+export function countForecastSnapshots(db: Database): Promise<number> {
+  return countOverallSnapshots(db.sql);
 }
 
 export interface SnapshotChanges extends Waterfall {
@@ -167,48 +172,13 @@ export interface SnapshotChanges extends Waterfall {
 
 /** One overall snapshot by id (404 when there is none). */
 export async function snapshotById(db: Database, id: number): Promise<SnapshotSummary> {
-  const rows = await db.sql.all<SnapshotRow>(
-    `SELECT s.id, s.taken_at, s.as_of, s.period_label, s.period_start, s.period_end, s.won_to_date, s.expected, s.p10, s.p50, s.p90,
-            (SELECT COUNT(*) FROM forecast_snapshot_deal d WHERE d.snapshot_id = s.id) AS deals
-       FROM forecast_snapshot s WHERE s.id = ? AND s.method = 'monte-carlo' AND s.group_by IS NULL`,
-    [id],
-  );
-  if (!rows.length) throw notFound(`no forecast snapshot with id ${id}`);
-  const [r] = rows;
-  return {
-    id: Number(r.id),
-    takenAt: iso(r.taken_at),
-    asOf: iso(r.as_of),
-    period: r.period_label,
-    periodStart: iso(r.period_start),
-    periodEnd: iso(r.period_end),
-    wonToDate: Number(r.won_to_date),
-    expected: Number(r.expected),
-    p10: Number(r.p10),
-    p50: Number(r.p50),
-    p90: Number(r.p90),
-    deals: Number(r.deals),
-  };
+  const r = await overallSnapshotById(db.sql, id);
+  if (!r) throw notFound(`no forecast snapshot with id ${id}`);
+  return summaryOf(r);
 }
 
 async function snapshotDeals(db: Database, id: number): Promise<SnapshotDeal[]> {
-  const rows = await db.sql.all<{
-    opportunity_id: number | bigint;
-    stage: string;
-    outcome: string;
-    amount: number;
-    expected_close_at: unknown;
-  }>(
-    `SELECT opportunity_id, stage, outcome, amount, expected_close_at FROM forecast_snapshot_deal WHERE snapshot_id = ? ORDER BY opportunity_id`,
-    [id],
-  );
-  return rows.map((r) => ({
-    opportunityId: Number(r.opportunity_id),
-    stage: r.stage,
-    outcome: r.outcome,
-    amount: Number(r.amount),
-    expectedCloseAt: fromSqlDate(r.expected_close_at)?.getTime() ?? null,
-  }));
+  return (await snapshotDealStates(db.sql, id)).map((d) => ({ ...d, expectedCloseAt: d.expectedCloseAt?.getTime() ?? null }));
 }
 
 /**
@@ -230,32 +200,13 @@ export async function compareForecastSnapshots(db: Database, opts: { from?: numb
   const [a, b] = [await snapshotDeals(db, from.id), await snapshotDeals(db, to.id)];
   const inLater = new Set(b.map((d) => d.opportunityId));
   const missing = a.map((d) => d.opportunityId).filter((id) => !inLater.has(id));
-  const outcomes = new Map<number, string>();
-  for (let i = 0; i < missing.length; i += 500) {
-    const ids = missing.slice(i, i + 500);
-    for (const r of await db.sql.all<{ id: number | bigint; outcome: string }>(
-      `SELECT id, outcome FROM opportunity WHERE id IN (${ids.map(() => '?').join(',')})`,
-      ids,
-    ))
-      outcomes.set(Number(r.id), r.outcome);
-  }
+  const outcomes = await opportunityOutcomes(db.sql, missing);
   const window = { start: Date.parse(from.periodStart), end: Date.parse(from.periodEnd) };
   const w = pipelineWaterfall(a, b, window, (id) => (outcomes.get(id) === 'won' ? 'won' : 'lost'));
   return { ...w, from, to, window: { start: from.periodStart, end: from.periodEnd } };
 }
 
 /** The CRM's external id and name of each deal (by internal id), for showing changes to people. */
-export async function dealLabels(db: Database, ids: readonly number[]): Promise<Map<number, { externalId: string; name: string | null }>> {
-  const out = new Map<number, { externalId: string; name: string | null }>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const chunk = unique.slice(i, i + 500);
-    for (const r of await db.sql.all<{ id: number | bigint; external_id: string; name: string | null }>(
-      `SELECT id, external_id, name FROM opportunity WHERE id IN (${chunk.map(() => '?').join(',')})`,
-      chunk,
-    )) {
-      out.set(Number(r.id), { externalId: r.external_id, name: r.name ?? null });
-    }
-  }
-  return out;
+export function dealLabels(db: Database, ids: readonly number[]): Promise<Map<number, { externalId: string; name: string | null }>> {
+  return opportunityLabels(db.sql, ids);
 }
