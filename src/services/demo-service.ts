@@ -5,7 +5,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { generateDemoData, demoRecordCount, type DemoOptions } from '../domain/demo';
 import type { EntityKind } from '../domain/records';
-import type { WriteCounts } from './import/record-writer';
+import type { WriteCounts } from './import/record-tables';
 import { upsertRecords } from './import/upsert-records';
 
 export interface DemoLoadOptions extends Partial<DemoOptions> {

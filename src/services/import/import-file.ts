@@ -10,7 +10,7 @@ import { MappingSchema, parseMapping, type Mapping } from '../../domain/import/m
 import { compileRowMapper, type ColumnSource } from '../../domain/import/row-mapper';
 import type { EntityKind, RecordOf } from '../../domain/records';
 import { openSource, readAllObjects, type CsvRow, type FormatOptions, type JsonRow, type SourceBatch } from './read-source';
-import { RecordWriter } from './record-writer';
+import { openRecordWriter } from './record-tables';
 import { RejectedWriter } from './rejected-writer';
 
 export interface ImportFileOptions {
@@ -153,7 +153,7 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
 
   try {
     await db.sql.transaction(async (tx) => {
-      const writer = new RecordWriter(tx);
+      const writer = openRecordWriter(tx);
       for await (const batch of source.batches as AsyncGenerator<SourceBatch<CsvRow | JsonRow>>) {
         result.read += batch.rows.length;
         const rowProblems = new Map<number, ErrorDetail[]>();

@@ -1,25 +1,14 @@
 // How each entity kind is stored: table, columns (snake_case of the record field) and which fields
-// are references to other kinds (stored as the referenced row's integer id).
-import { recordFields } from '../../domain/import/record-fields';
+// are references to other kinds (stored as the referenced row's integer id). The import writer
+// (src/db/repositories/record-writer.ts) writes records by these specs.
+import type { ExternalIdTable } from '../../db/external-ids';
+import { RecordWriter, type TableSpec, type Tx } from '../../db/repositories/record-writer';
+import { externalIdRequired, recordFields } from '../../domain/import/record-fields';
 import { REFERENCES, type EntityKind } from '../../domain/records';
 
-export interface ColumnSpec {
-  field: string;
-  column: string;
-  /** The kind a reference field points at (resolved from external id to row id on write). */
-  ref?: EntityKind;
-}
+export type { WriteCounts } from '../../db/repositories/record-writer';
 
-export interface TableSpec {
-  kind: EntityKind;
-  table: string;
-  columns: ColumnSpec[];
-  /** Bookkeeping timestamps the table has besides the record's own fields. */
-  hasCreatedAt: boolean;
-  hasUpdatedAt: boolean;
-}
-
-const TABLE_OF: Record<EntityKind, { table: string; createdAt: boolean; updatedAt: boolean }> = {
+const TABLE_OF: Record<EntityKind, { table: ExternalIdTable; createdAt: boolean; updatedAt: boolean }> = {
   campaigns: { table: 'campaign', createdAt: true, updatedAt: true },
   accounts: { table: 'account', createdAt: true, updatedAt: true },
   products: { table: 'product', createdAt: true, updatedAt: true },
@@ -47,9 +36,9 @@ export const WRITE_ORDER: EntityKind[] = [
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-const cache = new Map<EntityKind, TableSpec>();
+const cache = new Map<EntityKind, TableSpec & { kind: EntityKind }>();
 
-export function tableSpec(kind: EntityKind): TableSpec {
+export function tableSpec(kind: EntityKind): TableSpec & { kind: EntityKind } {
   let t = cache.get(kind);
   if (!t) {
     const refs = REFERENCES[kind] ?? {};
@@ -60,8 +49,14 @@ export function tableSpec(kind: EntityKind): TableSpec {
       columns: recordFields(kind).map((f) => ({ field: f.name, column: snake(f.name), ...(refs[f.name] ? { ref: refs[f.name] } : {}) })),
       hasCreatedAt: meta.createdAt,
       hasUpdatedAt: meta.updatedAt,
+      derivesExternalIds: !externalIdRequired(kind),
     };
     cache.set(kind, t);
   }
   return t;
+}
+
+/** The import writer for a transaction, storing each kind by its table spec. */
+export function openRecordWriter(tx: Tx): RecordWriter {
+  return new RecordWriter(tx, (kind) => tableSpec(kind as EntityKind));
 }

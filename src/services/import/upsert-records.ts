@@ -4,8 +4,7 @@
 import type { Database } from '../../db/database';
 import { AppError, type ErrorDetail } from '../../errors';
 import { RECORD_SCHEMAS, type EntityKind, type RecordOf } from '../../domain/records';
-import { RecordWriter, type WriteCounts } from './record-writer';
-import { WRITE_ORDER } from './record-tables';
+import { openRecordWriter, WRITE_ORDER, type WriteCounts } from './record-tables';
 
 export type RecordBatches = Partial<{ [K in EntityKind]: RecordOf<K>[] }>;
 
@@ -53,7 +52,7 @@ export async function upsertRecords(
   opts?: { onProgress?: (done: number) => void },
 ): Promise<Record<string, WriteCounts>> {
   return db.sql.transaction(async (tx) => {
-    const writer = new RecordWriter(tx);
+    const writer = openRecordWriter(tx);
     const result: Record<string, WriteCounts> = {};
     const problems: ErrorDetail[] = [];
     let done = 0;

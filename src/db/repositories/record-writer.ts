@@ -1,17 +1,48 @@
-// Writes validated canonical records inside one open transaction: derives external ids where the
-// source has none, rejects duplicates and unknown references (naming row, column and value), and
-// upserts by external id with raw prepared SQL. Used by upsertRecords (one call, all-or-nothing) and
-// by the streaming file import (many chunks, one transaction).
+// The import writer: writes validated canonical records inside one open transaction. Derives
+// external ids where the source has none, rejects duplicates and unknown references (naming row,
+// column and value), and upserts by external id with raw prepared SQL (bulk speed: one prepared
+// statement per table on SQLite, multi-row INSERT ... ON CONFLICT on PostgreSQL). Used by
+// upsertRecords (one call, all-or-nothing) and by the streaming file import (many chunks, one
+// transaction). How each kind of record is stored (TableSpec) is given by the caller
+// (src/services/import/record-tables.ts builds it from the canonical record fields).
 import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Dialect, SqlRunner } from '../../db/sql';
-import { toSqlValue } from '../../db/sql';
 import type { ErrorDetail } from '../../errors';
-import { externalIdRequired } from '../../domain/import/record-fields';
-import type { EntityKind, RecordOf } from '../../domain/records';
-import { tableSpec, type TableSpec } from './record-tables';
+import { EXTERNAL_ID_TABLES, idsByExternalId, type ExternalIdTable } from '../external-ids';
+import { type Dialect, placeholders, type SqlRunner, toSqlValue } from '../sql';
 
 export type Tx = SqlRunner & { sqlite?: BetterSqlite3.Database };
+
+export interface ColumnSpec {
+  /** The record field (camelCase). */
+  field: string;
+  /** Its column (snake_case). */
+  column: string;
+  /** The kind a reference field points at (resolved from external id to row id on write). */
+  ref?: string;
+}
+
+/** How one kind of record is stored. Table and column names are written into SQL text: checked by checkTableSpec. */
+export interface TableSpec {
+  kind: string;
+  table: ExternalIdTable;
+  columns: ColumnSpec[];
+  /** Bookkeeping timestamps the table has besides the record's own fields. */
+  hasCreatedAt: boolean;
+  hasUpdatedAt: boolean;
+  /** Records of this kind may come without an external id: one is derived from their content. */
+  derivesExternalIds: boolean;
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+
+/** Refuses a spec whose table is not one of the known tables or whose column names are not plain identifiers. */
+export function checkTableSpec(spec: TableSpec): TableSpec {
+  if (!(EXTERNAL_ID_TABLES as readonly string[]).includes(spec.table)) throw new Error(`${spec.kind}: unknown table ${spec.table}`);
+  const bad = spec.columns.find((c) => !IDENTIFIER.test(c.column));
+  if (bad) throw new Error(`${spec.kind}: column name ${JSON.stringify(bad.column)} is not a plain identifier`);
+  return spec;
+}
 
 export interface WriteCounts {
   inserted: number;
@@ -53,12 +84,10 @@ export interface CheckResult {
 }
 
 const REF_CACHE_LIMIT = 500_000;
-const IN_CHUNK = 500;
 
 /** A deterministic external id for records the source does not identify (stage changes, orders...). */
-export function derivedExternalId(kind: EntityKind, record: Record<string, unknown>, occurrence: number): string {
-  const spec = tableSpec(kind);
-  const h = crypto.createHash('sha1').update(kind);
+export function derivedExternalId(spec: TableSpec, record: Record<string, unknown>, occurrence: number): string {
+  const h = crypto.createHash('sha1').update(spec.kind);
   for (const c of spec.columns) {
     if (c.field === 'externalId') continue;
     const v = record[c.field];
@@ -77,33 +106,43 @@ export function derivedExternalId(kind: EntityKind, record: Record<string, unkno
 
 export class RecordWriter {
   private readonly dialect: Dialect;
-  private readonly refCache = new Map<EntityKind, Map<string, number>>();
-  private readonly occurrences = new Map<EntityKind, Map<string, number>>();
-  private readonly tallies = new Map<EntityKind, { total: number; inserted: number; updated: number }>();
+  private readonly refCache = new Map<string, Map<string, number>>();
+  private readonly occurrences = new Map<string, Map<string, number>>();
+  private readonly tallies = new Map<string, { total: number; inserted: number; updated: number }>();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private readonly touched = new Map<EntityKind, TouchedRows>();
+  private readonly touched = new Map<string, TouchedRows>();
+  private readonly specs = new Map<string, TableSpec>();
   private readonly nowSql: unknown;
 
-  constructor(private readonly tx: Tx) {
+  constructor(
+    private readonly tx: Tx,
+    private readonly specOf: (kind: string) => TableSpec,
+  ) {
     this.dialect = tx.dialect;
     this.nowSql = toSqlValue(new Date(), tx.dialect);
   }
 
+  private spec(kind: string): TableSpec {
+    let s = this.specs.get(kind);
+    if (!s) this.specs.set(kind, (s = checkTableSpec(this.specOf(kind))));
+    return s;
+  }
+
   /** Derives ids, rejects in-batch duplicates and unknown references; registers accepted ids as seen. */
-  async check<K extends EntityKind>(
-    kind: K,
-    records: RecordOf<K>[],
+  async check(
+    kind: string,
+    records: readonly object[],
     rows: number[],
     opts: { duplicates?: 'error' | 'first' } = {},
   ): Promise<CheckResult> {
-    const spec = tableSpec(kind);
-    const needsId = !externalIdRequired(kind);
+    const spec = this.spec(kind);
+    const needsId = spec.derivesExternalIds;
     let occ = this.occurrences.get(kind);
     if (needsId && !occ) this.occurrences.set(kind, (occ = new Map()));
     const ids: string[] = records.map((r) => {
       const rec = r as Record<string, unknown>;
       if (rec.externalId) return rec.externalId as string;
-      const base = derivedExternalId(kind, rec, 0);
+      const base = derivedExternalId(spec, rec, 0);
       const n = occ!.get(base) ?? 0;
       occ!.set(base, n + 1);
       return n === 0 ? base : base.replace(/\.0$/, `.${n}`);
@@ -174,8 +213,8 @@ export class RecordWriter {
   }
 
   /** Upserts checked records of one kind. Counts accumulate per kind; read them from finish(). */
-  async write(kind: EntityKind, recs: CheckedRecord[]): Promise<void> {
-    const spec = tableSpec(kind);
+  async write(kind: string, recs: CheckedRecord[]): Promise<void> {
+    const spec = this.spec(kind);
     const t = this.tally(kind);
     t.total += recs.length;
     if (recs.length === 0) return;
@@ -192,7 +231,7 @@ export class RecordWriter {
     return out;
   }
 
-  private tally(kind: EntityKind) {
+  private tally(kind: string) {
     let t = this.tallies.get(kind);
     if (!t) this.tallies.set(kind, (t = { total: 0, inserted: 0, updated: 0 }));
     return t;
@@ -235,7 +274,7 @@ export class RecordWriter {
     const cols = spec.columns.map((c) => c.column);
     if (spec.hasCreatedAt) cols.push('created_at');
     if (spec.hasUpdatedAt) cols.push('updated_at');
-    const one = `(${cols.map(() => '?').join(', ')})`;
+    const one = `(${placeholders(cols.length)})`;
     const data = spec.columns.filter((c) => c.field !== 'externalId').map((c) => c.column);
     const distinct = 'IS DISTINCT FROM';
     const set = [...data, ...(spec.hasUpdatedAt ? ['updated_at'] : [])].map((c) => `${c} = excluded.${c}`).join(', ');
@@ -263,7 +302,7 @@ export class RecordWriter {
     if (spec.hasUpdatedAt) cols.push('updated_at');
     const insert = this.prepared(
       `${spec.table}:insert`,
-      () => `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      () => `INSERT INTO ${spec.table} (${cols.join(', ')}) VALUES (${placeholders(cols.length)})`,
     );
     const data = spec.columns.filter((c) => c.field !== 'externalId').map((c) => c.column);
     const dataIdx = spec.columns.map((c, i) => (c.field === 'externalId' ? -1 : i)).filter((i) => i >= 0);
@@ -293,28 +332,12 @@ export class RecordWriter {
     return c;
   }
 
-  private async existingIds(spec: TableSpec, ids: string[]): Promise<Map<string, number>> {
-    const existing = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
-      const part = ids.slice(i, i + IN_CHUNK);
-      if (!this.tx.sqlite) {
-        const rows = await this.tx.all<{ external_id: string; id: number }>(
-          `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`,
-          part,
-        );
-        for (const r of rows) existing.set(r.external_id, Number(r.id));
-        continue;
-      }
-      const st = this.prepared(
-        `${spec.table}:find:${part.length}`,
-        () => `SELECT external_id, id FROM ${spec.table} WHERE external_id IN (${part.map(() => '?').join(', ')})`,
-      );
-      for (const r of st.all(part) as { external_id: string; id: number }[]) existing.set(r.external_id, Number(r.id));
-    }
-    return existing;
+  /** Which of these external ids exist already, and their row ids (IN lists through the shared lookup). */
+  private existingIds(spec: TableSpec, ids: string[]): Promise<Map<string, number>> {
+    return idsByExternalId(this.tx, spec.table, ids);
   }
 
-  private touchedFor(kind: EntityKind): TouchedRows {
+  private touchedFor(kind: string): TouchedRows {
     let t = this.touched.get(kind);
     if (!t) this.touched.set(kind, (t = new TouchedRows()));
     return t;
@@ -345,7 +368,7 @@ export class RecordWriter {
     return c;
   }
 
-  private cacheFor(kind: EntityKind): Map<string, number> {
+  private cacheFor(kind: string): Map<string, number> {
     let m = this.refCache.get(kind);
     if (!m) this.refCache.set(kind, (m = new Map()));
     // Bounded memory: a huge referenced table is re-read in chunks rather than held whole.
@@ -353,16 +376,8 @@ export class RecordWriter {
     return m;
   }
 
-  private async loadRefs(kind: EntityKind, ids: string[]) {
-    const table = tableSpec(kind).table;
+  private async loadRefs(kind: string, ids: string[]) {
     const cache = this.cacheFor(kind);
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
-      const part = ids.slice(i, i + IN_CHUNK);
-      const rows = await this.tx.all<{ external_id: string; id: number }>(
-        `SELECT external_id, id FROM ${table} WHERE external_id IN (${part.map(() => '?').join(', ')})`,
-        part,
-      );
-      for (const r of rows) cache.set(r.external_id, Number(r.id));
-    }
+    for (const [externalId, id] of await idsByExternalId(this.tx, this.spec(kind).table, ids)) cache.set(externalId, id);
   }
 }
