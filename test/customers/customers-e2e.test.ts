@@ -8,7 +8,7 @@ import { loadDemoData } from '../../src/services/demo-service';
 import { trainChurnModel } from '../../src/services/customers/train-churn-model';
 import { trainClvModel } from '../../src/services/customers/train-clv-model';
 import { CustomerScoring, scoreAndStoreCustomers, scoreCustomers } from '../../src/services/customers/score-customers';
-import { loadCustomerSummaries } from '../../src/services/customers/customer-summary-sql';
+import { loadCustomerSummaries } from '../../src/services/customers/customer-summaries';
 import { loadCustomerHistories } from '../../src/services/customers/load-customers';
 import { summarizeOrders } from '../../src/domain/features/customer-summary';
 

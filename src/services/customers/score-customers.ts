@@ -16,7 +16,7 @@ import type { CustomerFactor } from '../../domain/features/customer-explanations
 import { scoreRfm, scoreRfmAgainst, type RfmInput, type RfmScore } from '../../domain/rfm';
 import { CHURN_MODEL_NAME, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 import { CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
-import { loadCustomerSummaries } from './customer-summary-sql';
+import { loadCustomerSummaries } from './customer-summaries';
 import { loadCustomerHistories } from './load-customers';
 import { defaultAsOf } from './train-churn-model';
 import { DAY_MS } from '../../math/time';

@@ -3,7 +3,7 @@
 // immutable registry version and promote it when it wins.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
-import { fromSqlDate } from '../../db/sql';
+import { latestCustomerEventDates } from '../../db/repositories/customers';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
 import { openModelRegistry } from '../models/model-registry';
 import { buildChurnModel, type BuiltChurnModel, type ChurnAlgorithm } from './build-churn-model';
@@ -47,13 +47,7 @@ export interface TrainChurnResult {
 
 /** The latest event in the data (orders, activities, service costs, churn and acquisition dates). */
 export async function latestEvent(db: Database): Promise<Date | null> {
-  const rows = await db.sql.all<Record<string, unknown>>(
-    `SELECT (SELECT MAX(ordered_at) FROM orders) AS o, (SELECT MAX(occurred_at) FROM activity) AS a, (SELECT MAX(incurred_at) FROM service_cost) AS s,
-            (SELECT MAX(churned_at) FROM account) AS c, (SELECT MAX(acquired_at) FROM account) AS q`,
-  );
-  const ds = Object.values(rows[0] ?? {})
-    .map(fromSqlDate)
-    .filter((d): d is Date => d !== null);
+  const ds = await latestCustomerEventDates(db.sql);
   return ds.length ? new Date(Math.max(...ds.map((d) => d.getTime()))) : null;
 }
 

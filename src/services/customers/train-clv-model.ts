@@ -10,7 +10,7 @@ import { GammaGammaModel } from '../../ml/gamma-gamma';
 import { openModelRegistry } from '../models/model-registry';
 import { UNIT_DAYS, dayAfter, dayNumber, type TimeUnit } from '../../domain/features/customer-summary';
 import { DEFAULT_CLV_OPTIONS } from '../../domain/clv';
-import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summary-sql';
+import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summaries';
 import { CLV_ARTIFACT_FORMAT, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
 import { DAY_MS } from '../../math/time';
 
