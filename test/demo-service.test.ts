@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { processIo, reportError } from '../src/cli/common';
 import { registerDemoCommands } from '../src/cli/demo-commands';
-import { tableCounts } from '../src/db/database';
+import { tableCounts } from '../src/db/repositories/stats';
 import { generateDemoData } from '../src/domain/demo';
 import { ensureDemoData, loadDemoData } from '../src/services/demo-service';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
@@ -33,7 +33,7 @@ describe('loadDemoData', () => {
   it('writes every generated record, and a second load with the same seed and as-of changes nothing', async () => {
     const expected = generateDemoData(OPTS).records;
     const first = await loadDemoData(t.db, OPTS);
-    const counts = await tableCounts(t.db);
+    const counts = await tableCounts(t.db.sql);
     for (const [kind, table] of Object.entries(TABLE_OF)) {
       expect({ kind, rows: counts[table] }).toEqual({ kind, rows: expected[kind as keyof typeof TABLE_OF].length });
       expect(first.written[kind]).toEqual({ inserted: expected[kind as keyof typeof TABLE_OF].length, updated: 0, unchanged: 0 });
@@ -42,18 +42,18 @@ describe('loadDemoData', () => {
 
     const second = await loadDemoData(t.db, OPTS);
     for (const kind of Object.keys(TABLE_OF)) expect(second.written[kind]).toMatchObject({ inserted: 0, updated: 0 });
-    expect(await tableCounts(t.db)).toEqual(counts);
+    expect(await tableCounts(t.db.sql)).toEqual(counts);
   });
 
   it('refuses to mix another demo company or real data into the database, unless forced', async () => {
     await loadDemoData(t.db, OPTS);
-    const counts = await tableCounts(t.db);
+    const counts = await tableCounts(t.db.sql);
     await expect(loadDemoData(t.db, { ...OPTS, seed: 43 })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/another demo company \(seed=42 accounts=60 months=12 as_of=2026-06-15\)/),
     });
     await expect(loadDemoData(t.db, { ...OPTS, asOf: new Date('2026-06-16') })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await tableCounts(t.db)).toEqual(counts);
+    expect(await tableCounts(t.db.sql)).toEqual(counts);
     const forced = await loadDemoData(t.db, { ...OPTS, seed: 43, force: true });
     expect(forced.written.accounts.updated).toBeGreaterThan(0);
   });
@@ -86,13 +86,13 @@ describe('ensureDemoData', () => {
     let loaded: unknown;
     expect(await ensureDemoData(t.db, { ...OPTS, onLoaded: (r) => (loaded = r) })).toBe(true);
     expect(loaded).toMatchObject({ seed: 42, accounts: 60 });
-    expect((await tableCounts(t.db)).account).toBe(60);
+    expect((await tableCounts(t.db.sql)).account).toBe(60);
   });
 
   it('leaves a database that already holds accounts alone', async () => {
     await t.db.prisma.account.create({ data: { externalId: 'REAL-1', name: 'A real customer' } });
     expect(await ensureDemoData(t.db, OPTS)).toBe(false);
-    const counts = await tableCounts(t.db);
+    const counts = await tableCounts(t.db.sql);
     expect(counts.account).toBe(1);
     expect(counts.opportunity).toBe(0);
   });
@@ -100,7 +100,7 @@ describe('ensureDemoData', () => {
   it('leaves a database that holds only opportunities alone', async () => {
     await t.db.prisma.opportunity.create({ data: { externalId: 'REAL-OPP', stage: 'Prospecting', createdAt: new Date('2026-01-01') } });
     expect(await ensureDemoData(t.db, OPTS)).toBe(false);
-    expect((await tableCounts(t.db)).account).toBe(0);
+    expect((await tableCounts(t.db.sql)).account).toBe(0);
   });
 });
 
@@ -153,7 +153,7 @@ describe('salescast demo', () => {
     const again = await run(['--if-empty', '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.out)).toMatchObject({ loaded: false });
-    expect((await tableCounts(t.db)).account).toBe(25);
+    expect((await tableCounts(t.db.sql)).account).toBe(25);
   });
 
   it('prints a table of what it wrote', async () => {
@@ -174,6 +174,6 @@ describe('salescast demo', () => {
     const zero = await run(['--accounts', '0']);
     expect(zero.code).toBe(2);
     expect(zero.err).toMatch(/accounts/);
-    expect((await tableCounts(t.db)).account).toBe(1);
+    expect((await tableCounts(t.db.sql)).account).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tableCounts } from '../src/db/database';
+import { tableCounts } from '../src/db/repositories/stats';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
 
 const CLI = path.join(__dirname, '..', 'bin', 'salescast.js');
@@ -53,18 +53,18 @@ test('a bad file exits 2, lists row, column, value and problem, and writes nothi
   expect(bad.stderr).toMatch(/error: 60 of 60 rows .* invalid .*nothing was imported/);
   expect(bad.stderr).toMatch(/row 2, column name: name is required but empty or missing/);
   expect(bad.stderr).toMatch(/\.\.\. and 10 more/);
-  expect((await tableCounts(t.db)).account).toBe(0);
+  expect((await tableCounts(t.db.sql)).account).toBe(0);
 
   const good = file('good.csv', 'external_id,name\nA-1,Acme\nA-2,Globex\n');
   const dry = cli('import', 'accounts', good, '--dry-run', '--json');
   expect(dry.status).toBe(0);
   expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, read: 2, inserted: 2 });
-  expect((await tableCounts(t.db)).account).toBe(0);
+  expect((await tableCounts(t.db.sql)).account).toBe(0);
 
   const real = cli('import', 'accounts', good);
   expect(real.status).toBe(0);
   expect(real.stdout).toMatch(/Imported accounts/);
-  expect((await tableCounts(t.db)).account).toBe(2);
+  expect((await tableCounts(t.db.sql)).account).toBe(2);
 });
 
 test('--skip-invalid imports the rest, writes the rejected file and exits 2 so cron notices; an unknown kind exits 2', async () => {

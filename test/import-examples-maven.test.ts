@@ -1,7 +1,7 @@
 // The Maven CRM example mappings in examples/ import the real public datasets (../shared/data, see
 // test/helpers/real-data.ts) cleanly, with counts matching the raw files.
 import path from 'node:path';
-import { tableCounts } from '../src/db/database';
+import { tableCounts } from '../src/db/repositories/stats';
 import { importFile } from '../src/services/import/import-file';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
 import { describeWithData, realDataPath } from './helpers/real-data';
@@ -29,7 +29,7 @@ describeWithData([['crm_maven', 'sales_pipeline.csv']], 'Maven CRM example mappi
       const r = await importFile(t.db, { kind, file: path.join(DATA, 'crm_maven', f), mappingPath: path.join(EX, 'crm_maven', m) });
       expect(r.rejected).toBe(0);
     }
-    const c = await tableCounts(t.db);
+    const c = await tableCounts(t.db.sql);
     expect([c.account, c.product, c.rep, c.opportunity]).toEqual([85, 7, 35, 8800]);
     const byOutcome = await t.db.sql.all<{ outcome: string; n: number }>(
       'SELECT outcome, COUNT(*) AS n FROM opportunity GROUP BY outcome ORDER BY outcome',

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tableCounts } from '../src/db/database';
+import { tableCounts } from '../src/db/repositories/stats';
 import { AppError } from '../src/errors';
 import { importFile, type ImportFileOptions } from '../src/services/import/import-file';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
@@ -36,7 +36,7 @@ async function failure(opts: ImportFileOptions): Promise<AppError> {
   }
   throw new Error('expected the import to fail');
 }
-const counts = () => tableCounts(t.db);
+const counts = () => tableCounts(t.db.sql);
 
 async function seedParents() {
   await run({ kind: 'accounts', file: file('acc.csv', 'external_id,name\nA-1,Acme\nA-2,Globex\n') });

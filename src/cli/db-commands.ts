@@ -27,9 +27,9 @@ export function registerDbCommands(program: Command) {
     .description('Row counts per table')
     .option('--json', 'print the counts as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { tableCounts } = await import('../db/database');
+      const { databaseRowCounts } = await import('../services/database-status');
       await withDatabase(async (db) => {
-        const counts = await tableCounts(db);
+        const counts = await databaseRowCounts(db);
         if (opts.json) processIo.out(JSON.stringify({ dialect: db.dialect, tables: counts }, null, 2));
         else processIo.out(table(Object.entries(counts).map(([t, n]) => ({ table: t, rows: n }))));
       });

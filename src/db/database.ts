@@ -1,6 +1,8 @@
 // Opens the database named by the configuration: embedded SQLite (default) or PostgreSQL.
-// One Database carries the Prisma client (repositories, small reads and writes) and the raw SQL
-// runner (bulk paths and aggregates). Both point at the same data.
+// One Database carries the raw SQL runner every repository (src/db/repositories/) queries through,
+// and the Prisma client, which src/ does not query with (see docs/development.md, "Where SQL
+// lives"): tests and scripts use it, e.g. to check that rows written by raw SQL read back through
+// Prisma. Both point at the same data.
 // The Prisma client and the driver of the other dialect are loaded on first use: a command that
 // only runs SQL (`salescast stats`) does not pay for loading them (~100 ms together).
 import fs from 'node:fs';
@@ -78,33 +80,4 @@ export function openDatabase(url: string): Database {
       await sql.close();
     },
   };
-}
-
-/** Table names in dependency order (parents first), used by stats and tests. */
-export const TABLES = [
-  'campaign',
-  'account',
-  'product',
-  'rep',
-  'opportunity',
-  'stage_change',
-  'activity',
-  'orders',
-  'service_cost',
-  'model_version',
-  'deal_score',
-  'customer_score',
-  'forecast_snapshot',
-  'forecast_snapshot_deal',
-  'api_key',
-  'training_job',
-] as const;
-
-export async function tableCounts(db: Database): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const t of TABLES) {
-    const rows = await db.sql.all<{ n: number | bigint }>(`SELECT COUNT(*) AS n FROM ${t}`);
-    out[t] = Number(rows[0].n);
-  }
-  return out;
 }

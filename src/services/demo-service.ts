@@ -2,6 +2,8 @@
 // path (upsertRecords), so demo data obeys exactly the rules imported data does, and a second load
 // with the same seed and as-of date finds every record unchanged.
 import type { Database } from '../db/database';
+import { productAttributes } from '../db/repositories/products';
+import { crmRecordCount } from '../db/repositories/stats';
 import { AppError } from '../errors';
 import { generateDemoData, demoRecordCount, type DemoOptions } from '../domain/demo';
 import type { EntityKind } from '../domain/records';
@@ -37,8 +39,7 @@ export function todayUtc(now: Date = new Date()): Date {
 
 /** The demo dataset key stored with the demo products, or null when there is none. */
 export async function loadedDemoKey(db: Database): Promise<string | null> {
-  const product = await db.prisma.product.findUnique({ where: { externalId: 'PRD-01' }, select: { attributes: true } });
-  const attributes = product?.attributes;
+  const attributes = await productAttributes(db.sql, 'PRD-01');
   const key =
     attributes && typeof attributes === 'object' && !Array.isArray(attributes)
       ? (attributes as Record<string, unknown>).demo_dataset
@@ -99,8 +100,7 @@ export async function loadDemoData(db: Database, opts: DemoLoadOptions = {}): Pr
 
 /** Whether the database holds no CRM data yet (no accounts and no opportunities). */
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
-  const rows = await db.sql.all<{ n: number | bigint }>('SELECT (SELECT COUNT(*) FROM account) + (SELECT COUNT(*) FROM opportunity) AS n');
-  return Number(rows[0].n) === 0;
+  return (await crmRecordCount(db.sql)) === 0;
 }
 
 /**

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tableCounts } from '../../src/db/database';
+import { tableCounts } from '../../src/db/repositories/stats';
 import type { Dialect } from '../../src/db/sql';
 import { AppError } from '../../src/errors';
 import type { RecordBatches } from '../../src/services/import/upsert-records';
@@ -124,7 +124,7 @@ export function importSuite(dialect: Dialect) {
       const acme = await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: 'A-1' }, include: { acquisitionCampaign: true } });
       expect(acme.attributes).toEqual({ tier: 'gold', seats: 12 });
       expect(acme.acquisitionCampaign?.externalId).toBe('C-1');
-      const counts = await tableCounts(t.db);
+      const counts = await tableCounts(t.db.sql);
       expect(counts.activity).toBe(2);
     });
 
@@ -161,7 +161,7 @@ export function importSuite(dialect: Dialect) {
         expect.objectContaining({ row: 2, column: 'accountId', value: 'A-404', path: ['orders', 1, 'accountId'] }),
       ]);
       expect(err.details[0].problem).toMatch(/does not exist/);
-      const counts = await tableCounts(t.db);
+      const counts = await tableCounts(t.db.sql);
       expect(Object.values(counts).every((n) => n === 0)).toBe(true);
     });
 
@@ -180,7 +180,7 @@ export function importSuite(dialect: Dialect) {
       );
       expect(err.details).toEqual([expect.objectContaining({ row: 3, column: 'externalId', value: 'R-1' })]);
       expect(err.details[0].problem).toMatch(/row 1/);
-      expect((await tableCounts(t.db)).rep).toBe(0);
+      expect((await tableCounts(t.db.sql)).rep).toBe(0);
     });
 
     test('references resolve against what is already in the database', async () => {
@@ -236,7 +236,7 @@ export function importSuite(dialect: Dialect) {
         const err = await caught(importFile(t.db, { kind: 'accounts', file: f }));
         expect(err.message).toMatch(/1 of 5,000 rows .* invalid.*nothing was imported/);
         expect(err.details).toEqual([expect.objectContaining({ row: 4323, column: 'employees', value: '-3' })]);
-        expect((await tableCounts(t.db)).account).toBe(0);
+        expect((await tableCounts(t.db.sql)).account).toBe(0);
       });
 
       test('duplicates far apart in a file (new ids and ids already stored) name both rows', async () => {
@@ -250,7 +250,7 @@ export function importSuite(dialect: Dialect) {
           [4102, 'B-7', 'duplicate external id: row 9 has the same externalId'],
           [4402, 'A-1', 'duplicate external id: row 5 has the same externalId'],
         ]);
-        expect((await tableCounts(t.db)).account).toBe(1);
+        expect((await tableCounts(t.db.sql)).account).toBe(1);
       });
 
       test('an opportunity file naming an account that does not exist is rejected with row and value', async () => {
@@ -258,7 +258,7 @@ export function importSuite(dialect: Dialect) {
         const f = file('o.csv', 'external_id,account_id,stage,created_at\nO-1,A-1,New,2024-01-01\nO-2,A-9,New,2024-01-01\n');
         const err = await caught(importFile(t.db, { kind: 'opportunities', file: f }));
         expect(err.details).toEqual([expect.objectContaining({ row: 3, column: 'accountId', value: 'A-9' })]);
-        expect((await tableCounts(t.db)).opportunity).toBe(0);
+        expect((await tableCounts(t.db.sql)).opportunity).toBe(0);
       });
     });
   });

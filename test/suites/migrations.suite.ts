@@ -1,7 +1,7 @@
 // Shared by the SQLite suite and the PostgreSQL suite (test/postgres/).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { tableCounts, TABLES } from '../../src/db/database';
+import { TABLES, tableCounts } from '../../src/db/repositories/stats';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import type { Dialect } from '../../src/db/sql';
 
@@ -16,7 +16,7 @@ export function migrationsSuite(dialect: Dialect) {
     afterAll(async () => t.cleanup());
 
     test('a migrated database has every table, empty, and the migration recorded as Prisma does', async () => {
-      const counts = await tableCounts(t.db);
+      const counts = await tableCounts(t.db.sql);
       expect(Object.keys(counts)).toEqual([...TABLES]);
       expect(Object.values(counts).every((n) => n === 0)).toBe(true);
       const rows = await t.db.sql.all<{ migration_name: string; finished_at: unknown }>(

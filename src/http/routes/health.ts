@@ -1,16 +1,10 @@
 // Liveness and readiness probes: public, never rate limited, cheap.
 import { healthRoute, readyRoute } from '../../contracts/health';
+import { databaseStatus } from '../../services/database-status';
 import type { AppContext } from '../context';
 
 export function healthRoutes({ mount, services }: AppContext) {
-  const dbUp = async () => {
-    try {
-      await services.db.sql.all('SELECT 1 AS ok');
-      return 'up' as const;
-    } catch {
-      return 'down' as const;
-    }
-  };
+  const dbUp = () => databaseStatus(services.db);
 
   mount(healthRoute, async () => ({ status: 'ok', database: await dbUp(), dialect: services.db.dialect }));
 
