@@ -13,9 +13,9 @@ import {
   reportFieldsRoute,
 } from '../../contracts/reports';
 import type { RouteDef } from '../../contracts/route';
-import { notFound } from '../../errors';
 import {
   campaignsReport,
+  clientProfitability,
   cohortsReport,
   compareReport,
   describeFields,
@@ -61,15 +61,7 @@ export function reportRoutes({ mount, services }: AppContext) {
     };
   });
 
-  mount(clientProfitabilityRoute, async ({ params, query }) => {
-    const exists = await db.sql.all('SELECT 1 AS ok FROM account WHERE external_id = ?', [params.id]);
-    if (!exists.length) throw notFound(`No client with external id "${params.id}"`);
-    // The account filter matches external id or name; pick the row whose external id was asked for.
-    const r = await profitabilityReport(db, { ...query, filters: { account: params.id }, limit: 100 });
-    const client = r.rows.find((row) => row.accountId === params.id);
-    if (!client) throw notFound(`No client with external id "${params.id}"`);
-    return { currency: r.currency, period: r.period, client };
-  });
+  mount(clientProfitabilityRoute, ({ params, query }) => clientProfitability(db, params.id, query));
 
   mount(paretoRoute, async ({ query }) => {
     const { options, filters } = optionsAndFilters(paretoRoute, query);

@@ -8,10 +8,10 @@
 import { z } from 'zod';
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
+import { type CampaignFilter, campaignFigures } from '../../db/repositories/analytics/campaigns';
 import { invalidInput } from '../../errors';
 import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
-import { sqlDialect } from '../../db/sql-dialect';
-import { Filters, PeriodFields, parseInput, periodWhere, resolvePeriod } from './filters';
+import { Filters, PeriodFields, parseInput, resolvePeriod } from './filters';
 
 export const CampaignsInput = z.object({
   ...PeriodFields,
@@ -50,41 +50,15 @@ const ratio = (a: number, b: number) => (b !== 0 ? a / b : null);
 
 export async function campaignsReport(db: Database, input: CampaignsInputT = {}): Promise<CampaignsResult> {
   const q = parseInput(CampaignsInput, input, 'campaigns');
-  sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
-  const params: unknown[] = [];
-  const pDeal = periodWhere('o.created_at', period, params);
-  const pOrd = periodWhere('od.ordered_at', period, params);
-  const conds: string[] = [];
-  for (const [field, raw] of Object.entries(q.filters)) {
-    const values = (Array.isArray(raw) ? raw : [raw]).map(String);
-    const ph = values.map(() => '?').join(', ');
-    if (field === 'channel') {
-      conds.push(`c.channel IN (${ph})`);
-      params.push(...values);
-    } else if (field === 'campaign') {
-      conds.push(`(c.external_id IN (${ph}) OR c.name IN (${ph}))`);
-      params.push(...values, ...values);
-    } else
+  const filters: CampaignFilter[] = Object.entries(q.filters).map(([field, raw]) => {
+    if (field !== 'channel' && field !== 'campaign')
       throw invalidInput(`Unknown field "${field}" for campaigns; known fields: channel, campaign`, [
         { path: ['filters', field], problem: 'unknown field', value: field },
       ]);
-  }
-  const rows = await db.sql.all<Record<string, unknown>>(
-    `WITH cd AS (SELECT o.campaign_id, COUNT(*) AS deals, SUM(CASE WHEN o.outcome = 'won' THEN 1 ELSE 0 END) AS won,
-                   SUM(CASE WHEN o.outcome = 'lost' THEN 1 ELSE 0 END) AS lost, SUM(CASE WHEN o.outcome = 'won' THEN o.amount ELSE 0 END) AS won_amount
-                 FROM opportunity o WHERE o.campaign_id IS NOT NULL${pDeal.map((c) => ` AND ${c}`).join('')} GROUP BY o.campaign_id),
-          ca AS (SELECT acquisition_campaign_id AS campaign_id, COUNT(*) AS accounts FROM account WHERE acquisition_campaign_id IS NOT NULL GROUP BY acquisition_campaign_id),
-          co AS (SELECT COALESCE(op.campaign_id, a.acquisition_campaign_id) AS campaign_id, SUM(od.revenue) AS revenue, SUM(od.revenue - od.cost_of_goods) AS margin
-                 FROM orders od JOIN account a ON a.id = od.account_id LEFT JOIN opportunity op ON op.id = od.opportunity_id
-                 WHERE COALESCE(op.campaign_id, a.acquisition_campaign_id) IS NOT NULL${pOrd.map((c) => ` AND ${c}`).join('')}
-                 GROUP BY COALESCE(op.campaign_id, a.acquisition_campaign_id))
-     SELECT c.external_id, c.name, c.channel, c.cost, cd.deals, cd.won, cd.lost, cd.won_amount, ca.accounts, co.revenue, co.margin
-     FROM campaign c LEFT JOIN cd ON cd.campaign_id = c.id LEFT JOIN ca ON ca.campaign_id = c.id LEFT JOIN co ON co.campaign_id = c.id
-     ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}`,
-    params,
-  );
-  const n = (v: unknown) => Number(v ?? 0);
+    return { field, values: (Array.isArray(raw) ? raw : [raw]).map(String) };
+  });
+  const rows = await campaignFigures(db.sql, { period, filters });
   const build = (r: {
     cost: number;
     deals: number;
@@ -102,18 +76,18 @@ export async function campaignsReport(db: Database, input: CampaignsInputT = {})
     wonDealRoi: ratio(r.wonAmount - r.cost, r.cost),
   });
   const out: CampaignRow[] = rows.map((r) => ({
-    campaignId: String(r.external_id),
-    name: String(r.name),
-    channel: (r.channel as string) ?? null,
+    campaignId: r.externalId,
+    name: r.name,
+    channel: r.channel,
     ...build({
-      cost: n(r.cost),
-      deals: n(r.deals),
-      won: n(r.won),
-      lost: n(r.lost),
-      wonAmount: n(r.won_amount),
-      accountsAcquired: n(r.accounts),
-      attributedRevenue: n(r.revenue),
-      attributedMargin: n(r.margin),
+      cost: r.cost,
+      deals: r.deals,
+      won: r.won,
+      lost: r.lost,
+      wonAmount: r.wonAmount,
+      accountsAcquired: r.accountsAcquired,
+      attributedRevenue: r.attributedRevenue,
+      attributedMargin: r.attributedMargin,
     }),
   }));
   const key = q.sort;

@@ -9,23 +9,11 @@
 // created month/quarter with counts, win rate (won / closed) with a Wilson interval, mean cycle days.
 import { z } from 'zod';
 import type { Database } from '../../db/database';
+import { type ClientCohortCell, clientCohorts, dealCohorts, type Granularity } from '../../db/repositories/analytics/cohorts';
+import { orderSpan } from '../../db/repositories/customers';
 import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
 import { monthIndexOf } from '../../domain/analytics/payback';
-import { fromSqlDate } from '../../db/sql';
-import { periodIndex, periodKey, sqlDialect, type Granularity } from '../../db/sql-dialect';
-import {
-  ACCOUNT_JOINS,
-  DEAL_JOINS,
-  Filters,
-  PeriodFields,
-  accountCtes,
-  filterWhere,
-  groupExpr,
-  noNeeds,
-  parseInput,
-  periodWhere,
-  resolvePeriod,
-} from './filters';
+import { Filters, PeriodFields, parseInput, resolvePeriod } from './filters';
 
 export const CohortsInput = z.object({
   ...PeriodFields,
@@ -87,41 +75,21 @@ function keyIndex(key: string, g: Granularity): number | null {
 
 export async function cohortsReport(db: Database, input: CohortsInputT = {}): Promise<CohortsResult> {
   const q = parseInput(CohortsInput, input, 'cohorts');
-  const d = sqlDialect(db.sql.dialect);
   const range = resolvePeriod(q.from, q.to);
   const byPeriod = q.by === 'month' || q.by === 'quarter';
   const g: Granularity = q.period ?? (q.by === 'quarter' ? 'quarter' : 'month');
   if (q.kind === 'deals') {
-    const needs = noNeeds();
-    const key = byPeriod ? periodKey(d, q.by as Granularity, 'o.created_at') : groupExpr(d, 'deals', q.by, needs);
-    const params: unknown[] = [];
-    const conds = [...periodWhere('o.created_at', range, params), ...filterWhere(d, 'deals', q.filters, params, needs)];
-    const rows = await db.sql.all<Record<string, unknown>>(
-      `WITH ${accountCtes(d, needs)}
-       SELECT ${key} AS cohort, COUNT(*) AS deals,
-         SUM(CASE WHEN o.outcome = 'won' THEN 1 ELSE 0 END) AS won, SUM(CASE WHEN o.outcome = 'lost' THEN 1 ELSE 0 END) AS lost,
-         SUM(CASE WHEN o.outcome = 'won' THEN o.amount ELSE 0 END) AS won_amount,
-         AVG(CASE WHEN o.outcome <> 'open' AND o.closed_at IS NOT NULL THEN ${d.daysBetween('o.created_at', 'o.closed_at')} END) AS cycle
-       FROM opportunity o ${DEAL_JOINS} ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
-       GROUP BY ${key} ORDER BY 1`,
-      params,
-    );
-    const dealCohorts = rows.map((r) => {
-      const deals = Number(r.deals);
-      const won = Number(r.won);
-      const lost = Number(r.lost);
-      return {
-        cohort: r.cohort === null ? null : String(r.cohort),
-        deals,
-        won,
-        lost,
-        open: deals - won - lost,
-        winRate: wilsonInterval(won, won + lost),
-        avgCycleDays: r.cycle === null ? null : Number(r.cycle),
-        wonAmount: Number(r.won_amount),
-      };
-    });
-    const t = dealCohorts.reduce(
+    const dealCohortRows = (await dealCohorts(db.sql, { period: range, filters: q.filters, by: q.by })).map((r) => ({
+      cohort: r.cohort,
+      deals: r.deals,
+      won: r.won,
+      lost: r.lost,
+      open: r.deals - r.won - r.lost,
+      winRate: wilsonInterval(r.won, r.won + r.lost),
+      avgCycleDays: r.cycleDays,
+      wonAmount: r.wonAmount,
+    }));
+    const t = dealCohortRows.reduce(
       (a, c) => ({
         deals: a.deals + c.deals,
         won: a.won + c.won,
@@ -137,55 +105,26 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
       by: q.by,
       period: g,
       periods: q.periods,
-      dealCohorts,
+      dealCohorts: dealCohortRows,
       totals: { ...t, winRate: wilsonInterval(t.won, t.won + t.lost) },
     };
   }
 
-  const needs = { ...noNeeds(), cohort: true };
-  const key = byPeriod ? periodKey(d, q.by as Granularity, 'acct.cohort_at') : groupExpr(d, 'clients', q.by, needs);
-  const params: unknown[] = [];
-  const conds = [
-    'acct.cohort_at IS NOT NULL',
-    ...periodWhere('acct.cohort_at', range, params),
-    ...filterWhere(d, 'clients', q.filters, params, needs),
-  ];
-  const pi = (e: string) => periodIndex(d, g, e);
-  const withSql = `WITH ${accountCtes(d, needs)},
-ac AS ${d.materialized} (SELECT acct.id, ${key} AS cohort, acct.cohort_at FROM acct ${ACCOUNT_JOINS} WHERE ${conds.join(' AND ')}),
-ap AS ${d.materialized} (SELECT o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')} AS k, SUM(o.revenue) AS rev
-       FROM orders o JOIN ac ON ac.id = o.account_id
-       GROUP BY o.account_id, ${pi('o.ordered_at')} - ${pi('ac.cohort_at')}),
-b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
-  const cells = await db.sql.all<Record<string, unknown>>(
-    `${withSql}
-     SELECT ac.cohort, ap.k, COUNT(*) AS active, SUM(ap.rev) AS revenue,
-            SUM(CASE WHEN ap.rev < COALESCE(b.rev0, 0) THEN ap.rev ELSE COALESCE(b.rev0, 0) END) AS capped
-     FROM ap JOIN ac ON ac.id = ap.account_id LEFT JOIN b ON b.account_id = ap.account_id
-     WHERE ap.k >= 0 AND ap.k < ?
-     GROUP BY ac.cohort, ap.k`,
-    [...params, q.periods],
-  );
-  const sizes = await db.sql.all<Record<string, unknown>>(
-    `${withSql} SELECT cohort, COUNT(*) AS size FROM ac GROUP BY cohort ORDER BY 1`,
-    params,
-  );
-  const [span] = await db.sql.all<{ f: unknown; m: unknown }>('SELECT MIN(ordered_at) AS f, MAX(ordered_at) AS m FROM orders');
+  const { sizes, cells } = await clientCohorts(db.sql, { period: range, filters: q.filters, by: q.by, granularity: g, periods: q.periods });
+  const span = await orderSpan(db.sql);
   const toIndex = (d: Date | null) => (d ? (g === 'month' ? monthIndexOf(d) : Math.floor(monthIndexOf(d) / 3)) : null);
-  const firstIndex = toIndex(fromSqlDate(span?.f));
-  const lastIndex = toIndex(fromSqlDate(span?.m));
+  const firstIndex = toIndex(span?.first ?? null);
+  const lastIndex = toIndex(span?.last ?? null);
 
-  const byCohort = new Map<string, Map<number, Record<string, unknown>>>();
+  const byCohort = new Map<string, Map<number, ClientCohortCell>>();
   for (const c of cells) {
     const k = String(c.cohort);
     if (!byCohort.has(k)) byCohort.set(k, new Map());
-    byCohort.get(k)!.set(Number(c.k), c);
+    byCohort.get(k)!.set(c.k, c);
   }
-  const cohorts: ClientCohort[] = sizes.map((s) => {
-    const cohort = s.cohort === null ? null : String(s.cohort);
-    const size = Number(s.size);
-    const m = byCohort.get(String(s.cohort)) ?? new Map();
-    const rev0 = Number(m.get(0)?.revenue ?? 0);
+  const cohorts: ClientCohort[] = sizes.map(({ cohort, size }) => {
+    const m = byCohort.get(String(cohort)) ?? new Map<number, ClientCohortCell>();
+    const rev0 = m.get(0)?.revenue ?? 0;
     // Period cohorts cannot be observed outside the order history (after the last order, or
     // before the first one when accounts were acquired before the imported history begins):
     // those cells are null, not 0.
@@ -206,8 +145,8 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
         continue;
       }
       const cell = m.get(k);
-      const active = Number(cell?.active ?? 0);
-      const revenue = Number(cell?.revenue ?? 0);
+      const active = cell?.activeClients ?? 0;
+      const revenue = cell?.revenue ?? 0;
       cum += revenue;
       out.push({
         period: k,
@@ -215,7 +154,7 @@ b AS ${d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
         retention: size ? active / size : null,
         revenue,
         netRevenueRetention: rev0 ? revenue / rev0 : null,
-        grossRevenueRetention: rev0 ? Number(cell?.capped ?? 0) / rev0 : null,
+        grossRevenueRetention: rev0 ? (cell?.cappedRevenue ?? 0) / rev0 : null,
         cumulativeRevenuePerClient: size ? cum / size : null,
       });
     }

@@ -12,6 +12,8 @@
 // Sums (n, Σx, Σx²) come from SQL; only the bootstrap reads one aggregate row per client.
 import { z } from 'zod';
 import type { Database } from '../../db/database';
+import { churnCounts, clientMoney, dealSums, fieldValues, retentionCounts } from '../../db/repositories/analytics/compare';
+import { checkFilterFields, filtersApply } from '../../db/repositories/analytics/report-fields';
 import { AppError, invalidInput } from '../../errors';
 import {
   bootstrapRatioDifference,
@@ -24,23 +26,7 @@ import {
   type DifferenceTest,
   type Moments,
 } from '../../domain/analytics/statistics';
-import { sqlDialect, type SqlDialect } from '../../db/sql-dialect';
-import {
-  ACCOUNT_JOINS,
-  DEAL_JOINS,
-  Filters,
-  PeriodFields,
-  accountCtes,
-  filterWhere,
-  groupExpr,
-  noNeeds,
-  parseInput,
-  periodWhere,
-  resolvePeriod,
-  type Period,
-  type Scope,
-} from './filters';
-import { ECON, GROSS_MARGIN, NET_PROFIT, economicsSql } from './client-economics';
+import { Filters, PeriodFields, parseInput, resolvePeriod, type Period } from './filters';
 
 export const CompareInput = z
   .object({
@@ -108,122 +94,57 @@ const METRICS = [
 ] as const;
 type MetricName = (typeof METRICS)[number];
 
-function scopeOk(d: SqlDialect, scope: Scope, filters: Record<string, unknown>): boolean {
-  try {
-    filterWhere(d, scope, filters, [], noNeeds());
-    return true;
-  } catch (e) {
-    if (e instanceof AppError && e.code === 'INVALID_INPUT') return false;
-    throw e;
-  }
-}
-
-async function dealMetrics(db: Database, d: SqlDialect, period: Period, filters: Record<string, unknown>) {
-  const needs = noNeeds();
-  const params: unknown[] = [];
-  const conds = [...periodWhere('o.created_at', period, params), ...filterWhere(d, 'deals', filters, params, needs)];
-  const cyc = `CASE WHEN o.outcome <> 'open' AND o.closed_at IS NOT NULL THEN ${d.daysBetween('o.created_at', 'o.closed_at')} END`;
-  const amt = `CASE WHEN o.outcome = 'won' THEN o.amount END`;
-  const [r] = await db.sql.all<Record<string, number>>(
-    `WITH ${accountCtes(d, needs)}
-     SELECT COUNT(*) AS deals, SUM(CASE WHEN o.outcome = 'won' THEN 1 ELSE 0 END) AS won, SUM(CASE WHEN o.outcome = 'lost' THEN 1 ELSE 0 END) AS lost,
-            COUNT(${amt}) AS amt_n, SUM(${amt}) AS amt_s, SUM(${amt} * ${amt}) AS amt_ss,
-            COUNT(${cyc}) AS cyc_n, SUM(${cyc}) AS cyc_s, SUM(${cyc} * ${cyc}) AS cyc_ss
-     FROM opportunity o ${DEAL_JOINS} ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}`,
-    params,
-  );
-  const n = (v: unknown) => Number(v ?? 0);
+async function dealMetrics(db: Database, period: Period, filters: Record<string, unknown>) {
+  const r = await dealSums(db.sql, { period, filters });
   return {
-    deals: n(r.deals),
-    winRate: { kind: 'prop', k: n(r.won), n: n(r.won) + n(r.lost) } as Prop,
-    averageDealSize: { kind: 'mean', m: momentsFromSums(n(r.amt_n), n(r.amt_s), n(r.amt_ss)) } as Mean,
-    cycleDays: { kind: 'mean', m: momentsFromSums(n(r.cyc_n), n(r.cyc_s), n(r.cyc_ss)) } as Mean,
+    deals: r.deals,
+    winRate: { kind: 'prop', k: r.won, n: r.won + r.lost } as Prop,
+    averageDealSize: { kind: 'mean', m: momentsFromSums(r.amountN, r.amountSum, r.amountSumSq) } as Mean,
+    cycleDays: { kind: 'mean', m: momentsFromSums(r.cycleN, r.cycleSum, r.cycleSumSq) } as Mean,
   };
 }
 
-async function clientMetrics(db: Database, d: SqlDialect, period: Period, filters: Record<string, unknown>) {
-  const n = (v: unknown) => Number(v ?? 0);
-  const e = economicsSql(d, period, filters, noNeeds());
-  const per = await db.sql.all<{ revenue: number; gm: number; np: number }>(
-    `${e.with} SELECT ${ECON.revenue} AS revenue, ${GROSS_MARGIN} AS gm, ${NET_PROFIT} AS np ${e.from}`,
-    e.params,
-  );
+async function clientMetrics(db: Database, period: Period, filters: Record<string, unknown>) {
+  const per = await clientMoney(db.sql, { period, filters });
   const sums = (f: (r: (typeof per)[number]) => number) => {
     let s = 0;
     let ss = 0;
     for (const r of per) {
-      const x = Number(f(r));
+      const x = f(r);
       s += x;
       ss += x * x;
     }
     return momentsFromSums(per.length, s, ss);
   };
   // Churn among clients present at the period start.
-  const needs = noNeeds();
-  const cp: unknown[] = [];
-  let churnSql: string;
-  const fParams: unknown[] = [];
-  const fConds = filterWhere(d, 'clients', filters, fParams, needs);
-  if (period.from && period.toExclusive) {
-    churnSql = `SUM(CASE WHEN acct.churned_at >= ? AND acct.churned_at < ? THEN 1 ELSE 0 END)`;
-    cp.push(period.from, period.toExclusive);
-    fConds.unshift('(acct.acquired_at IS NULL OR acct.acquired_at < ?)', '(acct.churned_at IS NULL OR acct.churned_at >= ?)');
-    fParams.unshift(period.toExclusive, period.from);
-  } else churnSql = `SUM(CASE WHEN acct.status = 'churned' THEN 1 ELSE 0 END)`;
-  const [ch] = await db.sql.all<Record<string, number>>(
-    `WITH ${accountCtes(d, needs)} SELECT COUNT(*) AS n, ${churnSql} AS k FROM acct ${ACCOUNT_JOINS} ${fConds.length ? `WHERE ${fConds.join(' AND ')}` : ''}`,
-    [...cp, ...fParams],
-  );
-  let retention: Prop | null = null;
-  if (period.from && period.toExclusive) {
-    const len = period.toExclusive.getTime() - period.from.getTime();
-    const rNeeds = noNeeds();
-    const rParams: unknown[] = [new Date(period.from.getTime() - len), period.from, period.from, period.toExclusive];
-    const rConds = filterWhere(d, 'clients', filters, rParams, rNeeds);
-    const [rt] = await db.sql.all<Record<string, number>>(
-      `WITH ${accountCtes(d, rNeeds)},
-       prev AS (SELECT DISTINCT account_id FROM orders WHERE ordered_at >= ? AND ordered_at < ?),
-       cur AS (SELECT DISTINCT account_id FROM orders WHERE ordered_at >= ? AND ordered_at < ?)
-       SELECT COUNT(*) AS n, SUM(CASE WHEN cur.account_id IS NOT NULL THEN 1 ELSE 0 END) AS k
-       FROM acct ${ACCOUNT_JOINS} JOIN prev ON prev.account_id = acct.id LEFT JOIN cur ON cur.account_id = acct.id
-       ${rConds.length ? `WHERE ${rConds.join(' AND ')}` : ''}`,
-      rParams,
-    );
-    retention = { kind: 'prop', k: n(rt.k), n: n(rt.n) };
-  }
+  const ch = await churnCounts(db.sql, { period, filters });
+  const retention: Prop | null =
+    period.from && period.toExclusive
+      ? { kind: 'prop', ...(await retentionCounts(db.sql, { from: period.from, toExclusive: period.toExclusive, filters })) }
+      : null;
   return {
     clients: per.length,
-    churnRate: { kind: 'prop', k: n(ch.k), n: n(ch.n) } as Prop,
+    churnRate: { kind: 'prop', k: ch.k, n: ch.n } as Prop,
     retention,
     revenuePerClient: { kind: 'mean', m: sums((r) => r.revenue) } as Mean,
-    marginPerClient: { kind: 'mean', m: sums((r) => r.gm) } as Mean,
-    netProfitPerClient: { kind: 'mean', m: sums((r) => r.np) } as Mean,
+    marginPerClient: { kind: 'mean', m: sums((r) => r.grossMargin) } as Mean,
+    netProfitPerClient: { kind: 'mean', m: sums((r) => r.netProfit) } as Mean,
     grossMarginPct: {
       kind: 'ratio',
-      num: Float64Array.from(per, (r) => Number(r.gm)),
-      den: Float64Array.from(per, (r) => Number(r.revenue)),
+      num: Float64Array.from(per, (r) => r.grossMargin),
+      den: Float64Array.from(per, (r) => r.revenue),
     } as Ratio,
   };
 }
 
-async function groupsFromField(db: Database, d: SqlDialect, field: string, base: Record<string, unknown>, limit: number) {
-  const scope: Scope = scopeOk(d, 'clients', { [field]: 'x' }) ? 'clients' : 'deals';
-  const needs = noNeeds();
-  const expr = groupExpr(d, scope, field, needs);
-  const params: unknown[] = [];
-  const conds = filterWhere(d, scope, base, params, needs);
-  const from = scope === 'clients' ? `acct ${ACCOUNT_JOINS}` : `opportunity o ${DEAL_JOINS}`;
-  const rows = await db.sql.all<{ g: unknown; n: number }>(
-    `WITH ${accountCtes(d, needs)} SELECT ${expr} AS g, COUNT(*) AS n FROM ${from} WHERE ${[`${expr} IS NOT NULL`, ...conds].join(' AND ')} GROUP BY ${expr} ORDER BY COUNT(*) DESC, 1 LIMIT ?`,
-    [...params, limit],
-  );
+async function groupsFromField(db: Database, field: string, base: Record<string, unknown>, limit: number) {
+  const rows = await fieldValues(db.sql, { field, filters: base, limit });
   if (rows.length < 2) throw new AppError('UNPROCESSABLE', `Field "${field}" has fewer than two values to compare`);
-  return rows.map((r) => ({ name: String(r.g), filters: { ...base, [field]: String(r.g) } }));
+  return rows.map((r) => ({ name: r.value, filters: { ...base, [field]: r.value } }));
 }
 
 export async function compareReport(db: Database, input: CompareInputT): Promise<CompareResult> {
   const q = parseInput(CompareInput, input, 'compare');
-  const d = sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
   const groupDefs = q.groups
     ? q.groups.map((g, i) => ({
@@ -235,17 +156,17 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
             `group ${i + 1}`),
         filters: { ...q.filters, ...g.filters },
       }))
-    : await groupsFromField(db, d, q.by!, q.filters, q.limit);
+    : await groupsFromField(db, q.by!, q.filters, q.limit);
   const computed = [];
   for (const [i, g] of groupDefs.entries()) {
-    const dealsOk = scopeOk(d, 'deals', g.filters);
-    const clientsOk = scopeOk(d, 'clients', g.filters);
-    if (!dealsOk && !clientsOk) filterWhere(d, 'deals', g.filters, [], noNeeds(), ['groups', i, 'filters']); // throws naming the field
+    const dealsOk = filtersApply('deals', g.filters);
+    const clientsOk = filtersApply('clients', g.filters);
+    if (!dealsOk && !clientsOk) checkFilterFields('deals', g.filters, ['groups', i, 'filters']); // throws naming the field
     const notes: string[] = [];
     if (!dealsOk) notes.push('deal metrics skipped: a filter field does not apply to deals');
     if (!clientsOk) notes.push('client metrics skipped: a filter field does not apply to clients');
-    const dm = dealsOk ? await dealMetrics(db, d, period, g.filters) : null;
-    const cm = clientsOk ? await clientMetrics(db, d, period, g.filters) : null;
+    const dm = dealsOk ? await dealMetrics(db, period, g.filters) : null;
+    const cm = clientsOk ? await clientMetrics(db, period, g.filters) : null;
     if (cm && !cm.retention) notes.push('retention needs both from and to');
     const metrics: Record<MetricName, Metric> = {
       winRate: dm?.winRate ?? null,

@@ -1,12 +1,12 @@
-// Concentration report (issue 5 §2): per-client revenue and net profit summed in SQL, then the
-// Pareto curve, top-20% share and ABC classes from the small per-client array (domain/analytics/pareto).
+// Concentration report (issue 5 §2): per-client revenue and net profit summed in SQL
+// (src/db/repositories/analytics/pareto.ts), then the Pareto curve, top-20% share and ABC classes
+// from the small per-client array (domain/analytics/pareto).
 import { z } from 'zod';
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
+import { customerMoney, prospectMoney } from '../../db/repositories/analytics/pareto';
 import { ABC_THRESHOLDS, pareto, type ParetoResult } from '../../domain/analytics/pareto';
-import { sqlDialect } from '../../db/sql-dialect';
-import { Filters, PeriodFields, noNeeds, parseInput, resolvePeriod } from './filters';
-import { ECON, NET_PROFIT, economicsSql } from './client-economics';
+import { Filters, PeriodFields, parseInput, resolvePeriod } from './filters';
 
 export const ParetoInput = z.object({
   ...PeriodFields,
@@ -31,29 +31,14 @@ export interface ParetoReport extends Omit<ParetoResult, 'classOf' | 'destroyers
 
 export async function paretoReport(db: Database, input: ParetoInputT = {}): Promise<ParetoReport> {
   const q = parseInput(ParetoInput, input, 'pareto');
-  const d = sqlDialect(db.sql.dialect);
   const period = resolvePeriod(q.from, q.to);
   // Concentration is about customers: accounts that have bought by the end of the period.
   // Prospects that never bought only carry sales effort; they are reported apart, so they neither
   // dilute the curve nor fill the list of profit-destroying clients.
-  const bought = (negate: boolean) => {
-    const e = economicsSql(d, period, q.filters, noNeeds(), [
-      `${negate ? 'NOT ' : ''}EXISTS (SELECT 1 FROM orders po WHERE po.account_id = acct.id${period.toExclusive ? ' AND po.ordered_at < ?' : ''})`,
-    ]);
-    return { ...e, params: period.toExclusive ? [...e.params, period.toExclusive] : e.params };
-  };
-  const e = bought(false);
-  const rows = await db.sql.all<{ external_id: string; name: string; revenue: number; profit: number }>(
-    `${e.with} SELECT acct.external_id, acct.name, ${ECON.revenue} AS revenue, ${NET_PROFIT} AS profit ${e.from}`,
-    e.params,
-  );
-  const p = bought(true);
-  const [prospectRow] = await db.sql.all<{ n: number; cost: number | null }>(
-    `${p.with} SELECT COUNT(*) AS n, SUM(${NET_PROFIT}) AS cost ${p.from}`,
-    p.params,
-  );
+  const rows = await customerMoney(db.sql, { period, filters: q.filters });
+  const prospects = await prospectMoney(db.sql, { period, filters: q.filters });
   const r = pareto(
-    rows.map((x) => ({ id: String(x.external_id), name: String(x.name), revenue: Number(x.revenue), profit: Number(x.profit) })),
+    rows.map((x) => ({ id: x.externalId, name: x.name, revenue: x.revenue, profit: x.profit })),
     { points: q.points, destroyersLimit: q.limit },
   );
   const { classOf: _c, destroyers, ...rest } = r;
@@ -65,6 +50,6 @@ export async function paretoReport(db: Database, input: ParetoInputT = {}): Prom
     ...rest,
     destroyers: destroyers.map((x) => ({ accountId: x.id, name: x.name, revenue: x.revenue, netProfit: x.profit, rank: x.rank })),
     destroyerCount: r.classes.find((c) => c.class === 'D')!.clients,
-    prospects: { accounts: Number(prospectRow?.n ?? 0), netProfit: Number(prospectRow?.cost ?? 0) },
+    prospects,
   };
 }

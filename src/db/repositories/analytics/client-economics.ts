@@ -9,8 +9,8 @@
 //                  + sales effort (cost of activities on the account's opportunities)
 //   net profit     = gross margin − cost to serve
 // A client appears when it has any order, service cost or activity in the period.
-import type { SqlDialect } from '../../db/sql-dialect';
-import { ACCOUNT_JOINS, accountCtes, filterWhere, periodWhere, type Needs, type Period } from './filters';
+import type { SqlDialect } from '../../sql-dialect';
+import { ACCOUNT_JOINS, accountCtes, filterWhere, periodWhere, type Needs, type Period } from './report-fields';
 
 export interface EconomicsSql {
   /** `WITH ...` text defining acct, ord, svc, act. */
