@@ -9,10 +9,10 @@ import {
   whatIfRoute,
 } from '../../contracts/forecasts';
 import { invalidInput } from '../../errors';
-import type { Dimension } from '../../domain/forecast/pipeline-forecast';
 import type { AppContext } from '../context';
 
 import * as forecastService from '../../services/forecast/forecast-service';
+import type { Dimension } from '../../services/forecast/forecast-service';
 import * as snapshotService from '../../services/forecast/snapshot-service';
 import * as whatIfService from '../../services/forecast/what-if-service';
 import { dealIdsByExternalId } from '../../services/win/stored-deal-scores';

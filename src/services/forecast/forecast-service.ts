@@ -35,6 +35,8 @@ import { loadMonthlyDrivers } from './load-history';
 import { activeWinModelScorer, pointInTimeWinModelScorer } from './win-model-scorer';
 import { DAY_MS } from '../../math/time';
 
+export type { Dimension };
+
 export const DEFAULT_SIMS = 10_000;
 
 /** Every stored deal with its stage history (the stage model and simulations do not read activities). */

@@ -3,9 +3,12 @@
 // in dependency order, all or nothing.
 import type { Database } from '../../db/database';
 import { AppError, type ErrorDetail } from '../../errors';
+import { parseIsoDate } from '../../domain/import/parse-date';
+import { recordFields } from '../../domain/import/record-fields';
 import { RECORD_SCHEMAS, type EntityKind, type RecordOf } from '../../domain/records';
 import { openRecordWriter, WRITE_ORDER, type WriteCounts } from './record-tables';
 
+export type { EntityKind };
 export type RecordBatches = Partial<{ [K in EntityKind]: RecordOf<K>[] }>;
 
 /**
@@ -35,6 +38,29 @@ export function validateRecords<K extends EntityKind>(kind: K, rawObjects: unkno
     }
   });
   return { valid, errors };
+}
+
+/**
+ * Validates records sent as JSON (the HTTP bulk upsert). JSON has no date type, so ISO 8601 strings
+ * in date fields are turned into dates first; anything else is left for the canonical schema to
+ * reject with the field named.
+ */
+export function validateJsonRecords<K extends EntityKind>(
+  kind: K,
+  rawObjects: Record<string, unknown>[],
+): { valid: RecordOf<K>[]; errors: ErrorDetail[] } {
+  const dateFields = recordFields(kind)
+    .filter((f) => f.type === 'date')
+    .map((f) => f.name);
+  const withDates = rawObjects.map((r) => {
+    const out = { ...r };
+    for (const f of dateFields) {
+      const v = out[f];
+      if (typeof v === 'string') out[f] = parseIsoDate(v) ?? v;
+    }
+    return out;
+  });
+  return validateRecords(kind, withDates);
 }
 
 /**
