@@ -7,7 +7,7 @@
 // The calibration end is the last day of the calibration period, inclusive, and T runs from the
 // first purchase day to it (the convention of lifetimes' observation_period_end, which reproduces
 // the published CDNOW summaries: first purchase 1997-01-01, end 1997-09-30 → T = 272/7 = 38.86).
-// services/customers/customer-summary-sql.ts computes the same numbers in SQL; both must agree.
+// services/customers/customer-summaries.ts computes the same numbers in SQL; both must agree.
 import { DAY_MS } from '../../math/time';
 
 export const TIME_UNITS = ['day', 'week', 'month'] as const;
