@@ -58,6 +58,9 @@ export function openDatabase(url: string): Database {
   }
   const sql = new PgSql(url);
   let prisma: PrismaClient | undefined;
+  // Once close() has begun, a connection ending is expected (a pool's end() can resolve before the
+  // server has seen every goodbye), so it is not reported; our own pool checks pool.ending for that.
+  let closing = false;
   return {
     dialect: 'postgresql',
     url,
@@ -66,7 +69,14 @@ export function openDatabase(url: string): Database {
         const { PrismaClient } = require('../generated/postgresql/client') as typeof import('../generated/postgresql/client');
         const { PrismaPg } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
         // Prisma's pool listens for idle-connection errors itself; report them the same way as ours.
-        const adapter = new PrismaPg({ connectionString: url }, { onPoolError: (err) => sql.onConnectionLost(err) });
+        const adapter = new PrismaPg(
+          { connectionString: url },
+          {
+            onPoolError: (err) => {
+              if (!closing) sql.onConnectionLost(err);
+            },
+          },
+        );
         prisma = new PrismaClient({ adapter }) as unknown as PrismaClient;
       }
       return prisma;
@@ -76,6 +86,7 @@ export function openDatabase(url: string): Database {
       sql.onConnectionLost = handler;
     },
     async close() {
+      closing = true;
       await prisma?.$disconnect();
       await sql.close();
     },
