@@ -6,12 +6,15 @@
 //  - stage-weighted: won to date + Σ amount × stage win rate over open deals whose expected close
 //    date lies in the period (the classic CRM weighted pipeline);
 //  - categories: the reps' call (closed + commit, best case, pipeline).
-import { isClosedAsOf } from '../deal-timeline/as-of';
+import { imputeAmounts, type AmountImputation } from './amount-pools';
 import type { Deal } from '../deal-timeline/deal';
 import { dealGroups } from '../deal-timeline/outcome';
 import { forecastDealAsOf, UNKNOWN_STAGE, type DealState } from './deal-state';
+import { shiftMarginal } from '../../math/logit-normal';
 import { simulatePipeline, type DealOutlook, type SimulationResult } from './monte-carlo';
 import { estimateNewBusiness, type NewBusinessEstimate } from './new-business';
+import type { PeriodEffects } from './period-effects';
+import { newBusinessInput, resolvePeriodEffects, shocksOf } from './period-shocks';
 import { fitStageModel, type StageModel } from './stage-model';
 import { normalizeCategory, rollUpCategories, type CategorizedDeal, type CategoryRollup, type ModelView } from './categories';
 import type { Period } from './period';
@@ -47,19 +50,28 @@ export interface PipelineForecastInput {
   overrides?: Map<number, Partial<DealState> | null>;
   /** Category of an open deal as of asOf (defaults to the stored category). */
   categoryOf?: (deal: DealState) => Record<string, number>;
+  /**
+   * Period-level random effects: estimated from the history before as-of (default), given, or
+   * `false` for independent outcomes (the engine's textbook form, for comparisons).
+   */
+  periodEffects?: PeriodEffects | false;
 }
 
 export interface DealForecast {
   id: number;
   externalId: string;
   amount: number;
-  /** True when the deal had no amount and was valued at its product's mean won amount. */
+  /** True when the deal had no amount: it is valued by the won amounts of similar deals (amountSource). */
   amountImputed: boolean;
+  /** The pool its amount is drawn from, e.g. "product=GTX Pro", or null for a recorded amount. */
+  amountSource: string | null;
   stage: string;
   expectedCloseAt: number | null;
   category: string;
   winProbability: number;
   inPeriodProbability: number;
+  /** P(won inside the period): win × timing, with the period's position effect (e.g. quarter end). */
+  periodProbability: number;
   /** amount × P(won inside the period). */
   expectedContribution: number;
   groups: Record<string, string>;
@@ -71,11 +83,18 @@ export interface PipelineForecastResult {
   scorer: string;
   simulation: SimulationResult;
   newBusinessModel: NewBusinessEstimate;
-  stageWeighted: number;
+  /** How much whole periods move together, and the shocks simulated (null sd: none). */
+  periodEffects: PeriodEffects;
+  /** Open deals left out: no amount, and nothing ever won to value them by. */
+  unvaluedDeals: number;
+  /** null when open deals carry no expected close date (the CRM does not provide one). */
+  stageWeighted: number | null;
   stageWeightedByDimension: Record<string, { key: string; value: number }[]>;
   wonInPeriod: { id: number; amount: number; closedAt: number; groups: Record<string, string> }[];
   openDeals: DealForecast[];
   categories: { overall: CategoryRollup; byDimension: Record<string, CategoryRollup[]> };
+  /** False when no deal carries a forecast category: the reps' call is not provided. */
+  callsProvided: boolean;
   stageModel: StageModel;
 }
 
@@ -85,11 +104,54 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
   const end = period.end.getTime();
   const dims = [...(input.dimensions ?? DIMENSIONS)];
   const stageModel = input.stageModel ?? fitStageModel(history, asOf);
+  const { open, wonInPeriod } = dealsAsOf(input, start, end);
+  const effects = resolvePeriodEffects(input.periodEffects, history, asOf, period);
+  const shocks = shocksOf(effects);
+  // Open deals without an amount (CRM exports often record a value only once a deal is won) get
+  // the won amounts of similar deals as a distribution (amount-pools.ts): counting them as worth
+  // 0 would forecast nothing for most of such a pipeline, and one mean would hide how unsure it is.
+  const imputation = imputeAmounts(history, asOf, open);
+  const categoryOf = input.categoryOf ?? ((d: DealState) => ({ [normalizeCategory(d.groups.category)]: 1 }));
+  const { outlooks, openDeals } = scoreOpenDeals(input, open, { start, end, stageModel, effects, shocks, imputation, categoryOf });
 
+  // estimateNewBusiness reads only deals created and closed before asOf.
+  const nb = estimateNewBusiness(history, asOf, start, end, input.newBusinessLookbackDays ?? 365);
+  const simulation = simulatePipeline(outlooks, {
+    sims: input.sims,
+    seed: input.seed,
+    dimensions: dims,
+    fixed: wonInPeriod.map((w) => ({ amount: w.amount, groups: wonGroups(w.groups) })),
+    newBusiness: newBusinessInput(nb, effects, shocks, asOf, start, end),
+    shocks: shocks.spec,
+    amountPools: imputation.pools.map((p) => p.values),
+  });
+  const sw = stageWeightedPipeline(open, openDeals, wonInPeriod, dims, stageModel, start, end);
+  return {
+    period,
+    asOf,
+    scorer: input.scorer ? (input.scorerName ?? 'custom') : 'stage-model',
+    simulation,
+    newBusinessModel: nb,
+    periodEffects: effects,
+    unvaluedDeals: imputation.unvalued.length,
+    stageWeighted: sw.value,
+    callsProvided: history.some((d) => !!d.forecastCategory),
+    stageWeightedByDimension: sw.byDimension,
+    wonInPeriod,
+    openDeals,
+    categories: categoryRollups(open, wonInPeriod, categoryOf, simulation, dims, start, end),
+    stageModel,
+  };
+}
+
+const wonGroups = (g: Record<string, string>) => ({ ...g, category: 'closed' });
+
+/** Every deal as of asOf (what-if overrides applied): the open pipeline and the period's wins so far. */
+function dealsAsOf(input: PipelineForecastInput, start: number, end: number) {
   const open: DealState[] = [];
   const wonInPeriod: PipelineForecastResult['wonInPeriod'] = [];
-  for (const rec of history) {
-    let s = forecastDealAsOf(rec, asOf);
+  for (const rec of input.history) {
+    let s = forecastDealAsOf(rec, input.asOf);
     if (!s) continue;
     if (input.overrides?.has(s.id)) {
       const o = input.overrides.get(s.id);
@@ -101,98 +163,112 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
       wonInPeriod.push({ id: s.id, amount: s.amount ?? 0, closedAt: s.closedAt, groups: s.groups });
   }
   open.sort((a, b) => a.id - b.id);
+  return { open, wonInPeriod };
+}
 
-  // Open deals without an amount (CRM exports often record a value only once a deal is won) are
-  // valued at the mean won amount of their product over the year before as-of (else of all
-  // products): counting them as worth 0 would forecast nothing for most of such a pipeline.
-  const imputedIds = new Set<number>();
-  if (open.some((d) => !((d.amount ?? 0) > 0))) {
-    const since = asOf - 365 * DAY_MS;
-    const sums = new Map<string, { n: number; sum: number }>();
-    let allN = 0;
-    let allSum = 0;
-    for (const rec of history) {
-      const amount = rec.amount ?? 0;
-      if (rec.outcome !== 'won' || !isClosedAsOf(rec, asOf) || (rec.closedAt as number) < since || !(amount > 0)) continue;
-      const k = dealGroups(rec).product;
-      const c = sums.get(k) ?? { n: 0, sum: 0 };
-      c.n++;
-      c.sum += amount;
-      sums.set(k, c);
-      allN++;
-      allSum += amount;
-    }
-    for (let i = 0; i < open.length; i++) {
-      if ((open[i].amount ?? 0) > 0) continue;
-      const c = sums.get(open[i].groups.product ?? '(none)');
-      const v = c && c.n >= 5 ? c.sum / c.n : allN > 0 ? allSum / allN : 0;
-      if (v > 0) {
-        open[i] = { ...open[i], amount: v };
-        imputedIds.add(open[i].id);
-      }
-    }
-  }
+interface ScoringContext {
+  start: number;
+  end: number;
+  stageModel: StageModel;
+  effects: PeriodEffects;
+  shocks: ReturnType<typeof shocksOf>;
+  imputation: AmountImputation;
+  categoryOf: (deal: DealState) => Record<string, number>;
+}
 
+/** Win and timing probabilities of every open deal (scorer, else the stage model), and its amount or pool. */
+function scoreOpenDeals(input: PipelineForecastInput, open: readonly DealState[], c: ScoringContext) {
+  const { asOf } = input;
+  const { start, end, stageModel, effects, shocks, imputation } = c;
+  const unvalued = new Set(imputation.unvalued);
   const external = input.scorer ? input.scorer(open, { asOf, start, end, stageModel }) : new Map<number, DealScore>();
-  const categoryOf = input.categoryOf ?? ((d: DealState) => ({ [normalizeCategory(d.groups.category)]: 1 }));
   const outlooks: DealOutlook[] = [];
   const openDeals: DealForecast[] = [];
   for (const d of open) {
+    if (unvalued.has(d.id)) continue;
     const ext = external.get(d.id);
-    const amount = d.amount ?? 0;
     const stale = asOf - d.createdAt > stageModel.maxWonAge;
     const winProbability = ext?.winProbability ?? (stale ? 0 : stageModel.winProbability(d.stage, (asOf - d.stageEnteredAt) / DAY_MS));
     const inPeriodProbability = ext?.inPeriodProbability ?? stageModel.inWindowProbability(d, start, end);
-    const mix = categoryOf(d);
+    // The period's position (e.g. the last month of a quarter) shifts the marginals the simulation
+    // keeps; the deal's own scores are reported unshifted.
+    const w = shiftMarginal(winProbability, effects.win.shift, shocks.winTotalSd);
+    const t = shiftMarginal(inPeriodProbability, effects.timing.shift, shocks.timingSd);
+    const mix = c.categoryOf(d);
     const category = Object.entries(mix).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'pipeline';
     const groups = { ...d.groups, category };
-    outlooks.push({ id: d.id, amount, winProbability, inPeriodProbability, groups });
+    const poolIndex = imputation.poolOf.get(d.id);
+    const pool = poolIndex === undefined ? null : imputation.pools[poolIndex];
+    const amount = pool ? pool.mean : (d.amount ?? 0);
+    outlooks.push({ id: d.id, amount, winProbability: w, inPeriodProbability: t, groups, ...(pool ? { amountPool: poolIndex } : {}) });
     openDeals.push({
       id: d.id,
       externalId: d.externalId,
       amount,
-      amountImputed: imputedIds.has(d.id),
+      amountImputed: pool !== null,
+      amountSource: pool ? pool.key : null,
       stage: d.stage,
       expectedCloseAt: d.expectedCloseAt,
       category,
       winProbability,
       inPeriodProbability,
-      expectedContribution: amount * winProbability * inPeriodProbability,
+      periodProbability: w * t,
+      expectedContribution: amount * w * t,
       groups,
     });
   }
-  const wonGroups = (g: Record<string, string>) => ({ ...g, category: 'closed' });
+  return { outlooks, openDeals };
+}
 
-  // estimateNewBusiness reads only deals created and closed before asOf.
-  const nb = estimateNewBusiness(history, asOf, start, end, input.newBusinessLookbackDays ?? 365);
-  const simulation = simulatePipeline(outlooks, {
-    sims: input.sims,
-    seed: input.seed,
-    dimensions: dims,
-    fixed: wonInPeriod.map((w) => ({ amount: w.amount, groups: wonGroups(w.groups) })),
-    newBusiness: { expectedCount: nb.expectedCount, amounts: nb.amounts, weights: nb.weights },
-  });
-
-  // Stage-weighted pipeline over deals whose expected close date falls in the period.
-  let stageWeighted = 0;
+/**
+ * Stage-weighted pipeline over deals whose expected close date falls in the period. When no open
+ * deal carries an expected close date it is not available ("not provided" is not zero).
+ */
+function stageWeightedPipeline(
+  open: readonly DealState[],
+  openDeals: readonly DealForecast[],
+  wonInPeriod: PipelineForecastResult['wonInPeriod'],
+  dims: readonly string[],
+  stageModel: StageModel,
+  start: number,
+  end: number,
+) {
+  let value = 0;
   const swBy = dims.map(() => new Map<string, number>());
-  const addSw = (groups: Record<string, string>, v: number) => {
+  const add = (groups: Record<string, string>, v: number) => {
     dims.forEach((dim, i) => {
       swBy[i].set(groups[dim] ?? '(none)', (swBy[i].get(groups[dim] ?? '(none)') ?? 0) + v);
     });
   };
   for (const w of wonInPeriod) {
-    stageWeighted += w.amount;
-    addSw(wonGroups(w.groups), w.amount);
+    value += w.amount;
+    add(wonGroups(w.groups), w.amount);
   }
   for (const d of openDeals) {
     if (d.expectedCloseAt === null || d.expectedCloseAt < start || d.expectedCloseAt >= end) continue;
     const v = d.amount * stageModel.winProbability(d.stage);
-    stageWeighted += v;
-    addSw(d.groups, v);
+    value += v;
+    add(d.groups, v);
   }
+  const provided = open.length === 0 || open.some((d) => d.expectedCloseAt !== null);
+  return {
+    value: provided ? value : null,
+    byDimension: Object.fromEntries(
+      dims.map((dim, i) => [dim, [...swBy[i].entries()].map(([key, value]) => ({ key, value })).sort((a, b) => b.value - a.value)]),
+    ),
+  };
+}
 
-  // Categories: the reps' call over deals expected to close in the period, next to the model.
+/** The reps' call over deals expected to close in the period, next to the model, overall and per group. */
+function categoryRollups(
+  open: readonly DealState[],
+  wonInPeriod: PipelineForecastResult['wonInPeriod'],
+  categoryOf: (deal: DealState) => Record<string, number>,
+  simulation: SimulationResult,
+  dims: readonly string[],
+  start: number,
+  end: number,
+) {
   const categorized: CategorizedDeal[] = wonInPeriod.map((w) => ({ amount: w.amount, category: 'closed', groups: wonGroups(w.groups) }));
   for (const d of open) {
     if (d.expectedCloseAt === null || d.expectedCloseAt < start || d.expectedCloseAt >= end) continue;
@@ -209,22 +285,7 @@ export function forecastPipelineFromHistory(input: PipelineForecastInput): Pipel
     );
     byDimension[dim] = rollUpCategories(categorized, dim, model);
   }
-
-  return {
-    period,
-    asOf,
-    scorer: input.scorer ? (input.scorerName ?? 'custom') : 'stage-model',
-    simulation,
-    newBusinessModel: nb,
-    stageWeighted,
-    stageWeightedByDimension: Object.fromEntries(
-      dims.map((dim, i) => [dim, [...swBy[i].entries()].map(([key, value]) => ({ key, value })).sort((a, b) => b.value - a.value)]),
-    ),
-    wonInPeriod,
-    openDeals,
-    categories: { overall, byDimension },
-    stageModel,
-  };
+  return { overall, byDimension };
 }
 
 /**

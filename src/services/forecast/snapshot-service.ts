@@ -89,18 +89,12 @@ export async function takeForecastSnapshot(
       });
     const id = await insert('monte-carlo', null, null, s.wonToDate, s.total.expected, s.total.p10, s.total.p50, s.total.p90, details);
     let rows = 1;
-    await insert(
-      'stage-weighted',
-      null,
-      null,
-      s.wonToDate,
-      result.stageWeighted,
-      result.stageWeighted,
-      result.stageWeighted,
-      result.stageWeighted,
-      { parent: id },
-    );
-    rows++;
+    // No stage-weighted row when the CRM gives no expected close dates (not provided, not zero).
+    const sw = result.stageWeighted;
+    if (sw !== null) {
+      await insert('stage-weighted', null, null, s.wonToDate, sw, sw, sw, sw, { parent: id });
+      rows++;
+    }
     for (const [dim, groups] of Object.entries(s.byDimension)) {
       for (const g of groups) {
         await insert('monte-carlo', dim, g.key, g.wonToDate, g.forecast.expected, g.forecast.p10, g.forecast.p50, g.forecast.p90, {
@@ -117,7 +111,7 @@ export async function takeForecastSnapshot(
         outcome: 'open',
         amount: d.amount,
         expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt),
-        winProbability: d.winProbability * d.inPeriodProbability,
+        winProbability: d.periodProbability,
       })),
       ...result.wonInPeriod.map((w) => ({
         opportunityId: w.id,
