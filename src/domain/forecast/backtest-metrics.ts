@@ -19,11 +19,14 @@ export interface AccuracyMetrics {
   mape: number | null;
   /** Share in [0, 1]; null when the method has no interval. */
   coverage: number | null;
+  /** Periods with an interval, and how many of their actuals fell inside it. */
+  intervals: number;
+  covered: number;
 }
 
 export function accuracy(points: readonly BacktestPoint[]): AccuracyMetrics {
   const n = points.length;
-  if (n === 0) return { periods: 0, bias: NaN, mae: NaN, rmse: NaN, mape: null, coverage: null };
+  if (n === 0) return { periods: 0, bias: NaN, mae: NaN, rmse: NaN, mape: null, coverage: null, intervals: 0, covered: 0 };
   let bias = 0;
   let mae = 0;
   let mse = 0;
@@ -52,5 +55,7 @@ export function accuracy(points: readonly BacktestPoint[]): AccuracyMetrics {
     rmse: Math.sqrt(mse / n),
     mape: apeN ? (100 * apeSum) / apeN : null,
     coverage: withInterval ? covered / withInterval : null,
+    intervals: withInterval,
+    covered,
   };
 }

@@ -98,7 +98,8 @@ export interface PipelineForecastReport {
   openPipeline: Band & { deals: number; sd: number; imputedAmounts: number; amount: number; amountInPeriod: number };
   newBusiness: Band & { expectedDeals: number; creationRatePerDay: number; winRate: number; meanWonAmount: number };
   total: Band & { sd: number };
-  stageWeighted: number;
+  /** null when open deals carry no expected close date (the CRM does not provide one). */
+  stageWeighted: number | null;
   categories: CategoryRollup;
   breakdown: Partial<Record<Dimension, GroupRow[]>>;
   elapsedMs: number;
@@ -287,7 +288,30 @@ export interface BacktestOptions {
   /** 'stage-model' (default, fast) or 'win-model': the deal-win model retrained in memory as of each period start. */
   scorer?: 'stage-model' | 'win-model';
   now?: Date;
+  /** Periods replayed before `from` to give the blend a record (default DEFAULT_WARM_UP). */
+  warmUp?: number;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** Periods replayed before the reported ones so that the blend has a record from the first (rolling origin). */
+export const DEFAULT_WARM_UP: Record<Exclude<PeriodKind, 'custom'>, number> = { month: 6, quarter: 4, year: 0 };
+
+/**
+ * Up to `count` periods of the kind just before `first`, keeping only those with a closed deal
+ * before their start (a forecast needs some history to learn from).
+ */
+export function warmUpPeriods(history: readonly Deal[], first: Period, kind: Exclude<PeriodKind, 'custom'>, count: number): Period[] {
+  let firstClose = Infinity;
+  for (const d of history)
+    if (d.closedAt != null && (d.outcome === 'won' || d.outcome === 'lost') && d.closedAt < firstClose) firstClose = d.closedAt;
+  const out: Period[] = [];
+  let p = first;
+  for (let i = 0; i < count; i++) {
+    p = periodContaining(new Date(p.start.getTime() - 1), kind);
+    if (!(p.start.getTime() > firstClose)) break;
+    out.unshift(p);
+  }
+  return out;
 }
 
 export interface BacktestReport extends BacktestResult {
@@ -322,11 +346,14 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
       `No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`,
     );
   const drivers = await loadMonthlyDrivers(db);
+  const warmUp = warmUpPeriods(history, periods[0], kind, opts.warmUp ?? DEFAULT_WARM_UP[kind]);
+  const total = warmUp.length + periods.length;
   let done = 0;
   const fallbacks: string[] = [];
   const result = await runBacktest({
     history,
     periods,
+    warmUp,
     sims,
     seed,
     categoryOf: categoryMixFromCurrent(history),
@@ -337,11 +364,11 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
         ? async (asOf) => {
             const s = await pointInTimeWinModelScorer(db, new Date(asOf), { seed });
             if (!s.scorer) fallbacks.push(`${new Date(asOf).toISOString().slice(0, 10)} (no win model: ${s.reason})`);
-            opts.onProgress?.(++done, periods.length);
+            opts.onProgress?.(++done, total);
             return s.scorer ?? undefined;
           }
         : () => {
-            opts.onProgress?.(++done, periods.length);
+            opts.onProgress?.(++done, total);
             return undefined;
           },
   });
