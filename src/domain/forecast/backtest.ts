@@ -1,8 +1,8 @@
 // Backtests: replay history as of each period's start, forecast the period with every method
 // from what was known then, and compare with what was actually booked. Point-in-time: deals are
-// rebuilt with the deal timeline's dealAsOf (events stamped before the period's start: nothing of
-// the period itself), the stage, timing and period-effect models learn only from deals closed
-// before it, and the run-rate and driver models see only earlier months.
+// rebuilt with dealAsOf (events strictly before the as-of date), the stage, timing and period-effect
+// models learn only from deals closed before it, and the run-rate and driver models see only
+// earlier months.
 //
 // The blend and the primary method: each period's blend is weighted by the methods' errors on
 // *earlier* periods only (blend.ts), including warm-up periods replayed before the first reported
@@ -24,12 +24,10 @@ import {
 } from './blend';
 import type { Deal } from '../deal-timeline/deal';
 import type { DealState } from './deal-state';
-import { fitDriverRegression, PERIODS_PER_DRIVER, type DriverRow } from './driver-regression';
-import { monthIndex, type Period } from './period';
+import type { Period } from './period';
+import { driversForPeriod, runRateForPeriod } from './period-methods';
 import { forecastPipelineFromHistory, type DealScorer } from './pipeline-forecast';
 import { seedForStream } from '../../math/random';
-import { forecastRunRate } from './run-rate';
-import { firstMonth, monthlyBookings, monthlyPipelineCreated } from './series';
 
 /** Methods the blend combines (the reps' calls are reported, not blended: they are the reps' view). */
 export const BLENDED_METHODS = ['monteCarlo', 'runRate', 'driverRegression', 'stageWeighted'] as const;
@@ -88,8 +86,19 @@ export interface BacktestPeriod {
   runRate: Interval & { method: string };
   /** reliable: enough periods per driver (no warning); an unreliable fit is reported, not blended. */
   driverRegression: (Interval & { reliable: boolean }) | null;
-  /** picked: 'combination' or the method used alone; weights: each method's share of the number. */
-  blend: (Interval & { picked: string; weights: Record<string, number>; conformal: number }) | null;
+  /**
+   * picked: 'combination' or the method used alone; weights: each method's share of the number;
+   * raw: the band before the conformal step; combination: the combination's own forecast.
+   */
+  blend:
+    | (Interval & {
+        picked: string;
+        weights: Record<string, number>;
+        conformal: number;
+        raw: { p10: number; p90: number };
+        combination: MethodForecast;
+      })
+    | null;
 }
 
 export interface Selection {
@@ -116,7 +125,7 @@ export interface BacktestResult {
   selection: Selection;
 }
 
-async function forecastOnePeriod(input: BacktestInput, period: Period, k: number, first: number | null): Promise<BacktestPeriod> {
+async function forecastOnePeriod(input: BacktestInput, period: Period, k: number): Promise<BacktestPeriod> {
   const { history } = input;
   const asOf = period.start.getTime();
   const scorer = input.scorerFor ? await input.scorerFor(asOf) : undefined;
@@ -135,31 +144,12 @@ async function forecastOnePeriod(input: BacktestInput, period: Period, k: number
   for (const d of history)
     if (d.outcome === 'won' && d.closedAt != null && d.closedAt >= asOf && d.closedAt < period.end.getTime()) actual += d.amount ?? 0;
 
-  // Run-rate: monthly bookings strictly before the period, forecast over the period's months.
-  const startMonth = monthIndex(asOf);
-  const months = Math.max(1, monthIndex(period.end.getTime() - 1) - startMonth + 1);
-  const from = first ?? startMonth;
-  const series = monthlyBookings(history, from, startMonth, asOf);
-  const rr = series.length ? forecastRunRate(series, months, { firstMonth: from % 12, seed: seedForStream(input.seed, 1000 + k) }) : null;
-
-  // Drivers of each month before the period; the target is the sum over the period's months.
-  let driverRegression: BacktestPeriod['driverRegression'] = null;
-  if (series.length >= 8) {
-    const created = monthlyPipelineCreated(history, from, startMonth, asOf);
-    const rows: DriverRow[] = series.map((b, i) => {
-      const drivers: Record<string, number> = { pipelineCreated: created[i] };
-      for (const [name, m] of Object.entries(input.drivers ?? {})) drivers[name] = m.get(from + i) ?? 0;
-      return { bookings: b, drivers };
-    });
-    const fit = fitDriverRegression(rows, { horizon: months });
-    if (fit)
-      driverRegression = {
-        expected: fit.next.mean,
-        p10: fit.next.p10,
-        p90: fit.next.p90,
-        reliable: fit.n >= PERIODS_PER_DRIVER * fit.drivers.length,
-      };
-  }
+  // Run-rate and drivers: complete months before the period, forecast over its months.
+  const rr = runRateForPeriod(history, period, asOf, 0, seedForStream(input.seed, 1000 + k));
+  const dr = driversForPeriod(history, input.drivers ?? {}, period, asOf, 0);
+  const driverRegression: BacktestPeriod['driverRegression'] = dr
+    ? { expected: dr.expected, p10: dr.p10, p90: dr.p90, reliable: dr.reliable }
+    : null;
 
   const sim = f.simulation;
   const e = f.periodEffects;
@@ -188,9 +178,7 @@ async function forecastOnePeriod(input: BacktestInput, period: Period, k: number
     stageWeighted: f.stageWeighted,
     commitCall: f.callsProvided ? f.categories.overall.commitCall : null,
     bestCaseCall: f.callsProvided ? f.categories.overall.bestCaseCall : null,
-    runRate: rr
-      ? { expected: Math.max(0, rr.sum.mean), p10: Math.max(0, rr.sum.p10), p90: Math.max(0, rr.sum.p90), method: rr.method }
-      : { expected: 0, p10: null, p90: null, method: 'none' },
+    runRate: rr ?? { expected: 0, p10: null, p90: null, method: 'none' },
     driverRegression,
     blend: null,
   };
@@ -207,25 +195,43 @@ export function methodForecasts(p: BacktestPeriod): Record<BlendedMethod, Method
   };
 }
 
+/** A replayed period as the blend's history: what each method said, what the blend said, the actual. */
+export function historyEntry(p: BacktestPeriod): BlendHistoryEntry {
+  const b = p.blend;
+  return {
+    actual: p.actual,
+    forecasts: methodForecasts(p),
+    blend: b ? { expected: b.expected, rawP10: b.raw.p10, rawP90: b.raw.p90, combination: b.combination } : null,
+  };
+}
+
 export async function runBacktest(input: BacktestInput): Promise<BacktestResult> {
-  const first = firstMonth(input.history);
   const warm = input.warmUp ?? [];
   const all = [...warm, ...input.periods];
   const replayed: BacktestPeriod[] = [];
   let scorerName = 'stage-model';
   for (let k = 0; k < all.length; k++) {
     // Seeds are numbered from the first reported period, so adding warm-up periods leaves them alone.
-    const p = await forecastOnePeriod(input, all[k], k - warm.length + (k < warm.length ? 1_000_000 : 0), first);
+    const p = await forecastOnePeriod(input, all[k], k - warm.length + (k < warm.length ? 1_000_000 : 0));
     if (input.scorerFor && input.scorerName) scorerName = input.scorerName;
     replayed.push(p);
   }
   // The blend, period by period, from earlier periods only.
   const past: BlendHistoryEntry[] = [];
   for (const p of replayed) {
-    const forecasts = methodForecasts(p);
-    const b: BlendForecast | null = blendForecast(forecasts, past);
-    if (b) p.blend = { expected: b.expected, p10: b.p10, p90: b.p90, picked: b.picked, weights: b.weights, conformal: b.conformal };
-    past.push({ actual: p.actual, forecasts, blend: b });
+    const b: BlendForecast | null = blendForecast(methodForecasts(p), past);
+    if (b)
+      p.blend = {
+        expected: b.expected,
+        p10: b.p10,
+        p90: b.p90,
+        picked: b.picked,
+        weights: b.weights,
+        conformal: b.conformal,
+        raw: { p10: b.rawP10, p90: b.rawP90 },
+        combination: b.combination,
+      };
+    past.push(historyEntry(p));
   }
   const periods = replayed.slice(warm.length);
   const metrics = periodMetrics(periods);
@@ -238,7 +244,7 @@ export async function runBacktest(input: BacktestInput): Promise<BacktestResult>
     periods,
     warmUp: replayed.slice(0, warm.length),
     metrics,
-    ...selectPrimary(metrics, next),
+    ...selectPrimary(metrics, next, input.periods[0]?.kind === 'custom' ? 'period' : (input.periods[0]?.kind ?? 'period')),
   };
 }
 

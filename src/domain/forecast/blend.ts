@@ -44,7 +44,7 @@ export interface MethodForecast {
 export interface BlendHistoryEntry {
   actual: number;
   forecasts: Record<string, MethodForecast | null>;
-  blend: BlendForecast | null;
+  blend: Pick<BlendForecast, 'expected' | 'rawP10' | 'rawP90' | 'combination'> | null;
 }
 
 export interface BlendForecast {
@@ -133,8 +133,16 @@ export function chooseCandidate(methods: readonly string[], past: readonly Blend
   return { picked, weights: used, combinationWeights: weights, scores };
 }
 
-/** The blend for one period from the methods' forecasts for it and the history before it. */
-export function blendForecast(current: Record<string, MethodForecast | null>, past: readonly BlendHistoryEntry[]): BlendForecast | null {
+/**
+ * The blend for one period from the methods' forecasts for it and the history before it. `known`
+ * is the part already booked (won to date, later in a period): the conformal step, learned on
+ * forecasts made on periods' first days, widens only the part still to come.
+ */
+export function blendForecast(
+  current: Record<string, MethodForecast | null>,
+  past: readonly BlendHistoryEntry[],
+  known = 0,
+): BlendForecast | null {
   const methods = Object.keys(current).filter((m) => {
     const f = current[m];
     return f !== null && Number.isFinite(f.expected);
@@ -149,10 +157,11 @@ export function blendForecast(current: Record<string, MethodForecast | null>, pa
   const rawP10 = ranged ? (chosen.p10 as number) : point * c.relLo;
   const rawP90 = ranged ? (chosen.p90 as number) : point * c.relHi;
   const conformal = conformalAdjustment(past);
-  let p10 = rawP10 - conformal * point;
-  let p90 = rawP90 + conformal * point;
+  const open = Math.max(0, point - known);
+  let p10 = rawP10 - conformal * open;
+  let p90 = rawP90 + conformal * open;
   if (p10 > p90) p10 = p90 = (rawP10 + rawP90) / 2;
-  p10 = Math.max(0, p10);
+  p10 = Math.max(Math.min(known, rawP10), p10);
   p90 = Math.max(p10, p90);
   return {
     expected: point,

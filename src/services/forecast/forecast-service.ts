@@ -1,25 +1,16 @@
 // Forecast use cases: load history, pick the scorer (the deal-win model when one is active, else
 // the stage model), run the pure forecast, and shape a plain JSON-ready report for the CLI and the
 // HTTP layer. Every report carries its seed, simulation count and the scorer used.
+import { DAY_MS } from '../../math/time';
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { hasActiveVersion } from '../../db/repositories/model-versions';
-import { invalidInput, unprocessable } from '../../errors';
-import { runBacktest, type BacktestResult } from '../../domain/forecast/backtest';
+import { invalidInput } from '../../errors';
 import type { CategoryRollup } from '../../domain/forecast/categories';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import type { DealState } from '../../domain/forecast/deal-state';
 import { fitDriverRegression, type DriverForecast } from '../../domain/forecast/driver-regression';
-import {
-  customPeriod,
-  monthIndex,
-  monthIndexStart,
-  parsePeriod,
-  periodContaining,
-  periodsBetween,
-  type Period,
-  type PeriodKind,
-} from '../../domain/forecast/period';
+import { customPeriod, monthIndex, monthIndexStart, parsePeriod, periodContaining, type Period } from '../../domain/forecast/period';
 import {
   categoryMixFromCurrent,
   DIMENSIONS,
@@ -30,10 +21,11 @@ import {
 } from '../../domain/forecast/pipeline-forecast';
 import { forecastRunRate, type RunRateForecast } from '../../domain/forecast/run-rate';
 import { firstMonth, monthlyBookings, monthlyPipelineCreated } from '../../domain/forecast/series';
+import { checkSims } from './forecast-options';
 import { loadDeals } from '../deals/load-deals';
 import { loadMonthlyDrivers } from './load-history';
-import { activeWinModelScorer, pointInTimeWinModelScorer } from './win-model-scorer';
-import { DAY_MS } from '../../math/time';
+import { primaryForecast, type PrimaryForecast } from './primary-forecast';
+import { activeWinModelScorer } from './win-model-scorer';
 
 export type { Dimension };
 
@@ -61,6 +53,8 @@ export interface PipelineForecastOptions extends PeriodInput {
   by?: Dimension[];
   scorer?: ScorerChoice;
   modelsDir?: string;
+  /** Name the primary method by its backtest (default true; costs one cached backtest). */
+  primary?: boolean;
 }
 
 export interface Band {
@@ -89,13 +83,33 @@ export interface PipelineForecastReport {
   method: 'monte-carlo';
   scorer: string;
   scorerNote?: string;
+  /**
+   * The number to act on: the primary method chosen by its own backtest (normally the blend), with
+   * every method's forecast and the record behind the choice. null for year and custom periods, or
+   * without history to backtest (primaryNote says why); the Monte Carlo sections below remain.
+   */
+  primary?: PrimaryForecast | null;
+  primaryNote?: string;
   wonToDate: number;
   /**
    * The open deals' expected contribution to the period, with their count and total amount (any
    * close date), and the amount of those expected to close in the period (unweighted: the
    * pipeline-changes waterfall's measure).
    */
-  openPipeline: Band & { deals: number; sd: number; imputedAmounts: number; amount: number; amountInPeriod: number };
+  openPipeline: Band & {
+    deals: number;
+    sd: number;
+    amount: number;
+    amountInPeriod: number;
+    /** Open deals without an amount, valued by the won amounts of similar deals. */
+    imputedAmounts: number;
+    /** Where those amounts come from: pool and number of deals. */
+    amountSources: { source: string; deals: number }[];
+    /** Open deals without an amount and nothing ever won to value them by: left out. */
+    unvaluedDeals: number;
+  };
+  /** How much whole periods move together (fitted from past periods) and the shocks simulated. */
+  periodEffects: PeriodEffectsView;
   newBusiness: Band & { expectedDeals: number; creationRatePerDay: number; winRate: number; meanWonAmount: number };
   total: Band & { sd: number };
   /** null when open deals carry no expected close date (the CRM does not provide one). */
@@ -103,6 +117,37 @@ export interface PipelineForecastReport {
   categories: CategoryRollup;
   breakdown: Partial<Record<Dimension, GroupRow[]>>;
   elapsedMs: number;
+}
+
+export interface PeriodEffectsView {
+  /** Past periods the estimate rests on. */
+  windows: number;
+  /** Between-period standard deviation of the win rate and of the close rate (logit scale), and the share of their variation that is not binomial noise (I²). */
+  winRateSd: number;
+  timingSd: number;
+  winRateI2: number;
+  timingI2: number;
+  /** The period's position (e.g. last month of a quarter) and the logit shift it brings, when positions differ. */
+  position: { kind: string; position: number; winRateShift: number; timingShift: number } | null;
+  /** A win-rate shock shared by the deals of one segment or rep, where the data supports it. */
+  group: { dimension: string; sd: number; groups: number } | null;
+  note: string | null;
+}
+
+function effectsView(r: PipelineForecastResult): PeriodEffectsView {
+  const e = r.periodEffects;
+  return {
+    windows: e.windows,
+    winRateSd: e.win.sd,
+    timingSd: e.timing.sd,
+    winRateI2: e.win.i2,
+    timingI2: e.timing.i2,
+    position: e.position?.used
+      ? { kind: e.position.kind, position: e.position.position + 1, winRateShift: e.win.shift, timingShift: e.timing.shift }
+      : null,
+    group: e.group,
+    note: e.note,
+  };
 }
 
 export function resolvePeriod(input: PeriodInput, asOf: Date): Period {
@@ -114,11 +159,6 @@ export function resolvePeriod(input: PeriodInput, asOf: Date): Period {
     return customPeriod(input.from, input.to);
   }
   return input.period ? parsePeriod(input.period) : periodContaining(asOf, 'quarter');
-}
-
-function checkSims(sims: number) {
-  if (!Number.isInteger(sims) || sims < 100 || sims > 200_000)
-    throw invalidInput('sims must be an integer between 100 and 200,000', [{ path: ['sims'], value: sims, problem: 'out of range' }]);
 }
 
 function checkDims(by: string[]) {
@@ -157,7 +197,12 @@ export async function pickScorer(db: Database, choice: ScorerChoice, asOf: Date,
 
 /** The pipeline forecast for a period, with breakdowns, categories and new business. */
 export async function forecastPipeline(db: Database, opts: PipelineForecastOptions = {}): Promise<PipelineForecastReport> {
-  return (await runPipelineForecast(db, opts)).report;
+  const started = Date.now();
+  const run = await runPipelineForecast(db, opts);
+  if (opts.primary === false) return run.report;
+  const drivers = await loadMonthlyDrivers(db);
+  const p = await primaryForecast(db, { result: run.result, history: run.history, drivers, asOf: run.asOf, seed: run.seed });
+  return { ...run.report, primary: p.primary, ...(p.note ? { primaryNote: p.note } : {}), elapsedMs: Date.now() - started };
 }
 
 /** The forecast with its full result (per-deal outlooks), for snapshots and what-if. */
@@ -217,6 +262,14 @@ function openAmounts(r: PipelineForecastResult): { amount: number; amountInPerio
   return { amount, amountInPeriod };
 }
 
+function amountSources(r: PipelineForecastResult): { source: string; deals: number }[] {
+  const by = new Map<string, number>();
+  for (const d of r.openDeals) if (d.amountSource) by.set(d.amountSource, (by.get(d.amountSource) ?? 0) + 1);
+  return [...by.entries()]
+    .map(([source, deals]) => ({ source, deals }))
+    .sort((a, b) => b.deals - a.deals || a.source.localeCompare(b.source));
+}
+
 export function toReport(
   r: PipelineForecastResult,
   o: { seed: number; sims: number; note?: string; started: number },
@@ -263,10 +316,13 @@ export function toReport(
       sd: s.open.sd,
       imputedAmounts: r.openDeals.filter((d) => d.amountImputed).length,
       ...openAmounts(r),
+      amountSources: amountSources(r),
+      unvaluedDeals: r.unvaluedDeals,
     },
+    periodEffects: effectsView(r),
     newBusiness: {
       ...band(s.newBusiness),
-      expectedDeals: nb.expectedCount,
+      expectedDeals: nb.meanWonAmount > 0 ? s.newBusiness.expected / nb.meanWonAmount : nb.expectedCount,
       creationRatePerDay: nb.creationRatePerDay,
       winRate: nb.winRate,
       meanWonAmount: nb.meanWonAmount,
@@ -279,108 +335,7 @@ export function toReport(
   };
 }
 
-export interface BacktestOptions {
-  from?: Date;
-  to?: Date;
-  period?: Exclude<PeriodKind, 'custom'>;
-  sims?: number;
-  seed?: number;
-  /** 'stage-model' (default, fast) or 'win-model': the deal-win model retrained in memory as of each period start. */
-  scorer?: 'stage-model' | 'win-model';
-  now?: Date;
-  /** Periods replayed before `from` to give the blend a record (default DEFAULT_WARM_UP). */
-  warmUp?: number;
-  onProgress?: (done: number, total: number) => void;
-}
-
-/** Periods replayed before the reported ones so that the blend has a record from the first (rolling origin). */
-export const DEFAULT_WARM_UP: Record<Exclude<PeriodKind, 'custom'>, number> = { month: 6, quarter: 4, year: 0 };
-
-/**
- * Up to `count` periods of the kind just before `first`, keeping only those with a closed deal
- * before their start (a forecast needs some history to learn from).
- */
-export function warmUpPeriods(history: readonly Deal[], first: Period, kind: Exclude<PeriodKind, 'custom'>, count: number): Period[] {
-  let firstClose = Infinity;
-  for (const d of history)
-    if (d.closedAt != null && (d.outcome === 'won' || d.outcome === 'lost') && d.closedAt < firstClose) firstClose = d.closedAt;
-  const out: Period[] = [];
-  let p = first;
-  for (let i = 0; i < count; i++) {
-    p = periodContaining(new Date(p.start.getTime() - 1), kind);
-    if (!(p.start.getTime() > firstClose)) break;
-    out.unshift(p);
-  }
-  return out;
-}
-
-export interface BacktestReport extends BacktestResult {
-  /** Periods where the requested scorer could not be used, and why. */
-  notes?: string[];
-  from: string;
-  to: string;
-  periodKind: string;
-  elapsedMs: number;
-}
-
-/** Replays history as of each period start (default: the last 12 full months) and scores every method. */
-export async function backtestForecasts(db: Database, opts: BacktestOptions = {}): Promise<BacktestReport> {
-  const started = Date.now();
-  const now = opts.now ?? new Date();
-  const kind = opts.period ?? 'month';
-  const to = opts.to ?? periodContaining(now, kind).start;
-  const from = opts.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (kind === 'year' ? 36 : 12), 1));
-  if (!(from < to))
-    throw invalidInput('backtest --from must be before --to', [
-      { path: ['from'], value: from.toISOString(), problem: 'must be before to' },
-    ]);
-  const periods = periodsBetween(from, to, kind).filter((p) => p.end.getTime() <= now.getTime());
-  if (periods.length === 0) throw invalidInput('No complete period between from and to to backtest');
-  const sims = opts.sims ?? 2000;
-  checkSims(sims);
-  const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
-  const history = await loadForecastDeals(db);
-  const firstStart = periods[0].start.getTime();
-  if (!history.some((d) => d.closedAt != null && d.closedAt < firstStart))
-    throw unprocessable(
-      `No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`,
-    );
-  const drivers = await loadMonthlyDrivers(db);
-  const warmUp = warmUpPeriods(history, periods[0], kind, opts.warmUp ?? DEFAULT_WARM_UP[kind]);
-  const total = warmUp.length + periods.length;
-  let done = 0;
-  const fallbacks: string[] = [];
-  const result = await runBacktest({
-    history,
-    periods,
-    warmUp,
-    sims,
-    seed,
-    categoryOf: categoryMixFromCurrent(history),
-    drivers: { activities: drivers.activities, campaignSpend: drivers.campaignSpend },
-    scorerName: opts.scorer === 'win-model' ? 'win-model (retrained as of each period)' : undefined,
-    scorerFor:
-      opts.scorer === 'win-model'
-        ? async (asOf) => {
-            const s = await pointInTimeWinModelScorer(db, new Date(asOf), { seed });
-            if (!s.scorer) fallbacks.push(`${new Date(asOf).toISOString().slice(0, 10)} (no win model: ${s.reason})`);
-            opts.onProgress?.(++done, total);
-            return s.scorer ?? undefined;
-          }
-        : () => {
-            opts.onProgress?.(++done, total);
-            return undefined;
-          },
-  });
-  return {
-    ...result,
-    ...(fallbacks.length ? { notes: fallbacks.map((f) => `the stage model scored the period starting ${f.replace(/\.$/, '')}`) } : {}),
-    from: from.toISOString(),
-    to: to.toISOString(),
-    periodKind: kind,
-    elapsedMs: Date.now() - started,
-  };
-}
+export { backtestForecasts, type BacktestOptions, type BacktestReport } from './backtest-service';
 
 export interface RunRateOptions {
   /** Months ahead to forecast (default 12). */
