@@ -5,12 +5,9 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import { DIMENSIONS, type Dimension } from '../domain/forecast/dimensions';
-import type { PipelineForecastReport, ScorerChoice } from '../services/forecast/forecast-service';
-import { processIo, progressBar, table, withDatabase, type Io } from './common';
-
-const money = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v));
-const pct = (v: number | null | undefined, digits = 1) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '' : `${(v * 100).toFixed(digits)}%`;
+import type { ScorerChoice } from '../services/forecast/forecast-service';
+import { processIo, progressBar, table, withDatabase } from './common';
+import { money, pct, printBacktest, printForecast, printRunRate, toCsv, type OutputOpts } from './forecast-output';
 
 function parseDate(v: string | undefined, name: string): Date | undefined {
   if (v === undefined) return undefined;
@@ -44,130 +41,6 @@ function parseScorer(v: string | undefined): ScorerChoice | undefined {
   if (v !== 'auto' && v !== 'win-model' && v !== 'stage-model')
     throw invalidInput('--scorer must be auto, win-model or stage-model', [{ path: ['scorer'], value: v, problem: 'unknown scorer' }]);
   return v;
-}
-
-const csvCell = (v: unknown) => {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-export function toCsv(rows: Record<string, unknown>[]): string {
-  if (!rows.length) return '';
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\n');
-}
-
-interface OutputOpts {
-  json?: boolean;
-  csv?: boolean;
-}
-
-export function breakdownRows(r: PipelineForecastReport, dim: Dimension): Record<string, unknown>[] {
-  return (r.breakdown[dim] ?? []).map((g) => ({
-    [dim]: g.key,
-    won: money(g.wonToDate),
-    open_deals: g.openDeals,
-    expected: money(g.expected),
-    p10: money(g.p10),
-    p50: money(g.p50),
-    p90: money(g.p90),
-    stage_weighted: money(g.stageWeighted),
-    ...(dim === 'category'
-      ? {}
-      : { commit_call: money(g.commitCall), best_case_call: money(g.bestCaseCall), call_vs_model: g.disagreement ?? '' }),
-  }));
-}
-
-export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[], o: OutputOpts) {
-  if (o.json) return io.out(JSON.stringify(r, null, 2));
-  if (o.csv) {
-    const rows = by.flatMap((dim) =>
-      breakdownRows(r, dim).map((row) => ({
-        dimension: dim,
-        key: row[dim],
-        ...Object.fromEntries(Object.entries(row).filter(([k]) => k !== dim)),
-      })),
-    );
-    return io.out(
-      toCsv([
-        {
-          dimension: 'total',
-          key: 'all',
-          won: money(r.wonToDate),
-          open_deals: r.openPipeline.deals,
-          expected: money(r.total.expected),
-          p10: money(r.total.p10),
-          p50: money(r.total.p50),
-          p90: money(r.total.p90),
-          stage_weighted: money(r.stageWeighted),
-        },
-        ...rows,
-      ]),
-    );
-  }
-  io.out(
-    `Pipeline forecast ${r.period.label} (${r.period.start.slice(0, 10)} to ${r.period.end.slice(0, 10)}, exclusive) as of ${r.asOf.slice(0, 16).replace('T', ' ')} UTC`,
-  );
-  io.out(
-    `Monte Carlo: ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}${r.scorerNote ? ` — ${r.scorerNote}` : ''}`,
-  );
-  io.out('');
-  io.out(
-    table(
-      [
-        {
-          part: 'won to date',
-          deals: null,
-          expected: money(r.wonToDate),
-          p10: money(r.wonToDate),
-          p50: money(r.wonToDate),
-          p90: money(r.wonToDate),
-        },
-        {
-          part: 'open pipeline',
-          deals: r.openPipeline.deals,
-          expected: money(r.openPipeline.expected),
-          p10: money(r.openPipeline.p10),
-          p50: money(r.openPipeline.p50),
-          p90: money(r.openPipeline.p90),
-        },
-        {
-          part: 'new business (not yet created)',
-          deals: Number(r.newBusiness.expectedDeals.toFixed(1)),
-          expected: money(r.newBusiness.expected),
-          p10: money(r.newBusiness.p10),
-          p50: money(r.newBusiness.p50),
-          p90: money(r.newBusiness.p90),
-        },
-        {
-          part: 'total',
-          deals: null,
-          expected: money(r.total.expected),
-          p10: money(r.total.p10),
-          p50: money(r.total.p50),
-          p90: money(r.total.p90),
-        },
-      ],
-      ['part', 'deals', 'expected', 'p10', 'p50', 'p90'],
-    ),
-  );
-  if (r.openPipeline.imputedAmounts > 0)
-    io.out(
-      `note: ${r.openPipeline.imputedAmounts.toLocaleString('en-US')} open deals have no amount and are valued at their product's mean won amount`,
-    );
-  io.out('');
-  const c = r.categories;
-  io.out(`Stage-weighted pipeline: ${money(r.stageWeighted)?.toLocaleString('en-US')}`);
-  io.out(
-    `Reps' call: closed ${money(c.closed)?.toLocaleString('en-US')} · commit ${money(c.commitCall)?.toLocaleString('en-US')} · best case ${money(c.bestCaseCall)?.toLocaleString('en-US')} · pipeline ${money(c.pipelineCall)?.toLocaleString('en-US')}${c.disagreement ? `  (commit is ${c.disagreement.replace('-', ' the ')}'s P10-P90)` : ''}`,
-  );
-  for (const dim of by) {
-    io.out('');
-    io.out(`By ${dim}:`);
-    io.out(table(breakdownRows(r, dim)));
-  }
-  io.out('');
-  io.out(`(${r.elapsedMs.toLocaleString('en-US')} ms)`);
 }
 
 export function registerForecastCommands(program: Command) {
@@ -375,53 +248,7 @@ export function registerForecastCommands(program: Command) {
           onProgress: (d) => bar.update(d),
         });
         bar.done();
-        if (o.json) return processIo.out(JSON.stringify(r, null, 2));
-        const rows = r.periods.map((p) => ({
-          period: p.period,
-          actual: money(p.actual),
-          monte_carlo: money(p.monteCarlo.expected),
-          p10: money(p.monteCarlo.p10),
-          p90: money(p.monteCarlo.p90),
-          in_p10_p90: p.actual >= (p.monteCarlo.p10 ?? Infinity) && p.actual <= (p.monteCarlo.p90 ?? -Infinity) ? 'yes' : 'no',
-          stage_weighted: money(p.stageWeighted),
-          commit_call: money(p.commitCall),
-          best_case_call: money(p.bestCaseCall),
-          run_rate: money(p.runRate.expected),
-          drivers: money(p.driverRegression?.expected),
-        }));
-        if (o.csv) return processIo.out(toCsv(rows));
-        processIo.out(
-          `Backtest ${r.periods[0]?.period} to ${r.periods[r.periods.length - 1]?.period} (${r.periods.length} ${r.periodKind}s, each forecast as of its first day); ${r.sims.toLocaleString('en-US')} simulations, seed ${r.seed}, scorer ${r.scorer}`,
-        );
-        for (const n of r.notes ?? []) processIo.out(`note: ${n}`);
-        processIo.out('');
-        processIo.out(table(rows));
-        processIo.out('');
-        const labels: Record<string, string> = {
-          monteCarlo: 'Monte Carlo',
-          stageWeighted: 'stage-weighted pipeline',
-          commitCall: "reps' commit call",
-          bestCaseCall: "reps' best case call",
-          runRate: `run-rate (${r.periods[r.periods.length - 1]?.runRate.method ?? ''})`,
-          driverRegression: 'driver regression',
-        };
-        processIo.out(
-          table(
-            Object.entries(r.metrics).map(([k, m]) => ({
-              method: labels[k] ?? k,
-              periods: m.periods,
-              mae: money(m.mae),
-              rmse: money(m.rmse),
-              bias: money(m.bias),
-              mape: m.mape === null ? '' : `${m.mape.toFixed(1)}%`,
-              p10_p90_coverage: m.coverage === null ? '' : pct(m.coverage, 0),
-            })),
-          ),
-        );
-        processIo.out('');
-        processIo.out(
-          'error = forecast − actual (bias > 0: over-forecast); coverage: share of periods whose actual fell inside P10-P90 (target ≈ 80%).',
-        );
+        printBacktest(processIo, r, o);
       });
     });
 
@@ -438,34 +265,7 @@ export function registerForecastCommands(program: Command) {
       const { forecastRunRates } = await import('../services/forecast/forecast-service');
       await withDatabase(async (db) => {
         const r = await forecastRunRates(db, { horizon: parseInt10(o.horizon, 'horizon'), seed: parseInt10(o.seed, 'seed') });
-        if (o.json) return processIo.out(JSON.stringify(r, null, 2));
-        const rows = r.months.map((m, i) => ({
-          month: m,
-          bookings: money(r.bookings.forecast.mean[i]),
-          bookings_lo80: money(r.bookings.forecast.lo[80]?.[i]),
-          bookings_hi80: money(r.bookings.forecast.hi[80]?.[i]),
-          ...(r.revenue
-            ? {
-                revenue: money(r.revenue.forecast.mean[i]),
-                revenue_lo80: money(r.revenue.forecast.lo[80]?.[i]),
-                revenue_hi80: money(r.revenue.forecast.hi[80]?.[i]),
-              }
-            : {}),
-        }));
-        if (o.csv) return processIo.out(toCsv(rows));
-        processIo.out(
-          `Run-rate forecast as of ${r.asOf.slice(0, 10)}: bookings by ${r.bookings.forecast.method}${r.revenue ? `, revenue by ${r.revenue.forecast.method}` : ''} (seed ${r.seed})`,
-        );
-        processIo.out(table(rows));
-        if (r.drivers) {
-          processIo.out('');
-          processIo.out(
-            `Driver regression for ${r.drivers.month} (bookings on last month's drivers, n=${r.drivers.n}, R²=${r.drivers.rSquared.toFixed(2)}): ${money(r.drivers.next.mean)?.toLocaleString('en-US')} (P10 ${money(r.drivers.next.p10)?.toLocaleString('en-US')}, P90 ${money(r.drivers.next.p90)?.toLocaleString('en-US')})`,
-          );
-          processIo.out(
-            table(Object.entries(r.drivers.coefficients).map(([k, v]) => ({ driver: k, coefficient: Number(v.toPrecision(4)) }))),
-          );
-        }
+        printRunRate(processIo, r, o);
       });
     });
 

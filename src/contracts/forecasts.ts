@@ -63,6 +63,101 @@ export const ForecastGroup = Band.extend({
   disagreement: Disagreement,
 }).meta({ id: 'ForecastGroup' });
 
+export const METHOD_KEYS = ['monteCarlo', 'stageWeighted', 'commitCall', 'bestCaseCall', 'runRate', 'driverRegression', 'blend'] as const;
+export const BLENDED_METHOD_KEYS = ['monteCarlo', 'runRate', 'driverRegression', 'stageWeighted'] as const;
+
+export const Accuracy = z
+  .object({
+    periods: z.number().int(),
+    bias: z.number().nullable().describe('mean of forecast - actual (null without periods)'),
+    mae: z.number().nullable(),
+    rmse: z.number().nullable(),
+    mape: z.number().nullable().describe('in percent; null when every actual is zero'),
+    coverage: z.number().nullable().describe('share of periods whose actual lies in P10-P90; null without an interval'),
+    intervals: z.number().int().describe('periods with a P10-P90 range'),
+    covered: z.number().int().describe('of those, periods whose actual fell inside it'),
+  })
+  .meta({ id: 'ForecastAccuracy' });
+
+const Metrics = z
+  .object(Object.fromEntries(METHOD_KEYS.map((k) => [k, Accuracy])) as Record<(typeof METHOD_KEYS)[number], typeof Accuracy>)
+  .describe('per method: error, bias, MAPE, P10-P90 coverage; `blend` is the rule the service presents, evaluated out of sample');
+
+const BacktestBand = z.object({
+  expected: z.number(),
+  p10: z.number().nullable(),
+  p50: z.number().nullable().optional(),
+  p90: z.number().nullable(),
+});
+
+const MethodBand = z.object({ expected: z.number(), p10: z.number().nullable(), p90: z.number().nullable() });
+
+export const DriverTerm = z
+  .object({
+    term: z.string().describe('driver name, or (intercept)'),
+    estimate: z.number().describe('bookings per unit of the driver'),
+    standardError: z.number(),
+    t: z.number(),
+    pValue: z.number().describe('two-sided, Student t'),
+    ci95: z.tuple([z.number(), z.number()]),
+  })
+  .meta({ id: 'DriverTerm' });
+
+export const PrimaryForecast = z
+  .object({
+    method: z.enum(METHOD_KEYS).describe("the key of the backtest's metrics this number comes from (normally blend)"),
+    label: z.string(),
+    expected: z.number(),
+    p10: z.number(),
+    p90: z.number(),
+    picked: z.string().describe("what the blend uses this period: 'combination' or one method's key"),
+    weights: z.record(z.string(), z.number()).describe("each method's share of the number"),
+    methods: z
+      .object(
+        Object.fromEntries(BLENDED_METHOD_KEYS.map((k) => [k, MethodBand.nullable()])) as Record<
+          (typeof BLENDED_METHOD_KEYS)[number],
+          z.ZodNullable<typeof MethodBand>
+        >,
+      )
+      .describe("every method's own forecast of the period (null: not available)"),
+    driverRegression: z
+      .object({
+        shown: z.boolean().describe('reliable (enough periods per driver) and its backtest MAPE beats run-rate'),
+        terms: z.array(DriverTerm),
+        adjustedRSquared: z.number(),
+        n: z.number().int(),
+        horizon: z.number().int().describe('months the target sums'),
+        warnings: z.array(z.string()),
+      })
+      .nullable(),
+    record: z.object({
+      periodKind: z.enum(['month', 'quarter']),
+      from: IsoDateTime,
+      to: IsoDateTime,
+      periods: z.number().int(),
+      metrics: Metrics,
+    }),
+    headline: z.string().describe('what the number is, in one sentence: "This quarter\'s number is the blend, …"'),
+    reason: z.string().describe("the headline, then each method's record, in words"),
+  })
+  .meta({ id: 'PrimaryForecast' });
+
+export const PeriodEffects = z
+  .object({
+    windows: z.number().int().describe('past periods the estimate rests on'),
+    winRateSd: z.number().describe('between-period sd of the win rate (logit scale) beyond binomial noise'),
+    timingSd: z.number().describe('between-period sd of the close rate (logit scale)'),
+    winRateI2: z.number(),
+    timingI2: z.number(),
+    position: z
+      .object({ kind: z.string(), position: z.number().int(), winRateShift: z.number(), timingShift: z.number() })
+      .nullable()
+      .describe("the period's position (e.g. 3rd month of a quarter) and its logit shift, when positions differ"),
+    group: z.object({ dimension: z.string(), sd: z.number(), groups: z.number().int() }).nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'PeriodEffects' });
+
 export const ForecastResponse = z
   .object({
     currency: z.string(),
@@ -73,11 +168,20 @@ export const ForecastResponse = z
     method: z.literal('monte-carlo'),
     scorer: z.string(),
     scorerNote: z.string().optional(),
+    primary: PrimaryForecast.nullable()
+      .optional()
+      .describe('the number to act on: the method (normally the blend) chosen by its own backtest; null for year and custom periods'),
+    primaryNote: z.string().optional(),
     wonToDate: z.number(),
     openPipeline: Band.extend({
       deals: z.number().int().describe('open deals at the as-of moment, whatever their expected close date'),
       sd: z.number(),
-      imputedAmounts: z.number().int().describe('open deals without an amount, valued at the mean won amount of their product'),
+      imputedAmounts: z
+        .number()
+        .int()
+        .describe('open deals without an amount: each win draws its amount from the won amounts of similar deals'),
+      amountSources: z.array(z.object({ source: z.string(), deals: z.number().int() })),
+      unvaluedDeals: z.number().int().describe('open deals without an amount and nothing ever won to value them by (left out)'),
       amount: z.number().describe('total amount of those open deals (not weighted by probability)'),
       amountInPeriod: z
         .number()
@@ -85,7 +189,9 @@ export const ForecastResponse = z
     }).describe("the open deals' expected contribution to the period (win probability x probability of closing in it)"),
     newBusiness: Band.extend({ expectedDeals: z.number(), creationRatePerDay: z.number(), winRate: z.number(), meanWonAmount: z.number() }),
     total: Band.extend({ sd: z.number() }),
-    stageWeighted: z.number(),
+    periodEffects: PeriodEffects,
+    stageWeighted: z.number().nullable().describe('null when the open deals carry no expected close date'),
+    callsProvided: z.boolean().describe("false when no deal carries a forecast category: the reps' call is not provided"),
     categories: ForecastCategories.describe(
       "reps' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model",
     ),
@@ -114,42 +220,48 @@ export const BacktestQuery = z.object({
   seed: z.coerce.number().int().optional(),
 });
 
-const BacktestBand = z.object({
-  expected: z.number(),
-  p10: z.number().nullable(),
-  p50: z.number().nullable().optional(),
-  p90: z.number().nullable(),
-});
-
 export const BacktestPeriod = z
   .object({
     period: z.string(),
     asOf: IsoDateTime.describe("the period's first moment: every method forecasts from what was known then"),
     actual: z.number().describe('bookings won in the period'),
     openDeals: z.number().int(),
-    monteCarlo: BacktestBand.extend({ wonToDate: z.number(), open: z.number(), newBusiness: z.number() }),
-    stageWeighted: z.number(),
+    monteCarlo: BacktestBand.extend({
+      wonToDate: z.number(),
+      open: z.number(),
+      newBusiness: z.number(),
+      effects: z
+        .object({
+          winSd: z.number(),
+          timingSd: z.number(),
+          winShift: z.number(),
+          timingShift: z.number(),
+          group: z.string().nullable(),
+          windows: z.number().int(),
+        })
+        .describe('the period effect simulated'),
+    }),
+    stageWeighted: z.number().nullable().describe('null when the CRM gives no expected close dates'),
     commitCall: z
       .number()
+      .nullable()
       .describe(
-        "the reps' commit on the period's first day: won so far (nothing yet) + open deals in the commit category expected to close in the period",
+        "the reps' commit on the period's first day: won so far (nothing yet) + open deals in the commit category expected to close in the period; null when no deal has a forecast category",
       ),
-    bestCaseCall: z.number(),
+    bestCaseCall: z.number().nullable(),
     runRate: BacktestBand.extend({ method: z.string() }),
-    driverRegression: BacktestBand.nullable(),
+    driverRegression: BacktestBand.extend({ reliable: z.boolean().describe('enough periods per driver to be blended') }).nullable(),
+    blend: BacktestBand.extend({
+      picked: z.string().describe("'combination' or the method used alone"),
+      weights: z.record(z.string(), z.number()),
+      conformal: z.number().describe('widening (or narrowing) of the band from its own past misses, as a share of the point'),
+      raw: z.object({ p10: z.number(), p90: z.number() }),
+      combination: MethodBand,
+    })
+      .nullable()
+      .describe('the blend, from earlier periods only'),
   })
   .meta({ id: 'BacktestPeriod' });
-
-export const Accuracy = z
-  .object({
-    periods: z.number().int(),
-    bias: z.number().nullable().describe('mean of forecast - actual (null without periods)'),
-    mae: z.number().nullable(),
-    rmse: z.number().nullable(),
-    mape: z.number().nullable().describe('in percent; null when every actual is zero'),
-    coverage: z.number().nullable().describe('share of periods whose actual lies in P10-P90; null without an interval'),
-  })
-  .meta({ id: 'ForecastAccuracy' });
 
 export const BacktestResponse = z
   .object({
@@ -162,16 +274,17 @@ export const BacktestResponse = z
     scorer: z.string(),
     notes: z.array(z.string()).optional(),
     periods: z.array(BacktestPeriod).describe('per period: forecast vs actual for each method'),
-    metrics: z
-      .object({
-        monteCarlo: Accuracy,
-        stageWeighted: Accuracy,
-        commitCall: Accuracy,
-        bestCaseCall: Accuracy,
-        runRate: Accuracy,
-        driverRegression: Accuracy,
-      })
-      .describe('per method: error, bias, MAPE, P10-P90 coverage'),
+    warmUp: z.array(BacktestPeriod).describe('periods replayed before the first one only to give the blend a record'),
+    metrics: Metrics,
+    primary: z.enum(METHOD_KEYS).describe('the method the service presents: a key of metrics'),
+    selection: z.object({
+      primary: z.enum(METHOD_KEYS),
+      rule: z.string(),
+      picked: z.string().describe("what the blend would use next: 'combination' or one method's key"),
+      weights: z.record(z.string(), z.number()),
+      headline: z.string(),
+      reason: z.string(),
+    }),
     elapsedMs: z.number(),
   })
   .loose();
@@ -218,7 +331,24 @@ export const RunRateResponse = z
     months: z.array(z.string()),
     bookings: z.object({ history: Series, forecast: RunRateForecast }),
     revenue: z.object({ history: Series, forecast: RunRateForecast }).nullable(),
-    drivers: z.record(z.string(), z.unknown()).nullable(),
+    drivers: z
+      .object({
+        drivers: z.array(z.string()),
+        coefficients: z.record(z.string(), z.number()),
+        intercept: z.number(),
+        terms: z.array(DriverTerm),
+        residualSd: z.number(),
+        rSquared: z.number(),
+        adjustedRSquared: z.number(),
+        n: z.number().int(),
+        horizon: z.number().int(),
+        covariance: z.enum(['ols', 'newey-west']),
+        warnings: z.array(z.string()),
+        next: z.object({ mean: z.number(), p10: z.number(), p90: z.number() }),
+        month: z.string(),
+      })
+      .nullable()
+      .describe("bookings on last month's drivers (multi-factor regression) with standard errors and p-values"),
   })
   .loose();
 

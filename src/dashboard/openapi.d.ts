@@ -831,6 +831,137 @@ export interface components {
              */
             scoredAt: string;
         };
+        PrimaryForecast: {
+            /**
+             * @description the key of the backtest's metrics this number comes from (normally blend)
+             * @enum {string}
+             */
+            method: "monteCarlo" | "stageWeighted" | "commitCall" | "bestCaseCall" | "runRate" | "driverRegression" | "blend";
+            label: string;
+            expected: number;
+            p10: number;
+            p90: number;
+            /** @description what the blend uses this period: 'combination' or one method's key */
+            picked: string;
+            /** @description each method's share of the number */
+            weights: {
+                [key: string]: number;
+            };
+            /** @description every method's own forecast of the period (null: not available) */
+            methods: {
+                monteCarlo: {
+                    expected: number;
+                    p10: number | null;
+                    p90: number | null;
+                } | null;
+                runRate: {
+                    expected: number;
+                    p10: number | null;
+                    p90: number | null;
+                } | null;
+                driverRegression: {
+                    expected: number;
+                    p10: number | null;
+                    p90: number | null;
+                } | null;
+                stageWeighted: {
+                    expected: number;
+                    p10: number | null;
+                    p90: number | null;
+                } | null;
+            };
+            driverRegression: {
+                /** @description reliable (enough periods per driver) and its backtest MAPE beats run-rate */
+                shown: boolean;
+                terms: components["schemas"]["DriverTerm"][];
+                adjustedRSquared: number;
+                n: number;
+                /** @description months the target sums */
+                horizon: number;
+                warnings: string[];
+            } | null;
+            record: {
+                /** @enum {string} */
+                periodKind: "month" | "quarter";
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 date-time (UTC)
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 date-time (UTC)
+                 */
+                to: string;
+                periods: number;
+                /** @description per method: error, bias, MAPE, P10-P90 coverage; `blend` is the rule the service presents, evaluated out of sample */
+                metrics: {
+                    monteCarlo: components["schemas"]["ForecastAccuracy"];
+                    stageWeighted: components["schemas"]["ForecastAccuracy"];
+                    commitCall: components["schemas"]["ForecastAccuracy"];
+                    bestCaseCall: components["schemas"]["ForecastAccuracy"];
+                    runRate: components["schemas"]["ForecastAccuracy"];
+                    driverRegression: components["schemas"]["ForecastAccuracy"];
+                    blend: components["schemas"]["ForecastAccuracy"];
+                };
+            };
+            /** @description what the number is, in one sentence: "This quarter's number is the blend, …" */
+            headline: string;
+            /** @description the headline, then each method's record, in words */
+            reason: string;
+        };
+        DriverTerm: {
+            /** @description driver name, or (intercept) */
+            term: string;
+            /** @description bookings per unit of the driver */
+            estimate: number;
+            standardError: number;
+            t: number;
+            /** @description two-sided, Student t */
+            pValue: number;
+            ci95: [
+                number,
+                number
+            ];
+        };
+        ForecastAccuracy: {
+            periods: number;
+            /** @description mean of forecast - actual (null without periods) */
+            bias: number | null;
+            mae: number | null;
+            rmse: number | null;
+            /** @description in percent; null when every actual is zero */
+            mape: number | null;
+            /** @description share of periods whose actual lies in P10-P90; null without an interval */
+            coverage: number | null;
+            /** @description periods with a P10-P90 range */
+            intervals: number;
+            /** @description of those, periods whose actual fell inside it */
+            covered: number;
+        };
+        PeriodEffects: {
+            /** @description past periods the estimate rests on */
+            windows: number;
+            /** @description between-period sd of the win rate (logit scale) beyond binomial noise */
+            winRateSd: number;
+            /** @description between-period sd of the close rate (logit scale) */
+            timingSd: number;
+            winRateI2: number;
+            timingI2: number;
+            /** @description the period's position (e.g. 3rd month of a quarter) and its logit shift, when positions differ */
+            position: {
+                kind: string;
+                position: number;
+                winRateShift: number;
+                timingShift: number;
+            } | null;
+            group: {
+                dimension: string;
+                sd: number;
+                groups: number;
+            } | null;
+            note: string | null;
+        };
         ForecastCategories: {
             key: string;
             /** @description won in the period */
@@ -888,11 +1019,21 @@ export interface components {
                 wonToDate: number;
                 open: number;
                 newBusiness: number;
+                /** @description the period effect simulated */
+                effects: {
+                    winSd: number;
+                    timingSd: number;
+                    winShift: number;
+                    timingShift: number;
+                    group: string | null;
+                    windows: number;
+                };
             };
-            stageWeighted: number;
-            /** @description the reps' commit on the period's first day: won so far (nothing yet) + open deals in the commit category expected to close in the period */
-            commitCall: number;
-            bestCaseCall: number;
+            /** @description null when the CRM gives no expected close dates */
+            stageWeighted: number | null;
+            /** @description the reps' commit on the period's first day: won so far (nothing yet) + open deals in the commit category expected to close in the period; null when no deal has a forecast category */
+            commitCall: number | null;
+            bestCaseCall: number | null;
             runRate: {
                 expected: number;
                 p10: number | null;
@@ -905,18 +1046,32 @@ export interface components {
                 p10: number | null;
                 p50?: number | null;
                 p90: number | null;
+                /** @description enough periods per driver to be blended */
+                reliable: boolean;
             } | null;
-        };
-        ForecastAccuracy: {
-            periods: number;
-            /** @description mean of forecast - actual (null without periods) */
-            bias: number | null;
-            mae: number | null;
-            rmse: number | null;
-            /** @description in percent; null when every actual is zero */
-            mape: number | null;
-            /** @description share of periods whose actual lies in P10-P90; null without an interval */
-            coverage: number | null;
+            /** @description the blend, from earlier periods only */
+            blend: {
+                expected: number;
+                p10: number | null;
+                p50?: number | null;
+                p90: number | null;
+                /** @description 'combination' or the method used alone */
+                picked: string;
+                weights: {
+                    [key: string]: number;
+                };
+                /** @description widening (or narrowing) of the band from its own past misses, as a share of the point */
+                conformal: number;
+                raw: {
+                    p10: number;
+                    p90: number;
+                };
+                combination: {
+                    expected: number;
+                    p10: number | null;
+                    p90: number | null;
+                };
+            } | null;
         };
         RunRateForecast: {
             mean: number[];
@@ -2084,6 +2239,9 @@ export interface operations {
                         method: "monte-carlo";
                         scorer: string;
                         scorerNote?: string;
+                        /** @description the number to act on: the method (normally the blend) chosen by its own backtest; null for year and custom periods */
+                        primary?: components["schemas"]["PrimaryForecast"] | null;
+                        primaryNote?: string;
                         wonToDate: number;
                         /** @description the open deals' expected contribution to the period (win probability x probability of closing in it) */
                         openPipeline: {
@@ -2094,8 +2252,14 @@ export interface operations {
                             /** @description open deals at the as-of moment, whatever their expected close date */
                             deals: number;
                             sd: number;
-                            /** @description open deals without an amount, valued at the mean won amount of their product */
+                            /** @description open deals without an amount: each win draws its amount from the won amounts of similar deals */
                             imputedAmounts: number;
+                            amountSources: {
+                                source: string;
+                                deals: number;
+                            }[];
+                            /** @description open deals without an amount and nothing ever won to value them by (left out) */
+                            unvaluedDeals: number;
                             /** @description total amount of those open deals (not weighted by probability) */
                             amount: number;
                             /** @description amount of the open deals whose expected close date falls in the period (the pipeline-changes waterfall's measure) */
@@ -2118,7 +2282,11 @@ export interface operations {
                             p90: number;
                             sd: number;
                         };
-                        stageWeighted: number;
+                        periodEffects: components["schemas"]["PeriodEffects"];
+                        /** @description null when the open deals carry no expected close date */
+                        stageWeighted: number | null;
+                        /** @description false when no deal carries a forecast category: the reps' call is not provided */
+                        callsProvided: boolean;
                         /** @description reps' forecast categories rolled up (pipeline, best case, commit, closed, omitted) next to the model */
                         categories: components["schemas"]["ForecastCategories"];
                         breakdown: {
@@ -2226,7 +2394,9 @@ export interface operations {
                         notes?: string[];
                         /** @description per period: forecast vs actual for each method */
                         periods: components["schemas"]["BacktestPeriod"][];
-                        /** @description per method: error, bias, MAPE, P10-P90 coverage */
+                        /** @description periods replayed before the first one only to give the blend a record */
+                        warmUp: components["schemas"]["BacktestPeriod"][];
+                        /** @description per method: error, bias, MAPE, P10-P90 coverage; `blend` is the rule the service presents, evaluated out of sample */
                         metrics: {
                             monteCarlo: components["schemas"]["ForecastAccuracy"];
                             stageWeighted: components["schemas"]["ForecastAccuracy"];
@@ -2234,6 +2404,24 @@ export interface operations {
                             bestCaseCall: components["schemas"]["ForecastAccuracy"];
                             runRate: components["schemas"]["ForecastAccuracy"];
                             driverRegression: components["schemas"]["ForecastAccuracy"];
+                            blend: components["schemas"]["ForecastAccuracy"];
+                        };
+                        /**
+                         * @description the method the service presents: a key of metrics
+                         * @enum {string}
+                         */
+                        primary: "monteCarlo" | "stageWeighted" | "commitCall" | "bestCaseCall" | "runRate" | "driverRegression" | "blend";
+                        selection: {
+                            /** @enum {string} */
+                            primary: "monteCarlo" | "stageWeighted" | "commitCall" | "bestCaseCall" | "runRate" | "driverRegression" | "blend";
+                            rule: string;
+                            /** @description what the blend would use next: 'combination' or one method's key */
+                            picked: string;
+                            weights: {
+                                [key: string]: number;
+                            };
+                            headline: string;
+                            reason: string;
                         };
                         elapsedMs: number;
                     };
@@ -2339,8 +2527,28 @@ export interface operations {
                             }[];
                             forecast: components["schemas"]["RunRateForecast"];
                         } | null;
+                        /** @description bookings on last month's drivers (multi-factor regression) with standard errors and p-values */
                         drivers: {
-                            [key: string]: unknown;
+                            drivers: string[];
+                            coefficients: {
+                                [key: string]: number;
+                            };
+                            intercept: number;
+                            terms: components["schemas"]["DriverTerm"][];
+                            residualSd: number;
+                            rSquared: number;
+                            adjustedRSquared: number;
+                            n: number;
+                            horizon: number;
+                            /** @enum {string} */
+                            covariance: "ols" | "newey-west";
+                            warnings: string[];
+                            next: {
+                                mean: number;
+                                p10: number;
+                                p90: number;
+                            };
+                            month: string;
                         } | null;
                     };
                 };

@@ -321,8 +321,11 @@ async function checkKpis(page: Page) {
   const [forecast, won, pipeline, winrate] = kpis;
   for (const k of [forecast, won, pipeline]) expect(k.value).toMatch(money);
   expect(winrate.value).toMatch(/^\d{1,3}\.\d%$/);
-  // The forecast is the sum of its parts, each named.
-  expect(forecast.def).toMatch(/^= \$[\d.]+[KM]? won \+ \$[\d.]+[KM]? from open deals \+ \$[\d.]+[KM]? from deals not created yet$/);
+  // The headline is the method its backtest chose (#16), and the Monte Carlo is the sum of its parts, each named.
+  expect(forecast.def).toMatch(
+    /^Chosen by its backtest: the blend[^.]*\. Monte Carlo: \$[\d.]+[KM]? won \+ \$[\d.]+[KM]? from open deals \+ \$[\d.]+[KM]? from deals not created yet = \$[\d.]+[KM]?\.$/,
+  );
+  expect(forecast.title).toMatch(/This quarter's number is the blend/);
   // The three open-pipeline figures, each with its definition.
   expect(pipeline.def).toMatch(/^All \d+ open deals, any close date, at full amount\.$/);
   expect(await text(page, '[data-kpi="pipeline"] [data-slot="sub"]')).toMatch(
@@ -348,8 +351,12 @@ async function checkPanels(page: Page) {
   // Four past quarters, this one and the next; the past commit is explained (#15 defect 5).
   expect(await page.$$('#panel-forecast svg.chart g.period')).toHaveLength(6);
   expect(await text(page, '#panel-forecast [data-note="commit"]')).toMatch(
-    /^Past quarters are as of their first day\..* reps' commit \d+% MAPE, model \d+%\.$/,
+    /^Past quarters are as of their first day\..* forecast \d+% MAPE \(P10–P90 held \d of \d\), Monte Carlo alone \d+%, reps' commit \d+%\.$/,
   );
+  // The methods panel: the primary forecast first, why, and each method's record (#16).
+  expect(await text(page, '#panel-methods .view-row.primary .view-name')).toMatch(/^Forecast ?blend/);
+  expect(await text(page, '#panel-methods [data-slot="primary-reason"]')).toMatch(/^This quarter's number is the blend/);
+  expect((await page.$$('#panel-methods .method-record li')).length).toBeGreaterThanOrEqual(3);
   const pastTip = await page.$eval('#panel-forecast g.period title', (t) => t.textContent ?? '');
   expect(pastTip).toMatch(/Reps' commit on \w{3} 1, \d{4}, the first day: \$[\d,]+/);
   expect(await page.$$('#panel-reps tbody tr')).not.toHaveLength(0);

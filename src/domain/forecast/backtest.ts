@@ -29,20 +29,9 @@ import { driversForPeriod, runRateForPeriod } from './period-methods';
 import { forecastPipelineFromHistory, type DealScorer } from './pipeline-forecast';
 import { seedForStream } from '../../math/random';
 
-/** Methods the blend combines (the reps' calls are reported, not blended: they are the reps' view). */
-export const BLENDED_METHODS = ['monteCarlo', 'runRate', 'driverRegression', 'stageWeighted'] as const;
-export type BlendedMethod = (typeof BLENDED_METHODS)[number];
-export type MethodKey = BlendedMethod | 'commitCall' | 'bestCaseCall' | 'blend';
+import { BLENDED_METHODS, METHOD_LABELS, type BlendedMethod, type MethodKey } from './methods';
 
-export const METHOD_LABELS: Record<MethodKey, string> = {
-  monteCarlo: 'Monte Carlo',
-  stageWeighted: 'stage-weighted pipeline',
-  commitCall: "reps' commit call",
-  bestCaseCall: "reps' best case call",
-  runRate: 'run-rate',
-  driverRegression: 'driver regression',
-  blend: 'blend',
-};
+export { BLENDED_METHODS, METHOD_LABELS, type BlendedMethod, type MethodKey };
 
 export interface BacktestInput {
   history: readonly Deal[];
@@ -109,7 +98,9 @@ export interface Selection {
   picked: string;
   /** Weights the blend would give each method for the next period (from every period above). */
   weights: Record<string, number>;
-  /** Plain-language why, with each single method's record. */
+  /** What the number is, in one sentence. */
+  headline: string;
+  /** The headline, then each method's record in words. */
   reason: string;
 }
 
@@ -311,5 +302,16 @@ export function selectPrimary(
         ? `the blend, combining ${parts.join(', ')} by each method's past error`
         : `the blend, which picks ${METHOD_LABELS[next.picked as MethodKey]} alone: its record is better than the combination's`;
   const records = [primary, ...singles.filter((m) => m !== primary)].map((m) => recordInWords(m, metrics[m], kind));
-  return { primary, selection: { primary, rule, picked: next.picked, weights: next.weights, reason: `${head}. ${records.join('; ')}.` } };
+  const first = records.length ? `${records[0].charAt(0).toUpperCase()}${records[0].slice(1)}` : '';
+  return {
+    primary,
+    selection: {
+      primary,
+      rule,
+      picked: next.picked,
+      weights: next.weights,
+      headline: `${head.charAt(0).toUpperCase()}${head.slice(1)}.`,
+      reason: `${head.charAt(0).toUpperCase()}${head.slice(1)}. ${[first, ...records.slice(1)].join('; ')}.`,
+    },
+  };
 }

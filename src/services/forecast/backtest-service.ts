@@ -69,27 +69,43 @@ export interface BacktestReport extends BacktestResult {
 }
 
 /** Replays history as of each period start (default: the last 12 full months) and scores every method. */
-async function computeBacktest(db: Database, opts: BacktestOptions): Promise<BacktestReport> {
-  const started = Date.now();
-  const now = opts.now ?? new Date();
+/**
+ * The periods to report: [from, to) of the kind, complete by `now`. Without `from`, the 12 months
+ * (36 for years) before `to`, starting no earlier than the first period with a closed deal before it.
+ */
+function resolvePeriods(history: readonly Deal[], opts: BacktestOptions, now: Date) {
   const kind = opts.period ?? 'month';
   const to = opts.to ?? periodContaining(now, kind).start;
-  const from = opts.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (kind === 'year' ? 36 : 12), 1));
+  let from = opts.from ?? new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - (kind === 'year' ? 36 : 12), 1));
+  if (!opts.from) {
+    let firstClose = Infinity;
+    for (const d of history)
+      if (d.closedAt != null && (d.outcome === 'won' || d.outcome === 'lost') && d.closedAt < firstClose) firstClose = d.closedAt;
+    const first = periodsBetween(from, to, kind).find((p) => p.start.getTime() > firstClose);
+    if (first && first.start > from) from = first.start;
+  }
   if (!(from < to))
     throw invalidInput('backtest --from must be before --to', [
       { path: ['from'], value: from.toISOString(), problem: 'must be before to' },
     ]);
   const periods = periodsBetween(from, to, kind).filter((p) => p.end.getTime() <= now.getTime());
   if (periods.length === 0) throw invalidInput('No complete period between from and to to backtest');
-  const sims = opts.sims ?? 2000;
-  checkSims(sims);
-  const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
-  const history = opts.history ?? (await loadDeals(db, { activities: false }));
   const firstStart = periods[0].start.getTime();
   if (!history.some((d) => d.closedAt != null && d.closedAt < firstStart))
     throw unprocessable(
       `No deal closed before ${periods[0].start.toISOString().slice(0, 10)}: a backtest needs history before its first period (import deals or choose a later --from)`,
     );
+  return { kind, from, to, periods };
+}
+
+async function computeBacktest(db: Database, opts: BacktestOptions): Promise<BacktestReport> {
+  const started = Date.now();
+  const now = opts.now ?? new Date();
+  const history = opts.history ?? (await loadDeals(db, { activities: false }));
+  const { kind, from, to, periods } = resolvePeriods(history, opts, now);
+  const sims = opts.sims ?? 2000;
+  checkSims(sims);
+  const seed = opts.seed ?? loadConfig().SALESCAST_SEED;
   const drivers = opts.drivers ?? (await loadMonthlyDrivers(db));
   const warmUp = warmUpPeriods(history, periods[0], kind, opts.warmUp ?? DEFAULT_WARM_UP[kind]);
   const total = warmUp.length + periods.length;
@@ -179,15 +195,11 @@ export async function backtestForecasts(db: Database, opts: BacktestOptions = {}
   const history = opts.history ?? (await loadDeals(db, { activities: false }));
   const drivers = opts.drivers ?? (await loadMonthlyDrivers(db));
   const now = opts.now ?? new Date();
-  const kind = opts.period ?? 'month';
-  const to = opts.to ?? periodContaining(now, kind).start;
-  const complete = periodsBetween(opts.from ?? new Date(0), to, kind).filter((p) => p.end.getTime() <= now.getTime());
+  const { kind, periods } = resolvePeriods(history, opts, now);
   const key = JSON.stringify([
     dataFingerprint(history, drivers),
     kind,
-    opts.from?.toISOString() ?? null,
-    to.toISOString(),
-    complete.length ? complete[complete.length - 1].label : null,
+    periods.map((p) => p.label).join(','),
     opts.sims ?? null,
     opts.seed ?? loadConfig().SALESCAST_SEED,
     opts.warmUp ?? null,

@@ -114,6 +114,8 @@ export interface PipelineForecastReport {
   total: Band & { sd: number };
   /** null when open deals carry no expected close date (the CRM does not provide one). */
   stageWeighted: number | null;
+  /** False when no deal carries a forecast category: the reps' call is not provided (its figures are 0). */
+  callsProvided: boolean;
   categories: CategoryRollup;
   breakdown: Partial<Record<Dimension, GroupRow[]>>;
   elapsedMs: number;
@@ -294,9 +296,9 @@ export function toReport(
         openDeals: g.openDeals,
         openExpected: g.openExpected,
         stageWeighted: sw.get(g.key) ?? 0,
-        commitCall: c ? c.commitCall : null,
-        bestCaseCall: c ? c.bestCaseCall : null,
-        disagreement: c?.disagreement ?? null,
+        commitCall: c && r.callsProvided ? c.commitCall : null,
+        bestCaseCall: c && r.callsProvided ? c.bestCaseCall : null,
+        disagreement: r.callsProvided ? (c?.disagreement ?? null) : null,
       };
     });
   }
@@ -329,7 +331,8 @@ export function toReport(
     },
     total: { ...band(s.total), sd: s.total.sd },
     stageWeighted: r.stageWeighted,
-    categories: r.categories.overall,
+    callsProvided: r.callsProvided,
+    categories: r.callsProvided ? r.categories.overall : { ...r.categories.overall, disagreement: null },
     breakdown,
     elapsedMs: Date.now() - o.started,
   };

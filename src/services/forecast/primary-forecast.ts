@@ -48,7 +48,9 @@ export interface PrimaryForecast {
     periods: number;
     metrics: Record<MethodKey, AccuracyMetrics>;
   };
-  /** Plain words: what the number is and each method's record here. */
+  /** What the number is, in one sentence ("This quarter's number is the blend, …"). */
+  headline: string;
+  /** The headline, then each method's record here in words. */
   reason: string;
 }
 
@@ -61,6 +63,8 @@ export interface PrimaryInput {
   /** Simulations per backtest period (default: the backtest's own default). */
   backtestSims?: number;
 }
+
+const lowerFirst = (t: string) => `${t.charAt(0).toLowerCase()}${t.slice(1)}`;
 
 /** The primary forecast of the period, or null with the reason when there is no record to choose by. */
 export async function primaryForecast(db: Database, input: PrimaryInput): Promise<{ primary: PrimaryForecast | null; note?: string }> {
@@ -117,7 +121,8 @@ export async function primaryForecast(db: Database, input: PrimaryInput): Promis
           }
         : null,
       record: { periodKind: kind, from: bt.from, to: bt.to, periods: bt.periods.length, metrics: m },
-      reason: `This ${kind}'s number is ${selection.reason.charAt(0).toLowerCase()}${selection.reason.slice(1)}`,
+      headline: `This ${kind}'s number is ${lowerFirst(selection.headline)}`,
+      reason: `This ${kind}'s number is ${lowerFirst(selection.reason)}`,
     },
   };
 }

@@ -8,6 +8,8 @@ const NS = 'http://www.w3.org/2000/svg';
 
 export const COLORS = {
   accent: '#4f46e5',
+  /** The methods other than the one presented (Monte Carlo, run-rate, drivers next to the blend). */
+  model: '#a5b4fc',
   band: 'rgba(79,70,229,0.14)',
   bandStroke: 'rgba(79,70,229,0.35)',
   actual: '#334155',

@@ -1,7 +1,9 @@
 // @ts-check
 // The bookings forecast: the last four quarters as the backtest replayed them (each forecast as of
 // its quarter's first day, against what was won by its end), then this quarter (won to date and
-// the live forecast) and the next. Every mark of a column is as of the same day, and the note under
+// the live forecast) and the next. The forecast drawn is the one the service presents: the primary
+// method its backtest chose (normally the blend), past quarters included, so the chart shows the
+// record of the number the page headlines. Every mark of a column is as of the same day, and the note under
 // the chart says which day: a past quarter's reps' commit is the commit of its first day, which is
 // why it sits far below what was won (#15).
 import { forecastChart } from '../charts/forecast-chart.js';
@@ -15,17 +17,27 @@ import { emptyState, explain, HINTS, headSlot } from '../lib/panel.js';
 /** @typedef {import('../charts/forecast-chart.js').ChartPeriod} ChartPeriod */
 /** @template T @typedef {import('../lib/panel.js').Settled<T>} Settled */
 
+/**
+ * The presented method's forecast of a past period (the blend, or the method named primary).
+ * @param {Backtest} bt @param {Backtest['periods'][number]} p
+ * @returns {{ expected: number, p10: number | null, p90: number | null }}
+ */
+function presented(bt, p) {
+  if (bt.primary === 'blend' && p.blend) return p.blend;
+  if (bt.primary === 'runRate') return p.runRate;
+  if (bt.primary === 'driverRegression' && p.driverRegression) return p.driverRegression;
+  return p.monteCarlo;
+}
+
 /** @param {Backtest} bt @returns {ChartPeriod[]} */
 function pastQuarters(bt) {
   return bt.periods.map((p) => ({
     label: periodLabel(p.period),
     actual: p.actual,
     actualLabel: 'Won in the quarter',
-    expected: p.monteCarlo.expected,
-    p10: p.monteCarlo.p10,
-    p90: p.monteCarlo.p90,
-    stageWeighted: p.stageWeighted,
-    commit: p.commitCall,
+    ...presented(bt, p),
+    stageWeighted: p.stageWeighted ?? undefined,
+    commit: p.commitCall ?? undefined,
     commitLabel: `Reps' commit on ${date(p.asOf)}, the first day`,
     note: `Forecast, stage-weighted pipeline and commit as of ${date(p.asOf)}.`,
   }));
@@ -41,10 +53,10 @@ function liveQuarter(fc, current) {
     label: periodLabel(fc.period.label),
     actual: current ? fc.wonToDate : undefined,
     actualLabel: `Won to ${date(fc.asOf)}`,
-    expected: fc.total.expected,
-    p10: fc.total.p10,
-    p90: fc.total.p90,
-    stageWeighted: fc.stageWeighted,
+    expected: (fc.primary ?? fc.total).expected,
+    p10: (fc.primary ?? fc.total).p10,
+    p90: (fc.primary ?? fc.total).p90,
+    stageWeighted: fc.stageWeighted ?? undefined,
     commit: fc.categories.commitCall,
     commitLabel: `Reps' commit on ${date(fc.asOf)} (won + commit)`,
     current,
@@ -66,9 +78,9 @@ function notes(fc, bt) {
         'p',
         { class: 'muted small', dataset: { note: 'commit' } },
         h('strong', {}, 'Past quarters are as of their first day. '),
-        `The forecast, the stage-weighted pipeline and the reps' commit are what each showed on the quarter's first day (${bt.scorer}), next to what was won by its end. `,
+        `The forecast (${bt.primary === 'blend' ? 'the blend, from earlier quarters only' : bt.primary}), the stage-weighted pipeline and the reps' commit are what each showed on the quarter's first day (${bt.scorer}), next to what was won by its end. `,
         'On that day nothing was won yet and the commit held only the deals already committed: deals committed or created later in the quarter are not in it, so the commit dot sits far below the actual. ',
-        `Error over these quarters: reps' commit ${mape(bt.metrics.commitCall.mape)} MAPE, model ${mape(bt.metrics.monteCarlo.mape)}.`,
+        `Error over these quarters: forecast ${mape(bt.metrics[bt.primary].mape)} MAPE (P10–P90 held ${bt.metrics[bt.primary].covered} of ${bt.metrics[bt.primary].intervals}), Monte Carlo alone ${mape(bt.metrics.monteCarlo.mape)}, reps' commit ${mape(bt.metrics.commitCall.mape)}.`,
       ),
     );
   }
@@ -89,7 +101,7 @@ function legend() {
   fill(
     headSlot('panel-forecast', 'legend'),
     h('span', {}, h('i', { class: 'sw sw-actual' }), 'Won'),
-    h('span', {}, h('i', { class: 'sw sw-model' }), 'Forecast'),
+    h('span', {}, h('i', { class: 'sw sw-model' }), 'Forecast (the method its backtest chose)'),
     h('span', {}, h('i', { class: 'sw sw-band' }), 'P10–P90'),
     h('span', {}, h('i', { class: 'sw sw-stage' }), 'Stage-weighted'),
     h('span', {}, h('i', { class: 'sw sw-commit' }), "Reps' commit, same day"),

@@ -8,6 +8,7 @@ import { fill, find, h } from '../lib/dom.js';
 import { date, finite, int, moneyShort, pct, plural } from '../lib/format.js';
 import { quarterLabel } from '../lib/periods.js';
 import { explain } from '../lib/panel.js';
+import { primaryWhat } from './methods.js';
 
 /** @typedef {import('../api/endpoints.js').Forecast} Forecast */
 /** @typedef {import('../api/endpoints.js').Funnel} Funnel */
@@ -53,8 +54,11 @@ export function forecastKpis(current, asOf) {
 
 /** @param {Forecast} fc @param {string} q */
 function forecastCard(fc, q) {
-  const t = fc.total;
+  // The headline is the primary method's number (chosen by its own backtest), Monte Carlo when
+  // there is no record to choose by.
+  const t = fc.primary ?? fc.total;
   const commit = fc.categories.commitCall;
+  const parts = `${moneyShort(fc.wonToDate)} won + ${moneyShort(fc.openPipeline.expected)} from open deals + ${moneyShort(fc.newBusiness.expected)} from deals not created yet`;
   setKpi('forecast', {
     value: moneyShort(t.expected),
     sub: [
@@ -62,8 +66,10 @@ function forecastCard(fc, q) {
       h('strong', {}, `${moneyShort(t.p10)} – ${moneyShort(t.p90)}`),
       ` · reps' commit ${moneyShort(commit)}`,
     ],
-    def: `= ${moneyShort(fc.wonToDate)} won + ${moneyShort(fc.openPipeline.expected)} from open deals + ${moneyShort(fc.newBusiness.expected)} from deals not created yet`,
-    title: `Expected bookings in ${q}: what is won already, plus the open deals simulated over their win and close-timing probabilities, plus new deals expected to be created and won in time (Monte Carlo, ${int(fc.sims)} runs). P10–P90: 8 runs in 10 land in this range.`,
+    def: fc.primary
+      ? `Chosen by its backtest: ${primaryWhat(fc.primary, true)}. Monte Carlo: ${parts} = ${moneyShort(fc.total.expected)}.`
+      : `= ${parts}`,
+    title: `Expected bookings in ${q}. ${fc.primary ? fc.primary.reason : (fc.primaryNote ?? '')} Monte Carlo: what is won already, plus the open deals simulated over their win and close-timing probabilities, plus new deals expected to be created and won in time (${int(fc.sims)} runs). P10–P90: 8 in 10 outcomes land in this range.`,
     band: rangeBar({
       p10: t.p10,
       p90: t.p90,
@@ -95,7 +101,9 @@ function wonCard(fc, asOf) {
 function pipelineCard(fc, q) {
   const op = fc.openPipeline;
   const imputed =
-    op.imputedAmounts > 0 ? ` (${plural(op.imputedAmounts, 'deal')} without an amount valued at their product's mean won deal)` : '';
+    op.imputedAmounts > 0
+      ? ` (${plural(op.imputedAmounts, 'deal')} without an amount, valued by the won amounts of similar deals: ${op.amountSources.map((a) => a.source).join('; ')})`
+      : '';
   setKpi('pipeline', {
     value: moneyShort(op.amount),
     sub: [
