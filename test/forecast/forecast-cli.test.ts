@@ -44,3 +44,14 @@ test('a date that is not one is refused, naming the option', () => {
   expect(r.code).not.toBe(0);
   expect(r.err).toMatch(/as-of/);
 });
+
+test('backtest --json names its primary method as a key of metrics, and the table marks it', () => {
+  const j = run('forecast', 'backtest', '--from', '2026-01-01', '--to', '2026-05-01', '--sims', '300', '--json');
+  expect(j.code).toBe(0);
+  const r = JSON.parse(j.out);
+  expect(Object.keys(r.metrics)).toContain(r.primary);
+  expect(r.metrics.blend.periods).toBe(4);
+  const t = run('forecast', 'backtest', '--from', '2026-01-01', '--to', '2026-05-01', '--sims', '300');
+  expect(t.out).toMatch(/blend \(out of sample\)\s+← primary/);
+  expect(t.out).toMatch(/^Primary: blend\. The blend/m);
+});

@@ -36,6 +36,34 @@ describe('pipeline forecast service', () => {
     expect(other.total.p50).not.toBe(a.total.p50);
   });
 
+  it('names the primary method by its own backtest, with every method, the record and why', async () => {
+    const r = await forecastPipeline(t.db, { ...opts, period: '2026-Q2', by: [] });
+    const p = r.primary!;
+    expect(p).toBeTruthy();
+    expect(Object.keys(p.record.metrics)).toContain(p.method);
+    expect(p.record.periodKind).toBe('quarter');
+    expect(p.record.periods).toBeGreaterThan(0);
+    expect(p.p10).toBeLessThanOrEqual(p.expected);
+    expect(p.expected).toBeLessThanOrEqual(p.p90);
+    // Won to date is known: no method forecasts less than it.
+    expect(p.p10).toBeGreaterThanOrEqual(r.wonToDate - 1e-6);
+    expect(p.methods.monteCarlo).toEqual({ expected: r.total.expected, p10: r.total.p10, p90: r.total.p90 });
+    expect(Object.values(p.weights).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(p.headline).toMatch(/^This quarter's number is (the blend|Monte Carlo)/);
+    expect(p.reason.startsWith(p.headline)).toBe(true);
+    expect(r.periodEffects.windows).toBeGreaterThan(0);
+    // A custom range has no backtest of its kind: Monte Carlo, and the note says so.
+    const custom = await forecastPipeline(t.db, {
+      ...opts,
+      period: undefined,
+      from: new Date('2026-07-01'),
+      to: new Date('2026-07-20'),
+      by: [],
+    });
+    expect(custom.primary).toBeNull();
+    expect(custom.primaryNote).toMatch(/monthly or quarterly backtests/);
+  });
+
   it('refuses unknown periods, breakdowns and simulation counts with the field named', async () => {
     await expect(forecastPipeline(t.db, { ...opts, period: '2026-Q5' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
@@ -135,6 +163,11 @@ describe('backtest and run-rate', () => {
     expect(r.periods.map((p) => p.period)).toEqual(['2026-02', '2026-03', '2026-04']);
     expect(r.metrics.monteCarlo.periods).toBe(3);
     expect(r.metrics.stageWeighted.mae).toBeGreaterThanOrEqual(0);
+    // The primary method is a key of metrics; the blend has its own record, from earlier periods only.
+    expect(r.primary).toBe('blend');
+    expect(r.metrics.blend.periods).toBe(3);
+    expect(r.periods.every((p) => p.blend !== null)).toBe(true);
+    expect(r.selection.reason).toMatch(/Monte Carlo alone: MAPE/);
   });
 
   it('forecasts monthly bookings and revenue with intervals', async () => {
