@@ -234,7 +234,7 @@ export function printBacktest(io: Io, r: BacktestReport, o: OutputOpts) {
         mae: money(m.mae),
         rmse: money(m.rmse),
         bias: money(m.bias),
-        mape: m.mape === null ? '' : `${m.mape.toFixed(1)}%`,
+        mape: m.periods === 0 ? 'not provided' : m.mape === null ? '' : `${m.mape.toFixed(1)}%`,
         p10_p90_coverage: m.coverage === null ? '' : `${pct(m.coverage, 0)} (${m.covered} of ${m.intervals})`,
       })),
     ),
