@@ -1,13 +1,14 @@
 // Deals without an amount are valued by the won amounts of similar deals, down a documented chain:
 // product and segment, product, segment, every won deal of the past year, every won deal ever.
-import type { DealRecord, DealState } from '../../src/domain/forecast/deal-history';
+import type { Deal } from '../../src/domain/deal-timeline/deal';
+import { forecastDealAsOf, type DealState } from '../../src/domain/forecast/deal-state';
 import { imputeAmounts, MIN_POOL } from '../../src/domain/forecast/amount-pools';
 
 const DAY = 86_400_000;
 const asOf = Date.UTC(2026, 0, 1);
 
 let nextId = 1;
-function won(amount: number, groups: Record<string, string>, daysAgo = 30): DealRecord {
+function won(amount: number, groups: Record<string, string>, daysAgo = 30): Deal {
   const id = nextId++;
   return {
     id,
@@ -19,12 +20,14 @@ function won(amount: number, groups: Record<string, string>, daysAgo = 30): Deal
     expectedCloseAt: null,
     closedAt: asOf - daysAgo * DAY,
     forecastCategory: null,
-    groups,
-    events: [],
+    product: groups.product === '(none)' ? null : groups.product,
+    account: { segment: groups.segment === '(none)' ? null : groups.segment },
+    stageChanges: [],
   };
 }
-function open(id: number, groups: Record<string, string>, amount = 0): DealState {
-  return {
+/** An open deal as a forecast sees it as of asOf (no amount unless given: not provided). */
+function open(id: number, groups: Record<string, string>, amount: number | null = null): DealState {
+  const deal: Deal = {
     id,
     externalId: `O${id}`,
     amount,
@@ -33,10 +36,11 @@ function open(id: number, groups: Record<string, string>, amount = 0): DealState
     createdAt: asOf - 10 * DAY,
     closedAt: null,
     expectedCloseAt: null,
-    stageEnteredAt: asOf - 10 * DAY,
-    stageChanges: 1,
-    groups,
+    product: groups.product === '(none)' ? null : (groups.product ?? null),
+    account: { segment: groups.segment === '(none)' ? null : (groups.segment ?? null) },
+    stageChanges: [],
   };
+  return forecastDealAsOf(deal, asOf) as DealState;
 }
 const many = (n: number, amount: number, groups: Record<string, string>, daysAgo = 30) =>
   Array.from({ length: n }, (_, i) => won(amount + i, groups, daysAgo));

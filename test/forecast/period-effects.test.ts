@@ -3,7 +3,7 @@
 // and without an end-of-quarter push, and a history too short to say.
 import { sigmoid } from '../../src/math/link';
 import { createRng } from '../../src/math/random';
-import type { DealRecord } from '../../src/domain/forecast/deal-history';
+import type { Deal } from '../../src/domain/deal-timeline/deal';
 import { dersimonianLaird, estimatePeriodEffects } from '../../src/domain/forecast/period-effects';
 import { monthPeriod } from '../../src/domain/forecast/period';
 
@@ -27,9 +27,9 @@ describe('DerSimonian-Laird between-period variance', () => {
  * A CRM with `perMonth` deals created on each month's first day and closed within the month, won
  * with probability expit(μ + σ·Z_m + push·[last month of a quarter]).
  */
-function crm(opts: { months: number; perMonth: number; sd: number; push?: number; seed: number }): DealRecord[] {
+function crm(opts: { months: number; perMonth: number; sd: number; push?: number; seed: number }): Deal[] {
   const rng = createRng(opts.seed, 'xoshiro128');
-  const out: DealRecord[] = [];
+  const out: Deal[] = [];
   let id = 1;
   for (let m = 0; m < opts.months; m++) {
     const y = 2023 + Math.floor(m / 12);
@@ -50,8 +50,9 @@ function crm(opts: { months: number; perMonth: number; sd: number; push?: number
         expectedCloseAt: null,
         closedAt,
         forecastCategory: null,
-        groups: { rep: `r${k % 4}`, segment: '(none)' },
-        events: [],
+        rep: `r${k % 4}`,
+        account: null,
+        stageChanges: [],
       });
     }
   }
@@ -101,7 +102,7 @@ describe('period effects from past months', () => {
     const history = crm({ months: 24, perMonth: 200, sd: 0.5, seed: SEED });
     const cut = Date.UTC(2024, 6, 1);
     const a = estimatePeriodEffects(history, cut, monthPeriod(2024, 6));
-    const rewritten = history.map((d) => (d.closedAt !== null && d.closedAt >= cut ? { ...d, outcome: 'won' as const, amount: 1 } : d));
+    const rewritten = history.map((d) => (d.closedAt != null && d.closedAt >= cut ? { ...d, outcome: 'won' as const, amount: 1 } : d));
     expect(estimatePeriodEffects(rewritten, cut, monthPeriod(2024, 6))).toEqual(a);
   });
 });
