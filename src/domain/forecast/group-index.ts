@@ -1,7 +1,10 @@
 // Group keys of a simulation's breakdowns as dense indices per dimension, and which dimensions
 // are functions of another one (team and region of a rep): those are summed from the finer
 // dimension's per-simulation totals after the run instead of being accumulated per draw.
-import type { DealOutlook, FixedAmount } from './monte-carlo';
+/** Anything simulated with group keys (a deal's outlook, an amount already won). */
+interface Grouped {
+  groups?: Record<string, string>;
+}
 
 export interface GroupIndex {
   keysOf: string[][];
@@ -17,7 +20,7 @@ export interface GroupIndex {
 }
 
 /** Group keys → dense indices per dimension, and which dimensions are functions of another. */
-export function indexGroups(deals: readonly DealOutlook[], fixed: readonly FixedAmount[], dims: readonly string[]): GroupIndex {
+export function indexGroups(deals: readonly Grouped[], fixed: readonly Grouped[], dims: readonly string[]): GroupIndex {
   const keyIndex = dims.map(() => new Map<string, number>());
   const keysOf = dims.map(() => [] as string[]);
   const indexFor = (d: number, key: string) => {
