@@ -48,11 +48,38 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
 
-/** Turns zod issues into details that name the path of each bad field. */
-export function detailsFromZod(issues: ReadonlyArray<{ path: PropertyKey[]; message: string; input?: unknown }>): ErrorDetail[] {
-  return issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
-    problem: i.message,
-    ...(i.input !== undefined && typeof i.input !== 'object' ? { value: i.input } : {}),
-  }));
+/** A bad value as echoed in an error: long text cut (a 1 MB string is not sent back whole). */
+export function shortValue(v: unknown): unknown {
+  return typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}… (${v.length} characters)` : v;
+}
+
+/** A zod issue's message; a bad record key says what is wrong with the key, not just "Invalid key in record". */
+export function issueMessage(i: { code?: string; message: string; issues?: ReadonlyArray<{ message: string }> }): string {
+  if (i.code === 'invalid_key' && i.issues?.length) return `field name ${i.issues[0].message}`;
+  return i.message;
+}
+
+/** Turns zod issues into details that name the path of each bad field (each unknown field by its own path). */
+export function detailsFromZod(
+  issues: ReadonlyArray<{
+    path: PropertyKey[];
+    message: string;
+    input?: unknown;
+    code?: string;
+    keys?: string[];
+    issues?: ReadonlyArray<{ message: string }>;
+  }>,
+): ErrorDetail[] {
+  return issues.flatMap((i) => {
+    const path = i.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    if (i.code === 'unrecognized_keys' && i.keys?.length)
+      return i.keys.map((k) => ({ path: [...path, k], problem: `unknown field "${k}"` }));
+    return [
+      {
+        path,
+        problem: issueMessage(i),
+        ...(i.input !== undefined && typeof i.input !== 'object' ? { value: shortValue(i.input) } : {}),
+      },
+    ];
+  });
 }

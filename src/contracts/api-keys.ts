@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, Scope } from './common';
+import { IsoDateTime, safeString, Scope } from './common';
 import { defineRoute } from './route';
 
 export const ApiKey = z
@@ -13,7 +13,7 @@ export const ApiKey = z
   })
   .meta({ id: 'ApiKey' });
 
-export const CreateApiKeyBody = z.object({
+export const CreateApiKeyBody = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 characters: letters, digits, . _ -'),
   scopes: z.array(Scope).min(1, 'must list at least one scope'),
 });
@@ -48,7 +48,7 @@ export const revokeApiKeyRoute = defineRoute({
   summary: 'Revoke an API key (takes effect at once in this process, within seconds elsewhere)',
   tag: 'api-keys',
   scope: 'admin',
-  params: z.object({ name: z.string().min(1).max(100) }),
+  params: z.object({ name: safeString().min(1).max(100) }),
   response: z.object({ apiKey: ApiKey }),
   errors: [404],
 });

@@ -2,6 +2,7 @@
 // Contracts import only zod: they are the single source of request/response types and of the
 // OpenAPI document (src/http/openapi.ts), so nothing here may depend on services or Express.
 import { z } from 'zod';
+import { EARLIEST_DATE, isoDateProblem, LATEST_DATE, safeString } from './input-rules';
 
 export const SCOPES = ['scores:read', 'data:write', 'admin'] as const;
 export const Scope = z.enum(SCOPES);
@@ -48,8 +49,14 @@ export const ErrorBody = z
   .meta({ id: 'Error', description: 'The one error body of every endpoint.' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** Accepted on input: a calendar date (2025-03-31) or a date-time with offset. */
-export const IsoDateInput = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).describe('ISO 8601 date or date-time');
+/** Accepted on input: a calendar date (2025-03-31) or a date-time with offset, in the accepted range. */
+export const IsoDateInput = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .superRefine((s, ctx) => {
+    const problem = isoDateProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
+  })
+  .describe(`ISO 8601 date or date-time, from ${EARLIEST_DATE} to ${LATEST_DATE}`);
 /** Always emitted as UTC date-time strings. */
 export const IsoDateTime = z.iso.datetime({ offset: true }).describe('ISO 8601 date-time (UTC)');
 
@@ -66,7 +73,7 @@ export const Money = z
 /** Query-string integers arrive as text. */
 const queryInt = (min: number, max: number, dflt: number) => z.coerce.number().int().min(min).max(max).default(dflt);
 
-export const PageQuery = z.object({
+export const PageQuery = z.strictObject({
   limit: queryInt(1, 500, 50).describe('page size (1-500)'),
   offset: queryInt(0, 10_000_000, 0).describe('rows to skip'),
 });
@@ -84,13 +91,23 @@ export const paged = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.ar
 
 /** `sort=-winProbability` sorts descending; the allowed fields are listed per endpoint. */
 export const sortParam = <const F extends readonly [string, ...string[]]>(fields: F, dflt: string) =>
-  z
-    .string()
+  safeString()
     .regex(new RegExp(`^-?(${fields.join('|')})$`), `must be one of ${fields.join(', ')}, optionally prefixed with - for descending`)
     .default(dflt)
     .describe(`sort field (${fields.join(', ')}); prefix with - for descending`);
 
-export const IdParam = z.object({ id: z.string().min(1).max(200).describe('external id (the CRM id)') });
+/** Text a client sends: the text rule, trimmed, 1..max characters. */
+export const text = (max = 200) => safeString().trim().min(1).max(max);
+
+export const IdParam = z.object({ id: safeString().min(1).max(200).describe('external id (the CRM id)') });
+
+/**
+ * A database row id or version number sent by a client: a positive integer that fits the 32-bit
+ * integer columns (a larger one was a 500 on PostgreSQL, "out of range for type integer").
+ */
+export const MAX_ROW_ID = 2_147_483_647;
+export const rowId = () => z.number().int().positive().max(MAX_ROW_ID);
+export const queryRowId = () => z.coerce.number().int().positive().max(MAX_ROW_ID);
 
 /** A comma-separated list in a query string (`?ids=a,b`). */
 export const csvList = (max: number) =>
@@ -102,7 +119,9 @@ export const csvList = (max: number) =>
         .map((x) => x.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().min(1).max(200)).max(max));
+    .pipe(z.array(safeString().min(1).max(200)).max(max));
 
 /** Loose object for payloads whose inner shape belongs to another issue's service. */
 export const Json = z.record(z.string(), z.unknown());
+
+export { safeString } from './input-rules';

@@ -1,10 +1,9 @@
 // Customer scores: churn probability (supervised) with factors, P(alive) and expected purchases
 // (BG/NBD), CLV (BG/NBD x Gamma-Gamma), RFM segment. Customers are named by external (CRM) id.
 import { z } from 'zod';
-import { IsoDateInput, IsoDateTime, PageQuery, paged, sortParam } from './common';
+import { IsoDateInput, IsoDateTime, PageQuery, paged, safeString, sortParam, text } from './common';
 import { defineRoute } from './route';
 
-const text = (max = 200) => z.string().trim().min(1).max(max);
 const money = z.number().finite().nonnegative();
 
 export const InlineCustomer = z
@@ -19,7 +18,7 @@ export const InlineCustomer = z
     annualRevenue: money.nullish(),
     acquisitionCost: money.nullish(),
     acquiredAt: IsoDateInput.nullish(),
-    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullish(),
+    attributes: z.record(safeString().max(200), z.union([safeString().max(1000), z.number(), z.boolean(), z.null()])).nullish(),
     orders: z
       .array(z.object({ orderedAt: IsoDateInput, revenue: money, costOfGoods: money.optional() }).strict())
       .max(100_000)
@@ -99,7 +98,7 @@ export const scoreCustomerRoute = defineRoute({
   tag: 'customers',
   scope: 'scores:read',
   params: z.object({ id: text() }),
-  query: z.object({ asOf: IsoDateInput.optional() }),
+  query: z.strictObject({ asOf: IsoDateInput.optional() }),
   response: CustomerScoresResponse.omit({ scores: true }).extend({ score: CustomerScore }),
   errors: [404],
 });
@@ -141,8 +140,8 @@ export const listCustomerScoresRoute = defineRoute({
   scope: 'scores:read',
   query: PageQuery.extend({
     sort: sortParam(['churnProbability', 'pAlive', 'clv', 'expectedPurchases', 'externalId', 'name'] as const, '-churnProbability'),
-    rfmSegment: z.string().optional(),
-    segment: z.string().optional(),
+    rfmSegment: text().optional(),
+    segment: text().optional(),
   }),
   response: paged(StoredCustomerScore),
 });

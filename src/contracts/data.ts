@@ -25,7 +25,7 @@ export const WriteCounts = z
   .object({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() })
   .meta({ id: 'WriteCounts' });
 
-export const UpsertKindBody = z.object({
+export const UpsertKindBody = z.strictObject({
   records: z.array(RecordObject).min(1, 'must contain at least one record').max(100_000, 'at most 100,000 records per request'),
 });
 
@@ -42,12 +42,18 @@ export const UpsertBatchBody = z
     path: [],
   });
 
-export const UpsertQuery = z.object({
+export const UpsertQuery = z.strictObject({
   dryRun: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true')
     .describe('validate only; write nothing'),
+  unknownFields: z
+    .enum(['reject', 'attributes'])
+    .default('reject')
+    .describe(
+      'a record field the kind does not have: reject (400 naming it, the default) or attributes (kept as a custom attribute, for kinds that have attributes)',
+    ),
 });
 
 export const UpsertResponse = z.object({

@@ -1,11 +1,10 @@
 // Deal scores: win probability (calibrated), expected close, slip risk, the factors behind each
 // score and the model version that produced it. Deals are named by their external (CRM) id.
 import { z } from 'zod';
-import { IsoDateInput, IsoDateTime, PageQuery, paged, sortParam } from './common';
+import { IsoDateInput, IsoDateTime, PageQuery, paged, safeString, sortParam, text } from './common';
 import { defineRoute } from './route';
 
-const text = (max = 200) => z.string().trim().min(1).max(max);
-const attrValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const attrValue = z.union([safeString().max(1000), z.number(), z.boolean(), z.null()]);
 
 // Omitted is not null (docs/win-model.md "Missing is not zero"): leave out what you do not know
 // (activities, rep, account, stageChanges…) and it is not read as evidence; send null or [] for "none".
@@ -42,7 +41,7 @@ export const InlineDeal = z
       })
       .strict()
       .nullish(),
-    attributes: z.record(z.string(), attrValue).nullish().describe('custom attributes, as imported'),
+    attributes: z.record(safeString().max(200), attrValue).nullish().describe('custom attributes, as imported'),
     stageChanges: z
       .array(
         z
@@ -131,7 +130,7 @@ export const scoreOneRoute = defineRoute({
   tag: 'deals',
   scope: 'scores:read',
   params: z.object({ id: text() }),
-  query: z.object({ asOf: IsoDateInput.optional() }),
+  query: z.strictObject({ asOf: IsoDateInput.optional() }),
   response: z.object({ currency: z.string(), asOf: IsoDateTime, score: DealScore, amount: z.number(), stage: z.string() }),
   errors: [404, 422],
 });
@@ -183,7 +182,7 @@ export const listScoresRoute = defineRoute({
   scope: 'scores:read',
   query: PageQuery.extend({
     sort: sortParam(['winProbability', 'amount', 'expectedCloseAt', 'scoredAt', 'externalId'] as const, '-winProbability'),
-    stage: z.string().optional(),
+    stage: text(100).optional(),
   }),
   response: paged(StoredDealScore),
 });

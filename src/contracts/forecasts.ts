@@ -1,7 +1,7 @@
 // Forecasts (issue 6): the pipeline forecast of a period with P10/P50/P90 from Monte Carlo over each
 // deal's win probability and close timing, backtests against actuals, run-rate forecasts.
 import { z } from 'zod';
-import { IsoDateInput, IsoDateTime } from './common';
+import { IsoDateInput, IsoDateTime, queryRowId, text } from './common';
 import { BacktestBand, DriverTerm, MethodBand, Metrics, METHOD_KEYS, PeriodEffects, PrimaryForecast } from './forecast-methods';
 
 export { Accuracy, DriverTerm, PeriodEffects, PrimaryForecast } from './forecast-methods';
@@ -19,12 +19,14 @@ const dims = z
 
 export const Band = z.object({ expected: z.number(), p10: z.number(), p50: z.number(), p90: z.number() }).loose().meta({ id: 'Band' });
 
-export const ForecastQuery = z.object({
-  period: z
-    .string()
-    .regex(/^\d{4}(-\d{1,2}|-?Q[1-4])?$/i, 'must look like 2025-07, 2025-Q3 or 2025')
-    .optional()
-    .describe('month (2025-07), quarter (2025-Q3) or year (2025); default: the current quarter'),
+/** A named period: a year from 1900 to 2199, optionally a month 1-12 or a quarter. */
+const PeriodName = z
+  .string()
+  .regex(/^\d{4}(-(0?[1-9]|1[0-2])|-?Q[1-4])?$/i, 'must look like 2025-07, 2025-Q3 or 2025')
+  .refine((s) => Number(s.slice(0, 4)) >= 1900 && Number(s.slice(0, 4)) <= 2199, 'the year must be between 1900 and 2199');
+
+export const ForecastQuery = z.strictObject({
+  period: PeriodName.optional().describe('month (2025-07), quarter (2025-Q3) or year (2025); default: the current quarter'),
   from: IsoDateInput.optional().describe('custom range start (with to) instead of a named period'),
   to: IsoDateInput.optional(),
   asOf: IsoDateInput.optional().describe('forecast as of this date (default now)'),
@@ -120,7 +122,7 @@ export const forecastRoute = defineRoute({
   errors: [422],
 });
 
-export const BacktestQuery = z.object({
+export const BacktestQuery = z.strictObject({
   from: IsoDateInput.optional().describe('default: 12 periods before `to`'),
   to: IsoDateInput.optional().describe('default: the start of the current period'),
   period: z.enum(['month', 'quarter', 'year']).default('month'),
@@ -211,7 +213,7 @@ export const backtestRoute = defineRoute({
   errors: [422],
 });
 
-export const RunRateQuery = z.object({
+export const RunRateQuery = z.strictObject({
   horizon: z.coerce.number().int().min(1).max(60).default(12).describe('months ahead'),
   asOf: IsoDateInput.optional(),
   seed: z.coerce.number().int().optional(),
@@ -317,7 +319,7 @@ export const listSnapshotsRoute = defineRoute({
   summary: 'Stored forecast snapshots, latest as-of first (paginated)',
   tag: 'forecasts',
   scope: 'scores:read',
-  query: z.object({
+  query: z.strictObject({
     limit: z.coerce.number().int().min(1).max(500).default(50),
     offset: z.coerce.number().int().min(0).max(100_000).default(0),
   }),
@@ -371,9 +373,9 @@ export const changesRoute = defineRoute({
     'Pipeline changes between two snapshots (default: the two latest) as a waterfall: new, won, lost, pushed out, pulled in, amount changes',
   tag: 'forecasts',
   scope: 'scores:read',
-  query: z.object({
-    from: z.coerce.number().int().positive().optional().describe('snapshot id'),
-    to: z.coerce.number().int().positive().optional().describe('snapshot id'),
+  query: z.strictObject({
+    from: queryRowId().optional().describe('snapshot id'),
+    to: queryRowId().optional().describe('snapshot id'),
   }),
   response: ChangesResponse,
   errors: [404],
@@ -381,12 +383,12 @@ export const changesRoute = defineRoute({
 
 export const WhatIfChange = z
   .object({
-    id: z.string().trim().min(1).max(200).describe('external id of an open deal'),
-    stage: z.string().trim().min(1).max(100).optional(),
+    id: text().describe('external id of an open deal'),
+    stage: text(100).optional(),
     amount: z.number().finite().nonnegative().optional(),
     expectedCloseAt: IsoDateInput.optional(),
     addActivities: z
-      .object({ count: z.number().int().min(1).max(1000), type: z.string().trim().min(1).max(100).optional() })
+      .object({ count: z.number().int().min(1).max(1000), type: text(100).optional() })
       .strict()
       .optional()
       .describe('activities logged now, e.g. a meeting booked'),

@@ -1,6 +1,6 @@
 // The model registry over HTTP: versions with their metrics, promotion and rollback (admin).
 import { z } from 'zod';
-import { IsoDateTime, Json, PageQuery, paged, sortParam } from './common';
+import { IsoDateTime, Json, PageQuery, paged, queryRowId, rowId, sortParam } from './common';
 import { defineRoute } from './route';
 import { ModelName } from './training-jobs';
 
@@ -106,7 +106,7 @@ export const showModelVersionRoute = defineRoute({
   summary: 'One model version in full',
   tag: 'models',
   scope: 'scores:read',
-  params: z.object({ name: ModelName, version: z.coerce.number().int().positive() }),
+  params: z.object({ name: ModelName, version: queryRowId() }),
   response: ModelVersionDetail,
   errors: [404],
 });
@@ -121,7 +121,7 @@ export const promoteModelRoute = defineRoute({
   tag: 'models',
   scope: 'admin',
   params: nameParam,
-  body: z.object({ version: z.number().int().positive() }).strict(),
+  body: z.strictObject({ version: rowId() }),
   response: z.object({ promoted: ModelVersion, retired: ModelVersion.nullable() }),
   errors: [404, 422],
 });

@@ -3,7 +3,7 @@
 // `field=value[,value...]` (segment, region, rep, cohort, product, attr.<name>, ...; unknown fields
 // are refused with 400 naming them). Group comparisons take their group definitions as a JSON body.
 import { z } from 'zod';
-import { IsoDateInput } from './common';
+import { IsoDateInput, safeString } from './common';
 import { defineRoute } from './route';
 
 const FILTER_NOTE =
@@ -14,7 +14,7 @@ const period = {
   to: IsoDateInput.optional().describe('inclusive end; a date covers the whole day'),
 };
 /** Reserved keys are declared; the rest (filters) pass through as strings. */
-const reportQuery = <S extends z.ZodRawShape>(shape: S) => z.object({ ...period, ...shape }).catchall(z.string());
+const reportQuery = <S extends z.ZodRawShape>(shape: S) => z.object({ ...period, ...shape }).catchall(safeString());
 
 const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -24,13 +24,12 @@ export const Interval = z
 const PeriodOut = z.looseObject({ from: z.string().nullable(), to: z.string().nullable() });
 
 export const ProfitabilityQuery = reportQuery({
-  sort: z
-    .string()
+  sort: safeString()
     .default('-netProfit')
     .describe('sort field, - prefix for descending (netProfit, revenue, grossMargin, netMarginPct, paybackMonths, clv, ...)'),
   limit: qInt(1, 1000).default(50),
   offset: qInt(0, 10_000_000).default(0),
-  by: z.string().optional().describe('break totals down by a client field instead of listing clients'),
+  by: safeString().optional().describe('break totals down by a client field instead of listing clients'),
 });
 
 const MoneyTotals = z.looseObject({
@@ -94,8 +93,8 @@ export const clientProfitabilityRoute = defineRoute({
   summary: 'Profitability of one client (by external id)',
   tag: 'reports',
   scope: 'scores:read',
-  params: z.object({ id: z.string().min(1).max(200) }),
-  query: z.object(period),
+  params: z.object({ id: safeString().min(1).max(200) }),
+  query: z.strictObject(period),
   response: z.object({ currency: z.string(), period: PeriodOut, client: ProfitabilityRow }),
   errors: [404],
 });
@@ -146,7 +145,7 @@ export const paretoRoute = defineRoute({
 
 export const CohortsQuery = reportQuery({
   kind: z.enum(['clients', 'deals']).default('clients'),
-  by: z.string().default('month').describe('cohort key: month, quarter or a client field'),
+  by: safeString().default('month').describe('cohort key: month, quarter or a client field'),
   period: z.enum(['month', 'quarter']).optional().describe('length of the periods since acquisition'),
   periods: qInt(1, 120).default(12),
 });
@@ -184,8 +183,8 @@ export const cohortsRoute = defineRoute({
 
 export const FunnelQuery = reportQuery({
   basis: z.enum(['created', 'closed']).default('created'),
-  by: z.string().optional().describe('comma-separated deal fields to break down by (rep, team, region, product, source, campaign, ...)'),
-  stages: z.string().optional().describe('comma-separated funnel order of the open stages (inferred when omitted)'),
+  by: safeString().optional().describe('comma-separated deal fields to break down by (rep, team, region, product, source, campaign, ...)'),
+  stages: safeString().optional().describe('comma-separated funnel order of the open stages (inferred when omitted)'),
 });
 export const SalesEfficiency = z
   .looseObject({
@@ -248,17 +247,17 @@ export const campaignsRoute = defineRoute({
   response: CampaignsResponse,
 });
 
-const FilterMap = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)]));
+const FilterMap = z.record(safeString(), z.union([safeString(), z.number(), z.array(z.union([safeString(), z.number()])).min(1)]));
 export const CompareBody = z
   .object({
     ...period,
     groups: z
-      .array(z.object({ name: z.string().max(200).optional(), filters: FilterMap.default({}) }))
+      .array(z.strictObject({ name: safeString().max(200).optional(), filters: FilterMap.default({}) }))
       .min(2, 'give at least two groups')
       .max(50)
       .optional()
       .describe('explicit groups (filters each); the first is the baseline'),
-    by: z.string().optional().describe('or: one group per value of this field'),
+    by: safeString().optional().describe('or: one group per value of this field'),
     filters: FilterMap.default({}).describe('applied to every group'),
     limit: z.number().int().min(2).max(50).default(10),
     minGroupSize: z.number().int().min(1).default(30),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateInput, IsoDateTime, Json, PageQuery, paged } from './common';
+import { IsoDateInput, IsoDateTime, Json, PageQuery, paged, queryRowId } from './common';
 import { defineRoute } from './route';
 
 export const MODEL_NAMES = ['win', 'churn', 'clv'] as const;
@@ -63,7 +63,7 @@ export const getTrainingJobRoute = defineRoute({
   summary: 'A training job: status, log, result',
   tag: 'training',
   scope: 'admin',
-  params: z.object({ id: z.coerce.number().int().positive() }),
+  params: z.object({ id: queryRowId() }),
   response: TrainingJob,
   errors: [404],
 });

@@ -128,12 +128,17 @@ export function createApp(services: AppServices) {
   return app;
 }
 
-/** The OpenAPI document of an app built with these services (used by tests and docs tooling). */
-export function openApiDocument(services: AppServices): Record<string, unknown> {
+/** The route definitions an app built with these services mounts (OpenAPI, contract tests). */
+export function mountedRoutes(services: AppServices): RouteDef[] {
   const mounted: RouteDef[] = [];
   const router = express.Router();
   const config = httpConfig(services.config);
   const ctx: AppContext = { mount: makeMount(router, mounted), services: { ...services, config, logger: pino({ level: 'silent' }) } };
   for (const group of ROUTE_GROUPS) group(ctx);
-  return buildOpenApi(mounted);
+  return mounted;
+}
+
+/** The OpenAPI document of an app built with these services (used by tests and docs tooling). */
+export function openApiDocument(services: AppServices): Record<string, unknown> {
+  return buildOpenApi(mountedRoutes(services));
 }

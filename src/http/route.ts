@@ -4,6 +4,7 @@
 // OpenAPI document lists exactly what the app serves.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { textIssues } from '../contracts/input-rules';
 import type { RouteDef } from '../contracts/route';
 import { AppError, detailsFromZod, type ErrorDetail } from '../errors';
 import { scopeProblem } from './auth';
@@ -24,32 +25,41 @@ function prefixed(where: string, issues: z.core.$ZodIssue[]): ErrorDetail[] {
   return detailsFromZod(issues).map((d) => ({ ...d, path: [where, ...(d.path ?? [])] }));
 }
 
+/**
+ * One part of a request (params, query or body) against its schema. The text rule is checked on
+ * the raw input first, keys and undeclared fields included (src/contracts/input-rules.ts); zod's
+ * own details for the same fields are then left out.
+ */
+function checkPart(schema: z.ZodTypeAny, raw: unknown, where: 'params' | 'query' | null, details: ErrorDetail[]): unknown {
+  const base = where ? [where] : [];
+  const text = textIssues(raw, base);
+  const r = schema.safeParse(raw);
+  const zodDetails = r.success ? [] : where ? prefixed(where, r.error.issues) : detailsFromZod(r.error.issues);
+  if (!text.length && r.success) return r.data;
+  const seen = new Set(text.map((t) => t.path.join('\u0000')));
+  details.push(...text, ...zodDetails.filter((d) => !seen.has((d.path ?? []).join('\u0000'))));
+  return undefined;
+}
+
 export function validateInput(def: RouteDef, req: Request): { params: unknown; query: unknown; body: unknown } {
-  let details: ErrorDetail[] | null = null;
+  const details: ErrorDetail[] = [];
   let params: unknown;
   let query: unknown;
   let body: unknown;
-  if (def.params) {
-    const r = def.params.safeParse(req.params);
-    if (r.success) params = r.data;
-    else (details ??= []).push(...prefixed('params', r.error.issues));
-  }
-  if (def.query) {
-    const r = def.query.safeParse(req.query ?? {});
-    if (r.success) query = r.data;
-    else (details ??= []).push(...prefixed('query', r.error.issues));
-  }
+  if (def.params) params = checkPart(def.params, req.params, 'params', details);
+  if (def.query) query = checkPart(def.query, req.query ?? {}, 'query', details);
+  else if (def.scope && req.query && typeof req.query === 'object')
+    // A /v1 route without options: any query parameter is unknown (as a misspelt one is elsewhere).
+    for (const k of Object.keys(req.query)) details.push({ path: ['query', k], problem: `unknown query parameter "${k}"` });
   if (def.body) {
     if (req.body === undefined) {
-      (details ??= []).push({ path: [], problem: 'a JSON body is required (send Content-Type: application/json)' });
+      details.push({ path: [], problem: 'a JSON body is required (send Content-Type: application/json)' });
     } else {
-      const r = def.body.safeParse(req.body);
       // Body paths are unprefixed: ["deals", 0, "amount"] points straight into what was sent.
-      if (r.success) body = r.data;
-      else (details ??= []).push(...detailsFromZod(r.error.issues));
+      body = checkPart(def.body, req.body, null, details);
     }
   }
-  if (details) {
+  if (details.length) {
     const fields = [...new Set(details.map((d) => (d.path ?? []).join('.') || '(body)'))];
     throw new AppError(
       'INVALID_INPUT',

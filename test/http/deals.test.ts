@@ -76,7 +76,7 @@ describe('scoring deals', () => {
       400,
       'INVALID_INPUT',
     );
-    expect(detailPaths(err)).toEqual(expect.arrayContaining(['deals.0.stage', 'deals.0.amount', 'deals.0.createdAt', 'deals.1']));
+    expect(detailPaths(err)).toEqual(expect.arrayContaining(['deals.0.stage', 'deals.0.amount', 'deals.0.createdAt', 'deals.1.colour']));
     expect(detailPaths(expectError(await post('/v1/deals/score', { deals: [] }), 400, 'INVALID_INPUT'))).toContain('deals');
     expect(detailPaths(expectError(await post('/v1/deals/score', { deal }), 400, 'INVALID_INPUT'))).toEqual(
       expect.arrayContaining(['deals']),

@@ -98,7 +98,7 @@ describe('training jobs', () => {
           'INVALID_INPUT',
         ),
       ),
-    ).toContain('');
+    ).toEqual(['extra']);
     expect(
       detailPaths(
         expectError(
