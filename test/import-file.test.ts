@@ -459,3 +459,41 @@ describe('--skip-invalid and --dry-run', () => {
     expect((await failure({ kind: 'opportunities', file: bad, dryRun: true })).details[0]).toMatchObject({ row: 2, value: 'A-7' });
   });
 });
+
+describe('the input rules (src/contracts/input-rules.ts) hold for imports as for the API', () => {
+  test('NUL, unpaired surrogates and dates outside 1900-2199 are refused naming row, column and value; nothing is written', async () => {
+    const before = await counts();
+    const csv = file(
+      'a.csv',
+      'external_id,name,acquired_at,tier\nA-1,Fine,2024-01-01,gold\nA-2,Bad\u0000Name,2024-01-01,gold\nA-3,Old,0000-01-01,gold\nA-4,Future,9999-12-31,gold\nA-5,Tiered,2024-01-01,go\u0000ld\n',
+    );
+    const err = await failure({ kind: 'accounts', file: csv });
+    expect(err.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ row: 3, column: 'name', value: 'Bad\u0000Name', problem: expect.stringMatching(/NUL/) }),
+        expect.objectContaining({
+          row: 4,
+          column: 'acquired_at',
+          value: '0000-01-01',
+          problem: expect.stringMatching(/between 1900-01-01 and 2199-12-31/),
+        }),
+        expect.objectContaining({ row: 5, column: 'acquired_at', value: '9999-12-31' }),
+        expect.objectContaining({ row: 6, column: 'tier', value: 'go\u0000ld', problem: expect.stringMatching(/^attributes\.tier .*NUL/) }),
+      ]),
+    );
+    expect(err.details).toHaveLength(4);
+    const json = file(
+      'a.json',
+      JSON.stringify([
+        { externalId: 'J\ud800', name: 'Lone' },
+        { externalId: 'J-2', name: 'Fine', attributes: { 'k\u0000': 1 } },
+      ]),
+    );
+    const jerr = await failure({ kind: 'accounts', file: json });
+    expect(jerr.details).toEqual([
+      expect.objectContaining({ row: 1, column: 'externalId', value: 'J\ud800', problem: expect.stringMatching(/surrogate/) }),
+      expect.objectContaining({ row: 2, problem: expect.stringMatching(/^attributes\.k. field name .*NUL/) }),
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+});

@@ -1,26 +1,33 @@
 // Canonical records: the shape of every entity kind as it enters Salescast, whatever the source
 // (CSV/JSON import, HTTP bulk upsert, demo generator). References to other records use their
 // external ids (the CRM's ids), which are also the natural keys for upserts.
-// These zod schemas are the single validation of incoming data.
+// These zod schemas are the single validation of incoming data. They follow the input rules every
+// contract follows (src/contracts/input-rules.ts: no NUL or unpaired surrogate in text, dates from
+// 1900 to 2199) and are strict: a field the kind does not have is an error naming it, never
+// silently dropped (a misspelt `nmae` used to vanish with a 200).
 import { z } from 'zod';
+import { rangedDate, safeString } from '../contracts/input-rules';
 import type { EntityKind } from './entity-kinds';
 
-const id = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const optionalText = z.string().trim().max(500).nullish();
+const id = safeString().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const name = safeString().trim().min(1, 'must not be empty').max(500);
+const optionalText = safeString().trim().max(500).nullish();
 const money = z.number().finite().nonnegative('must not be negative');
-const date = z.date({ error: 'must be a valid date' });
-const attributes = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullish();
+const date = rangedDate();
+const attributes = z.record(safeString().max(200), z.union([safeString(), z.number(), z.boolean(), z.null()])).nullish();
+// Counts stored in 32-bit integer columns.
+const count = z.number().int().nonnegative('must not be negative').max(2_147_483_647);
 
 export const AccountRecord = z
-  .object({
+  .strictObject({
     externalId: id,
-    name: z.string().trim().min(1, 'must not be empty').max(500),
+    name,
     segment: optionalText,
     industry: optionalText,
     region: optionalText,
     country: optionalText,
     size: optionalText,
-    employees: z.number().int().nonnegative('must not be negative').nullish(),
+    employees: count.nullish(),
     annualRevenue: money.nullish(),
     acquiredAt: date.nullish(),
     acquisitionCampaignId: id.nullish(),
@@ -36,18 +43,18 @@ export const AccountRecord = z
       ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be "churned" when churnedAt is set' });
   });
 
-export const ProductRecord = z.object({
+export const ProductRecord = z.strictObject({
   externalId: id,
-  name: z.string().trim().min(1, 'must not be empty').max(500),
+  name,
   family: optionalText,
   listPrice: money.nullish(),
   unitCost: money.nullish(),
   attributes,
 });
 
-export const RepRecord = z.object({
+export const RepRecord = z.strictObject({
   externalId: id,
-  name: z.string().trim().min(1, 'must not be empty').max(500),
+  name,
   team: optionalText,
   manager: optionalText,
   region: optionalText,
@@ -56,9 +63,9 @@ export const RepRecord = z.object({
 });
 
 export const CampaignRecord = z
-  .object({
+  .strictObject({
     externalId: id,
-    name: z.string().trim().min(1, 'must not be empty').max(500),
+    name,
     channel: optionalText,
     cost: money.default(0),
     startedAt: date.nullish(),
@@ -74,7 +81,7 @@ export const OUTCOMES = ['open', 'won', 'lost'] as const;
 export const FORECAST_CATEGORIES = ['pipeline', 'best_case', 'commit', 'closed', 'omitted'] as const;
 
 export const OpportunityRecord = z
-  .object({
+  .strictObject({
     externalId: id,
     name: optionalText,
     accountId: id.nullish(),
@@ -83,7 +90,7 @@ export const OpportunityRecord = z
     campaignId: id.nullish(),
     amount: money.default(0),
     discount: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').default(0),
-    stage: z.string().trim().min(1, 'must not be empty').max(100),
+    stage: safeString().trim().min(1, 'must not be empty').max(100),
     outcome: z.enum(OUTCOMES).default('open'),
     createdAt: date,
     expectedCloseAt: date.nullish(),
@@ -101,23 +108,23 @@ export const OpportunityRecord = z
       ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'must be "won" or "lost" when closedAt is set' });
   });
 
-export const StageChangeRecord = z.object({
+export const StageChangeRecord = z.strictObject({
   externalId: id.nullish(),
   opportunityId: id,
   fromStage: optionalText,
-  toStage: z.string().trim().min(1, 'must not be empty').max(100),
+  toStage: safeString().trim().min(1, 'must not be empty').max(100),
   amount: money.nullish(),
   expectedCloseAt: date.nullish(),
   changedAt: date,
 });
 
 export const ActivityRecord = z
-  .object({
+  .strictObject({
     externalId: id.nullish(),
     accountId: id.nullish(),
     opportunityId: id.nullish(),
     repId: id.nullish(),
-    type: z.string().trim().min(1, 'must not be empty').max(100),
+    type: safeString().trim().min(1, 'must not be empty').max(100),
     occurredAt: date,
     durationMinutes: z.number().finite().nonnegative('must not be negative').nullish(),
     cost: money.default(0),
@@ -127,7 +134,7 @@ export const ActivityRecord = z
       ctx.addIssue({ code: 'custom', path: ['accountId'], message: 'an activity needs an accountId or an opportunityId' });
   });
 
-export const OrderRecord = z.object({
+export const OrderRecord = z.strictObject({
   externalId: id.nullish(),
   accountId: id,
   productId: id.nullish(),
@@ -139,11 +146,11 @@ export const OrderRecord = z.object({
   discount: money.default(0),
 });
 
-export const ServiceCostRecord = z.object({
+export const ServiceCostRecord = z.strictObject({
   externalId: id.nullish(),
   accountId: id,
   incurredAt: date,
-  kind: z.string().trim().min(1, 'must not be empty').max(100),
+  kind: safeString().trim().min(1, 'must not be empty').max(100),
   amount: money,
 });
 

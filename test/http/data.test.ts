@@ -65,6 +65,63 @@ describe('POST /v1/data/:kind', () => {
     expect(await count('opportunity')).toBe(before);
   });
 
+  test('a misspelt field (nmae) is a 400 naming it and the field meant, in one kind or a batch; nothing is written', async () => {
+    const before = await count('account');
+    const res = await request(h.app)
+      .post('/v1/data/accounts')
+      .set(bearer(h.keys.write))
+      .send({ records: [{ externalId: 'N1', nmae: 'Typo Inc', name: 'Typo Inc' }] });
+    const err = expectError(res, 400, 'INVALID_INPUT');
+    expect(err.details).toEqual([
+      expect.objectContaining({
+        path: ['accounts', 0, 'nmae'],
+        row: 1,
+        column: 'nmae',
+        value: 'Typo Inc',
+        problem: expect.stringMatching(/^nmae is not a field of accounts \(did you mean name\?\)/),
+      }),
+    ]);
+    expect(err.message).toMatch(/unknownFields=attributes/);
+    const batch = await request(h.app)
+      .post('/v1/data')
+      .set(bearer(h.keys.write))
+      .send({
+        accounts: [{ externalId: 'N2', name: 'Fine' }],
+        opportunities: [{ externalId: 'O-N', stage: 'New', createdAt: '2024-01-01', colour: 'red' }],
+      });
+    expect(detailPaths(expectError(batch, 400, 'INVALID_INPUT'))).toEqual(['opportunities.0.colour']);
+    expect(await count('account')).toBe(before);
+  });
+
+  test('unknown fields are kept as custom attributes only when asked (?unknownFields=attributes)', async () => {
+    await request(h.app)
+      .post('/v1/data/accounts?unknownFields=attributes')
+      .set(bearer(h.keys.write))
+      .send({ records: [{ externalId: 'U1', name: 'Kept', tier: 'gold', attributes: { seats: 12 } }] })
+      .expect(200);
+    const [row] = await h.tdb.db.sql.all<{ attributes: unknown }>("SELECT attributes FROM account WHERE external_id = 'U1'");
+    const attrs = typeof row.attributes === 'string' ? JSON.parse(row.attributes) : row.attributes;
+    expect(attrs).toEqual({ tier: 'gold', seats: 12 });
+    // Kinds without attributes still refuse them, naming the field.
+    const res = await request(h.app)
+      .post('/v1/data/service-costs?unknownFields=attributes')
+      .set(bearer(h.keys.write))
+      .send({ records: [{ accountId: 'U1', incurredAt: '2024-01-01', kind: 'support', amount: 5, note: 'x' }] });
+    expect(detailPaths(expectError(res, 400, 'INVALID_INPUT'))).toEqual(['service-costs.0.note']);
+    expect(
+      detailPaths(
+        expectError(
+          await request(h.app)
+            .post('/v1/data/accounts?unknownFields=keep')
+            .set(bearer(h.keys.write))
+            .send({ records: [{ externalId: 'U2', name: 'x' }] }),
+          400,
+          'INVALID_INPUT',
+        ),
+      ),
+    ).toEqual(['query.unknownFields']);
+  });
+
   test('a dry run validates without writing', async () => {
     const res = await request(h.app)
       .post('/v1/data/accounts?dryRun=true')

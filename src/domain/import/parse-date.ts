@@ -10,8 +10,12 @@ const isoLike = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})
 
 function build(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0, offsetMinutes = 0): Date | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const dt = new Date(t);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999, so 0000-01-01 would
+  // pass as 1900. Out-of-range years parse here and are refused by the records' date range.
+  const dt = new Date(0);
+  dt.setUTCFullYear(y, mo - 1, d);
+  dt.setUTCHours(h, mi, s, ms);
+  const t = dt.getTime();
   // Rejects 2023-02-30 and friends, which Date.UTC would silently roll over into March.
   if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
   return new Date(t - offsetMinutes * 60000);

@@ -1,7 +1,7 @@
 // Turns one source row (a CSV record or a JSON object) into a validated canonical record, following
 // a mapping. Compiled once per file against its columns so the per-row work is a few closures, then
 // the canonical zod schema decides validity: one validation whatever the source.
-import { AppError, type ErrorDetail } from '../../errors';
+import { AppError, issueMessage, type ErrorDetail } from '../../errors';
 import { RECORD_SCHEMAS, type EntityKind, type RecordOf } from '../records';
 import type { FieldSpec, Mapping } from './mapping';
 import { compileDateParser, type DateParser } from './parse-date';
@@ -290,6 +290,18 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
         const field = String(i.path[0] ?? '');
         if (failed?.has(field)) continue;
         const f = compiled.find((c) => c.name === field && c.info);
+        // A bad custom attribute is reported at its own column (attribute names are column names).
+        if (field === 'attributes' && i.path.length > 1) {
+          const attr = String(i.path[1]);
+          const named = namedAttrs.find((c) => c.name === attr);
+          problems.push({
+            row: rowNumber,
+            column: named?.label ?? attr,
+            value: (raw.attributes as Record<string, unknown> | undefined)?.[attr],
+            problem: `attributes.${attr} ${issueMessage(i)}`,
+          });
+          continue;
+        }
         problems.push({
           row: rowNumber,
           column: f?.label ?? field,
