@@ -105,14 +105,16 @@ export function createApp(services: AppServices) {
   const ctx: AppContext = { mount: makeMount(app, mounted, statics), services: ctxServices };
   for (const group of ROUTE_GROUPS) group(ctx);
 
-  // Whatever the API routes did not answer (docs, dashboard, 404s) gets the full page header set.
-  app.use(pageSecurityHeaders());
-
+  // The OpenAPI document is a JSON answer: the API's headers only (set by the pipeline).
   let openapi: Record<string, unknown> | null = null;
   app.get('/openapi.json', (_req, res) => {
     openapi ??= buildOpenApi(mounted);
     res.json(openapi);
   });
+
+  // Pages (docs, dashboard) get the full page header set; the JSON 404 and error answers after
+  // them go back to the API's set (errorHandler).
+  app.use(pageSecurityHeaders());
   app.get('/docs', (_req, res) => {
     res.type('html').send(DOCS_HTML);
   });

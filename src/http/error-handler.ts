@@ -3,6 +3,7 @@
 // AppError is a bug: it is logged with its stack and answered as a bare 500 without internals.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isAppError, type ErrorCode } from '../errors';
+import { useApiHeaders } from './security-headers';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -62,6 +63,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.end();
     return;
   }
+  useApiHeaders(res);
   res.status(status).json(errorBody(appErr, requestId));
 };
 

@@ -31,12 +31,8 @@ export function apiSecurityHeaders(): RequestHandler {
   return setAll(API_SECURITY_HEADERS);
 }
 
-/**
- * helmet's defaults for HTML pages, recorded once from helmet itself. If helmet ever computes a
- * header from the request (or is not synchronous), it runs per request instead.
- */
-export function pageSecurityHeaders(): RequestHandler {
-  const perRequest = helmet();
+/** helmet's defaults, recorded once from helmet itself; null if helmet computes one from the request. */
+function recordHelmet(): Array<[string, string]> | null {
   const headers: Array<[string, string]> = [];
   let dependsOnRequest = false;
   let done = false;
@@ -56,11 +52,38 @@ export function pageSecurityHeaders(): RequestHandler {
     },
   } as unknown as Response;
   try {
-    perRequest(probe, recorder, () => {
+    helmet()(probe, recorder, () => {
       done = true;
     });
   } catch {
     dependsOnRequest = true;
   }
-  return dependsOnRequest || !done ? perRequest : setAll(headers);
+  return dependsOnRequest || !done ? null : headers;
+}
+
+/**
+ * helmet's defaults for HTML pages, recorded once from helmet itself. If helmet ever computes a
+ * header from the request (or is not synchronous), it runs per request instead.
+ */
+export function pageSecurityHeaders(): RequestHandler {
+  const headers = recordHelmet();
+  return headers ? setAll(headers) : helmet();
+}
+
+let pageOnlyNames: Set<string> | null = null;
+
+/**
+ * Makes a response that is about to carry JSON (an error, a 404) carry exactly the API's set, even
+ * when a page route (docs, dashboard) had already set the page headers before it failed or fell
+ * through: a JSON answer must not say it is a page (COOP, CORP, a page CSP, SAMEORIGIN framing...).
+ */
+export function useApiHeaders(res: Response): void {
+  if (!pageOnlyNames) {
+    const api = new Set(API_SECURITY_HEADERS.map(([name]) => name.toLowerCase()));
+    const page = (recordHelmet() ?? []).map(([name]) => name.toLowerCase());
+    // The dashboard's own page headers (src/dashboard/router.ts) are helmet's names too.
+    pageOnlyNames = new Set(page.filter((name) => !api.has(name)));
+  }
+  for (const name of res.getHeaderNames()) if (pageOnlyNames.has(name)) res.removeHeader(name);
+  for (const [name, value] of API_SECURITY_HEADERS) res.setHeader(name, value);
 }
