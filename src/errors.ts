@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'CONFIG_INVALID',
   'MIGRATION_FAILED',
   'SCHEMA_MISMATCH', // a model artifact whose feature schema does not match the code
+  'ARTIFACT_INVALID', // a model version folder that is incomplete or corrupt (missing/truncated file, wrong checksum)
   'NOT_READY',
   'INTERNAL',
 ] as const;

@@ -121,6 +121,26 @@ describe('the model registry', () => {
     expect((await registry.active('win'))?.version).toBe(1);
   });
 
+  test('a tampered or incomplete folder is ARTIFACT_INVALID with the reason, and a loader crash on a whole one too', async () => {
+    const v1 = await registry.register('win', { algorithm: 'logistic', artifact: artifactFor(1) });
+    fs.writeFileSync(path.join(dir, 'win', 'v1', 'artifact.json'), JSON.stringify(artifactFor(9)));
+    expect(() => registry.readArtifact(v1)).toThrow(expect.objectContaining({ code: 'ARTIFACT_INVALID' }));
+    fs.rmSync(path.join(dir, 'win', 'v1', 'meta.json'));
+    expect(() => registry.readMeta(v1)).toThrow(/win v1 is unusable: meta\.json is missing/);
+    await registry.register('win', { algorithm: 'logistic', artifact: { weight: 3 } });
+    const crash = (a: unknown) => (a as { encoder: { numeric: string[] } }).encoder.numeric.length;
+    await expect(registry.promote('win', 2, crash)).rejects.toMatchObject({
+      code: 'ARTIFACT_INVALID',
+      message: expect.stringMatching(/win v2 is unusable: it cannot be loaded \(.*undefined/),
+    });
+    expect(await registry.active('win')).toBeNull();
+    const holder = new ActiveModels(registry, { win: crash });
+    await t.db.sql.run("UPDATE model_version SET status = 'active' WHERE version = 2");
+    expect(await holder.refresh()).toEqual([
+      { name: 'win', outcome: 'failed', version: 2, error: expect.stringMatching(/cannot be loaded/) },
+    ]);
+  });
+
   test('hot reload swaps in a newly promoted model and keeps the previous one when the new one does not load', async () => {
     const holder = new ActiveModels(registry, { win: loadToy });
     expect(await holder.refresh()).toEqual([{ name: 'win', outcome: 'none' }]);

@@ -15,6 +15,7 @@ export const EXIT: Record<ErrorCode | 'OK', number> = {
   CONFLICT: 5,
   MIGRATION_FAILED: 6,
   SCHEMA_MISMATCH: 7,
+  ARTIFACT_INVALID: 7,
   NOT_READY: 8,
   UNAUTHENTICATED: 9,
   FORBIDDEN: 9,

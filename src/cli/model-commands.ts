@@ -86,11 +86,19 @@ export function registerModelCommands(program: Command) {
       await withDatabase(async (db) => {
         const reg = registry(db);
         const v = await reg.get(name, opts.version === undefined ? undefined : parseVersion(opts.version));
-        const meta = reg.readMeta(v);
+        // A broken folder does not hide the registry row: say what is wrong with it instead.
+        let meta: Record<string, unknown> | null = null;
+        let folderProblem: string | null = null;
+        try {
+          meta = reg.readMeta(v);
+        } catch (e) {
+          folderProblem = e instanceof Error ? e.message : String(e);
+        }
         if (opts.json) {
-          processIo.out(JSON.stringify({ ...v, meta }, null, 2));
+          processIo.out(JSON.stringify({ ...v, meta, ...(folderProblem ? { folderProblem } : {}) }, null, 2));
           return;
         }
+        if (folderProblem) processIo.err(`warning: ${folderProblem}`);
         processIo.out(`${v.name} v${v.version} (${v.algorithm}) — ${v.status}`);
         processIo.out(`trained ${v.trainedAt.toISOString()} on data ${day(v.dataFrom)} .. ${day(v.dataTo)}; artifact ${v.artifactPath}`);
         if (v.promotedAt)

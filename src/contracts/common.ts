@@ -20,6 +20,7 @@ export const ErrorCode = z.enum([
   'CONFIG_INVALID',
   'MIGRATION_FAILED',
   'SCHEMA_MISMATCH',
+  'ARTIFACT_INVALID',
   'NOT_READY',
   'INTERNAL',
 ]);

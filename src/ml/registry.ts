@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, notFound, unprocessable } from '../errors';
+import { checkLoadable, readVersionArtifact, readVersionMeta } from './artifact-folder';
 
 export type ModelStatus = 'candidate' | 'active' | 'retired';
 
@@ -156,25 +157,23 @@ export class ModelRegistry {
     return found;
   }
 
-  /** Reads a version's artifact and checks it against the checksum written with it. */
+  /**
+   * Reads a version's artifact after checking its folder is whole (meta.json, checksums): anything
+   * missing, truncated or modified is ARTIFACT_INVALID with the reason (src/ml/artifact-folder.ts).
+   */
   readArtifact(info: ModelVersionInfo): unknown {
-    const dir = path.resolve(this.modelsDir, info.artifactPath);
-    const file = path.join(dir, 'artifact.json');
-    if (!fs.existsSync(file)) throw new AppError('NOT_FOUND', `artifact of ${info.name} v${info.version} is missing (${file})`);
-    const body = fs.readFileSync(file, 'utf8');
-    const metaFile = path.join(dir, 'meta.json');
-    if (fs.existsSync(metaFile)) {
-      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { artifactSha256?: string };
-      const sha = crypto.createHash('sha256').update(body).digest('hex');
-      if (meta.artifactSha256 && meta.artifactSha256 !== sha)
-        throw new AppError('SCHEMA_MISMATCH', `artifact of ${info.name} v${info.version} was modified after training (checksum mismatch)`);
-    }
-    return JSON.parse(body);
+    return readVersionArtifact(path.resolve(this.modelsDir, info.artifactPath), `${info.name} v${info.version}`);
   }
 
-  readMeta(info: ModelVersionInfo): Record<string, unknown> | null {
-    const f = path.join(path.resolve(this.modelsDir, info.artifactPath), 'meta.json');
-    return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null;
+  /** meta.json of a version (ARTIFACT_INVALID when missing or unreadable). */
+  readMeta(info: ModelVersionInfo): Record<string, unknown> {
+    return readVersionMeta(path.resolve(this.modelsDir, info.artifactPath), `${info.name} v${info.version}`);
+  }
+
+  /** The folder check, then the caller's load check (a crash in it is ARTIFACT_INVALID too). */
+  private async checked(info: ModelVersionInfo, validate?: (artifact: unknown, info: ModelVersionInfo) => unknown) {
+    const artifact = this.readArtifact(info);
+    if (validate) await checkLoadable(`${info.name} v${info.version}`, () => validate(artifact, info));
   }
 
   /**
@@ -188,8 +187,7 @@ export class ModelRegistry {
   ): Promise<{ promoted: ModelVersionInfo; retired: ModelVersionInfo | null }> {
     const target = await this.get(name, version);
     if (target.status === 'active') return { promoted: target, retired: null };
-    const artifact = this.readArtifact(target);
-    if (validate) await validate(artifact, target);
+    await this.checked(target, validate);
     const now = new Date();
     const retiredId = await this.store.activate(name, target.id, { at: now, stampPromotedAt: true });
     return {
@@ -212,8 +210,7 @@ export class ModelRegistry {
     const previous = rows.find((r) => r.promotedAt! < (current.promotedAt ?? new Date(8.64e15)));
     if (!previous)
       throw unprocessable(`model "${name}" has no previously active version to roll back to (v${current.version} is the first)`);
-    const artifact = this.readArtifact(previous);
-    if (validate) await validate(artifact, previous);
+    await this.checked(previous, validate);
     // promoted_at of the restored version is kept, so a second rollback goes one step further back.
     await this.store.activate(name, previous.id, { at: new Date(), stampPromotedAt: false });
     return { restored: await this.get(name, previous.version), retired: await this.get(name, current.version) };
@@ -278,7 +275,8 @@ export class ActiveModels<T> {
           results.push({ name, outcome: 'failed', version: info.version, error: failed.error });
           continue;
         }
-        const model = await this.loaders[name](this.registry.readArtifact(info), info);
+        const artifact = this.registry.readArtifact(info);
+        const model = await checkLoadable(`${name} v${info.version}`, () => this.loaders[name](artifact, info));
         this.current.set(name, { model, info });
         this.failures.delete(name);
         results.push({ name, outcome: 'loaded', version: info.version });
