@@ -126,7 +126,7 @@ export const scoreOneRoute = defineRoute({
   method: 'get',
   path: '/v1/deals/:id/score',
   operationId: 'scoreDeal',
-  summary: 'Score one stored deal by its external id (as of now)',
+  summary: 'Score one stored deal by its external id (as of now, or `asOf`: 404 for a deal created after it)',
   tag: 'deals',
   scope: 'scores:read',
   params: z.object({ id: text() }),
@@ -144,7 +144,8 @@ export const scoreBatchRoute = defineRoute({
   path: '/v1/deals/scores',
   operationId: 'scoreDealBatch',
   summary: 'Score a batch of stored deals by external id',
-  description: 'Unknown ids are listed in `missing` rather than failing the batch.',
+  description:
+    'Unknown ids, and deals created after `asOf` (they did not exist yet), are listed in `missing` rather than failing the batch.',
   tag: 'deals',
   scope: 'scores:read',
   body: ScoreBatchBody,

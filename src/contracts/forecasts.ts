@@ -23,7 +23,11 @@ export const Band = z.object({ expected: z.number(), p10: z.number(), p50: z.num
 const PeriodName = z
   .string()
   .regex(/^\d{4}(-(0?[1-9]|1[0-2])|-?Q[1-4])?$/i, 'must look like 2025-07, 2025-Q3 or 2025')
-  .refine((s) => Number(s.slice(0, 4)) >= 1900 && Number(s.slice(0, 4)) <= 2199, 'the year must be between 1900 and 2199');
+  // Only said of text that looks like a period (the pattern's message covers the rest).
+  .refine(
+    (s) => !/^\d{4}/.test(s) || (Number(s.slice(0, 4)) >= 1900 && Number(s.slice(0, 4)) <= 2199),
+    'the year must be between 1900 and 2199',
+  );
 
 export const ForecastQuery = z.strictObject({
   period: PeriodName.optional().describe('month (2025-07), quarter (2025-Q3) or year (2025); default: the current quarter'),

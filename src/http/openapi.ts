@@ -96,7 +96,8 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo = {}): Record
       [status]: { description: 'Success', content: { 'application/json': { schema: c.convert(def.response, 'output') } } },
     };
     const errorStatuses = new Set<number>([...(def.errors ?? [])]);
-    if (def.params || def.query || def.body) errorStatuses.add(400);
+    // Every /v1 route refuses an unknown query parameter, so every one can answer 400.
+    if (def.params || def.query || def.body || def.scope) errorStatuses.add(400);
     if (def.body) errorStatuses.add(413);
     if (def.scope) for (const s of [401, 403, 429]) errorStatuses.add(s);
     errorStatuses.add(500);

@@ -208,12 +208,24 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
     if (!clv) notes.push(errors.find((e) => e.includes(' clv ')) ?? 'no clv model is active (run: salescast train clv)');
     else if (!sum) notes.push('no orders: P(alive), expected purchases and CLV need at least one purchase');
     else {
-      const c = clv.model.score(sum);
-      out.pAlive = c.pAlive;
-      out.expectedPurchases = c.expectedPurchases;
-      out.expectedSpend = c.expectedSpend;
-      out.clv = c.clv;
-      if (c.clv === null) notes.push('no spend model (Gamma-Gamma) in the clv version: CLV unavailable');
+      // The BG/NBD expectations are numerical (a hypergeometric series that refuses to return a
+      // wrong number): one customer whose figures cannot be computed gets a note, not a failed
+      // request for everyone.
+      let c: ReturnType<typeof clv.model.score> | null = null;
+      try {
+        c = clv.model.score(sum);
+      } catch (e) {
+        notes.push(
+          `P(alive), expected purchases and CLV could not be computed for this customer (${e instanceof Error ? e.message : String(e)})`,
+        );
+      }
+      if (c) {
+        out.pAlive = c.pAlive;
+        out.expectedPurchases = c.expectedPurchases;
+        out.expectedSpend = c.expectedSpend;
+        out.clv = c.clv;
+        if (c.clv === null) notes.push('no spend model (Gamma-Gamma) in the clv version: CLV unavailable');
+      }
     }
     if (!rfm[i]) notes.push('no orders: no RFM segment');
     return out;

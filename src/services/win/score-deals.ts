@@ -103,6 +103,8 @@ export interface ScoreDealsOptions {
   asOf?: Date;
   scoring?: WinScoring;
   modelsDir?: string;
+  /** Ids not loaded (unknown, or created after asOf): an error (default), or left out of the result. */
+  missing?: 'throw' | 'skip';
 }
 
 /** Scores stored deals by id (or every open deal) and/or inline deals; stores nothing. */
@@ -116,7 +118,10 @@ export async function scoreDeals(db: Database, options: ScoreDealsOptions = {}):
     if (options.opportunityIds) {
       const found = new Set(deals.map((d) => d.id));
       const missing = options.opportunityIds.filter((id) => !found.has(id));
-      if (missing.length) throw notFound(`no opportunity with id ${missing.join(', ')}`);
+      if (missing.length && options.missing !== 'skip')
+        throw notFound(
+          `no opportunity with id ${missing.join(', ')}${options.asOf ? ` as of ${options.asOf.toISOString()} (created later or unknown)` : ''}`,
+        );
     }
     const s = scoring.scorer();
     for (const d of deals) out.push(s.score(d, asOf.getTime()));

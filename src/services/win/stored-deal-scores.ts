@@ -23,13 +23,17 @@ export async function scoreStoredDeal(
 ): Promise<{ score: DealScoreResult; amount: number; stage: string }> {
   const id = (await dealIdsByExternalId(db, [externalId])).get(externalId);
   if (id === undefined) throw notFound(`No deal with external id "${externalId}"`);
-  const [score] = await scoreDeals(db, { opportunityIds: [id], scoring, asOf });
+  const [score] = await scoreDeals(db, { opportunityIds: [id], scoring, asOf, missing: 'skip' });
+  if (!score) throw notFound(`No deal with external id "${externalId}" as of ${asOf.toISOString()}: it was created later`);
   const state = await opportunityState(db.sql, id);
   if (!state) throw notFound(`No deal with external id "${externalId}"`);
   return { score: { ...score, externalId }, amount: state.amount, stage: state.stage };
 }
 
-/** Scores stored deals by external id; ids that name no deal are returned in `missing`. */
+/**
+ * Scores stored deals by external id; ids that name no deal, and deals created after asOf (they
+ * did not exist yet), are returned in `missing`.
+ */
 export async function scoreStoredDeals(
   db: Database,
   scoring: WinScoring,
@@ -38,9 +42,10 @@ export async function scoreStoredDeals(
 ): Promise<{ scores: DealScoreResult[]; missing: string[] }> {
   const unique = [...new Set(externalIds)];
   const ids = await dealIdsByExternalId(db, unique);
-  const missing = unique.filter((x) => !ids.has(x));
   const found = [...ids.values()];
-  const scores = found.length ? await scoreDeals(db, { opportunityIds: found, scoring, asOf }) : [];
+  const scores = found.length ? await scoreDeals(db, { opportunityIds: found, scoring, asOf, missing: 'skip' }) : [];
+  const scored = new Set(scores.map((s) => s.opportunityId));
+  const missing = unique.filter((x) => !ids.has(x) || !scored.has(ids.get(x)));
   const byId = new Map([...ids.entries()].map(([ext, id]) => [id, ext]));
   return { scores: scores.map((s) => ({ ...s, externalId: s.externalId ?? byId.get(s.opportunityId!) ?? null })), missing };
 }
