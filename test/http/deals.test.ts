@@ -112,6 +112,17 @@ describe('scoring deals', () => {
     expect(detailPaths(expectError(await post('/v1/deals/scores', { ids: [42] }), 400, 'INVALID_INPUT'))).toContain('ids.0');
   });
 
+  test('as of a date before a deal existed, the batch lists it as missing and the single route says why (was a 404 naming an internal id)', async () => {
+    const batch = await post('/v1/deals/scores', { ids: openIds, asOf: '2000-01-01' }).expect(200);
+    expect({ scores: batch.body.scores, missing: [...batch.body.missing].sort() }).toEqual({ scores: [], missing: [...openIds].sort() });
+    const one = expectError(
+      await request(h.app).get(`/v1/deals/${openIds[0]}/score?asOf=2000-01-01`).set(bearer(h.keys.read)),
+      404,
+      'NOT_FOUND',
+    );
+    expect(one.message).toBe(`No deal with external id "${openIds[0]}" as of 2000-01-01T00:00:00.000Z: it was created later`);
+  });
+
   test('stored scores of open deals list sorted and paginated, amounts with currency', async () => {
     await scoreOpenDeals(h.tdb.db, { scoring: win });
     const res = await request(h.app).get('/v1/deals/scores?limit=5&sort=-winProbability').set(bearer(h.keys.read)).expect(200);

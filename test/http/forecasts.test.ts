@@ -171,6 +171,21 @@ describe('forecasts', () => {
       400,
       'INVALID_INPUT',
     );
+    // As of a date before the deal existed there is nothing to change (it answered before: null).
+    const [young] = await h.tdb.db.sql.all<{ external_id: string; created_at: unknown }>(
+      "SELECT external_id, created_at FROM opportunity WHERE outcome = 'open' ORDER BY created_at DESC LIMIT 1",
+    );
+    const early = expectError(
+      await request(h.app)
+        .post('/v1/deals/what-if')
+        .set(bearer(h.keys.read))
+        .send({ changes: [{ id: young.external_id, amount: 5 }], asOf: '2000-01-01', sims: 200 }),
+      400,
+      'INVALID_INPUT',
+    );
+    expect(early.details).toEqual([
+      expect.objectContaining({ path: ['changes', 0, 'id'], problem: expect.stringMatching(/created after asOf/) }),
+    ]);
   });
 
   test('forecasts need scores:read', async () => {

@@ -6,6 +6,7 @@
 import type { Database } from '../../db/database';
 import { invalidInput, notFound } from '../../errors';
 import { isClosedAsOf } from '../../domain/deal-timeline/as-of';
+import { seenAt } from '../../domain/deal-timeline/boundary';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import type { DealState } from '../../domain/forecast/deal-state';
 import type { DealForecast } from '../../domain/forecast/pipeline-forecast';
@@ -79,12 +80,18 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
   const history = await loadForecastDeals(db);
   const byId = new Map(history.map((d) => [d.id, d]));
   const notes: string[] = [];
-  for (const c of opts.changes) {
+  for (const [i, c] of opts.changes.entries()) {
     const d = byId.get(c.opportunityId);
     if (!d) throw notFound(`no opportunity with id ${c.opportunityId}`);
+    const name = d.externalId ?? String(c.opportunityId);
     if ((d.outcome ?? 'open') !== 'open' || isClosedAsOf(d, t))
-      throw invalidInput(`opportunity ${c.opportunityId} is already closed (${d.outcome})`, [
-        { path: ['changes'], value: c.opportunityId, problem: 'must be an open deal' },
+      throw invalidInput(`deal ${name} is already closed (${d.outcome})`, [
+        { path: ['changes', i, 'id'], value: name, problem: 'must be an open deal' },
+      ]);
+    // As of a moment the deal was not yet seen (boundary.ts), it is in no pipeline: nothing to change.
+    if (!seenAt(d.createdAt, t))
+      throw invalidInput(`deal ${name} did not exist yet as of ${asOf.toISOString()}`, [
+        { path: ['changes', i, 'id'], value: name, problem: `was created after asOf (${new Date(d.createdAt).toISOString()})` },
       ]);
   }
   const changes = new Map(opts.changes.map((c) => [c.opportunityId, c]));
