@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Score one stored deal by its external id (as of now) */
+        /** Score one stored deal by its external id (as of now, or `asOf`: 404 for a deal created after it) */
         get: operations["scoreDeal"];
         put?: never;
         post?: never;
@@ -84,7 +84,7 @@ export interface paths {
         put?: never;
         /**
          * Score a batch of stored deals by external id
-         * @description Unknown ids are listed in `missing` rather than failing the batch.
+         * @description Unknown ids, and deals created after `asOf` (they did not exist yet), are listed in `missing` rather than failing the batch.
          */
         post: operations["scoreDealBatch"];
         delete?: never;
@@ -614,7 +614,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNPROCESSABLE" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "SCHEMA_MISMATCH" | "NOT_READY" | "INTERNAL";
+                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNPROCESSABLE" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "SCHEMA_MISMATCH" | "ARTIFACT_INVALID" | "NOT_READY" | "INTERNAL";
                 message: string;
                 details: components["schemas"]["ErrorDetail"][];
                 requestId: string;
@@ -670,7 +670,7 @@ export interface components {
             amount?: number | null;
             /** @description fraction of list price given away, 0..1 */
             discount?: number;
-            /** @description ISO 8601 date or date-time */
+            /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
             createdAt: string;
             expectedCloseAt?: (string) | null;
             source?: string | null;
@@ -700,13 +700,13 @@ export interface components {
                 toStage: string;
                 amount?: number | null;
                 expectedCloseAt?: (string) | null;
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 changedAt: string;
             }[];
             /** @description activities on the deal; leave out when not known (not provided), [] when there were none */
             activities?: {
                 type: string;
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 occurredAt: string;
             }[];
         };
@@ -790,22 +790,22 @@ export interface components {
                 [key: string]: string | number | boolean | null;
             } | null;
             orders?: {
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 orderedAt: string;
                 revenue: number;
                 costOfGoods?: number;
             }[];
             activities?: {
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 occurredAt: string;
             }[];
             serviceCosts?: {
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 incurredAt: string;
                 amount: number;
             }[];
             openDeals?: {
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 createdAt: string;
                 amount: number;
             }[];
@@ -1530,7 +1530,7 @@ export interface operations {
     scoreDeal: {
         parameters: {
             query?: {
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 asOf?: string;
             };
             header?: never;
@@ -1712,7 +1712,7 @@ export interface operations {
             content: {
                 "application/json": {
                     ids: string[];
-                    /** @description ISO 8601 date or date-time */
+                    /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                     asOf?: string;
                 };
             };
@@ -1812,7 +1812,7 @@ export interface operations {
             content: {
                 "application/json": {
                     customers: components["schemas"]["InlineCustomer"][];
-                    /** @description ISO 8601 date or date-time */
+                    /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                     asOf?: string;
                 };
             };
@@ -1906,7 +1906,7 @@ export interface operations {
     scoreCustomer: {
         parameters: {
             query?: {
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 asOf?: string;
             };
             header?: never;
@@ -2090,7 +2090,7 @@ export interface operations {
             content: {
                 "application/json": {
                     ids: string[];
-                    /** @description ISO 8601 date or date-time */
+                    /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                     asOf?: string;
                 };
             };
@@ -2189,7 +2189,7 @@ export interface operations {
                 period?: string;
                 /** @description custom range start (with to) instead of a named period */
                 from?: string;
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 to?: string;
                 /** @description forecast as of this date (default now) */
                 asOf?: string;
@@ -2488,7 +2488,7 @@ export interface operations {
             query?: {
                 /** @description months ahead */
                 horizon?: number;
-                /** @description ISO 8601 date or date-time */
+                /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 asOf?: string;
                 seed?: number;
             };
@@ -2689,7 +2689,7 @@ export interface operations {
                 "application/json": {
                     /** @description month (2025-07), quarter (2025-Q3) or year (2025); default: the current quarter */
                     period?: string;
-                    /** @description ISO 8601 date or date-time */
+                    /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                     asOf?: string;
                     /** @default 10000 */
                     sims?: number;
@@ -2919,7 +2919,7 @@ export interface operations {
                         id: string;
                         stage?: string;
                         amount?: number;
-                        /** @description ISO 8601 date or date-time */
+                        /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                         expectedCloseAt?: string;
                         /** @description activities logged now, e.g. a meeting booked */
                         addActivities?: {
@@ -2931,7 +2931,7 @@ export interface operations {
                     }[];
                     /** @description month (2025-07), quarter (2025-Q3) or year (2025); default: the current quarter */
                     period?: string;
-                    /** @description ISO 8601 date or date-time */
+                    /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                     asOf?: string;
                     /** @default 10000 */
                     sims?: number;
@@ -3803,6 +3803,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input: details name each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Missing, unknown or revoked API key */
             401: {
                 headers: {
@@ -3846,6 +3855,8 @@ export interface operations {
             query?: {
                 /** @description validate only; write nothing */
                 dryRun?: "true" | "false";
+                /** @description a record field the kind does not have: reject (400 naming it, the default) or attributes (kept as a custom attribute, for kinds that have attributes) */
+                unknownFields?: "reject" | "attributes";
             };
             header?: never;
             path: {
@@ -3943,6 +3954,8 @@ export interface operations {
             query?: {
                 /** @description validate only; write nothing */
                 dryRun?: "true" | "false";
+                /** @description a record field the kind does not have: reject (400 naming it, the default) or attributes (kept as a custom attribute, for kinds that have attributes) */
+                unknownFields?: "reject" | "attributes";
             };
             header?: never;
             path?: never;
@@ -4744,6 +4757,15 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["ApiKey"][];
                     };
+                };
+            };
+            /** @description Invalid input: details name each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Missing, unknown or revoked API key */

@@ -124,7 +124,9 @@ beforeAll(async () => {
   const accounts = await column('SELECT external_id AS v FROM account ORDER BY id LIMIT 30');
   const stages = await column('SELECT DISTINCT stage AS v FROM opportunity');
   const fields = ['segment', 'region', 'industry', 'country', 'size', 'rep', 'team', 'product', 'source', 'campaign', 'cohort', 'status'];
-  const put = (names: string[], values: string[]) => names.forEach((n) => known.set(n, values));
+  const put = (names: string[], values: string[]) => {
+    for (const n of names) known.set(n, values);
+  };
   put(['scoreDeal.id', 'externalId', 'opportunityId'], deals);
   put(['scoreCustomer.id', 'clientProfitability.id', 'accountId'], accounts);
   const openDeals = await column("SELECT external_id AS v FROM opportunity WHERE outcome = 'open' ORDER BY id LIMIT 30");
