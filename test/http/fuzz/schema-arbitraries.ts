@@ -101,13 +101,13 @@ export type KnownValues = (name: string) => string[] | undefined;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const DAY = 86_400_000;
-// Mostly the last two years (where the demo data lies), sometimes decades either side.
-const dateArb = (withTime: boolean) =>
+// Mostly the two years before `now` (where the demo data lies), sometimes decades either side.
+const dateArb = (withTime: boolean, now: number) =>
   fc
     .oneof(
       {
         weight: 3,
-        arbitrary: fc.date({ min: new Date(Date.now() - 730 * DAY), max: new Date(Date.now() + 180 * DAY), noInvalidDate: true }),
+        arbitrary: fc.date({ min: new Date(now - 730 * DAY), max: new Date(now + 180 * DAY), noInvalidDate: true }),
       },
       {
         weight: 1,
@@ -121,6 +121,8 @@ export class SchemaArbitraries {
   constructor(
     private readonly doc: Doc,
     private readonly known: KnownValues,
+    /** The fuzz run's "today" (fixed, so a seed replays the same requests on any day). */
+    private readonly now = Date.UTC(2026, 5, 30),
   ) {}
 
   resolve(s: Schema): Schema {
@@ -192,9 +194,9 @@ export class SchemaArbitraries {
     const maxLength = Math.min((s.maxLength as number) ?? 40, 40);
     const base =
       s.format === 'date'
-        ? dateArb(false)
+        ? dateArb(false, this.now)
         : s.format === 'date-time'
-          ? dateArb(true)
+          ? dateArb(true, this.now)
           : typeof s.pattern === 'string'
             ? fc.stringMatching(new RegExp(s.pattern as string)).filter((x) => x.length <= 300)
             : fc.string({ minLength, maxLength: Math.max(minLength, maxLength) });
