@@ -43,7 +43,9 @@ const MAX_LOG_CHARS = 200_000;
 const FLUSH_MS = 500;
 
 export class TrainingJobs {
-  private readonly running = new Map<number, { model: string; abort: AbortController; done: Promise<void> }>();
+  // `finishing`: the job's work is over and its final status is being written; the model is free
+  // again (a client that sees the status may start the next job at once), drain() still waits.
+  private readonly running = new Map<number, { model: string; abort: AbortController; done: Promise<void>; finishing?: boolean }>();
 
   constructor(
     private readonly db: Database,
@@ -69,7 +71,8 @@ export class TrainingJobs {
       throw invalidInput(`Unknown model "${model}"`, [
         { path: ['model'], value: model, problem: `must be one of ${this.models.join(', ')}` },
       ]);
-    if ([...this.running.values()].some((j) => j.model === model)) throw conflict(`A training job for "${model}" is already running`);
+    if ([...this.running.values()].some((j) => j.model === model && !j.finishing))
+      throw conflict(`A training job for "${model}" is already running`);
     const now = new Date();
     // Check-and-insert in one write transaction so two servers on one database cannot both start.
     const started = await startJobUnlessBusy(this.db.sql, model, params, now);
@@ -93,12 +96,17 @@ export class TrainingJobs {
       this.hooks.onLog?.(id, line);
     };
 
+    const finishing = () => {
+      const entry = this.running.get(id);
+      if (entry) entry.finishing = true;
+    };
     const done = (async () => {
       append(`job ${id}: training ${model} with ${JSON.stringify(params)}`);
       try {
         const result = await trainer(params, { log: append, signal: abort.signal });
         append('job succeeded');
         clearInterval(timer);
+        finishing();
         await markJobSucceeded(this.db.sql, id, result, log, new Date());
         const info = await this.get(id).catch(() => null);
         if (info) await Promise.resolve(this.hooks.onSucceeded?.(info)).catch(() => undefined);
@@ -106,6 +114,7 @@ export class TrainingJobs {
         const message = e instanceof Error ? e.message : String(e);
         append(`job failed: ${message}`);
         clearInterval(timer);
+        finishing();
         await markJobFailed(this.db.sql, id, message.slice(0, 4000), new Date(), log).catch(() => undefined);
       } finally {
         clearInterval(timer);
