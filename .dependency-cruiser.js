@@ -55,9 +55,9 @@ module.exports = {
     },
     onlyImports(
       'domain-is-pure',
-      'src/domain is pure functions over plain data: it imports only domain, math and the error type.',
+      'src/domain is pure functions over plain data: it imports only domain, math, the error type and the input rules (src/contracts/input-rules.ts, a zod-only leaf: the canonical records follow the same text and date rules as every contract).',
       '^src/domain/',
-      ['^src/domain/', '^src/math/', '^src/errors\\.ts$', ...exceptionTargets('domain-is-pure')],
+      ['^src/domain/', '^src/math/', '^src/errors\\.ts$', '^src/contracts/input-rules\\.ts$', ...exceptionTargets('domain-is-pure')],
     ),
     // Known exceptions of domain-is-pure that are type-only must stay type-only (no rule when there are none:
     // an empty path list would match every module).

@@ -3,7 +3,8 @@
 // rejected request). api_key.last_used_at is left out: authentication records it for every
 // request, accepted or not, off the request path.
 import crypto from 'node:crypto';
-import { type Database, TABLES } from '../../../src/db/database';
+import type { Database } from '../../../src/db/database';
+import { TABLES } from '../../../src/db/repositories/stats';
 
 const normalise = (v: unknown): unknown =>
   v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v;
