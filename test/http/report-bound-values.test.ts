@@ -6,7 +6,6 @@ import request from 'supertest';
 import { FunnelResponse } from '../../src/contracts/reports';
 import { tableCounts } from '../../src/db/repositories/stats';
 import { loadGoldenFixture } from '../analytics/golden-fixture';
-import { testDialect } from '../helpers/db';
 import { bearer, expectSchema, harness, type Harness } from './helpers';
 
 let h: Harness;
@@ -41,10 +40,13 @@ describe('report inputs are bound, not spliced', () => {
     await get(`/v1/clients/${encodeURIComponent("A1' OR '1'='1")}/profitability`).expect(404);
   });
 
-  // PostgreSQL refuses NUL in any text parameter; input hygiene in the contracts answers 400 for it
-  // before a query is built, so on PostgreSQL this case is left to that check.
-  (testDialect() === 'sqlite' ? test : test.skip)('a NUL in a stage name is a stage no deal is in, not a 500', async () => {
-    const res = await get('/v1/reports/funnel?stages=%00').expect(200);
-    expect(res.body.stages.map((s: { stage: string }) => s.stage)).toEqual(['\u0000', 'won']);
+  // A NUL never reaches a query: the input rules (src/contracts/input-rules.ts) refuse it on every
+  // dialect with a 400 naming the parameter (PostgreSQL could not even bind it).
+  test('a NUL in a stage name is a 400 naming the parameter, not a 500', async () => {
+    const res = await get('/v1/reports/funnel?stages=%00').expect(400);
+    expect(res.body.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: [{ path: ['query', 'stages'], problem: expect.stringMatching(/NUL/) }],
+    });
   });
 });
