@@ -14,10 +14,10 @@
 //    snapshots in the same stage (pooled over stages below 30 samples), close = max(E, asOf) + r,
 //    conditioned on close > asOf;
 //    without E, the remaining time closedAt − t over won snapshots in that stage, close = asOf + it.
-import { isClosedAsOf } from '../deal-timeline/as-of';
+import { dealAsOf, isClosedAsOf } from '../deal-timeline/as-of';
 import { seenAt } from '../deal-timeline/boundary';
 import type { Deal } from '../deal-timeline/deal';
-import { forecastDealAsOf, type DealState } from './deal-state';
+import { UNKNOWN_STAGE, type DealState } from './deal-state';
 import { DAY_MS } from '../../math/time';
 
 export interface StageModel {
@@ -80,6 +80,17 @@ interface Cell {
   won: number;
 }
 
+/**
+ * The stage of a deal open at t, as forecastDealAsOf gives it, without the identity and group keys
+ * the stage model does not read: the fit takes two snapshots a month of every deal, at every origin
+ * of a backtest, and building the full forecast state for each cost seconds on a CRM export.
+ */
+function stageAsOf(d: Deal, t: number): { stage: string; stageEnteredAt: number; expectedCloseAt: number | null } | null {
+  const s = dealAsOf(d, t);
+  if (!s.exists || s.outcome !== 'open') return null;
+  return { stage: s.stage ?? UNKNOWN_STAGE, stageEnteredAt: s.stageEnteredAt ?? d.createdAt, expectedCloseAt: s.expectedCloseAt };
+}
+
 export function fitStageModel(history: readonly Deal[], asOf: number, opts: StageModelOptions = {}): StageModel {
   const k = opts.smoothing ?? 5;
   const minTiming = opts.minTimingSamples ?? 30;
@@ -109,8 +120,8 @@ export function fitStageModel(history: readonly Deal[], asOf: number, opts: Stag
     if (openAtAsOf) {
       if (!Number.isFinite(horizon) || !seenAt(d.createdAt, asOf)) continue;
       for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
-        const s = forecastDealAsOf(d, t);
-        if (s?.outcome !== 'open') continue;
+        const s = stageAsOf(d, t);
+        if (!s) continue;
         n++;
         const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
         stageCell.n++;
@@ -127,8 +138,8 @@ export function fitStageModel(history: readonly Deal[], asOf: number, opts: Stag
     const isWon = d.outcome === 'won';
     if (isWon) cycles.push(closedAt - d.createdAt);
     for (const t of snapshotGrid(d.createdAt, closedAt)) {
-      const s = forecastDealAsOf(d, t);
-      if (s?.outcome !== 'open') continue;
+      const s = stageAsOf(d, t);
+      if (!s) continue;
       n++;
       if (isWon) won++;
       const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
