@@ -12,6 +12,7 @@ export const ENTITY_KIND_NAMES = [
   'activities',
   'orders',
   'service-costs',
+  'campaign-targets',
 ] as const;
 export const EntityKindName = z.enum(ENTITY_KIND_NAMES);
 

@@ -3860,7 +3860,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                kind: "campaigns" | "accounts" | "products" | "reps" | "opportunities" | "stage-changes" | "activities" | "orders" | "service-costs";
+                kind: "campaigns" | "accounts" | "products" | "reps" | "opportunities" | "stage-changes" | "activities" | "orders" | "service-costs" | "campaign-targets";
             };
             cookie?: never;
         };
@@ -3989,6 +3989,9 @@ export interface operations {
                         [key: string]: unknown;
                     }[];
                     "service-costs"?: {
+                        [key: string]: unknown;
+                    }[];
+                    "campaign-targets"?: {
                         [key: string]: unknown;
                     }[];
                 };

@@ -14,6 +14,7 @@ export const EXTERNAL_ID_TABLES = [
   'activity',
   'orders',
   'service_cost',
+  'campaign_target',
 ] as const;
 export type ExternalIdTable = (typeof EXTERNAL_ID_TABLES)[number];
 

@@ -10,5 +10,6 @@ export const ENTITY_KINDS = [
   'activities',
   'orders',
   'service-costs',
+  'campaign-targets',
 ] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];

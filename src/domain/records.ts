@@ -154,6 +154,19 @@ export const ServiceCostRecord = z.strictObject({
   amount: money,
 });
 
+/**
+ * An account on a campaign's target list. The pair (campaign, account) is the record's identity:
+ * listing the same account twice for a campaign is a duplicate, and re-importing a list updates
+ * `targetedAt` instead of adding rows. Its stored external id is derived from that pair (an
+ * `externalId` given with it is not used).
+ */
+export const CampaignTargetRecord = z.object({
+  externalId: id.nullish(),
+  campaignId: id,
+  accountId: id,
+  targetedAt: date.nullish(),
+});
+
 export { ENTITY_KINDS, type EntityKind } from './entity-kinds';
 
 export const RECORD_SCHEMAS = {
@@ -166,6 +179,7 @@ export const RECORD_SCHEMAS = {
   activities: ActivityRecord,
   orders: OrderRecord,
   'service-costs': ServiceCostRecord,
+  'campaign-targets': CampaignTargetRecord,
 } as const;
 
 export type RecordOf<K extends EntityKind> = z.infer<(typeof RECORD_SCHEMAS)[K]>;
@@ -178,6 +192,7 @@ export type StageChangeRec = z.infer<typeof StageChangeRecord>;
 export type ActivityRec = z.infer<typeof ActivityRecord>;
 export type OrderRec = z.infer<typeof OrderRecord>;
 export type ServiceCostRec = z.infer<typeof ServiceCostRecord>;
+export type CampaignTargetRec = z.infer<typeof CampaignTargetRecord>;
 
 /** Which reference fields of a kind point at which kind (resolved by external id on write). */
 export const REFERENCES: Partial<Record<EntityKind, Record<string, EntityKind>>> = {
@@ -187,4 +202,13 @@ export const REFERENCES: Partial<Record<EntityKind, Record<string, EntityKind>>>
   activities: { accountId: 'accounts', opportunityId: 'opportunities', repId: 'reps' },
   orders: { accountId: 'accounts', productId: 'products', opportunityId: 'opportunities' },
   'service-costs': { accountId: 'accounts' },
+  'campaign-targets': { campaignId: 'campaigns', accountId: 'accounts' },
+};
+
+/**
+ * Kinds whose records are identified by some of their fields when they carry no external id: a
+ * repeated key is a duplicate (not a second record, as two equal orders on one day would be).
+ */
+export const NATURAL_KEYS: Partial<Record<EntityKind, readonly string[]>> = {
+  'campaign-targets': ['campaignId', 'accountId'],
 };

@@ -192,6 +192,35 @@ export function importSuite(dialect: Dialect) {
       expect(res['service-costs'].inserted).toBe(1);
     });
 
+    test('a campaign target list is keyed by campaign and account: a repeat is a duplicate, a re-import updates', async () => {
+      await upsertRecords(t.db, validated({ campaigns: company().campaigns, accounts: company().accounts } as RecordBatches));
+      const targets = [
+        { campaignId: 'C-1', accountId: 'A-1', targetedAt: d('2024-04-01') },
+        { campaignId: 'C-1', accountId: 'A-2' },
+      ];
+      expect((await upsertRecords(t.db, validated({ 'campaign-targets': targets } as RecordBatches)))['campaign-targets']).toEqual({
+        inserted: 2,
+        updated: 0,
+        unchanged: 0,
+      });
+      // The same pair with a new date is the same target, updated; the list is not doubled.
+      const moved = [{ ...targets[0], targetedAt: d('2024-04-03') }, targets[1]];
+      expect((await upsertRecords(t.db, validated({ 'campaign-targets': moved } as RecordBatches)))['campaign-targets']).toEqual({
+        inserted: 0,
+        updated: 1,
+        unchanged: 1,
+      });
+      expect((await tableCounts(t.db.sql)).campaign_target).toBe(2);
+      const twice = await caught(
+        upsertRecords(t.db, validated({ 'campaign-targets': [targets[1], targets[0], targets[1]] } as RecordBatches)),
+      );
+      expect(twice.details).toEqual([expect.objectContaining({ row: 3, column: 'externalId' })]);
+      const unknown = await caught(
+        upsertRecords(t.db, validated({ 'campaign-targets': [{ campaignId: 'C-404', accountId: 'A-1' }] } as RecordBatches)),
+      );
+      expect(unknown.details).toEqual([expect.objectContaining({ row: 1, column: 'campaignId', value: 'C-404' })]);
+    });
+
     test('validateRecords reports every bad field with its row and value', () => {
       const { valid, errors } = validateRecords('opportunities', [
         { externalId: 'ok', stage: 'Open', createdAt: d('2024-01-01') },

@@ -32,6 +32,11 @@ export interface TableSpec {
   hasUpdatedAt: boolean;
   /** Records of this kind may come without an external id: one is derived from their content. */
   derivesExternalIds: boolean;
+  /**
+   * The fields that identify a record of this kind when it carries no external id of its own (a
+   * campaign target: campaign and account). A repeated key is a duplicate, not a second record.
+   */
+  naturalKey?: readonly string[];
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
@@ -88,8 +93,9 @@ const REF_CACHE_LIMIT = 500_000;
 /** A deterministic external id for records the source does not identify (stage changes, orders...). */
 export function derivedExternalId(spec: TableSpec, record: Record<string, unknown>, occurrence: number): string {
   const h = crypto.createHash('sha1').update(spec.kind);
+  const key = spec.naturalKey;
   for (const c of spec.columns) {
-    if (c.field === 'externalId') continue;
+    if (c.field === 'externalId' || (key && !key.includes(c.field))) continue;
     const v = record[c.field];
     h.update('\u0000').update(
       v === undefined || v === null
@@ -141,6 +147,9 @@ export class RecordWriter {
     if (needsId && !occ) this.occurrences.set(kind, (occ = new Map()));
     const ids: string[] = records.map((r) => {
       const rec = r as Record<string, unknown>;
+      // A natural key names one record (an externalId given with it is not used): its repetition is
+      // a duplicate, not a second occurrence.
+      if (spec.naturalKey) return derivedExternalId(spec, rec, 0);
       if (rec.externalId) return rec.externalId as string;
       const base = derivedExternalId(spec, rec, 0);
       const n = occ!.get(base) ?? 0;
@@ -167,6 +176,7 @@ export class RecordWriter {
     const touched = this.touchedFor(kind);
     const seen = new Map<string, number>(); // duplicates within this chunk
     const out: CheckResult = { accepted: [], rejected: [], skippedDuplicates: 0 };
+    const keyed = spec.naturalKey !== undefined;
     for (let i = 0; i < records.length; i++) {
       const rec = records[i] as Record<string, unknown>;
       const problems: ErrorDetail[] = [];
@@ -190,7 +200,8 @@ export class RecordWriter {
       const existingId = existing.get(ids[i]);
       let prior = seen.get(ids[i]);
       if (prior === undefined && existingId !== undefined) prior = touched.rowOf(existingId);
-      if (prior !== undefined && rec.externalId) {
+      const identified = keyed || Boolean(rec.externalId);
+      if (prior !== undefined && identified) {
         if (opts.duplicates === 'first') {
           out.skippedDuplicates++;
           continue;
@@ -199,14 +210,16 @@ export class RecordWriter {
           row: rows[i],
           column: 'externalId',
           value: ids[i],
-          problem: `duplicate external id: row ${prior} has the same externalId`,
+          problem: keyed
+            ? `duplicate: row ${prior} has the same ${spec.naturalKey!.join(' and ')}`
+            : `duplicate external id: row ${prior} has the same externalId`,
         });
       }
       if (problems.length) {
         out.rejected.push({ index: i, problems });
         continue;
       }
-      if (rec.externalId) seen.set(ids[i], rows[i]);
+      if (identified) seen.set(ids[i], rows[i]);
       out.accepted.push({ record: rec, row: rows[i], externalId: ids[i], refIds, existingId });
     }
     return out;

@@ -13,6 +13,7 @@ export const TABLES = [
   'activity',
   'orders',
   'service_cost',
+  'campaign_target',
   'model_version',
   'deal_score',
   'customer_score',

@@ -844,6 +844,7 @@ function assemble(
     activities,
     orders,
     'service-costs': serviceCosts,
+    'campaign-targets': [],
   };
   return {
     key: demoDatasetKey(opts),

@@ -4,7 +4,7 @@
 import type { ExternalIdTable } from '../../db/external-ids';
 import { RecordWriter, type TableSpec, type Tx } from '../../db/repositories/record-writer';
 import { externalIdRequired, recordFields } from '../../domain/import/record-fields';
-import { REFERENCES, type EntityKind } from '../../domain/records';
+import { NATURAL_KEYS, REFERENCES, type EntityKind } from '../../domain/records';
 
 export type { WriteCounts } from '../../db/repositories/record-writer';
 
@@ -19,6 +19,7 @@ const TABLE_OF: Record<EntityKind, { table: ExternalIdTable; createdAt: boolean;
   activities: { table: 'activity', createdAt: false, updatedAt: false },
   orders: { table: 'orders', createdAt: false, updatedAt: false },
   'service-costs': { table: 'service_cost', createdAt: false, updatedAt: false },
+  'campaign-targets': { table: 'campaign_target', createdAt: false, updatedAt: false },
 };
 
 /** Kinds in the order they must be written so that references point at rows that exist. */
@@ -32,6 +33,7 @@ export const WRITE_ORDER: EntityKind[] = [
   'activities',
   'orders',
   'service-costs',
+  'campaign-targets',
 ];
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -50,6 +52,7 @@ export function tableSpec(kind: EntityKind): TableSpec & { kind: EntityKind } {
       hasCreatedAt: meta.createdAt,
       hasUpdatedAt: meta.updatedAt,
       derivesExternalIds: !externalIdRequired(kind),
+      ...(NATURAL_KEYS[kind] ? { naturalKey: NATURAL_KEYS[kind] } : {}),
     };
     cache.set(kind, t);
   }
