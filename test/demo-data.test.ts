@@ -1,7 +1,7 @@
 // The demo company generator: deterministic, schema-valid, self-consistent, and carrying the
 // signals the win, churn and forecast models are expected to find (docs/demo.md).
 import { generateDemoData, type DemoDataset } from '../src/domain/demo';
-import { RECORD_SCHEMAS, REFERENCES, ENTITY_KINDS, type EntityKind } from '../src/domain/records';
+import { RECORD_SCHEMAS, REFERENCES, ENTITY_KINDS, NATURAL_KEYS, type EntityKind } from '../src/domain/records';
 import { DAY_MS } from '../src/math/time';
 
 const SEED = 42;
@@ -83,7 +83,11 @@ describe('generateDemoData', () => {
   it('uses unique external ids and references that resolve', () => {
     const ids = new Map<EntityKind, Set<string>>();
     for (const kind of ENTITY_KINDS) {
-      const list = (full.records[kind] as { externalId?: string | null }[]).map((r) => r.externalId as string);
+      // Kinds keyed by some of their fields (campaign targets: campaign and account) carry no id.
+      const key = NATURAL_KEYS[kind];
+      const list = (full.records[kind] as Record<string, unknown>[]).map((r) =>
+        key ? key.map((f) => r[f]).join('|') : (r.externalId as string),
+      );
       expect(list.every((x) => typeof x === 'string' && x.length > 0)).toBe(true);
       ids.set(kind, new Set(list));
       expect(ids.get(kind)!.size).toBe(list.length);
@@ -328,15 +332,53 @@ describe('the planted signals', () => {
     expect(byMonth[10] + byMonth[11]).toBeGreaterThan(byMonth[6] + byMonth[7]);
   });
 
-  it('links campaigns to deals and acquired customers, sharing each campaign cost among them', () => {
-    const acquired = full.records.accounts.filter((a) => a.acquisitionCampaignId);
+  it('gives every customer an acquisition cost: the sales cost, plus its share of the campaign that brought it in', () => {
+    const customers = full.records.accounts.filter((a) => a.acquiredAt);
+    expect(customers.every((a) => a.acquisitionCost! > 0)).toBe(true);
+    const acquired = customers.filter((a) => a.acquisitionCampaignId);
     expect(acquired.length).toBeGreaterThan(20);
-    expect(acquired.every((a) => a.acquiredAt && a.acquisitionCost! > 0)).toBe(true);
     const campaigns = new Map(full.records.campaigns.map((c) => [c.externalId, c]));
-    const total = new Map<string, number>();
-    for (const a of acquired) total.set(a.acquisitionCampaignId!, (total.get(a.acquisitionCampaignId!) ?? 0) + a.acquisitionCost!);
-    for (const [id, sum] of total) expect(Math.abs(sum - campaigns.get(id)!.cost)).toBeLessThan(1);
+    const count = new Map<string, number>();
+    for (const a of acquired) count.set(a.acquisitionCampaignId!, (count.get(a.acquisitionCampaignId!) ?? 0) + 1);
+    for (const a of acquired) {
+      const c = campaigns.get(a.acquisitionCampaignId!)!;
+      expect(c.channel).not.toBe('email'); // emails go to customers already in the CRM
+      expect(a.acquisitionCost!).toBeGreaterThan(c.cost / count.get(c.externalId)!);
+    }
+    // Larger customers cost more to win (median by segment).
+    const median = (seg: string) => {
+      const v = customers.filter((a) => a.segment === seg).map((a) => a.acquisitionCost!);
+      return v.sort((x, y) => x - y)[Math.floor(v.length / 2)];
+    };
+    expect(median('SMB')).toBeLessThan(median('Mid-Market'));
+    expect(median('Mid-Market')).toBeLessThan(median('Enterprise'));
     expect(full.records.opportunities.filter((o) => o.campaignId).length).toBeGreaterThan(50);
+  });
+
+  it('aims email programmes at customers active when they start, and tags only the deals they brought', () => {
+    const targets = full.records['campaign-targets'];
+    const campaigns = new Map(full.records.campaigns.map((c) => [c.externalId, c]));
+    const accounts = new Map(full.records.accounts.map((a) => [a.externalId, a]));
+    expect(targets.length).toBeGreaterThan(500);
+    for (const t of targets) {
+      const c = campaigns.get(t.campaignId)!;
+      const a = accounts.get(t.accountId)!;
+      expect(c.channel).toBe('email');
+      expect(a.acquiredAt!.getTime()).toBeLessThan(c.startedAt!.getTime());
+      expect(!a.churnedAt || a.churnedAt > c.startedAt!).toBe(true);
+      expect(t.targetedAt!.getTime() - c.startedAt!.getTime()).toBeLessThan(3 * DAY_MS);
+    }
+    const effects = full.truth.campaignEffects;
+    expect(effects.map((e) => e.targets)).toEqual(effects.map((e) => targets.filter((t) => t.campaignId === e.campaignId).length));
+    // Launch emails reach the large accounts more often than the small ones.
+    const launch = new Set(effects.filter((e) => e.programme === 'launch').map((e) => e.campaignId));
+    const reach = (seg: string) => targets.filter((t) => launch.has(t.campaignId) && accounts.get(t.accountId)!.segment === seg).length;
+    if (launch.size) expect(reach('Enterprise') / 0.15).toBeGreaterThan(reach('SMB') / 0.55);
+    // An expansion deal carries an email campaign only while that campaign's effect ran for a targeted customer.
+    const targeted = new Set(targets.map((t) => `${t.campaignId}|${t.accountId}`));
+    const emailDeals = full.records.opportunities.filter((o) => o.campaignId && campaigns.get(o.campaignId)!.channel === 'email');
+    expect(emailDeals.length).toBeGreaterThan(5);
+    expect(emailDeals.every((o) => targeted.has(`${o.campaignId}|${o.accountId}`))).toBe(true);
   });
 
   it('has custom attributes with some values missing', () => {

@@ -14,7 +14,7 @@
 import { AppError, type ErrorDetail } from '../../errors';
 import { DEMO_DEFAULTS } from './defaults';
 import type { EntityKind, RecordOf } from '../records';
-import { addMonths, days, quarterLabel, SEASON_MAX, seasonality, startOfDay, startOfMonth, toMinute } from './calendar';
+import { addMonths, days, SEASON_MAX, seasonality, startOfDay, startOfMonth, toMinute } from './calendar';
 import {
   BASE_REPS,
   COMPANY_SUFFIX,
@@ -46,6 +46,7 @@ import {
   type DistressEpisode,
 } from './customer-health';
 import { dealAmount, discountEffect, simulateDeal, LOST_STAGE, WON_STAGE, type SimulatedDeal } from './deal-simulation';
+import { acquisitionCost, type CampaignDraft, liftAt, maxLift, planCampaigns, PROGRAMMES, targetCustomer } from './marketing';
 import { createRng, seedFromLabels, type Rng } from '../../math/random';
 import { DAY_MS } from '../../math/time';
 
@@ -72,6 +73,19 @@ export interface DemoTruth {
   openDeals: { opportunityId: string; outcome: 'won' | 'lost'; closedAt: Date }[];
   /** Active customers whose churn within a year after the as-of date is already set in motion. */
   futureChurn: { accountId: string; churnedAt: Date }[];
+  /**
+   * What each email programme really does to the customers on its target list (marketing.ts): their
+   * repeat orders and expansion deals run at (1 + lift) × their rate for `days` after being targeted
+   * (a win-back also keeps half the customers already in decline 6-12 months longer).
+   */
+  campaignEffects: {
+    campaignId: string;
+    programme: string;
+    targets: number;
+    orderLift: number;
+    expansionLift: number;
+    days: number;
+  }[];
 }
 
 export interface DemoDataset {
@@ -206,14 +220,6 @@ interface RepDraft extends RepProfile {
   externalId: string;
   hiredAt: number;
 }
-interface CampaignDraft {
-  channel: Channel;
-  name: string;
-  startedAt: number;
-  endedAt: number;
-  cost: number;
-  externalId: string;
-}
 interface AccountDraft {
   index: number;
   name: string;
@@ -253,6 +259,11 @@ interface OrderDraft {
   at: number;
   quantity: number;
   discount: number;
+}
+interface TargetDraft {
+  account: AccountDraft;
+  campaign: number;
+  at: number;
 }
 interface ServiceCostDraft {
   account: AccountDraft;
@@ -306,60 +317,20 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
         reps.map((_, i) => i),
       );
 
-  // ---- campaigns: per calendar quarter, web and events and 1-2 emails; partner programmes twice a year ----
-  const campaigns: CampaignDraft[] = [];
-  const CAMPAIGN_NAMES: Record<Channel, string[]> = {
-    web: ['Paid search', 'Webinar series', 'Content syndication', 'Review-site listing'],
-    events: ['Sales Ops Summit', 'RevOps Roadshow', 'Customer Forum', 'Trade show booth'],
-    partner: ['Reseller programme', 'Consulting partner co-sell', 'Marketplace listing'],
-    email: ['Nurture sequence', 'Product launch email', 'Win-back email', 'Newsletter feature'],
-  };
-  const addCampaign = (channel: Channel, start: number, lengthDays: number, cost: number) => {
-    if (start >= asOf) return;
-    const label = quarterLabel(start);
-    campaigns.push({
-      channel,
-      name: `${rng.pick(CAMPAIGN_NAMES[channel])} ${label}`,
-      startedAt: startOfDay(start),
-      endedAt: startOfDay(start + days(lengthDays)),
-      cost: round2(cost * scale),
-      externalId: '',
-    });
-  };
-  for (
-    let q = Date.UTC(new Date(from).getUTCFullYear(), Math.floor(new Date(from).getUTCMonth() / 3) * 3, 1);
-    q < asOf;
-    q = addMonths(q, 3)
-  ) {
-    const qStart = Math.max(q, from);
-    const qEnd = addMonths(q, 3);
-    const within = () => qStart + rng.next() * Math.max(DAY_MS, qEnd - qStart - days(10));
-    addCampaign('web', qStart + days(rng.uniform(0, 10)), rng.uniform(45, 80), rng.uniform(12_000, 30_000));
-    addCampaign('events', within(), rng.uniform(20, 35), rng.uniform(20_000, 60_000));
-    const emails = rng.int(1, 2);
-    for (let i = 0; i < emails; i++) addCampaign('email', within(), rng.uniform(14, 30), rng.uniform(2000, 6000));
-    if (new Date(q).getUTCMonth() % 6 === 0)
-      addCampaign('partner', qStart + days(rng.uniform(0, 20)), rng.uniform(120, 170), rng.uniform(15_000, 35_000));
-  }
-  campaigns.sort((a, b) => a.startedAt - b.startedAt);
-  campaigns.forEach((c, i) => {
-    c.externalId = `CMP-${pad(i + 1, 3)}`;
-  });
-  const activeCampaign = (r: Rng, channel: Channel, t: number): number | null => {
-    const hits: number[] = [];
-    campaigns.forEach((c, i) => {
-      if (c.channel === channel && c.startedAt <= t && t < c.endedAt) hits.push(i);
-    });
-    return hits.length ? r.pick(hits) : null;
-  };
+  // ---- campaigns (marketing.ts): acquisition campaigns each quarter, emails to customers, partner programmes ----
+  const campaigns = planCampaigns(rng, from, asOf, scale);
 
   // ---- arrivals: seasonal, mildly growing, and lifted while campaigns run ----
   // Half of the arrival intensity is organic, half follows campaign spend (relative to the average
   // daily spend), so campaign spend drives pipeline created and, a cycle later, bookings.
   const windowDays = Math.max(1, (asOf - from) / DAY_MS);
-  const spendPerDay = campaigns.map((c) => c.cost / Math.max(1, (c.endedAt - c.startedAt) / DAY_MS));
+  // Email programmes go to customers already in the CRM: only web, events and partner campaigns
+  // bring in new prospects.
+  const bringsProspects = (c: CampaignDraft) => c.programme === null;
+  const spendPerDay = campaigns.map((c) => (bringsProspects(c) ? c.cost / Math.max(1, (c.endedAt - c.startedAt) / DAY_MS) : 0));
   const meanSpendPerDay = spendPerDay.reduce((a, b) => a + b, 0) / windowDays || 1;
-  const activeAt = (t: number) => campaigns.map((c, i) => (c.startedAt <= t && t < c.endedAt ? i : -1)).filter((i) => i >= 0);
+  const activeAt = (t: number) =>
+    campaigns.map((c, i) => (bringsProspects(c) && c.startedAt <= t && t < c.endedAt ? i : -1)).filter((i) => i >= 0);
   const campaignBoost = (t: number) => activeAt(t).reduce((sum, i) => sum + spendPerDay[i], 0) / meanSpendPerDay;
   const arrivalEnd = Math.max(from + DAY_MS, asOf - Math.min(days(14), 0.3 * (asOf - from)));
   const intensity = (t: number) => seasonality(t) * (0.85 + 0.3 * ((t - from) / (arrivalEnd - from))) * (0.5 + 0.5 * campaignBoost(t));
@@ -386,6 +357,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
   const orders: OrderDraft[] = [];
   const serviceCosts: ServiceCostDraft[] = [];
   const futureChurn: { account: AccountDraft; at: number }[] = [];
+  const campaignTargets: TargetDraft[] = [];
   const usedNames = new Set<string>();
   const productIndex = new Map(PRODUCTS.map((p, i) => [p.key, i]));
 
@@ -555,12 +527,16 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     const hazardPerDay = -Math.log(1 - CHURN_PER_MONTH[segment] * Math.exp(0.55 * risk + PLAN_CHURN_EFFECT[plan])) / 30;
     // Exponential (memoryless) after a minimum tenure; customers from before the window are the
     // ones who survived to its start.
-    const churnAt = startOfDay(Math.max(acquiredAt + days(MIN_TENURE_DAYS), from) + days(r.exponential(Math.max(1e-6, hazardPerDay))));
-    const churned = churnAt < asOf;
-    const endActive = churned ? churnAt : asOf;
+    let churnAt = startOfDay(Math.max(acquiredAt + days(MIN_TENURE_DAYS), from) + days(r.exponential(Math.max(1e-6, hazardPerDay))));
     const episodes: DistressEpisode[] = [];
     const declineDays = r.uniform(90, 210);
-    episodes.push({ start: Math.max(acquiredAt + days(30), churnAt - days(declineDays)), peakAt: churnAt, end: churnAt, level: 1 });
+    const decline = (end: number): DistressEpisode => ({
+      start: Math.max(acquiredAt + days(30), end - days(declineDays)),
+      peakAt: end,
+      end,
+      level: 1,
+    });
+    episodes.push(decline(churnAt));
     // A quarter of customers go through a rough patch and recover: noise for the churn model.
     if (r.bernoulli(0.25)) {
       const start = activeFrom + days(60) + r.next() * Math.max(0, asOf - activeFrom - days(60));
@@ -568,6 +544,22 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
       episodes.push({ start, peakAt: start + len / 2, end: start + len, level: r.uniform(0.4, 0.8) });
     }
     const u = (at: number) => distressAt(episodes, at);
+    // Email programmes (marketing.ts), on a stream of their own so that the rest of the story of a
+    // customer no programme reached is unchanged: whom they target, and what being targeted does.
+    const targeting = targetCustomer(createRng(seedFromLabels(opts.seed, 'targets', i), 'mulberry32'), campaigns, {
+      segment,
+      acquiredAt,
+      churnAt,
+      distressAt: u,
+    });
+    for (const t of targeting.targets) campaignTargets.push({ account, campaign: t.campaign, at: t.targetedAt });
+    if (targeting.postponedChurnAt !== null) {
+      // Won back: the decline stops and starts again later, towards the new churn date.
+      churnAt = targeting.postponedChurnAt;
+      episodes[0] = decline(churnAt);
+    }
+    const churned = churnAt < asOf;
+    const endActive = churned ? churnAt : asOf;
     if (churned) {
       account.record.status = 'churned';
       account.record.churnedAt = new Date(churnAt);
@@ -591,13 +583,15 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
 
     // Recurring purchases: a Poisson process per customer (heterogeneous rates and spend, as the
     // BG/NBD and Gamma-Gamma models assume), thinned by season and distress, stopped by churn.
+    // While an email programme's effect runs, the rate is lifted (thinning from the highest rate).
     const orderStart = firstWin ? acquiredAt + days(r.uniform(14, 45)) : from;
+    const orderLiftMax = maxLift(targeting.windows, 'orderLift');
     for (const at of poissonTimes(
       r,
       orderStart,
       endActive,
-      (ordersPerMonth * SEASON_MAX) / 30,
-      (x) => (seasonality(x) / SEASON_MAX) * orderMultiplier(u(x)),
+      (ordersPerMonth * SEASON_MAX * orderLiftMax) / 30,
+      (x) => ((seasonality(x) / SEASON_MAX) * orderMultiplier(u(x)) * liftAt(targeting.windows, x, 'orderLift').factor) / orderLiftMax,
     )) {
       const spend = r.gammaWithMean(3, spendPerOrder);
       const key = r.weighted([
@@ -614,15 +608,22 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     // They start before the window for customers from before it, so that the window opens with
     // deals already in flight (as a real CRM export does) rather than with an empty pipeline.
     // No new deals in the last days before a churn (the customer has stopped talking about growth).
+    // An expansion that arrives while a programme lifts the rate is one the programme brought with
+    // probability (lift − 1) / lift: those deals, and only those, carry the email campaign.
     const expansionEnd = churned ? Math.min(endActive, churnAt - days(10)) : endActive;
+    const expansionLiftMax = maxLift(targeting.windows, 'expansionLift');
+    const induced = createRng(seedFromLabels(opts.seed, 'induced', i), 'mulberry32');
     for (const at of poissonTimes(
       r,
       Math.max(acquiredAt + days(30), from - days(IN_FLIGHT_DAYS)),
       expansionEnd,
-      (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX) / 30,
-      (x) => (seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)),
+      (EXPANSION_RATE_PER_MONTH[segment] * SEASON_MAX * expansionLiftMax) / 30,
+      (x) =>
+        ((seasonality(x) / SEASON_MAX) * expansionMultiplier(u(x)) * liftAt(targeting.windows, x, 'expansionLift').factor) /
+        expansionLiftMax,
     )) {
-      const campaign = r.bernoulli(0.12) ? activeCampaign(r, 'email', at) : null;
+      const lift = liftAt(targeting.windows, at, 'expansionLift');
+      const campaign = lift.factor > 1 && induced.bernoulli((lift.factor - 1) / lift.factor) ? induced.pick(lift.campaigns) : null;
       const deal = makeDeal(at, 'Expansion', 'Expansion', campaign, u(at), Math.max(churnAt - days(r.uniform(0, 10)), at + days(3)));
       if (deal.sim.outcome === 'won' && deal.sim.closedAt >= from && deal.sim.closedAt < endActive) addDealOrder(deal);
     }
@@ -675,7 +676,7 @@ export function generateDemoData(options: DemoOptions): DemoDataset {
     serviceCosts.push({ account: o.account, at: o.at, kind: 'delivery', amount: round2(35 + 0.04 * revenue) });
   }
 
-  return assemble(opts, from, reps, campaigns, accounts, deals, activities, orders, serviceCosts, futureChurn);
+  return assemble(opts, from, reps, campaigns, accounts, deals, activities, orders, serviceCosts, futureChurn, campaignTargets);
 }
 
 function forecastCategory(stage: string, pushes: number, callDraw: number, rep: RepDraft): RecordOf<'opportunities'>['forecastCategory'] {
@@ -697,19 +698,22 @@ function assemble(
   allOrders: OrderDraft[],
   allServiceCosts: ServiceCostDraft[],
   futureChurn: { account: AccountDraft; at: number }[],
+  allTargets: TargetDraft[],
 ): DemoDataset {
   const asOf = opts.asOf.getTime();
   const byTime = <T>(items: T[], at: (x: T) => number) => items.filter((x) => at(x) < asOf).sort((a, b) => at(a) - at(b));
 
-  // Acquisition cost: each campaign's spend shared by the customers it brought in.
+  // Acquisition cost (marketing.ts): the sales cost of winning the customer, plus its share of the
+  // campaign that brought it in (the campaign's cost over the customers it acquired).
   const acquiredBy = new Map<number, number>();
   for (const a of accounts)
     if (a.acquisitionCampaign !== null) acquiredBy.set(a.acquisitionCampaign, (acquiredBy.get(a.acquisitionCampaign) ?? 0) + 1);
   for (const a of accounts) {
-    if (a.acquisitionCampaign === null) continue;
-    const c = campaigns[a.acquisitionCampaign];
-    a.record.acquisitionCampaignId = c.externalId;
-    a.record.acquisitionCost = round2(c.cost / acquiredBy.get(a.acquisitionCampaign)!);
+    if (!a.record.acquiredAt) continue;
+    const c = a.acquisitionCampaign === null ? null : campaigns[a.acquisitionCampaign];
+    if (c) a.record.acquisitionCampaignId = c.externalId;
+    const share = c ? c.cost / acquiredBy.get(a.acquisitionCampaign!)! : 0;
+    a.record.acquisitionCost = acquisitionCost(createRng(seedFromLabels(opts.seed, 'cac', a.index), 'mulberry32'), a.segment, share);
   }
 
   // Deals closed before the window are not in it; deals still open when it starts are, with
@@ -801,6 +805,8 @@ function assemble(
     };
   });
 
+  const targets = byTime(allTargets, (t) => t.at).sort((a, b) => a.campaign - b.campaign || a.account.index - b.account.index);
+
   const serviceCosts: RecordOf<'service-costs'>[] = byTime(allServiceCosts, (s) => s.at).map((s, i) => ({
     externalId: `SVC-${pad(i + 1, 6)}`,
     accountId: s.account.externalId,
@@ -844,7 +850,11 @@ function assemble(
     activities,
     orders,
     'service-costs': serviceCosts,
-    'campaign-targets': [],
+    'campaign-targets': targets.map((t) => ({
+      campaignId: campaigns[t.campaign].externalId,
+      accountId: t.account.externalId,
+      targetedAt: new Date(t.at),
+    })),
   };
   return {
     key: demoDatasetKey(opts),
@@ -858,6 +868,20 @@ function assemble(
       reps: reps.map((r) => ({ externalId: r.externalId, skill: r.skill, optimism: r.optimism })),
       openDeals,
       futureChurn: futureChurn.map((f) => ({ accountId: f.account.externalId, churnedAt: new Date(f.at) })),
+      campaignEffects: campaigns.flatMap((c, i) => {
+        if (!c.programme) return [];
+        const rule = PROGRAMMES[c.programme];
+        return [
+          {
+            campaignId: c.externalId,
+            programme: c.programme,
+            targets: targets.filter((t) => t.campaign === i).length,
+            orderLift: rule.orderLift,
+            expansionLift: rule.expansionLift,
+            days: rule.days,
+          },
+        ];
+      }),
     },
   };
 }
