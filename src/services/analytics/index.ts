@@ -6,6 +6,8 @@ import { campaignsReport, CampaignsInput } from './campaigns';
 import { cohortsReport, CohortsInput } from './cohorts';
 import { compareReport, CompareInput } from './compare';
 import { funnelReport, FunnelInput } from './funnel';
+import { growthReport, GrowthInput } from './growth';
+import { newVsExistingReport, NewVsExistingInput } from './new-vs-existing';
 import { paretoReport, ParetoInput } from './pareto';
 import { profitabilityReport, ProfitabilityInput } from './profitability';
 import { REPORT_NAMES, type ReportName } from './report-names';
@@ -14,6 +16,8 @@ export * from './campaigns';
 export * from './cohorts';
 export * from './compare';
 export * from './funnel';
+export * from './growth';
+export * from './new-vs-existing';
 export * from './pareto';
 export * from './profitability';
 export { describeFields, FIELD_NAMES } from './filters';
@@ -38,6 +42,16 @@ export const REPORTS = {
     describe: 'stage conversion, time in stage, velocity, win rate and won revenue by dimension',
   },
   campaigns: { run: campaignsReport, input: CampaignsInput, describe: 'campaign ROI: attributed revenue and margin against cost' },
+  growth: {
+    run: growthReport,
+    input: GrowthInput,
+    describe: 'turnover by group and period: growth on the previous period and the year before, shares',
+  },
+  'new-vs-existing': {
+    run: newVsExistingReport,
+    input: NewVsExistingInput,
+    describe: 'deals and revenue split into new-client and existing-client business: win rate, cycle, activities per won deal',
+  },
 } as const satisfies Record<ReportName, unknown>;
 
 export async function runReport(db: Database, name: string, input: unknown): Promise<unknown> {

@@ -33,6 +33,8 @@ export interface Needs {
   owner: boolean;
   cohort: boolean;
   score: boolean;
+  /** acct.since_at: when the account became a client (see CLIENT_SINCE_CTE). */
+  since: boolean;
 }
 
 interface FieldDef {
@@ -120,7 +122,19 @@ const DEAL_FIELDS: Record<string, FieldDef> = {
     describe: 'closed month YYYY-MM (filter also YYYY-Qn or YYYY)',
   },
   quarter: { group: (d) => d.quarterKey('o.closed_at'), describe: 'closed quarter YYYY-Qn' },
+  business: {
+    group: () => DEAL_BUSINESS,
+    needs: { since: true },
+    describe:
+      "new | existing: new-client business unless the account had a won deal, an order or an acquisition date before the deal's creation",
+  },
 };
+
+/**
+ * New-client or existing-client business of a deal: existing when the account was a client before
+ * the deal was created (an earlier won deal, order or acquisition date); null without an account.
+ */
+export const DEAL_BUSINESS = "CASE WHEN acct.id IS NULL THEN NULL WHEN acct.since_at < o.created_at THEN 'existing' ELSE 'new' END";
 
 export const FIELD_NAMES: Record<Scope, string[]> = {
   clients: [...Object.keys(ACCOUNT_FIELDS), 'attr.<name>'],
@@ -185,7 +199,17 @@ export function filterWhere(
   return out;
 }
 
-export const noNeeds = (): Needs => ({ owner: false, cohort: false, score: false });
+export const noNeeds = (): Needs => ({ owner: false, cohort: false, score: false, since: false });
+
+/**
+ * client_since(account_id, since_at): when each account became a client, the earliest of its
+ * acquisition date, its first won deal's close and its first order.
+ */
+export const CLIENT_SINCE_CTE = `client_since AS (SELECT account_id, MIN(at) AS since_at FROM (
+  SELECT id AS account_id, acquired_at AS at FROM account WHERE acquired_at IS NOT NULL
+  UNION ALL SELECT account_id, MIN(closed_at) FROM opportunity WHERE outcome = 'won' AND closed_at IS NOT NULL AND account_id IS NOT NULL GROUP BY account_id
+  UNION ALL SELECT account_id, MIN(ordered_at) FROM orders GROUP BY account_id
+) since_dates GROUP BY account_id)`;
 
 /**
  * The `acct` CTE: one row per account with the derived columns filters and groups use.
@@ -212,6 +236,7 @@ export function accountCtes(d: SqlDialect, needs: Needs): string {
     );
   }
   if (needs.cohort) ctes.push(`first_order AS (SELECT account_id, MIN(ordered_at) AS first_at FROM orders GROUP BY account_id)`);
+  if (needs.since) ctes.push(CLIENT_SINCE_CTE);
   if (needs.score) {
     ctes.push(
       d.dialect === 'postgresql'
@@ -233,6 +258,7 @@ export function accountCtes(d: SqlDialect, needs: Needs): string {
       : 'NULL AS rep_ext, NULL AS rep_name, NULL AS rep_team, NULL AS rep_region',
     needs.cohort ? 'COALESCE(a.acquired_at, fo.first_at) AS cohort_at' : 'a.acquired_at AS cohort_at',
     needs.score ? 'ls.clv, ls.rfm_segment' : 'NULL AS clv, NULL AS rfm_segment',
+    needs.since ? 'csn.since_at' : 'NULL AS since_at',
   ];
   const joins = [
     'LEFT JOIN campaign cmp ON cmp.id = a.acquisition_campaign_id',
@@ -240,6 +266,7 @@ export function accountCtes(d: SqlDialect, needs: Needs): string {
     needs.owner ? 'LEFT JOIN owner ON owner.account_id = a.id LEFT JOIN rep orep ON orep.id = owner.rep_id' : '',
     needs.cohort ? 'LEFT JOIN first_order fo ON fo.account_id = a.id' : '',
     needs.score ? 'LEFT JOIN latest_score ls ON ls.account_id = a.id' : '',
+    needs.since ? 'LEFT JOIN client_since csn ON csn.account_id = a.id' : '',
   ];
   ctes.push(`acct AS (SELECT ${cols.join(', ')} FROM account a ${joins.filter(Boolean).join(' ')})`);
   return ctes.join(',\n');

@@ -1,0 +1,3 @@
+import { analyticsDirectorSuite } from '../suites/analytics-director.suite';
+
+analyticsDirectorSuite('postgresql');
