@@ -22,6 +22,8 @@ interface ReportOpts {
   stages?: string;
   seed?: string;
   measure?: string;
+  windowDays?: string;
+  matchOn?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -87,6 +89,11 @@ export function buildReportInput(name: string, filterArgs: string[], o: ReportOp
       break;
     case 'campaigns':
       set('sort', o.sort);
+      set('windowDays', o.windowDays);
+      break;
+    case 'campaign-effect':
+      set('windowDays', o.windowDays);
+      set('matchOn', o.matchOn);
       break;
     case 'new-vs-existing':
       set('by', o.by);
@@ -122,8 +129,11 @@ export function printReport(io: Io, name: string, result: unknown, o: { json?: b
     for (const n of notes) io.err(`note: ${n}`);
     return io.out(toCsv(tables[0]?.rows ?? [], tables[0]?.columns));
   }
-  io.out(tables.map((t) => `${t.title ? `${t.title}\n` : ''}${table(t.rows, t.columns)}`).join('\n\n'));
-  if (notes.length) io.out(`\n${notes.map((n) => `note: ${n}`).join('\n')}`);
+  // A report with nothing to show says why (its notes) instead of printing empty tables.
+  const shown = tables.filter((t) => t.rows.length > 0);
+  if (shown.length) io.out(shown.map((t) => `${t.title ? `${t.title}\n` : ''}${table(t.rows, t.columns)}`).join('\n\n'));
+  else if (!notes.length) io.out('(no rows)');
+  if (notes.length) io.out(`${shown.length ? '\n' : ''}${notes.map((n) => `note: ${n}`).join('\n')}`);
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -160,6 +170,11 @@ export function registerReportCommands(program: Command) {
     .option('--basis <created|closed>', 'funnel, new-vs-existing: which deal date the period applies to')
     .option('--stages <a,b,c>', 'funnel: order of the open stages')
     .option('--seed <n>', 'compare: bootstrap seed')
+    .option('--window-days <n>', 'campaigns, campaign-effect: attribution window after the first touch (default 365)')
+    .option(
+      '--match-on <fields>',
+      'campaign-effect: fields targeted and control accounts must share (default segment,region,status,recent,trend)',
+    )
     .option('--json', 'print the full result as JSON')
     .option('--csv', 'print the main table as CSV')
     .action(async (name: string, filterArgs: string[], o: ReportOpts) => {

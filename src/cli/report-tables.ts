@@ -1,6 +1,7 @@
 // The tables `salescast report <name>` prints for each report: the first is the main one (also
 // the CSV); money rounded to cents, shares as percentages, intervals in brackets.
 import type {
+  CampaignEffectResult,
   CampaignsResult,
   CohortsResult,
   CompareResult,
@@ -221,31 +222,50 @@ export function reportTables(name: string, r: unknown): ReportTable[] {
     }
     case 'campaigns': {
       const c = r as CampaignsResult;
-      const row = (x: Omit<CampaignsResult['rows'][number], 'campaignId' | 'name' | 'channel'>) => ({
+      const row = (x: CampaignsResult['totals']) => ({
         cost: round(x.cost),
         deals: x.deals,
         won: x.won,
         winRate: ci(x.winRate),
         wonAmount: round(x.wonAmount),
         acquired: x.accountsAcquired,
-        cac: round(x.acquisitionCostPerAccount),
+        loyal: x.loyalClients,
+        costPerAcquired: round(x.acquisitionCostPerAccount),
+        costPerLoyal: round(x.costPerLoyalClient),
         revenue: round(x.attributedRevenue),
         margin: round(x.attributedMargin),
         roi: pct(x.roi),
         wonDealRoi: pct(x.wonDealRoi),
       });
+      const paybackText = (x: CampaignsResult['rows'][number]) =>
+        x.payback === 'paid_back'
+          ? `${x.paybackMonths} mo`
+          : x.payback === 'not_yet'
+            ? 'not yet'
+            : x.payback === 'acquired_before_history'
+              ? 'before records'
+              : 'no cost';
       return [
         {
-          title: `campaigns (${c.currency})`,
-          rows: c.rows.map((x) => ({ campaign: x.campaignId, name: x.name, channel: x.channel, ...row(x) })),
+          title: `campaigns (${c.currency}; revenue and margin within ${c.windowDays} days of each campaign's first touch)`,
+          rows: c.rows.map((x) => ({
+            campaign: x.campaignId,
+            name: x.name,
+            channel: x.channel,
+            ...row(x),
+            payback: paybackText(x),
+            targets: x.targets || null,
+          })),
         },
-        { title: 'total', rows: [row(c.totals)] },
+        { title: 'total', rows: c.rows.length ? [row(c.totals)] : [] },
       ];
     }
     case 'growth':
       return growthTables(r as GrowthResult);
     case 'new-vs-existing':
       return newVsExistingTables(r as NewVsExistingResult);
+    case 'campaign-effect':
+      return campaignEffectTables(r as CampaignEffectResult);
   }
   return [];
 }
@@ -335,6 +355,42 @@ function newVsExistingTables(r: NewVsExistingResult): ReportTable[] {
       })),
     });
   return tables;
+}
+
+function campaignEffectTables(r: CampaignEffectResult): ReportTable[] {
+  const interval = (lo: number | null, hi: number | null, f: (v: number | null) => unknown) =>
+    lo === null ? null : `[${f(lo)}, ${f(hi)}]`;
+  const p = (v: number | null) => (v === null ? null : v.toFixed(3));
+  return [
+    {
+      title: `targeted vs similar accounts not targeted, ${r.windowDays} days from each campaign's start (${r.currency}; matched on ${r.matchOn.join(', ')}; ${Math.round(r.confidence * 100)}% intervals)`,
+      rows: r.campaigns.map((c) => ({
+        campaign: c.campaignId,
+        name: c.name,
+        targets: c.targets,
+        matched: c.matched.targeted,
+        controls: c.matched.controls,
+        convTargeted: pct(c.conversion.targeted),
+        convControl: pct(c.conversion.control),
+        convDiff: signedPct(c.conversion.difference),
+        convInterval: interval(c.conversion.lo, c.conversion.hi, signedPct),
+        cmhP: p(c.conversion.cmh.pValue),
+        revTargeted: round(c.revenue.targeted),
+        revControl: round(c.revenue.control),
+        revDiff: round(c.revenue.difference),
+        revInterval: interval(c.revenue.lo, c.revenue.hi, (v) => round(v, 0)),
+        revP: p(c.revenue.pValue),
+        revPHolm: p(c.revenue.adjustedPValue),
+        naiveRevDiff: round(c.revenue.naiveDifference),
+        incrementalRevenue: round(c.incremental.revenue.estimate, 0),
+        incrementalRoi: pct(c.incremental.roi.estimate),
+        attributedRoi: pct(c.attributed.roi),
+        days: c.observedDays,
+      })),
+    },
+    { title: 'in words', rows: r.campaigns.map((c) => ({ campaign: c.campaignId, verdict: c.verdict })) },
+    { title: 'method', rows: r.campaigns.length ? [{ method: r.method }] : [] },
+  ];
 }
 
 /** The sentences a report adds to its tables (substituted measures, cut periods, missing fields). */

@@ -7,9 +7,11 @@
 // Deals: O1-O4 were created before their account was a client → new; O5-O8 after → existing.
 // Orders: OR1, OR5, OR9 belong to new-client deals (O1, O2, O4) → new; the others have no deal and
 // come after their client's start → existing (OR7: A3 was acquired 01-20, five days before it).
+// Campaign effect: a third campaign, C3 "Newsletter" (cost 500, started 2024-03-01), targeted A1
+// and A2 (added below, on this suite's own database).
 import type { Dialect } from '../../src/db/sql';
 import { AppError } from '../../src/errors';
-import { growthReport, newVsExistingReport, runReport } from '../../src/services/analytics';
+import { campaignEffectReport, campaignsReport, growthReport, newVsExistingReport, runReport } from '../../src/services/analytics';
 import { loadGoldenFixture } from '../analytics/golden-fixture';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
@@ -21,6 +23,13 @@ export function analyticsDirectorSuite(dialect: Dialect) {
     beforeAll(async () => {
       t = await createTestDatabase(dialect);
       await loadGoldenFixture(t.db);
+      const c3 = await t.db.prisma.campaign.create({
+        data: { externalId: 'C3', name: 'Newsletter', channel: 'email', cost: 500, startedAt: new Date('2024-03-01T00:00:00Z') },
+      });
+      for (const ext of ['A1', 'A2']) {
+        const a = await t.db.prisma.account.findUniqueOrThrow({ where: { externalId: ext } });
+        await t.db.prisma.campaignTarget.create({ data: { externalId: `C3|${ext}`, campaignId: c3.id, accountId: a.id } });
+      }
     });
     afterAll(async () => t.cleanup());
 
@@ -135,6 +144,75 @@ export function analyticsDirectorSuite(dialect: Dialect) {
         summary: { deals: number };
       };
       expect(onlyNew.summary.deals).toBe(4);
+    });
+
+    test('campaigns: revenue attributed within the window only, loyal clients, cost per client and payback', async () => {
+      const r = await campaignsReport(t.db, {});
+      const c1 = r.rows.find((x) => x.campaignId === 'C1')!;
+      // C1 acquired A2 (2024-02-10) and A3 (2024-01-20); O2 (A2) is its deal. Within 365 days:
+      // OR5 2000/1500 (O2's), OR6 1000/800, OR7 300/100, OR8 200/50 → revenue 3500, margin 1050.
+      expect(c1).toMatchObject({ accountsAcquired: 2, loyalClients: 2, attributedRevenue: 3500, attributedMargin: 1050 });
+      expect(c1.costPerLoyalClient).toBe(500);
+      // Payback from C1's first acquisition month (it has no start date), January 2024: margin
+      // 200 (Jan), 700 (Feb), 1050 (Mar) ≥ 1000 → month 2.
+      expect(c1).toMatchObject({ payback: 'paid_back', paybackMonths: 2 });
+      expect(r.rows.find((x) => x.campaignId === 'C2')).toMatchObject({ attributedMargin: 50, payback: 'not_yet' });
+      expect(r.rows.find((x) => x.campaignId === 'C3')).toMatchObject({ targets: 2, accountsAcquired: 0, attributedRevenue: 0 });
+      // A 30-day window drops OR6 (44 days after A2's acquisition) and OR8 (42 days after A3's):
+      // A2's and A3's repeat orders fall outside it, so neither became loyal within it.
+      const short = await campaignsReport(t.db, { windowDays: 30 });
+      expect(short.rows.find((x) => x.campaignId === 'C1')).toMatchObject({
+        attributedRevenue: 2300,
+        attributedMargin: 700,
+        loyalClients: 0,
+      });
+      expect(short.windowDays).toBe(30);
+    });
+
+    test('campaign effect: targeted vs similar accounts, the effect on the targeted within strata', async () => {
+      // Known before 2024-03-01 and not churned then: A1-A4 (A4 through its deal O4, created 02-01).
+      // Orders in [2024-03-01, 2025-03-01): A1 OR3 1200 + OR4 9999 = 11199; A2 OR6 1000;
+      // A3 OR8 200; A4 OR9 400. No deal created in the window was won: conversion 0 everywhere.
+      const r = await campaignEffectReport(t.db, { filters: { campaign: 'C3' }, matchOn: 'segment' });
+      const c = r.campaigns[0];
+      expect(c).toMatchObject({ campaignId: 'C3', targets: 2, population: { targeted: 2, notTargeted: 2 } });
+      expect(c.matched).toEqual({ targeted: 2, unmatchedTargets: 0, controls: 2, strata: 2 });
+      // SMB: A1 − A3 = 10999; ENT: A2 − A4 = 600; equal weights → 5799.5. One account per arm and
+      // stratum: no variance to estimate, so no interval.
+      expect(c.revenue.difference).toBeCloseTo(5799.5, 9);
+      expect(c.revenue.lo).toBeNull();
+      expect(c.conversion.difference).toBe(0);
+      // The data ends 2025-01-05: 311 of the 365 days are observed.
+      expect(c).toMatchObject({ windowComplete: false, observedDays: 311 });
+      expect(c.incremental.revenue.estimate).toBeCloseTo(11599, 9);
+      expect(c.verdict).toMatch(/targeted accounts bought 5,800 USD more per account/);
+    });
+
+    test('campaign effect without strata: Neyman interval of two accounts a side; unmatched targets counted', async () => {
+      const pooled = (await campaignEffectReport(t.db, { filters: { campaign: 'C3' }, matchOn: [] })).campaigns[0];
+      // Targeted 11199 and 1000 (mean 6099.5), controls 200 and 400 (mean 300).
+      const vt = ((11199 - 6099.5) ** 2 + (1000 - 6099.5) ** 2) / 1;
+      const vc = ((200 - 300) ** 2 + (400 - 300) ** 2) / 1;
+      const se = Math.sqrt(vt / 2 + vc / 2);
+      expect(pooled.revenue.difference).toBeCloseTo(5799.5, 9);
+      expect(pooled.revenue.hi! - pooled.revenue.difference!).toBeCloseTo(1.959963985 * se, 3);
+      expect(pooled.revenue.naiveDifference).toBeCloseTo(5799.5, 9);
+      // Matching on status too: A4 became a client on 2024-03-02, a day after the start (a
+      // prospect then), so A2's stratum (ENT, customer) has no control: A2 is left out.
+      const strict = (await campaignEffectReport(t.db, { filters: { campaign: 'C3' }, matchOn: 'segment,status' })).campaigns[0];
+      expect(strict.matched).toMatchObject({ targeted: 1, unmatchedTargets: 1 });
+      expect(strict.revenue.difference).toBeCloseTo(10999, 9);
+    });
+
+    test('campaign effect says what is missing: no target list, an unknown campaign, a bad field', async () => {
+      const none = await campaignEffectReport(t.db, { filters: { campaign: 'C1' } });
+      expect(none.campaigns).toEqual([]);
+      expect(none.notes.join(' ')).toMatch(/"C1" has no target list/);
+      const missing = await campaignEffectReport(t.db, { filters: { campaign: 'C404' } }).catch((e) => e);
+      expect(missing).toMatchObject({ code: 'NOT_FOUND' });
+      const bad = await campaignEffectReport(t.db, { matchOn: 'colour' }).catch((e) => e);
+      expect(bad).toMatchObject({ code: 'INVALID_INPUT' });
+      expect((bad as AppError).message).toContain('Unknown field "colour"');
     });
   });
 }

@@ -128,8 +128,9 @@ export const PROGRAMMES: Record<EmailProgramme, ProgrammeRule> = {
   nurture: { select: () => 0.5, orderLift: 0.05, expansionLift: 0.05, days: 90, postponeChurn: 0 },
   // Aimed at the larger accounts: a naive comparison credits the launch with the segment's spend.
   launch: { select: (s) => SEGMENT_REACH[s], orderLift: 0, expansionLift: 0.1, days: 90, postponeChurn: 0 },
-  // Aimed at customers in decline, who buy less anyway: a naive comparison makes it look harmful.
-  'win-back': { select: (_s, u) => (u >= 0.3 ? 0.9 : 0.05), orderLift: 0.3, expansionLift: 0, days: 120, postponeChurn: 0.5 },
+  // Aimed at customers in decline, who buy less anyway (a random half of them; the other half is held
+  // out, as a careful marketer does): a naive comparison with all other customers makes it look harmful.
+  'win-back': { select: (_s, u) => (u >= 0.3 ? 0.5 : 0.05), orderLift: 0.3, expansionLift: 0, days: 120, postponeChurn: 0.5 },
 };
 
 export interface EffectWindow {

@@ -2,6 +2,7 @@
 // them by name). Each takes (db, input) where input is validated by the exported zod schema.
 import type { Database } from '../../db/database';
 import { invalidInput } from '../../errors';
+import { campaignEffectReport, CampaignEffectInput } from './campaign-effect';
 import { campaignsReport, CampaignsInput } from './campaigns';
 import { cohortsReport, CohortsInput } from './cohorts';
 import { compareReport, CompareInput } from './compare';
@@ -12,6 +13,7 @@ import { paretoReport, ParetoInput } from './pareto';
 import { profitabilityReport, ProfitabilityInput } from './profitability';
 import { REPORT_NAMES, type ReportName } from './report-names';
 
+export * from './campaign-effect';
 export * from './campaigns';
 export * from './cohorts';
 export * from './compare';
@@ -41,7 +43,16 @@ export const REPORTS = {
     input: FunnelInput,
     describe: 'stage conversion, time in stage, velocity, win rate and won revenue by dimension',
   },
-  campaigns: { run: campaignsReport, input: CampaignsInput, describe: 'campaign ROI: attributed revenue and margin against cost' },
+  campaigns: {
+    run: campaignsReport,
+    input: CampaignsInput,
+    describe: 'campaign ROI: revenue and margin attributed within a window, acquired and loyal clients, payback',
+  },
+  'campaign-effect': {
+    run: campaignEffectReport,
+    input: CampaignEffectInput,
+    describe: "a campaign's target list against similar accounts not targeted: conversion and revenue, with intervals and tests",
+  },
   growth: {
     run: growthReport,
     input: GrowthInput,
