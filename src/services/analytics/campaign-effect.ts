@@ -182,7 +182,7 @@ function compare(
   const n = eRev.treatedMatched;
   const scale = (v: number | null) => (v === null ? null : v * n);
   const roi = (m: number | null) => (m === null || c.cost <= 0 ? null : (m * n - c.cost) / c.cost);
-  const observedEnd = window.dataEnd < window.end ? window.dataEnd : window.end;
+  const observedEnd = Math.min(window.dataEnd.getTime(), window.end.getTime());
   const row: Omit<CampaignEffectRow, 'verdict'> = {
     campaignId: c.externalId,
     name: c.name,
@@ -190,7 +190,7 @@ function compare(
     cost: c.cost,
     start: window.start.toISOString(),
     windowEnd: window.end.toISOString(),
-    observedDays: Math.max(0, Math.round((observedEnd.getTime() - window.start.getTime()) / DAY_MS)),
+    observedDays: Math.max(0, Math.round((observedEnd - window.start.getTime()) / DAY_MS)),
     windowComplete: window.dataEnd >= window.end,
     targets: c.targets,
     population: {
