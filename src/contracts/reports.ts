@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { IsoDateInput, safeString } from './common';
 import { defineRoute } from './route';
 
-const FILTER_NOTE =
+export const FILTER_NOTE =
   'Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes).';
 
 const period = {
@@ -14,14 +14,14 @@ const period = {
   to: IsoDateInput.optional().describe('inclusive end; a date covers the whole day'),
 };
 /** Reserved keys are declared; the rest (filters) pass through as strings. */
-const reportQuery = <S extends z.ZodRawShape>(shape: S) => z.object({ ...period, ...shape }).catchall(safeString());
+export const reportQuery = <S extends z.ZodRawShape>(shape: S) => z.object({ ...period, ...shape }).catchall(safeString());
 
-const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+export const qInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const Interval = z
   .looseObject({ estimate: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() })
   .meta({ id: 'Interval' });
-const PeriodOut = z.looseObject({ from: z.string().nullable(), to: z.string().nullable() });
+export const PeriodOut = z.looseObject({ from: z.string().nullable(), to: z.string().nullable() });
 
 export const ProfitabilityQuery = reportQuery({
   sort: safeString()
@@ -227,20 +227,55 @@ export const funnelRoute = defineRoute({
 });
 
 export const CampaignsQuery = reportQuery({
-  sort: z.enum(['roi', 'cost', 'attributedRevenue', 'attributedMargin', 'wonAmount', 'name']).default('roi'),
+  sort: z
+    .enum(['roi', 'cost', 'attributedRevenue', 'attributedMargin', 'wonAmount', 'accountsAcquired', 'paybackMonths', 'name'])
+    .default('roi'),
+  windowDays: qInt(1, 3650)
+    .default(365)
+    .describe('orders count for a campaign only within this many days of its touch (its deal, or the acquisition)'),
 });
+const CampaignFigures = {
+  cost: z.number(),
+  deals: z.number(),
+  won: z.number(),
+  wonAmount: z.number(),
+  accountsAcquired: z.number(),
+  loyalClients: z.number().describe('acquired clients that ordered again, at least a day after their first order, within the window'),
+  acquiredWindowOpen: z.number().describe('acquired clients whose window is still open (they may yet become loyal)'),
+  acquisitionCostPerAccount: z.number().nullable().describe('cost ÷ clients acquired'),
+  costPerLoyalClient: z.number().nullable().describe('cost ÷ loyal clients'),
+  attributedRevenue: z.number(),
+  attributedMargin: z.number().describe('attributed revenue − cost of goods'),
+  roi: z.number().nullable().describe('(attributed margin − cost) ÷ cost'),
+  wonDealRoi: z.number().nullable(),
+};
+export const CampaignRowOut = z
+  .looseObject({
+    campaignId: z.string(),
+    name: z.string(),
+    channel: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    targets: z.number().int().describe('accounts on its target list (0: none recorded)'),
+    paybackMonths: z.number().nullable(),
+    payback: z.enum(['paid_back', 'not_yet', 'no_acquisition_cost', 'acquired_before_history']),
+    ...CampaignFigures,
+  })
+  .meta({ id: 'CampaignRow' });
 export const CampaignsResponse = z.looseObject({
   report: z.literal('campaigns'),
   currency: z.string(),
-  rows: z.array(z.looseObject({ campaignId: z.string(), name: z.string(), cost: z.number(), roi: z.number().nullable() })),
-  totals: z.looseObject({}),
+  period: PeriodOut,
+  windowDays: z.number().int(),
+  rows: z.array(CampaignRowOut),
+  totals: z.looseObject(CampaignFigures),
+  notes: z.array(z.string()),
 });
 export const campaignsRoute = defineRoute({
   method: 'get',
   path: '/v1/reports/campaigns',
   operationId: 'campaignsReport',
-  summary: 'Campaign ROI: attributed revenue and margin against cost',
-  description: FILTER_NOTE,
+  summary: 'Campaign ROI within an attribution window: revenue and margin, acquired and loyal clients, cost per client, payback',
+  description: 'Filters: channel=..., campaign=... (external id or name).',
   tag: 'reports',
   scope: 'scores:read',
   query: CampaignsQuery,

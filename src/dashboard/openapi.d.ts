@@ -356,10 +356,70 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Campaign ROI: attributed revenue and margin against cost
-         * @description Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes).
+         * Campaign ROI within an attribution window: revenue and margin, acquired and loyal clients, cost per client, payback
+         * @description Filters: channel=..., campaign=... (external id or name).
          */
         get: operations["campaignsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/campaign-effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's target list against similar accounts not targeted: conversion, revenue, margin and bookings
+         * @description For each campaign with a target list (campaign=<id or name> picks some), the targeted accounts are compared with accounts of the same matching fields that were not targeted, over windowDays after the start: the effect on the targeted by subclassification (Cochran 1968; Imbens & Rubin 2015), with its interval and test, the Cochran–Mantel–Haenszel test for conversion, and the naive difference for contrast. Other query parameters filter the accounts compared (segment=..., region=...).
+         */
+        get: operations["campaignEffectReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/growth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Turnover by group and period: growth on the previous period and on the year before, shares
+         * @description A cross-tab of groups (product family, product, segment, region, new or existing business, ...) by year, quarter or month in date order. Periods cut by the data's span are flagged and compared like for like or not at all. Without orders it measures bookings and says so. Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes).
+         */
+        get: operations["growthReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/new-vs-existing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deals and revenue split into new-client and existing-client business
+         * @description A deal is existing-client business when its account had a won deal, an order or an acquisition date before the deal was created. Win rate (Wilson 95%), cycle and activities per won deal for each, the win-rate difference with Newcombe's interval, order revenue by business. Any other query parameter filters: field=value or field=a,b (e.g. segment=enterprise&region=EU,US; attr.<name> for custom attributes). The same split is the deal field "business" of every deal report.
+         */
+        get: operations["newVsExistingReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1189,6 +1249,167 @@ export interface components {
             estimate: number | null;
             lo: number | null;
             hi: number | null;
+        };
+        CampaignRow: {
+            campaignId: string;
+            name: string;
+            channel: string | null;
+            startedAt: string | null;
+            /** @description accounts on its target list (0: none recorded) */
+            targets: number;
+            paybackMonths: number | null;
+            /** @enum {string} */
+            payback: "paid_back" | "not_yet" | "no_acquisition_cost" | "acquired_before_history";
+            cost: number;
+            deals: number;
+            won: number;
+            wonAmount: number;
+            accountsAcquired: number;
+            /** @description acquired clients that ordered again, at least a day after their first order, within the window */
+            loyalClients: number;
+            /** @description acquired clients whose window is still open (they may yet become loyal) */
+            acquiredWindowOpen: number;
+            /** @description cost ÷ clients acquired */
+            acquisitionCostPerAccount: number | null;
+            /** @description cost ÷ loyal clients */
+            costPerLoyalClient: number | null;
+            attributedRevenue: number;
+            /** @description attributed revenue − cost of goods */
+            attributedMargin: number;
+            /** @description (attributed margin − cost) ÷ cost */
+            roi: number | null;
+            wonDealRoi: number | null;
+        };
+        CampaignEffect: {
+            campaignId: string;
+            name: string;
+            channel: string | null;
+            cost: number;
+            start: string;
+            windowEnd: string;
+            observedDays: number;
+            windowComplete: boolean;
+            targets: number;
+            population: {
+                targeted: number;
+                notTargeted: number;
+            };
+            matched: {
+                targeted: number;
+                unmatchedTargets: number;
+                controls: number;
+                strata: number;
+            };
+            conversion: {
+                /** @description mean per matched targeted account */
+                targeted: number | null;
+                /** @description the controls reweighted to the targets’ strata */
+                control: number | null;
+                difference: number | null;
+                lo: number | null;
+                hi: number | null;
+                pValue: number | null;
+                significant: boolean | null;
+                /** @description all targeted − all others, without strata */
+                naiveDifference: number | null;
+                /** @description Holm's adjustment over the campaigns of the answer */
+                adjustedPValue: number | null;
+                cmh: {
+                    statistic: number | null;
+                    pValue: number | null;
+                    commonOddsRatio: number | null;
+                };
+            };
+            revenue: components["schemas"]["EffectOutcome"];
+            margin: components["schemas"]["EffectOutcome"];
+            bookings: components["schemas"]["EffectOutcome"];
+            incremental: {
+                revenue: {
+                    estimate: number | null;
+                    lo: number | null;
+                    hi: number | null;
+                };
+                margin: {
+                    estimate: number | null;
+                    lo: number | null;
+                    hi: number | null;
+                };
+                roi: {
+                    estimate: number | null;
+                    lo: number | null;
+                    hi: number | null;
+                };
+            };
+            attributed: {
+                revenue: number;
+                margin: number;
+                roi: number | null;
+            };
+            verdict: string;
+        };
+        EffectOutcome: {
+            /** @description mean per matched targeted account */
+            targeted: number | null;
+            /** @description the controls reweighted to the targets’ strata */
+            control: number | null;
+            difference: number | null;
+            lo: number | null;
+            hi: number | null;
+            pValue: number | null;
+            significant: boolean | null;
+            /** @description all targeted − all others, without strata */
+            naiveDifference: number | null;
+            /** @description Holm's adjustment over the campaigns of the answer */
+            adjustedPValue: number | null;
+        };
+        GrowthPeriod: {
+            period: string;
+            start: string;
+            end: string;
+            observedFrom: string;
+            observedTo: string;
+            complete: boolean;
+            partial: ("start" | "end") | null;
+            likeForLike: boolean;
+        };
+        GrowthRow: {
+            /** @description null: not recorded */
+            group: string | null;
+            /** @description groups a combined row holds */
+            groups: number;
+            total: number;
+            share: number | null;
+            cells: components["schemas"]["GrowthCell"][];
+        };
+        GrowthCell: {
+            period: string;
+            value: number;
+            /** @description share of the period's total */
+            share: number | null;
+            /** @description the previous period it is compared with (like for like when the period is cut at the end) */
+            previous: number | null;
+            /** @description (value − previous) ÷ previous; null when not comparable or previous is 0 */
+            growth: number | null;
+            yearBefore: number | null;
+            yearOverYear: number | null;
+        };
+        BusinessFigures: {
+            deals: number;
+            open: number;
+            won: number;
+            lost: number;
+            /** @description won / (won + lost) with its 95% Wilson interval */
+            winRate: components["schemas"]["Interval"];
+            wonAmount: number;
+            averageWonDealSize: number | null;
+            /** @description days from creation to close */
+            averageCycleDays: number | null;
+            velocityPerDay: number | null;
+            /** @enum {string} */
+            business: "new" | "existing";
+            /** @description activities logged on the won deals ÷ won deals; null when none are logged at all */
+            activitiesPerWonDeal: number | null;
+            wonActivities: number;
         };
         WriteCounts: {
             inserted: number;
@@ -3570,7 +3791,9 @@ export interface operations {
                 from?: string;
                 /** @description inclusive end; a date covers the whole day */
                 to?: string;
-                sort?: "roi" | "cost" | "attributedRevenue" | "attributedMargin" | "wonAmount" | "name";
+                sort?: "roi" | "cost" | "attributedRevenue" | "attributedMargin" | "wonAmount" | "accountsAcquired" | "paybackMonths" | "name";
+                /** @description orders count for a campaign only within this many days of its touch (its deal, or the acquisition) */
+                windowDays?: number;
             };
             header?: never;
             path?: never;
@@ -3588,13 +3811,335 @@ export interface operations {
                         /** @constant */
                         report: "campaigns";
                         currency: string;
-                        rows: {
-                            campaignId: string;
-                            name: string;
+                        period: {
+                            from: string | null;
+                            to: string | null;
+                        };
+                        windowDays: number;
+                        rows: components["schemas"]["CampaignRow"][];
+                        totals: {
                             cost: number;
+                            deals: number;
+                            won: number;
+                            wonAmount: number;
+                            accountsAcquired: number;
+                            /** @description acquired clients that ordered again, at least a day after their first order, within the window */
+                            loyalClients: number;
+                            /** @description acquired clients whose window is still open (they may yet become loyal) */
+                            acquiredWindowOpen: number;
+                            /** @description cost ÷ clients acquired */
+                            acquisitionCostPerAccount: number | null;
+                            /** @description cost ÷ loyal clients */
+                            costPerLoyalClient: number | null;
+                            attributedRevenue: number;
+                            /** @description attributed revenue − cost of goods */
+                            attributedMargin: number;
+                            /** @description (attributed margin − cost) ÷ cost */
                             roi: number | null;
-                        }[];
-                        totals: Record<string, never>;
+                            wonDealRoi: number | null;
+                        };
+                        notes: string[];
+                    };
+                };
+            };
+            /** @description Invalid input: details name each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no internals are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    campaignEffectReport: {
+        parameters: {
+            query?: {
+                /** @description inclusive start (YYYY-MM-DD or date-time) */
+                from?: string;
+                /** @description inclusive end; a date covers the whole day */
+                to?: string;
+                /** @description days after the campaign's start in which outcomes count */
+                windowDays?: number;
+                /** @description fields targeted and control accounts must share: client fields, status (customer or prospect at the start), recent (orders in the 90 days before), trend */
+                matchOn?: string;
+                confidence?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        report: "campaign-effect";
+                        currency: string;
+                        windowDays: number;
+                        matchOn: string[];
+                        confidence: number;
+                        method: string;
+                        campaigns: components["schemas"]["CampaignEffect"][];
+                        notes: string[];
+                    };
+                };
+            };
+            /** @description Invalid input: details name each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no internals are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    growthReport: {
+        parameters: {
+            query?: {
+                /** @description inclusive start (YYYY-MM-DD or date-time) */
+                from?: string;
+                /** @description inclusive end; a date covers the whole day */
+                to?: string;
+                /** @description family, product, segment, region, business, or another client field */
+                by?: string;
+                period?: "year" | "quarter" | "month";
+                /** @description turnover = order revenue; bookings = won deal amounts; auto: turnover when orders exist */
+                measure?: "auto" | "turnover" | "bookings";
+                /** @description groups listed on their own; the rest are one row */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        report: "growth";
+                        currency: string;
+                        /** @enum {string} */
+                        measure: "turnover" | "bookings";
+                        measureDefinition: string;
+                        by: string;
+                        /** @enum {string} */
+                        period: "year" | "quarter" | "month";
+                        observed: {
+                            from: string;
+                            to: string;
+                        } | null;
+                        periods: components["schemas"]["GrowthPeriod"][];
+                        rows: components["schemas"]["GrowthRow"][];
+                        total: components["schemas"]["GrowthRow"];
+                        notes: string[];
+                    };
+                };
+            };
+            /** @description Invalid input: details name each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key lacks the scope this route needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no internals are returned) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    newVsExistingReport: {
+        parameters: {
+            query?: {
+                /** @description inclusive start (YYYY-MM-DD or date-time) */
+                from?: string;
+                /** @description inclusive end; a date covers the whole day */
+                to?: string;
+                /** @description which deal date the period applies to */
+                basis?: "created" | "closed";
+                /** @description a deal field to repeat the split for (rep, product, segment, ...) */
+                by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        report: "new-vs-existing";
+                        currency: string;
+                        period: {
+                            from: string | null;
+                            to: string | null;
+                            /** @enum {string} */
+                            basis: "created" | "closed";
+                        };
+                        definition: string;
+                        deals: components["schemas"]["BusinessFigures"][];
+                        winRateDifference: {
+                            difference: number | null;
+                            lo: number | null;
+                            hi: number | null;
+                            pValue: number | null;
+                            method: string;
+                        };
+                        breakdown: {
+                            by: string;
+                            rows: {
+                                group: string | null;
+                                new: components["schemas"]["BusinessFigures"];
+                                existing: components["schemas"]["BusinessFigures"];
+                            }[];
+                        } | null;
+                        /** @description null when no orders are recorded */
+                        orders: {
+                            /** @enum {string} */
+                            business: "new" | "existing";
+                            revenue: number;
+                            orders: number;
+                            clients: number;
+                            share: number | null;
+                        }[] | null;
+                        dealsWithoutAccount: number;
+                        notes: string[];
                     };
                 };
             };

@@ -10,6 +10,9 @@ import {
   ProfitabilityResponse,
   ProfitabilityRow,
 } from '../../src/contracts/reports';
+import { CampaignEffectResponse } from '../../src/contracts/report-campaign-effect';
+import { GrowthResponse } from '../../src/contracts/report-growth';
+import { NewVsExistingResponse } from '../../src/contracts/report-new-vs-existing';
 import { loadGoldenFixture } from '../analytics/golden-fixture';
 import { bearer, detailPaths, expectError, expectSchema, harness, type Harness } from './helpers';
 
@@ -61,6 +64,35 @@ describe('reports', () => {
     expectSchema(CampaignsResponse, (await get('/v1/reports/campaigns?sort=cost').expect(200)).body);
     const fields = await get('/v1/reports/fields').expect(200);
     expect(fields.body.clients.map((f: { field: string }) => f.field)).toContain('segment');
+  });
+
+  test('growth, new-vs-existing and campaign-effect answer in their documented shapes, filters in the query', async () => {
+    const growth = await get('/v1/reports/growth?by=family&period=quarter&from=2024-01-01&to=2024-12-31&segment=SMB').expect(200);
+    expectSchema(GrowthResponse, growth.body);
+    // SMB clients A1 and A3 in 2024: W 1000 + 300 + 200 + 1200, G 500.
+    expect(growth.body.rows.map((r: { group: string; total: number }) => [r.group, r.total])).toEqual([
+      ['W', 2700],
+      ['G', 500],
+    ]);
+    const nve = await get('/v1/reports/new-vs-existing?from=2024-01-01&to=2024-12-31&by=rep').expect(200);
+    expectSchema(NewVsExistingResponse, nve.body);
+    expect(nve.body.deals.map((d: { business: string; deals: number }) => [d.business, d.deals])).toEqual([
+      ['new', 4],
+      ['existing', 4],
+    ]);
+    const windowed = await get('/v1/reports/campaigns?windowDays=30').expect(200);
+    expectSchema(CampaignsResponse, windowed.body);
+    expect(windowed.body.windowDays).toBe(30);
+    const effect = await get('/v1/reports/campaign-effect?matchOn=segment').expect(200);
+    expectSchema(CampaignEffectResponse, effect.body);
+    // The golden fixture has no target list: the answer says so rather than showing an empty table.
+    expect(effect.body.campaigns).toEqual([]);
+    expect(effect.body.notes.join(' ')).toMatch(/No campaign has a target list/);
+    expectError(await get('/v1/reports/campaign-effect?campaign=NOPE'), 404, 'NOT_FOUND');
+    expect(detailPaths(expectError(await get('/v1/reports/growth?period=decade'), 400, 'INVALID_INPUT'))).toContain('query.period');
+    expect(JSON.stringify(expectError(await get('/v1/reports/growth?by=colour'), 400, 'INVALID_INPUT'))).toContain('colour');
+    expect(detailPaths(expectError(await get('/v1/reports/campaigns?windowDays=0'), 400, 'INVALID_INPUT'))).toContain('query.windowDays');
+    expect(detailPaths(expectError(await get('/v1/reports/new-vs-existing?basis=never'), 400, 'INVALID_INPUT'))).toContain('query.basis');
   });
 
   test('compare takes groups as a JSON body and flags small groups', async () => {
@@ -119,6 +151,9 @@ describe('reports', () => {
       '/v1/reports/cohorts',
       '/v1/reports/funnel',
       '/v1/reports/campaigns',
+      '/v1/reports/campaign-effect',
+      '/v1/reports/growth',
+      '/v1/reports/new-vs-existing',
       '/v1/clients/A1/profitability',
       '/v1/reports/fields',
     ]) {

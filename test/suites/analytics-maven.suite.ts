@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import type { Dialect } from '../../src/db/sql';
 import { importFile } from '../../src/services/import/import-file';
-import { funnelReport } from '../../src/services/analytics';
+import { campaignEffectReport, campaignsReport, funnelReport, growthReport, newVsExistingReport } from '../../src/services/analytics';
 import { describeWithData, realDataPath } from '../helpers/real-data';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -78,6 +78,68 @@ export function analyticsMavenSuite(dialect: Dialect) {
       );
       expect({ won: r.summary.won, lost: r.summary.lost, wonAmount: r.summary.wonAmount }).toEqual(total);
       expect(r.summary.deals).toBe(8800);
+    });
+
+    test('growth: without orders, bookings by product and quarter, equal to the CSV, and it says so', async () => {
+      const g = await growthReport(t.db, { by: 'product', period: 'quarter' });
+      expect(g.measure).toBe('bookings');
+      expect(g.notes.join(' ')).toMatch(/No orders are recorded, so this is the growth of bookings/);
+      const expected = expectedFromCsv();
+      expect(Object.fromEntries(g.rows.map((r) => [r.group, r.total]))).toEqual(
+        Object.fromEntries([...expected.product].map(([k, v]) => [k, v.wonAmount])),
+      );
+      const byQuarter = Object.fromEntries(g.periods.map((p, i) => [p.period, g.total.cells[i].value]));
+      expect(byQuarter).toEqual(Object.fromEntries([...expected.quarter].map(([k, v]) => [k, v.wonAmount])));
+      // Closes start 2017-03-01: the first quarter holds one month and is not compared.
+      expect(g.periods[0]).toMatchObject({ period: '2017-Q1', partial: 'start' });
+      expect(g.rows[0].cells[1].growth).toBeNull();
+      // Maven's accounts carry no segment: one "not recorded" group, said in words.
+      const seg = await growthReport(t.db, { by: 'segment', period: 'year' });
+      expect(seg.rows.map((r) => r.group)).toEqual([null]);
+      expect(seg.notes.join(' ')).toMatch(/No segment is recorded/);
+    });
+
+    test('new vs existing: deals split by whether the account had won before, from the CSV', async () => {
+      // Independently of SQL: an account's first win is its earliest close_date among won deals; a
+      // deal is existing-client business when that date is before its engage date (the export's
+      // snapshot day, 2017-12-31, for prospecting deals without one).
+      const rows = parse(fs.readFileSync(path.join(DATA, 'sales_pipeline.csv')), { columns: true, skip_empty_lines: true }) as Record<
+        string,
+        string
+      >[];
+      const firstWin = new Map<string, string>();
+      for (const r of rows)
+        if (r.deal_stage === 'Won' && r.account && (!firstWin.has(r.account) || r.close_date < firstWin.get(r.account)!))
+          firstWin.set(r.account, r.close_date);
+      const want = { new: { deals: 0, won: 0, lost: 0 }, existing: { deals: 0, won: 0, lost: 0 } };
+      let noAccount = 0;
+      for (const r of rows) {
+        if (!r.account) {
+          noAccount++;
+          continue;
+        }
+        const created = r.engage_date || '2017-12-31';
+        const w = firstWin.get(r.account);
+        const t2 = want[w !== undefined && w < created ? 'existing' : 'new'];
+        t2.deals++;
+        if (r.deal_stage === 'Won') t2.won++;
+        if (r.deal_stage === 'Lost') t2.lost++;
+      }
+      const r = await newVsExistingReport(t.db, {});
+      expect(r.deals.map((d) => ({ deals: d.deals, won: d.won, lost: d.lost }))).toEqual([want.new, want.existing]);
+      expect(r.dealsWithoutAccount).toBe(noAccount);
+      expect(r.orders).toBeNull();
+      expect(r.deals.every((d) => d.activitiesPerWonDeal === null)).toBe(true);
+      expect(r.notes.join(' ')).toMatch(/No activities are logged on deals/);
+    });
+
+    test('campaigns and campaign effect: none recorded, and the answers say so', async () => {
+      const c = await campaignsReport(t.db, {});
+      expect(c.rows).toEqual([]);
+      expect(c.notes).toEqual(['No campaigns are recorded.']);
+      const e = await campaignEffectReport(t.db, {});
+      expect(e.campaigns).toEqual([]);
+      expect(e.notes).toEqual(['No campaigns are recorded, so there is no campaign effect to measure.']);
     });
   });
 }

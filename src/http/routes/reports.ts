@@ -12,14 +12,20 @@ import {
   profitabilityRoute,
   reportFieldsRoute,
 } from '../../contracts/reports';
+import { campaignEffectRoute } from '../../contracts/report-campaign-effect';
+import { growthRoute } from '../../contracts/report-growth';
+import { newVsExistingRoute } from '../../contracts/report-new-vs-existing';
 import type { RouteDef } from '../../contracts/route';
 import {
+  campaignEffectReport,
   campaignsReport,
   clientProfitability,
   cohortsReport,
   compareReport,
   describeFields,
   funnelReport,
+  growthReport,
+  newVsExistingReport,
   paretoReport,
   profitabilityReport,
 } from '../../services/analytics';
@@ -83,6 +89,21 @@ export function reportRoutes({ mount, services }: AppContext) {
   mount(campaignsRoute, async ({ query }) => {
     const { options, filters } = optionsAndFilters(campaignsRoute, query);
     return campaignsReport(db, { ...options, filters } as Parameters<typeof campaignsReport>[1]);
+  });
+
+  mount(campaignEffectRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(campaignEffectRoute, query);
+    return campaignEffectReport(db, { ...options, filters } as Parameters<typeof campaignEffectReport>[1]);
+  });
+
+  mount(growthRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(growthRoute, query);
+    return growthReport(db, { ...options, filters } as Parameters<typeof growthReport>[1]);
+  });
+
+  mount(newVsExistingRoute, async ({ query }) => {
+    const { options, filters } = optionsAndFilters(newVsExistingRoute, query);
+    return newVsExistingReport(db, { ...options, filters } as Parameters<typeof newVsExistingReport>[1]);
   });
 
   mount(compareRoute, async ({ body }) => compareReport(db, body));
