@@ -24,6 +24,7 @@ interface ReportOpts {
   measure?: string;
   windowDays?: string;
   matchOn?: string;
+  cohorts?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -66,6 +67,7 @@ export function buildReportInput(name: string, filterArgs: string[], o: ReportOp
       set('period', o.period);
       set('periods', o.periods);
       set('kind', o.kind);
+      set('cohorts', o.cohorts);
       break;
     case 'compare':
       set('by', o.by);
@@ -167,6 +169,7 @@ export function registerReportCommands(program: Command) {
     .option('--measure <auto|turnover|bookings>', 'growth: order revenue, or won deal amounts (auto: turnover when orders exist)')
     .option('--periods <n>', 'cohorts: number of periods since acquisition')
     .option('--kind <clients|deals>', 'cohorts: client retention or deal cohorts')
+    .option('--cohorts <observed|all>', 'cohorts: leave out (observed, default) or keep (all) clients acquired before the order history')
     .option('--basis <created|closed>', 'funnel, new-vs-existing: which deal date the period applies to')
     .option('--stages <a,b,c>', 'funnel: order of the open stages')
     .option('--seed <n>', 'compare: bootstrap seed')

@@ -148,10 +148,18 @@ export const CohortsQuery = reportQuery({
   by: safeString().default('month').describe('cohort key: month, quarter or a client field'),
   period: z.enum(['month', 'quarter']).optional().describe('length of the periods since acquisition'),
   periods: qInt(1, 120).default(12),
+  cohorts: z
+    .enum(['observed', 'all'])
+    .default('observed')
+    .describe(
+      'observed: leave out clients acquired before the order history begins (their first periods were not recorded); all: keep them, unobserved cells null',
+    ),
 });
 export const CohortCell = z
   .looseObject({
     period: z.number().int().describe('periods since acquisition (0 = the acquisition period)'),
+    observed: z.boolean().describe('false when no client of the cohort can be seen in this period (outside the order history)'),
+    eligibleClients: z.number().int().describe('clients of the cohort that can be seen in this period: the denominator of retention'),
     activeClients: z.number().nullable(),
     retention: z.number().nullable().describe('share of the cohort with an order in this period; null before the order history starts'),
     revenue: z.number().nullable(),
@@ -166,7 +174,23 @@ export const CohortsResponse = z.looseObject({
   by: z.string(),
   period: z.enum(['month', 'quarter']),
   periods: z.number().int(),
-  cohorts: z.array(z.looseObject({ cohort: z.string().nullable(), size: z.number(), cells: z.array(CohortCell) })).optional(),
+  cohorts: z
+    .array(
+      z.looseObject({
+        cohort: z.string().nullable(),
+        size: z.number(),
+        leftCensored: z.boolean().describe('some clients were acquired before the order history begins'),
+        cells: z.array(CohortCell),
+      }),
+    )
+    .optional(),
+  history: z.looseObject({ from: z.string(), to: z.string() }).nullable().optional().describe('first and last recorded order'),
+  leftOut: z
+    .looseObject({ clients: z.number().int(), acquiredFrom: z.string().nullable(), acquiredTo: z.string().nullable() })
+    .nullable()
+    .optional()
+    .describe('clients acquired before the order history, left out (cohorts=observed)'),
+  notes: z.array(z.string()).optional(),
   dealCohorts: z.array(z.looseObject({ cohort: z.string().nullable(), deals: z.number() })).optional(),
 });
 export const cohortsRoute = defineRoute({

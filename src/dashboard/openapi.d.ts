@@ -1224,6 +1224,10 @@ export interface components {
         CohortCell: {
             /** @description periods since acquisition (0 = the acquisition period) */
             period: number;
+            /** @description false when no client of the cohort can be seen in this period (outside the order history) */
+            observed: boolean;
+            /** @description clients of the cohort that can be seen in this period: the denominator of retention */
+            eligibleClients: number;
             activeClients: number | null;
             /** @description share of the cohort with an order in this period; null before the order history starts */
             retention: number | null;
@@ -3594,6 +3598,8 @@ export interface operations {
                 /** @description length of the periods since acquisition */
                 period?: "month" | "quarter";
                 periods?: number;
+                /** @description observed: leave out clients acquired before the order history begins (their first periods were not recorded); all: keep them, unobserved cells null */
+                cohorts?: "observed" | "all";
             };
             header?: never;
             path?: never;
@@ -3619,8 +3625,22 @@ export interface operations {
                         cohorts?: {
                             cohort: string | null;
                             size: number;
+                            /** @description some clients were acquired before the order history begins */
+                            leftCensored: boolean;
                             cells: components["schemas"]["CohortCell"][];
                         }[];
+                        /** @description first and last recorded order */
+                        history?: {
+                            from: string;
+                            to: string;
+                        } | null;
+                        /** @description clients acquired before the order history, left out (cohorts=observed) */
+                        leftOut?: {
+                            clients: number;
+                            acquiredFrom: string | null;
+                            acquiredTo: string | null;
+                        } | null;
+                        notes?: string[];
                         dealCohorts?: {
                             cohort: string | null;
                             deals: number;

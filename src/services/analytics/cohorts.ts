@@ -7,12 +7,20 @@
 //   cumRevPerClient_k = Σ_{j ≤ k} Σ_a rev_j(a) / size
 // Acquisition = account.acquired_at, or the first order when it is unknown. Deal cohorts: deals by
 // created month/quarter with counts, win rate (won / closed) with a Wilson interval, mean cycle days.
+//
+// Left censoring (issue 15, defect 3): clients acquired before the recorded order history begins
+// have their first periods missing, so their retention starts late and climbs ("a reversed
+// staircase"), and cohorts acquired long before it are empty rows. By default (`cohorts:
+// 'observed'`) they are left out and counted in `leftOut`; `cohorts: 'all'` keeps them, with the
+// unobserved cells null and marked `observed: false`.
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { type ClientCohortCell, clientCohorts, dealCohorts, type Granularity } from '../../db/repositories/analytics/cohorts';
-import { orderSpan } from '../../db/repositories/customers';
-import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
+import { clientCohortRows, clientsAcquiredBeforeHistory } from '../../db/repositories/analytics/client-cohorts';
+import { dealCohorts, type Granularity } from '../../db/repositories/analytics/cohorts';
+import { measureSpan } from '../../db/repositories/analytics/growth';
+import { retentionMatrix } from '../../domain/analytics/cohort-retention';
 import { monthIndexOf } from '../../domain/analytics/payback';
+import { wilsonInterval, type Interval } from '../../domain/analytics/statistics';
 import { Filters, PeriodFields, parseInput, resolvePeriod } from './filters';
 
 export const CohortsInput = z.object({
@@ -26,11 +34,17 @@ export const CohortsInput = z.object({
   period: z.enum(['month', 'quarter']).optional(),
   /** How many periods since acquisition to show. */
   periods: z.coerce.number().int().min(1).max(120).default(12),
+  /** observed: only clients acquired once the order history had begun; all: every client, unobserved cells marked. */
+  cohorts: z.enum(['observed', 'all']).default('observed'),
 });
 export type CohortsInputT = z.input<typeof CohortsInput>;
 
 export interface CohortCell {
   period: number;
+  /** False when no client of the cohort can be seen in the period (outside the order history). */
+  observed: boolean;
+  /** The clients of the cohort that can be seen in the period (the denominator of retention). */
+  eligibleClients: number;
   activeClients: number | null;
   retention: number | null;
   revenue: number | null;
@@ -41,6 +55,8 @@ export interface CohortCell {
 export interface ClientCohort {
   cohort: string | null;
   size: number;
+  /** Whether some of the cohort's clients were acquired before the order history begins. */
+  leftCensored: boolean;
   cells: CohortCell[];
 }
 export interface DealCohort {
@@ -61,22 +77,17 @@ export interface CohortsResult {
   periods: number;
   cohorts?: ClientCohort[];
   dealCohorts?: DealCohort[];
+  /** The span of the order history (first and last order), null without orders. */
+  history?: { from: string; to: string } | null;
+  /** Clients left out because they were acquired before the order history begins (cohorts: observed). */
+  leftOut?: { clients: number; acquiredFrom: string | null; acquiredTo: string | null } | null;
+  notes?: string[];
   totals?: { size: number } | { deals: number; won: number; lost: number; open: number; wonAmount: number; winRate: Interval };
-}
-
-/** Index of a 'YYYY-MM' or 'YYYY-Qn' key in the same numbering as sqlDialect's monthIndex/quarterIndex. */
-function keyIndex(key: string, g: Granularity): number | null {
-  const m = /^(\d{4})-(\d{2})$/.exec(key);
-  if (m && g === 'month') return Number(m[1]) * 12 + Number(m[2]) - 1;
-  const qm = /^(\d{4})-Q([1-4])$/.exec(key);
-  if (qm && g === 'quarter') return Number(qm[1]) * 4 + Number(qm[2]) - 1;
-  return null;
 }
 
 export async function cohortsReport(db: Database, input: CohortsInputT = {}): Promise<CohortsResult> {
   const q = parseInput(CohortsInput, input, 'cohorts');
   const range = resolvePeriod(q.from, q.to);
-  const byPeriod = q.by === 'month' || q.by === 'quarter';
   const g: Granularity = q.period ?? (q.by === 'quarter' ? 'quarter' : 'month');
   if (q.kind === 'deals') {
     const dealCohortRows = (await dealCohorts(db.sql, { period: range, filters: q.filters, by: q.by })).map((r) => ({
@@ -110,56 +121,44 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
     };
   }
 
-  const { sizes, cells } = await clientCohorts(db.sql, { period: range, filters: q.filters, by: q.by, granularity: g, periods: q.periods });
-  const span = await orderSpan(db.sql);
-  const toIndex = (d: Date | null) => (d ? (g === 'month' ? monthIndexOf(d) : Math.floor(monthIndexOf(d) / 3)) : null);
-  const firstIndex = toIndex(span?.first ?? null);
-  const lastIndex = toIndex(span?.last ?? null);
-
-  const byCohort = new Map<string, Map<number, ClientCohortCell>>();
-  for (const c of cells) {
-    const k = String(c.cohort);
-    if (!byCohort.has(k)) byCohort.set(k, new Map());
-    byCohort.get(k)!.set(c.k, c);
+  // The order history's span decides which cells can be seen (cohort-retention.ts).
+  const span = await measureSpan(db.sql, 'turnover');
+  const toIndex = (d: Date) => (g === 'month' ? monthIndexOf(d) : Math.floor(monthIndexOf(d) / 3));
+  const query = {
+    period: range,
+    filters: q.filters,
+    by: q.by,
+    granularity: g,
+    periods: q.periods,
+    historyMonth: span ? monthIndexOf(span.first) : null,
+    observedOnly: q.cohorts === 'observed',
+  };
+  const { sizes, cells } = await clientCohortRows(db.sql, query);
+  const cohorts: ClientCohort[] = retentionMatrix({
+    sizes,
+    cells,
+    periods: q.periods,
+    first: span ? toIndex(span.first) : null,
+    last: span ? toIndex(span.last) : null,
+  }).map(({ cohort, size, leftCensored, cells }) => ({ cohort, size, leftCensored, cells }));
+  const notes: string[] = [];
+  let leftOut: CohortsResult['leftOut'] = null;
+  if (span) {
+    const early = await clientsAcquiredBeforeHistory(db.sql, { ...query, observedOnly: false });
+    const month = span.first.toISOString().slice(0, 7);
+    if (early.clients > 0 && q.cohorts === 'observed') {
+      leftOut = { clients: early.clients, acquiredFrom: early.from?.toISOString() ?? null, acquiredTo: early.to?.toISOString() ?? null };
+      notes.push(
+        `${early.clients} clients acquired before the order history begins (${month}) are left out: their first ${g}s were not recorded, so their retention would start late and climb. cohorts=all shows them, with those ${g}s marked unobserved.`,
+      );
+    } else if (early.clients > 0)
+      notes.push(
+        `${early.clients} clients were acquired before the order history begins (${month}): their ${g}s before it are marked unobserved (null).`,
+      );
   }
-  const cohorts: ClientCohort[] = sizes.map(({ cohort, size }) => {
-    const m = byCohort.get(String(cohort)) ?? new Map<number, ClientCohortCell>();
-    const rev0 = m.get(0)?.revenue ?? 0;
-    // Period cohorts cannot be observed outside the order history (after the last order, or
-    // before the first one when accounts were acquired before the imported history begins):
-    // those cells are null, not 0.
-    const start = byPeriod && cohort && q.by === g ? keyIndex(cohort, g) : null;
-    let cum = 0;
-    const out: CohortCell[] = [];
-    for (let k = 0; k < q.periods; k++) {
-      if (start !== null && ((lastIndex !== null && start + k > lastIndex) || (firstIndex !== null && start + k < firstIndex))) {
-        out.push({
-          period: k,
-          activeClients: null,
-          retention: null,
-          revenue: null,
-          netRevenueRetention: null,
-          grossRevenueRetention: null,
-          cumulativeRevenuePerClient: null,
-        });
-        continue;
-      }
-      const cell = m.get(k);
-      const active = cell?.activeClients ?? 0;
-      const revenue = cell?.revenue ?? 0;
-      cum += revenue;
-      out.push({
-        period: k,
-        activeClients: active,
-        retention: size ? active / size : null,
-        revenue,
-        netRevenueRetention: rev0 ? revenue / rev0 : null,
-        grossRevenueRetention: rev0 ? (cell?.cappedRevenue ?? 0) / rev0 : null,
-        cumulativeRevenuePerClient: size ? cum / size : null,
-      });
-    }
-    return { cohort, size, cells: out };
-  });
+  notes.push(
+    `A cell counts only the clients that could be seen in it: those whose ${g} since acquisition falls inside the order history${span ? ` (${span.first.toISOString().slice(0, 10)} to ${span.last.toISOString().slice(0, 10)})` : ''}.`,
+  );
   return {
     report: 'cohorts',
     kind: 'clients',
@@ -167,6 +166,9 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
     period: g,
     periods: q.periods,
     cohorts,
-    totals: { size: cohorts.reduce((s, c) => s + c.size, 0) },
+    history: span ? { from: span.first.toISOString(), to: span.last.toISOString() } : null,
+    leftOut,
+    notes,
+    totals: { size: cohorts.reduce((n, c) => n + c.size, 0) },
   };
 }
