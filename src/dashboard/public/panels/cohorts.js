@@ -19,7 +19,7 @@ import { emptyState, HINTS } from '../lib/panel.js';
  */
 function cellView(cohort, cell, i, unit) {
   const v = cell?.retention;
-  if (!cell || !cell.observed || !finite(v))
+  if (!cell?.observed || !finite(v))
     return h('td', { class: 'cell heat-none', title: `${cohort}, ${unit} ${i}: not observed (outside the order history)` });
   const bucket = Math.min(6, Math.max(0, Math.round(v * 6)));
   const nrr = finite(cell.netRevenueRetention) ? `, net revenue retention ${pct(cell.netRevenueRetention)}` : '';
