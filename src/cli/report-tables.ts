@@ -86,7 +86,7 @@ export function reportTables(name: string, r: unknown): ReportTable[] {
             last: x.lastPurchase?.slice(0, 10),
             tenureDays: x.tenureDays,
             cac: round(x.acquisitionCost),
-            payback: x.payback === 'paid_back' ? `${x.paybackMonths} mo` : x.payback === 'not_yet' ? 'not yet' : '',
+            payback: paybackText(x.payback, x.paybackMonths),
             clv: round(x.clv),
           })),
         },
@@ -237,14 +237,6 @@ export function reportTables(name: string, r: unknown): ReportTable[] {
         roi: pct(x.roi),
         wonDealRoi: pct(x.wonDealRoi),
       });
-      const paybackText = (x: CampaignsResult['rows'][number]) =>
-        x.payback === 'paid_back'
-          ? `${x.paybackMonths} mo`
-          : x.payback === 'not_yet'
-            ? 'not yet'
-            : x.payback === 'acquired_before_history'
-              ? 'before records'
-              : 'no cost';
       return [
         {
           title: `campaigns (${c.currency}; revenue and margin within ${c.windowDays} days of each campaign's first touch)`,
@@ -253,7 +245,7 @@ export function reportTables(name: string, r: unknown): ReportTable[] {
             name: x.name,
             channel: x.channel,
             ...row(x),
-            payback: paybackText(x),
+            payback: paybackText(x.payback, x.paybackMonths),
             targets: x.targets || null,
           })),
         },
@@ -271,6 +263,14 @@ export function reportTables(name: string, r: unknown): ReportTable[] {
 }
 
 const NOT_RECORDED = '(not recorded)';
+
+/** A payback in words: months, or why there are none (docs/reports.md). */
+function paybackText(status: string, months: number | null): string {
+  if (status === 'paid_back') return `${months} mo`;
+  if (status === 'not_yet') return 'not yet';
+  if (status === 'acquired_before_history') return 'before records';
+  return 'no cost known';
+}
 const signedPct = (v: number | null) => (v === null ? null : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 
 /** The cross-tab of values (the CSV), then growth on the previous period, on the year before, and shares. */

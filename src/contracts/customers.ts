@@ -71,7 +71,10 @@ const ModelRef = z.object({ version: z.number().int(), algorithm: z.string() }).
 export const CustomerScoresResponse = z.object({
   currency: z.string(),
   asOf: IsoDateTime,
-  churnModel: ModelRef.nullable(),
+  churnModel: ModelRef.extend({
+    windowDays: z.number().int().describe('the churn model predicts churn within this many days'),
+    labelMode: z.string().describe('status: the account is marked churned; no-purchase: an active customer places no order'),
+  }).nullable(),
   clvModel: ModelRef.extend({ timeUnit: z.string(), horizonMonths: z.number() }).nullable(),
   errors: z.array(z.string()).describe('active models that could not be loaded'),
   scores: z.array(CustomerScore),

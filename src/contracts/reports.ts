@@ -42,6 +42,16 @@ const MoneyTotals = z.looseObject({
   netMarginPct: z.number().nullable(),
 });
 
+export const PaybackMonthOut = z
+  .looseObject({
+    month: z.number().int().describe('months since acquisition (0 = the acquisition month)'),
+    calendarMonth: z.string(),
+    netProfit: z.number(),
+    cumulativeNetProfit: z.number(),
+    balance: z.number().describe('cumulative net profit − acquisition cost'),
+  })
+  .meta({ id: 'PaybackMonth' });
+
 export const ProfitabilityRow = z
   .looseObject({
     accountId: z.string(),
@@ -58,8 +68,19 @@ export const ProfitabilityRow = z
     firstPurchase: z.string().nullable(),
     lastPurchase: z.string().nullable(),
     acquisitionCost: z.number().nullable(),
+    acquisitionCostSource: z
+      .enum(['account', 'campaign'])
+      .nullable()
+      .describe("account: the account's own acquisition cost; campaign: its acquiring campaign's cost ÷ the clients it acquired"),
+    acquiredAt: z.string().nullable().describe('acquisition date, else the first order'),
     paybackMonths: z.number().nullable(),
-    payback: z.string().describe('paid_back | not_yet | no_acquisition_cost'),
+    payback: z
+      .enum(['paid_back', 'not_yet', 'no_acquisition_cost', 'acquired_before_history'])
+      .describe('acquired_before_history: the margin of its first months was never recorded, so payback cannot be counted'),
+    paybackCurve: z
+      .array(PaybackMonthOut)
+      .optional()
+      .describe('month by month from acquisition until cumulative net profit covers the acquisition cost (one client only)'),
     clv: z.number().nullable(),
   })
   .meta({ id: 'ProfitabilityRow' });

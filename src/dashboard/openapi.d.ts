@@ -1208,10 +1208,28 @@ export interface components {
             firstPurchase: string | null;
             lastPurchase: string | null;
             acquisitionCost: number | null;
+            /** @description account: the account's own acquisition cost; campaign: its acquiring campaign's cost ÷ the clients it acquired */
+            acquisitionCostSource: ("account" | "campaign") | null;
+            /** @description acquisition date, else the first order */
+            acquiredAt: string | null;
             paybackMonths: number | null;
-            /** @description paid_back | not_yet | no_acquisition_cost */
-            payback: string;
+            /**
+             * @description acquired_before_history: the margin of its first months was never recorded, so payback cannot be counted
+             * @enum {string}
+             */
+            payback: "paid_back" | "not_yet" | "no_acquisition_cost" | "acquired_before_history";
+            /** @description month by month from acquisition until cumulative net profit covers the acquisition cost (one client only) */
+            paybackCurve?: components["schemas"]["PaybackMonth"][];
             clv: number | null;
+        };
+        PaybackMonth: {
+            /** @description months since acquisition (0 = the acquisition month) */
+            month: number;
+            calendarMonth: string;
+            netProfit: number;
+            cumulativeNetProfit: number;
+            /** @description cumulative net profit − acquisition cost */
+            balance: number;
         };
         ParetoPoint: {
             /** @description share of clients (0..1), most profitable first */
@@ -2059,6 +2077,10 @@ export interface operations {
                         churnModel: {
                             version: number;
                             algorithm: string;
+                            /** @description the churn model predicts churn within this many days */
+                            windowDays: number;
+                            /** @description status: the account is marked churned; no-purchase: an active customer places no order */
+                            labelMode: string;
                         } | null;
                         clvModel: {
                             version: number;
@@ -2158,6 +2180,10 @@ export interface operations {
                         churnModel: {
                             version: number;
                             algorithm: string;
+                            /** @description the churn model predicts churn within this many days */
+                            windowDays: number;
+                            /** @description status: the account is marked churned; no-purchase: an active customer places no order */
+                            labelMode: string;
                         } | null;
                         clvModel: {
                             version: number;
@@ -2337,6 +2363,10 @@ export interface operations {
                         churnModel: {
                             version: number;
                             algorithm: string;
+                            /** @description the churn model predicts churn within this many days */
+                            windowDays: number;
+                            /** @description status: the account is marked churned; no-purchase: an active customer places no order */
+                            labelMode: string;
                         } | null;
                         clvModel: {
                             version: number;

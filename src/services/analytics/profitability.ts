@@ -13,7 +13,8 @@ import {
   profitabilityPage,
 } from '../../db/repositories/analytics/profitability';
 import { invalidInput, notFound } from '../../errors';
-import { paybackMonths } from '../../domain/analytics/payback';
+import { measureSpan } from '../../db/repositories/analytics/growth';
+import { monthIndexOf, type PaybackMonth, type PaybackStatus, payback as paybackOf } from '../../domain/analytics/payback';
 import { DAY_MS } from '../../math/time';
 import { Filters, PeriodFields, parseInput, resolvePeriod } from './filters';
 
@@ -28,6 +29,8 @@ export const ProfitabilityInput = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   /** Break the totals down by a client field instead of listing clients. */
   by: z.string().optional(),
+  /** Add each listed client's payback month by month (paybackCurve). */
+  curve: z.boolean().default(false),
 });
 export type ProfitabilityInputT = z.input<typeof ProfitabilityInput>;
 
@@ -43,9 +46,15 @@ export interface ProfitabilityRow extends MoneyFigures {
   lastPurchase: string | null;
   tenureDays: number | null;
   acquisitionCost: number | null;
+  /** Where the acquisition cost comes from: the account's own field, or its acquiring campaign's cost per acquired client. */
+  acquisitionCostSource: 'account' | 'campaign' | null;
+  /** When the client was acquired (acquired_at, else its first order). */
+  acquiredAt: string | null;
   paybackMonths: number | null;
-  /** 'paid_back' | 'not_yet' | 'no_acquisition_cost' */
-  payback: string;
+  /** 'paid_back' | 'not_yet' | 'no_acquisition_cost' | 'acquired_before_history' */
+  payback: PaybackStatus;
+  /** Month by month from acquisition until the balance turns positive (only when asked for: curve). */
+  paybackCurve?: PaybackMonth[];
   clv: number | null;
 }
 
@@ -172,6 +181,9 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
       groups: groups.map((g) => ({ group: g.group, ...totalsFrom(g.sums) })),
     };
   }
+  // The order history's first month: clients acquired before it have no payback to count.
+  const span = await measureSpan(db.sql, 'turnover');
+  const historyMonth = span ? monthIndexOf(span.first) : null;
   const page = await profitabilityPage(db.sql, {
     period,
     filters: q.filters,
@@ -179,6 +191,7 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
     descending: sort.descending,
     limit: q.limit,
     offset: q.offset,
+    historyMonth,
   });
   const payback = await monthlyNetProfit(
     db.sql,
@@ -186,10 +199,12 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
     period.toExclusive,
   );
   const asOf = period.toExclusive ?? new Date();
+  // Payback is followed to the period's end (the last recorded order when there is none).
+  const endMonth = monthIndexOf(new Date((period.toExclusive ?? (span ? new Date(span.last.getTime() + 1) : asOf)).getTime() - 1));
   const out: ProfitabilityRow[] = page.rows.map((r) => {
     const t = totalsFrom(r.sums);
     const end = r.churnedAt && r.churnedAt < asOf ? r.churnedAt : asOf;
-    const pb = paybackMonths(payback.get(r.id) ?? [], r.acquisitionCost, r.cohortAt);
+    const pb = paybackOf(payback.get(r.id) ?? [], r.acquisitionCost, r.cohortAt, { historyStartMonth: historyMonth, endMonth });
     return {
       accountId: r.externalId,
       name: r.name,
@@ -216,8 +231,11 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
       lastPurchase: iso(r.lastPurchaseAt),
       tenureDays: r.cohortAt ? Math.max(0, Math.floor((end.getTime() - r.cohortAt.getTime()) / DAY_MS)) : null,
       acquisitionCost: r.acquisitionCost,
+      acquisitionCostSource: r.acquisitionCostSource,
+      acquiredAt: iso(r.cohortAt),
       paybackMonths: pb.months,
       payback: pb.status,
+      ...(q.curve ? { paybackCurve: pb.curve } : {}),
       clv: r.clv,
     };
   });
@@ -232,7 +250,7 @@ export async function clientProfitability(
 ): Promise<{ currency: string; period: ProfitabilityResult['period']; client: ProfitabilityRow }> {
   if (!(await accountExists(db.sql, externalId))) throw notFound(`No client with external id "${externalId}"`);
   // The account filter matches external id or name; pick the row whose external id was asked for.
-  const r = await profitabilityReport(db, { ...input, filters: { account: externalId }, limit: 100 });
+  const r = await profitabilityReport(db, { ...input, filters: { account: externalId }, limit: 100, curve: true });
   const client = r.rows.find((row) => row.accountId === externalId);
   if (!client) throw notFound(`No client with external id "${externalId}"`);
   return { currency: r.currency, period: r.period, client };

@@ -49,7 +49,7 @@ export interface CustomerScoreResult {
 
 export interface ScoreCustomersResult {
   asOf: Date;
-  churnModel: { version: number; id: number; algorithm: string } | null;
+  churnModel: { version: number; id: number; algorithm: string; windowDays: number; labelMode: string } | null;
   clvModel: { version: number; id: number; algorithm: string; timeUnit: string; horizonMonths: number } | null;
   /** Models that are active but could not be loaded (the figures they give are left empty). */
   errors: string[];
@@ -232,7 +232,16 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
   });
   return {
     asOf,
-    churnModel: churn ? { version: churn.info.version, id: churn.info.id, algorithm: churn.info.algorithm } : null,
+    churnModel: churn
+      ? {
+          version: churn.info.version,
+          id: churn.info.id,
+          algorithm: churn.info.algorithm,
+          // What "churn" means for this model (the drawer says which question each figure answers).
+          windowDays: churn.model.artifact.windowDays,
+          labelMode: churn.model.artifact.labelMode,
+        }
+      : null,
     clvModel: clv
       ? {
           version: clv.info.version,

@@ -3,8 +3,9 @@
 // that load and fail on their own. Risk and value from GET /v1/customers/{id}/score (scored as of
 // the page's day), economics from GET /v1/clients/{id}/profitability over the recorded history.
 import * as api from '../api/endpoints.js';
+import { paybackChart } from '../charts/payback-chart.js';
 import { byId, fact, fill, h } from '../lib/dom.js';
-import { date, finite, fixed, int, moneyFull, moneyShort, pct, useCurrency } from '../lib/format.js';
+import { date, finite, fixed, int, moneyFull, moneyShort, monthYear, pct, useCurrency } from '../lib/format.js';
 import { failure, HINTS } from '../lib/panel.js';
 import { factorList } from './factors.js';
 
@@ -27,6 +28,62 @@ export function rfmPill(segment) {
   return h('span', { class: `pill ${cls}` }, segment.replace(/_/g, ' '));
 }
 
+const LOST_LIKE = /lost|hibernat|sleep|risk|cannot|can.t/i;
+
+/**
+ * What each of the three figures answers, and, when they disagree, why: P(alive) and the RFM
+ * segment look at purchase timing only; the churn model also weighs support, activity and the
+ * account, and predicts a defined event in a defined window.
+ * @param {ScoreAnswer} res
+ */
+function threeMeasures(res) {
+  const sc = res.score;
+  const m = res.churnModel;
+  const event = m?.labelMode === 'no-purchase' ? 'places no order' : 'is marked as churned';
+  const lostLike = sc.rfm ? LOST_LIKE.test(sc.rfm.segment) : false;
+  const timingSaysGone = (finite(sc.pAlive) && sc.pAlive < 0.5) || lostLike;
+  const modelSaysStays = finite(sc.churnProbability) && sc.churnProbability < 0.3;
+  const modelSaysGoes = finite(sc.churnProbability) && sc.churnProbability >= 0.5;
+  const disagree = (timingSaysGone && modelSaysStays) || (!timingSaysGone && finite(sc.pAlive) && modelSaysGoes);
+  const lowering = sc.factors.find((f) => f.effect < 0);
+  const raising = sc.factors.find((f) => f.effect > 0);
+  let why = null;
+  if (disagree && timingSaysGone)
+    why = `Here they disagree: purchase timing alone (P(alive) ${pct(sc.pAlive)}${sc.rfm ? `, RFM "${sc.rfm.segment.replace(/_/g, ' ')}"` : ''}) looks like a customer who has stopped buying, while the churn model${lowering ? `, which also sees "${lowering.text}",` : ''} puts the risk at ${pct(sc.churnProbability)}.`;
+  else if (disagree)
+    why = `Here they disagree: the purchase rhythm looks normal (P(alive) ${pct(sc.pAlive)}), but the churn model${raising ? ` sees "${raising.text}" and` : ''} puts the risk at ${pct(sc.churnProbability)}.`;
+  return h(
+    'details',
+    { class: 'measures', open: disagree || undefined, 'data-testid': 'three-measures' },
+    h('summary', {}, disagree ? 'Why the three risk figures disagree' : 'What each risk figure measures'),
+    why ? h('p', { class: 'small' }, why) : null,
+    h(
+      'ul',
+      { class: 'small' },
+      h(
+        'li',
+        {},
+        h('b', {}, 'Churn risk'),
+        m
+          ? `: the churn model's probability that the customer ${event} within the next ${m.windowDays} days, learned from how past customers behaved before they left (orders, support costs, activity, account data).`
+          : ': the churn model’s probability of churning (no churn model is active).',
+      ),
+      h(
+        'li',
+        {},
+        h('b', {}, 'P(alive)'),
+        ': the chance the customer is still buying at all, from purchase timing only (BG/NBD: how often and how recently they bought). It does not see support, activity or the account, so a customer who buys rarely and not lately scores low even when nothing else is wrong.',
+      ),
+      h(
+        'li',
+        {},
+        h('b', {}, 'RFM segment'),
+        ': a rank, not a probability: recency, frequency and money spent, each scored 1-5 against the other customers. "Lost" or "hibernating" means among the least recent buyers.',
+      ),
+    ),
+  );
+}
+
 /** @param {ScoreAnswer} res */
 function scoreView(res) {
   useCurrency(res.currency);
@@ -44,20 +101,39 @@ function scoreView(res) {
       fact('Expected order value', moneyFull(sc.expectedSpend), 'Gamma-Gamma'),
       fact('RFM segment', sc.rfm ? rfmPill(sc.rfm.segment) : '—'),
     ),
+    threeMeasures(res),
     sc.notes.map((n) => h('p', { class: 'muted small' }, n)),
     sc.churnProbability === null && sc.pAlive === null ? h('p', { class: 'muted small' }, HINTS.customers) : null,
     sc.factors.length ? factorList(sc.factors, { positiveIsBad: true }) : null,
   ];
 }
 
-/** @type {Record<string, string>} */
-const PAYBACK = { paid_back: 'paid back', not_yet: 'not yet paid back', no_acquisition_cost: 'no acquisition cost recorded' };
+/**
+ * The payback in words: the month it turned positive, or why there is none.
+ * @param {Economics['client']} c
+ */
+function payback(c) {
+  const curve = c.paybackCurve ?? [];
+  const last = curve[curve.length - 1];
+  switch (c.payback) {
+    case 'paid_back':
+      return c.paybackMonths === 0
+        ? 'in the month of acquisition'
+        : `in month ${int(c.paybackMonths)}${last ? ` (${monthYear(`${last.calendarMonth}-01`)})` : ''}`;
+    case 'not_yet':
+      return last ? `not yet: ${moneyFull(-last.balance)} to go after ${int(last.month + 1)} months` : 'not yet';
+    case 'acquired_before_history':
+      return `unknown: acquired ${monthYear(c.acquiredAt)}, before the order history begins`;
+    default:
+      return 'no acquisition cost known';
+  }
+}
 
 /** @param {Economics['client']} c */
-function payback(c) {
-  if (c.payback === 'paid_back' && finite(c.paybackMonths))
-    return c.paybackMonths < 1 ? 'within a month' : `${fixed(c.paybackMonths, 1)} months`;
-  return PAYBACK[c.payback] ?? c.payback;
+function acquisitionCost(c) {
+  if (!finite(c.acquisitionCost)) return 'not known';
+  const from = c.acquisitionCostSource === 'campaign' ? "its campaign's cost per acquired client" : "the account's own figure";
+  return h('span', { title: `Acquisition cost: ${from}` }, moneyFull(c.acquisitionCost), h('span', { class: 'muted small' }, ` · ${from}`));
 }
 
 /** @param {Economics} res */
@@ -94,9 +170,19 @@ function economicsView(res) {
           finite(c.averageOrderValue) ? h('span', { class: 'muted small' }, ` · avg ${moneyShort(c.averageOrderValue)}`) : null,
         ),
       ),
-      fact('Payback', payback(c)),
+      fact('Acquisition cost', acquisitionCost(c), 'What it cost to win the client'),
+      fact(
+        'Payback',
+        payback(c),
+        'Months from the acquisition month until cumulative net profit (margin after cost to serve) covers the acquisition cost',
+      ),
     ),
-    h('p', { class: 'muted small' }, `First purchase ${date(c.firstPurchase)}, last ${date(c.lastPurchase)}.`),
+    c.paybackCurve && c.paybackCurve.length > 1 ? paybackChart(c.paybackCurve) : null,
+    h(
+      'p',
+      { class: 'muted small' },
+      `Acquired ${date(c.acquiredAt)}; first recorded purchase ${date(c.firstPurchase)}, last ${date(c.lastPurchase)}.`,
+    ),
   ];
 }
 

@@ -36,8 +36,10 @@ function prepare(q: SqlRunner, opts: ClientCohortQuery, early: 'include' | 'only
     conds.push(early === 'only' ? `${mi} < ?` : `${mi} >= ?`);
     params.push(opts.historyMonth);
   }
-  const earlyExpr = opts.historyMonth === null ? '0' : `CASE WHEN ${mi} < ${Math.trunc(opts.historyMonth)} THEN 1 ELSE 0 END`;
-  return { d, needs, key, params, conds, earlyExpr };
+  // The early flag's placeholder comes before the conditions' in the statement text.
+  const earlyExpr = opts.historyMonth === null ? '0' : `CASE WHEN ${mi} < ? THEN 1 ELSE 0 END`;
+  const earlyParams = opts.historyMonth === null ? [] : [opts.historyMonth];
+  return { d, needs, key, params, conds, earlyExpr, earlyParams };
 }
 
 /** Cohort sizes per acquisition period, and the cells per period since acquisition (k < periods). */
@@ -57,11 +59,11 @@ b AS ${p.d.materialized} (SELECT account_id, rev AS rev0 FROM ap WHERE k = 0)`;
      FROM ap JOIN ac ON ac.id = ap.account_id LEFT JOIN b ON b.account_id = ap.account_id
      WHERE ap.k >= 0 AND ap.k < ?
      GROUP BY ac.cohort, ac.ci, ap.k`,
-    [...p.params, opts.periods],
+    [...p.earlyParams, ...p.params, opts.periods],
   );
   const sizes = await q.all<Record<string, unknown>>(
     `${withSql} SELECT cohort, ci, early, COUNT(*) AS size FROM ac GROUP BY cohort, ci, early ORDER BY 1, 2`,
-    p.params,
+    [...p.earlyParams, ...p.params],
   );
   const key = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return {

@@ -123,6 +123,8 @@ export interface ClientMoney {
   /** Acquisition month YYYY-MM. */
   cohort: string | null;
   acquisitionCost: number | null;
+  /** account: the account's own cost; campaign: its acquiring campaign's cost per acquired account. */
+  acquisitionCostSource: 'account' | 'campaign' | null;
   clv: number | null;
   rfmSegment: string | null;
   firstPurchaseAt: Date | null;
@@ -137,7 +139,16 @@ export interface ClientMoney {
  */
 export async function profitabilityPage(
   q: SqlRunner,
-  opts: { period: Period; filters: Record<string, unknown>; sort: string; descending: boolean; limit: number; offset: number },
+  opts: {
+    period: Period;
+    filters: Record<string, unknown>;
+    sort: string;
+    descending: boolean;
+    limit: number;
+    offset: number;
+    /** Month index of the first recorded order: clients acquired before it have no payback to sort by. */
+    historyMonth?: number | null;
+  },
 ): Promise<{ rows: ClientMoney[]; totals: MoneySums }> {
   if (!Object.hasOwn(SORT_COLUMNS, opts.sort)) throw new Error(`unknown profitability sort field ${opts.sort}`);
   const col = SORT_COLUMNS[opts.sort];
@@ -158,12 +169,12 @@ export async function profitabilityPage(
   if (byPayback) {
     // Sorting by payback needs it for every matching client, not just the page: in SQL.
     const pbParams: unknown[] = [];
-    e.with = `${e.with},\n${paybackCtes(d, opts.period.toExclusive, pbParams)}`;
+    e.with = `${e.with},\n${paybackCtes(d, opts.period.toExclusive, opts.historyMonth ?? null, pbParams)}`;
     e.params = [...e.withParams, ...pbParams, ...e.fromParams];
   }
   const rows = await q.all<Record<string, unknown>>(
     `${e.with} SELECT acct.id, acct.external_id, acct.name, acct.segment, acct.region, acct.rep_name, acct.status, acct.churned_at, acct.cohort_at,
-       acct.acquisition_cost, acct.clv, acct.rfm_segment, ${d.monthKey('acct.cohort_at')} AS cohort,
+       acct.acquisition_cost, acct.acquisition_cost_source, acct.clv, acct.rfm_segment, ${d.monthKey('acct.cohort_at')} AS cohort,
        ${ECON.revenue} AS revenue, ${ECON.cogs} AS cogs, ${ECON.orderDiscounts} AS order_discounts, ${ECON.serviceCost} AS service_cost,
        ${ECON.discountCost} AS discount_cost, ${ECON.activityCost} AS activity_cost, ${ECON.salesEffort} AS sales_effort, ${ECON.orders} AS orders,
        econ.first_at, econ.last_at,
@@ -193,6 +204,8 @@ export async function profitabilityPage(
       cohortAt: fromSqlDate(r.cohort_at),
       cohort: textOrNull(r.cohort),
       acquisitionCost: numOrNull(r.acquisition_cost),
+      acquisitionCostSource:
+        r.acquisition_cost_source === 'account' || r.acquisition_cost_source === 'campaign' ? r.acquisition_cost_source : null,
       clv: numOrNull(r.clv),
       rfmSegment: textOrNull(r.rfm_segment),
       firstPurchaseAt: fromSqlDate(r.first_at),
@@ -257,12 +270,15 @@ function monthlyNetProfitSql(d: SqlDialect, ids: readonly number[] | null, toExc
 /**
  * CTEs ending in payback(account_id, months): the months from acquisition until cumulative net
  * profit first covers the acquisition cost, for every client that has paid back, the same as
- * domain/analytics/payback's paybackMonths() computes for a page (month 0 = the acquisition month,
- * or the first month with activity when the acquisition date is unknown; the same tolerance for
- * sums of cents).
+ * domain/analytics/payback's payback() computes for a page (month 0 = the acquisition month, or
+ * the first month with activity when the acquisition date is unknown; the same tolerance for sums
+ * of cents). Clients acquired before `historyMonth` (the first recorded order) have none.
  */
-function paybackCtes(d: SqlDialect, toExclusive: Date | null, params: unknown[]): string {
-  return `pb_month AS (${monthlyNetProfitSql(d, null, toExclusive, params)}),
+function paybackCtes(d: SqlDialect, toExclusive: Date | null, historyMonth: number | null, params: unknown[]): string {
+  const monthly = monthlyNetProfitSql(d, null, toExclusive, params);
+  const historyCond = historyMonth === null ? '' : ` AND ${d.monthIndex('cohort_at')} >= ?`;
+  if (historyMonth !== null) params.push(historyMonth);
+  return `pb_month AS (${monthly}),
 pb_cum AS (
   SELECT account_id, mi, SUM(np) OVER (PARTITION BY account_id ORDER BY mi ROWS UNBOUNDED PRECEDING) AS cum, MIN(mi) OVER (PARTITION BY account_id) AS first_mi
   FROM pb_month
@@ -270,7 +286,8 @@ pb_cum AS (
 payback AS ${d.materialized} (
   SELECT c.account_id, CASE WHEN MIN(c.mi) - MIN(COALESCE(a.cohort_mi, c.first_mi)) < 0 THEN 0
                             ELSE MIN(c.mi) - MIN(COALESCE(a.cohort_mi, c.first_mi)) END AS months
-  FROM pb_cum c JOIN (SELECT id, acquisition_cost, ${d.monthIndex('cohort_at')} AS cohort_mi FROM acct WHERE acquisition_cost > 0) a ON a.id = c.account_id
+  FROM pb_cum c JOIN (SELECT id, acquisition_cost, ${d.monthIndex('cohort_at')} AS cohort_mi FROM acct
+    WHERE acquisition_cost > 0${historyCond}) a ON a.id = c.account_id
   WHERE c.cum >= a.acquisition_cost - 1e-9
   GROUP BY c.account_id
 )`;

@@ -253,6 +253,7 @@ export function accountCtes(d: SqlDialect, needs: Needs): string {
   const cols = [
     'a.id, a.external_id, a.name, a.segment, a.industry, a.region, a.country, a.size, a.status, a.acquired_at, a.churned_at, a.attributes, a.acquisition_campaign_id',
     `COALESCE(a.acquisition_cost, ${d.real('cmp.cost')} / cs.n) AS acquisition_cost`,
+    "CASE WHEN a.acquisition_cost IS NOT NULL THEN 'account' WHEN cmp.id IS NOT NULL THEN 'campaign' END AS acquisition_cost_source",
     needs.owner
       ? 'orep.external_id AS rep_ext, orep.name AS rep_name, orep.team AS rep_team, orep.region AS rep_region'
       : 'NULL AS rep_ext, NULL AS rep_name, NULL AS rep_team, NULL AS rep_region',
