@@ -220,7 +220,8 @@ describe('churn features and explanations: not provided is not zero', () => {
     const factors = customerFactors(units, effects, row, { retainedMedians: { daysSinceLastOrder: 21 } });
     expect(factors[0]).toMatchObject({ feature: 'orders', effect: 0.9 });
     expect(factors[0].text).toBe(
-      'Last order 120 days ago; 0 in the last 90 days (down 50% on the 90 days before); 1 so far (customers who stayed: last order typically 21 days ago)',
+      // Both windows' counts, not a percentage of a smoothed ratio ("down 50%" from 0 + 1 over 1 + 1).
+      'Last order 120 days ago; 0 orders in the last 90 days (1 in the 90 days before); 1 order so far (customers who stayed: last order typically 21 days ago)',
     );
     expect(factors.map((f) => f.feature)).not.toContain('activity');
     expect(factors.at(-1)!.text).toBe(

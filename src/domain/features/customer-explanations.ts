@@ -24,10 +24,30 @@ export interface CustomerExplanationContext {
 
 const num = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(Math.round(v * 10) / 10));
 const money = (v: number) => Math.round(v).toLocaleString('en-US');
-const change = (t: number) => {
-  const pct = Math.round((Math.exp(t) - 1) * 100);
-  return pct === 0 ? 'flat' : pct > 0 ? `up ${pct}%` : `down ${-pct}%`;
-};
+const whole = (v: number) => Math.round(v).toLocaleString('en-US');
+
+/**
+ * A change in words, bounded so that a small base never reads as "up 34225%": up to twice as much
+ * it is a percentage; from twice, "N times"; from ten times, "more than ten times".
+ */
+export function changeInWords(ratio: number): string {
+  if (ratio >= 10) return 'more than ten times';
+  if (ratio >= 2) return `${(Math.round(ratio * 10) / 10).toLocaleString('en-US')} times`;
+  const pct = Math.round((ratio - 1) * 100);
+  return pct === 0 ? 'about the same as' : pct > 0 ? `up ${pct}% on` : `down ${-pct}% on`;
+}
+/** A trend feature alone, log((recent + 1) / (previous + 1)): its ratio in words, against the 90 days before. */
+const change = (t: number) => `${changeInWords(Math.exp(t))} the 90 days before`;
+/**
+ * Recent against previous with both figures (fmt gives their unit), e.g. "(none in the 90 days
+ * before)", "(380 in the 90 days before: down 60%)", "(40 in the 90 days before: 8.6 times as much)".
+ */
+function against(recent: number, previous: number, fmt: (v: number) => string, much = 'much'): string {
+  if (previous <= 0) return recent <= 0 ? ' (none in the 90 days before either)' : ' (none in the 90 days before)';
+  if (recent <= 0) return ` (${fmt(previous)} in the 90 days before)`;
+  const words = changeInWords(recent / previous);
+  return ` (${fmt(previous)} in the 90 days before: ${/times$/.test(words) ? `${words} as ${much}` : words.replace(/ on$| as$/, '')})`;
+}
 
 const LABELS: Record<string, string> = {
   segment: 'Segment',
@@ -64,15 +84,16 @@ export function explainCustomerFactor(feature: string, value: RawValue, ctx: Cus
     case 'daysSinceLastActivity':
       return `Last activity ${num(value)} days ago${typ()}`;
     case 'tenureDays':
-      return `Customer for ${num(value / 30.4375)} months${typical === undefined ? '' : ` (customers who stayed: typically ${num(typical / 30.4375)})`}`;
+      // Counted from the acquisition date (the drawer shows it next to the first recorded purchase).
+      return `Customer for ${whole(value / 30.4375)} months since acquisition${typical === undefined ? '' : ` (customers who stayed: typically ${whole(typical / 30.4375)} months)`}`;
     case 'orderTrend':
-      return `Orders in the last 90 days ${change(value)} on the 90 days before`;
+      return `Orders in the last 90 days ${change(value)}`;
     case 'revenueTrend':
-      return `Revenue in the last 90 days ${change(value)} on the 90 days before`;
+      return `Revenue in the last 90 days ${change(value)}`;
     case 'activityTrend':
-      return `Activity in the last 90 days ${change(value)} on the 90 days before`;
+      return `Activity in the last 90 days ${change(value)}`;
     case 'serviceCostTrend':
-      return `Support and service costs in the last 90 days ${change(value)} on the 90 days before`;
+      return `Support and service costs in the last 90 days ${change(value)}`;
     case 'revenueTotal':
     case 'revenue90d':
     case 'revenuePrev90d':
@@ -95,10 +116,26 @@ export function explainCustomerFactor(feature: string, value: RawValue, ctx: Cus
       };
       return `${names[feature]} ${money(value)}${typ(money)}`;
     }
-    default:
-      return `${label}: ${num(value)}${typ()}`;
+    default: {
+      const unit = UNITS[feature];
+      const withUnit = (v: number) => (unit ? `${num(v)} ${unit}` : num(v));
+      return `${label}: ${withUnit(value)}${typical === undefined ? '' : ` (customers who stayed: typically ${withUnit(typical)})`}`;
+    }
   }
 }
+
+/** The unit a single feature's value is counted in, so "typically 6.4" always says of what. */
+const UNITS: Record<string, string> = {
+  ordersTotal: 'orders',
+  orders90d: 'orders',
+  ordersPrev90d: 'orders',
+  activities90d: 'activities',
+  activitiesPrev90d: 'activities',
+  openDeals: 'deals',
+  employees: 'employees',
+  daysSinceLastOrder: 'days',
+  daysSinceLastActivity: 'days',
+};
 
 /** Features explained together: one fact each, one summed effect, one sentence. */
 export const CUSTOMER_FACTOR_GROUPS: Record<string, readonly string[]> = {
@@ -139,10 +176,19 @@ const numberOf = (row: Row, f: string): number | null => {
   const v = row[f];
   return typeof v === 'number' ? v : null;
 };
-const trendNote = (row: Row, f: string) => {
-  const t = numberOf(row, f);
-  return t === null ? '' : ` (${change(t)} on the 90 days before)`;
+/**
+ * The recent window against the one before, from the raw figures when the row has them (else
+ * from the trend feature alone).
+ */
+const trendNote = (row: Row, recent: string, previous: string, trend: string, fmt: (v: number) => string, much = 'much') => {
+  const r = numberOf(row, recent);
+  const p = numberOf(row, previous);
+  if (r !== null && p !== null) return against(r, p, fmt, much);
+  const t = numberOf(row, trend);
+  return t === null ? '' : ` (${change(t)})`;
 };
+const orders = (v: number) => `${whole(v)} order${Math.round(v) === 1 ? '' : 's'}`;
+const activities = (v: number) => `${whole(v)}`;
 
 function explainOrders(row: Row, ctx: CustomerExplanationContext): string {
   const last = numberOf(row, 'daysSinceLastOrder');
@@ -151,8 +197,9 @@ function explainOrders(row: Row, ctx: CustomerExplanationContext): string {
   if (total === 0 || (total === null && last === null)) return 'No order yet';
   const parts: string[] = [];
   if (last !== null) parts.push(`Last order ${num(last)} days ago`);
-  if (o90 !== null) parts.push(`${num(o90)} in the last 90 days${trendNote(row, 'orderTrend')}`);
-  if (total !== null) parts.push(`${num(total)} so far`);
+  if (o90 !== null)
+    parts.push(`${orders(o90)} in the last 90 days${trendNote(row, 'orders90d', 'ordersPrev90d', 'orderTrend', whole, 'many')}`);
+  if (total !== null) parts.push(`${orders(total)} so far`);
   const typical = ctx.retainedMedians.daysSinceLastOrder;
   return `${parts.join('; ')}${typical === undefined ? '' : ` (customers who stayed: last order typically ${num(typical)} days ago)`}`;
 }
@@ -161,7 +208,8 @@ function explainRevenue(row: Row): string {
   const r90 = numberOf(row, 'revenue90d');
   const total = numberOf(row, 'revenueTotal');
   const parts: string[] = [];
-  if (r90 !== null) parts.push(`Revenue in the last 90 days ${money(r90)}${trendNote(row, 'revenueTrend')}`);
+  if (r90 !== null)
+    parts.push(`Revenue in the last 90 days ${money(r90)}${trendNote(row, 'revenue90d', 'revenuePrev90d', 'revenueTrend', money)}`);
   if (total !== null) parts.push(`${money(total)} so far`);
   return parts.join('; ') || 'Revenue not recorded';
 }
@@ -171,7 +219,10 @@ function explainActivity(row: Row): string {
   const last = numberOf(row, 'daysSinceLastActivity');
   if (a90 === null && last === null) return 'No activity logged';
   const parts: string[] = [];
-  if (a90 !== null) parts.push(`${num(a90)} activities in the last 90 days${trendNote(row, 'activityTrend')}`);
+  if (a90 !== null)
+    parts.push(
+      `${whole(a90)} activities in the last 90 days${trendNote(row, 'activities90d', 'activitiesPrev90d', 'activityTrend', activities, 'many')}`,
+    );
   parts.push(last === null ? 'none logged before' : `the last one ${num(last)} days ago`);
   return parts.join('; ');
 }
@@ -180,7 +231,7 @@ function explainServiceCost(row: Row): string {
   const c90 = numberOf(row, 'serviceCost90d');
   return c90 === null
     ? 'Service costs not recorded'
-    : `Support and service costs in the last 90 days ${money(c90)}${trendNote(row, 'serviceCostTrend')}`;
+    : `Support and service costs in the last 90 days ${money(c90)}${trendNote(row, 'serviceCost90d', 'serviceCostPrev90d', 'serviceCostTrend', money)}`;
 }
 
 function explainOpenDeals(row: Row): string {
