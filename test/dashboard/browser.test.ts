@@ -8,35 +8,20 @@
 //
 // Without /usr/bin/chromium the suite is skipped with a printed reason, unless
 // SALESCAST_REQUIRE_BROWSER=1 (CI installs chromium and sets it), in which case it fails.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ServerHandle } from '../../src/http/server';
 import { clearApiKeyCache, createApiKey } from '../../src/services/api-keys/api-keys';
 import { demoCompany, type DemoCompany } from '../helpers/demo-server';
+import { CHROMIUM, expectCleanPage, FLAGS, open, shot, suite, text, watchErrors } from './browser-helpers';
+import {
+  checkBusinessPanel,
+  checkCampaignPanels,
+  checkCohortNote,
+  checkCustomerEconomics,
+  checkGrowthPanel,
+  DIRECTOR_PANELS,
+} from './director-panels';
 import { moneyFormat, pageProblems } from './page-rules';
-
-const CHROMIUM = process.env.SALESCAST_CHROMIUM ?? '/usr/bin/chromium';
-const REQUIRED = process.env.SALESCAST_REQUIRE_BROWSER === '1';
-const available = fs.existsSync(CHROMIUM);
-if (!available) {
-  const reason = `dashboard browser test: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
-  if (REQUIRED) throw new Error(`${reason}, and SALESCAST_REQUIRE_BROWSER=1 requires it`);
-  console.log(`SKIPPED ${reason}`);
-}
-const suite = available ? describe : describe.skip;
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const shot = (name: string) => path.join(os.tmpdir(), `salescast-dashboard${name}.png`);
 
 const PANELS = [
   'forecast',
@@ -51,33 +36,9 @@ const PANELS = [
   'pareto',
   'clients',
   'cohorts',
+  ...DIRECTOR_PANELS,
 ];
 const money = /^[−]?\$[\d.,]+[KMB]?$/;
-
-/** Console errors and uncaught page errors, collected for the whole visit. */
-function watchErrors(page: Page, ignore: RegExp[] = []): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    const line = `${m.text()} @ ${m.location().url}`;
-    if (m.type() === 'error' && !ignore.some((re) => re.test(line))) errors.push(`console: ${line}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  return errors;
-}
-
-async function open(page: Page, url: string) {
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
-  expect(await page.getAttribute('body', 'data-ready')).toBe('true');
-}
-
-/** The page passes the rules: no leaked value, one money format per column, no sideways overflow. */
-async function expectCleanPage(page: Page) {
-  expect(await pageProblems(page)).toEqual({ leaks: [], money: [], overflow: null });
-}
-
-const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
 
 /** What a director reads at the top of the page and in the forecast panel, to compare two loads. */
 const headline = (page: Page) =>
@@ -281,6 +242,7 @@ async function checkCustomerDrawer(page: Page) {
   await page.waitForSelector('#customer-dialog[open] [data-part="economics"] .facts', { timeout: 15_000 });
   expect(await text(page, '#customer-dialog [data-part="score"]')).toMatch(/^Risk and value \(as of \w{3} \d+, \d{4}\) ?Churn risk ?\d+%/);
   expect(await text(page, '#customer-dialog [data-part="economics"]')).toMatch(/Revenue ?\$[\d,]+/);
+  await checkCustomerEconomics(page);
   await expectCleanPage(page);
   await page.screenshot({ path: shot('-customer') });
 }
@@ -376,6 +338,10 @@ async function checkPanels(page: Page) {
   expect(await page.$$('#panel-clients table.data tbody tr')).not.toHaveLength(0);
   expect(await page.$$('#panel-pareto svg.chart path')).not.toHaveLength(0);
   expect(await text(page, '#currency-note')).toBe('Amounts in USD.');
+  await checkCohortNote(page);
+  await checkGrowthPanel(page);
+  await checkBusinessPanel(page);
+  await checkCampaignPanels(page);
 }
 
 /** A deal's drawer: its factors, then what-if on it (this quarter, the next, dropping it). */

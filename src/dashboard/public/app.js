@@ -10,6 +10,8 @@ import { byId, fill, h } from './lib/dom.js';
 import { currencyCode, date, useCurrency } from './lib/format.js';
 import { allPanelsDone, HINTS, panel, settle, unwrap } from './lib/panel.js';
 import { asOfDay, quarterKey, quarterStart, shiftQuarter } from './lib/periods.js';
+import { campaignEffectPanel } from './panels/campaign-effect.js';
+import { campaignsPanel } from './panels/campaigns.js';
 import { changesPanel } from './panels/changes.js';
 import { clientsPanel } from './panels/clients.js';
 import { cohortsPanel } from './panels/cohorts.js';
@@ -17,9 +19,11 @@ import { customersPanel } from './panels/customers.js';
 import { dealsPanel } from './panels/deals.js';
 import { forecastPanel } from './panels/forecast.js';
 import { funnelPanel } from './panels/funnel.js';
+import { growthPanel } from './panels/growth.js';
 import { forecastKpis, winRateKpi } from './panels/kpis.js';
 import { methodsPanel } from './panels/methods.js';
 import { modelChips, modelsPanel } from './panels/models.js';
+import { newVsExistingPanel } from './panels/new-vs-existing.js';
 import { paretoPanel } from './panels/pareto.js';
 import { repsPanel } from './panels/reps.js';
 import { runRatePanel } from './panels/run-rate.js';
@@ -98,6 +102,25 @@ function ownPanels(asOf) {
       empty: HINTS.demo,
     },
   );
+  directorPanels(asOf);
+}
+
+/** Growth, new and existing clients, campaign ROI and effect: each with its own request. @param {AsOf} asOf */
+function directorPanels(asOf) {
+  const growthOf = (/** @type {string} */ by) => api.growth({ by, period: 'quarter', to: asOf.through });
+  panel('panel-growth', async () => growthPanel(await growthOf('family'), growthOf), { empty: HINTS.demo });
+  panel(
+    'panel-business',
+    async () => {
+      const recent = await api.newVsExisting({ basis: 'closed', from: asOf.yearAgo, to: asOf.through });
+      if (recent.deals.some((d) => d.won + d.lost > 0)) return newVsExistingPanel(recent);
+      // An export whose deals all closed long ago (e.g. Maven's 2017): the whole record instead, said so.
+      return newVsExistingPanel(await api.newVsExisting({ basis: 'closed', to: asOf.through }), true);
+    },
+    { empty: HINTS.demo },
+  );
+  panel('panel-campaigns', async () => campaignsPanel(await api.campaigns({ sort: 'roi', to: asOf.through })), { empty: HINTS.demo });
+  panel('panel-campaign-effect', async () => campaignEffectPanel(await api.campaignEffect({})), { empty: HINTS.demo });
 }
 
 /** Panels drawn from the shared answers. @param {Shared} req @param {AsOf} asOf */

@@ -196,12 +196,12 @@ function explainOrders(row: Row, ctx: CustomerExplanationContext): string {
   const o90 = numberOf(row, 'orders90d');
   if (total === 0 || (total === null && last === null)) return 'No order yet';
   const parts: string[] = [];
-  if (last !== null) parts.push(`Last order ${num(last)} days ago`);
+  if (last !== null) parts.push(`Last order ${whole(last)} days ago`);
   if (o90 !== null)
     parts.push(`${orders(o90)} in the last 90 days${trendNote(row, 'orders90d', 'ordersPrev90d', 'orderTrend', whole, 'many')}`);
   if (total !== null) parts.push(`${orders(total)} so far`);
   const typical = ctx.retainedMedians.daysSinceLastOrder;
-  return `${parts.join('; ')}${typical === undefined ? '' : ` (customers who stayed: last order typically ${num(typical)} days ago)`}`;
+  return `${parts.join('; ')}${typical === undefined ? '' : ` (customers who stayed: last order typically ${whole(typical)} days ago)`}`;
 }
 
 function explainRevenue(row: Row): string {
@@ -223,7 +223,7 @@ function explainActivity(row: Row): string {
     parts.push(
       `${whole(a90)} activities in the last 90 days${trendNote(row, 'activities90d', 'activitiesPrev90d', 'activityTrend', activities, 'many')}`,
     );
-  parts.push(last === null ? 'none logged before' : `the last one ${num(last)} days ago`);
+  parts.push(last === null ? 'none logged before' : `the last one ${whole(last)} days ago`);
   return parts.join('; ');
 }
 

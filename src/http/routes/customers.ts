@@ -15,7 +15,14 @@ function view(r: ScoreCustomersResult, currency: string) {
   return {
     currency,
     asOf: r.asOf.toISOString(),
-    churnModel: r.churnModel ? { version: r.churnModel.version, algorithm: r.churnModel.algorithm } : null,
+    churnModel: r.churnModel
+      ? {
+          version: r.churnModel.version,
+          algorithm: r.churnModel.algorithm,
+          windowDays: r.churnModel.windowDays,
+          labelMode: r.churnModel.labelMode,
+        }
+      : null,
     clvModel: r.clvModel
       ? {
           version: r.clvModel.version,

@@ -29,6 +29,10 @@ import { get, post } from './client.js';
 /** @typedef {Result<'/v1/reports/pareto'>} Pareto */
 /** @typedef {Result<'/v1/reports/profitability'>} Profitability */
 /** @typedef {Result<'/v1/reports/cohorts'>} Cohorts */
+/** @typedef {Result<'/v1/reports/growth'>} Growth */
+/** @typedef {Result<'/v1/reports/new-vs-existing'>} NewVsExisting */
+/** @typedef {Result<'/v1/reports/campaigns'>} Campaigns */
+/** @typedef {Result<'/v1/reports/campaign-effect'>} CampaignEffect */
 
 /** The pipeline forecast of a period. @param {Query<'/v1/forecasts'>} query */
 export const forecast = (query) => get('/v1/forecasts', { query });
@@ -60,3 +64,11 @@ export const pareto = (query) => get('/v1/reports/pareto', { query });
 export const profitability = (query) => get('/v1/reports/profitability', { query });
 /** Acquisition cohorts. @param {Query<'/v1/reports/cohorts'>} query */
 export const cohorts = (query) => get('/v1/reports/cohorts', { query });
+/** Turnover growth by group and period. @param {Query<'/v1/reports/growth'>} query */
+export const growth = (query) => get('/v1/reports/growth', { query });
+/** Deals and revenue of new and existing clients. @param {Query<'/v1/reports/new-vs-existing'>} query */
+export const newVsExisting = (query) => get('/v1/reports/new-vs-existing', { query });
+/** Campaign ROI within the attribution window. @param {Query<'/v1/reports/campaigns'>} query */
+export const campaigns = (query) => get('/v1/reports/campaigns', { query });
+/** Target lists against similar accounts not targeted. @param {Query<'/v1/reports/campaign-effect'>} query */
+export const campaignEffect = (query) => get('/v1/reports/campaign-effect', { query });

@@ -41,17 +41,22 @@ function threeMeasures(res) {
   const m = res.churnModel;
   const event = m?.labelMode === 'no-purchase' ? 'places no order' : 'is marked as churned';
   const lostLike = sc.rfm ? LOST_LIKE.test(sc.rfm.segment) : false;
-  const timingSaysGone = (finite(sc.pAlive) && sc.pAlive < 0.5) || lostLike;
-  const modelSaysStays = finite(sc.churnProbability) && sc.churnProbability < 0.3;
-  const modelSaysGoes = finite(sc.churnProbability) && sc.churnProbability >= 0.5;
-  const disagree = (timingSaysGone && modelSaysStays) || (!timingSaysGone && finite(sc.pAlive) && modelSaysGoes);
+  const rfm = sc.rfm ? `RFM "${sc.rfm.segment.replace(/_/g, ' ')}"` : null;
+  const aliveLow = finite(sc.pAlive) && sc.pAlive < 0.5;
+  const aliveHigh = finite(sc.pAlive) && sc.pAlive >= 0.7;
+  const churnLow = finite(sc.churnProbability) && sc.churnProbability < 0.3;
+  const churnHigh = finite(sc.churnProbability) && sc.churnProbability >= 0.5;
   const lowering = sc.factors.find((f) => f.effect < 0);
   const raising = sc.factors.find((f) => f.effect > 0);
+  /** @type {string | null} */
   let why = null;
-  if (disagree && timingSaysGone)
-    why = `Here they disagree: purchase timing alone (P(alive) ${pct(sc.pAlive)}${sc.rfm ? `, RFM "${sc.rfm.segment.replace(/_/g, ' ')}"` : ''}) looks like a customer who has stopped buying, while the churn model${lowering ? `, which also sees "${lowering.text}",` : ''} puts the risk at ${pct(sc.churnProbability)}.`;
-  else if (disagree)
+  if (churnLow && (aliveLow || lostLike))
+    why = `Here they disagree: purchase timing alone (P(alive) ${pct(sc.pAlive)}${rfm ? `, ${rfm}` : ''}) looks like a customer who has stopped buying, while the churn model${lowering ? `, which also sees "${lowering.text}",` : ''} puts the risk at ${pct(sc.churnProbability)}.`;
+  else if (churnHigh && aliveHigh)
     why = `Here they disagree: the purchase rhythm looks normal (P(alive) ${pct(sc.pAlive)}), but the churn model${raising ? ` sees "${raising.text}" and` : ''} puts the risk at ${pct(sc.churnProbability)}.`;
+  else if (lostLike && aliveHigh)
+    why = `Here they disagree: the ${rfm} ranks the customer among the least recent buyers of all, but for a customer who buys as rarely as this one, the time since the last order is not unusual (P(alive) ${pct(sc.pAlive)}).`;
+  const disagree = why !== null;
   return h(
     'details',
     { class: 'measures', open: disagree || undefined, 'data-testid': 'three-measures' },
@@ -64,7 +69,7 @@ function threeMeasures(res) {
         'li',
         {},
         h('b', {}, 'Churn risk'),
-        m
+        m && finite(m.windowDays)
           ? `: the churn model's probability that the customer ${event} within the next ${m.windowDays} days, learned from how past customers behaved before they left (orders, support costs, activity, account data).`
           : ': the churn model’s probability of churning (no churn model is active).',
       ),
@@ -108,6 +113,14 @@ function scoreView(res) {
   ];
 }
 
+/** The payback in a word or two (the drawer's figure). @param {Economics['client']} c */
+function paybackShort(c) {
+  if (c.payback === 'paid_back') return c.paybackMonths === 0 ? 'month 0' : `month ${int(c.paybackMonths)}`;
+  if (c.payback === 'not_yet') return 'not yet';
+  if (c.payback === 'acquired_before_history') return 'unknown';
+  return 'no cost known';
+}
+
 /**
  * The payback in words: the month it turned positive, or why there is none.
  * @param {Economics['client']} c
@@ -118,14 +131,14 @@ function payback(c) {
   switch (c.payback) {
     case 'paid_back':
       return c.paybackMonths === 0
-        ? 'in the month of acquisition'
-        : `in month ${int(c.paybackMonths)}${last ? ` (${monthYear(`${last.calendarMonth}-01`)})` : ''}`;
+        ? 'Paid back in the month of acquisition.'
+        : `Paid back in month ${int(c.paybackMonths)} after acquisition${last ? ` (${monthYear(`${last.calendarMonth}-01`)})` : ''}.`;
     case 'not_yet':
-      return last ? `not yet: ${moneyFull(-last.balance)} to go after ${int(last.month + 1)} months` : 'not yet';
+      return last ? `Not paid back yet: ${moneyFull(-last.balance)} to go after ${int(last.month + 1)} months.` : 'Not paid back yet.';
     case 'acquired_before_history':
-      return `unknown: acquired ${monthYear(c.acquiredAt)}, before the order history begins`;
+      return `Payback unknown: acquired ${monthYear(c.acquiredAt)}, before the order history begins, so the margin of its first months was never recorded.`;
     default:
-      return 'no acquisition cost known';
+      return 'No acquisition cost is known for this client (neither its own nor its campaign’s), so there is no payback to count.';
   }
 }
 
@@ -173,10 +186,11 @@ function economicsView(res) {
       fact('Acquisition cost', acquisitionCost(c), 'What it cost to win the client'),
       fact(
         'Payback',
-        payback(c),
+        paybackShort(c),
         'Months from the acquisition month until cumulative net profit (margin after cost to serve) covers the acquisition cost',
       ),
     ),
+    h('p', { class: 'small', dataset: { figure: 'payback' } }, payback(c)),
     c.paybackCurve && c.paybackCurve.length > 1 ? paybackChart(c.paybackCurve) : null,
     h(
       'p',
