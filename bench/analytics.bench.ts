@@ -48,6 +48,9 @@ const CASES: { label: string; report: string; input: Record<string, unknown> }[]
   },
   { label: 'funnel (7 breakdowns)', report: 'funnel', input: {} },
   { label: 'campaigns', report: 'campaigns', input: {} },
+  { label: 'growth by family, quarterly', report: 'growth', input: { by: 'family', period: 'quarter' } },
+  { label: 'growth by segment, monthly', report: 'growth', input: { by: 'segment', period: 'month' } },
+  { label: 'new vs existing by rep', report: 'new-vs-existing', input: { ...PERIOD, by: 'rep' } },
 ];
 
 const dayExpr = (d: Dialect, days: string) =>
