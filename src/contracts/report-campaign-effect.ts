@@ -1,12 +1,12 @@
 // Campaign effect against a control group (`report campaign-effect`, docs/reports.md).
 import { z } from 'zod';
+import { safeString } from './input-rules';
 import { defineRoute } from './route';
 import { qInt, reportQuery } from './reports';
 
 export const CampaignEffectQuery = reportQuery({
   windowDays: qInt(1, 3650).default(365).describe("days after the campaign's start in which outcomes count"),
-  matchOn: z
-    .string()
+  matchOn: safeString()
     .max(500)
     .default('segment,region,status,recent,trend')
     .describe(

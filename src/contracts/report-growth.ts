@@ -1,11 +1,12 @@
 // Growth by group and period (`report growth`, docs/reports.md): turnover per group and calendar
 // period with shares and growth on the previous period and the year before.
 import { z } from 'zod';
+import { safeString } from './input-rules';
 import { defineRoute } from './route';
 import { FILTER_NOTE, qInt, reportQuery } from './reports';
 
 export const GrowthQuery = reportQuery({
-  by: z.string().min(1).max(100).default('family').describe('family, product, segment, region, business, or another client field'),
+  by: safeString().min(1).max(100).default('family').describe('family, product, segment, region, business, or another client field'),
   period: z.enum(['year', 'quarter', 'month']).default('quarter'),
   measure: z
     .enum(['auto', 'turnover', 'bookings'])

@@ -1,11 +1,12 @@
 // New-client vs existing-client business (`report new-vs-existing`, docs/reports.md).
 import { z } from 'zod';
+import { safeString } from './input-rules';
 import { defineRoute } from './route';
 import { FILTER_NOTE, reportQuery, SalesEfficiency } from './reports';
 
 export const NewVsExistingQuery = reportQuery({
   basis: z.enum(['created', 'closed']).default('created').describe('which deal date the period applies to'),
-  by: z.string().min(1).max(100).optional().describe('a deal field to repeat the split for (rep, product, segment, ...)'),
+  by: safeString().min(1).max(100).optional().describe('a deal field to repeat the split for (rep, product, segment, ...)'),
 });
 
 export const BusinessFiguresOut = SalesEfficiency.extend({
