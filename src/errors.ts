@@ -16,6 +16,10 @@ export const ERROR_CODES = [
   'SCHEMA_MISMATCH', // a model artifact whose feature schema does not match the code
   'ARTIFACT_INVALID', // a model version folder that is incomplete or corrupt (missing/truncated file, wrong checksum)
   'NOT_READY',
+  'DATABASE_BUSY', // another writer holds the database longer than a request may wait (503, Retry-After)
+  'DATABASE_UNAVAILABLE', // the database is unreachable or read-only (503, Retry-After)
+  'SERVER_BUSY', // the worker pool for heavy requests is full (503, Retry-After)
+  'TIME_BUDGET_EXCEEDED', // a heavy request ran past its time budget and was cancelled (503, Retry-After)
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -32,11 +36,14 @@ export interface ErrorDetail {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetail[];
-  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], options?: { cause?: unknown }) {
-    super(message, options);
+  /** For errors that pass (busy, unavailable): when a retry may succeed, in seconds (HTTP Retry-After). */
+  readonly retryAfterSeconds?: number;
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = [], options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -22,6 +22,10 @@ export const ErrorCode = z.enum([
   'SCHEMA_MISMATCH',
   'ARTIFACT_INVALID',
   'NOT_READY',
+  'DATABASE_BUSY',
+  'DATABASE_UNAVAILABLE',
+  'SERVER_BUSY',
+  'TIME_BUDGET_EXCEEDED',
   'INTERNAL',
 ]);
 

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { defineRoute } from './route';
 
+const DatabaseState = z
+  .enum(['up', 'read-only', 'down'])
+  .describe('up: answers and can be written; read-only: answers but cannot be written; down: does not answer');
+
 export const HealthResponse = z.object({
   status: z.literal('ok'),
-  database: z.enum(['up', 'down']),
+  database: DatabaseState,
   dialect: z.enum(['sqlite', 'postgresql']),
 });
 
@@ -20,7 +24,9 @@ export const ModelReadiness = z.object({
 
 export const ReadyResponse = z.object({
   status: z.enum(['ready', 'not_ready']),
-  database: z.enum(['up', 'down']),
+  database: DatabaseState,
+  /** Why the database is not ready, for operators. */
+  databaseProblem: z.string().optional(),
   models: z.array(ModelReadiness),
 });
 
@@ -38,7 +44,7 @@ export const readyRoute = defineRoute({
   method: 'get',
   path: '/ready',
   operationId: 'ready',
-  summary: 'Readiness: database reachable and active models loaded (503 otherwise)',
+  summary: 'Readiness: database reachable and writable, and active models loaded (503 otherwise)',
   tag: 'operations',
   scope: null,
   response: ReadyResponse,

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../generated/sqlite/client';
 import { PgSql, SqliteSql, type ConnectionLostHandler, type Dialect, type Sql } from './sql';
 
 export type { PrismaClient };
+export type { DatabaseState } from './sql';
 
 export interface Database {
   readonly dialect: Dialect;

@@ -17,6 +17,10 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   ARTIFACT_INVALID: 422,
   RATE_LIMITED: 429,
   NOT_READY: 503,
+  DATABASE_BUSY: 503,
+  DATABASE_UNAVAILABLE: 503,
+  SERVER_BUSY: 503,
+  TIME_BUDGET_EXCEEDED: 503,
   CONFIG_INVALID: 500,
   MIGRATION_FAILED: 500,
   INTERNAL: 500,
@@ -44,6 +48,23 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string;
   }
 }
 
+/**
+ * Seconds after which a retry of a request that failed for a passing reason may succeed (HTTP
+ * Retry-After), when the error did not say: a held lock is usually released within a second; a
+ * database restart or a permissions fix takes longer.
+ */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
+  DATABASE_BUSY: 1,
+  DATABASE_UNAVAILABLE: 5,
+  SERVER_BUSY: 2,
+  TIME_BUDGET_EXCEEDED: 5,
+  NOT_READY: 5,
+};
+
+export function retryAfterOf(err: AppError): number | undefined {
+  return err.retryAfterSeconds ?? RETRY_AFTER[err.code];
+}
+
 export function errorBody(err: AppError, requestId: string) {
   return { error: { code: err.code, message: err.message, details: err.details, requestId } };
 }
@@ -59,12 +80,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     if (appErr.code === 'INTERNAL') req.log?.error({ err }, 'unhandled error');
   }
   const status = STATUS_OF[appErr.code] ?? 500;
-  if (status >= 500 && isAppError(err)) req.log?.error({ err }, 'request failed');
+  // A 503 is the server protecting itself or waiting on its database: worth a warning, not a stack.
+  if (status === 503) req.log?.warn({ code: appErr.code, reason: appErr.message }, 'request refused for now');
+  else if (status >= 500 && isAppError(err)) req.log?.error({ err }, 'request failed');
   if (res.headersSent) {
     res.end();
     return;
   }
   useApiHeaders(res);
+  const retryAfter = retryAfterOf(appErr);
+  if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
   res.status(status).json(errorBody(appErr, requestId));
 };
 

@@ -1,15 +1,25 @@
 // The database as operators see it: is it answering (health and readiness probes), how many rows
 // each table holds (`salescast stats`).
-import type { Database } from '../db/database';
-import { ping, type TableName, tableCounts } from '../db/repositories/stats';
+import type { Database, DatabaseState } from '../db/database';
+import { type TableName, tableCounts } from '../db/repositories/stats';
 
-/** 'up' when the database answers a round trip, else 'down' (never throws). */
-export async function databaseStatus(db: Database): Promise<'up' | 'down'> {
+/** A probe that takes longer (a server that accepts connections but does not answer) reports the database down. */
+export const PROBE_TIMEOUT_MS = 2000;
+
+/**
+ * 'up' when the database answers and can be written, 'read-only' when it answers but cannot be
+ * written, else 'down'; never throws, and gives up after `timeoutMs`. A database known to be
+ * read-only is examined again at each call (src/db/sql.ts), so the answer recovers by itself.
+ */
+export async function databaseStatus(db: Database, timeoutMs = PROBE_TIMEOUT_MS): Promise<DatabaseState> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<DatabaseState>((resolve) => {
+    timer = setTimeout(() => resolve('down'), timeoutMs);
+  });
   try {
-    await ping(db.sql);
-    return 'up';
-  } catch {
-    return 'down';
+    return await Promise.race([db.sql.probe(), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
