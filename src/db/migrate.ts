@@ -140,6 +140,8 @@ function pgFactory(url: string, pools: pg.Pool[]): SqlMigrationAwareDriverAdapte
   keepPoolAlive(pool);
   pools.push(pool);
   const factory = new PrismaPg(pool);
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => wholeScripts(await connect(), pool);
   factory.connectToShadowDb = async () => {
     const shadowUrl = pgShadowUrl(url);
     const dbName = new URL(shadowUrl).pathname.slice(1);
@@ -154,9 +156,27 @@ function pgFactory(url: string, pools: pg.Pool[]): SqlMigrationAwareDriverAdapte
     const shadowPool = charAsTextPool({ connectionString: shadowUrl, max: 2 });
     keepPoolAlive(shadowPool);
     pools.push(shadowPool);
-    return new PrismaPg(shadowPool).connect();
+    return wholeScripts(await new PrismaPg(shadowPool).connect(), shadowPool);
   };
   return factory;
+}
+
+/**
+ * adapter-pg runs a script by splitting it at every ';', which cuts function bodies ($$ ... $$,
+ * the data_version triggers) apart. The whole migration goes to the server as one simple query
+ * instead, as the Prisma CLI sends it (which also makes it one implicit transaction); errors are
+ * reported through the adapter's own conversion, as before.
+ */
+function wholeScripts<A extends { executeScript(script: string): Promise<void> }>(adapter: A, pool: pg.Pool): A {
+  const convert = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (e) {
+      convert(e);
+    }
+  };
+  return adapter;
 }
 
 export function loadMigrationsList(dialect: Dialect) {
