@@ -272,7 +272,9 @@ async function main() {
     // One forecast first, so every phase finds the server past its first-request costs.
     await fetch(`http://127.0.0.1:${port}/v1/forecasts?seed=1`, { headers: { authorization: `Bearer ${prepared.key}` } });
     const setPhase = (p: string) => probes.proc.stdin!.write(`${p}\n`);
-    process.stderr.write(`measuring: idle, then ${CONNECTIONS} connections on GET /v1/forecasts (identical, distinct), ${SECONDS}s each...\n`);
+    process.stderr.write(
+      `measuring: idle, then ${CONNECTIONS} connections on GET /v1/forecasts (identical, distinct), ${SECONDS}s each...\n`,
+    );
     setPhase('idle');
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     for (const phase of ['identical', 'distinct'] as const) {
@@ -306,7 +308,9 @@ async function main() {
             .map(([c, v]) => `${v.count}x${c}`)
             .join(' ')
         : '';
-      const fc = r ? `${r.requests.average.toFixed(1)} req/s, ${codes || 'no answer'}${r.timeouts ? `, ${r.timeouts} timed out` : ''}` : '(none)';
+      const fc = r
+        ? `${r.requests.average.toFixed(1)} req/s, ${codes || 'no answer'}${r.timeouts ? `, ${r.timeouts} timed out` : ''}`
+        : '(none)';
       const hp99 = pct(p.health, 99);
       const sp99 = pct(p.score, 99);
       if (phase !== 'idle' && !(hp99 < GOAL_MS && sp99 < GOAL_MS && p.failed === 0)) met = false;

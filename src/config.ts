@@ -3,6 +3,7 @@
 // schema: every CLI command reads the configuration first, and loading zod alone took longer than
 // the rest of `salescast stats` (npm run bench:cli).
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { AppError } from './errors';
 
@@ -36,6 +37,18 @@ export interface Config {
   MODEL_REFRESH_SECONDS: number;
   /** How long a graceful shutdown waits for in-flight requests before closing connections. */
   SHUTDOWN_GRACE_SECONDS: number;
+  /** Worker threads for CPU-heavy requests (forecasts, backtests, what-if, compare, reports, large batches). */
+  WORKER_THREADS: number;
+  /** Heavy requests that may wait for a worker thread; more are refused with 503 SERVER_BUSY. */
+  WORKER_QUEUE_LENGTH: number;
+  /** Time budget of a heavy request (waiting and running); past it the work is cancelled, 503 TIME_BUDGET_EXCEEDED. */
+  REQUEST_BUDGET_SECONDS: number;
+  /** Forecast answers kept for repeated identical requests (0: no cache). */
+  FORECAST_CACHE_ENTRIES: number;
+  /** How long a cached forecast "as of now" is served (one with an explicit asOf only until the data changes). */
+  FORECAST_CACHE_SECONDS: number;
+  /** How long a request waits for another writer's SQLite lock before 503 DATABASE_BUSY (the CLI waits 15 s). */
+  SQLITE_BUSY_TIMEOUT_MS: number;
   CURRENCY: string;
   SALESCAST_SEED: number;
   /** Size of the demo company `npm start` loads into an empty database. */
@@ -120,6 +133,9 @@ const trustProxy: Parse<TrustProxy> = (raw) => {
 
 type Settings = Omit<Config, 'databaseUrl' | 'dialect'>;
 
+/** One core stays with the event loop (HTTP, inline scoring); the others run heavy requests. */
+const DEFAULT_WORKER_THREADS = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+
 /** Every variable: how it is parsed and its default when not set. */
 const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   SALESCAST_DATA_DIR: [text, './data'],
@@ -135,6 +151,12 @@ const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   BULK_BODY_LIMIT: [matching(/^\d+(b|kb|mb)$/i, 'must look like 20mb or 500kb'), '20mb'],
   MODEL_REFRESH_SECONDS: [num({ positive: true }), 5],
   SHUTDOWN_GRACE_SECONDS: [num({ positive: true }), 10],
+  WORKER_THREADS: [num({ int: true, min: 1, max: 64 }), DEFAULT_WORKER_THREADS],
+  WORKER_QUEUE_LENGTH: [num({ int: true, min: 0, max: 10_000 }), 16],
+  REQUEST_BUDGET_SECONDS: [num({ positive: true, max: 3600 }), 30],
+  FORECAST_CACHE_ENTRIES: [num({ int: true, min: 0, max: 10_000 }), 64],
+  FORECAST_CACHE_SECONDS: [num({ positive: true, max: 86_400 }), 60],
+  SQLITE_BUSY_TIMEOUT_MS: [num({ int: true, min: 0, max: 60_000 }), 250],
   CURRENCY: [matching(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'), 'USD'],
   SALESCAST_SEED: [num({ int: true }), 42],
   SALESCAST_DEMO_ACCOUNTS: [num({ int: true, min: 20, max: 10000 }), 500],

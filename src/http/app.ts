@@ -13,6 +13,7 @@ import { authenticate } from './auth';
 import type { AppContext, AppServices, HttpConfig } from './context';
 import { DOCS_HTML, DOCS_JS } from './docs-page';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { heavyWork, type HeavyWork } from './heavy';
 import { buildOpenApi } from './openapi';
 import { rateLimiter } from './rate-limit';
 import { requestContext } from './request-context';
@@ -57,6 +58,8 @@ function httpConfig(partial: Partial<HttpConfig> | undefined): HttpConfig {
     CURRENCY: base.CURRENCY,
     LOG_LEVEL: base.LOG_LEVEL,
     SALESCAST_MODELS_DIR: base.SALESCAST_MODELS_DIR,
+    FORECAST_CACHE_ENTRIES: base.FORECAST_CACHE_ENTRIES,
+    FORECAST_CACHE_SECONDS: base.FORECAST_CACHE_SECONDS,
     ...partial,
   };
 }
@@ -102,7 +105,7 @@ export function createApp(services: AppServices) {
 
   const mounted: RouteDef[] = [];
   // Routes are mounted on the app itself: a nested router would add a dispatch level per request.
-  const ctx: AppContext = { mount: makeMount(app, mounted, statics), services: ctxServices };
+  const ctx: AppContext = { mount: makeMount(app, mounted, statics), services: ctxServices, heavy: heavyOf(ctxServices) };
   for (const group of ROUTE_GROUPS) group(ctx);
 
   // The OpenAPI document is a JSON answer: the API's headers only (set by the pipeline).
@@ -130,12 +133,25 @@ export function createApp(services: AppServices) {
   return app;
 }
 
+function heavyOf(services: AppServices & { config: HttpConfig }): HeavyWork {
+  return heavyWork({
+    db: services.db,
+    modelsDir: () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR,
+    pool: services.pool,
+    win: services.win,
+    customers: services.customers,
+    cacheEntries: services.config.FORECAST_CACHE_ENTRIES,
+    cacheSeconds: services.config.FORECAST_CACHE_SECONDS,
+  });
+}
+
 /** The route definitions an app built with these services mounts (OpenAPI, contract tests). */
 export function mountedRoutes(services: AppServices): RouteDef[] {
   const mounted: RouteDef[] = [];
   const router = express.Router();
   const config = httpConfig(services.config);
-  const ctx: AppContext = { mount: makeMount(router, mounted), services: { ...services, config, logger: pino({ level: 'silent' }) } };
+  const ctxServices = { ...services, config, logger: pino({ level: 'silent' }) };
+  const ctx: AppContext = { mount: makeMount(router, mounted), services: ctxServices, heavy: heavyOf(ctxServices) };
   for (const group of ROUTE_GROUPS) group(ctx);
   return mounted;
 }

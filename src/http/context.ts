@@ -7,6 +7,8 @@ import type { TrainingJobs } from '../services/jobs/training-jobs';
 import type { ModelRegistry } from '../services/models/model-registry';
 import type { CustomerScoring } from '../services/customers/score-customers';
 import type { WinScoring } from '../services/win/score-deals';
+import type { WorkPool } from '../workers/pool';
+import type { HeavyWork } from './heavy';
 import type { Mount } from './route';
 
 export type HttpConfig = Pick<
@@ -20,6 +22,8 @@ export type HttpConfig = Pick<
   | 'CURRENCY'
   | 'LOG_LEVEL'
   | 'SALESCAST_MODELS_DIR'
+  | 'FORECAST_CACHE_ENTRIES'
+  | 'FORECAST_CACHE_SECONDS'
 >;
 
 export interface ModelReadiness {
@@ -50,9 +54,13 @@ export interface AppServices {
   customers?: CustomerScoring;
   /** The model registry (default: the win scoring's, else one on SALESCAST_MODELS_DIR). */
   registry?: ModelRegistry;
+  /** Worker threads for CPU-heavy requests (src/http/server.ts starts them); without, they run in this thread. */
+  pool?: WorkPool;
 }
 
 export interface AppContext {
   mount: Mount;
   services: AppServices & { config: HttpConfig; logger: Logger };
+  /** Heavy work (the worker pool, or this thread) and the cache of data-version-keyed answers. */
+  heavy: HeavyWork;
 }

@@ -11,9 +11,11 @@ import { activeApiKeyCount } from '../services/api-keys/api-keys';
 import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
 import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
+import { WorkPool } from '../workers/pool';
 import { createApp } from './app';
 import { serverLogger } from './logger';
 import type { AppServices, ModelHolder } from './context';
+import { gracefulShutdown } from './graceful-shutdown';
 import { combineModels, customerPart, winPart } from './model-holder';
 
 export interface ServerHandle {
@@ -37,6 +39,24 @@ export interface StartOptions {
   trainers?: Record<string, Trainer>;
   /** Install SIGTERM/SIGINT handlers that close the server and the database, then exit (default true). */
   handleSignals?: boolean;
+  /** Run CPU-heavy requests in worker threads (default true); false runs them in this thread. */
+  workers?: boolean;
+}
+
+/**
+ * The server's view of its database: a short SQLite busy timeout (a request waits at most
+ * SQLITE_BUSY_TIMEOUT_MS for another writer, then answers 503 DATABASE_BUSY, instead of stalling
+ * the event loop), and faults logged as they start (at most one line per kind every 10 s).
+ */
+function watchDatabase(config: Config, db: Database, logger: Logger) {
+  db.sql.setBusyTimeout(config.SQLITE_BUSY_TIMEOUT_MS);
+  const lastLogged = new Map<string, number>();
+  db.sql.onFault = (fault) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(fault) ?? 0) < 10_000) return;
+    lastLogged.set(fault, now);
+    logger.warn({ fault }, `database ${fault}: requests that need it answer 503 until it passes`);
+  };
 }
 
 export function isLoopback(host: string): boolean {
@@ -62,6 +82,15 @@ export async function startServer(config: Config, db: Database, options: StartOp
   checkServerConfig(config);
   const logger = options.logger ?? serverLogger(config.LOG_LEVEL);
   db.onConnectionLost((err) => logger.warn({ err }, 'database connection lost; the next query opens a new one'));
+  watchDatabase(config, db, logger);
+  const state = await db.sql.probe({ write: true });
+  if (state !== 'up')
+    logger.error(
+      { database: state },
+      state === 'read-only'
+        ? 'the database cannot be written (a read-only file or server): writes answer 503 DATABASE_UNAVAILABLE and /ready 503 until it can'
+        : 'the database does not answer: requests that need it answer 503 DATABASE_UNAVAILABLE and /ready 503 until it does',
+    );
   if (config.TRUST_PROXY === true) {
     logger.warn(
       "TRUST_PROXY=true believes any X-Forwarded-For: a client that reaches the server directly can choose its own address (and rate-limit budget). Prefer a hop count or the proxies' addresses",
@@ -111,11 +140,23 @@ export async function startServer(config: Config, db: Database, options: StartOp
   const stale = await jobs.recoverStale();
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
 
+  const pool =
+    options.workers === false
+      ? undefined
+      : new WorkPool({
+          threads: config.WORKER_THREADS,
+          queue: config.WORKER_QUEUE_LENGTH,
+          budgetMs: config.REQUEST_BUDGET_SECONDS * 1000,
+          databaseUrl: db.url,
+          modelsDir: config.SALESCAST_MODELS_DIR,
+          busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+        });
   const services: AppServices = {
     db,
     logger,
     jobs,
     config,
+    ...(pool ? { pool } : {}),
     ...(models ? { models } : {}),
     ...(win ? { win } : {}),
     ...(customers ? { customers } : {}),
@@ -125,6 +166,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
   // Keep-alive longer than typical load balancers' idle timeout so they close first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const drain = gracefulShutdown(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,7 +177,10 @@ export async function startServer(config: Config, db: Database, options: StartOp
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info({ url, docs: `${url}/docs` }, 'listening');
+  logger.info(
+    { url, docs: `${url}/docs`, workerThreads: pool ? config.WORKER_THREADS : 0, queue: config.WORKER_QUEUE_LENGTH },
+    'listening',
+  );
 
   // Another process (cron `salescast train win`) may promote a version: poll the registry.
   const poll = models ? setInterval(() => void refreshModels('poll'), config.MODEL_REFRESH_SECONDS * 1000) : null;
@@ -144,27 +189,29 @@ export async function startServer(config: Config, db: Database, options: StartOp
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      logger.info('shutting down: draining in-flight requests');
-      if (poll) clearInterval(poll);
+      const began = Date.now();
       const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Idle keep-alive sockets would hold close() open; in-flight requests are left to finish.
-      server.closeIdleConnections();
-      const timer = setTimeout(() => {
-        logger.warn('grace period over: closing remaining connections');
-        server.closeAllConnections();
-      }, grace);
-      timer.unref();
-      await closed;
-      clearTimeout(timer);
-      await jobs.drain(grace);
-      logger.info('server closed');
+      logger.info({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: finishing the requests already received');
+      if (poll) clearInterval(poll);
+      const { forced, answered } = await drain.shutdown(grace);
+      if (forced) logger.warn({ forced }, 'grace period over: closed connections with requests still running');
+      await pool?.close();
+      await jobs.drain(Math.max(0, grace - (Date.now() - began)));
+      logger.info({ answered, ms: Date.now() - began }, 'server closed');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
 
   if (options.handleSignals ?? true) {
     const onSignal = (signal: string) => {
       logger.info({ signal }, 'signal received');
+      // However shutdown goes, the process ends: the grace period, then a few seconds for the database to close.
+      setTimeout(
+        () => {
+          logger.error('shutdown did not finish in time; exiting');
+          logger.flush(() => process.exit(1));
+        },
+        config.SHUTDOWN_GRACE_SECONDS * 1000 + 5000,
+      ).unref();
       close()
         .then(() => db.close())
         .then(() => process.exit(0))

@@ -97,6 +97,9 @@ describe('starting the server', () => {
       req.write(body.slice(0, 10));
       setTimeout(async () => {
         const closing = handle.close();
+        // The listening socket closes once connections already waiting in its backlog are taken
+        // (two turns of the event loop, test/http/graceful-shutdown.test.ts); later ones are refused.
+        await new Promise((r) => setTimeout(r, 20));
         await expect(send(handle.port, { path: '/health' })).rejects.toThrow();
         req.end(body.slice(10));
         await closing;

@@ -46,17 +46,29 @@ function view(r: ScoreCustomersResult, currency: string) {
   };
 }
 
+/**
+ * Customer batches above this size are scored in the worker pool: 500 stored customers took
+ * ~125 ms of CPU on the demo, 1,000 inline ones ~230 ms (each with its order history summarised).
+ */
+export const POOLED_CUSTOMERS = 100;
+
 export function customerRoutes(ctx: AppContext) {
-  const { mount, services } = ctx;
+  const { mount, services, heavy } = ctx;
   const currency = services.config.CURRENCY;
   const modelsDir = () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR;
   // With a process-wide CustomerScoring the models come from memory; otherwise each call loads them.
   const models = () => (services.customers ? { scoring: services.customers } : { modelsDir: modelsDir() });
   const asOfOf = (v: string | undefined) => (v ? new Date(v) : undefined);
 
-  mount(scoreInlineCustomersRoute, async ({ body }) =>
-    view(await scoreCustomers(services.db, { inline: body.customers, asOf: asOfOf(body.asOf), ...models() }), currency),
-  );
+  mount(scoreInlineCustomersRoute, async ({ body, res }) => {
+    const input = { inline: body.customers, asOf: asOfOf(body.asOf) };
+    return view(
+      body.customers.length > POOLED_CUSTOMERS
+        ? await heavy.run('scoreCustomers', input, res)
+        : await scoreCustomers(services.db, { ...input, ...models() }),
+      currency,
+    );
+  });
 
   mount(scoreCustomerRoute, async ({ params, query }) => {
     const { score, ...rest } = await scoreStoredCustomer(services.db, params.id, { asOf: asOfOf(query.asOf), ...models() });
@@ -64,8 +76,12 @@ export function customerRoutes(ctx: AppContext) {
     return { ...shown, score: scores[0] };
   });
 
-  mount(scoreCustomerBatchRoute, async ({ body }) => {
-    const { result, missing } = await scoreStoredCustomers(services.db, body.ids, { asOf: asOfOf(body.asOf), ...models() });
+  mount(scoreCustomerBatchRoute, async ({ body, res }) => {
+    const asOf = asOfOf(body.asOf);
+    const { result, missing } =
+      new Set(body.ids).size > POOLED_CUSTOMERS
+        ? await heavy.run('scoreStoredCustomers', { externalIds: body.ids, asOf }, res)
+        : await scoreStoredCustomers(services.db, body.ids, { asOf, ...models() });
     if (!result) {
       return {
         currency,

@@ -11,21 +11,21 @@ import {
 import { invalidInput } from '../../errors';
 import type { AppContext } from '../context';
 
-import * as forecastService from '../../services/forecast/forecast-service';
 import type { Dimension } from '../../services/forecast/forecast-service';
 import * as snapshotService from '../../services/forecast/snapshot-service';
-import * as whatIfService from '../../services/forecast/what-if-service';
 import { dealIdsByExternalId } from '../../services/win/stored-deal-scores';
 
 const date = (v: string | undefined) => (v ? new Date(v) : undefined);
 
+// Forecasts, backtests, what-if and snapshots are CPU-heavy: they run in the worker pool
+// (ctx.heavy). Forecasts, backtests and run-rates depend only on the stored data and the request,
+// so repeated identical requests are answered from the cache until the data changes.
 export function forecastRoutes(ctx: AppContext) {
-  const { mount, services } = ctx;
+  const { mount, services, heavy } = ctx;
   const currency = services.config.CURRENCY;
-  const modelsDir = () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR;
 
-  mount(forecastRoute, async ({ query }) => {
-    const report = await forecastService.forecastPipeline(services.db, {
+  mount(forecastRoute, async ({ query, res }) => {
+    const input = {
       period: query.period,
       from: date(query.from),
       to: date(query.to),
@@ -34,36 +34,32 @@ export function forecastRoutes(ctx: AppContext) {
       sims: query.sims,
       seed: query.seed,
       scorer: query.scorer,
-      modelsDir: modelsDir(),
-    });
+    };
+    const report = await heavy.cached('forecast', input, res, { asOfNow: !query.asOf });
     return { currency, ...report };
   });
 
-  mount(backtestRoute, async ({ query }) => {
-    const report = await forecastService.backtestForecasts(services.db, {
+  mount(backtestRoute, async ({ query, res }) => {
+    const input = {
       from: date(query.from),
       to: date(query.to),
       period: query.period,
       sims: query.sims,
       seed: query.seed,
-      scorer: 'stage-model',
-    });
+      scorer: 'stage-model' as const,
+    };
+    // Without `to`, the periods replayed end at the current one: "as of now".
+    const report = await heavy.cached('backtest', input, res, { asOfNow: !query.to });
     return { currency, ...report };
   });
 
-  mount(runRateRoute, async ({ query }) => ({
+  mount(runRateRoute, async ({ query, res }) => ({
     currency,
-    ...(await forecastService.forecastRunRates(services.db, { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed })),
+    ...(await heavy.cached('runRate', { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed }, res, { asOfNow: !query.asOf })),
   }));
 
-  mount(takeSnapshotRoute, async ({ body, req }) => {
-    const r = await snapshotService.takeForecastSnapshot(services.db, {
-      period: body.period,
-      asOf: date(body.asOf),
-      sims: body.sims,
-      seed: body.seed,
-      modelsDir: modelsDir(),
-    });
+  mount(takeSnapshotRoute, async ({ body, req, res }) => {
+    const r = await heavy.run('snapshot', { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed }, res);
     const snapshot = await snapshotService.snapshotById(services.db, r.snapshotId);
     req.log.info({ snapshot: r.snapshotId, by: req.identity?.keyName }, 'forecast snapshot taken');
     return { currency, snapshot, rows: r.rows };
@@ -122,7 +118,7 @@ export function forecastRoutes(ctx: AppContext) {
     };
   });
 
-  mount(whatIfRoute, async ({ body }) => {
+  mount(whatIfRoute, async ({ body, res }) => {
     const ids = await dealIdsByExternalId(
       services.db,
       body.changes.map((c) => c.id),
@@ -133,21 +129,24 @@ export function forecastRoutes(ctx: AppContext) {
         'Unknown deal id(s)',
         missing.map(({ c, i }) => ({ path: ['changes', i, 'id'], value: c.id, problem: 'no deal with this external id' })),
       );
-    const r = await whatIfService.whatIfForecast(services.db, {
-      changes: body.changes.map((c) => ({
-        opportunityId: ids.get(c.id)!,
-        stage: c.stage,
-        amount: c.amount,
-        expectedCloseAt: date(c.expectedCloseAt),
-        addActivities: c.addActivities,
-        drop: c.drop,
-      })),
-      period: body.period,
-      asOf: date(body.asOf),
-      sims: body.sims,
-      seed: body.seed,
-      modelsDir: modelsDir(),
-    });
+    const r = await heavy.run(
+      'whatIf',
+      {
+        changes: body.changes.map((c) => ({
+          opportunityId: ids.get(c.id)!,
+          stage: c.stage,
+          amount: c.amount,
+          expectedCloseAt: date(c.expectedCloseAt),
+          addActivities: c.addActivities,
+          drop: c.drop,
+        })),
+        period: body.period,
+        asOf: date(body.asOf),
+        sims: body.sims,
+        seed: body.seed,
+      },
+      res,
+    );
     return { currency, ...r, deals: r.deals.map(({ opportunityId: _id, ...d }) => d) };
   });
 }

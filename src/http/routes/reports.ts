@@ -21,13 +21,10 @@ import {
   campaignsReport,
   clientProfitability,
   cohortsReport,
-  compareReport,
   describeFields,
-  funnelReport,
+  type funnelReport,
   growthReport,
   newVsExistingReport,
-  paretoReport,
-  profitabilityReport,
 } from '../../services/analytics';
 import type { AppContext } from '../context';
 
@@ -53,12 +50,14 @@ function optionsAndFilters(def: RouteDef, query: Record<string, unknown>) {
   return { options, filters };
 }
 
-export function reportRoutes({ mount, services }: AppContext) {
+// Profitability, Pareto, funnel and compare read and aggregate every client or deal (60-150 ms of
+// CPU each on the demo): they run in the worker pool (ctx.heavy). The others stay on the event loop.
+export function reportRoutes({ mount, services, heavy }: AppContext) {
   const db = services.db;
 
-  mount(profitabilityRoute, async ({ query }) => {
+  mount(profitabilityRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(profitabilityRoute, query);
-    const r = await profitabilityReport(db, { ...options, filters });
+    const r = await heavy.run('profitability', { ...options, filters }, res);
     const total = r.by ? (r.groups?.length ?? 0) : r.totals.clients;
     const shown = r.by ? 0 : r.rows.length;
     return {
@@ -69,9 +68,9 @@ export function reportRoutes({ mount, services }: AppContext) {
 
   mount(clientProfitabilityRoute, ({ params, query }) => clientProfitability(db, params.id, query));
 
-  mount(paretoRoute, async ({ query }) => {
+  mount(paretoRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(paretoRoute, query);
-    return paretoReport(db, { ...options, filters });
+    return heavy.run('pareto', { ...options, filters }, res);
   });
 
   mount(cohortsRoute, async ({ query }) => {
@@ -79,11 +78,11 @@ export function reportRoutes({ mount, services }: AppContext) {
     return cohortsReport(db, { ...options, filters } as Parameters<typeof cohortsReport>[1]);
   });
 
-  mount(funnelRoute, async ({ query }) => {
+  mount(funnelRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(funnelRoute, query);
     const by = typeof options.by === 'string' ? list(options.by) : undefined;
     const stages = typeof options.stages === 'string' ? list(options.stages) : undefined;
-    return funnelReport(db, { ...options, by, stages, filters } as Parameters<typeof funnelReport>[1]);
+    return heavy.run('funnel', { ...options, by, stages, filters } as Parameters<typeof funnelReport>[1], res);
   });
 
   mount(campaignsRoute, async ({ query }) => {
@@ -106,7 +105,7 @@ export function reportRoutes({ mount, services }: AppContext) {
     return newVsExistingReport(db, { ...options, filters } as Parameters<typeof newVsExistingReport>[1]);
   });
 
-  mount(compareRoute, async ({ body }) => compareReport(db, body));
+  mount(compareRoute, async ({ body, res }) => heavy.run('compare', body, res));
 
   mount(reportFieldsRoute, () => ({ clients: describeFields('clients'), deals: describeFields('deals') }));
 }
