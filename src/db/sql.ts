@@ -162,7 +162,13 @@ export function openSqliteConnection(file: string, opts: { readonly?: boolean; b
   });
   try {
     if (!opts.readonly) {
-      db.pragma('journal_mode = WAL');
+      try {
+        db.pragma('journal_mode = WAL');
+      } catch (e) {
+        // Switching a rollback-journal file to WAL writes to it: a read-only file stays as it is
+        // and is served read-only (reads work; writes answer DATABASE_UNAVAILABLE).
+        if (faultOf(e) !== 'read-only') throw e;
+      }
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');

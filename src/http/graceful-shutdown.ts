@@ -3,7 +3,7 @@
 // on new connections 0.3 s before SIGTERM were reset):
 // - connections the kernel has accepted but the process has not yet picked up (the listen
 //   backlog, which grows while the process is busy) are reset when the listening socket closes:
-//   the backlog is drained first, by letting the event loop run its poll phase once more;
+//   the backlog is drained first (Node takes one connection from it per turn of the event loop);
 // - since Node 19, server.close() also closes every connection without a request in progress,
 //   which includes a new connection whose request bytes have arrived but not yet been parsed:
 //   such a connection is given a moment to show its request before it counts as idle.
@@ -16,6 +16,8 @@ import type { Socket } from 'node:net';
 
 /** How long a connection without any request yet may take to show one once shutdown began. */
 export const FIRST_REQUEST_WINDOW_MS = 1000;
+/** At most this long is spent taking connections from the listen backlog before it closes. */
+export const BACKLOG_DRAIN_MS = 500;
 const POLL_MS = 20;
 
 interface ConnectionState {
@@ -46,9 +48,11 @@ export function gracefulShutdown(server: http.Server): GracefulShutdown {
   const connections = new Map<Socket, ConnectionState>();
   let shuttingDown = false;
   let answered = 0;
+  let accepted = 0;
   let result: Promise<ShutdownResult> | null = null;
 
   server.on('connection', (socket: Socket) => {
+    accepted++;
     connections.set(socket, { active: 0, served: 0, current: null });
     socket.once('close', () => connections.delete(socket));
   });
@@ -72,10 +76,16 @@ export function gracefulShutdown(server: http.Server): GracefulShutdown {
   async function run(graceMs: number): Promise<ShutdownResult> {
     const began = Date.now();
     shuttingDown = true;
-    // Two turns of the event loop include a full poll phase: every connection waiting in the
-    // listen backlog is accepted (and tracked) before the listening socket closes.
-    await nextTurn();
-    await nextTurn();
+    // Node accepts one connection per turn of the event loop: take turns until one passes without
+    // a new connection, so every connection waiting in the listen backlog is accepted (and
+    // tracked) before the listening socket closes. Bounded, for a stream of new arrivals.
+    const drainUntil = Date.now() + BACKLOG_DRAIN_MS;
+    let seen = -1;
+    while (seen !== accepted && Date.now() < drainUntil) {
+      seen = accepted;
+      await nextTurn();
+      await nextTurn();
+    }
     const listening = new Promise<void>((resolve) => {
       // net's close, not http's: http's would close every connection that has no request yet.
       net.Server.prototype.close.call(server, () => resolve());

@@ -137,7 +137,12 @@ export async function startServer(config: Config, db: Database, options: StartOp
   };
   const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m, { env: childEnv })]));
   const jobs = new TrainingJobs(db, trainers, { onSucceeded: () => refreshModels('training job finished') });
-  const stale = await jobs.recoverStale();
+  // A database that cannot be written now (read-only, down) must not keep the server from starting: it says so on /ready.
+  const stale = await jobs.recoverStale().catch((e) => {
+    if (!(e instanceof AppError) || !e.code.startsWith('DATABASE_')) throw e;
+    logger.warn({ err: e }, 'could not mark interrupted training jobs as failed (the database is not writable now)');
+    return 0;
+  });
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
 
   const pool =

@@ -99,9 +99,12 @@ export class WorkPool {
     const startedAt = options.startedAt ?? Date.now();
     const budgetMs = options.budgetMs ?? this.opts.budgetMs;
     const left = budgetMs - (Date.now() - startedAt);
-    const waiting = Math.max(0, this.pending - this.opts.threads);
-    if (waiting >= this.opts.queue)
-      this.refuse(task, `${waiting} heavy requests are already waiting (WORKER_QUEUE_LENGTH=${this.opts.queue})`);
+    // Past the threads, a task waits behind (pending - threads) others; the queue holds `queue` of them.
+    if (this.pending - this.opts.threads >= this.opts.queue)
+      this.refuse(
+        task,
+        `every worker thread is busy and ${Math.max(0, this.pending - this.opts.threads)} heavy requests are already waiting (WORKER_QUEUE_LENGTH=${this.opts.queue})`,
+      );
     const avg = this.durations.get(task);
     if (avg !== undefined && this.pending >= this.opts.threads && this.expectedWaitMs(task) + avg > left)
       this.refuse(

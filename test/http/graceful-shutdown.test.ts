@@ -1,0 +1,156 @@
+// Graceful shutdown (issue 12: requests on new connections sent 0.3 s before SIGTERM while the
+// server was busy were reset, 12 of 21). A real `salescast serve` process is stopped (SIGSTOP: busy
+// as can be) while 21 new connections each send a request and wait in the kernel's listen backlog;
+// SIGTERM then SIGCONT: every one of them is answered, an idle keep-alive connection is closed, and
+// the process exits 0 within its grace period. In-process: a connection whose request arrives just
+// after shutdown began is answered too.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { startServer } from '../../src/http/server';
+import { createTestDatabase, runCliMigrate, testDialect } from '../helpers/db';
+
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
+const GRACE_SECONDS = 5;
+
+function serveProcess(databaseUrl: string, modelsDir: string) {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      SALESCAST_MODELS_DIR: modelsDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SALESCAST_AUTH_DISABLED: 'true',
+      SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = new Promise<URL>((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      output += c.toString();
+      const m = /dashboard: (http:\/\/[^/\s]+)\//.exec(output);
+      if (m) resolve(new URL(m[1]));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+/** A new connection that sends one request at once and collects the whole answer (or the error that ended it). */
+function rawRequest(port: number, pathname: string): Promise<{ raw: string; error: string | null }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let raw = '';
+    let error: string | null = null;
+    socket.on('connect', () => socket.write(`GET ${pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+    socket.on('data', (c) => (raw += c.toString()));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    socket.on('close', () => resolve({ raw, error }));
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
+
+const describeSqlite = testDialect() === 'sqlite' ? describe : describe.skip;
+
+describeSqlite('SIGTERM on a real server process', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-shutdown-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('requests on new connections waiting in the backlog are all answered; idle keep-alive closed; exit 0 within the grace period', async () => {
+    const url = `file:${path.join(dir, 'salescast.db')}`;
+    runCliMigrate(url);
+    const server = serveProcess(url, path.join(dir, 'models'));
+    const base = await server.url;
+    const port = Number(base.port);
+
+    // A keep-alive connection that has been served and now sits idle.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let idleClosed = false;
+    await new Promise<void>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/health', agent }, (res) => {
+          res.socket.once('close', () => (idleClosed = true));
+          res.resume();
+          res.on('end', () => resolve());
+        })
+        .on('error', reject);
+    });
+
+    // The process is stopped: the kernel accepts the connections and holds their requests.
+    server.child.kill('SIGSTOP');
+    const paths = ['/health', '/v1/models', '/v1/forecasts/snapshots'];
+    const pending = Array.from({ length: 21 }, (_, i) => rawRequest(port, paths[i % paths.length]));
+    await new Promise((r) => setTimeout(r, 300));
+    const exit = exited(server.child);
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    server.child.kill('SIGCONT');
+    const answers = await Promise.all(pending);
+    for (const a of answers) {
+      expect(a.error).toBeNull();
+      expect(a.raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(a.raw).toMatch(/\r\nConnection: close\r\n/i);
+      expect(() => JSON.parse(a.raw.slice(a.raw.indexOf('\r\n\r\n') + 4))).not.toThrow();
+    }
+    const { code, at } = await exit;
+    expect(code).toBe(0);
+    expect(at - signalled).toBeLessThan((GRACE_SECONDS + 5) * 1000);
+    expect(idleClosed).toBe(true);
+    expect(server.output()).toMatch(/"answered":21/);
+    // Nothing listens any more.
+    expect((await rawRequest(port, '/health')).error).toBe('ECONNREFUSED');
+    agent.destroy();
+  });
+});
+
+describe('shutdown in process', () => {
+  test('a connection made before shutdown whose request arrives just after is answered, then closed', async () => {
+    const tdb = await createTestDatabase();
+    const config = {
+      ...loadConfig({ DATABASE_URL: tdb.url }),
+      PORT: 0,
+      HOST: '127.0.0.1',
+      SALESCAST_AUTH_DISABLED: true,
+      SHUTDOWN_GRACE_SECONDS: 5,
+      LOG_LEVEL: 'silent' as const,
+    };
+    const handle = await startServer(config, tdb.db, {
+      logger: pino({ level: 'silent' }),
+      handleSignals: false,
+      trainers: {},
+      workers: false,
+    });
+    try {
+      const socket = net.connect(handle.port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      let raw = '';
+      socket.on('data', (c) => (raw += c.toString()));
+      const closed = new Promise((r) => socket.once('close', r));
+      const closing = handle.close();
+      await new Promise((r) => setTimeout(r, 200));
+      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await closed;
+      await closing;
+      expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(raw).toMatch(/\r\nConnection: close\r\n/i);
+    } finally {
+      await handle.close();
+      await tdb.cleanup();
+    }
+  });
+});
