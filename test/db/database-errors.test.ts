@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { databaseError, DatabaseFaultError, faultOf } from '../../src/db/errors';
+import { databaseError, type DatabaseFaultError, faultOf } from '../../src/db/errors';
 import { SqliteSql } from '../../src/db/sql';
 import { AppError } from '../../src/errors';
 

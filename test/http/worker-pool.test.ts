@@ -36,13 +36,20 @@ async function serve(overrides: Partial<Config> = {}): Promise<ServerHandle> {
   );
 }
 
+/** The parts of the answers these tests read. */
+interface Answer {
+  error: { code: string; message: string };
+  openPipeline: { amount: number };
+  total: unknown;
+}
+
 async function get(base: string, pathname: string) {
   const res = await fetch(`${base}${pathname}`);
   return {
     status: res.status,
     cache: res.headers.get('cache-status'),
     retryAfter: res.headers.get('retry-after'),
-    body: (await res.json()) as Record<string, any>,
+    body: (await res.json()) as Answer,
   };
 }
 
