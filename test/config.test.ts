@@ -1,6 +1,7 @@
 // The configuration parser: defaults when nothing is set, numbers and booleans read from text as
 // documented, and every bad variable named in one CONFIG_INVALID error (without echoing values,
 // which may be secrets).
+import os from 'node:os';
 import { loadConfig } from '../src/config';
 import { AppError } from '../src/errors';
 
@@ -94,5 +95,37 @@ describe('loadConfig', () => {
       SHUTDOWN_GRACE_SECONDS: 'must be a number, greater than 0',
     });
     expect(JSON.stringify(problems)).not.toContain('hunter2');
+  });
+
+  test('the worker pool, forecast cache and SQLite busy wait: defaults, and bad values named', () => {
+    const c = loadConfig(env({}));
+    expect(c).toMatchObject({
+      WORKER_QUEUE_LENGTH: 16,
+      REQUEST_BUDGET_SECONDS: 30,
+      FORECAST_CACHE_ENTRIES: 64,
+      FORECAST_CACHE_SECONDS: 60,
+      SQLITE_BUSY_TIMEOUT_MS: 250,
+    });
+    // One core is left to the event loop.
+    expect(c.WORKER_THREADS).toBe(Math.max(1, os.availableParallelism() - 1));
+    expect(loadConfig(env({ WORKER_THREADS: '3', WORKER_QUEUE_LENGTH: '0', FORECAST_CACHE_ENTRIES: '0' }))).toMatchObject({
+      WORKER_THREADS: 3,
+      WORKER_QUEUE_LENGTH: 0,
+      FORECAST_CACHE_ENTRIES: 0,
+    });
+    const problems = problemsOf({
+      WORKER_THREADS: '0',
+      WORKER_QUEUE_LENGTH: '-1',
+      REQUEST_BUDGET_SECONDS: '0',
+      FORECAST_CACHE_SECONDS: 'forever',
+      SQLITE_BUSY_TIMEOUT_MS: '2.5',
+    });
+    expect(Object.fromEntries(problems.map((p) => [p.path?.[0], p.problem]))).toEqual({
+      WORKER_THREADS: 'must be a whole number, at least 1, at most 64',
+      WORKER_QUEUE_LENGTH: 'must be a whole number, at least 0, at most 10000',
+      REQUEST_BUDGET_SECONDS: 'must be a number, greater than 0, at most 3600',
+      FORECAST_CACHE_SECONDS: 'must be a number, greater than 0, at most 86400',
+      SQLITE_BUSY_TIMEOUT_MS: 'must be a whole number, at least 0, at most 60000',
+    });
   });
 });
