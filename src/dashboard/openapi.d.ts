@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database reachable and active models loaded (503 otherwise) */
+        /** Readiness: database reachable and writable, and active models loaded (503 otherwise) */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -674,7 +674,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNPROCESSABLE" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "SCHEMA_MISMATCH" | "ARTIFACT_INVALID" | "NOT_READY" | "INTERNAL";
+                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNPROCESSABLE" | "CONFIG_INVALID" | "MIGRATION_FAILED" | "SCHEMA_MISMATCH" | "ARTIFACT_INVALID" | "NOT_READY" | "DATABASE_BUSY" | "DATABASE_UNAVAILABLE" | "SERVER_BUSY" | "TIME_BUDGET_EXCEEDED" | "INTERNAL";
                 message: string;
                 details: components["schemas"]["ErrorDetail"][];
                 requestId: string;
@@ -1593,8 +1593,11 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "ok";
-                        /** @enum {string} */
-                        database: "up" | "down";
+                        /**
+                         * @description up: answers and can be written; read-only: answers but cannot be written; down: does not answer
+                         * @enum {string}
+                         */
+                        database: "up" | "read-only" | "down";
                         /** @enum {string} */
                         dialect: "sqlite" | "postgresql";
                     };
@@ -1629,8 +1632,12 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ready" | "not_ready";
-                        /** @enum {string} */
-                        database: "up" | "down";
+                        /**
+                         * @description up: answers and can be written; read-only: answers but cannot be written; down: does not answer
+                         * @enum {string}
+                         */
+                        database: "up" | "read-only" | "down";
+                        databaseProblem?: string;
                         models: {
                             name: string;
                             /**
@@ -1653,9 +1660,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not ready */
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1753,6 +1762,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1762,6 +1773,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1851,6 +1873,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1860,6 +1884,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1927,6 +1962,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1936,6 +1973,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2027,6 +2075,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,6 +2086,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2133,6 +2194,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2142,6 +2205,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2236,6 +2310,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2245,6 +2321,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2313,6 +2400,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2322,6 +2411,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2420,6 +2520,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2429,6 +2531,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2590,6 +2703,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2599,6 +2714,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2721,6 +2847,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2730,6 +2858,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2838,6 +2977,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2847,6 +2988,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2915,6 +3067,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2924,6 +3078,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3014,6 +3179,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3023,6 +3190,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3142,6 +3320,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3151,6 +3331,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3300,6 +3491,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3309,6 +3502,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3404,6 +3608,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3413,6 +3619,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3492,6 +3709,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3501,6 +3720,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3598,6 +3828,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3607,6 +3839,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3708,6 +3951,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3717,6 +3962,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3817,6 +4073,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3826,6 +4084,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4223,6 +4492,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4232,6 +4503,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4354,6 +4636,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4363,6 +4647,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4428,6 +4723,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4437,6 +4734,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4527,6 +4835,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4536,6 +4846,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4651,6 +4972,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4660,6 +4983,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4728,6 +5062,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4737,6 +5073,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4799,6 +5146,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4808,6 +5157,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4876,6 +5236,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4885,6 +5247,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4979,6 +5352,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4988,6 +5363,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5058,6 +5444,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5067,6 +5455,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5134,6 +5533,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5143,6 +5544,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5244,6 +5656,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5253,6 +5667,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5320,6 +5745,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5329,6 +5756,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5387,6 +5825,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5396,6 +5836,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5481,6 +5932,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5490,6 +5943,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5559,6 +6023,8 @@ export interface operations {
             /** @description Rate limit exceeded */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5568,6 +6034,17 @@ export interface operations {
             /** @description Internal error (no internals are returned) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

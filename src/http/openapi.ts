@@ -19,7 +19,12 @@ const REASON: Record<number, string> = {
   422: 'Valid input, but the data cannot support an answer (e.g. no trained model)',
   429: 'Rate limit exceeded',
   500: 'Internal error (no internals are returned)',
-  503: 'Not ready',
+  503: 'Unavailable for now, see the code: DATABASE_BUSY (another writer holds the database), DATABASE_UNAVAILABLE (unreachable or read-only), SERVER_BUSY (the worker pool is full), TIME_BUDGET_EXCEEDED (the work was cancelled at its time budget) or NOT_READY. Retry after Retry-After seconds.',
+};
+
+/** Seconds after which a retry may succeed, on 429 and 503 answers. */
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
 };
 
 class SchemaCollector {
@@ -99,10 +104,15 @@ export function buildOpenApi(routes: RouteDef[], info: OpenApiInfo = {}): Record
     // Every /v1 route refuses an unknown query parameter, so every one can answer 400.
     if (def.params || def.query || def.body || def.scope) errorStatuses.add(400);
     if (def.body) errorStatuses.add(413);
-    if (def.scope) for (const s of [401, 403, 429]) errorStatuses.add(s);
+    // Every API route needs the database (a key is looked up there) or the worker pool.
+    if (def.scope) for (const s of [401, 403, 429, 503]) errorStatuses.add(s);
     errorStatuses.add(500);
     for (const s of [...errorStatuses].sort()) {
-      responses[String(s)] = { description: REASON[s] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
+      responses[String(s)] = {
+        description: REASON[s] ?? 'Error',
+        ...(s === 429 || s === 503 ? { headers: RETRY_AFTER_HEADER } : {}),
+        content: { 'application/json': { schema: errorRef } },
+      };
     }
     const op: Record<string, unknown> = {
       operationId: def.operationId,

@@ -76,7 +76,24 @@ describe('the API contract', () => {
   test('every secured operation declares its scope and its 400/401/403 answers with the error body', () => {
     const secured = operations().filter((o) => o.op['x-required-scope']);
     expect(secured.length).toBeGreaterThan(20);
-    for (const { op } of secured) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
+    for (const { op } of secured) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '429', '503']));
+  });
+
+  test('503 answers are documented with their codes and Retry-After, and the codes are in the error body schema', () => {
+    const full = doc as unknown as {
+      components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } };
+      'x-error-codes': Record<string, number>;
+    };
+    for (const { op } of operations().filter((o) => o.op['x-required-scope'])) {
+      const r503 = (op.responses as Record<string, { description: string; headers?: Record<string, unknown> }>)['503'];
+      expect(r503.description).toMatch(/DATABASE_BUSY.*DATABASE_UNAVAILABLE.*SERVER_BUSY.*TIME_BUDGET_EXCEEDED/);
+      expect(r503.headers).toHaveProperty('Retry-After');
+    }
+    const codes = full.components.schemas.Error.properties.error.properties.code.enum;
+    for (const code of ['DATABASE_BUSY', 'DATABASE_UNAVAILABLE', 'SERVER_BUSY', 'TIME_BUDGET_EXCEEDED']) {
+      expect(codes).toContain(code);
+      expect(full['x-error-codes'][code]).toBe(503);
+    }
   });
 
   test('every secured route: no key → 401, revoked key → 401, key without the scope → 403', async () => {
