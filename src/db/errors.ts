@@ -86,3 +86,20 @@ export function databaseError(e: unknown): unknown {
   const fault = faultOf(e);
   return fault ? new DatabaseFaultError(fault, e) : e;
 }
+
+/**
+ * Runs a write the server does in the background (not for a waiting caller), retrying while the
+ * database is busy: the short busy timeout of the request path keeps each attempt from stalling
+ * the event loop, and the waits between attempts do not block it at all.
+ */
+export async function retryWhileBusy<T>(write: () => Promise<T>, totalMs = 30_000): Promise<T> {
+  const until = Date.now() + totalMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      return await write();
+    } catch (e) {
+      if (faultOf(e) !== 'busy' || Date.now() + wait > until) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}

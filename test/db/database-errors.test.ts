@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { databaseError, type DatabaseFaultError, faultOf } from '../../src/db/errors';
+import { databaseError, type DatabaseFaultError, faultOf, retryWhileBusy } from '../../src/db/errors';
 import { SqliteSql } from '../../src/db/sql';
 import { AppError } from '../../src/errors';
 
@@ -104,5 +104,31 @@ describe('the SQLite runner', () => {
     await expect(sql.all('SELECT * FROM missing')).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
     await expect(sql.transaction((tx) => tx.run('INSERT INTO missing VALUES (1)'))).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
     await sql.close();
+  });
+});
+
+describe('retryWhileBusy (background writes of the server)', () => {
+  test('retries while the database is busy, without blocking, and gives up on anything else at once', async () => {
+    let attempts = 0;
+    const busy = databaseError(err({ code: 'SQLITE_BUSY' }));
+    const result = await retryWhileBusy(async () => {
+      attempts++;
+      if (attempts < 3) throw busy;
+      return 'written';
+    });
+    expect([result, attempts]).toEqual(['written', 3]);
+    let other = 0;
+    await expect(
+      retryWhileBusy(async () => {
+        other++;
+        throw err({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+      }),
+    ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect(other).toBe(1);
+    await expect(
+      retryWhileBusy(async () => {
+        throw busy;
+      }, 50),
+    ).rejects.toBe(busy);
   });
 });

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Database } from '../../db/database';
+import { retryWhileBusy } from '../../db/errors';
 import {
   listTrainingJobs,
   markJobFailed,
@@ -107,7 +108,8 @@ export class TrainingJobs {
         append('job succeeded');
         clearInterval(timer);
         finishing();
-        await markJobSucceeded(this.db.sql, id, result, log, new Date());
+        // Another process (this very training run's child, an import) may hold the database: retry, without blocking.
+        await retryWhileBusy(() => markJobSucceeded(this.db.sql, id, result, log, new Date()));
         const info = await this.get(id).catch(() => null);
         if (info) await Promise.resolve(this.hooks.onSucceeded?.(info)).catch(() => undefined);
       } catch (e) {
@@ -115,7 +117,7 @@ export class TrainingJobs {
         append(`job failed: ${message}`);
         clearInterval(timer);
         finishing();
-        await markJobFailed(this.db.sql, id, message.slice(0, 4000), new Date(), log).catch(() => undefined);
+        await retryWhileBusy(() => markJobFailed(this.db.sql, id, message.slice(0, 4000), new Date(), log)).catch(() => undefined);
       } finally {
         clearInterval(timer);
         this.running.delete(id);
