@@ -80,9 +80,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     if (appErr.code === 'INTERNAL') req.log?.error({ err }, 'unhandled error');
   }
   const status = STATUS_OF[appErr.code] ?? 500;
-  // A 503 is the server protecting itself or waiting on its database: worth a warning, not a stack.
-  if (status === 503) req.log?.warn({ code: appErr.code, reason: appErr.message }, 'request refused for now');
-  else if (status >= 500 && isAppError(err)) req.log?.error({ err }, 'request failed');
+  // A 503 is the server protecting itself or waiting on its database, not a failure: the access
+  // line records it, and the condition itself is logged where it starts (throttled), so a flood
+  // of refused requests does not double the log volume.
+  if (status >= 500 && status !== 503 && isAppError(err)) req.log?.error({ err }, 'request failed');
   if (res.headersSent) {
     res.end();
     return;

@@ -10,6 +10,7 @@ import { type CacheOutcome, VersionedCache } from '../services/versioned-cache';
 import { WinScoring } from '../services/win/score-deals';
 import type { WorkPool } from '../workers/pool';
 import { TASKS, type TaskContext, type TaskInput, type TaskName, type TaskOutput } from '../workers/tasks';
+import { PreparedJson } from './route';
 
 export interface HeavyWork {
   /**
@@ -23,6 +24,17 @@ export interface HeavyWork {
    * computed once, however many identical requests wait for it. Sets the Cache-Status header.
    */
   cached<N extends TaskName>(task: N, input: TaskInput<N>, res: Response, opts?: { asOfNow?: boolean }): Promise<TaskOutput<N>>;
+  /**
+   * The same, as the route's serialised answer `shape(value)`: a cached value is serialised once
+   * and served as it is to every later identical request (a hit costs no JSON work).
+   */
+  cachedAnswer<N extends TaskName>(
+    task: N,
+    input: TaskInput<N>,
+    res: Response,
+    shape: (value: TaskOutput<N>) => unknown,
+    opts?: { asOfNow?: boolean },
+  ): Promise<PreparedJson>;
 }
 
 export interface HeavyOptions {
@@ -82,8 +94,21 @@ export function heavyWork(o: HeavyOptions): HeavyWork {
     }
   };
 
-  return {
+  // The serialised answer of each cached value (dropped with the value).
+  const prepared = new WeakMap<object, PreparedJson>();
+
+  const heavy: HeavyWork = {
     run,
+    async cachedAnswer(task, input, res, shape, opts) {
+      const value = await heavy.cached(task, input, res, opts);
+      const key = value as object;
+      let answer = prepared.get(key);
+      if (!answer) {
+        answer = new PreparedJson(JSON.stringify(shape(value)));
+        prepared.set(key, answer);
+      }
+      return answer;
+    },
     async cached(task, input, res, opts = {}) {
       const version = await dataVersion(o.db);
       // A shared computation is not cancelled when one of its callers leaves: others may wait for it.
@@ -94,4 +119,5 @@ export function heavyWork(o: HeavyOptions): HeavyWork {
       return value as TaskOutput<typeof task>;
     },
   };
+  return heavy;
 }

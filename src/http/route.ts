@@ -2,6 +2,7 @@
 // route's zod schemas (every bad field reported at once, 400), then calls a thin handler and sends
 // what it returns with the route's success status. Mounted definitions are collected so the
 // OpenAPI document lists exactly what the app serves.
+import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { textIssues } from '../contracts/input-rules';
@@ -140,11 +141,28 @@ export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: Rou
 }
 
 /**
+ * An answer already serialised, with its ETag: what a route returns for answers it serves many
+ * times over (cached forecasts), so each request skips serialising and hashing the same body.
+ */
+export class PreparedJson {
+  readonly etag: string;
+  constructor(readonly body: string) {
+    this.etag = `W/"${Buffer.byteLength(body).toString(16)}-${crypto.createHash('sha1').update(body).digest('base64').slice(0, 27)}"`;
+  }
+}
+
+/**
  * GET (and HEAD) answers go through Express (ETag and conditional requests for clients that cache
  * despite no-store). Other methods are never conditional, so their JSON is written directly: no
  * ETag hash of a body no client will revalidate, on the path every scoring call takes.
  */
 function sendJson(req: Request, res: Response, status: number, result: unknown) {
+  if (result instanceof PreparedJson) {
+    // Express answers 304 to a matching If-None-Match from the ETag set here.
+    res.setHeader('ETag', result.etag);
+    res.status(status).type('application/json; charset=utf-8').send(result.body);
+    return;
+  }
   if (req.method === 'GET' || req.method === 'HEAD' || result === undefined) {
     res.status(status).json(result);
     return;

@@ -50,12 +50,21 @@ export interface StartOptions {
  */
 function watchDatabase(config: Config, db: Database, logger: Logger) {
   db.sql.setBusyTimeout(config.SQLITE_BUSY_TIMEOUT_MS);
-  const lastLogged = new Map<string, number>();
-  db.sql.onFault = (fault) => {
-    const now = Date.now();
-    if (now - (lastLogged.get(fault) ?? 0) < 10_000) return;
-    lastLogged.set(fault, now);
+  const log = { busy: throttled(10_000, logFault), unavailable: throttled(10_000, logFault), 'read-only': throttled(10_000, logFault) };
+  function logFault(fault: string) {
     logger.warn({ fault }, `database ${fault}: requests that need it answer 503 until it passes`);
+  }
+  db.sql.onFault = (fault) => log[fault](fault);
+}
+
+/** `fn`, called at most once every `ms` (later calls inside the window are dropped). */
+function throttled<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = 0;
+  return (...args) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    fn(...args);
   };
 }
 
@@ -155,6 +164,9 @@ export async function startServer(config: Config, db: Database, options: StartOp
           databaseUrl: db.url,
           modelsDir: config.SALESCAST_MODELS_DIR,
           busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+          onSaturated: throttled(10_000, (why, stats) =>
+            logger.warn({ why, ...stats }, 'worker pool saturated: heavy requests answered 503 SERVER_BUSY'),
+          ),
         });
   const services: AppServices = {
     db,

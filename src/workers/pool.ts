@@ -16,6 +16,8 @@ export interface PoolOptions extends WorkerSettings {
   queue: number;
   /** Default time budget of a task, from its request's arrival (waiting and running), ms. */
   budgetMs: number;
+  /** Told when a task is refused (the server logs it, at most once every few seconds). */
+  onSaturated?: (why: string, stats: PoolStats) => void;
 }
 
 export interface RunOptions {
@@ -35,6 +37,9 @@ export interface PoolStats {
   refused: number;
   overBudget: number;
 }
+
+/** How much lower the worker threads' CPU priority is than the event loop's (nice, 0-19). */
+export const WORKER_NICE = 10;
 
 /** Weight of the newest duration in the moving average of a task's duration. */
 const EWMA_WEIGHT = 0.3;
@@ -60,6 +65,9 @@ export class WorkPool {
       // The admission below bounds the queue; piscina's own bound would only be a second, vaguer refusal.
       maxQueue: Number.POSITIVE_INFINITY,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // Heavy work yields the CPU to the event loop when they compete (Linux thread priority,
+      // through piscina's optional @napi-rs/nice): /health and inline scoring stay quick.
+      niceIncrement: WORKER_NICE,
       workerData: { databaseUrl, modelsDir, busyTimeoutMs } satisfies WorkerSettings,
     });
   }
@@ -84,6 +92,7 @@ export class WorkPool {
 
   private refuse(task: TaskName, why: string): never {
     this.counts.refused++;
+    this.opts.onSaturated?.(why, this.stats());
     const waitS = Math.max(1, Math.ceil(this.expectedWaitMs(task) / 1000));
     throw new AppError(
       'SERVER_BUSY',

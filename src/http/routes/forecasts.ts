@@ -35,8 +35,7 @@ export function forecastRoutes(ctx: AppContext) {
       seed: query.seed,
       scorer: query.scorer,
     };
-    const report = await heavy.cached('forecast', input, res, { asOfNow: !query.asOf });
-    return { currency, ...report };
+    return heavy.cachedAnswer('forecast', input, res, (report) => ({ currency, ...report }), { asOfNow: !query.asOf });
   });
 
   mount(backtestRoute, async ({ query, res }) => {
@@ -49,14 +48,18 @@ export function forecastRoutes(ctx: AppContext) {
       scorer: 'stage-model' as const,
     };
     // Without `to`, the periods replayed end at the current one: "as of now".
-    const report = await heavy.cached('backtest', input, res, { asOfNow: !query.to });
-    return { currency, ...report };
+    return heavy.cachedAnswer('backtest', input, res, (report) => ({ currency, ...report }), { asOfNow: !query.to });
   });
 
-  mount(runRateRoute, async ({ query, res }) => ({
-    currency,
-    ...(await heavy.cached('runRate', { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed }, res, { asOfNow: !query.asOf })),
-  }));
+  mount(runRateRoute, ({ query, res }) =>
+    heavy.cachedAnswer(
+      'runRate',
+      { horizon: query.horizon, asOf: date(query.asOf), seed: query.seed },
+      res,
+      (report) => ({ currency, ...report }),
+      { asOfNow: !query.asOf },
+    ),
+  );
 
   mount(takeSnapshotRoute, async ({ body, req, res }) => {
     const r = await heavy.run('snapshot', { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed }, res);
