@@ -1,7 +1,7 @@
 // The layer rules of src/ (docs/development.md, "Layers"), checked by `npm run check:deps` in
 // `npm test`. Dependencies point one way:
 //
-//   cli, main ─▶ services ─▶ db | domain | ml ─▶ math        http ─▶ services, contracts
+//   cli, main ─▶ services ─▶ db | domain | ml ─▶ math        http ─▶ services, contracts, workers ─▶ services
 //
 // Every rule below is a `forbidden` one: a violation fails the check and names the rule, the
 // importing file and the imported one. Shared leaves every layer may use: src/errors.ts (AppError)
@@ -111,6 +111,7 @@ module.exports = {
         '^src/errors\\.ts$',
         '^src/config\\.ts$',
         '^src/dashboard/',
+        '^src/workers/',
         '^src/db/database\\.ts$',
       ],
     ),
@@ -121,6 +122,12 @@ module.exports = {
       from: { path: '^src/http/' },
       to: { path: '^src/db/database\\.ts$', dependencyTypesNot: ['type-only'] },
     },
+    onlyImports(
+      'workers-are-thin-adapters',
+      "src/workers (the HTTP server's worker-thread pool, its entry and task table) runs services in threads: it imports services, opens the database (src/db/database.ts), the error type and config; no SQL, repositories, domain or ml internals.",
+      '^src/workers/',
+      ['^src/workers/', '^src/services/', '^src/errors\\.ts$', '^src/config\\.ts$', '^src/db/database\\.ts$'],
+    ),
     onlyImports(
       'cli-through-services',
       'The CLI opens and migrates the database (src/db/database.ts, src/db/migrate.ts) and calls services; no SQL, repositories or ml internals.',
