@@ -4,11 +4,12 @@
 // same table runs in the server's own thread when no pool is configured (tests building the app
 // alone), so a route behaves the same either way.
 // Measured on the demo company (500 accounts, 3,816 deals; CPU time): a forecast ~1.3 s, what-if
-// ~0.5 s, a backtest ~0.7 s, compare ~150 ms, funnel/pareto/profitability/run-rate 60-100 ms,
-// scoring 1,000 stored deals ~80 ms or 500 stored customers ~125 ms. Everything under ~50 ms
-// (single scores, small batches, lists, cohorts, campaigns) stays on the event loop.
+// ~0.5 s, a backtest ~0.7 s, compare ~150 ms, funnel/pareto/profitability/run-rate 60-100 ms, one
+// client's profitability 50-70 ms, scoring 1,000 stored deals ~80 ms or 500 stored customers
+// ~125 ms. Everything under ~50 ms (single scores, small batches, lists, cohorts, campaigns) stays
+// on the event loop.
 import type { Database } from '../db/database';
-import { compareReport, funnelReport, paretoReport, profitabilityReport } from '../services/analytics';
+import { clientProfitability, compareReport, funnelReport, paretoReport, profitabilityReport } from '../services/analytics';
 import { CustomerScoring, scoreCustomers, type ScoreCustomersOptions } from '../services/customers/score-customers';
 import { dataVersion } from '../services/data-version';
 import {
@@ -49,6 +50,8 @@ export const TASKS = {
   whatIf: (c: TaskContext, input: WhatIfOptions) => whatIfForecast(c.db, { ...input, modelsDir: c.modelsDir }),
   compare: (c: TaskContext, input: AnalyticsInput<typeof compareReport>) => compareReport(c.db, input),
   profitability: (c: TaskContext, input: AnalyticsInput<typeof profitabilityReport>) => profitabilityReport(c.db, input),
+  clientProfitability: (c: TaskContext, { externalId, ...input }: { externalId: string } & Parameters<typeof clientProfitability>[2]) =>
+    clientProfitability(c.db, externalId, input),
   pareto: (c: TaskContext, input: AnalyticsInput<typeof paretoReport>) => paretoReport(c.db, input),
   funnel: (c: TaskContext, input: AnalyticsInput<typeof funnelReport>) => funnelReport(c.db, input),
   /** Stored deals by internal id, or inline deals: a large batch. */

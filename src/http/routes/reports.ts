@@ -19,7 +19,6 @@ import type { RouteDef } from '../../contracts/route';
 import {
   campaignEffectReport,
   campaignsReport,
-  clientProfitability,
   cohortsReport,
   describeFields,
   type funnelReport,
@@ -50,8 +49,9 @@ function optionsAndFilters(def: RouteDef, query: Record<string, unknown>) {
   return { options, filters };
 }
 
-// Profitability, Pareto, funnel and compare read and aggregate every client or deal (60-150 ms of
-// CPU each on the demo): they run in the worker pool (ctx.heavy). The others stay on the event loop.
+// Profitability (of all clients or one), Pareto, funnel and compare read and aggregate every
+// client or deal (50-150 ms of CPU each on the demo): they run in the worker pool (ctx.heavy).
+// The others stay on the event loop.
 export function reportRoutes({ mount, services, heavy }: AppContext) {
   const db = services.db;
 
@@ -66,7 +66,7 @@ export function reportRoutes({ mount, services, heavy }: AppContext) {
     };
   });
 
-  mount(clientProfitabilityRoute, ({ params, query }) => clientProfitability(db, params.id, query));
+  mount(clientProfitabilityRoute, ({ params, query, res }) => heavy.run('clientProfitability', { externalId: params.id, ...query }, res));
 
   mount(paretoRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(paretoRoute, query);
