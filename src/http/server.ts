@@ -92,6 +92,47 @@ export async function startServer(config: Config, db: Database, options: StartOp
   const logger = options.logger ?? serverLogger(config.LOG_LEVEL);
   db.onConnectionLost((err) => logger.warn({ err }, 'database connection lost; the next query opens a new one'));
   watchDatabase(config, db, logger);
+  await warnAtStart(config, db, logger);
+  const { win, customers, models, refreshModels } = await loadModels(config, db, options, logger);
+  const jobs = await startJobs(config, db, options, logger, () => refreshModels('training job finished'));
+  const pool = options.workers === false ? undefined : startPool(config, db, logger);
+  const services: AppServices = {
+    db,
+    logger,
+    jobs,
+    config,
+    ...(pool ? { pool } : {}),
+    ...(models ? { models } : {}),
+    ...(win ? { win } : {}),
+    ...(customers ? { customers } : {}),
+  };
+  const server = http.createServer(createApp(services));
+  // Keep-alive longer than typical load balancers' idle timeout so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const drain = gracefulShutdown(server);
+  const { port, url } = await listen(server, config);
+  logger.info(
+    { url, docs: `${url}/docs`, workerThreads: pool ? config.WORKER_THREADS : 0, queue: config.WORKER_QUEUE_LENGTH },
+    'listening',
+  );
+
+  // Another process (cron `salescast train win`) may promote a version: poll the registry.
+  const poll = models ? setInterval(() => void refreshModels('poll'), config.MODEL_REFRESH_SECONDS * 1000) : null;
+  poll?.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      if (poll) clearInterval(poll);
+      await shutDown(config, logger, { drain, pool, jobs });
+    })());
+  if (options.handleSignals ?? true) onSignals(config, logger, () => close().then(() => db.close()));
+  return { server, url, port, services, close };
+}
+
+/** What an operator should know at start: the database's state, unsafe or incomplete settings. */
+async function warnAtStart(config: Config, db: Database, logger: Logger) {
   const state = await db.sql.probe({ write: true });
   if (state !== 'up')
     logger.error(
@@ -107,14 +148,15 @@ export async function startServer(config: Config, db: Database, options: StartOp
   }
   if (config.SALESCAST_AUTH_DISABLED) {
     logger.warn('!!! AUTHENTICATION DISABLED (SALESCAST_AUTH_DISABLED=true): every caller has every scope. Local development only. !!!');
-  } else {
-    if ((await activeApiKeyCount(db)) === 0)
-      logger.warn(
-        'no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"',
-      );
+  } else if (state === 'up' && (await activeApiKeyCount(db)) === 0) {
+    logger.warn(
+      'no API keys exist yet: create one with "npx salescast keys create --name crm-frontend --scope scores:read,data:write,admin"',
+    );
   }
+}
 
-  // Deal-win scoring lives in memory; the holder refreshes it (hot reload) and reports readiness.
+/** The models served from memory (deal-win, churn, clv), loaded once, and how to reload them (hot reload). */
+async function loadModels(config: Config, db: Database, options: StartOptions, logger: Logger) {
   const win =
     options.win === undefined ? new WinScoring(db, { modelsDir: config.SALESCAST_MODELS_DIR, seed: config.SALESCAST_SEED }) : options.win;
   const customers =
@@ -137,7 +179,11 @@ export async function startServer(config: Config, db: Database, options: StartOp
       logger.error({ err: e, why }, 'model refresh failed; previous models keep serving');
     }
   };
+  return { win, customers, models, refreshModels };
+}
 
+/** Training jobs in child processes; jobs a previous stop interrupted are marked failed. */
+async function startJobs(config: Config, db: Database, options: StartOptions, logger: Logger, onSucceeded: () => Promise<void>) {
   // The training child must see the same database and model store as this server.
   const childEnv = {
     DATABASE_URL: config.databaseUrl,
@@ -145,7 +191,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
     SALESCAST_SEED: String(config.SALESCAST_SEED),
   };
   const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m, { env: childEnv })]));
-  const jobs = new TrainingJobs(db, trainers, { onSucceeded: () => refreshModels('training job finished') });
+  const jobs = new TrainingJobs(db, trainers, { onSucceeded });
   // A database that cannot be written now (read-only, down) must not keep the server from starting: it says so on /ready.
   const stale = await jobs.recoverStale().catch((e) => {
     if (!(e instanceof AppError) || !e.code.startsWith('DATABASE_')) throw e;
@@ -153,38 +199,25 @@ export async function startServer(config: Config, db: Database, options: StartOp
     return 0;
   });
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
+  return jobs;
+}
 
-  const pool =
-    options.workers === false
-      ? undefined
-      : new WorkPool({
-          threads: config.WORKER_THREADS,
-          queue: config.WORKER_QUEUE_LENGTH,
-          budgetMs: config.REQUEST_BUDGET_SECONDS * 1000,
-          databaseUrl: db.url,
-          modelsDir: config.SALESCAST_MODELS_DIR,
-          busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
-          onSaturated: throttled(10_000, (why, stats) =>
-            logger.warn({ why, ...stats }, 'worker pool saturated: heavy requests answered 503 SERVER_BUSY'),
-          ),
-        });
-  const services: AppServices = {
-    db,
-    logger,
-    jobs,
-    config,
-    ...(pool ? { pool } : {}),
-    ...(models ? { models } : {}),
-    ...(win ? { win } : {}),
-    ...(customers ? { customers } : {}),
-  };
-  const app = createApp(services);
-  const server = http.createServer(app);
-  // Keep-alive longer than typical load balancers' idle timeout so they close first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  const drain = gracefulShutdown(server);
+/** The worker threads for CPU-heavy requests, sized and bounded by the configuration. */
+function startPool(config: Config, db: Database, logger: Logger): WorkPool {
+  return new WorkPool({
+    threads: config.WORKER_THREADS,
+    queue: config.WORKER_QUEUE_LENGTH,
+    budgetMs: config.REQUEST_BUDGET_SECONDS * 1000,
+    databaseUrl: db.url,
+    modelsDir: config.SALESCAST_MODELS_DIR,
+    busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+    onSaturated: throttled(10_000, (why, stats) =>
+      logger.warn({ why, ...stats }, 'worker pool saturated: heavy requests answered 503 SERVER_BUSY'),
+    ),
+  });
+}
 
+async function listen(server: http.Server, config: Config): Promise<{ port: number; url: string }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => {
@@ -193,53 +226,47 @@ export async function startServer(config: Config, db: Database, options: StartOp
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info(
-    { url, docs: `${url}/docs`, workerThreads: pool ? config.WORKER_THREADS : 0, queue: config.WORKER_QUEUE_LENGTH },
-    'listening',
-  );
+  return { port, url: `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}` };
+}
 
-  // Another process (cron `salescast train win`) may promote a version: poll the registry.
-  const poll = models ? setInterval(() => void refreshModels('poll'), config.MODEL_REFRESH_SECONDS * 1000) : null;
-  poll?.unref();
+/**
+ * Stops accepting, answers what was received (graceful-shutdown.ts), then stops the worker
+ * threads and waits for training jobs, all within the grace period.
+ */
+async function shutDown(
+  config: Config,
+  logger: Logger,
+  parts: { drain: ReturnType<typeof gracefulShutdown>; pool: WorkPool | undefined; jobs: TrainingJobs },
+) {
+  const began = Date.now();
+  const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
+  logger.info({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: finishing the requests already received');
+  const { forced, answered } = await parts.drain.shutdown(grace);
+  if (forced) logger.warn({ forced }, 'grace period over: closed connections with requests still running');
+  await parts.pool?.close();
+  await parts.jobs.drain(Math.max(0, grace - (Date.now() - began)));
+  logger.info({ answered, ms: Date.now() - began }, 'server closed');
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+}
 
-  let closing: Promise<void> | null = null;
-  const close = () =>
-    (closing ??= (async () => {
-      const began = Date.now();
-      const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
-      logger.info({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'shutting down: finishing the requests already received');
-      if (poll) clearInterval(poll);
-      const { forced, answered } = await drain.shutdown(grace);
-      if (forced) logger.warn({ forced }, 'grace period over: closed connections with requests still running');
-      await pool?.close();
-      await jobs.drain(Math.max(0, grace - (Date.now() - began)));
-      logger.info({ answered, ms: Date.now() - began }, 'server closed');
-      await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    })());
-
-  if (options.handleSignals ?? true) {
-    const onSignal = (signal: string) => {
-      logger.info({ signal }, 'signal received');
-      // However shutdown goes, the process ends: the grace period, then a few seconds for the database to close.
-      setTimeout(
-        () => {
-          logger.error('shutdown did not finish in time; exiting');
-          logger.flush(() => process.exit(1));
-        },
-        config.SHUTDOWN_GRACE_SECONDS * 1000 + 5000,
-      ).unref();
-      close()
-        .then(() => db.close())
-        .then(() => process.exit(0))
-        .catch((e) => {
-          logger.error({ err: e }, 'shutdown failed');
-          process.exit(1);
-        });
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
-  }
-
-  return { server, url, port, services, close };
+/** SIGTERM / SIGINT: shut down, then exit 0; exit 1 if that fails or outlasts the grace period by 5 s. */
+function onSignals(config: Config, logger: Logger, shutdown: () => Promise<void>) {
+  const onSignal = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    setTimeout(
+      () => {
+        logger.error('shutdown did not finish in time; exiting');
+        logger.flush(() => process.exit(1));
+      },
+      config.SHUTDOWN_GRACE_SECONDS * 1000 + 5000,
+    ).unref();
+    shutdown()
+      .then(() => process.exit(0))
+      .catch((e) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
 }
