@@ -3,6 +3,9 @@
 // with plain data in and plain data out (both cross a thread boundary by structured clone). The
 // same table runs in the server's own thread when no pool is configured (tests building the app
 // alone), so a route behaves the same either way.
+// The forecast task includes the backtest that names its primary method (#16): the first forecast
+// of a period kind for a data version runs it in this thread, later ones read it from the
+// thread's backtest cache (src/services/forecast/backtest-service.ts).
 // Measured on the demo company (500 accounts, 3,816 deals; CPU time): a forecast ~1.3 s, what-if
 // ~0.5 s, a backtest ~0.7 s, compare ~150 ms, funnel/pareto/profitability/run-rate 60-100 ms, one
 // client's profitability 50-70 ms, scoring 1,000 stored deals ~80 ms or 500 stored customers
