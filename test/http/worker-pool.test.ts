@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import type { Config } from '../../src/config';
+import * as backtestService from '../../src/services/forecast/backtest-service';
 import { startServer, type ServerHandle } from '../../src/http/server';
 import { DAY_MS } from '../../src/math/time';
 import { type DemoCompany, demoCompany } from '../helpers/demo-server';
@@ -41,6 +42,8 @@ interface Answer {
   error: { code: string; message: string };
   openPipeline: { amount: number };
   total: unknown;
+  primary?: { method: string; record: { periods: number } } | null;
+  primaryNote?: string;
 }
 
 async function get(base: string, pathname: string) {
@@ -104,6 +107,21 @@ describe('with the default pool', () => {
     const after = await get(handle.url, q);
     expect(after.cache).toMatch(/fwd=miss/);
     expect(after.body.openPipeline.amount).toBeCloseTo(first.body.openPipeline.amount + 5_000_000, 0);
+  });
+
+  test("the live forecast's primary-method backtest runs in a worker thread, not on the event loop", async () => {
+    // The backtest that names the primary method (#16) costs more than the forecast itself; a spy
+    // in this thread sees only calls made on the event loop (with `workers: false` it sees one).
+    const spy = jest.spyOn(backtestService, 'backtestForecasts');
+    try {
+      const r = await get(handle.url, '/v1/forecasts?sims=300&seed=11');
+      expect(r.status).toBe(200);
+      expect(r.cache).toMatch(/fwd=miss/);
+      expect(r.body.primary?.record.periods).toBeGreaterThan(0);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('large batches are scored in the pool with the same answers as the event loop', async () => {
