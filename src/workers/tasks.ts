@@ -7,12 +7,19 @@
 // of a period kind for a data version runs it in this thread, later ones read it from the
 // thread's backtest cache (src/services/forecast/backtest-service.ts).
 // Measured on the demo company (500 accounts, 3,816 deals; CPU time): a forecast ~1.3 s, what-if
-// ~0.5 s, a backtest ~0.7 s, compare ~150 ms, funnel/pareto/profitability/run-rate 60-100 ms, one
-// client's profitability 50-70 ms, scoring 1,000 stored deals ~80 ms or 500 stored customers
-// ~125 ms. Everything under ~50 ms (single scores, small batches, lists, cohorts, campaigns) stays
-// on the event loop.
+// ~0.5 s, a backtest ~0.7 s, compare ~150 ms, campaign effect ~120 ms, funnel/pareto/
+// profitability/run-rate 60-100 ms, one client's profitability 50-70 ms, scoring 1,000 stored
+// deals ~80 ms or 500 stored customers ~125 ms. Everything under ~50 ms (single scores, small
+// batches, lists, cohorts, campaigns, growth ~5 ms, new vs existing ~15 ms) stays on the event loop.
 import type { Database } from '../db/database';
-import { clientProfitability, compareReport, funnelReport, paretoReport, profitabilityReport } from '../services/analytics';
+import {
+  campaignEffectReport,
+  clientProfitability,
+  compareReport,
+  funnelReport,
+  paretoReport,
+  profitabilityReport,
+} from '../services/analytics';
 import { CustomerScoring, scoreCustomers, type ScoreCustomersOptions } from '../services/customers/score-customers';
 import { dataVersion } from '../services/data-version';
 import {
@@ -56,6 +63,7 @@ export const TASKS = {
   clientProfitability: (c: TaskContext, { externalId, ...input }: { externalId: string } & Parameters<typeof clientProfitability>[2]) =>
     clientProfitability(c.db, externalId, input),
   pareto: (c: TaskContext, input: AnalyticsInput<typeof paretoReport>) => paretoReport(c.db, input),
+  campaignEffect: (c: TaskContext, input: AnalyticsInput<typeof campaignEffectReport>) => campaignEffectReport(c.db, input),
   funnel: (c: TaskContext, input: AnalyticsInput<typeof funnelReport>) => funnelReport(c.db, input),
   /** Stored deals by internal id, or inline deals: a large batch. */
   scoreDeals: async (c: TaskContext, input: { opportunityIds?: number[]; inline?: InlineDeal[]; asOf: Date; explain?: boolean }) => {

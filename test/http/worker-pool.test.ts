@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => demo.cleanup());
 
-async function serve(overrides: Partial<Config> = {}): Promise<ServerHandle> {
+async function serve(overrides: Partial<Config> = {}, workers = true): Promise<ServerHandle> {
   return startServer(
     {
       ...demo.config,
@@ -33,7 +33,7 @@ async function serve(overrides: Partial<Config> = {}): Promise<ServerHandle> {
       ...overrides,
     },
     demo.tdb.db,
-    { logger: pino({ level: 'silent' }), handleSignals: false, trainers: {} },
+    { logger: pino({ level: 'silent' }), handleSignals: false, trainers: {}, workers },
   );
 }
 
@@ -121,6 +121,19 @@ describe('with the default pool', () => {
       expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
+    }
+  });
+
+  test('reports in the pool (campaign effect, Pareto, funnel) answer as the event loop does', async () => {
+    const inline = await serve({}, false);
+    try {
+      for (const q of ['/v1/reports/campaign-effect', '/v1/reports/pareto', '/v1/reports/funnel?by=source']) {
+        const [pooled, local] = await Promise.all([get(handle.url, q), get(inline.url, q)]);
+        expect(pooled.status).toBe(200);
+        expect(pooled.body).toEqual(local.body);
+      }
+    } finally {
+      await inline.close();
     }
   });
 

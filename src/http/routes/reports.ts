@@ -17,7 +17,7 @@ import { growthRoute } from '../../contracts/report-growth';
 import { newVsExistingRoute } from '../../contracts/report-new-vs-existing';
 import type { RouteDef } from '../../contracts/route';
 import {
-  campaignEffectReport,
+  type campaignEffectReport,
   campaignsReport,
   cohortsReport,
   describeFields,
@@ -90,9 +90,10 @@ export function reportRoutes({ mount, services, heavy }: AppContext) {
     return campaignsReport(db, { ...options, filters } as Parameters<typeof campaignsReport>[1]);
   });
 
-  mount(campaignEffectRoute, async ({ query }) => {
+  // ~120 ms of CPU on 500 accounts (subclassification of every campaign's targets): in the pool.
+  mount(campaignEffectRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(campaignEffectRoute, query);
-    return campaignEffectReport(db, { ...options, filters } as Parameters<typeof campaignEffectReport>[1]);
+    return heavy.run('campaignEffect', { ...options, filters } as Parameters<typeof campaignEffectReport>[1], res);
   });
 
   mount(growthRoute, async ({ query }) => {
