@@ -93,19 +93,24 @@ sqliteOnly('a SQLite write lock held by another process', () => {
 });
 
 /**
- * The server runs as an unprivileged user when the tests run as root: root writes to a file
- * whatever its permission bits say, so chmod alone would not make it read-only for a root server.
+ * Root writes to a file whatever its permission bits say, so chmod alone would not make it
+ * read-only for a server run by root (as CI runs the tests). The server then runs as root without
+ * the capabilities that override permission bits (util-linux's setpriv drops them from the
+ * bounding set): it keeps root's ownership of the checkout, which may sit in a directory no other
+ * user can enter (mktemp -d makes it 0700), and a file of mode 0444 is read-only to it.
  */
-function asUnprivileged(): { uid: number; gid: number } | null {
-  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : null;
+function serverCommand(): { command: string; args: string[] } {
+  const args = [CLI, 'serve'];
+  if (process.getuid?.() !== 0) return { command: process.execPath, args };
+  return { command: 'setpriv', args: ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args] };
 }
 
-function startServerProcess(env: Record<string, string>, user: { uid: number; gid: number } | null) {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+function startServerProcess(env: Record<string, string>) {
+  const { command, args } = serverCommand();
+  const child = spawn(command, args, {
     cwd: os.tmpdir(),
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: 'true', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(user ?? {}),
   });
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -139,13 +144,12 @@ sqliteOnly('a read-only SQLite file', () => {
   test('detected at start: /ready 503 read-only, writes 503 DATABASE_UNAVAILABLE, reads answer; writable again, it recovers without a restart', async () => {
     const file = path.join(dir, 'salescast.db');
     runCliMigrate(`file:${file}`);
-    const user = asUnprivileged();
     // The directory stays writable (SQLite keeps its journal beside the file); the file is not.
     fs.chmodSync(dir, 0o777);
     fs.chmodSync(file, 0o444);
     const modelsDir = path.join(dir, 'models');
     fs.mkdirSync(modelsDir, { mode: 0o777 });
-    const server = startServerProcess({ DATABASE_URL: `file:${file}`, SALESCAST_MODELS_DIR: modelsDir }, user);
+    const server = startServerProcess({ DATABASE_URL: `file:${file}`, SALESCAST_MODELS_DIR: modelsDir });
     try {
       const base = await server.url;
       const ready = await call(base, '/ready');
@@ -162,9 +166,12 @@ sqliteOnly('a read-only SQLite file', () => {
       expect(await call(base, '/ready')).toMatchObject({ status: 200, body: { database: 'up' } });
       const again = await call(base, '/v1/data/accounts', { method: 'POST', body: account('R-1') });
       expect(again).toMatchObject({ status: 200, body: { counts: { accounts: { inserted: 1 } } } });
-    } finally {
-      expect(await stop(server.child)).toBe(0);
+    } catch (e) {
+      // The server's own words say why (it may not have started at all).
+      await stop(server.child);
+      throw new Error(`${(e as Error).message}\nserver output:\n${server.output()}`);
     }
+    expect(await stop(server.child)).toBe(0);
     // The start-up said so (log lines are written in batches; all are out once the process ended).
     expect(server.output()).toMatch(/cannot be written/);
   });
