@@ -2,7 +2,8 @@
 # Proves a refactoring changed no behaviour (issue 14, "same figures on the demo before and after"):
 # loads the seeded demo company into a fresh SQLite database, trains the win, churn and clv models,
 # and records what users see: the records the generator produces (one hash per kind), the pipeline
-# forecast, the profitability report, the model versions and the backtest. Timing fields, paths and
+# forecast (Monte Carlo, backtest, run-rate with the driver regression), the profitability report
+# and the model versions. Timing fields, paths and
 # generated ids are removed; everything else must match to the byte.
 #
 #   scripts/compare-demo-figures.sh record <dir>          figures of the current tree into <dir>
@@ -60,6 +61,9 @@ record() {
   "${cli[@]}" models list --json | jq -S "$STRIP" >"$out/models-list.json"
   "${cli[@]}" forecast --json --as-of "$AS_OF" --period "$PERIOD" --seed "$SEED" | jq -S "$STRIP" >"$out/forecast.json"
   "${cli[@]}" forecast --json --as-of "$AS_OF" --period "$PERIOD" --seed "$SEED" --scorer stage-model | jq -S "$STRIP" >"$out/forecast-stage.json"
+  "${cli[@]}" forecast backtest --json --to "$AS_OF" --period month --sims 500 --seed "$SEED" | jq -S "$STRIP" >"$out/forecast-backtest.json"
+  # run-rate has no --as-of: it reads the months up to today, so compare runs made the same month.
+  "${cli[@]}" forecast run-rate --json --seed "$SEED" | jq -S "$STRIP | del(.asOf)" >"$out/forecast-run-rate.json"
   "${cli[@]}" report profitability --json --to "$AS_OF" | jq -S "$STRIP" >"$out/report-profitability.json"
   rm -rf "$work"
 }
