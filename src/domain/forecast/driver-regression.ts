@@ -95,68 +95,15 @@ function neweyWestMeat(X: number[][], e: number[], lags: number): number[][] {
 export function fitDriverRegression(rows: readonly DriverRow[], opts: { horizon?: number } = {}): DriverForecast | null {
   const h = Math.max(1, Math.floor(opts.horizon ?? 1));
   if (rows.length < h + 2) return null;
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r.drivers)))].sort();
-  // Target: the sum of the h months after the drivers' month.
-  const xs = rows.slice(0, rows.length - h).map((r) => r.drivers);
-  const ys = xs.map((_, t) => {
-    let s = 0;
-    for (let k = 1; k <= h; k++) s += rows[t + k].bookings;
-    return s;
-  });
-  const varying = names.filter((nm) => {
-    const v = xs.map((x) => x[nm] ?? 0);
-    return Math.max(...v) > Math.min(...v);
-  });
+  const { varying, xs, ys } = regressionData(rows, h);
   const n = ys.length;
   const k = varying.length;
   if (k === 0 || n < k + 4) return null;
-  const mu = varying.map((nm) => xs.reduce((a, x) => a + (x[nm] ?? 0), 0) / n);
-  const sd = varying.map((nm, j) => Math.sqrt(xs.reduce((a, x) => a + ((x[nm] ?? 0) - mu[j]) ** 2, 0) / n) || 1);
-  const design = (x: Record<string, number>) => [1, ...varying.map((nm, j) => ((x[nm] ?? 0) - mu[j]) / sd[j])];
-  const X = xs.map(design);
-  const xtx = Array.from({ length: k + 1 }, (_, i) => Array.from({ length: k + 1 }, (_, j) => X.reduce((s, r) => s + r[i] * r[j], 0)));
-  const inv = invert(xtx);
-  if (!inv) return null;
-  const beta = matVec(
-    inv,
-    Array.from({ length: k + 1 }, (_, i) => X.reduce((s, r, t) => s + r[i] * ys[t], 0)),
-  );
-  const fitted = X.map((r) => r.reduce((s, x, i) => s + x * beta[i], 0));
-  const resid = ys.map((y, t) => y - fitted[t]);
-  const df = n - k - 1;
-  const sse = resid.reduce((a, e) => a + e * e, 0);
-  const ybar = ys.reduce((a, b) => a + b, 0) / n;
-  const sst = ys.reduce((a, y) => a + (y - ybar) ** 2, 0);
-  const s2 = sse / df;
-  let cov: number[][];
-  if (h > 1) {
-    // Sandwich (XᵀX)⁻¹ S (XᵀX)⁻¹ with the small-sample scaling n / (n − k − 1) of HC1.
-    const meat = neweyWestMeat(X, resid, h - 1);
-    cov = inv.map((ri) => inv.map((rj) => (bilinear(meat, ri, rj) * n) / df));
-  } else cov = inv.map((row) => row.map((v) => v * s2));
-
-  // Back to the original scale: b_j = β_j / sd_j, b0 = β0 − Σ β_j μ_j / sd_j (a linear map A).
-  const A = Array.from({ length: k + 1 }, (_, i) =>
-    Array.from({ length: k + 1 }, (_, j) => {
-      if (i === 0) return j === 0 ? 1 : -mu[j - 1] / sd[j - 1];
-      return i === j ? 1 / sd[i - 1] : 0;
-    }),
-  );
-  const b = matVec(A, beta);
-  const covB = A.map((ai) => A.map((aj) => bilinear(cov, ai, aj)));
-  const tq = studentTQuantile(0.975, df);
-  const terms: DriverTerm[] = ['(intercept)', ...varying].map((term, i) => {
-    const se = Math.sqrt(Math.max(0, covB[i][i]));
-    const t = se > 0 ? b[i] / se : 0;
-    return {
-      term,
-      estimate: b[i],
-      standardError: se,
-      t,
-      pValue: se > 0 ? 2 * (1 - studentTCdf(Math.abs(t), df)) : 1,
-      ci95: [b[i] - tq * se, b[i] + tq * se],
-    };
-  });
+  const { mu, sd, design } = standardize(varying, xs);
+  const fit = leastSquares(xs.map(design), ys, h);
+  if (!fit) return null;
+  const { beta, cov, s2, sse, sst, df } = fit;
+  const { b, terms } = originalScaleTerms(varying, mu, sd, beta, cov, df);
   const x0 = design(rows[rows.length - 1].drivers);
   const mean = x0.reduce((s, x, i) => s + x * beta[i], 0);
   const predSd = Math.sqrt(s2 + Math.max(0, quad(cov, x0)));
@@ -185,6 +132,97 @@ export function fitDriverRegression(rows: readonly DriverRow[], opts: { horizon?
     warnings,
     next: { mean: Math.max(0, mean), p10: Math.max(0, mean - t90 * predSd), p90: Math.max(0, mean + t90 * predSd) },
   };
+}
+
+/** The drivers of each month with the sum of the h months' bookings after it, and the drivers that vary. */
+function regressionData(rows: readonly DriverRow[], h: number): { varying: string[]; xs: Record<string, number>[]; ys: number[] } {
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.drivers)))].sort();
+  // Target: the sum of the h months after the drivers' month.
+  const xs = rows.slice(0, rows.length - h).map((r) => r.drivers);
+  const ys = xs.map((_, t) => {
+    let s = 0;
+    for (let k = 1; k <= h; k++) s += rows[t + k].bookings;
+    return s;
+  });
+  const varying = names.filter((nm) => {
+    const v = xs.map((x) => x[nm] ?? 0);
+    return Math.max(...v) > Math.min(...v);
+  });
+  return { varying, xs, ys };
+}
+
+/** Drivers standardised to mean 0 and sd 1 (a missing driver reads 0), with an intercept column. */
+function standardize(varying: string[], xs: Record<string, number>[]) {
+  const n = xs.length;
+  const mu = varying.map((nm) => xs.reduce((a, x) => a + (x[nm] ?? 0), 0) / n);
+  const sd = varying.map((nm, j) => Math.sqrt(xs.reduce((a, x) => a + ((x[nm] ?? 0) - mu[j]) ** 2, 0) / n) || 1);
+  const design = (x: Record<string, number>) => [1, ...varying.map((nm, j) => ((x[nm] ?? 0) - mu[j]) / sd[j])];
+  return { mu, sd, design };
+}
+
+/**
+ * Ordinary least squares on the design X; the coefficients' covariance is s²(XᵀX)⁻¹ for one-month
+ * targets and Newey-West for overlapping ones. null when XᵀX is singular.
+ */
+function leastSquares(X: number[][], ys: number[], h: number) {
+  const n = ys.length;
+  const k = X[0].length - 1;
+  const xtx = Array.from({ length: k + 1 }, (_, i) => Array.from({ length: k + 1 }, (_, j) => X.reduce((s, r) => s + r[i] * r[j], 0)));
+  const inv = invert(xtx);
+  if (!inv) return null;
+  const beta = matVec(
+    inv,
+    Array.from({ length: k + 1 }, (_, i) => X.reduce((s, r, t) => s + r[i] * ys[t], 0)),
+  );
+  const fitted = X.map((r) => r.reduce((s, x, i) => s + x * beta[i], 0));
+  const resid = ys.map((y, t) => y - fitted[t]);
+  const df = n - k - 1;
+  const sse = resid.reduce((a, e) => a + e * e, 0);
+  const ybar = ys.reduce((a, b) => a + b, 0) / n;
+  const sst = ys.reduce((a, y) => a + (y - ybar) ** 2, 0);
+  const s2 = sse / df;
+  let cov: number[][];
+  if (h > 1) {
+    // Sandwich (XᵀX)⁻¹ S (XᵀX)⁻¹ with the small-sample scaling n / (n − k − 1) of HC1.
+    const meat = neweyWestMeat(X, resid, h - 1);
+    cov = inv.map((ri) => inv.map((rj) => (bilinear(meat, ri, rj) * n) / df));
+  } else cov = inv.map((row) => row.map((v) => v * s2));
+  return { beta, cov, s2, sse, sst, df };
+}
+
+/** Coefficients on the drivers' own scale with standard errors, t, p-values and 95% intervals. */
+function originalScaleTerms(
+  varying: string[],
+  mu: number[],
+  sd: number[],
+  beta: number[],
+  cov: number[][],
+  df: number,
+): { b: number[]; terms: DriverTerm[] } {
+  const k = varying.length;
+  // Back to the original scale: b_j = β_j / sd_j, b0 = β0 − Σ β_j μ_j / sd_j (a linear map A).
+  const A = Array.from({ length: k + 1 }, (_, i) =>
+    Array.from({ length: k + 1 }, (_, j) => {
+      if (i === 0) return j === 0 ? 1 : -mu[j - 1] / sd[j - 1];
+      return i === j ? 1 / sd[i - 1] : 0;
+    }),
+  );
+  const b = matVec(A, beta);
+  const covB = A.map((ai) => A.map((aj) => bilinear(cov, ai, aj)));
+  const tq = studentTQuantile(0.975, df);
+  const terms: DriverTerm[] = ['(intercept)', ...varying].map((term, i) => {
+    const se = Math.sqrt(Math.max(0, covB[i][i]));
+    const t = se > 0 ? b[i] / se : 0;
+    return {
+      term,
+      estimate: b[i],
+      standardError: se,
+      t,
+      pValue: se > 0 ? 2 * (1 - studentTCdf(Math.abs(t), df)) : 1,
+      ci95: [b[i] - tq * se, b[i] + tq * se],
+    };
+  });
+  return { b, terms };
 }
 
 function bilinear(a: number[][], u: number[], v: number[]): number {

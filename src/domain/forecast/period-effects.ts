@@ -239,14 +239,7 @@ export function estimatePeriodEffects(
   period: Period,
   opts: PeriodEffectsOptions = {},
 ): PeriodEffects {
-  let firstClose = Infinity;
-  const wonCycles: number[] = [];
-  for (const d of history) {
-    if (!isClosedAsOf(d, asOf)) continue;
-    const closedAt = d.closedAt as number;
-    if (closedAt < firstClose) firstClose = closedAt;
-    if (d.outcome === 'won') wonCycles.push(closedAt - d.createdAt);
-  }
+  const { firstClose, wonCycles } = closedBeforeAsOf(history, asOf);
   const target = targetPosition(period);
   const empty = (note: string): PeriodEffects => ({
     windows: 0,
@@ -269,31 +262,7 @@ export function estimatePeriodEffects(
     };
   const maxWonAge = wonCycles.length >= 20 ? Math.max(...wonCycles) : Infinity;
   const dims = (opts.groupDimensions ?? []).filter((dim) => history.some((d) => (dealGroups(d)[dim] ?? '(none)') !== '(none)'));
-  const cells = dims.map(() => new Map<string, { m: number; g: number; won: number; lost: number }>());
-  const groupIds = dims.map(() => new Map<string, number>());
-  for (const d of history) {
-    const closedBefore = isClosedAsOf(d, asOf);
-    const groups = dealGroups(d);
-    const leaves = closedBefore ? (d.closedAt as number) : Infinity;
-    windows.forEach((w, m) => {
-      if (d.createdAt >= w.end || leaves < w.start || w.start - d.createdAt > maxWonAge) return;
-      w.atRisk++;
-      if (!closedBefore || leaves >= w.end) return;
-      if (d.outcome === 'won') w.won++;
-      else w.lost++;
-      dims.forEach((dim, k) => {
-        const key = groups[dim] ?? '(none)';
-        if (key === '(none)') return;
-        let g = groupIds[k].get(key);
-        if (g === undefined) groupIds[k].set(key, (g = groupIds[k].size));
-        const id = `${m}\u0000${g}`;
-        const c = cells[k].get(id) ?? { m, g, won: 0, lost: 0 };
-        if (d.outcome === 'won') c.won++;
-        else c.lost++;
-        cells[k].set(id, c);
-      });
-    });
-  }
+  const cells = countOutcomes(history, asOf, windows, dims, maxWonAge);
   const used = windows.filter((w) => w.won + w.lost > 0 && w.atRisk > 0);
   if (used.length < MIN_WINDOWS)
     return {
@@ -320,18 +289,72 @@ export function estimatePeriodEffects(
     target?.position ?? null,
     positions,
   );
-  let group: PeriodEffects['group'] = null;
-  dims.forEach((dim, k) => {
-    const g = groupComponent([...cells[k].values()]);
-    if (g && (!group || g.sd > group.sd)) group = { dimension: dim, ...g };
-  });
   const strip = ({ positionUsed: _u, ...c }: RateComponent & { positionUsed: boolean }): RateComponent => c;
   return {
     windows: used.length,
     win: strip(win),
     timing: strip(timing),
     position: target ? { ...target, used: win.positionUsed || timing.positionUsed } : null,
-    group,
+    group: largestGroupComponent(dims, cells),
     note: null,
   };
+}
+
+/** The first close before as-of, and the cycle length of each deal won before it. */
+function closedBeforeAsOf(history: readonly Deal[], asOf: number): { firstClose: number; wonCycles: number[] } {
+  let firstClose = Infinity;
+  const wonCycles: number[] = [];
+  for (const d of history) {
+    if (!isClosedAsOf(d, asOf)) continue;
+    const closedAt = d.closedAt as number;
+    if (closedAt < firstClose) firstClose = closedAt;
+    if (d.outcome === 'won') wonCycles.push(closedAt - d.createdAt);
+  }
+  return { firstClose, wonCycles };
+}
+
+type Cell = { m: number; g: number; won: number; lost: number };
+
+/**
+ * Counts, in place, each past window's deals at risk, won and lost (deals older than the longest
+ * won cycle are not at risk), and returns the won/lost counts per window and group of each
+ * dimension.
+ */
+function countOutcomes(history: readonly Deal[], asOf: number, windows: Window[], dims: string[], maxWonAge: number): Map<string, Cell>[] {
+  const cells = dims.map(() => new Map<string, Cell>());
+  const groupIds = dims.map(() => new Map<string, number>());
+  for (const d of history) {
+    const closedBefore = isClosedAsOf(d, asOf);
+    const groups = dealGroups(d);
+    const leaves = closedBefore ? (d.closedAt as number) : Infinity;
+    windows.forEach((w, m) => {
+      if (d.createdAt >= w.end || leaves < w.start || w.start - d.createdAt > maxWonAge) return;
+      w.atRisk++;
+      if (!closedBefore || leaves >= w.end) return;
+      if (d.outcome === 'won') w.won++;
+      else w.lost++;
+      dims.forEach((dim, k) => {
+        const key = groups[dim] ?? '(none)';
+        if (key === '(none)') return;
+        let g = groupIds[k].get(key);
+        if (g === undefined) groupIds[k].set(key, (g = groupIds[k].size));
+        const id = `${m}\u0000${g}`;
+        const c = cells[k].get(id) ?? { m, g, won: 0, lost: 0 };
+        if (d.outcome === 'won') c.won++;
+        else c.lost++;
+        cells[k].set(id, c);
+      });
+    });
+  }
+  return cells;
+}
+
+/** The group-level effect of the dimension whose groups vary most (the first on a tie). */
+function largestGroupComponent(dims: string[], cells: Map<string, Cell>[]): PeriodEffects['group'] {
+  let group: PeriodEffects['group'] = null;
+  dims.forEach((dim, k) => {
+    const g = groupComponent([...cells[k].values()]);
+    if (g && (!group || g.sd > group.sd)) group = { dimension: dim, ...g };
+  });
+  return group;
 }

@@ -56,73 +56,9 @@ export function forecastRunRate(series: readonly number[], h: number, opts: RunR
   const skipped = dropWarmUp(series);
   const y = series.slice(skipped);
   const n = y.length;
-  if (n >= 36) {
-    const candidates: HoltWinters[] = [new HoltWinters({ seasonality: 'additive' }).fit(y)];
-    if (y.every((v) => v > 0)) candidates.push(new HoltWinters({ seasonality: 'multiplicative' }).fit(y));
-    const best = candidates.reduce((a, b) => (b.sse < a.sse ? b : a));
-    const f = best.predict(h, { level, seed, paths });
-    const sims = best.simulate(h, { seed, paths });
-    return {
-      ...f,
-      mean: f.mean.map((v) => Math.max(0, v)),
-      method: best.seasonality === 'additive' ? 'holt-winters-additive' : 'holt-winters-multiplicative',
-      sum: sumOfPaths(sims, f.mean),
-      details: {
-        alpha: best.params.alpha,
-        beta: best.params.beta,
-        gamma: best.params.gamma,
-        sigma: Math.sqrt(best.sigma2),
-        n,
-        warmUpMonthsDropped: skipped,
-      },
-    };
-  }
-  if (n >= 3) {
-    // Seasonal indices need at least two observations of each calendar month; with less history
-    // the trend is fitted on the last 12 months only (a long ramp would extrapolate wildly).
-    const useSeason = n >= 24 && y.every((v) => v >= 0);
-    const w = useSeason ? n : Math.min(n, 12);
-    const off = n - w;
-    const first = ((opts.firstMonth ?? 0) + skipped + off) % 12;
-    const yw = y.slice(off);
-    const x = yw.map((_, i) => i);
-    let idx: number[] = new Array(12).fill(1);
-    let trend = new SimpleLinearRegression(x, yw as number[]);
-    if (useSeason) {
-      const ratios: number[][] = Array.from({ length: 12 }, () => []);
-      yw.forEach((v, i) => {
-        const t = trend.predict(i) as number;
-        if (t > 0) ratios[(first + i) % 12].push(v / t);
-      });
-      idx = ratios.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) / r.length : 1));
-      const m = idx.reduce((a, b) => a + b, 0) / 12;
-      idx = idx.map((v) => (m > 0 ? v / m : 1));
-      // Refit the trend on the deseasonalised series.
-      trend = new SimpleLinearRegression(
-        x,
-        yw.map((v, i) => v / (idx[(first + i) % 12] || 1)),
-      );
-    }
-    const si = (i: number) => idx[(first + i) % 12];
-    const resid = yw.map((v, i) => v - (trend.predict(i) as number) * si(i));
-    const s = Math.sqrt(resid.reduce((a, e) => a + e * e, 0) / Math.max(1, w - 2));
-    const xbar = (w - 1) / 2;
-    const sxx = x.reduce((a, v) => a + (v - xbar) ** 2, 0);
-    const mean: number[] = [];
-    const sds: number[] = [];
-    for (let k = 0; k < h; k++) {
-      const xi = w + k;
-      mean.push(Math.max(0, (trend.predict(xi) as number) * si(xi)));
-      sds.push(s * Math.sqrt(1 + 1 / w + (xi - xbar) ** 2 / sxx));
-    }
-    const out = intervalsFromSd(mean, sds, level);
-    return {
-      ...out,
-      method: useSeason ? 'trend-seasonal' : 'trend',
-      sum: sumIndependent(mean, sds, seed, paths),
-      details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n: w, warmUpMonthsDropped: skipped },
-    };
-  }
+  const sim = { h, level, seed, paths, skipped };
+  if (n >= 36) return holtWintersForecast(y, sim);
+  if (n >= 3) return trendForecast(y, (opts.firstMonth ?? 0) + skipped, sim);
   const m = n ? y.reduce((a, b) => a + b, 0) / n : 0;
   const sd = n > 1 ? Math.sqrt(y.reduce((a, v) => a + (v - m) ** 2, 0) / (n - 1)) : m;
   const mean = new Array(h).fill(m);
@@ -133,6 +69,91 @@ export function forecastRunRate(series: readonly number[], h: number, opts: RunR
     sum: sumIndependent(mean, sds, seed, paths),
     details: { n, warmUpMonthsDropped: skipped },
   };
+}
+
+/** The horizon, interval levels, simulation settings and warm-up months dropped, shared by the methods. */
+interface RunRateSettings {
+  h: number;
+  level: number[];
+  seed: number;
+  paths: number;
+  skipped: number;
+}
+
+/** Three years or more: Holt-Winters, additive or (for a positive series) multiplicative, the better fit. */
+function holtWintersForecast(y: number[], { h, level, seed, paths, skipped }: RunRateSettings): RunRateForecast {
+  const candidates: HoltWinters[] = [new HoltWinters({ seasonality: 'additive' }).fit(y)];
+  if (y.every((v) => v > 0)) candidates.push(new HoltWinters({ seasonality: 'multiplicative' }).fit(y));
+  const best = candidates.reduce((a, b) => (b.sse < a.sse ? b : a));
+  const f = best.predict(h, { level, seed, paths });
+  const sims = best.simulate(h, { seed, paths });
+  return {
+    ...f,
+    mean: f.mean.map((v) => Math.max(0, v)),
+    method: best.seasonality === 'additive' ? 'holt-winters-additive' : 'holt-winters-multiplicative',
+    sum: sumOfPaths(sims, f.mean),
+    details: {
+      alpha: best.params.alpha,
+      beta: best.params.beta,
+      gamma: best.params.gamma,
+      sigma: Math.sqrt(best.sigma2),
+      n: y.length,
+      warmUpMonthsDropped: skipped,
+    },
+  };
+}
+
+/**
+ * A linear trend, times seasonal indices from two years on. Seasonal indices need at least two
+ * observations of each calendar month; with less history the trend is fitted on the last 12
+ * months only (a long ramp would extrapolate wildly). `firstMonth` is y[0]'s calendar month (mod 12).
+ */
+function trendForecast(y: number[], firstMonth: number, { h, level, seed, paths, skipped }: RunRateSettings): RunRateForecast {
+  const n = y.length;
+  const useSeason = n >= 24 && y.every((v) => v >= 0);
+  const w = useSeason ? n : Math.min(n, 12);
+  const off = n - w;
+  const first = (firstMonth + off) % 12;
+  const yw = y.slice(off);
+  const x = yw.map((_, i) => i);
+  const { trend, idx } = useSeason ? seasonalTrend(x, yw, first) : { trend: new SimpleLinearRegression(x, yw), idx: new Array(12).fill(1) };
+  const si = (i: number) => idx[(first + i) % 12];
+  const resid = yw.map((v, i) => v - (trend.predict(i) as number) * si(i));
+  const s = Math.sqrt(resid.reduce((a, e) => a + e * e, 0) / Math.max(1, w - 2));
+  const xbar = (w - 1) / 2;
+  const sxx = x.reduce((a, v) => a + (v - xbar) ** 2, 0);
+  const mean: number[] = [];
+  const sds: number[] = [];
+  for (let k = 0; k < h; k++) {
+    const xi = w + k;
+    mean.push(Math.max(0, (trend.predict(xi) as number) * si(xi)));
+    sds.push(s * Math.sqrt(1 + 1 / w + (xi - xbar) ** 2 / sxx));
+  }
+  const out = intervalsFromSd(mean, sds, level);
+  return {
+    ...out,
+    method: useSeason ? 'trend-seasonal' : 'trend',
+    sum: sumIndependent(mean, sds, seed, paths),
+    details: { slope: trend.slope, intercept: trend.intercept, residualSd: s, n: w, warmUpMonthsDropped: skipped },
+  };
+}
+
+/** Ratio-to-trend seasonal indices (mean 1), and the trend refitted on the deseasonalised series. */
+function seasonalTrend(x: number[], yw: number[], first: number): { trend: SimpleLinearRegressionType; idx: number[] } {
+  const initial = new SimpleLinearRegression(x, yw);
+  const ratios: number[][] = Array.from({ length: 12 }, () => []);
+  yw.forEach((v, i) => {
+    const t = initial.predict(i) as number;
+    if (t > 0) ratios[(first + i) % 12].push(v / t);
+  });
+  let idx = ratios.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) / r.length : 1));
+  const m = idx.reduce((a, b) => a + b, 0) / 12;
+  idx = idx.map((v) => (m > 0 ? v / m : 1));
+  const trend = new SimpleLinearRegression(
+    x,
+    yw.map((v, i) => v / (idx[(first + i) % 12] || 1)),
+  );
+  return { trend, idx };
 }
 
 function intervalsFromSd(mean: number[], sds: number[], levels: number[]): ForecastIntervals {

@@ -91,78 +91,112 @@ function stageAsOf(d: Deal, t: number): { stage: string; stageEnteredAt: number;
   return { stage: s.stage ?? UNKNOWN_STAGE, stageEnteredAt: s.stageEnteredAt ?? d.createdAt, expectedCloseAt: s.expectedCloseAt };
 }
 
+/** What the fit counts over the snapshots of the history's deals. */
+interface StageCounts {
+  byStage: Map<string, Cell>;
+  /** Per stage and days-in-stage bucket, keyed `stage\u0000bucket`. */
+  byCell: Map<string, Cell>;
+  /** Per stage: close date minus the expected close date (or the snapshot time, if later), won deals. */
+  slips: Map<string, number[]>;
+  /** Per stage: time from the snapshot to the win. */
+  remaining: Map<string, number[]>;
+  allSlips: number[];
+  allRemaining: number[];
+  /** Cycle lengths of the won deals. */
+  cycles: number[];
+  n: number;
+  won: number;
+}
+
 export function fitStageModel(history: readonly Deal[], asOf: number, opts: StageModelOptions = {}): StageModel {
-  const k = opts.smoothing ?? 5;
-  const minTiming = opts.minTimingSamples ?? 30;
   const since = opts.lookbackDays ? asOf - opts.lookbackDays * DAY_MS : -Infinity;
-  const byStage = new Map<string, Cell>();
-  const byCell = new Map<string, Cell>();
-  const slips = new Map<string, number[]>();
-  const remaining = new Map<string, number[]>();
-  const allSlips: number[] = [];
-  const allRemaining: number[] = [];
-  const cycles: number[] = [];
-  let n = 0;
-  let won = 0;
-  // Won cycle lengths first: they bound how long a snapshot of a still-open deal must have
-  // been watched before "not won since" is informative.
+  const counts: StageCounts = {
+    byStage: new Map(),
+    byCell: new Map(),
+    slips: new Map(),
+    remaining: new Map(),
+    allSlips: [],
+    allRemaining: [],
+    cycles: [],
+    n: 0,
+    won: 0,
+  };
+  const horizon = censoringHorizon(history, asOf, since);
+  for (const d of history) {
+    // Censoring: a deal still open at as-of (many CRMs never close dead deals) contributes its
+    // snapshots older than the 95th percentile of won cycles as not won — by then nearly every
+    // deal that was going to be won had been.
+    if (!isClosedAsOf(d, asOf)) {
+      if (!Number.isFinite(horizon) || !seenAt(d.createdAt, asOf)) continue;
+      for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
+        const s = stageAsOf(d, t);
+        if (s) countSnapshot(counts, s, t, null);
+      }
+      continue;
+    }
+    const closedAt = d.closedAt as number; // closed before as-of
+    if (closedAt < since) continue;
+    const isWon = d.outcome === 'won';
+    if (isWon) counts.cycles.push(closedAt - d.createdAt);
+    for (const t of snapshotGrid(d.createdAt, closedAt)) {
+      const s = stageAsOf(d, t);
+      if (s) countSnapshot(counts, s, t, isWon ? closedAt : null);
+    }
+  }
+  return stageModelFrom(counts, asOf, opts.smoothing ?? 5, opts.minTimingSamples ?? 30);
+}
+
+/**
+ * Won cycle lengths first: they bound how long a snapshot of a still-open deal must have been
+ * watched before "not won since" is informative (the 95th percentile; Infinity below 20 wins).
+ */
+function censoringHorizon(history: readonly Deal[], asOf: number, since: number): number {
   const wonCycles: number[] = [];
   for (const d of history)
     if (d.outcome === 'won' && isClosedAsOf(d, asOf) && (d.closedAt as number) >= since)
       wonCycles.push((d.closedAt as number) - d.createdAt);
   wonCycles.sort((a, b) => a - b);
-  const horizon = wonCycles.length >= 20 ? wonCycles[Math.floor(0.95 * (wonCycles.length - 1))] : Infinity;
-  for (const d of history) {
-    // Censoring: a deal still open at as-of (many CRMs never close dead deals) contributes its
-    // snapshots older than the 95th percentile of won cycles as not won — by then nearly every
-    // deal that was going to be won had been.
-    const openAtAsOf = !isClosedAsOf(d, asOf);
-    if (openAtAsOf) {
-      if (!Number.isFinite(horizon) || !seenAt(d.createdAt, asOf)) continue;
-      for (const t of snapshotGrid(d.createdAt, asOf - horizon)) {
-        const s = stageAsOf(d, t);
-        if (!s) continue;
-        n++;
-        const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
-        stageCell.n++;
-        byStage.set(s.stage, stageCell);
-        const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY_MS)}`;
-        const cell = byCell.get(key) ?? { n: 0, won: 0 };
-        cell.n++;
-        byCell.set(key, cell);
-      }
-      continue;
-    }
-    const closedAt = d.closedAt as number; // closed before as-of (openAtAsOf is false)
-    if (closedAt < since) continue;
-    const isWon = d.outcome === 'won';
-    if (isWon) cycles.push(closedAt - d.createdAt);
-    for (const t of snapshotGrid(d.createdAt, closedAt)) {
-      const s = stageAsOf(d, t);
-      if (!s) continue;
-      n++;
-      if (isWon) won++;
-      const stageCell = byStage.get(s.stage) ?? { n: 0, won: 0 };
-      stageCell.n++;
-      if (isWon) stageCell.won++;
-      byStage.set(s.stage, stageCell);
-      const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY_MS)}`;
-      const cell = byCell.get(key) ?? { n: 0, won: 0 };
-      cell.n++;
-      if (isWon) cell.won++;
-      byCell.set(key, cell);
-      if (isWon) {
-        const rem = closedAt - t;
-        allRemaining.push(rem);
-        push(remaining, s.stage, rem);
-        if (s.expectedCloseAt !== null) {
-          const r = closedAt - Math.max(s.expectedCloseAt, t);
-          allSlips.push(r);
-          push(slips, s.stage, r);
-        }
-      }
+  return wonCycles.length >= 20 ? wonCycles[Math.floor(0.95 * (wonCycles.length - 1))] : Infinity;
+}
+
+/** Counts one snapshot of a deal taken at t; `wonAt` is the close of a won deal, null otherwise. */
+function countSnapshot(
+  counts: StageCounts,
+  s: { stage: string; stageEnteredAt: number; expectedCloseAt: number | null },
+  t: number,
+  wonAt: number | null,
+): void {
+  const isWon = wonAt !== null;
+  counts.n++;
+  if (isWon) counts.won++;
+  const stageCell = counts.byStage.get(s.stage) ?? { n: 0, won: 0 };
+  stageCell.n++;
+  if (isWon) stageCell.won++;
+  counts.byStage.set(s.stage, stageCell);
+  const key = `${s.stage}\u0000${bucketOf((t - s.stageEnteredAt) / DAY_MS)}`;
+  const cell = counts.byCell.get(key) ?? { n: 0, won: 0 };
+  cell.n++;
+  if (isWon) cell.won++;
+  counts.byCell.set(key, cell);
+  if (isWon) {
+    const rem = wonAt - t;
+    counts.allRemaining.push(rem);
+    push(counts.remaining, s.stage, rem);
+    if (s.expectedCloseAt !== null) {
+      const r = wonAt - Math.max(s.expectedCloseAt, t);
+      counts.allSlips.push(r);
+      push(counts.slips, s.stage, r);
     }
   }
+}
+
+/**
+ * The model from the counts: win rates per stage shrunk towards the overall rate (k pseudo
+ * snapshots), per stage and days-in-stage bucket shrunk towards the stage's, and the empirical
+ * timing distributions (per stage from minTiming samples, else overall).
+ */
+function stageModelFrom(counts: StageCounts, asOf: number, k: number, minTiming: number): StageModel {
+  const { byStage, byCell, slips, remaining, allSlips, allRemaining, cycles, n, won } = counts;
   const overall = (won + 1) / (n + 2); // Laplace's rule of succession
   const stageRate = new Map<string, number>();
   const stages = [...byStage.entries()]
