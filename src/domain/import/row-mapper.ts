@@ -1,6 +1,7 @@
 // Turns one source row (a CSV record or a JSON object) into a validated canonical record, following
 // a mapping. Compiled once per file against its columns so the per-row work is a few closures, then
 // the canonical zod schema decides validity: one validation whatever the source.
+import type { ZodError } from 'zod';
 import { AppError, issueMessage, type ErrorDetail } from '../../errors';
 import { RECORD_SCHEMAS, type EntityKind, type RecordOf } from '../records';
 import type { FieldSpec, Mapping } from './mapping';
@@ -93,111 +94,152 @@ function coerce(info: FieldInfo, v: unknown, parseDate: DateParser, formatLabel:
   }
 }
 
+/** What compiling a mapping against a source accumulates: the fields, the columns used, what is missing. */
+interface Compilation<Row> {
+  mapping: Mapping;
+  src: ColumnSource<Row>;
+  fields: FieldInfo[];
+  empties: Set<string>;
+  /** Problems with the mapping itself (columns not in the file), reported together before any row. */
+  missing: ErrorDetail[];
+  /** Columns the mapping reads (left out of "rest" attributes). */
+  used: Set<string>;
+  compiled: CompiledField<Row>[];
+}
+
 export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Mapping, src: ColumnSource<Row>): RowMapper<K, Row> {
   const fields = recordFields(kind);
-  const empties = new Set(mapping.emptyValues ?? []);
-  const has = (c: string) => src.columns === null || src.columns.includes(c);
-  const missing: ErrorDetail[] = [];
-  const used = new Set<string>();
-  const compiled: CompiledField<Row>[] = [];
+  const c: Compilation<Row> = {
+    mapping,
+    src,
+    fields,
+    empties: new Set(mapping.emptyValues ?? []),
+    missing: [],
+    used: new Set<string>(),
+    compiled: [],
+  };
+  compileFields(c);
+  requireSources(c);
+  const accepts = compileWhere(c);
+  if (c.missing.length) throw new AppError('INVALID_INPUT', `The file does not have the columns ${kind} need`, c.missing);
+  const attributes = attributeSources(c);
+  return {
+    map: rowMap(c, RECORD_SCHEMAS[kind], attributes),
+    accepts,
+    plan: c.compiled.map((f) => ({ field: f.info ? f.name : `attributes.${f.name}`, source: f.label })),
+    attributeColumns: attributes.restOpen ? 'rest-of-row' : attributes.restColumns,
+  };
+}
 
-  const sourceOf = (field: string, spec: FieldSpec): { label: string; get: Getter<Row> } => {
-    if (typeof spec === 'string') spec = { column: spec };
-    const need = (c: string) => {
-      used.add(c);
-      if (!has(c))
-        missing.push({
-          column: c,
-          path: ['fields', field],
-          problem: `column "${c}" (mapped to ${field}) is not in the file${src.columns ? `; columns: ${src.columns.join(', ')}` : ''}`,
-        });
-      return src.accessor(c);
+const hasColumn = <Row>(src: ColumnSource<Row>, column: string) => src.columns === null || src.columns.includes(column);
+
+/** The raw value of a field: one column, the first non-blank of several, a template, or a constant. */
+function sourceOf<Row>(c: Compilation<Row>, field: string, spec: FieldSpec): { label: string; get: Getter<Row> } {
+  const { src, empties } = c;
+  if (typeof spec === 'string') spec = { column: spec };
+  const need = (col: string) => {
+    c.used.add(col);
+    if (!hasColumn(src, col))
+      c.missing.push({
+        column: col,
+        path: ['fields', field],
+        problem: `column "${col}" (mapped to ${field}) is not in the file${src.columns ? `; columns: ${src.columns.join(', ')}` : ''}`,
+      });
+    return src.accessor(col);
+  };
+  if (spec.column !== undefined) return { label: spec.column, get: need(spec.column) };
+  if (spec.columns) {
+    const gets = spec.columns.map(need);
+    return {
+      label: spec.columns.join('|'),
+      get: (row) => {
+        for (const g of gets) {
+          const v = g(row);
+          if (!isBlank(v, empties)) return v;
+        }
+        return undefined;
+      },
     };
-    if (spec.column !== undefined) return { label: spec.column, get: need(spec.column) };
-    if (spec.columns) {
-      const gets = spec.columns.map(need);
-      return {
-        label: spec.columns.join('|'),
-        get: (row) => {
-          for (const g of gets) {
-            const v = g(row);
-            if (!isBlank(v, empties)) return v;
-          }
-          return undefined;
-        },
-      };
-    }
-    if (spec.template !== undefined) {
-      const parts = spec.template.split(/\{([^}]+)\}/);
-      const getters = parts.map((p, i) => (i % 2 === 1 ? need(p) : null));
-      return {
-        label: spec.template,
-        get: (row) => {
-          let out = '';
-          let any = false;
-          for (let i = 0; i < parts.length; i++) {
-            if (i % 2 === 0) out += parts[i];
-            else {
-              const v = getters[i]!(row);
-              if (!isBlank(v, empties)) {
-                any = true;
-                out += String(v).trim();
-              }
+  }
+  if (spec.template !== undefined) {
+    const parts = spec.template.split(/\{([^}]+)\}/);
+    const getters = parts.map((p, i) => (i % 2 === 1 ? need(p) : null));
+    return {
+      label: spec.template,
+      get: (row) => {
+        let out = '';
+        let any = false;
+        for (let i = 0; i < parts.length; i++) {
+          if (i % 2 === 0) out += parts[i];
+          else {
+            const v = getters[i]!(row);
+            if (!isBlank(v, empties)) {
+              any = true;
+              out += String(v).trim();
             }
           }
-          return any ? out : undefined;
-        },
-      };
-    }
-    const constant = spec.value;
-    return { label: `(constant ${JSON.stringify(constant)})`, get: () => constant };
-  };
-
-  const defaultFormats = mapping.dateFormat;
-  const build = (info: FieldInfo | null, name: string, spec: FieldSpec) => {
-    const { label, get } = sourceOf(name, spec);
-    const o = typeof spec === 'string' ? {} : spec;
-    const formats = o.format ?? defaultFormats;
-    const formatLabel = formats === undefined ? 'ISO (YYYY-MM-DD)' : Array.isArray(formats) ? formats.join(' or ') : formats;
-    const parseDate = compileDateParser(formats);
-    // Defaults are written by humans in the mapping: accept ISO dates there whatever the column format.
-    const parseDefault = compileDateParser([...(formats === undefined ? [] : Array.isArray(formats) ? formats : [formats]), 'ISO']);
-    const values = o.values;
-    const star = values && Object.hasOwn(values, '*') ? values['*'] : undefined;
-    const hasDefault = o.default !== undefined;
-    const value = (row: Row): unknown => {
-      let v = get(row);
-      if (typeof v === 'string') v = v.trim();
-      if (values) {
-        const key = v === undefined || v === null ? '' : String(v);
-        if (Object.hasOwn(values, key)) v = values[key];
-        else if (star !== undefined && !isBlank(v, empties)) v = star;
-      }
-      if (isBlank(v, empties)) {
-        if (!hasDefault || o.default === null) return undefined;
-        return info ? coerce(info, o.default, parseDefault, formatLabel) : attributeValue(o.default);
-      }
-      return info ? coerce(info, v, parseDate, formatLabel, o.multiply) : attributeValue(v);
+        }
+        return any ? out : undefined;
+      },
     };
-    compiled.push({ info, name, label, source: get, value });
-  };
+  }
+  const constant = spec.value;
+  return { label: `(constant ${JSON.stringify(constant)})`, get: () => constant };
+}
 
+/** Compiles one field (info null: the custom attribute `name`): its source, value map, default and coercion. */
+function compileField<Row>(c: Compilation<Row>, info: FieldInfo | null, name: string, spec: FieldSpec): void {
+  const { empties } = c;
+  const { label, get } = sourceOf(c, name, spec);
+  const o = typeof spec === 'string' ? {} : spec;
+  const formats = o.format ?? c.mapping.dateFormat;
+  const formatLabel = formats === undefined ? 'ISO (YYYY-MM-DD)' : Array.isArray(formats) ? formats.join(' or ') : formats;
+  const parseDate = compileDateParser(formats);
+  // Defaults are written by humans in the mapping: accept ISO dates there whatever the column format.
+  const parseDefault = compileDateParser([...(formats === undefined ? [] : Array.isArray(formats) ? formats : [formats]), 'ISO']);
+  const values = o.values;
+  const star = values && Object.hasOwn(values, '*') ? values['*'] : undefined;
+  const hasDefault = o.default !== undefined;
+  const value = (row: Row): unknown => {
+    let v = get(row);
+    if (typeof v === 'string') v = v.trim();
+    if (values) {
+      const key = v === undefined || v === null ? '' : String(v);
+      if (Object.hasOwn(values, key)) v = values[key];
+      else if (star !== undefined && !isBlank(v, empties)) v = star;
+    }
+    if (isBlank(v, empties)) {
+      if (!hasDefault || o.default === null) return undefined;
+      return info ? coerce(info, o.default, parseDefault, formatLabel) : attributeValue(o.default);
+    }
+    return info ? coerce(info, v, parseDate, formatLabel, o.multiply) : attributeValue(v);
+  };
+  c.compiled.push({ info, name, label, source: get, value });
+}
+
+/** The record's fields (mapped, or matched by name with autoMatch), then the mapped custom attributes. */
+function compileFields<Row>(c: Compilation<Row>): void {
+  const { mapping, src, fields } = c;
   const specs = mapping.fields;
   for (const info of fields) {
-    if (specs[info.name] !== undefined) build(info, info.name, specs[info.name]);
+    if (specs[info.name] !== undefined) compileField(c, info, info.name, specs[info.name]);
     else if (mapping.autoMatch && src.columns) {
-      const col = src.columns.find((c) => normaliseFieldName(c) === normaliseFieldName(info.name));
-      if (col !== undefined) build(info, info.name, col);
+      const col = src.columns.find((col) => normaliseFieldName(col) === normaliseFieldName(info.name));
+      if (col !== undefined) compileField(c, info, info.name, col);
     } else if (mapping.autoMatch && src.columns === null) {
       // JSON objects: the field's own name, as the API and our exports write it.
-      build(info, info.name, info.name);
+      compileField(c, info, info.name, info.name);
     }
   }
-  for (const [name, spec] of Object.entries(specs)) if (name.startsWith('attributes.')) build(null, name.slice('attributes.'.length), spec);
+  for (const [name, spec] of Object.entries(specs))
+    if (name.startsWith('attributes.')) compileField(c, null, name.slice('attributes.'.length), spec);
+}
 
-  // Required fields with no source at all cannot be satisfied by any row: say so once, up front.
+/** Required fields with no source at all cannot be satisfied by any row: say so once, up front. */
+function requireSources<Row>(c: Compilation<Row>): void {
+  const { fields, compiled, missing } = c;
   for (const info of fields) {
-    if (info.required && !compiled.some((c) => c.name === info.name) && !(info.name === 'externalId')) {
+    if (info.required && !compiled.some((f) => f.name === info.name) && !(info.name === 'externalId')) {
       missing.push({
         column: info.name,
         problem: `required field ${info.name} has no source column: add a column named ${info.name} or map one in "fields"`,
@@ -205,16 +247,22 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
     }
   }
   const idField = fields.find((f) => f.name === 'externalId')!;
-  if (idField.required && !compiled.some((c) => c.name === 'externalId')) {
+  if (idField.required && !compiled.some((f) => f.name === 'externalId')) {
     missing.push({
       column: 'externalId',
       problem:
         'required field externalId has no source column: add a column named externalId (or external_id), map one, or build one with a "template"',
     });
   }
-  const conditions = Object.entries(mapping.where ?? {}).map(([col, cond]) => {
-    used.add(col);
-    if (!has(col)) missing.push({ column: col, path: ['where', col], problem: `column "${col}" (in "where") is not in the file` });
+}
+
+/** The mapping's "where" conditions as one row filter. */
+function compileWhere<Row>(c: Compilation<Row>): (row: Row) => boolean {
+  const { src, empties } = c;
+  const conditions = Object.entries(c.mapping.where ?? {}).map(([col, cond]) => {
+    c.used.add(col);
+    if (!hasColumn(src, col))
+      c.missing.push({ column: col, path: ['where', col], problem: `column "${col}" (in "where") is not in the file` });
     const get = src.accessor(col);
     if (cond === 'nonempty') return (row: Row) => !isBlank(get(row), empties);
     if (cond === 'empty') return (row: Row) => isBlank(get(row), empties);
@@ -224,30 +272,73 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
       return allowed.has(v === undefined || v === null ? '' : String(v).trim());
     };
   });
-  const accepts = (row: Row) => {
-    for (const c of conditions) if (!c(row)) return false;
+  return (row: Row) => {
+    for (const cond of conditions) if (!cond(row)) return false;
     return true;
   };
-  if (missing.length) throw new AppError('INVALID_INPUT', `The file does not have the columns ${kind} need`, missing);
+}
 
-  const hasAttributes = fields.some((f) => f.type === 'attributes');
-  const attrFieldCompiled = compiled.find((c) => c.info?.type === 'attributes');
-  const namedAttrs = compiled.filter((c) => c.info === null);
-  const regular = compiled.filter((c) => c.info !== null && c.info.type !== 'attributes');
+/** Where a record's attributes come from: listed columns, the rest of a CSV row, or of a JSON object. */
+interface AttributeSources {
+  restColumns: string[];
+  /** JSON objects: every key that is neither a field nor a used column. */
+  restOpen: boolean;
+}
+
+function attributeSources<Row>(c: Compilation<Row>): AttributeSources {
+  const { mapping, src, used, compiled } = c;
   let restColumns: string[] = [];
   let restOpen = false;
-  if (hasAttributes) {
+  if (c.fields.some((f) => f.type === 'attributes')) {
     if (Array.isArray(mapping.attributes)) restColumns = mapping.attributes;
     else if (mapping.attributes === 'rest') {
-      if (src.columns) restColumns = src.columns.filter((c) => !used.has(c) && !compiled.some((f) => f.label === c));
+      if (src.columns) restColumns = src.columns.filter((col) => !used.has(col) && !compiled.some((f) => f.label === col));
       else restOpen = true;
     }
   }
-  const restGetters = restColumns.map((c) => [c, src.accessor(c)] as const);
-  const known = new Set(fields.map((f) => f.name));
-  const schema = RECORD_SCHEMAS[kind];
+  return { restColumns, restOpen };
+}
 
-  const map = (row: Row, rowNumber: number): MappedRow<K> => {
+/** The per-row function: coerce every field, gather the attributes, validate with the record's schema. */
+function rowMap<K extends EntityKind, Row>(
+  c: Compilation<Row>,
+  schema: (typeof RECORD_SCHEMAS)[K],
+  { restColumns, restOpen }: AttributeSources,
+): (row: Row, rowNumber: number) => MappedRow<K> {
+  const { fields, src, used, compiled } = c;
+  const hasAttributes = fields.some((f) => f.type === 'attributes');
+  const attrFieldCompiled = compiled.find((f) => f.info?.type === 'attributes');
+  const namedAttrs = compiled.filter((f) => f.info === null);
+  const regular = compiled.filter((f) => f.info !== null && f.info.type !== 'attributes');
+  const restGetters = restColumns.map((col) => [col, src.accessor(col)] as const);
+  const known = new Set(fields.map((f) => f.name));
+
+  /** The row's attributes object (undefined when it has none); coercion problems go to `problems`. */
+  const attributesOf = (row: Row, rowNumber: number, problems: ErrorDetail[]): Record<string, unknown> | undefined => {
+    let attrs: Record<string, unknown> | null = null;
+    if (attrFieldCompiled) {
+      try {
+        const v = attrFieldCompiled.value(row);
+        if (v !== undefined) attrs = { ...(v as object) };
+      } catch (e) {
+        if (!(e instanceof CoercionError)) throw e;
+        problems.push({
+          row: rowNumber,
+          column: attrFieldCompiled.label,
+          value: attrFieldCompiled.source(row),
+          problem: `attributes ${e.message}`,
+        });
+      }
+    }
+    for (const [col, g] of restGetters) (attrs ??= {})[col] = attributeValue(g(row));
+    if (restOpen && src.keysOf) {
+      for (const k of src.keysOf(row)) if (!known.has(k) && !used.has(k)) (attrs ??= {})[k] = attributeValue(src.accessor(k)(row));
+    }
+    for (const f of namedAttrs) (attrs ??= {})[f.name] = f.value(row) ?? null;
+    return attrs ?? undefined;
+  };
+
+  return (row: Row, rowNumber: number): MappedRow<K> => {
     const raw: Record<string, unknown> = {};
     const problems: ErrorDetail[] = [];
     let failed: Set<string> | null = null;
@@ -262,63 +353,55 @@ export function compileRowMapper<K extends EntityKind, Row>(kind: K, mapping: Ma
       }
     }
     if (hasAttributes) {
-      let attrs: Record<string, unknown> | null = null;
-      if (attrFieldCompiled) {
-        try {
-          const v = attrFieldCompiled.value(row);
-          if (v !== undefined) attrs = { ...(v as object) };
-        } catch (e) {
-          if (!(e instanceof CoercionError)) throw e;
-          problems.push({
-            row: rowNumber,
-            column: attrFieldCompiled.label,
-            value: attrFieldCompiled.source(row),
-            problem: `attributes ${e.message}`,
-          });
-        }
-      }
-      for (const [c, g] of restGetters) (attrs ??= {})[c] = attributeValue(g(row));
-      if (restOpen && src.keysOf) {
-        for (const k of src.keysOf(row)) if (!known.has(k) && !used.has(k)) (attrs ??= {})[k] = attributeValue(src.accessor(k)(row));
-      }
-      for (const f of namedAttrs) (attrs ??= {})[f.name] = f.value(row) ?? null;
+      const attrs = attributesOf(row, rowNumber, problems);
       if (attrs) raw.attributes = attrs;
     }
     const r = schema.safeParse(raw);
     if (!r.success) {
-      for (const i of r.error.issues) {
-        const field = String(i.path[0] ?? '');
-        if (failed?.has(field)) continue;
-        const f = compiled.find((c) => c.name === field && c.info);
-        // A bad custom attribute is reported at its own column (attribute names are column names).
-        if (field === 'attributes' && i.path.length > 1) {
-          const attr = String(i.path[1]);
-          const named = namedAttrs.find((c) => c.name === attr);
-          problems.push({
-            row: rowNumber,
-            column: named?.label ?? attr,
-            value: (raw.attributes as Record<string, unknown> | undefined)?.[attr],
-            problem: `attributes.${attr} ${issueMessage(i)}`,
-          });
-          continue;
-        }
-        problems.push({
-          row: rowNumber,
-          column: f?.label ?? field,
-          value: f ? f.source(row) : raw[field],
-          problem: `${i.path.map(String).join('.') || 'record'} ${i.code !== 'custom' && i.path.length === 1 && raw[field] === undefined ? 'is required but empty or missing' : i.message}`,
-        });
-      }
+      problems.push(...schemaProblems(r.error.issues, { row, rowNumber, raw, failed, compiled, namedAttrs }));
       return { problems };
     }
     if (problems.length) return { problems };
     return { record: r.data as RecordOf<K>, problems };
   };
+}
 
-  return {
-    map,
-    accepts,
-    plan: compiled.map((c) => ({ field: c.info ? c.name : `attributes.${c.name}`, source: c.label })),
-    attributeColumns: restOpen ? 'rest-of-row' : restColumns,
-  };
+/** The schema's issues as problems naming the source column and its raw value (fields that failed coercion are already reported). */
+function schemaProblems<Row>(
+  issues: ZodError['issues'],
+  ctx: {
+    row: Row;
+    rowNumber: number;
+    raw: Record<string, unknown>;
+    failed: Set<string> | null;
+    compiled: CompiledField<Row>[];
+    namedAttrs: CompiledField<Row>[];
+  },
+): ErrorDetail[] {
+  const { row, rowNumber, raw, failed, compiled, namedAttrs } = ctx;
+  const problems: ErrorDetail[] = [];
+  for (const i of issues) {
+    const field = String(i.path[0] ?? '');
+    if (failed?.has(field)) continue;
+    const f = compiled.find((c) => c.name === field && c.info);
+    // A bad custom attribute is reported at its own column (attribute names are column names).
+    if (field === 'attributes' && i.path.length > 1) {
+      const attr = String(i.path[1]);
+      const named = namedAttrs.find((c) => c.name === attr);
+      problems.push({
+        row: rowNumber,
+        column: named?.label ?? attr,
+        value: (raw.attributes as Record<string, unknown> | undefined)?.[attr],
+        problem: `attributes.${attr} ${issueMessage(i)}`,
+      });
+      continue;
+    }
+    problems.push({
+      row: rowNumber,
+      column: f?.label ?? field,
+      value: f ? f.source(row) : raw[field],
+      problem: `${i.path.map(String).join('.') || 'record'} ${i.code !== 'custom' && i.path.length === 1 && raw[field] === undefined ? 'is required but empty or missing' : i.message}`,
+    });
+  }
+  return problems;
 }
