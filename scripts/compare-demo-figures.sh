@@ -23,8 +23,13 @@ PERIOD=2026-Q3
 
 # Fields whose values depend on the clock, the machine or the file system, not on the computation.
 STRIP='walk(if type == "object" then del(.elapsedMs, .ms, .fitSeconds, .durationSeconds, .seconds, .durationMs, .trainingMs, .createdAt,
-  .updatedAt, .trainedAt, .promotedAt, .generatedAt, .startedAt, .finishedAt, .path, .dir,
+  .updatedAt, .takenAt, .trainedAt, .promotedAt, .generatedAt, .startedAt, .finishedAt, .path, .dir,
   .artifactPath, .modelsDir, .databaseUrl) else . end)'
+
+# Printed output with durations ("(812 ms)", "(3.4 s)", "fitted in 1.2 s") replaced.
+text() {
+  sed -E 's/[0-9][0-9.,]* m?s\b/<time>/g'
+}
 
 record() {
   local out="$1"
@@ -65,6 +70,26 @@ record() {
   # run-rate has no --as-of: it reads the months up to today, so compare runs made the same month.
   "${cli[@]}" forecast run-rate --json --seed "$SEED" | jq -S "$STRIP | del(.asOf)" >"$out/forecast-run-rate.json"
   "${cli[@]}" report profitability --json --to "$AS_OF" | jq -S "$STRIP" >"$out/report-profitability.json"
+  "${cli[@]}" report cohorts --json --to "$AS_OF" | jq -S "$STRIP" >"$out/report-cohorts.json"
+  "${cli[@]}" report compare --json --to "$AS_OF" --group segment=SMB --group segment=Enterprise --seed "$SEED" | jq -S "$STRIP" >"$out/report-compare.json"
+  "${cli[@]}" forecast snapshot --json --as-of 2026-05-31 --period "$PERIOD" --sims 2000 --seed "$SEED" | jq -S "$STRIP" >"$out/forecast-snapshot-1.json"
+  "${cli[@]}" forecast snapshot --json --as-of "$AS_OF" --period "$PERIOD" --sims 2000 --seed "$SEED" | jq -S "$STRIP" >"$out/forecast-snapshot-2.json"
+  "${cli[@]}" forecast changes --json | jq -S "$STRIP" >"$out/forecast-changes.json"
+
+  # What the commands print (timings replaced). Not what-if: it works as of the current minute.
+  "${cli[@]}" forecast --as-of "$AS_OF" --period "$PERIOD" --seed "$SEED" | text >"$out/forecast.txt"
+  "${cli[@]}" forecast --csv --as-of "$AS_OF" --period "$PERIOD" --seed "$SEED" | text >"$out/forecast.csv"
+  "${cli[@]}" forecast changes --deals | text >"$out/forecast-changes.txt"
+  for r in profitability cohorts pareto funnel campaigns growth new-vs-existing; do
+    "${cli[@]}" report "$r" --to "$AS_OF" | text >"$out/report-$r.txt"
+  done
+  "${cli[@]}" report compare --to "$AS_OF" --group segment=SMB --group segment=Enterprise --seed "$SEED" | text >"$out/report-compare.txt"
+  # Last: these store scores and register model versions.
+  "${cli[@]}" score customers --as-of "$AS_OF" | text >"$out/score-customers.txt"
+  "${cli[@]}" score deals --as-of "$AS_OF" | text >"$out/score-deals.txt"
+  "${cli[@]}" train churn --as-of "$AS_OF" --promote never | text >"$out/train-churn.txt"
+  "${cli[@]}" train clv --as-of "$AS_OF" --promote never | text >"$out/train-clv.txt"
+  "${cli[@]}" train win --as-of "$AS_OF" --promote never --algorithm logistic | text >"$out/train-win.txt"
   rm -rf "$work"
 }
 
