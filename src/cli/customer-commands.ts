@@ -3,6 +3,9 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import type { TimeUnit } from '../domain/features/customer-summary';
+import type { TrainChurnResult } from '../services/customers/train-churn-model';
+import type { TrainClvResult } from '../services/customers/train-clv-model';
+import type { StoreCustomerScoresResult } from '../services/customers/score-customers';
 import { processIo, progressBar, table, withDatabase } from './common';
 
 function parseDate(v: string | undefined, flag: string): Date | undefined {
@@ -36,6 +39,15 @@ const f = (v: number | null | undefined, d = 3) => (v === null || v === undefine
 export function registerCustomerCommands(program: Command) {
   const train =
     program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Train a model: win, churn or clv');
+  registerTrainChurn(train);
+  registerTrainClv(train);
+  const score =
+    program.commands.find((c) => c.name() === 'score') ??
+    program.command('score').description('Score open deals or customers with the active models');
+  registerScoreCustomers(score);
+}
+
+function registerTrainChurn(train: Command) {
   train
     .command('churn')
     .description(
@@ -74,37 +86,12 @@ export function registerCustomerCommands(program: Command) {
           processIo.out(JSON.stringify(printable, null, 2));
           return;
         }
-        const m = r.metrics;
-        processIo.out(`Churn model (${r.algorithm}) as of ${r.asOf.toISOString().slice(0, 10)}, label ${m.labelMode}, seed ${r.seed}`);
-        processIo.out(`Evaluation: ${m.evaluationNote}`);
-        processIo.out(
-          `Examples: ${r.data.train} train (${r.data.trainChurned} churned), ${r.data.calibration} calibration (${m.calibration.method}), ${r.data.test} test; ${m.features.numeric} numeric + ${m.features.categorical} categorical features -> ${m.features.encodedColumns} columns`,
-        );
-        processIo.out('');
-        const row = (
-          name: string,
-          t: { auc: number | null; logLoss: number; brier: number; ece: number; n: number; baseRate: number } | null | undefined,
-        ) => ({
-          model: name,
-          auc: f(t?.auc),
-          'log loss': f(t?.logLoss, 4),
-          brier: f(t?.brier, 4),
-          ece: f(t?.ece),
-          'churn rate': f(t?.baseRate),
-          n: t?.n ?? '',
-        });
-        processIo.out(
-          table([
-            row(`candidate${r.version ? ` v${r.version}` : ''}`, m.test),
-            ...(r.active ? [row(`active v${r.active.version}`, r.active.metrics)] : []),
-            row(`baseline: ${m.baseline.kind}`, m.baseline),
-          ]),
-        );
-        processIo.out('');
-        processIo.out(`${r.version ? `Registered churn v${r.version}; ` : ''}${r.decision}. (${r.durationSeconds.toFixed(1)} s)`);
+        printChurnTraining(r);
       });
     });
+}
 
+function registerTrainClv(train: Command) {
   train
     .command('clv')
     .description(
@@ -163,36 +150,13 @@ export function registerCustomerCommands(program: Command) {
             processIo.out(JSON.stringify(printable, null, 2));
             return;
           }
-          const p = r.bgNbd.params;
-          processIo.out(
-            `CLV model on ${r.customers.toLocaleString('en-US')} customers (${r.repeatCustomers.toLocaleString('en-US')} repeat buyers), calibration up to ${r.calibrationEnd.toISOString().slice(0, 10)}, time unit ${r.timeUnit}`,
-          );
-          processIo.out(
-            `BG/NBD:      r = ${f(p.r, 4)}, alpha = ${f(p.alpha, 4)}, a = ${f(p.a, 4)}, b = ${f(p.b, 4)}; log-likelihood ${r.bgNbd.logLikelihood.toFixed(2)}${r.bgNbd.converged ? '' : ' (NOT converged)'}`,
-          );
-          if (r.gammaGamma) {
-            const g = r.gammaGamma.params;
-            processIo.out(
-              `Gamma-Gamma: p = ${f(g.p, 4)}, q = ${f(g.q, 4)}, gamma = ${f(g.gamma, 4)}; log-likelihood ${r.gammaGamma.logLikelihood.toFixed(2)} on ${r.gammaGamma.customers} repeat buyers; corr(frequency, spend) = ${f(r.gammaGamma.frequencySpendCorrelation, 3)}`,
-            );
-          } else processIo.out(`Gamma-Gamma: not fitted (${r.gammaGammaSkipped}); CLV unavailable`);
-          processIo.out(
-            `CLV: ${r.artifact.clv.horizonMonths} months at ${(r.artifact.clv.annualDiscountRate * 100).toFixed(1)}% a year, margin ${f(r.margin, 3)} (${r.marginSource})`,
-          );
-          const h = r.holdout;
-          if (h)
-            processIo.out(
-              `Holdout ${h.from.slice(0, 10)} .. ${h.to.slice(0, 10)} (${h.lengthInUnits.toFixed(1)} ${r.timeUnit}s): predicted ${h.predictedRepeatPurchases.toFixed(0)} repeat purchases vs actual ${h.actualRepeatPurchases}; error per customer ${h.mae.toFixed(3)} (naive constant-rate forecast ${h.naiveMae.toFixed(3)}); correlation ${f(h.correlation)}`,
-            );
-          else processIo.out('Holdout: none (no orders after the calibration end; pass --calibration-end to check the fit)');
-          processIo.out(`${r.version ? `Registered clv v${r.version}; ` : ''}${r.decision}. (${r.durationSeconds.toFixed(1)} s)`);
+          printClvTraining(r);
         });
       },
     );
+}
 
-  const score =
-    program.commands.find((c) => c.name() === 'score') ??
-    program.command('score').description('Score open deals or customers with the active models');
+function registerScoreCustomers(score: Command) {
   score
     .command('customers')
     .description(
@@ -211,38 +175,98 @@ export function registerCustomerCommands(program: Command) {
           processIo.out(JSON.stringify(r, null, 2));
           return;
         }
-        processIo.out(
-          `Scored ${r.stored.toLocaleString('en-US')} accounts as of ${r.asOf.toISOString().slice(0, 10)}: ${r.withChurn} with churn probability (${r.churnModel ? `churn v${r.churnModel.version}` : 'no churn model'}), ${r.withClv} with CLV (${r.clvModel ? `clv v${r.clvModel.version}, ${r.clvModel.horizonMonths} months` : 'no clv model'}), ${r.withRfm} with an RFM segment`,
-        );
-        for (const e of r.errors) processIo.err(`warning: ${e}`);
-        if (Object.keys(r.segments).length)
-          processIo.out(
-            'Segments: ' +
-              Object.entries(r.segments)
-                .sort((a, b) => b[1] - a[1])
-                .map(([s, n]) => `${s} ${n}`)
-                .join(', '),
-          );
-        const limit = Math.max(0, Number(opts.limit) || 0);
-        const top = [...r.scores]
-          .sort((a, b) => (b.churnProbability ?? -1) - (a.churnProbability ?? -1) || (b.clv ?? -1) - (a.clv ?? -1))
-          .slice(0, limit);
-        if (top.length) {
-          processIo.out('');
-          processIo.out(
-            table(
-              top.map((s) => ({
-                account: s.externalId,
-                churn: f(s.churnProbability),
-                'p(alive)': f(s.pAlive),
-                'exp. purchases': f(s.expectedPurchases, 2),
-                clv: s.clv === null ? 'n/a' : Math.round(s.clv),
-                rfm: s.rfm ? `${s.rfm.score} ${s.rfm.segment}` : '',
-                'top factor': s.factors[0]?.text ?? s.notes[0] ?? '',
-              })),
-            ),
-          );
-        }
+        printCustomerScores(r, Math.max(0, Number(opts.limit) || 0));
       });
     });
+}
+
+function printChurnTraining(r: TrainChurnResult) {
+  const m = r.metrics;
+  processIo.out(`Churn model (${r.algorithm}) as of ${r.asOf.toISOString().slice(0, 10)}, label ${m.labelMode}, seed ${r.seed}`);
+  processIo.out(`Evaluation: ${m.evaluationNote}`);
+  processIo.out(
+    `Examples: ${r.data.train} train (${r.data.trainChurned} churned), ${r.data.calibration} calibration (${m.calibration.method}), ${r.data.test} test; ${m.features.numeric} numeric + ${m.features.categorical} categorical features -> ${m.features.encodedColumns} columns`,
+  );
+  processIo.out('');
+  const row = (
+    name: string,
+    t: { auc: number | null; logLoss: number; brier: number; ece: number; n: number; baseRate: number } | null | undefined,
+  ) => ({
+    model: name,
+    auc: f(t?.auc),
+    'log loss': f(t?.logLoss, 4),
+    brier: f(t?.brier, 4),
+    ece: f(t?.ece),
+    'churn rate': f(t?.baseRate),
+    n: t?.n ?? '',
+  });
+  processIo.out(
+    table([
+      row(`candidate${r.version ? ` v${r.version}` : ''}`, m.test),
+      ...(r.active ? [row(`active v${r.active.version}`, r.active.metrics)] : []),
+      row(`baseline: ${m.baseline.kind}`, m.baseline),
+    ]),
+  );
+  processIo.out('');
+  processIo.out(`${r.version ? `Registered churn v${r.version}; ` : ''}${r.decision}. (${r.durationSeconds.toFixed(1)} s)`);
+}
+
+function printClvTraining(r: TrainClvResult) {
+  const p = r.bgNbd.params;
+  processIo.out(
+    `CLV model on ${r.customers.toLocaleString('en-US')} customers (${r.repeatCustomers.toLocaleString('en-US')} repeat buyers), calibration up to ${r.calibrationEnd.toISOString().slice(0, 10)}, time unit ${r.timeUnit}`,
+  );
+  processIo.out(
+    `BG/NBD:      r = ${f(p.r, 4)}, alpha = ${f(p.alpha, 4)}, a = ${f(p.a, 4)}, b = ${f(p.b, 4)}; log-likelihood ${r.bgNbd.logLikelihood.toFixed(2)}${r.bgNbd.converged ? '' : ' (NOT converged)'}`,
+  );
+  if (r.gammaGamma) {
+    const g = r.gammaGamma.params;
+    processIo.out(
+      `Gamma-Gamma: p = ${f(g.p, 4)}, q = ${f(g.q, 4)}, gamma = ${f(g.gamma, 4)}; log-likelihood ${r.gammaGamma.logLikelihood.toFixed(2)} on ${r.gammaGamma.customers} repeat buyers; corr(frequency, spend) = ${f(r.gammaGamma.frequencySpendCorrelation, 3)}`,
+    );
+  } else processIo.out(`Gamma-Gamma: not fitted (${r.gammaGammaSkipped}); CLV unavailable`);
+  processIo.out(
+    `CLV: ${r.artifact.clv.horizonMonths} months at ${(r.artifact.clv.annualDiscountRate * 100).toFixed(1)}% a year, margin ${f(r.margin, 3)} (${r.marginSource})`,
+  );
+  const h = r.holdout;
+  if (h)
+    processIo.out(
+      `Holdout ${h.from.slice(0, 10)} .. ${h.to.slice(0, 10)} (${h.lengthInUnits.toFixed(1)} ${r.timeUnit}s): predicted ${h.predictedRepeatPurchases.toFixed(0)} repeat purchases vs actual ${h.actualRepeatPurchases}; error per customer ${h.mae.toFixed(3)} (naive constant-rate forecast ${h.naiveMae.toFixed(3)}); correlation ${f(h.correlation)}`,
+    );
+  else processIo.out('Holdout: none (no orders after the calibration end; pass --calibration-end to check the fit)');
+  processIo.out(`${r.version ? `Registered clv v${r.version}; ` : ''}${r.decision}. (${r.durationSeconds.toFixed(1)} s)`);
+}
+
+function printCustomerScores(r: StoreCustomerScoresResult, limit: number) {
+  processIo.out(
+    `Scored ${r.stored.toLocaleString('en-US')} accounts as of ${r.asOf.toISOString().slice(0, 10)}: ${r.withChurn} with churn probability (${r.churnModel ? `churn v${r.churnModel.version}` : 'no churn model'}), ${r.withClv} with CLV (${r.clvModel ? `clv v${r.clvModel.version}, ${r.clvModel.horizonMonths} months` : 'no clv model'}), ${r.withRfm} with an RFM segment`,
+  );
+  for (const e of r.errors) processIo.err(`warning: ${e}`);
+  if (Object.keys(r.segments).length)
+    processIo.out(
+      'Segments: ' +
+        Object.entries(r.segments)
+          .sort((a, b) => b[1] - a[1])
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', '),
+    );
+  const top = [...r.scores]
+    .sort((a, b) => (b.churnProbability ?? -1) - (a.churnProbability ?? -1) || (b.clv ?? -1) - (a.clv ?? -1))
+    .slice(0, limit);
+  if (top.length) {
+    processIo.out('');
+    processIo.out(
+      table(
+        top.map((s) => ({
+          account: s.externalId,
+          churn: f(s.churnProbability),
+          'p(alive)': f(s.pAlive),
+          'exp. purchases': f(s.expectedPurchases, 2),
+          clv: s.clv === null ? 'n/a' : Math.round(s.clv),
+          rfm: s.rfm ? `${s.rfm.score} ${s.rfm.segment}` : '',
+          'top factor': s.factors[0]?.text ?? s.notes[0] ?? '',
+        })),
+      ),
+    );
+  }
 }

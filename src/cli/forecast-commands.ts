@@ -7,7 +7,7 @@ import { invalidInput } from '../errors';
 import { DIMENSIONS, type Dimension } from '../domain/forecast/dimensions';
 import type { ScorerChoice } from '../services/forecast/forecast-service';
 import { processIo, progressBar, table, withDatabase } from './common';
-import { money, pct, printBacktest, printForecast, printRunRate, toCsv, type OutputOpts } from './forecast-output';
+import { money, printBacktest, printForecast, printRunRate, printWhatIf, toCsv, type OutputOpts } from './forecast-output';
 
 function parseDate(v: string | undefined, name: string): Date | undefined {
   if (v === undefined) return undefined;
@@ -49,6 +49,16 @@ export function registerForecastCommands(program: Command) {
     .description('Pipeline forecasts: `forecast [pipeline]` (default), snapshot, snapshots, changes, backtest, run-rate, what-if');
   // The period forecast is the default subcommand rather than the parent's own action: with
   // options on the parent, commander would read `forecast backtest --from …` as the parent's --from.
+  registerPipeline(forecast);
+  registerSnapshot(forecast);
+  registerSnapshots(forecast);
+  registerChanges(forecast);
+  registerBacktest(forecast);
+  registerRunRate(forecast);
+  registerWhatIf(forecast);
+}
+
+function registerPipeline(forecast: Command) {
   forecast
     .command('pipeline', { isDefault: true })
     .description('Pipeline forecast for a period (Monte Carlo over deal win and timing) with P10/P50/P90 and breakdowns')
@@ -92,7 +102,9 @@ export function registerForecastCommands(program: Command) {
         });
       },
     );
+}
 
+function registerSnapshot(forecast: Command) {
   forecast
     .command('snapshot')
     .description('Store the forecast as of now (forecast_snapshot rows + per-deal states) for backtests and change waterfalls')
@@ -136,7 +148,9 @@ export function registerForecastCommands(program: Command) {
         );
       });
     });
+}
 
+function registerSnapshots(forecast: Command) {
   forecast
     .command('snapshots')
     .description('List stored forecast snapshots, latest as-of first')
@@ -162,7 +176,9 @@ export function registerForecastCommands(program: Command) {
         processIo.out(o.csv ? toCsv(rows) : table(rows));
       });
     });
+}
 
+function registerChanges(forecast: Command) {
   forecast
     .command('changes')
     .description('Pipeline changes between two snapshots as a waterfall: new, pulled in, pushed out, won, lost, amount changes')
@@ -213,7 +229,9 @@ export function registerForecastCommands(program: Command) {
         }
       });
     });
+}
 
+function registerBacktest(forecast: Command) {
   forecast
     .command('backtest')
     .description(
@@ -251,7 +269,9 @@ export function registerForecastCommands(program: Command) {
         printBacktest(processIo, r, o);
       });
     });
+}
 
+function registerRunRate(forecast: Command) {
   forecast
     .command('run-rate')
     .description(
@@ -268,7 +288,9 @@ export function registerForecastCommands(program: Command) {
         printRunRate(processIo, r, o);
       });
     });
+}
 
+function registerWhatIf(forecast: Command) {
   forecast
     .command('what-if')
     .description('Change a deal (stage, amount, close date, activities) or drop it, and see its new score and the forecast delta')
@@ -323,66 +345,7 @@ export function registerForecastCommands(program: Command) {
               },
             ],
           });
-          if (o.json) return processIo.out(JSON.stringify(r, null, 2));
-          processIo.out(
-            `What-if for ${r.period.label} (seed ${r.seed}, ${r.sims.toLocaleString('en-US')} simulations, scorer ${r.scorer})`,
-          );
-          for (const n of r.notes) processIo.out(`note: ${n}`);
-          processIo.out('');
-          processIo.out(
-            table(
-              r.deals.flatMap((d) => [
-                {
-                  deal: d.externalId,
-                  when: 'before',
-                  stage: d.before.stage,
-                  amount: money(d.before.amount),
-                  close: d.before.expectedCloseAt?.slice(0, 10) ?? '',
-                  win: pct(d.before.winProbability),
-                  in_period: pct(d.before.inPeriodProbability),
-                  contribution: money(d.before.expectedContribution),
-                },
-                d.after
-                  ? {
-                      deal: '',
-                      when: 'after',
-                      stage: d.after.stage,
-                      amount: money(d.after.amount),
-                      close: d.after.expectedCloseAt?.slice(0, 10) ?? '',
-                      win: pct(d.after.winProbability),
-                      in_period: pct(d.after.inPeriodProbability),
-                      contribution: money(d.after.expectedContribution),
-                    }
-                  : { deal: '', when: 'after', stage: '(dropped)', amount: null, close: '', win: '', in_period: '', contribution: 0 },
-              ]),
-            ),
-          );
-          processIo.out('');
-          processIo.out(
-            table([
-              {
-                forecast: 'baseline',
-                expected: money(r.baseline.expected),
-                p10: money(r.baseline.p10),
-                p50: money(r.baseline.p50),
-                p90: money(r.baseline.p90),
-              },
-              {
-                forecast: 'what-if',
-                expected: money(r.scenario.expected),
-                p10: money(r.scenario.p10),
-                p50: money(r.scenario.p50),
-                p90: money(r.scenario.p90),
-              },
-              {
-                forecast: 'delta',
-                expected: money(r.delta.expected),
-                p10: money(r.delta.p10),
-                p50: money(r.delta.p50),
-                p90: money(r.delta.p90),
-              },
-            ]),
-          );
+          printWhatIf(processIo, r, o);
         });
       },
     );

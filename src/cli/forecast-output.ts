@@ -4,6 +4,7 @@
 import type { Dimension } from '../domain/forecast/dimensions';
 import { METHOD_LABELS, type MethodKey } from '../domain/forecast/methods';
 import type { BacktestReport, PipelineForecastReport, RunRateReport } from '../services/forecast/forecast-service';
+import type { WhatIfReport } from '../services/forecast/what-if-service';
 import { table, type Io } from './common';
 
 export const money = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v));
@@ -44,31 +45,7 @@ export function breakdownRows(r: PipelineForecastReport, dim: Dimension): Record
 
 export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[], o: OutputOpts) {
   if (o.json) return io.out(JSON.stringify(r, null, 2));
-  if (o.csv) {
-    const rows = by.flatMap((dim) =>
-      breakdownRows(r, dim).map((row) => ({
-        dimension: dim,
-        key: row[dim],
-        ...Object.fromEntries(Object.entries(row).filter(([k]) => k !== dim)),
-      })),
-    );
-    return io.out(
-      toCsv([
-        {
-          dimension: 'total',
-          key: 'all',
-          won: money(r.wonToDate),
-          open_deals: r.openPipeline.deals,
-          expected: money(r.total.expected),
-          p10: money(r.total.p10),
-          p50: money(r.total.p50),
-          p90: money(r.total.p90),
-          stage_weighted: money(r.stageWeighted),
-        },
-        ...rows,
-      ]),
-    );
-  }
+  if (o.csv) return io.out(forecastCsv(r, by));
   io.out(
     `Pipeline forecast ${r.period.label} (${r.period.start.slice(0, 10)} to ${r.period.end.slice(0, 10)}, exclusive) as of ${r.asOf.slice(0, 16).replace('T', ' ')} UTC`,
   );
@@ -80,45 +57,7 @@ export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[]
   );
   io.out(effectsLine(r));
   io.out('');
-  io.out(
-    table(
-      [
-        {
-          part: 'won to date',
-          deals: null,
-          expected: money(r.wonToDate),
-          p10: money(r.wonToDate),
-          p50: money(r.wonToDate),
-          p90: money(r.wonToDate),
-        },
-        {
-          part: 'open pipeline',
-          deals: r.openPipeline.deals,
-          expected: money(r.openPipeline.expected),
-          p10: money(r.openPipeline.p10),
-          p50: money(r.openPipeline.p50),
-          p90: money(r.openPipeline.p90),
-        },
-        {
-          part: 'new business (not yet created)',
-          deals: Number(r.newBusiness.expectedDeals.toFixed(1)),
-          expected: money(r.newBusiness.expected),
-          p10: money(r.newBusiness.p10),
-          p50: money(r.newBusiness.p50),
-          p90: money(r.newBusiness.p90),
-        },
-        {
-          part: 'total',
-          deals: null,
-          expected: money(r.total.expected),
-          p10: money(r.total.p10),
-          p50: money(r.total.p50),
-          p90: money(r.total.p90),
-        },
-      ],
-      ['part', 'deals', 'expected', 'p10', 'p50', 'p90'],
-    ),
-  );
+  io.out(table(forecastParts(r), ['part', 'deals', 'expected', 'p10', 'p50', 'p90']));
   if (r.openPipeline.imputedAmounts > 0)
     io.out(
       `note: ${r.openPipeline.imputedAmounts.toLocaleString('en-US')} open deals have no amount: each win draws one from the won amounts of similar deals (${r.openPipeline.amountSources.map((a) => `${a.source}: ${a.deals}`).join('; ')})`,
@@ -128,6 +67,81 @@ export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[]
       `note: ${r.openPipeline.unvaluedDeals.toLocaleString('en-US')} open deals have no amount and nothing was ever won to value them by: left out`,
     );
   io.out('');
+  printCalls(io, r);
+  for (const dim of by) {
+    io.out('');
+    io.out(`By ${dim}:`);
+    io.out(table(breakdownRows(r, dim)));
+  }
+  io.out('');
+  io.out(`(${r.elapsedMs.toLocaleString('en-US')} ms)`);
+}
+
+/** The total and every breakdown as one CSV table. */
+function forecastCsv(r: PipelineForecastReport, by: Dimension[]): string {
+  const rows = by.flatMap((dim) =>
+    breakdownRows(r, dim).map((row) => ({
+      dimension: dim,
+      key: row[dim],
+      ...Object.fromEntries(Object.entries(row).filter(([k]) => k !== dim)),
+    })),
+  );
+  return toCsv([
+    {
+      dimension: 'total',
+      key: 'all',
+      won: money(r.wonToDate),
+      open_deals: r.openPipeline.deals,
+      expected: money(r.total.expected),
+      p10: money(r.total.p10),
+      p50: money(r.total.p50),
+      p90: money(r.total.p90),
+      stage_weighted: money(r.stageWeighted),
+    },
+    ...rows,
+  ]);
+}
+
+/** Won to date, open pipeline, new business and total, each with its range. */
+function forecastParts(r: PipelineForecastReport): Record<string, unknown>[] {
+  return [
+    {
+      part: 'won to date',
+      deals: null,
+      expected: money(r.wonToDate),
+      p10: money(r.wonToDate),
+      p50: money(r.wonToDate),
+      p90: money(r.wonToDate),
+    },
+    {
+      part: 'open pipeline',
+      deals: r.openPipeline.deals,
+      expected: money(r.openPipeline.expected),
+      p10: money(r.openPipeline.p10),
+      p50: money(r.openPipeline.p50),
+      p90: money(r.openPipeline.p90),
+    },
+    {
+      part: 'new business (not yet created)',
+      deals: Number(r.newBusiness.expectedDeals.toFixed(1)),
+      expected: money(r.newBusiness.expected),
+      p10: money(r.newBusiness.p10),
+      p50: money(r.newBusiness.p50),
+      p90: money(r.newBusiness.p90),
+    },
+    {
+      part: 'total',
+      deals: null,
+      expected: money(r.total.expected),
+      p10: money(r.total.p10),
+      p50: money(r.total.p50),
+      p90: money(r.total.p90),
+    },
+  ];
+}
+
+/** The stage-weighted pipeline and the reps' own call, beside the Monte Carlo forecast. */
+function printCalls(io: Io, r: PipelineForecastReport) {
   const c = r.categories;
   io.out(
     `Stage-weighted pipeline: ${r.stageWeighted === null ? 'not available (the open deals carry no expected close date)' : money(r.stageWeighted)?.toLocaleString('en-US')}`,
@@ -137,13 +151,6 @@ export function printForecast(io: Io, r: PipelineForecastReport, by: Dimension[]
       ? `Reps' call: closed ${money(c.closed)?.toLocaleString('en-US')} · commit ${money(c.commitCall)?.toLocaleString('en-US')} · best case ${money(c.bestCaseCall)?.toLocaleString('en-US')} · pipeline ${money(c.pipelineCall)?.toLocaleString('en-US')}${c.disagreement ? `  (commit is ${c.disagreement.replace('-', ' the ')}'s P10-P90)` : ''}`
       : "Reps' call: not provided (no deal carries a forecast category)",
   );
-  for (const dim of by) {
-    io.out('');
-    io.out(`By ${dim}:`);
-    io.out(table(breakdownRows(r, dim)));
-  }
-  io.out('');
-  io.out(`(${r.elapsedMs.toLocaleString('en-US')} ms)`);
 }
 
 const short = (v: number | null | undefined) => money(v)?.toLocaleString('en-US') ?? '—';
@@ -287,4 +294,66 @@ export function printRunRate(io: Io, r: RunRateReport, o: OutputOpts) {
     ),
   );
   for (const w of d.warnings) io.out(`warning: ${w}`);
+}
+
+/** The what-if result: each changed deal before and after, then the baseline, scenario and delta. */
+export function printWhatIf(io: Io, r: WhatIfReport, o: OutputOpts) {
+  if (o.json) return io.out(JSON.stringify(r, null, 2));
+  io.out(`What-if for ${r.period.label} (seed ${r.seed}, ${r.sims.toLocaleString('en-US')} simulations, scorer ${r.scorer})`);
+  for (const n of r.notes) io.out(`note: ${n}`);
+  io.out('');
+  io.out(
+    table(
+      r.deals.flatMap((d) => [
+        {
+          deal: d.externalId,
+          when: 'before',
+          stage: d.before.stage,
+          amount: money(d.before.amount),
+          close: d.before.expectedCloseAt?.slice(0, 10) ?? '',
+          win: pct(d.before.winProbability),
+          in_period: pct(d.before.inPeriodProbability),
+          contribution: money(d.before.expectedContribution),
+        },
+        d.after
+          ? {
+              deal: '',
+              when: 'after',
+              stage: d.after.stage,
+              amount: money(d.after.amount),
+              close: d.after.expectedCloseAt?.slice(0, 10) ?? '',
+              win: pct(d.after.winProbability),
+              in_period: pct(d.after.inPeriodProbability),
+              contribution: money(d.after.expectedContribution),
+            }
+          : { deal: '', when: 'after', stage: '(dropped)', amount: null, close: '', win: '', in_period: '', contribution: 0 },
+      ]),
+    ),
+  );
+  io.out('');
+  io.out(
+    table([
+      {
+        forecast: 'baseline',
+        expected: money(r.baseline.expected),
+        p10: money(r.baseline.p10),
+        p50: money(r.baseline.p50),
+        p90: money(r.baseline.p90),
+      },
+      {
+        forecast: 'what-if',
+        expected: money(r.scenario.expected),
+        p10: money(r.scenario.p10),
+        p50: money(r.scenario.p50),
+        p90: money(r.scenario.p90),
+      },
+      {
+        forecast: 'delta',
+        expected: money(r.delta.expected),
+        p10: money(r.delta.p10),
+        p50: money(r.delta.p50),
+        p90: money(r.delta.p90),
+      },
+    ]),
+  );
 }
