@@ -27,231 +27,18 @@ const ci = (i: { estimate: number | null; lo: number | null; hi: number | null }
 /** The tables a report prints: the first is the main one (also the CSV). */
 export function reportTables(name: string, r: unknown): ReportTable[] {
   switch (name) {
-    case 'profitability': {
-      const p = r as ProfitabilityResult;
-      const t = p.totals;
-      const totalRow = {
-        clients: t.clients,
-        revenue: round(t.revenue),
-        cogs: round(t.costOfGoods),
-        grossMargin: round(t.grossMargin),
-        'gm%': pct(t.grossMarginPct),
-        costToServe: round(t.costToServe),
-        netProfit: round(t.netProfit),
-        'net%': pct(t.netMarginPct),
-        orders: t.orders,
-        aov: round(t.averageOrderValue),
-      };
-      if (p.groups)
-        return [
-          {
-            title: `by ${p.by} (${p.currency})`,
-            rows: p.groups.map((g) => ({
-              [p.by!]: g.group,
-              ...{
-                clients: g.clients,
-                revenue: round(g.revenue),
-                cogs: round(g.costOfGoods),
-                grossMargin: round(g.grossMargin),
-                'gm%': pct(g.grossMarginPct),
-                costToServe: round(g.costToServe),
-                netProfit: round(g.netProfit),
-                'net%': pct(g.netMarginPct),
-                orders: g.orders,
-                aov: round(g.averageOrderValue),
-              },
-            })),
-          },
-          { title: 'total', rows: [totalRow] },
-        ];
-      return [
-        {
-          title: `clients ${p.offset + 1}-${p.offset + p.rows.length} of ${t.clients} (${p.currency})`,
-          rows: p.rows.map((x) => ({
-            account: x.accountId,
-            name: x.name,
-            segment: x.segment,
-            region: x.region,
-            rep: x.rep,
-            revenue: round(x.revenue),
-            cogs: round(x.costOfGoods),
-            grossMargin: round(x.grossMargin),
-            'gm%': pct(x.grossMarginPct),
-            costToServe: round(x.costToServe),
-            netProfit: round(x.netProfit),
-            'net%': pct(x.netMarginPct),
-            orders: x.orders,
-            aov: round(x.averageOrderValue),
-            first: x.firstPurchase?.slice(0, 10),
-            last: x.lastPurchase?.slice(0, 10),
-            tenureDays: x.tenureDays,
-            cac: round(x.acquisitionCost),
-            payback: paybackText(x.payback, x.paybackMonths),
-            clv: round(x.clv),
-          })),
-        },
-        { title: 'total', rows: [totalRow] },
-      ];
-    }
-    case 'pareto': {
-      const p = r as ParetoReport;
-      return [
-        {
-          title: `Pareto curve (${p.clients} clients; top 20% = ${p.top20.clients} clients hold ${pct(p.top20.profitShare)} of profit, ${pct(p.top20.revenueShare)} of revenue; peak ${pct(p.peakProfitShare)})`,
-          rows: p.curve.map((c) => ({
-            clientShare: pct(c.clientShare),
-            clients: c.clients,
-            profitShare: pct(c.profitShare),
-            revenueShare: pct(c.revenueShare),
-          })),
-        },
-        {
-          title: `ABC classes (A up to ${p.thresholds.A * 100}% of positive profit, B up to ${p.thresholds.B * 100}%, C the rest, D negative net profit)`,
-          rows: p.classes.map((c) => ({
-            class: c.class,
-            clients: c.clients,
-            clientShare: pct(c.clientShare),
-            revenue: round(c.revenue),
-            profit: round(c.profit),
-            profitShare: pct(c.profitShare),
-          })),
-        },
-        {
-          title: `profit destroyers (${p.destroyerCount})`,
-          rows: p.destroyers.map((x) => ({ account: x.accountId, name: x.name, revenue: round(x.revenue), netProfit: round(x.netProfit) })),
-        },
-      ];
-    }
-    case 'cohorts': {
-      const c = r as CohortsResult;
-      if (c.kind === 'deals')
-        return [
-          {
-            title: `deal cohorts by ${c.by}`,
-            rows: c.dealCohorts!.map((x) => ({
-              cohort: x.cohort,
-              deals: x.deals,
-              won: x.won,
-              lost: x.lost,
-              open: x.open,
-              winRate: ci(x.winRate),
-              avgCycleDays: round(x.avgCycleDays, 1),
-              wonAmount: round(x.wonAmount),
-            })),
-          },
-        ];
-      const matrix = (
-        label: string,
-        f: (
-          cell: CohortsResult['cohorts'] extends (infer T)[] | undefined ? (T extends { cells: (infer C)[] } ? C : never) : never,
-        ) => string | number | null,
-      ) => ({
-        title: label,
-        rows: c.cohorts!.map((x) => ({
-          cohort: x.cohort,
-          size: x.size,
-          ...Object.fromEntries(x.cells.map((cell) => [`${c.period === 'month' ? 'm' : 'q'}${cell.period}`, f(cell)])),
-        })),
-      });
-      return [
-        matrix('share of clients still purchasing', (x) => pct(x.retention)),
-        matrix('net revenue retention', (x) => pct(x.netRevenueRetention)),
-        matrix('gross revenue retention', (x) => pct(x.grossRevenueRetention)),
-        matrix('cumulative revenue per client', (x) => round(x.cumulativeRevenuePerClient)),
-      ];
-    }
-    case 'compare': {
-      const c = r as CompareResult;
-      return [
-        {
-          title: `baseline: ${c.baseline} (${c.confidence * 100}% intervals; seed ${c.seed})`,
-          rows: c.rows.map((x) => {
-            const isPct = ['winRate', 'churnRate', 'retention', 'grossMarginPct'].includes(x.metric);
-            const f = (v: number | null) => (isPct ? pct(v) : round(v));
-            return {
-              metric: x.metric,
-              group: x.group,
-              n: x.n,
-              estimate: f(x.estimate),
-              interval: x.lo === null ? null : `[${f(x.lo)}, ${f(x.hi)}]`,
-              diff: f(x.difference),
-              diffInterval: x.differenceLo === null ? null : `[${f(x.differenceLo)}, ${f(x.differenceHi)}]`,
-              p: x.pValue === null ? null : x.pValue.toFixed(4),
-              flag: [x.significant ? 'significant' : '', x.small ? 'SMALL GROUP' : ''].filter(Boolean).join(' '),
-            };
-          }),
-        },
-        {
-          title: 'groups',
-          rows: c.groups.map((g) => ({
-            group: g.name,
-            clients: g.clients,
-            deals: g.deals,
-            small: g.small ? 'yes' : '',
-            notes: g.notes.join('; '),
-          })),
-        },
-      ];
-    }
-    case 'funnel': {
-      const f = r as FunnelResult;
-      const eff = (x: FunnelResult['summary']) => ({
-        deals: x.deals,
-        open: x.open,
-        won: x.won,
-        lost: x.lost,
-        winRate: ci(x.winRate),
-        wonAmount: round(x.wonAmount),
-        avgWonDeal: round(x.averageWonDealSize),
-        avgCycleDays: round(x.averageCycleDays, 1),
-        velocityPerDay: round(x.velocityPerDay),
-      });
-      return [
-        {
-          title: 'funnel',
-          rows: f.stages.map((s) => ({
-            stage: s.stage,
-            reached: s.reached,
-            conversionToNext: pct(s.conversionToNext),
-            avgDaysInStage: round(s.averageDaysInStage, 1),
-          })),
-        },
-        { title: 'total', rows: [eff(f.summary)] },
-        ...f.breakdowns.map((b) => ({ title: `by ${b.by}`, rows: b.rows.map((x) => ({ [b.by]: x.group, ...eff(x) })) })),
-      ];
-    }
-    case 'campaigns': {
-      const c = r as CampaignsResult;
-      const row = (x: CampaignsResult['totals']) => ({
-        cost: round(x.cost),
-        deals: x.deals,
-        won: x.won,
-        winRate: ci(x.winRate),
-        wonAmount: round(x.wonAmount),
-        acquired: x.accountsAcquired,
-        loyal: x.loyalClients,
-        costPerAcquired: round(x.acquisitionCostPerAccount),
-        costPerLoyal: round(x.costPerLoyalClient),
-        revenue: round(x.attributedRevenue),
-        margin: round(x.attributedMargin),
-        roi: pct(x.roi),
-        wonDealRoi: pct(x.wonDealRoi),
-      });
-      return [
-        {
-          title: `campaigns (${c.currency}; revenue and margin within ${c.windowDays} days of each campaign's first touch)`,
-          rows: c.rows.map((x) => ({
-            campaign: x.campaignId,
-            name: x.name,
-            channel: x.channel,
-            ...row(x),
-            payback: paybackText(x.payback, x.paybackMonths),
-            targets: x.targets || null,
-          })),
-        },
-        { title: 'total', rows: c.rows.length ? [row(c.totals)] : [] },
-      ];
-    }
+    case 'profitability':
+      return profitabilityTables(r as ProfitabilityResult);
+    case 'pareto':
+      return paretoTables(r as ParetoReport);
+    case 'cohorts':
+      return cohortsTables(r as CohortsResult);
+    case 'compare':
+      return compareTables(r as CompareResult);
+    case 'funnel':
+      return funnelTables(r as FunnelResult);
+    case 'campaigns':
+      return campaignsTables(r as CampaignsResult);
     case 'growth':
       return growthTables(r as GrowthResult);
     case 'new-vs-existing':
@@ -260,6 +47,231 @@ export function reportTables(name: string, r: unknown): ReportTable[] {
       return campaignEffectTables(r as CampaignEffectResult);
   }
   return [];
+}
+
+function profitabilityTables(p: ProfitabilityResult): ReportTable[] {
+  const t = p.totals;
+  const totalRow = {
+    clients: t.clients,
+    revenue: round(t.revenue),
+    cogs: round(t.costOfGoods),
+    grossMargin: round(t.grossMargin),
+    'gm%': pct(t.grossMarginPct),
+    costToServe: round(t.costToServe),
+    netProfit: round(t.netProfit),
+    'net%': pct(t.netMarginPct),
+    orders: t.orders,
+    aov: round(t.averageOrderValue),
+  };
+  if (p.groups)
+    return [
+      {
+        title: `by ${p.by} (${p.currency})`,
+        rows: p.groups.map((g) => ({
+          [p.by!]: g.group,
+          ...{
+            clients: g.clients,
+            revenue: round(g.revenue),
+            cogs: round(g.costOfGoods),
+            grossMargin: round(g.grossMargin),
+            'gm%': pct(g.grossMarginPct),
+            costToServe: round(g.costToServe),
+            netProfit: round(g.netProfit),
+            'net%': pct(g.netMarginPct),
+            orders: g.orders,
+            aov: round(g.averageOrderValue),
+          },
+        })),
+      },
+      { title: 'total', rows: [totalRow] },
+    ];
+  return [
+    {
+      title: `clients ${p.offset + 1}-${p.offset + p.rows.length} of ${t.clients} (${p.currency})`,
+      rows: p.rows.map((x) => ({
+        account: x.accountId,
+        name: x.name,
+        segment: x.segment,
+        region: x.region,
+        rep: x.rep,
+        revenue: round(x.revenue),
+        cogs: round(x.costOfGoods),
+        grossMargin: round(x.grossMargin),
+        'gm%': pct(x.grossMarginPct),
+        costToServe: round(x.costToServe),
+        netProfit: round(x.netProfit),
+        'net%': pct(x.netMarginPct),
+        orders: x.orders,
+        aov: round(x.averageOrderValue),
+        first: x.firstPurchase?.slice(0, 10),
+        last: x.lastPurchase?.slice(0, 10),
+        tenureDays: x.tenureDays,
+        cac: round(x.acquisitionCost),
+        payback: paybackText(x.payback, x.paybackMonths),
+        clv: round(x.clv),
+      })),
+    },
+    { title: 'total', rows: [totalRow] },
+  ];
+}
+
+function paretoTables(p: ParetoReport): ReportTable[] {
+  return [
+    {
+      title: `Pareto curve (${p.clients} clients; top 20% = ${p.top20.clients} clients hold ${pct(p.top20.profitShare)} of profit, ${pct(p.top20.revenueShare)} of revenue; peak ${pct(p.peakProfitShare)})`,
+      rows: p.curve.map((c) => ({
+        clientShare: pct(c.clientShare),
+        clients: c.clients,
+        profitShare: pct(c.profitShare),
+        revenueShare: pct(c.revenueShare),
+      })),
+    },
+    {
+      title: `ABC classes (A up to ${p.thresholds.A * 100}% of positive profit, B up to ${p.thresholds.B * 100}%, C the rest, D negative net profit)`,
+      rows: p.classes.map((c) => ({
+        class: c.class,
+        clients: c.clients,
+        clientShare: pct(c.clientShare),
+        revenue: round(c.revenue),
+        profit: round(c.profit),
+        profitShare: pct(c.profitShare),
+      })),
+    },
+    {
+      title: `profit destroyers (${p.destroyerCount})`,
+      rows: p.destroyers.map((x) => ({ account: x.accountId, name: x.name, revenue: round(x.revenue), netProfit: round(x.netProfit) })),
+    },
+  ];
+}
+
+function cohortsTables(c: CohortsResult): ReportTable[] {
+  if (c.kind === 'deals')
+    return [
+      {
+        title: `deal cohorts by ${c.by}`,
+        rows: c.dealCohorts!.map((x) => ({
+          cohort: x.cohort,
+          deals: x.deals,
+          won: x.won,
+          lost: x.lost,
+          open: x.open,
+          winRate: ci(x.winRate),
+          avgCycleDays: round(x.avgCycleDays, 1),
+          wonAmount: round(x.wonAmount),
+        })),
+      },
+    ];
+  const matrix = (
+    label: string,
+    f: (
+      cell: CohortsResult['cohorts'] extends (infer T)[] | undefined ? (T extends { cells: (infer C)[] } ? C : never) : never,
+    ) => string | number | null,
+  ) => ({
+    title: label,
+    rows: c.cohorts!.map((x) => ({
+      cohort: x.cohort,
+      size: x.size,
+      ...Object.fromEntries(x.cells.map((cell) => [`${c.period === 'month' ? 'm' : 'q'}${cell.period}`, f(cell)])),
+    })),
+  });
+  return [
+    matrix('share of clients still purchasing', (x) => pct(x.retention)),
+    matrix('net revenue retention', (x) => pct(x.netRevenueRetention)),
+    matrix('gross revenue retention', (x) => pct(x.grossRevenueRetention)),
+    matrix('cumulative revenue per client', (x) => round(x.cumulativeRevenuePerClient)),
+  ];
+}
+
+function compareTables(c: CompareResult): ReportTable[] {
+  return [
+    {
+      title: `baseline: ${c.baseline} (${c.confidence * 100}% intervals; seed ${c.seed})`,
+      rows: c.rows.map((x) => {
+        const isPct = ['winRate', 'churnRate', 'retention', 'grossMarginPct'].includes(x.metric);
+        const f = (v: number | null) => (isPct ? pct(v) : round(v));
+        return {
+          metric: x.metric,
+          group: x.group,
+          n: x.n,
+          estimate: f(x.estimate),
+          interval: x.lo === null ? null : `[${f(x.lo)}, ${f(x.hi)}]`,
+          diff: f(x.difference),
+          diffInterval: x.differenceLo === null ? null : `[${f(x.differenceLo)}, ${f(x.differenceHi)}]`,
+          p: x.pValue === null ? null : x.pValue.toFixed(4),
+          flag: [x.significant ? 'significant' : '', x.small ? 'SMALL GROUP' : ''].filter(Boolean).join(' '),
+        };
+      }),
+    },
+    {
+      title: 'groups',
+      rows: c.groups.map((g) => ({
+        group: g.name,
+        clients: g.clients,
+        deals: g.deals,
+        small: g.small ? 'yes' : '',
+        notes: g.notes.join('; '),
+      })),
+    },
+  ];
+}
+
+function funnelTables(f: FunnelResult): ReportTable[] {
+  const eff = (x: FunnelResult['summary']) => ({
+    deals: x.deals,
+    open: x.open,
+    won: x.won,
+    lost: x.lost,
+    winRate: ci(x.winRate),
+    wonAmount: round(x.wonAmount),
+    avgWonDeal: round(x.averageWonDealSize),
+    avgCycleDays: round(x.averageCycleDays, 1),
+    velocityPerDay: round(x.velocityPerDay),
+  });
+  return [
+    {
+      title: 'funnel',
+      rows: f.stages.map((s) => ({
+        stage: s.stage,
+        reached: s.reached,
+        conversionToNext: pct(s.conversionToNext),
+        avgDaysInStage: round(s.averageDaysInStage, 1),
+      })),
+    },
+    { title: 'total', rows: [eff(f.summary)] },
+    ...f.breakdowns.map((b) => ({ title: `by ${b.by}`, rows: b.rows.map((x) => ({ [b.by]: x.group, ...eff(x) })) })),
+  ];
+}
+
+function campaignsTables(c: CampaignsResult): ReportTable[] {
+  const row = (x: CampaignsResult['totals']) => ({
+    cost: round(x.cost),
+    deals: x.deals,
+    won: x.won,
+    winRate: ci(x.winRate),
+    wonAmount: round(x.wonAmount),
+    acquired: x.accountsAcquired,
+    loyal: x.loyalClients,
+    costPerAcquired: round(x.acquisitionCostPerAccount),
+    costPerLoyal: round(x.costPerLoyalClient),
+    revenue: round(x.attributedRevenue),
+    margin: round(x.attributedMargin),
+    roi: pct(x.roi),
+    wonDealRoi: pct(x.wonDealRoi),
+  });
+  return [
+    {
+      title: `campaigns (${c.currency}; revenue and margin within ${c.windowDays} days of each campaign's first touch)`,
+      rows: c.rows.map((x) => ({
+        campaign: x.campaignId,
+        name: x.name,
+        channel: x.channel,
+        ...row(x),
+        payback: paybackText(x.payback, x.paybackMonths),
+        targets: x.targets || null,
+      })),
+    },
+    { title: 'total', rows: c.rows.length ? [row(c.totals)] : [] },
+  ];
 }
 
 const NOT_RECORDED = '(not recorded)';

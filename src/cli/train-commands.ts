@@ -78,32 +78,34 @@ export function registerTrainCommands(program: Command) {
           processIo.out(JSON.stringify(printable, null, 2));
           return;
         }
-        const d = result.data;
-        processIo.out(
-          `Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`,
-        );
-        processIo.out(
-          `Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`,
-        );
-        if (d.staleCountedAsLost)
-          processIo.out(
-            `${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`,
-          );
-        for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
-        processIo.out('');
-        processIo.out(table(summaryRows(result)));
-        processIo.out('');
-        const t = result.metrics.timing;
-        if (t.medianAbsErrorDays !== null)
-          processIo.out(
-            `Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days` +
-              (t.slipRate !== null
-                ? `; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}`
-                : ' (no expected close dates to measure slip)'),
-          );
-        processIo.out(
-          `${result.version ? `Registered win v${result.version}; ` : ''}${result.decision}. (${result.durationSeconds.toFixed(1)} s)`,
-        );
+        printWinTraining(result, lostAfterDays);
       });
     });
+}
+
+function printWinTraining(result: TrainWinResult, lostAfterDays: number | undefined) {
+  const d = result.data;
+  processIo.out(
+    `Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`,
+  );
+  processIo.out(
+    `Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`,
+  );
+  if (d.staleCountedAsLost)
+    processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
+  for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
+  processIo.out('');
+  processIo.out(table(summaryRows(result)));
+  processIo.out('');
+  const t = result.metrics.timing;
+  if (t.medianAbsErrorDays !== null)
+    processIo.out(
+      `Close timing on won test deals: median error ${t.medianAbsErrorDays.toFixed(1)} days` +
+        (t.slipRate !== null
+          ? `; slip rate ${f(t.slipRate, 2)} vs predicted ${f(t.meanSlipProbability, 2)}`
+          : ' (no expected close dates to measure slip)'),
+    );
+  processIo.out(
+    `${result.version ? `Registered win v${result.version}; ` : ''}${result.decision}. (${result.durationSeconds.toFixed(1)} s)`,
+  );
 }
