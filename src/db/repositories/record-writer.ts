@@ -39,6 +39,9 @@ export interface TableSpec {
   naturalKey?: readonly string[];
 }
 
+/** A column that refers to another kind, with its index among the table's columns. */
+type RefColumn = ColumnSpec & { i: number };
+
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 
 /** Refuses a spec whose table is not one of the known tables or whose column names are not plain identifiers. */
@@ -142,32 +145,9 @@ export class RecordWriter {
     opts: { duplicates?: 'error' | 'first' } = {},
   ): Promise<CheckResult> {
     const spec = this.spec(kind);
-    const needsId = spec.derivesExternalIds;
-    let occ = this.occurrences.get(kind);
-    if (needsId && !occ) this.occurrences.set(kind, (occ = new Map()));
-    const ids: string[] = records.map((r) => {
-      const rec = r as Record<string, unknown>;
-      // A natural key names one record (an externalId given with it is not used): its repetition is
-      // a duplicate, not a second occurrence.
-      if (spec.naturalKey) return derivedExternalId(spec, rec, 0);
-      if (rec.externalId) return rec.externalId as string;
-      const base = derivedExternalId(spec, rec, 0);
-      const n = occ!.get(base) ?? 0;
-      occ!.set(base, n + 1);
-      return n === 0 ? base : base.replace(/\.0$/, `.${n}`);
-    });
-
-    // References: resolve every distinct external id of the chunk in a few IN (...) queries.
+    const ids = this.externalIdsOf(kind, spec, records);
     const refCols = spec.columns.map((c, i) => ({ ...c, i })).filter((c) => c.ref);
-    for (const c of refCols) {
-      const wanted = new Set<string>();
-      const cache = this.cacheFor(c.ref!);
-      for (const r of records) {
-        const v = (r as Record<string, unknown>)[c.field];
-        if (typeof v === 'string' && !cache.has(v)) wanted.add(v);
-      }
-      if (wanted.size) await this.loadRefs(c.ref!, [...wanted]);
-    }
+    await this.resolveRefs(refCols, records);
 
     // Which ids exist already, and whether this import already wrote them: a duplicate within the
     // file. That is kept as one int per table row (the source row that wrote it) instead of a map of
@@ -179,24 +159,7 @@ export class RecordWriter {
     const keyed = spec.naturalKey !== undefined;
     for (let i = 0; i < records.length; i++) {
       const rec = records[i] as Record<string, unknown>;
-      const problems: ErrorDetail[] = [];
-      const refIds: (number | null)[] = new Array(spec.columns.length);
-      for (const c of refCols) {
-        const v = rec[c.field];
-        if (v === undefined || v === null) {
-          refIds[c.i] = null;
-          continue;
-        }
-        const id = this.refCache.get(c.ref!)!.get(v as string);
-        if (id === undefined)
-          problems.push({
-            row: rows[i],
-            column: c.field,
-            value: v,
-            problem: `${c.field} refers to ${c.ref} "${v}", which does not exist (import the ${c.ref} first)`,
-          });
-        else refIds[c.i] = id;
-      }
+      const { refIds, problems } = this.references(spec, refCols, rec, rows[i]);
       const existingId = existing.get(ids[i]);
       let prior = seen.get(ids[i]);
       if (prior === undefined && existingId !== undefined) prior = touched.rowOf(existingId);
@@ -223,6 +186,64 @@ export class RecordWriter {
       out.accepted.push({ record: rec, row: rows[i], externalId: ids[i], refIds, existingId });
     }
     return out;
+  }
+
+  /** The external id of each record: given, or derived (numbered per occurrence within the import). */
+  private externalIdsOf(kind: string, spec: TableSpec, records: readonly object[]): string[] {
+    let occ = this.occurrences.get(kind);
+    if (spec.derivesExternalIds && !occ) this.occurrences.set(kind, (occ = new Map()));
+    return records.map((r) => {
+      const rec = r as Record<string, unknown>;
+      // A natural key names one record (an externalId given with it is not used): its repetition is
+      // a duplicate, not a second occurrence.
+      if (spec.naturalKey) return derivedExternalId(spec, rec, 0);
+      if (rec.externalId) return rec.externalId as string;
+      const base = derivedExternalId(spec, rec, 0);
+      const n = occ!.get(base) ?? 0;
+      occ!.set(base, n + 1);
+      return n === 0 ? base : base.replace(/\.0$/, `.${n}`);
+    });
+  }
+
+  /** References: resolves every distinct external id of the chunk in a few IN (...) queries. */
+  private async resolveRefs(refCols: RefColumn[], records: readonly object[]): Promise<void> {
+    for (const c of refCols) {
+      const wanted = new Set<string>();
+      const cache = this.cacheFor(c.ref!);
+      for (const r of records) {
+        const v = (r as Record<string, unknown>)[c.field];
+        if (typeof v === 'string' && !cache.has(v)) wanted.add(v);
+      }
+      if (wanted.size) await this.loadRefs(c.ref!, [...wanted]);
+    }
+  }
+
+  /** The record's reference ids by column (resolveRefs ran first), and a problem per unknown reference. */
+  private references(
+    spec: TableSpec,
+    refCols: RefColumn[],
+    rec: Record<string, unknown>,
+    row: number,
+  ): { refIds: (number | null)[]; problems: ErrorDetail[] } {
+    const problems: ErrorDetail[] = [];
+    const refIds: (number | null)[] = new Array(spec.columns.length);
+    for (const c of refCols) {
+      const v = rec[c.field];
+      if (v === undefined || v === null) {
+        refIds[c.i] = null;
+        continue;
+      }
+      const id = this.refCache.get(c.ref!)!.get(v as string);
+      if (id === undefined)
+        problems.push({
+          row,
+          column: c.field,
+          value: v,
+          problem: `${c.field} refers to ${c.ref} "${v}", which does not exist (import the ${c.ref} first)`,
+        });
+      else refIds[c.i] = id;
+    }
+    return { refIds, problems };
   }
 
   /** Upserts checked records of one kind. Counts accumulate per kind; read them from finish(). */

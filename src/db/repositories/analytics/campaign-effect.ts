@@ -83,13 +83,7 @@ export async function effectStrata(
   const d = sqlDialect(q.dialect);
   const needs = { ...noNeeds(), since: true };
   const recentFrom = new Date(opts.start.getTime() - RECENT_DAYS * DAY_MS);
-  const exprs = opts.matchOn.map((f, i) => {
-    if (f === 'status') return "CASE WHEN acct.since_at < ? THEN 'customer' ELSE 'prospect' END";
-    if (f === 'recent') return "CASE WHEN COALESCE(pre.n, 0) = 0 THEN 'none' WHEN pre.n <= 2 THEN '1-2' ELSE '3+' END";
-    // Falling: fewer than half as many orders in the 90 days before the start as in the 90 before those.
-    if (f === 'trend') return "CASE WHEN 2 * COALESCE(pre.n, 0) < COALESCE(pre2.n, 0) THEN 'falling' ELSE 'steady' END";
-    return groupExpr(d, 'clients', f, needs, ['matchOn', i]);
-  });
+  const exprs = matchExpressions(d, opts.matchOn, needs);
   const filterParams: unknown[] = [];
   const fconds = filterWhere(d, 'clients', opts.filters, filterParams, needs);
   const s = opts.start;
@@ -146,18 +140,37 @@ export async function effectStrata(
      FROM pop GROUP BY treated${keys.length ? `, ${keys.join(', ')}` : ''}`,
     params,
   );
-  const arm = (r: Record<string, unknown>, a: string, b: string): Arm => ({
+  return rows.map((r) => stratumOf(r, keys));
+}
+
+/**
+ * The SQL expression of each matching field: customer or prospect at the start (one bound
+ * parameter: the start), recent orders, their trend, or a client field of report-fields.
+ */
+function matchExpressions(d: ReturnType<typeof sqlDialect>, matchOn: readonly string[], needs: ReturnType<typeof noNeeds>): string[] {
+  return matchOn.map((f, i) => {
+    if (f === 'status') return "CASE WHEN acct.since_at < ? THEN 'customer' ELSE 'prospect' END";
+    if (f === 'recent') return "CASE WHEN COALESCE(pre.n, 0) = 0 THEN 'none' WHEN pre.n <= 2 THEN '1-2' ELSE '3+' END";
+    // Falling: fewer than half as many orders in the 90 days before the start as in the 90 before those.
+    if (f === 'trend') return "CASE WHEN 2 * COALESCE(pre.n, 0) < COALESCE(pre2.n, 0) THEN 'falling' ELSE 'steady' END";
+    return groupExpr(d, 'clients', f, needs, ['matchOn', i]);
+  });
+}
+
+/** One result row (an arm of a stratum) as numbers. */
+function stratumOf(r: Record<string, unknown>, keys: string[]): EffectStratum {
+  const arm = (a: string, b: string): Arm => ({
     n: Number(r.n ?? 0),
     sum: Number(r[a] ?? 0),
     sumSq: Number(r[b] ?? 0),
   });
-  return rows.map((r) => ({
+  return {
     key: keys.map((k) => (r[k] === null || r[k] === undefined ? null : String(r[k]))),
     treated: Number(r.treated) === 1,
     n: Number(r.n ?? 0),
     converted: Number(r.conv ?? 0),
-    revenue: arm(r, 'rev', 'rev2'),
-    margin: arm(r, 'margin', 'margin2'),
-    bookings: arm(r, 'booked', 'booked2'),
-  }));
+    revenue: arm('rev', 'rev2'),
+    margin: arm('margin', 'margin2'),
+    bookings: arm('booked', 'booked2'),
+  };
 }
