@@ -89,38 +89,56 @@ export async function cohortsReport(db: Database, input: CohortsInputT = {}): Pr
   const q = parseInput(CohortsInput, input, 'cohorts');
   const range = resolvePeriod(q.from, q.to);
   const g: Granularity = q.period ?? (q.by === 'quarter' ? 'quarter' : 'month');
-  if (q.kind === 'deals') {
-    const dealCohortRows = (await dealCohorts(db.sql, { period: range, filters: q.filters, by: q.by })).map((r) => ({
-      cohort: r.cohort,
-      deals: r.deals,
-      won: r.won,
-      lost: r.lost,
-      open: r.deals - r.won - r.lost,
-      winRate: wilsonInterval(r.won, r.won + r.lost),
-      avgCycleDays: r.cycleDays,
-      wonAmount: r.wonAmount,
-    }));
-    const t = dealCohortRows.reduce(
-      (a, c) => ({
-        deals: a.deals + c.deals,
-        won: a.won + c.won,
-        lost: a.lost + c.lost,
-        open: a.open + c.open,
-        wonAmount: a.wonAmount + c.wonAmount,
-      }),
-      { deals: 0, won: 0, lost: 0, open: 0, wonAmount: 0 },
-    );
-    return {
-      report: 'cohorts',
-      kind: 'deals',
-      by: q.by,
-      period: g,
-      periods: q.periods,
-      dealCohorts: dealCohortRows,
-      totals: { ...t, winRate: wilsonInterval(t.won, t.won + t.lost) },
-    };
-  }
+  return q.kind === 'deals' ? dealCohortsReport(db, q, range, g) : clientCohortsReport(db, q, range, g);
+}
 
+type CohortsQuery = z.output<typeof CohortsInput>;
+
+/** Deals grouped by the period they were created in: counts, win rate with its interval, cycle, amount won. */
+async function dealCohortsReport(
+  db: Database,
+  q: CohortsQuery,
+  range: ReturnType<typeof resolvePeriod>,
+  g: Granularity,
+): Promise<CohortsResult> {
+  const dealCohortRows = (await dealCohorts(db.sql, { period: range, filters: q.filters, by: q.by })).map((r) => ({
+    cohort: r.cohort,
+    deals: r.deals,
+    won: r.won,
+    lost: r.lost,
+    open: r.deals - r.won - r.lost,
+    winRate: wilsonInterval(r.won, r.won + r.lost),
+    avgCycleDays: r.cycleDays,
+    wonAmount: r.wonAmount,
+  }));
+  const t = dealCohortRows.reduce(
+    (a, c) => ({
+      deals: a.deals + c.deals,
+      won: a.won + c.won,
+      lost: a.lost + c.lost,
+      open: a.open + c.open,
+      wonAmount: a.wonAmount + c.wonAmount,
+    }),
+    { deals: 0, won: 0, lost: 0, open: 0, wonAmount: 0 },
+  );
+  return {
+    report: 'cohorts',
+    kind: 'deals',
+    by: q.by,
+    period: g,
+    periods: q.periods,
+    dealCohorts: dealCohortRows,
+    totals: { ...t, winRate: wilsonInterval(t.won, t.won + t.lost) },
+  };
+}
+
+/** Client retention by acquisition cohort, over the cells the order history can see. */
+async function clientCohortsReport(
+  db: Database,
+  q: CohortsQuery,
+  range: ReturnType<typeof resolvePeriod>,
+  g: Granularity,
+): Promise<CohortsResult> {
   // The order history's span decides which cells can be seen (cohort-retention.ts).
   const span = await measureSpan(db.sql, 'turnover');
   const toIndex = (d: Date) => (g === 'month' ? monthIndexOf(d) : Math.floor(monthIndexOf(d) / 3));

@@ -157,68 +157,11 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
         filters: { ...q.filters, ...g.filters },
       }))
     : await groupsFromField(db, q.by!, q.filters, q.limit);
-  const computed = [];
-  for (const [i, g] of groupDefs.entries()) {
-    const dealsOk = filtersApply('deals', g.filters);
-    const clientsOk = filtersApply('clients', g.filters);
-    if (!dealsOk && !clientsOk) checkFilterFields('deals', g.filters, ['groups', i, 'filters']); // throws naming the field
-    const notes: string[] = [];
-    if (!dealsOk) notes.push('deal metrics skipped: a filter field does not apply to deals');
-    if (!clientsOk) notes.push('client metrics skipped: a filter field does not apply to clients');
-    const dm = dealsOk ? await dealMetrics(db, period, g.filters) : null;
-    const cm = clientsOk ? await clientMetrics(db, period, g.filters) : null;
-    if (cm && !cm.retention) notes.push('retention needs both from and to');
-    const metrics: Record<MetricName, Metric> = {
-      winRate: dm?.winRate ?? null,
-      averageDealSize: dm?.averageDealSize ?? null,
-      cycleDays: dm?.cycleDays ?? null,
-      churnRate: cm?.churnRate ?? null,
-      retention: cm?.retention ?? null,
-      revenuePerClient: cm?.revenuePerClient ?? null,
-      marginPerClient: cm?.marginPerClient ?? null,
-      netProfitPerClient: cm?.netProfitPerClient ?? null,
-      grossMarginPct: cm?.grossMarginPct ?? null,
-    };
-    computed.push({ ...g, deals: dm?.deals ?? 0, clients: cm?.clients ?? 0, notes, metrics });
-  }
-  const size = (m: Metric) => (m === null ? 0 : m.kind === 'prop' ? m.n : m.kind === 'mean' ? m.m.n : m.num.length);
+  const computed: ComputedGroup[] = [];
+  for (const [i, g] of groupDefs.entries()) computed.push(await groupMetrics(db, period, g, i));
   const rows: CompareRow[] = [];
   const base = computed[0];
-  for (const metric of METRICS) {
-    for (const g of computed) {
-      const m = g.metrics[metric];
-      const b = base.metrics[metric];
-      if (m === null) continue;
-      let est: { estimate: number | null; lo: number | null; hi: number | null };
-      let diff: DifferenceTest | null = null;
-      if (m.kind === 'prop') {
-        est = wilsonInterval(m.k, m.n, q.confidence);
-        if (g !== base && b && b.kind === 'prop') diff = twoProportionTest(b.k, b.n, m.k, m.n, q.confidence);
-      } else if (m.kind === 'mean') {
-        est = meanInterval(m.m, q.confidence);
-        if (g !== base && b && b.kind === 'mean') diff = welchTest(b.m, m.m, q.confidence);
-      } else {
-        est = bootstrapRatioInterval(m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
-        if (g !== base && b && b.kind === 'ratio')
-          diff = bootstrapRatioDifference(b, m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
-      }
-      rows.push({
-        metric,
-        group: g.name,
-        n: size(m),
-        estimate: est.estimate,
-        lo: est.lo,
-        hi: est.hi,
-        difference: diff?.difference ?? null,
-        differenceLo: diff?.lo ?? null,
-        differenceHi: diff?.hi ?? null,
-        pValue: diff?.pValue ?? null,
-        method: diff?.method ?? null,
-        significant: diff?.pValue === null || diff?.pValue === undefined ? null : diff.pValue < 1 - q.confidence,
-        small: size(m) < q.minGroupSize,
-      });
-    }
-  }
+  for (const metric of METRICS) for (const g of computed) pushCompareRow(rows, q, metric, g, base);
   if (computed.length < 2) throw invalidInput('compare needs at least two groups', [{ path: ['groups'], problem: 'at least two groups' }]);
   return {
     report: 'compare',
@@ -236,4 +179,89 @@ export async function compareReport(db: Database, input: CompareInputT): Promise
     })),
     rows,
   };
+}
+
+interface ComputedGroup {
+  name: string;
+  filters: Record<string, unknown>;
+  deals: number;
+  clients: number;
+  notes: string[];
+  metrics: Record<MetricName, Metric>;
+}
+
+/** A group's deal and client metrics (those its filters apply to), with notes on what was skipped. */
+async function groupMetrics(
+  db: Database,
+  period: ReturnType<typeof resolvePeriod>,
+  g: { name: string; filters: Record<string, unknown> },
+  i: number,
+): Promise<ComputedGroup> {
+  const dealsOk = filtersApply('deals', g.filters);
+  const clientsOk = filtersApply('clients', g.filters);
+  if (!dealsOk && !clientsOk) checkFilterFields('deals', g.filters, ['groups', i, 'filters']); // throws naming the field
+  const notes: string[] = [];
+  if (!dealsOk) notes.push('deal metrics skipped: a filter field does not apply to deals');
+  if (!clientsOk) notes.push('client metrics skipped: a filter field does not apply to clients');
+  const dm = dealsOk ? await dealMetrics(db, period, g.filters) : null;
+  const cm = clientsOk ? await clientMetrics(db, period, g.filters) : null;
+  if (cm && !cm.retention) notes.push('retention needs both from and to');
+  const metrics: Record<MetricName, Metric> = {
+    winRate: dm?.winRate ?? null,
+    averageDealSize: dm?.averageDealSize ?? null,
+    cycleDays: dm?.cycleDays ?? null,
+    churnRate: cm?.churnRate ?? null,
+    retention: cm?.retention ?? null,
+    revenuePerClient: cm?.revenuePerClient ?? null,
+    marginPerClient: cm?.marginPerClient ?? null,
+    netProfitPerClient: cm?.netProfitPerClient ?? null,
+    grossMarginPct: cm?.grossMarginPct ?? null,
+  };
+  return { ...g, deals: dm?.deals ?? 0, clients: cm?.clients ?? 0, notes, metrics };
+}
+
+const metricSize = (m: Metric) => (m === null ? 0 : m.kind === 'prop' ? m.n : m.kind === 'mean' ? m.m.n : m.num.length);
+
+/**
+ * The row of one metric of one group: its estimate with an interval (Wilson, t, or bootstrap for
+ * ratios) and, for groups other than the baseline, the difference from the baseline with its test.
+ */
+function pushCompareRow(
+  rows: CompareRow[],
+  q: z.output<typeof CompareInput>,
+  metric: MetricName,
+  g: ComputedGroup,
+  base: ComputedGroup,
+): void {
+  const m = g.metrics[metric];
+  const b = base.metrics[metric];
+  if (m === null) return;
+  let est: { estimate: number | null; lo: number | null; hi: number | null };
+  let diff: DifferenceTest | null = null;
+  if (m.kind === 'prop') {
+    est = wilsonInterval(m.k, m.n, q.confidence);
+    if (g !== base && b && b.kind === 'prop') diff = twoProportionTest(b.k, b.n, m.k, m.n, q.confidence);
+  } else if (m.kind === 'mean') {
+    est = meanInterval(m.m, q.confidence);
+    if (g !== base && b && b.kind === 'mean') diff = welchTest(b.m, m.m, q.confidence);
+  } else {
+    est = bootstrapRatioInterval(m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
+    if (g !== base && b && b.kind === 'ratio')
+      diff = bootstrapRatioDifference(b, m, { resamples: q.resamples, seed: q.seed, confidence: q.confidence });
+  }
+  rows.push({
+    metric,
+    group: g.name,
+    n: metricSize(m),
+    estimate: est.estimate,
+    lo: est.lo,
+    hi: est.hi,
+    difference: diff?.difference ?? null,
+    differenceLo: diff?.lo ?? null,
+    differenceHi: diff?.hi ?? null,
+    pValue: diff?.pValue ?? null,
+    method: diff?.method ?? null,
+    significant: diff?.pValue === null || diff?.pValue === undefined ? null : diff.pValue < 1 - q.confidence,
+    small: metricSize(m) < q.minGroupSize,
+  });
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { accountExists } from '../../db/repositories/accounts';
 import {
+  type ClientMoney,
   type MoneySums,
   monthlyNetProfit,
   PROFITABILITY_SORT_FIELDS,
@@ -201,45 +202,58 @@ export async function profitabilityReport(db: Database, input: ProfitabilityInpu
   const asOf = period.toExclusive ?? new Date();
   // Payback is followed to the period's end (the last recorded order when there is none).
   const endMonth = monthIndexOf(new Date((period.toExclusive ?? (span ? new Date(span.last.getTime() + 1) : asOf)).getTime() - 1));
-  const out: ProfitabilityRow[] = page.rows.map((r) => {
-    const t = totalsFrom(r.sums);
-    const end = r.churnedAt && r.churnedAt < asOf ? r.churnedAt : asOf;
-    const pb = paybackOf(payback.get(r.id) ?? [], r.acquisitionCost, r.cohortAt, { historyStartMonth: historyMonth, endMonth });
-    return {
-      accountId: r.externalId,
-      name: r.name,
-      segment: r.segment,
-      region: r.region,
-      rep: r.repName,
-      cohort: r.cohort,
-      rfmSegment: r.rfmSegment,
-      revenue: t.revenue,
-      costOfGoods: t.costOfGoods,
-      grossMargin: t.grossMargin,
-      grossMarginPct: t.grossMarginPct,
-      orderDiscounts: t.orderDiscounts,
-      serviceCost: t.serviceCost,
-      discountCost: t.discountCost,
-      activityCost: t.activityCost,
-      salesEffort: t.salesEffort,
-      costToServe: t.costToServe,
-      netProfit: t.netProfit,
-      netMarginPct: t.netMarginPct,
-      orders: t.orders,
-      averageOrderValue: t.averageOrderValue,
-      firstPurchase: iso(r.firstPurchaseAt),
-      lastPurchase: iso(r.lastPurchaseAt),
-      tenureDays: r.cohortAt ? Math.max(0, Math.floor((end.getTime() - r.cohortAt.getTime()) / DAY_MS)) : null,
-      acquisitionCost: r.acquisitionCost,
-      acquisitionCostSource: r.acquisitionCostSource,
-      acquiredAt: iso(r.cohortAt),
-      paybackMonths: pb.months,
-      payback: pb.status,
-      ...(q.curve ? { paybackCurve: pb.curve } : {}),
-      clv: r.clv,
-    };
-  });
+  const out = page.rows.map((r) => clientRow(r, { asOf, historyMonth, endMonth, payback, curve: q.curve }));
   return { ...base, totals: totalsFrom(page.totals), rows: out };
+}
+
+/** One client's row: money, tenure to churn or the period's end, and payback followed to endMonth. */
+function clientRow(
+  r: ClientMoney,
+  ctx: {
+    asOf: Date;
+    historyMonth: number | null;
+    endMonth: number;
+    payback: Map<number, { month: number; netProfit: number }[]>;
+    curve: boolean | undefined;
+  },
+): ProfitabilityRow {
+  const { asOf, historyMonth, endMonth, payback } = ctx;
+  const t = totalsFrom(r.sums);
+  const end = r.churnedAt && r.churnedAt < asOf ? r.churnedAt : asOf;
+  const pb = paybackOf(payback.get(r.id) ?? [], r.acquisitionCost, r.cohortAt, { historyStartMonth: historyMonth, endMonth });
+  return {
+    accountId: r.externalId,
+    name: r.name,
+    segment: r.segment,
+    region: r.region,
+    rep: r.repName,
+    cohort: r.cohort,
+    rfmSegment: r.rfmSegment,
+    revenue: t.revenue,
+    costOfGoods: t.costOfGoods,
+    grossMargin: t.grossMargin,
+    grossMarginPct: t.grossMarginPct,
+    orderDiscounts: t.orderDiscounts,
+    serviceCost: t.serviceCost,
+    discountCost: t.discountCost,
+    activityCost: t.activityCost,
+    salesEffort: t.salesEffort,
+    costToServe: t.costToServe,
+    netProfit: t.netProfit,
+    netMarginPct: t.netMarginPct,
+    orders: t.orders,
+    averageOrderValue: t.averageOrderValue,
+    firstPurchase: iso(r.firstPurchaseAt),
+    lastPurchase: iso(r.lastPurchaseAt),
+    tenureDays: r.cohortAt ? Math.max(0, Math.floor((end.getTime() - r.cohortAt.getTime()) / DAY_MS)) : null,
+    acquisitionCost: r.acquisitionCost,
+    acquisitionCostSource: r.acquisitionCostSource,
+    acquiredAt: iso(r.cohortAt),
+    paybackMonths: pb.months,
+    payback: pb.status,
+    ...(ctx.curve ? { paybackCurve: pb.curve } : {}),
+    clv: r.clv,
+  };
 }
 
 /** The profitability of one client named by external id (NOT_FOUND when there is none). */
