@@ -3,6 +3,7 @@
 // deal's state behind it in forecast_snapshot_deal, so that later snapshots can be compared deal
 // by deal (what changed in the pipeline since last week) and past forecasts checked against actuals.
 import type { Database } from '../../db/database';
+import type { SqlRunner } from '../../db/sql';
 import {
   countOverallSnapshots,
   insertSnapshotDeals,
@@ -45,8 +46,27 @@ export async function takeForecastSnapshot(
   db: Database,
   opts: PipelineForecastOptions & { takenAt?: Date } = {},
 ): Promise<TakeSnapshotResult> {
-  const { result, report } = await runPipelineForecast(db, opts);
+  const forecast = await runPipelineForecast(db, opts);
   const takenAt = opts.takenAt ?? new Date();
+  return db.sql.transaction(async (tx) => {
+    const { id, rows } = await insertForecastRows(tx, forecast, takenAt);
+    const deals = dealStatesOf(forecast.result);
+    await insertSnapshotDeals(tx, id, deals);
+    return { snapshotId: id, rows, deals: deals.length, report: forecast.report };
+  });
+}
+
+type PipelineForecastRun = Awaited<ReturnType<typeof runPipelineForecast>>;
+
+/**
+ * The forecast rows: the overall Monte Carlo row (its id is the snapshot's), the stage-weighted
+ * row, and one row per group of every breakdown.
+ */
+async function insertForecastRows(
+  tx: SqlRunner,
+  { result, report }: PipelineForecastRun,
+  takenAt: Date,
+): Promise<{ id: number; rows: number }> {
   const asOf = new Date(result.asOf);
   const p = result.period;
   const s = result.simulation;
@@ -59,72 +79,73 @@ export async function takeForecastSnapshot(
     stageWeighted: report.stageWeighted,
     categories: report.categories,
   };
-  return db.sql.transaction(async (tx) => {
-    const insert = (
-      method: string,
-      groupBy: string | null,
-      groupKey: string | null,
-      won: number,
-      expected: number,
-      p10: number,
-      p50: number,
-      p90: number,
-      det: unknown,
-    ) =>
-      insertSnapshotRow(tx, {
-        takenAt,
-        asOf,
-        periodLabel: p.label,
-        periodStart: p.start,
-        periodEnd: p.end,
-        method,
-        groupBy,
-        groupKey,
-        wonToDate: won,
-        expected,
-        p10,
-        p50,
-        p90,
-        details: det,
+  const insert = (
+    method: string,
+    groupBy: string | null,
+    groupKey: string | null,
+    won: number,
+    expected: number,
+    p10: number,
+    p50: number,
+    p90: number,
+    det: unknown,
+  ) =>
+    insertSnapshotRow(tx, {
+      takenAt,
+      asOf,
+      periodLabel: p.label,
+      periodStart: p.start,
+      periodEnd: p.end,
+      method,
+      groupBy,
+      groupKey,
+      wonToDate: won,
+      expected,
+      p10,
+      p50,
+      p90,
+      details: det,
+    });
+  const id = await insert('monte-carlo', null, null, s.wonToDate, s.total.expected, s.total.p10, s.total.p50, s.total.p90, details);
+  let rows = 1;
+  // No stage-weighted row when the CRM gives no expected close dates (not provided, not zero).
+  const sw = result.stageWeighted;
+  if (sw !== null) {
+    await insert('stage-weighted', null, null, s.wonToDate, sw, sw, sw, sw, { parent: id });
+    rows++;
+  }
+  for (const [dim, groups] of Object.entries(s.byDimension)) {
+    for (const g of groups) {
+      await insert('monte-carlo', dim, g.key, g.wonToDate, g.forecast.expected, g.forecast.p10, g.forecast.p50, g.forecast.p90, {
+        parent: id,
+        openDeals: g.openDeals,
       });
-    const id = await insert('monte-carlo', null, null, s.wonToDate, s.total.expected, s.total.p10, s.total.p50, s.total.p90, details);
-    let rows = 1;
-    // No stage-weighted row when the CRM gives no expected close dates (not provided, not zero).
-    const sw = result.stageWeighted;
-    if (sw !== null) {
-      await insert('stage-weighted', null, null, s.wonToDate, sw, sw, sw, sw, { parent: id });
       rows++;
     }
-    for (const [dim, groups] of Object.entries(s.byDimension)) {
-      for (const g of groups) {
-        await insert('monte-carlo', dim, g.key, g.wonToDate, g.forecast.expected, g.forecast.p10, g.forecast.p50, g.forecast.p90, {
-          parent: id,
-          openDeals: g.openDeals,
-        });
-        rows++;
-      }
-    }
-    const deals: SnapshotDealState[] = [
-      ...result.openDeals.map((d) => ({
-        opportunityId: d.id,
-        stage: d.stage,
-        outcome: 'open',
-        amount: d.amount,
-        expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt),
-        winProbability: d.periodProbability,
-      })),
-      ...result.wonInPeriod.map((w) => ({
-        opportunityId: w.id,
-        stage: 'won',
-        outcome: 'won',
-        amount: w.amount,
-        expectedCloseAt: new Date(w.closedAt),
-        winProbability: 1,
-      })),
-    ];
-    await insertSnapshotDeals(tx, id, deals);
-    return { snapshotId: id, rows, deals: deals.length, report };
-  });
+  }
+  return { id, rows };
+}
+
+/** Every open deal's state behind the forecast, and the deals won in the period so far. */
+function dealStatesOf(result: PipelineForecastRun['result']): SnapshotDealState[] {
+  return [
+    ...result.openDeals.map((d) => ({
+      opportunityId: d.id,
+      stage: d.stage,
+      outcome: 'open',
+      amount: d.amount,
+      expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt),
+      winProbability: d.periodProbability,
+    })),
+    ...result.wonInPeriod.map((w) => ({
+      opportunityId: w.id,
+      stage: 'won',
+      outcome: 'won',
+      amount: w.amount,
+      expectedCloseAt: new Date(w.closedAt),
+      winProbability: 1,
+    })),
+  ];
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? '';

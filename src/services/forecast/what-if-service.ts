@@ -62,86 +62,21 @@ export interface WhatIfReport {
 }
 
 export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise<WhatIfReport> {
-  if (!opts.changes?.length) throw invalidInput('Name at least one change', [{ path: ['changes'], problem: 'must not be empty' }]);
-  opts.changes.forEach((c, i) => {
-    if (!Number.isInteger(c.opportunityId))
-      throw invalidInput('opportunityId must be an integer', [
-        { path: ['changes', i, 'opportunityId'], value: c.opportunityId, problem: 'must be an integer' },
-      ]);
-    if (c.amount !== undefined && !(c.amount >= 0))
-      throw invalidInput('amount must not be negative', [
-        { path: ['changes', i, 'amount'], value: c.amount, problem: 'must not be negative' },
-      ]);
-    if (c.expectedCloseAt !== undefined && !Number.isFinite(c.expectedCloseAt.getTime()))
-      throw invalidInput('expectedCloseAt must be a date', [{ path: ['changes', i, 'expectedCloseAt'], problem: 'must be a valid date' }]);
-  });
+  validateChanges(opts.changes);
   const asOf = opts.asOf ?? new Date();
   const t = asOf.getTime();
   const history = await loadForecastDeals(db);
   const byId = new Map(history.map((d) => [d.id, d]));
   const notes: string[] = [];
-  for (const [i, c] of opts.changes.entries()) {
-    const d = byId.get(c.opportunityId);
-    if (!d) throw notFound(`no opportunity with id ${c.opportunityId}`);
-    const name = d.externalId ?? String(c.opportunityId);
-    if ((d.outcome ?? 'open') !== 'open' || isClosedAsOf(d, t))
-      throw invalidInput(`deal ${name} is already closed (${d.outcome})`, [
-        { path: ['changes', i, 'id'], value: name, problem: 'must be an open deal' },
-      ]);
-    // As of a moment the deal was not yet seen (boundary.ts), it is in no pipeline: nothing to change.
-    if (!seenAt(d.createdAt, t))
-      throw invalidInput(`deal ${name} did not exist yet as of ${asOf.toISOString()}`, [
-        { path: ['changes', i, 'id'], value: name, problem: `was created after asOf (${new Date(d.createdAt).toISOString()})` },
-      ]);
-  }
+  checkDealsOpen(opts.changes, byId, asOf);
   const changes = new Map(opts.changes.map((c) => [c.opportunityId, c]));
-
-  // Baseline and scenario scorers.
-  let basePick: ScorerPick;
-  let scenarioPick: ScorerPick;
-  if (opts.scorer === 'stage-model') {
-    basePick = scenarioPick = {};
-  } else {
-    let handle: Awaited<ReturnType<typeof activeWinModelScorer>> | null = null;
-    try {
-      handle = await activeWinModelScorer(db, asOf, { modelsDir: opts.modelsDir });
-    } catch (e) {
-      if (opts.scorer === 'win-model') throw e;
-    }
-    if (handle && !(handle.fallback && opts.scorer !== 'win-model')) {
-      const edit = (input: Deal): Deal => {
-        const c = input.id === undefined ? undefined : changes.get(input.id);
-        return c ? editDealInput(input, c, t) : input;
-      };
-      basePick = { scorer: handle.scorer, name: handle.name };
-      scenarioPick = { scorer: dealScorerFrom(handle.winScorer, handle.inputs, edit), name: handle.name };
-    } else {
-      basePick = scenarioPick = await pickScorer(db, 'stage-model', asOf);
-      notes.push('no active deal-win model: scores come from the stage model');
-    }
-  }
+  const { basePick, scenarioPick } = await baselineAndScenarioScorers(db, opts, asOf, changes, notes);
   if (!scenarioPick.scorer && opts.changes.some((c) => c.addActivities))
     notes.push('the stage model does not use activities: adding activities changes nothing without a trained deal-win model');
 
-  const overrides = new Map<number, Partial<DealState> | null>();
-  for (const c of opts.changes) {
-    if (c.drop) {
-      overrides.set(c.opportunityId, null);
-      continue;
-    }
-    const o: Partial<DealState> = {};
-    if (c.stage !== undefined) {
-      o.stage = c.stage;
-      o.stageEnteredAt = t;
-    }
-    if (c.amount !== undefined) o.amount = c.amount;
-    if (c.expectedCloseAt !== undefined) o.expectedCloseAt = c.expectedCloseAt.getTime();
-    overrides.set(c.opportunityId, o);
-  }
-
   const common = { ...opts, asOf, by: [] };
   const base = await runPipelineForecast(db, common, { history, scorer: basePick });
-  const scen = await runPipelineForecast(db, common, { history, scorer: scenarioPick, overrides });
+  const scen = await runPipelineForecast(db, common, { history, scorer: scenarioPick, overrides: stateOverrides(opts.changes, t) });
   const band = (x: { expected: number; p10: number; p50: number; p90: number }): Band => ({
     expected: x.expected,
     p10: x.p10,
@@ -150,17 +85,6 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
   });
   const b = band(base.result.simulation.total);
   const s = band(scen.result.simulation.total);
-  const view = (d: DealForecast | undefined) =>
-    d
-      ? {
-          stage: d.stage,
-          amount: d.amount,
-          expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(),
-          winProbability: d.winProbability,
-          inPeriodProbability: d.inPeriodProbability,
-          expectedContribution: d.expectedContribution,
-        }
-      : null;
   const beforeDeals = new Map(base.result.openDeals.map((d) => [d.id, d]));
   const afterDeals = new Map(scen.result.openDeals.map((d) => [d.id, d]));
   return {
@@ -176,11 +100,116 @@ export async function whatIfForecast(db: Database, opts: WhatIfOptions): Promise
     deals: opts.changes.map((c) => ({
       opportunityId: c.opportunityId,
       externalId: byId.get(c.opportunityId)!.externalId ?? String(c.opportunityId),
-      before: view(beforeDeals.get(c.opportunityId))!,
-      after: view(afterDeals.get(c.opportunityId)),
+      before: dealView(beforeDeals.get(c.opportunityId))!,
+      after: dealView(afterDeals.get(c.opportunityId)),
     })),
   };
 }
+
+/** At least one change, each naming an integer id, a non-negative amount and a valid date. */
+function validateChanges(changes: DealChangeInput[] | undefined): asserts changes is DealChangeInput[] {
+  if (!changes?.length) throw invalidInput('Name at least one change', [{ path: ['changes'], problem: 'must not be empty' }]);
+  changes.forEach((c, i) => {
+    if (!Number.isInteger(c.opportunityId))
+      throw invalidInput('opportunityId must be an integer', [
+        { path: ['changes', i, 'opportunityId'], value: c.opportunityId, problem: 'must be an integer' },
+      ]);
+    if (c.amount !== undefined && !(c.amount >= 0))
+      throw invalidInput('amount must not be negative', [
+        { path: ['changes', i, 'amount'], value: c.amount, problem: 'must not be negative' },
+      ]);
+    if (c.expectedCloseAt !== undefined && !Number.isFinite(c.expectedCloseAt.getTime()))
+      throw invalidInput('expectedCloseAt must be a date', [{ path: ['changes', i, 'expectedCloseAt'], problem: 'must be a valid date' }]);
+  });
+}
+
+/** Every changed deal exists, was created by asOf and is still open then. */
+function checkDealsOpen(changes: DealChangeInput[], byId: Map<number | undefined, Deal>, asOf: Date): void {
+  const t = asOf.getTime();
+  for (const [i, c] of changes.entries()) {
+    const d = byId.get(c.opportunityId);
+    if (!d) throw notFound(`no opportunity with id ${c.opportunityId}`);
+    const name = d.externalId ?? String(c.opportunityId);
+    if ((d.outcome ?? 'open') !== 'open' || isClosedAsOf(d, t))
+      throw invalidInput(`deal ${name} is already closed (${d.outcome})`, [
+        { path: ['changes', i, 'id'], value: name, problem: 'must be an open deal' },
+      ]);
+    // As of a moment the deal was not yet seen (boundary.ts), it is in no pipeline: nothing to change.
+    if (!seenAt(d.createdAt, t))
+      throw invalidInput(`deal ${name} did not exist yet as of ${asOf.toISOString()}`, [
+        { path: ['changes', i, 'id'], value: name, problem: `was created after asOf (${new Date(d.createdAt).toISOString()})` },
+      ]);
+  }
+}
+
+/**
+ * The baseline's scorer and the scenario's: the active deal-win model, the scenario's reading the
+ * changed deals' inputs; the stage model for both without one (or when asked for).
+ */
+async function baselineAndScenarioScorers(
+  db: Database,
+  opts: WhatIfOptions,
+  asOf: Date,
+  changes: Map<number, DealChangeInput>,
+  notes: string[],
+): Promise<{ basePick: ScorerPick; scenarioPick: ScorerPick }> {
+  if (opts.scorer === 'stage-model') {
+    const stageModel: ScorerPick = {};
+    return { basePick: stageModel, scenarioPick: stageModel };
+  }
+  const t = asOf.getTime();
+  let handle: Awaited<ReturnType<typeof activeWinModelScorer>> | null = null;
+  try {
+    handle = await activeWinModelScorer(db, asOf, { modelsDir: opts.modelsDir });
+  } catch (e) {
+    if (opts.scorer === 'win-model') throw e;
+  }
+  if (handle && !(handle.fallback && opts.scorer !== 'win-model')) {
+    const edit = (input: Deal): Deal => {
+      const c = input.id === undefined ? undefined : changes.get(input.id);
+      return c ? editDealInput(input, c, t) : input;
+    };
+    return {
+      basePick: { scorer: handle.scorer, name: handle.name },
+      scenarioPick: { scorer: dealScorerFrom(handle.winScorer, handle.inputs, edit), name: handle.name },
+    };
+  }
+  const pick = await pickScorer(db, 'stage-model', asOf);
+  notes.push('no active deal-win model: scores come from the stage model');
+  return { basePick: pick, scenarioPick: pick };
+}
+
+/** The forecast state each change overrides as of t (null: the deal is dropped). */
+function stateOverrides(changes: DealChangeInput[], t: number): Map<number, Partial<DealState> | null> {
+  const overrides = new Map<number, Partial<DealState> | null>();
+  for (const c of changes) {
+    if (c.drop) {
+      overrides.set(c.opportunityId, null);
+      continue;
+    }
+    const o: Partial<DealState> = {};
+    if (c.stage !== undefined) {
+      o.stage = c.stage;
+      o.stageEnteredAt = t;
+    }
+    if (c.amount !== undefined) o.amount = c.amount;
+    if (c.expectedCloseAt !== undefined) o.expectedCloseAt = c.expectedCloseAt.getTime();
+    overrides.set(c.opportunityId, o);
+  }
+  return overrides;
+}
+
+const dealView = (d: DealForecast | undefined) =>
+  d
+    ? {
+        stage: d.stage,
+        amount: d.amount,
+        expectedCloseAt: d.expectedCloseAt === null ? null : new Date(d.expectedCloseAt).toISOString(),
+        winProbability: d.winProbability,
+        inPeriodProbability: d.inPeriodProbability,
+        expectedContribution: d.expectedContribution,
+      }
+    : null;
 
 /** The deal-win model's input with the change applied as of t (a stage change, new amount/date, activities). */
 function editDealInput(input: Deal, c: DealChangeInput, t: number): Deal {
