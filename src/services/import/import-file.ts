@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Database } from '../../db/database';
 import { AppError, type ErrorDetail } from '../../errors';
 import { MappingSchema, parseMapping, type Mapping } from '../../domain/import/mapping';
-import { compileRowMapper, type ColumnSource } from '../../domain/import/row-mapper';
+import { compileRowMapper, type ColumnSource, type RowMapper } from '../../domain/import/row-mapper';
 import type { EntityKind, RecordOf } from '../../domain/records';
 import { openSource, readAllObjects, type CsvRow, type FormatOptions, type JsonRow, type SourceBatch } from './read-source';
 import { openRecordWriter } from './record-tables';
@@ -74,60 +74,8 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
   if (opts.delimiter) fmt.delimiter = opts.delimiter;
   if (opts.header !== undefined) fmt.header = opts.header;
   const source = await openSource(file, fmt);
-
-  // Columns of a joined lookup file are available to the mapping as if they were in the main file.
-  let join: { columns: string[]; get: (key: unknown) => JsonRow | undefined } | null = null;
-  if (mapping.join) {
-    const joinFile = path.resolve(path.dirname(file), mapping.join.file);
-    const { header, rows } = await readAllObjects(joinFile, mapping.join.format ?? {});
-    const key = mapping.join.joinOn ?? mapping.join.on;
-    if (header && !header.includes(key))
-      throw new AppError('INVALID_INPUT', `The join file ${joinFile} has no column "${key}"`, [
-        { column: key, problem: `not in the joined file; columns: ${header.join(', ')}` },
-      ]);
-    const byKey = new Map<string, JsonRow>();
-    for (const r of rows) if (r[key] !== undefined && r[key] !== null && r[key] !== '') byKey.set(String(r[key]).trim(), r);
-    const cols = (header ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]).filter((c) => c !== key);
-    join = { columns: cols, get: (k) => (k === undefined || k === null ? undefined : byKey.get(String(k).trim())) };
-  }
-
-  const columnSource = (): ColumnSource<CsvRow | JsonRow> => {
-    if (source.type === 'csv') {
-      const header = source.header;
-      const idx = new Map(header.map((h, i) => [h, i]));
-      const onIdx = mapping.join ? idx.get(mapping.join.on) : undefined;
-      if (mapping.join && onIdx === undefined)
-        throw new AppError('INVALID_INPUT', `The join column "${mapping.join.on}" is not in ${file}`, [
-          { column: mapping.join.on, problem: `not in the file; columns: ${header.join(', ')}` },
-        ]);
-      const extra = join ? join.columns.filter((c) => !idx.has(c)) : [];
-      return {
-        columns: [...header, ...extra],
-        accessor: (c) => {
-          const i = idx.get(c);
-          if (i !== undefined) return (r) => (r as CsvRow)[i];
-          return (r) => join?.get((r as CsvRow)[onIdx!])?.[c];
-        },
-      };
-    }
-    return {
-      columns: null,
-      accessor: (c) => (r) => {
-        const o = r as JsonRow;
-        if (c in o) return o[c];
-        return join && mapping.join ? join.get(o[mapping.join.on])?.[c] : undefined;
-      },
-      keysOf: (r) => {
-        const keys = Object.keys(r as JsonRow);
-        if (join && mapping.join) {
-          const j = join.get((r as JsonRow)[mapping.join.on]);
-          if (j) for (const k of Object.keys(j)) if (!keys.includes(k)) keys.push(k);
-        }
-        return keys;
-      },
-    };
-  };
-  const mapper = compileRowMapper(kind, mapping, columnSource());
+  const join = await loadJoin(file, mapping);
+  const mapper = compileRowMapper(kind, mapping, columnSourceOf(source, mapping, join, file));
 
   const result: ImportFileResult = {
     kind,
@@ -142,13 +90,7 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
     filtered: 0,
     attributeColumns: mapper.attributeColumns,
   };
-  const details: ErrorDetail[] = [];
-  let problemCount = 0;
-  let badRows = 0;
-  const note = (ps: ErrorDetail[]) => {
-    problemCount += ps.length;
-    for (const p of ps) if (details.length < MAX_DETAILS) details.push(p);
-  };
+  const log = new ProblemLog();
   const rejectedOut = opts.skipInvalid ? new RejectedWriter(opts.skipInvalid, source.type === 'csv' ? source.header : null) : null;
 
   try {
@@ -156,22 +98,7 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
       const writer = openRecordWriter(tx);
       for await (const batch of source.batches as AsyncGenerator<SourceBatch<CsvRow | JsonRow>>) {
         result.read += batch.rows.length;
-        const rowProblems = new Map<number, ErrorDetail[]>();
-        for (const p of batch.problems) rowProblems.set(p.index, [p.problem]);
-        const records: RecordOf<EntityKind>[] = [];
-        const recordIndex: number[] = [];
-        for (let i = 0; i < batch.rows.length; i++) {
-          if (rowProblems.has(i)) continue;
-          if (!mapper.accepts(batch.rows[i])) {
-            result.filtered++;
-            continue;
-          }
-          const m = mapper.map(batch.rows[i], batch.numbers[i]);
-          if (m.record) {
-            records.push(m.record);
-            recordIndex.push(i);
-          } else rowProblems.set(i, m.problems);
-        }
+        const { records, recordIndex, rowProblems } = mapBatch(batch, mapper, result);
         const checked = await writer.check(
           kind,
           records,
@@ -181,33 +108,26 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
         result.skippedDuplicates += checked.skippedDuplicates;
         for (const r of checked.rejected) rowProblems.set(recordIndex[r.index], r.problems);
         if (rowProblems.size) {
-          badRows += rowProblems.size;
+          log.badRows += rowProblems.size;
           const ordered = [...rowProblems.entries()].sort((a, b) => a[0] - b[0]);
           for (const [i, ps] of ordered) {
-            note(ps);
+            log.note(ps);
             rejectedOut?.write(batch.rows[i], batch.numbers[i], ps);
           }
         }
         // Without --skip-invalid one bad row dooms the import: keep validating (to report every
         // problem) but stop writing; the transaction is rolled back below.
-        if (badRows === 0 || rejectedOut) {
+        if (log.badRows === 0 || rejectedOut) {
           await writer.write(kind, checked.accepted);
         }
         opts.onProgress?.(result.read);
       }
-      result.rejected = badRows;
+      result.rejected = log.badRows;
       const counts = (await writer.finish())[kind];
       if (counts) Object.assign(result, counts);
       if (result.read === 0)
         throw new AppError('INVALID_INPUT', `${file}: the file has a header but no data rows`, [{ row: 1, problem: 'no data rows' }]);
-      if (badRows && !rejectedOut) {
-        const shown = details.length < problemCount ? ` (the first ${details.length.toLocaleString('en-US')} are listed)` : '';
-        throw new AppError(
-          'INVALID_INPUT',
-          `${badRows.toLocaleString('en-US')} of ${result.read.toLocaleString('en-US')} rows in ${file} are invalid (${problemCount.toLocaleString('en-US')} problems${shown}); nothing was imported`,
-          details,
-        );
-      }
+      if (log.badRows && !rejectedOut) throw log.failure(result.read, file);
       if (opts.dryRun) throw new DryRunRollback({ ...result });
     });
   } catch (e) {
@@ -220,4 +140,115 @@ export async function importFile(db: Database, opts: ImportFileOptions): Promise
   }
   await rejectedOut?.close();
   return { ...result, ...(rejectedOut ? { rejectedFile: opts.skipInvalid } : {}) };
+}
+
+/** The problems of the bad rows: all counted, the first MAX_DETAILS kept for the error. */
+class ProblemLog {
+  readonly details: ErrorDetail[] = [];
+  problemCount = 0;
+  badRows = 0;
+
+  note(ps: ErrorDetail[]): void {
+    this.problemCount += ps.length;
+    for (const p of ps) if (this.details.length < MAX_DETAILS) this.details.push(p);
+  }
+
+  /** The error that rolls the import back, naming how many rows and problems there were. */
+  failure(read: number, file: string): AppError {
+    const shown = this.details.length < this.problemCount ? ` (the first ${this.details.length.toLocaleString('en-US')} are listed)` : '';
+    return new AppError(
+      'INVALID_INPUT',
+      `${this.badRows.toLocaleString('en-US')} of ${read.toLocaleString('en-US')} rows in ${file} are invalid (${this.problemCount.toLocaleString('en-US')} problems${shown}); nothing was imported`,
+      this.details,
+    );
+  }
+}
+
+/** A joined lookup file, indexed by its key column; null when the mapping joins nothing. */
+type JoinedFile = { columns: string[]; get: (key: unknown) => JsonRow | undefined } | null;
+
+async function loadJoin(file: string, mapping: Mapping): Promise<JoinedFile> {
+  if (!mapping.join) return null;
+  const joinFile = path.resolve(path.dirname(file), mapping.join.file);
+  const { header, rows } = await readAllObjects(joinFile, mapping.join.format ?? {});
+  const key = mapping.join.joinOn ?? mapping.join.on;
+  if (header && !header.includes(key))
+    throw new AppError('INVALID_INPUT', `The join file ${joinFile} has no column "${key}"`, [
+      { column: key, problem: `not in the joined file; columns: ${header.join(', ')}` },
+    ]);
+  const byKey = new Map<string, JsonRow>();
+  for (const r of rows) if (r[key] !== undefined && r[key] !== null && r[key] !== '') byKey.set(String(r[key]).trim(), r);
+  const cols = (header ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]).filter((c) => c !== key);
+  return { columns: cols, get: (k) => (k === undefined || k === null ? undefined : byKey.get(String(k).trim())) };
+}
+
+/** The source's columns for the mapping: a joined file's columns are available as if they were in the main file. */
+function columnSourceOf(
+  source: Awaited<ReturnType<typeof openSource>>,
+  mapping: Mapping,
+  join: JoinedFile,
+  file: string,
+): ColumnSource<CsvRow | JsonRow> {
+  if (source.type === 'csv') {
+    const header = source.header;
+    const idx = new Map(header.map((h, i) => [h, i]));
+    const onIdx = mapping.join ? idx.get(mapping.join.on) : undefined;
+    if (mapping.join && onIdx === undefined)
+      throw new AppError('INVALID_INPUT', `The join column "${mapping.join.on}" is not in ${file}`, [
+        { column: mapping.join.on, problem: `not in the file; columns: ${header.join(', ')}` },
+      ]);
+    const extra = join ? join.columns.filter((c) => !idx.has(c)) : [];
+    return {
+      columns: [...header, ...extra],
+      accessor: (c) => {
+        const i = idx.get(c);
+        if (i !== undefined) return (r) => (r as CsvRow)[i];
+        return (r) => join?.get((r as CsvRow)[onIdx!])?.[c];
+      },
+    };
+  }
+  return {
+    columns: null,
+    accessor: (c) => (r) => {
+      const o = r as JsonRow;
+      if (c in o) return o[c];
+      return join && mapping.join ? join.get(o[mapping.join.on])?.[c] : undefined;
+    },
+    keysOf: (r) => {
+      const keys = Object.keys(r as JsonRow);
+      if (join && mapping.join) {
+        const j = join.get((r as JsonRow)[mapping.join.on]);
+        if (j) for (const k of Object.keys(j)) if (!keys.includes(k)) keys.push(k);
+      }
+      return keys;
+    },
+  };
+}
+
+/**
+ * Maps a batch's rows to records: rows the reader could not parse and rows the mapping rejects keep
+ * their problems (by row index in the batch); rows the mapping's "where" leaves out are counted.
+ */
+function mapBatch(
+  batch: SourceBatch<CsvRow | JsonRow>,
+  mapper: RowMapper<EntityKind, CsvRow | JsonRow>,
+  result: ImportFileResult,
+): { records: RecordOf<EntityKind>[]; recordIndex: number[]; rowProblems: Map<number, ErrorDetail[]> } {
+  const rowProblems = new Map<number, ErrorDetail[]>();
+  for (const p of batch.problems) rowProblems.set(p.index, [p.problem]);
+  const records: RecordOf<EntityKind>[] = [];
+  const recordIndex: number[] = [];
+  for (let i = 0; i < batch.rows.length; i++) {
+    if (rowProblems.has(i)) continue;
+    if (!mapper.accepts(batch.rows[i])) {
+      result.filtered++;
+      continue;
+    }
+    const m = mapper.map(batch.rows[i], batch.numbers[i]);
+    if (m.record) {
+      records.push(m.record);
+      recordIndex.push(i);
+    } else rowProblems.set(i, m.problems);
+  }
+  return { records, recordIndex, rowProblems };
 }
