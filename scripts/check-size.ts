@@ -35,8 +35,7 @@ export const ALLOWED: Record<string, string> = {
   'src/services/customers/train-churn-model.ts#trainChurnModel': 'modelsel owns src/services/customers/* (one promotion rule)',
   'src/services/customers/train-clv-model.ts#trainClvModel': 'modelsel owns src/services/customers/* (in flight)',
   'src/services/customers/score-customers.ts#scoreCustomers': 'modelsel owns src/services/customers/* (churn scorer path)',
-  // liveness (#12 items 1-3) is moving heavy routes to the worker pool and adding shutdown.
-  'src/http/server.ts#startServer': 'liveness owns src/http/server.ts (graceful shutdown in flight)',
+  // liveness (#12 items 1-3) is moving heavy routes to the worker pool.
   'src/http/routes/forecasts.ts#forecastRoutes': 'liveness owns src/http/routes/forecasts.ts (worker pool, cache in flight)',
   // scale (#13) is adding the shared registry, retrain and the worker commands.
   'src/cli/model-commands.ts#registerModelCommands': 'scale owns src/cli/model-commands.ts (shared registry in flight)',
