@@ -10,6 +10,9 @@ import { AppError } from './errors';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const BOOLEANS = ['true', 'false', '1', '0', 'yes', 'no'] as const;
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const MODEL_STORES = ['auto', 'folder', 'database'] as const;
+const TRAINING_RUNNERS = ['server', 'worker'] as const;
+const RATE_LIMIT_STORES = ['auto', 'memory', 'database'] as const;
 
 /**
  * Express's "trust proxy": false (default: the peer address is the client), a hop count, or the
@@ -21,6 +24,11 @@ export type TrustProxy = boolean | number | string[];
 export interface Config {
   SALESCAST_DATA_DIR: string;
   SALESCAST_MODELS_DIR: string;
+  /**
+   * Where new model artifacts are written: `folder` (SALESCAST_MODELS_DIR), `database` (rows of the
+   * database, shared by every process on it), or `auto`: database on PostgreSQL, folder on SQLite.
+   */
+  SALESCAST_MODEL_STORE: (typeof MODEL_STORES)[number];
   PORT: number;
   HOST: string;
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
@@ -30,6 +38,11 @@ export interface Config {
   /** Behind a reverse proxy: which X-Forwarded-For hops to believe (client IPs for rate limits and logs). */
   TRUST_PROXY: TrustProxy;
   RATE_LIMIT_PER_MINUTE: number;
+  /**
+   * Where request counts are kept: `memory` (each process its own budget), `database` (shared by the
+   * API replicas on one database, synced about once a second), or `auto`: database on PostgreSQL.
+   */
+  RATE_LIMIT_STORE: (typeof RATE_LIMIT_STORES)[number];
   BODY_LIMIT: string;
   /** Larger limit for the bulk upsert routes (POST /v1/data...), which carry many records. */
   BULK_BODY_LIMIT: string;
@@ -49,6 +62,14 @@ export interface Config {
   FORECAST_CACHE_SECONDS: number;
   /** How long a request waits for another writer's SQLite lock before 503 DATABASE_BUSY (the CLI waits 15 s). */
   SQLITE_BUSY_TIMEOUT_MS: number;
+  /** Who runs training jobs started over HTTP: `server` (the API process that got the request) or `worker` (`salescast worker`). */
+  TRAINING_RUNNER: (typeof TRAINING_RUNNERS)[number];
+  /** A running job's lease: renewed every third of it; a job whose runner stops renewing is recovered after it. */
+  TRAINING_LEASE_SECONDS: number;
+  /** How many times a worker takes a job whose runner died before the job is marked failed. */
+  TRAINING_MAX_ATTEMPTS: number;
+  /** How often an idle worker looks for queued jobs (on PostgreSQL a new job also wakes it at once). */
+  WORKER_POLL_SECONDS: number;
   CURRENCY: string;
   SALESCAST_SEED: number;
   /** Size of the demo company `npm start` loads into an empty database. */
@@ -58,6 +79,10 @@ export interface Config {
   MIN_LOST_DEALS: number;
   /** DATABASE_URL, or the SQLite file in SALESCAST_DATA_DIR. */
   databaseUrl: string;
+  /** DATABASE_READ_URL: a PostgreSQL read replica for reports, forecasts and score listings (optional). */
+  readDatabaseUrl: string | null;
+  /** Reads go to the primary while the replica is further behind than this (DATABASE_READ_MAX_LAG_SECONDS). */
+  DATABASE_READ_MAX_LAG_SECONDS: number;
   dialect: 'sqlite' | 'postgresql';
 }
 
@@ -131,7 +156,7 @@ const trustProxy: Parse<TrustProxy> = (raw) => {
   return items;
 };
 
-type Settings = Omit<Config, 'databaseUrl' | 'dialect'>;
+type Settings = Omit<Config, 'databaseUrl' | 'dialect' | 'readDatabaseUrl' | 'DATABASE_READ_MAX_LAG_SECONDS'>;
 
 /** One core stays with the event loop (HTTP, inline scoring); the others run heavy requests. */
 const DEFAULT_WORKER_THREADS = Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
@@ -140,6 +165,7 @@ const DEFAULT_WORKER_THREADS = Math.max(1, (os.availableParallelism?.() ?? os.cp
 const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   SALESCAST_DATA_DIR: [text, './data'],
   SALESCAST_MODELS_DIR: [text, './models'],
+  SALESCAST_MODEL_STORE: [oneOf(MODEL_STORES), 'auto'],
   PORT: [num({ int: true, min: 0, max: 65535 }), 3000],
   HOST: [text, '127.0.0.1'],
   LOG_LEVEL: [oneOf(LOG_LEVELS), 'info'],
@@ -147,6 +173,7 @@ const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   CORS_ORIGINS: [text, ''],
   TRUST_PROXY: [trustProxy, false],
   RATE_LIMIT_PER_MINUTE: [num({ int: true, positive: true }), 600],
+  RATE_LIMIT_STORE: [oneOf(RATE_LIMIT_STORES), 'auto'],
   BODY_LIMIT: [matching(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb'), '1mb'],
   BULK_BODY_LIMIT: [matching(/^\d+(b|kb|mb)$/i, 'must look like 20mb or 500kb'), '20mb'],
   MODEL_REFRESH_SECONDS: [num({ positive: true }), 5],
@@ -157,6 +184,10 @@ const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   FORECAST_CACHE_ENTRIES: [num({ int: true, min: 0, max: 10_000 }), 64],
   FORECAST_CACHE_SECONDS: [num({ positive: true, max: 86_400 }), 60],
   SQLITE_BUSY_TIMEOUT_MS: [num({ int: true, min: 0, max: 60_000 }), 250],
+  TRAINING_RUNNER: [oneOf(TRAINING_RUNNERS), 'server'],
+  TRAINING_LEASE_SECONDS: [num({ min: 3, max: 3600 }), 30],
+  TRAINING_MAX_ATTEMPTS: [num({ int: true, min: 1, max: 10 }), 2],
+  WORKER_POLL_SECONDS: [num({ positive: true, max: 3600 }), 5],
   CURRENCY: [matching(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'), 'USD'],
   SALESCAST_SEED: [num({ int: true }), 42],
   SALESCAST_DEMO_ACCOUNTS: [num({ int: true, min: 20, max: 10000 }), 500],
@@ -165,6 +196,7 @@ const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   MIN_LOST_DEALS: [num({ int: true, min: 1 }), 40],
 };
 
+const READ_URL = matching(/^postgres(ql)?:\/\//, 'must start with postgresql:// (a read replica of the PostgreSQL DATABASE_URL)');
 const DATABASE_URL = matching(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -185,6 +217,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [name, [parse, fallback]] of Object.entries(FIELDS) as [string, [Parse<unknown>, unknown]][])
     settings[name] = read(name, parse, fallback);
   const url = read<string | undefined>('DATABASE_URL', DATABASE_URL, undefined);
+  const readUrl = read<string | undefined>('DATABASE_READ_URL', READ_URL, undefined);
+  const maxLag = read('DATABASE_READ_MAX_LAG_SECONDS', num({ min: 0, max: 86_400 }), 30);
+  if (readUrl && !(url ?? '').startsWith('postgres'))
+    problems.push({ name: 'DATABASE_READ_URL', message: 'needs a PostgreSQL DATABASE_URL (a read replica of it)' });
   if (problems.length) {
     throw new AppError(
       'CONFIG_INVALID',
@@ -194,5 +230,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const rest = settings as unknown as Settings;
   const databaseUrl = url ?? `file:${path.join(rest.SALESCAST_DATA_DIR, 'salescast.db')}`;
-  return { ...rest, databaseUrl, dialect: databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql' };
+  return {
+    ...rest,
+    databaseUrl,
+    dialect: databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql',
+    readDatabaseUrl: readUrl ?? null,
+    DATABASE_READ_MAX_LAG_SECONDS: maxLag,
+  };
 }

@@ -87,7 +87,7 @@ describe('npm start on a fresh clone', () => {
     const db = openDatabase(loadConfig(env).databaseUrl);
     const registry = openModelRegistry(db, env.SALESCAST_MODELS_DIR);
     const current = (await registry.active('win'))!;
-    const old = { ...(registry.readArtifact(current) as Record<string, unknown>), baseSchema: '{"v":0}' };
+    const old = { ...((await registry.readArtifact(current)) as Record<string, unknown>), baseSchema: '{"v":0}' };
     const registered = await registry.register('win', { algorithm: current.algorithm, artifact: old });
     await registry.promote('win', registered.version);
     await db.close();
@@ -107,7 +107,7 @@ describe('npm start on a fresh clone', () => {
     const db = openDatabase(loadConfig(env).databaseUrl);
     const registry = openModelRegistry(db, env.SALESCAST_MODELS_DIR);
     const current = (await registry.active('win'))!;
-    const artifact = registry.readArtifact(current) as Record<string, unknown>;
+    const artifact = (await registry.readArtifact(current)) as Record<string, unknown>;
     const old = await registry.register('win', { algorithm: current.algorithm, artifact: { ...artifact, baseSchema: '{"v":0}' } });
     await registry.promote('win', old.version);
     const retrained = await registry.register('win', { algorithm: current.algorithm, artifact });

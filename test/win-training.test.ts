@@ -139,7 +139,7 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
 
   test('a promoted version whose schema does not match the code is refused and the previous model keeps serving', async () => {
     const registry = openModelRegistry(t.db, modelsDir);
-    const good = registry.readArtifact(await registry.get('win', 1)) as Record<string, unknown>;
+    const good = (await registry.readArtifact(await registry.get('win', 1))) as Record<string, unknown>;
     const bad = await registry.register('win', { algorithm: 'logistic', artifact: { ...good, baseSchema: '{"v":0}' } });
     const scoring = new WinScoring(t.db, { modelsDir });
     await scoring.refresh();

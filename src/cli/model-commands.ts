@@ -86,11 +86,11 @@ export function registerModelCommands(program: Command) {
       await withDatabase(async (db) => {
         const reg = registry(db);
         const v = await reg.get(name, opts.version === undefined ? undefined : parseVersion(opts.version));
-        // A broken folder does not hide the registry row: say what is wrong with it instead.
+        // A broken artifact (folder or row) does not hide the registry row: say what is wrong with it instead.
         let meta: Record<string, unknown> | null = null;
         let folderProblem: string | null = null;
         try {
-          meta = reg.readMeta(v);
+          meta = await reg.readMeta(v);
         } catch (e) {
           folderProblem = e instanceof Error ? e.message : String(e);
         }

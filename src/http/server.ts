@@ -1,5 +1,8 @@
 // The HTTP server around createApp: listen, refuse unsafe configurations, hot reload the active
 // models, and shut down gracefully (stop accepting, let in-flight requests finish, then close).
+// Several of these can serve one PostgreSQL (API replicas behind a load balancer): each reloads
+// its models and forgets revoked keys as soon as another process announces the change
+// (src/services/change-feed.ts), and polls as well (MODEL_REFRESH_SECONDS, the key cache's TTL).
 // src/main.ts calls startServer() after migrating.
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
@@ -7,7 +10,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
-import { activeApiKeyCount } from '../services/api-keys/api-keys';
+import { activeApiKeyCount, clearApiKeyCache } from '../services/api-keys/api-keys';
+import { watchChanges } from '../services/change-feed';
 import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
 import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
@@ -117,14 +121,25 @@ export async function startServer(config: Config, db: Database, options: StartOp
     'listening',
   );
 
-  // Another process (cron `salescast train win`) may promote a version: poll the registry.
+  // Another process (a replica's promotion, a worker's or cron's `salescast retrain`) may promote
+  // a version: on PostgreSQL it says so at commit; the poll is the bound everywhere else.
   const poll = models ? setInterval(() => void refreshModels('poll'), config.MODEL_REFRESH_SECONDS * 1000) : null;
   poll?.unref();
+  const feed = watchChanges(db, {
+    ...(models ? { models: (name: string) => void refreshModels(`${name} changed in another process`) } : {}),
+    apiKeys: () => clearApiKeyCache(),
+    resync: () => {
+      clearApiKeyCache();
+      void refreshModels('change feed connected');
+    },
+    error: (err) => logger.warn({ err }, 'change notifications interrupted; polling until they are back'),
+  });
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       if (poll) clearInterval(poll);
+      await feed?.close();
       await shutDown(config, logger, { drain, pool, jobs });
     })());
   if (options.handleSignals ?? true) onSignals(config, logger, () => close().then(() => db.close()));
@@ -188,6 +203,7 @@ async function startJobs(config: Config, db: Database, options: StartOptions, lo
   const childEnv = {
     DATABASE_URL: config.databaseUrl,
     SALESCAST_MODELS_DIR: config.SALESCAST_MODELS_DIR,
+    SALESCAST_MODEL_STORE: config.SALESCAST_MODEL_STORE,
     SALESCAST_SEED: String(config.SALESCAST_SEED),
   };
   const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m, { env: childEnv })]));

@@ -1,35 +1,18 @@
-// The model registry: every training run writes an immutable version folder
-// `<modelsDir>/<name>/v<N>/` (artifact.json + meta.json with a sha-256 of the artifact) and one
-// `model_version` row. Statuses: candidate -> active -> retired. Promotion and rollback change the
-// rows in one database transaction, so a reader (the server's hot reload, a cron job) sees either
-// the old or the new active version, never none or two. Folders are written under a temporary name
-// and renamed into place, so a reader never sees half a version. The rows are kept by a
-// ModelVersionStore (over the database: src/db/repositories/model-versions.ts, wired by
-// src/services/models/model-registry.ts), so this file needs no database code.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+// The model registry: every training run writes an immutable artifact (through an ArtifactStore:
+// a folder per version `<modelsDir>/<name>/v<N>/` with artifact.json + meta.json, or immutable
+// database rows, src/ml/artifact-store.ts) and one `model_version` row recording its sha-256.
+// Statuses: candidate -> active -> retired. Promotion and rollback change the rows in one database
+// transaction, so a reader (the server's hot reload, a cron job) sees either the old or the new
+// active version, never none or two. The rows are kept by a ModelVersionStore (over the database:
+// src/db/repositories/model-versions.ts, wired by src/services/models/model-registry.ts), so this
+// file needs no database code.
 import { AppError, notFound, unprocessable } from '../errors';
-import { checkLoadable, readVersionArtifact, readVersionMeta } from './artifact-folder';
+import { checkLoadable } from './artifact-folder';
+import { type ArtifactStore, sha256Of } from './artifact-store';
+import { FolderArtifactStore } from './folder-artifact-store';
+import type { ModelVersionInfo } from './model-version';
 
-export type ModelStatus = 'candidate' | 'active' | 'retired';
-
-export interface ModelVersionInfo {
-  id: number;
-  name: string;
-  version: number;
-  algorithm: string;
-  status: ModelStatus;
-  metrics: Record<string, unknown> | null;
-  featureSchema: Record<string, unknown> | null;
-  artifactPath: string;
-  trainedAt: Date;
-  dataFrom: Date | null;
-  dataTo: Date | null;
-  promotedAt: Date | null;
-  retiredAt: Date | null;
-  notes: string | null;
-}
+export type { ModelStatus, ModelVersionInfo } from './model-version';
 
 export interface RegisterInput {
   algorithm: string;
@@ -57,6 +40,9 @@ export interface NewModelVersionRow {
   dataFrom: Date | null;
   dataTo: Date | null;
   notes: string | null;
+  artifactSha256: string;
+  /** meta.json kept in the row (the database artifact store), or null. */
+  meta: Record<string, unknown> | null;
 }
 
 /** Where the registry keeps its version rows. Each method that changes rows is one transaction. */
@@ -80,60 +66,59 @@ export interface ModelVersionStore {
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
 export class ModelRegistry {
+  readonly artifacts: ArtifactStore;
+
   constructor(
     private readonly store: ModelVersionStore,
     readonly modelsDir: string,
-  ) {}
+    artifacts?: ArtifactStore,
+  ) {
+    this.artifacts = artifacts ?? new FolderArtifactStore(modelsDir);
+  }
 
   private checkName(name: string) {
     if (!NAME.test(name)) throw new AppError('INVALID_INPUT', `model name "${name}" must be lowercase letters, digits or dashes`);
   }
 
-  /** Writes a new immutable version folder and a `candidate` row; returns the new version. */
+  /** Stores a new immutable artifact and a `candidate` row; returns the new version. */
   async register(name: string, input: RegisterInput): Promise<ModelVersionInfo> {
     this.checkName(name);
-    const dir = path.resolve(this.modelsDir, name);
-    fs.mkdirSync(dir, { recursive: true });
     const body = JSON.stringify(input.artifact);
-    const sha256 = crypto.createHash('sha256').update(body).digest('hex');
-    const tmp = fs.mkdtempSync(path.join(dir, `.tmp-v-`));
+    const sha256 = sha256Of(body);
     const trainedAt = input.trainedAt ?? new Date();
+    const meta = (version: number) => ({
+      name,
+      version,
+      algorithm: input.algorithm,
+      trainedAt: trainedAt.toISOString(),
+      dataFrom: input.dataFrom?.toISOString() ?? null,
+      dataTo: input.dataTo?.toISOString() ?? null,
+      artifactSha256: sha256,
+      featureSchema: input.featureSchema ?? null,
+      metrics: input.metrics ?? null,
+      node: process.version,
+      ...input.meta,
+    });
+    const staged = await this.artifacts.stage(name, body, sha256);
     try {
-      fs.writeFileSync(path.join(tmp, 'artifact.json'), body);
       return await this.store.insertNext(name, (lastVersion) => {
-        let version = lastVersion + 1;
-        // A folder left by a crashed run without a row must not be reused.
-        while (fs.existsSync(path.join(dir, `v${version}`))) version++;
-        const meta = {
-          name,
-          version,
-          algorithm: input.algorithm,
-          trainedAt: trainedAt.toISOString(),
-          dataFrom: input.dataFrom?.toISOString() ?? null,
-          dataTo: input.dataTo?.toISOString() ?? null,
-          artifactSha256: sha256,
-          featureSchema: input.featureSchema ?? null,
-          metrics: input.metrics ?? null,
-          node: process.version,
-          ...input.meta,
-        };
-        fs.writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
-        const target = path.join(dir, `v${version}`);
-        fs.renameSync(tmp, target);
+        const placed = staged.place(lastVersion + 1, meta);
         return {
-          version,
+          version: placed.version,
           algorithm: input.algorithm,
           metrics: input.metrics ?? null,
           featureSchema: input.featureSchema ?? null,
-          artifactPath: path.relative(path.resolve(this.modelsDir), target),
+          artifactPath: placed.artifactPath,
           trainedAt,
           dataFrom: input.dataFrom ?? null,
           dataTo: input.dataTo ?? null,
           notes: input.notes ?? null,
+          artifactSha256: sha256,
+          meta: placed.rowMeta,
         };
       });
     } finally {
-      if (fs.existsSync(tmp)) fs.rmSync(tmp, { recursive: true, force: true });
+      staged.discard();
     }
   }
 
@@ -158,21 +143,22 @@ export class ModelRegistry {
   }
 
   /**
-   * Reads a version's artifact after checking its folder is whole (meta.json, checksums): anything
-   * missing, truncated or modified is ARTIFACT_INVALID with the reason (src/ml/artifact-folder.ts).
+   * Reads a version's artifact from the store that wrote it, after checking it whole against the
+   * sha-256 recorded with it: anything missing, truncated or modified is ARTIFACT_INVALID with the
+   * reason (src/ml/artifact-folder.ts for folders, src/ml/artifact-store.ts for rows).
    */
-  readArtifact(info: ModelVersionInfo): unknown {
-    return readVersionArtifact(path.resolve(this.modelsDir, info.artifactPath), `${info.name} v${info.version}`);
+  readArtifact(info: ModelVersionInfo): Promise<unknown> {
+    return this.artifacts.read(info);
   }
 
   /** meta.json of a version (ARTIFACT_INVALID when missing or unreadable). */
-  readMeta(info: ModelVersionInfo): Record<string, unknown> {
-    return readVersionMeta(path.resolve(this.modelsDir, info.artifactPath), `${info.name} v${info.version}`);
+  readMeta(info: ModelVersionInfo): Promise<Record<string, unknown>> {
+    return this.artifacts.readMeta(info);
   }
 
-  /** The folder check, then the caller's load check (a crash in it is ARTIFACT_INVALID too). */
+  /** The store's check, then the caller's load check (a crash in it is ARTIFACT_INVALID too). */
   private async checked(info: ModelVersionInfo, validate?: (artifact: unknown, info: ModelVersionInfo) => unknown) {
-    const artifact = this.readArtifact(info);
+    const artifact = await this.readArtifact(info);
     if (validate) await checkLoadable(`${info.name} v${info.version}`, () => validate(artifact, info));
   }
 
@@ -275,7 +261,7 @@ export class ActiveModels<T> {
           results.push({ name, outcome: 'failed', version: info.version, error: failed.error });
           continue;
         }
-        const artifact = this.registry.readArtifact(info);
+        const artifact = await this.registry.readArtifact(info);
         const model = await checkLoadable(`${name} v${info.version}`, () => this.loaders[name](artifact, info));
         this.current.set(name, { model, info });
         this.failures.delete(name);

@@ -58,7 +58,7 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
     if (active) {
       // An active model this version cannot load (trained on older feature definitions) serves
       // nothing: the demo retrains it; a production start says what to do.
-      const unusable = loadProblem(registry, name, active);
+      const unusable = await loadProblem(registry, name, active);
       if (!unusable) continue;
       if (!opts.demo) {
         result.skipped.push({
@@ -69,7 +69,9 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
       }
       // Retrained already, but the new version was not promoted (it did not beat its baseline):
       // retraining at every start would give the same answer, so leave the decision to the operator.
-      const since = (await registry.list(name)).find((v) => v.version > active.version && !loadProblem(registry, name, v));
+      let since: ModelVersionInfo | undefined;
+      for (const v of await registry.list(name))
+        if (!since && v.version > active.version && !(await loadProblem(registry, name, v))) since = v;
       if (since) {
         result.skipped.push({
           model: name,
@@ -143,11 +145,11 @@ export async function ensureDemoSnapshots(db: Database, config: Config, log: Boo
 }
 
 /** Why the active version of a model cannot be loaded by this build, or null when it can. */
-function loadProblem(registry: ModelRegistry, name: string, info: ModelVersionInfo): string | null {
+async function loadProblem(registry: ModelRegistry, name: string, info: ModelVersionInfo): Promise<string | null> {
   const validate = ARTIFACT_VALIDATORS[name];
   if (!validate) return null;
   try {
-    validate(registry.readArtifact(info));
+    validate(await registry.readArtifact(info));
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);

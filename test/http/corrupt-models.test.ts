@@ -31,7 +31,7 @@ beforeAll(async () => {
   win = new WinScoring(base.tdb.db, { modelsDir });
   models = combineModels([winPart(win)]);
   await models.refresh();
-  good = win.registry.readArtifact((await win.registry.active('win'))!);
+  good = await win.registry.readArtifact((await win.registry.active('win'))!);
   h = await harness({ tdb: base.tdb, services: { win, models } });
 });
 afterAll(async () => {

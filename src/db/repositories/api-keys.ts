@@ -1,6 +1,7 @@
 // api_key rows: a key's name, lookup prefix, sha-256 hash (never the key), scopes and dates. The
 // rules (names, scopes, hashing, the verification cache) are in src/services/api-keys/api-keys.ts.
 import { fromSqlDate, type SqlRunner } from '../sql';
+import { CHANNELS, notify } from '../notifications';
 
 export interface ApiKeyRecord {
   name: string;
@@ -69,8 +70,10 @@ export async function apiKeyByPrefix(q: SqlRunner, prefix: string): Promise<ApiK
   return row ? toRecord(row) : null;
 }
 
+/** Revokes the key and tells every process listening (PostgreSQL) to forget its cached lookups. */
 export async function markApiKeyRevoked(q: SqlRunner, name: string, at: Date): Promise<void> {
   await q.run('UPDATE api_key SET revoked_at = ? WHERE name = ?', [at, name]);
+  await notify(q, CHANNELS.apiKeys, name);
 }
 
 export async function markApiKeyUsed(q: SqlRunner, prefix: string, at: Date): Promise<void> {

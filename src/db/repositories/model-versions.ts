@@ -1,6 +1,9 @@
-// model_version rows of the model registry (src/ml/registry.ts keeps the artifact folders and the
-// rules; this file is its storage). The registry talks to it through its ModelVersionStore
+// model_version rows of the model registry (src/ml/registry.ts keeps the rules, its artifact stores
+// the artifacts; this file is its storage). The registry talks to it through its ModelVersionStore
 // interface, so src/ml imports nothing from src/db: services wire the two (openModelRegistry).
+// On PostgreSQL a change of the active version is announced with NOTIFY (src/db/notifications.ts)
+// at commit, so every API replica reloads at once rather than at its next poll.
+import { CHANNELS, notify } from '../notifications';
 import { fromSqlDate, fromSqlJson, type Sql, type SqlRunner } from '../sql';
 
 export type ModelVersionStatus = 'candidate' | 'active' | 'retired';
@@ -21,6 +24,7 @@ export interface ModelVersionRecord {
   promotedAt: Date | null;
   retiredAt: Date | null;
   notes: string | null;
+  artifactSha256: string | null;
 }
 
 /** A new candidate row: what the registry decided once it knew the next version number. */
@@ -34,7 +38,13 @@ export interface NewModelVersion {
   dataFrom: Date | null;
   dataTo: Date | null;
   notes: string | null;
+  artifactSha256: string;
+  meta: Record<string, unknown> | null;
 }
+
+// Every column but meta, which only readMeta() needs (the hot reload polls active() every few seconds).
+const COLUMNS =
+  'id, name, version, algorithm, status, metrics, feature_schema, artifact_path, trained_at, data_from, data_to, promoted_at, retired_at, notes, artifact_sha256';
 
 function toRecord(r: Record<string, unknown>): ModelVersionRecord {
   return {
@@ -52,6 +62,7 @@ function toRecord(r: Record<string, unknown>): ModelVersionRecord {
     promotedAt: fromSqlDate(r.promoted_at),
     retiredAt: fromSqlDate(r.retired_at),
     notes: (r.notes as string | null) ?? null,
+    artifactSha256: (r.artifact_sha256 as string | null) ?? null,
   };
 }
 
@@ -81,6 +92,8 @@ async function activate(tx: SqlRunner, name: string, targetId: number, at: Date,
     const promotedAt = at.getTime() > lastAt ? at : new Date(lastAt + 1);
     await tx.run("UPDATE model_version SET status = 'active', promoted_at = ?, retired_at = NULL WHERE id = ?", [promotedAt, targetId]);
   } else await tx.run("UPDATE model_version SET status = 'active', retired_at = NULL WHERE id = ?", [targetId]);
+  // Delivered when the transaction commits, to every process listening (the API replicas).
+  await notify(tx, CHANNELS.models, name);
   const other = current.find((c) => Number(c.id) !== targetId);
   return other ? Number(other.id) : null;
 }
@@ -97,8 +110,8 @@ export function modelVersionStore(sql: Sql) {
         const rows = await tx.all<{ v: number | null }>('SELECT MAX(version) AS v FROM model_version WHERE name = ?', [name]);
         const row = prepare(Number(rows[0]?.v ?? 0));
         await tx.run(
-          `INSERT INTO model_version (name, version, algorithm, status, metrics, feature_schema, artifact_path, trained_at, data_from, data_to, notes)
-           VALUES (?, ?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO model_version (name, version, algorithm, status, metrics, feature_schema, artifact_path, trained_at, data_from, data_to, notes, artifact_sha256, meta)
+           VALUES (?, ?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
             name,
             row.version,
@@ -110,36 +123,38 @@ export function modelVersionStore(sql: Sql) {
             row.dataFrom,
             row.dataTo,
             row.notes,
+            row.artifactSha256,
+            row.meta,
           ],
         );
-        return (await one(tx, 'SELECT * FROM model_version WHERE name = ? AND version = ?', [name, row.version]))!;
+        return (await one(tx, `SELECT ${COLUMNS} FROM model_version WHERE name = ? AND version = ?`, [name, row.version]))!;
       });
     },
 
     /** Every version of `name` (or of every model, by name), newest version first. */
     async list(name?: string): Promise<ModelVersionRecord[]> {
       const rows = name
-        ? await sql.all<Record<string, unknown>>('SELECT * FROM model_version WHERE name = ? ORDER BY version DESC', [name])
-        : await sql.all<Record<string, unknown>>('SELECT * FROM model_version ORDER BY name, version DESC');
+        ? await sql.all<Record<string, unknown>>(`SELECT ${COLUMNS} FROM model_version WHERE name = ? ORDER BY version DESC`, [name])
+        : await sql.all<Record<string, unknown>>(`SELECT ${COLUMNS} FROM model_version ORDER BY name, version DESC`);
       return rows.map(toRecord);
     },
 
     active(name: string): Promise<ModelVersionRecord | null> {
-      return one(sql, "SELECT * FROM model_version WHERE name = ? AND status = 'active' ORDER BY version DESC", [name]);
+      return one(sql, `SELECT ${COLUMNS} FROM model_version WHERE name = ? AND status = 'active' ORDER BY version DESC`, [name]);
     },
 
     find(name: string, version: number): Promise<ModelVersionRecord | null> {
-      return one(sql, 'SELECT * FROM model_version WHERE name = ? AND version = ?', [name, version]);
+      return one(sql, `SELECT ${COLUMNS} FROM model_version WHERE name = ? AND version = ?`, [name, version]);
     },
 
     byId(id: number): Promise<ModelVersionRecord | null> {
-      return one(sql, 'SELECT * FROM model_version WHERE id = ?', [id]);
+      return one(sql, `SELECT ${COLUMNS} FROM model_version WHERE id = ?`, [id]);
     },
 
     /** Retired versions of `name` that were once promoted (other than `exceptId`), latest promotion first. */
     async previouslyPromoted(name: string, exceptId: number): Promise<ModelVersionRecord[]> {
       const rows = await sql.all<Record<string, unknown>>(
-        "SELECT * FROM model_version WHERE name = ? AND status = 'retired' AND promoted_at IS NOT NULL AND id <> ? ORDER BY promoted_at DESC, version DESC",
+        `SELECT ${COLUMNS} FROM model_version WHERE name = ? AND status = 'retired' AND promoted_at IS NOT NULL AND id <> ? ORDER BY promoted_at DESC, version DESC`,
         [name, exceptId],
       );
       return rows.map(toRecord);

@@ -28,10 +28,10 @@ const VALIDATORS = ARTIFACT_VALIDATORS;
 export function modelRoutes({ mount, services }: AppContext) {
   const registry = () =>
     services.registry ?? services.win?.registry ?? openModelRegistry(services.db, services.config.SALESCAST_MODELS_DIR);
-  const detail = (r: ModelRegistry, v: ModelVersionInfo) => {
+  const detail = async (r: ModelRegistry, v: ModelVersionInfo) => {
     let meta: Record<string, unknown> | null = null;
     try {
-      meta = r.readMeta(v);
+      meta = await r.readMeta(v);
     } catch {
       meta = null; // a missing or unreadable folder should not hide the registry row
     }
@@ -55,7 +55,7 @@ export function modelRoutes({ mount, services }: AppContext) {
     const r = registry();
     const versions = await r.list(params.name);
     const active = versions.find((v) => v.status === 'active') ?? null;
-    return { name: params.name, active: active ? detail(r, active) : null, versions: versions.map(versionView) };
+    return { name: params.name, active: active ? await detail(r, active) : null, versions: versions.map(versionView) };
   });
 
   mount(showModelVersionRoute, async ({ params }) => {

@@ -96,7 +96,7 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
   const activeInfo = await registry.active(CHURN_MODEL_NAME);
   if (activeInfo) {
     try {
-      const active = new ChurnScorer(registry.readArtifact(activeInfo) as ChurnModelArtifact);
+      const active = new ChurnScorer((await registry.readArtifact(activeInfo)) as ChurnModelArtifact);
       const p = built.testSet.map((e) => active.probability(e.row));
       result.active = {
         version: activeInfo.version,

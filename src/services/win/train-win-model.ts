@@ -85,7 +85,7 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
   const activeInfo = await registry.active(WIN_MODEL_NAME);
   if (activeInfo) {
     try {
-      const scorer = new WinScorer(registry.readArtifact(activeInfo) as WinModelArtifact, {
+      const scorer = new WinScorer((await registry.readArtifact(activeInfo)) as WinModelArtifact, {
         history: built.history,
         version: activeInfo.version,
       });
