@@ -14,8 +14,14 @@ export const TrainingJob = z
     log: z.string().describe('the job log so far (time-stamped lines)'),
     result: z.unknown().describe('the training summary once succeeded (metrics of candidate vs active vs baseline, promotion decision)'),
     error: z.string().nullable(),
-    startedAt: IsoDateTime,
+    startedAt: IsoDateTime.describe('when a runner took the job (while queued: when it was queued)'),
     finishedAt: IsoDateTime.nullable(),
+    queuedAt: IsoDateTime.nullable().describe('when the job was asked for'),
+    worker: z
+      .string()
+      .nullable()
+      .describe('who runs or ran it: a `salescast worker` (TRAINING_RUNNER=worker) or the API server; null while queued'),
+    attempts: z.number().int().describe('how many times a runner took the job (a job whose runner died is re-queued)'),
   })
   .meta({ id: 'TrainingJob' });
 
@@ -45,9 +51,9 @@ export const startTrainingJobRoute = defineRoute({
   method: 'post',
   path: '/v1/training-jobs',
   operationId: 'startTrainingJob',
-  summary: 'Start a training job (one per model at a time; 409 if one is running)',
+  summary: 'Start a training job (one per model at a time; 409 if one is queued or running)',
   description:
-    'Returns at once with the job (202); poll GET /v1/training-jobs/{id} for its status and log. A successful job that promotes a version is picked up by the server without a restart.',
+    'Returns at once with the job (202): running in this server, or queued for a `salescast worker` when the server runs with TRAINING_RUNNER=worker. Poll GET /v1/training-jobs/{id} for its status and log. A version the job promotes is served by every API replica within seconds, without a restart.',
   tag: 'training',
   scope: 'admin',
   body: StartTrainingJobBody,

@@ -604,8 +604,8 @@ export interface paths {
         get: operations["listTrainingJobs"];
         put?: never;
         /**
-         * Start a training job (one per model at a time; 409 if one is running)
-         * @description Returns at once with the job (202); poll GET /v1/training-jobs/{id} for its status and log. A successful job that promotes a version is picked up by the server without a restart.
+         * Start a training job (one per model at a time; 409 if one is queued or running)
+         * @description Returns at once with the job (202): running in this server, or queued for a `salescast worker` when the server runs with TRAINING_RUNNER=worker. Poll GET /v1/training-jobs/{id} for its status and log. A version the job promotes is served by every API replica within seconds, without a restart.
          */
         post: operations["startTrainingJob"];
         delete?: never;
@@ -1548,10 +1548,16 @@ export interface components {
             error: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 date-time (UTC)
+             * @description when a runner took the job (while queued: when it was queued)
              */
             startedAt: string;
             finishedAt: string | null;
+            /** @description when the job was asked for */
+            queuedAt: string | null;
+            /** @description who runs or ran it: a `salescast worker` (TRAINING_RUNNER=worker) or the API server; null while queued */
+            worker: string | null;
+            /** @description how many times a runner took the job (a job whose runner died is re-queued) */
+            attempts: number;
         };
         ApiKey: {
             name: string;

@@ -12,7 +12,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { activeApiKeyCount, clearApiKeyCache } from '../services/api-keys/api-keys';
 import { watchChanges } from '../services/change-feed';
-import { cliTrainer, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
+import { cliTrainers, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
 import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
 import { WorkPool } from '../workers/pool';
@@ -197,7 +197,7 @@ async function loadModels(config: Config, db: Database, options: StartOptions, l
   return { win, customers, models, refreshModels };
 }
 
-/** Training jobs in child processes; jobs a previous stop interrupted are marked failed. */
+/** Training jobs: run here in child processes, or queued for workers (TRAINING_RUNNER); abandoned ones recovered. */
 async function startJobs(config: Config, db: Database, options: StartOptions, logger: Logger, onSucceeded: () => Promise<void>) {
   // The training child must see the same database and model store as this server.
   const childEnv = {
@@ -206,8 +206,13 @@ async function startJobs(config: Config, db: Database, options: StartOptions, lo
     SALESCAST_MODEL_STORE: config.SALESCAST_MODEL_STORE,
     SALESCAST_SEED: String(config.SALESCAST_SEED),
   };
-  const trainers = options.trainers ?? Object.fromEntries(['win', 'churn', 'clv'].map((m) => [m, cliTrainer(m, { env: childEnv })]));
-  const jobs = new TrainingJobs(db, trainers, { onSucceeded });
+  const trainers = options.trainers ?? cliTrainers(childEnv);
+  const jobs = new TrainingJobs(
+    db,
+    trainers,
+    { onSucceeded },
+    { runner: config.TRAINING_RUNNER, leaseMs: config.TRAINING_LEASE_SECONDS * 1000 },
+  );
   // A database that cannot be written now (read-only, down) must not keep the server from starting: it says so on /ready.
   const stale = await jobs.recoverStale().catch((e) => {
     if (!(e instanceof AppError) || !e.code.startsWith('DATABASE_')) throw e;

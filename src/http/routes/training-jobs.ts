@@ -9,6 +9,7 @@ export const jobView = (j: TrainingJobInfo) => ({
   ...j,
   startedAt: j.startedAt.toISOString(),
   finishedAt: j.finishedAt?.toISOString() ?? null,
+  queuedAt: j.queuedAt?.toISOString() ?? null,
 });
 
 export function trainingJobRoutes({ mount, services }: AppContext) {
@@ -19,7 +20,7 @@ export function trainingJobRoutes({ mount, services }: AppContext) {
   mount(startTrainingJobRoute, async ({ body, req }) => {
     const { model, ...params } = body;
     const job = await jobs().start(model, params);
-    req.log.info({ job: job.id, model, by: req.identity?.keyName }, 'training job started');
+    req.log.info({ job: job.id, model, status: job.status, by: req.identity?.keyName }, 'training job started');
     return jobView(job);
   });
   mount(getTrainingJobRoute, async ({ params }) => jobView(await jobs().get(params.id)));
