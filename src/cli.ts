@@ -30,6 +30,10 @@ export const COMMAND_GROUPS: ReadonlyArray<{ commands: readonly string[]; load: 
     load: () => (require('./cli/forecast-commands') as typeof import('./cli/forecast-commands')).registerForecastCommands,
   },
   { commands: ['serve'], load: () => (require('./cli/serve-commands') as typeof import('./cli/serve-commands')).registerServeCommands },
+  {
+    commands: ['retrain'],
+    load: () => (require('./cli/retrain-commands') as typeof import('./cli/retrain-commands')).registerRetrainCommands,
+  },
   { commands: ['worker'], load: () => (require('./cli/worker-commands') as typeof import('./cli/worker-commands')).registerWorkerCommands },
   // Further command groups register here.
 ];
