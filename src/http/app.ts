@@ -100,7 +100,7 @@ export function createApp(services: AppServices) {
     return (path === '/v1/data' || path.startsWith('/v1/data/') ? bulkJson : json)(req, res, next);
   });
   app.use(authenticate(services.db, { disabled: config.SALESCAST_AUTH_DISABLED }));
-  app.use(rateLimiter(config.RATE_LIMIT_PER_MINUTE));
+  app.use(rateLimiter(config.RATE_LIMIT_PER_MINUTE, undefined, services.rateCounts));
   app.use(statics.dispatch());
 
   const mounted: RouteDef[] = [];

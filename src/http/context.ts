@@ -9,6 +9,7 @@ import type { CustomerScoring } from '../services/customers/score-customers';
 import type { WinScoring } from '../services/win/score-deals';
 import type { WorkPool } from '../workers/pool';
 import type { HeavyWork } from './heavy';
+import type { SharedCounts } from './rate-limit';
 import type { Mount } from './route';
 
 export type HttpConfig = Pick<
@@ -56,6 +57,8 @@ export interface AppServices {
   registry?: ModelRegistry;
   /** Worker threads for CPU-heavy requests (src/http/server.ts starts them); without, they run in this thread. */
   pool?: WorkPool;
+  /** Rate-limit counts shared with the other API replicas (RATE_LIMIT_STORE=database); else per process. */
+  rateCounts?: SharedCounts;
 }
 
 export interface AppContext {

@@ -12,6 +12,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { activeApiKeyCount, clearApiKeyCache } from '../services/api-keys/api-keys';
 import { watchChanges } from '../services/change-feed';
+import { SharedRateCounts, sharesRateLimits } from '../services/rate-limits/shared-rate-counts';
 import { cliTrainers, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
 import { CustomerScoring } from '../services/customers/score-customers';
 import { WinScoring } from '../services/win/score-deals';
@@ -100,11 +101,13 @@ export async function startServer(config: Config, db: Database, options: StartOp
   const { win, customers, models, refreshModels } = await loadModels(config, db, options, logger);
   const jobs = await startJobs(config, db, options, logger, () => refreshModels('training job finished'));
   const pool = options.workers === false ? undefined : startPool(config, db, logger);
+  const shared = startSharing(config, db, logger);
   const services: AppServices = {
     db,
     logger,
     jobs,
     config,
+    ...shared.services,
     ...(pool ? { pool } : {}),
     ...(models ? { models } : {}),
     ...(win ? { win } : {}),
@@ -140,6 +143,7 @@ export async function startServer(config: Config, db: Database, options: StartOp
     (closing ??= (async () => {
       if (poll) clearInterval(poll);
       await feed?.close();
+      await shared.close();
       await shutDown(config, logger, { drain, pool, jobs });
     })());
   if (options.handleSignals ?? true) onSignals(config, logger, () => close().then(() => db.close()));
@@ -221,6 +225,24 @@ async function startJobs(config: Config, db: Database, options: StartOptions, lo
   });
   if (stale) logger.warn({ jobs: stale }, 'marked training jobs interrupted by a previous stop as failed');
   return jobs;
+}
+
+/**
+ * What this replica shares with the others on one database: rate-limit counts
+ * (RATE_LIMIT_STORE=database, the default on PostgreSQL).
+ */
+function startSharing(config: Config, db: Database, logger: Logger) {
+  const rateCounts = sharesRateLimits(config.RATE_LIMIT_STORE, db.dialect)
+    ? new SharedRateCounts(db, {
+        onError: (err) => logger.warn({ err }, 'rate-limit counts not shared this second; counting locally'),
+      }).start()
+    : undefined;
+  return {
+    services: { ...(rateCounts ? { rateCounts } : {}) } satisfies Partial<AppServices>,
+    close: async () => {
+      await rateCounts?.close();
+    },
+  };
 }
 
 /** The worker threads for CPU-heavy requests, sized and bounded by the configuration. */
