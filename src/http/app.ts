@@ -81,7 +81,7 @@ export function createApp(services: AppServices) {
   const corsHandler = cors({
     origin: (origin, cb) => cb(null, Boolean(origin) && (origins.includes('*') || origins.includes(origin!))),
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Read-Source'],
     maxAge: 600,
   });
   // Bulk upserts carry many records; everything else stays under the small default limit.
@@ -136,6 +136,7 @@ export function createApp(services: AppServices) {
 function heavyOf(services: AppServices & { config: HttpConfig }): HeavyWork {
   return heavyWork({
     db: services.db,
+    reads: services.reads,
     modelsDir: () => services.registry?.modelsDir ?? services.win?.registry.modelsDir ?? services.config.SALESCAST_MODELS_DIR,
     pool: services.pool,
     win: services.win,

@@ -10,6 +10,7 @@ import type { WinScoring } from '../services/win/score-deals';
 import type { WorkPool } from '../workers/pool';
 import type { HeavyWork } from './heavy';
 import type { SharedCounts } from './rate-limit';
+import type { ReadReplicaView } from './read-db';
 import type { Mount } from './route';
 
 export type HttpConfig = Pick<
@@ -59,6 +60,11 @@ export interface AppServices {
   pool?: WorkPool;
   /** Rate-limit counts shared with the other API replicas (RATE_LIMIT_STORE=database); else per process. */
   rateCounts?: SharedCounts;
+  /**
+   * A read replica (DATABASE_READ_URL) for reports, forecasts and score listings: its Database view
+   * reads from the replica while it is usable (src/db/read-replica.ts), else from the primary.
+   */
+  reads?: ReadReplicaView;
 }
 
 export interface AppContext {

@@ -9,7 +9,8 @@ import { CustomerScoring } from '../services/customers/score-customers';
 import { type CacheOutcome, VersionedCache } from '../services/versioned-cache';
 import { WinScoring } from '../services/win/score-deals';
 import type { WorkPool } from '../workers/pool';
-import { TASKS, type TaskContext, type TaskInput, type TaskName, type TaskOutput } from '../workers/tasks';
+import { READ_TASKS, TASKS, type TaskContext, type TaskInput, type TaskName, type TaskOutput } from '../workers/tasks';
+import { type ReadReplicaView, readDatabase } from './read-db';
 import { PreparedJson } from './route';
 
 export interface HeavyWork {
@@ -39,6 +40,8 @@ export interface HeavyWork {
 
 export interface HeavyOptions {
   db: Database;
+  /** The read replica (DATABASE_READ_URL) the read-only tasks read from; the pool's threads open their own. */
+  reads?: ReadReplicaView;
   modelsDir: () => string;
   pool?: WorkPool;
   win?: WinScoring;
@@ -62,6 +65,7 @@ export function heavyWork(o: HeavyOptions): HeavyWork {
   const inThread = (): TaskContext => {
     local ??= {
       db: o.db,
+      readDb: o.reads?.db ?? o.db,
       modelsDir: o.modelsDir(),
       win: async () => {
         if (o.win) return o.win;
@@ -80,6 +84,7 @@ export function heavyWork(o: HeavyOptions): HeavyWork {
   };
 
   const run = async <N extends TaskName>(task: N, input: TaskInput<N>, res?: Response): Promise<TaskOutput<N>> => {
+    if (res && READ_TASKS.has(task)) readDatabase(o, res); // says where it reads (X-Read-Source)
     if (!o.pool) return (TASKS[task] as (c: TaskContext, i: TaskInput<N>) => Promise<TaskOutput<N>>)(inThread(), input);
     if (!res) return o.pool.run(task, input);
     const gone = new AbortController();
@@ -110,7 +115,9 @@ export function heavyWork(o: HeavyOptions): HeavyWork {
       return answer;
     },
     async cached(task, input, res, opts = {}) {
-      const version = await dataVersion(o.db);
+      // The version of the data the answer is computed from: the replica's when it reads there, so
+      // an answer from a lagging replica is never cached under the primary's newer version.
+      const version = await dataVersion(READ_TASKS.has(task) ? readDatabase(o, res) : o.db);
       // A shared computation is not cancelled when one of its callers leaves: others may wait for it.
       const { value, outcome } = await cache.get(JSON.stringify([task, input]), version, () => run(task, input), {
         maxAgeMs: opts.asOfNow ? undefined : Number.POSITIVE_INFINITY,

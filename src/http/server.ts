@@ -12,6 +12,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { activeApiKeyCount, clearApiKeyCache } from '../services/api-keys/api-keys';
 import { watchChanges } from '../services/change-feed';
+import { openReadReplica } from '../services/read-replica';
 import { SharedRateCounts, sharesRateLimits } from '../services/rate-limits/shared-rate-counts';
 import { cliTrainers, TrainingJobs, type Trainer } from '../services/jobs/training-jobs';
 import { CustomerScoring } from '../services/customers/score-customers';
@@ -229,7 +230,8 @@ async function startJobs(config: Config, db: Database, options: StartOptions, lo
 
 /**
  * What this replica shares with the others on one database: rate-limit counts
- * (RATE_LIMIT_STORE=database, the default on PostgreSQL).
+ * (RATE_LIMIT_STORE=database, the default on PostgreSQL), and the read replica it reads reports,
+ * forecasts and score listings from (DATABASE_READ_URL).
  */
 function startSharing(config: Config, db: Database, logger: Logger) {
   const rateCounts = sharesRateLimits(config.RATE_LIMIT_STORE, db.dialect)
@@ -237,10 +239,20 @@ function startSharing(config: Config, db: Database, logger: Logger) {
         onError: (err) => logger.warn({ err }, 'rate-limit counts not shared this second; counting locally'),
       }).start()
     : undefined;
+  const reads = config.readDatabaseUrl
+    ? openReadReplica(db, config.readDatabaseUrl, {
+        maxLagSeconds: config.DATABASE_READ_MAX_LAG_SECONDS,
+        onChange: (s) =>
+          s.usable
+            ? logger.info({ lagSeconds: s.lagSeconds }, 'reports, forecasts and score listings read from the replica')
+            : logger.warn({ reason: s.reason }, 'reports, forecasts and score listings read from the primary'),
+      })
+    : undefined;
   return {
-    services: { ...(rateCounts ? { rateCounts } : {}) } satisfies Partial<AppServices>,
+    services: { ...(rateCounts ? { rateCounts } : {}), ...(reads ? { reads } : {}) } satisfies Partial<AppServices>,
     close: async () => {
       await rateCounts?.close();
+      await reads?.close();
     },
   };
 }
@@ -252,6 +264,8 @@ function startPool(config: Config, db: Database, logger: Logger): WorkPool {
     queue: config.WORKER_QUEUE_LENGTH,
     budgetMs: config.REQUEST_BUDGET_SECONDS * 1000,
     databaseUrl: db.url,
+    readDatabaseUrl: config.readDatabaseUrl,
+    readMaxLagSeconds: config.DATABASE_READ_MAX_LAG_SECONDS,
     modelsDir: config.SALESCAST_MODELS_DIR,
     busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     onSaturated: throttled(10_000, (why, stats) =>

@@ -6,6 +6,7 @@
 // thread keeps only its message); anything else is thrown, and the server answers it as a bug.
 import { workerData } from 'node:worker_threads';
 import { openDatabase, type Database } from '../db/database';
+import { openReadReplica } from '../services/read-replica';
 import { isAppError } from '../errors';
 import { TASKS, type TaskContext, type TaskName, workerModels } from './tasks';
 
@@ -14,6 +15,9 @@ export interface WorkerSettings {
   modelsDir: string;
   /** SQLite busy timeout of this thread's connection (it blocks only this thread). */
   busyTimeoutMs: number;
+  /** DATABASE_READ_URL: the read-only tasks read from this replica while it is usable. */
+  readDatabaseUrl?: string | null;
+  readMaxLagSeconds?: number;
 }
 
 export interface TaskRequest {
@@ -32,7 +36,11 @@ function taskContext(): TaskContext {
   const settings = workerData as WorkerSettings;
   const db: Database = openDatabase(settings.databaseUrl);
   db.sql.setBusyTimeout(settings.busyTimeoutMs);
-  context = { db, modelsDir: settings.modelsDir, ...workerModels(db, settings.modelsDir) };
+  // The thread measures the replica's lag itself and reads from the primary while it is too far behind.
+  const readDb = settings.readDatabaseUrl
+    ? openReadReplica(db, settings.readDatabaseUrl, { maxLagSeconds: settings.readMaxLagSeconds ?? 30 }).db
+    : db;
+  context = { db, readDb, modelsDir: settings.modelsDir, ...workerModels(db, settings.modelsDir) };
   return context;
 }
 

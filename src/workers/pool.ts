@@ -55,7 +55,7 @@ export class WorkPool {
   private readonly counts = { completed: 0, refused: 0, overBudget: 0 };
 
   constructor(private readonly opts: PoolOptions) {
-    const { databaseUrl, modelsDir, busyTimeoutMs } = opts;
+    const { databaseUrl, readDatabaseUrl = null, readMaxLagSeconds = 30, modelsDir, busyTimeoutMs } = opts;
     this.piscina = new Piscina({
       ...workerScript('heavy-worker'),
       // Threads start with the first heavy request and then stay (loading the services takes a
@@ -68,7 +68,7 @@ export class WorkPool {
       // Heavy work yields the CPU to the event loop when they compete (Linux thread priority,
       // through piscina's optional @napi-rs/nice): /health and inline scoring stay quick.
       niceIncrement: WORKER_NICE,
-      workerData: { databaseUrl, modelsDir, busyTimeoutMs } satisfies WorkerSettings,
+      workerData: { databaseUrl, readDatabaseUrl, readMaxLagSeconds, modelsDir, busyTimeoutMs } satisfies WorkerSettings,
     });
   }
 

@@ -40,6 +40,8 @@ import { scoreStoredCustomers } from '../services/customers/stored-customer-scor
 /** What a task may use besides its input: the database, and the models held in memory. */
 export interface TaskContext {
   db: Database;
+  /** Where the read-only tasks (READ_TASKS) read: the read replica's view when one is configured, else `db`. */
+  readDb: Database;
   modelsDir: string;
   /** The deal-win scoring, current with the data (a worker refreshes its own when the data version moves). */
   win(): Promise<WinScoring>;
@@ -49,22 +51,22 @@ export interface TaskContext {
 type AnalyticsInput<F extends (db: Database, input: never) => unknown> = Parameters<F>[1];
 
 export const TASKS = {
-  forecast: (c: TaskContext, input: PipelineForecastOptions) => forecastPipeline(c.db, { ...input, modelsDir: c.modelsDir }),
+  forecast: (c: TaskContext, input: PipelineForecastOptions) => forecastPipeline(c.readDb, { ...input, modelsDir: c.modelsDir }),
   // Progress callbacks cannot cross a thread: the HTTP backtest has none.
-  backtest: (c: TaskContext, input: Omit<BacktestOptions, 'onProgress'>) => backtestForecasts(c.db, input),
-  runRate: (c: TaskContext, input: RunRateOptions) => forecastRunRates(c.db, input),
+  backtest: (c: TaskContext, input: Omit<BacktestOptions, 'onProgress'>) => backtestForecasts(c.readDb, input),
+  runRate: (c: TaskContext, input: RunRateOptions) => forecastRunRates(c.readDb, input),
   snapshot: async (c: TaskContext, input: PipelineForecastOptions & { takenAt?: Date }) => {
     const r = await takeForecastSnapshot(c.db, { ...input, modelsDir: c.modelsDir });
     return { snapshotId: r.snapshotId, rows: r.rows };
   },
-  whatIf: (c: TaskContext, input: WhatIfOptions) => whatIfForecast(c.db, { ...input, modelsDir: c.modelsDir }),
-  compare: (c: TaskContext, input: AnalyticsInput<typeof compareReport>) => compareReport(c.db, input),
-  profitability: (c: TaskContext, input: AnalyticsInput<typeof profitabilityReport>) => profitabilityReport(c.db, input),
+  whatIf: (c: TaskContext, input: WhatIfOptions) => whatIfForecast(c.readDb, { ...input, modelsDir: c.modelsDir }),
+  compare: (c: TaskContext, input: AnalyticsInput<typeof compareReport>) => compareReport(c.readDb, input),
+  profitability: (c: TaskContext, input: AnalyticsInput<typeof profitabilityReport>) => profitabilityReport(c.readDb, input),
   clientProfitability: (c: TaskContext, { externalId, ...input }: { externalId: string } & Parameters<typeof clientProfitability>[2]) =>
-    clientProfitability(c.db, externalId, input),
-  pareto: (c: TaskContext, input: AnalyticsInput<typeof paretoReport>) => paretoReport(c.db, input),
-  campaignEffect: (c: TaskContext, input: AnalyticsInput<typeof campaignEffectReport>) => campaignEffectReport(c.db, input),
-  funnel: (c: TaskContext, input: AnalyticsInput<typeof funnelReport>) => funnelReport(c.db, input),
+    clientProfitability(c.readDb, externalId, input),
+  pareto: (c: TaskContext, input: AnalyticsInput<typeof paretoReport>) => paretoReport(c.readDb, input),
+  campaignEffect: (c: TaskContext, input: AnalyticsInput<typeof campaignEffectReport>) => campaignEffectReport(c.readDb, input),
+  funnel: (c: TaskContext, input: AnalyticsInput<typeof funnelReport>) => funnelReport(c.readDb, input),
   /** Stored deals by internal id, or inline deals: a large batch. */
   scoreDeals: async (c: TaskContext, input: { opportunityIds?: number[]; inline?: InlineDeal[]; asOf: Date; explain?: boolean }) => {
     const scoring = await c.win();
@@ -84,6 +86,20 @@ export const TASKS = {
 } satisfies Record<string, (c: TaskContext, input: never) => Promise<unknown>>;
 
 export type TaskName = keyof typeof TASKS;
+
+/** The tasks that only read, and so read from the read replica when one is configured (DATABASE_READ_URL). */
+export const READ_TASKS: ReadonlySet<TaskName> = new Set<TaskName>([
+  'forecast',
+  'backtest',
+  'runRate',
+  'whatIf',
+  'compare',
+  'profitability',
+  'clientProfitability',
+  'pareto',
+  'campaignEffect',
+  'funnel',
+]);
 export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[1];
 export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
 

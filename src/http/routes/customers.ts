@@ -9,6 +9,7 @@ import {
   scoreStoredCustomers,
 } from '../../services/customers/stored-customer-scores';
 import type { AppContext } from '../context';
+import { readDatabase } from '../read-db';
 import { pageOf } from '../pagination';
 
 function view(r: ScoreCustomersResult, currency: string) {
@@ -96,8 +97,8 @@ export function customerRoutes(ctx: AppContext) {
     return { ...view(result, currency), missing };
   });
 
-  mount(listCustomerScoresRoute, async ({ query }) => {
-    const page = await listCustomerScores(services.db, {
+  mount(listCustomerScoresRoute, async ({ query, res }) => {
+    const page = await listCustomerScores(readDatabase(services, res), {
       rfmSegment: query.rfmSegment,
       segment: query.segment,
       sort: query.sort.replace(/^-/, '') as CustomerScoreSort,

@@ -7,6 +7,7 @@ import type { WinScoring } from '../../services/win/score-deals';
 import { listDealScores, scoreStoredDeal, scoreStoredDeals, type DealScoreSort } from '../../services/win/stored-deal-scores';
 import type { DealScoreResult } from '../../services/win/win-scorer';
 import type { AppContext } from '../context';
+import { readDatabase } from '../read-db';
 import { pageOf } from '../pagination';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -103,8 +104,8 @@ export function dealRoutes(ctx: AppContext) {
     return { currency, asOf: asOf.toISOString(), scores: scores.map((s) => scoreView(s)), missing };
   });
 
-  mount(listScoresRoute, async ({ query }) => {
-    const page = await listDealScores(services.db, {
+  mount(listScoresRoute, async ({ query, res }) => {
+    const page = await listDealScores(readDatabase(services, res), {
       stage: query.stage,
       sort: query.sort.replace(/^-/, '') as DealScoreSort,
       descending: query.sort.startsWith('-'),

@@ -10,6 +10,7 @@ import {
 } from '../../contracts/forecasts';
 import { invalidInput } from '../../errors';
 import type { AppContext } from '../context';
+import { readDatabase } from '../read-db';
 
 import type { Dimension } from '../../services/forecast/forecast-service';
 import * as snapshotService from '../../services/forecast/snapshot-service';
@@ -68,9 +69,10 @@ export function forecastRoutes(ctx: AppContext) {
     return { currency, snapshot, rows: r.rows };
   });
 
-  mount(listSnapshotsRoute, async ({ query }) => {
-    const all = await snapshotService.listForecastSnapshots(services.db, { limit: query.offset + query.limit + 1 });
-    const total = await snapshotService.countForecastSnapshots(services.db);
+  mount(listSnapshotsRoute, async ({ query, res }) => {
+    const db = readDatabase(services, res);
+    const all = await snapshotService.listForecastSnapshots(db, { limit: query.offset + query.limit + 1 });
+    const total = await snapshotService.countForecastSnapshots(db);
     const items = all.slice(query.offset, query.offset + query.limit);
     return {
       currency,
@@ -84,11 +86,12 @@ export function forecastRoutes(ctx: AppContext) {
     };
   });
 
-  mount(changesRoute, async ({ query }) => {
-    const w = await snapshotService.compareForecastSnapshots(services.db, { from: query.from, to: query.to });
+  mount(changesRoute, async ({ query, res }) => {
+    const db = readDatabase(services, res);
+    const w = await snapshotService.compareForecastSnapshots(db, { from: query.from, to: query.to });
     // Deals are named by external id (and their CRM name) over HTTP.
     const labels = await snapshotService.dealLabels(
-      services.db,
+      db,
       w.changes.map((c) => c.opportunityId),
     );
     const ext = (id: number) => labels.get(id)?.externalId ?? null;

@@ -26,6 +26,7 @@ import {
   newVsExistingReport,
 } from '../../services/analytics';
 import type { AppContext } from '../context';
+import { readDatabase } from '../read-db';
 
 const list = (v: string) =>
   v
@@ -53,7 +54,8 @@ function optionsAndFilters(def: RouteDef, query: Record<string, unknown>) {
 // client or deal (50-150 ms of CPU each on the demo): they run in the worker pool (ctx.heavy).
 // The others stay on the event loop.
 export function reportRoutes({ mount, services, heavy }: AppContext) {
-  const db = services.db;
+  // Every report only reads: from the read replica when one is configured and usable (the answer
+  // says which in X-Read-Source); the heavy ones through the pool, whose threads do the same.
 
   mount(profitabilityRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(profitabilityRoute, query);
@@ -73,9 +75,9 @@ export function reportRoutes({ mount, services, heavy }: AppContext) {
     return heavy.run('pareto', { ...options, filters }, res);
   });
 
-  mount(cohortsRoute, async ({ query }) => {
+  mount(cohortsRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(cohortsRoute, query);
-    return cohortsReport(db, { ...options, filters } as Parameters<typeof cohortsReport>[1]);
+    return cohortsReport(readDatabase(services, res), { ...options, filters } as Parameters<typeof cohortsReport>[1]);
   });
 
   mount(funnelRoute, async ({ query, res }) => {
@@ -85,9 +87,9 @@ export function reportRoutes({ mount, services, heavy }: AppContext) {
     return heavy.run('funnel', { ...options, by, stages, filters } as Parameters<typeof funnelReport>[1], res);
   });
 
-  mount(campaignsRoute, async ({ query }) => {
+  mount(campaignsRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(campaignsRoute, query);
-    return campaignsReport(db, { ...options, filters } as Parameters<typeof campaignsReport>[1]);
+    return campaignsReport(readDatabase(services, res), { ...options, filters } as Parameters<typeof campaignsReport>[1]);
   });
 
   // ~120 ms of CPU on 500 accounts (subclassification of every campaign's targets): in the pool.
@@ -96,14 +98,14 @@ export function reportRoutes({ mount, services, heavy }: AppContext) {
     return heavy.run('campaignEffect', { ...options, filters } as Parameters<typeof campaignEffectReport>[1], res);
   });
 
-  mount(growthRoute, async ({ query }) => {
+  mount(growthRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(growthRoute, query);
-    return growthReport(db, { ...options, filters } as Parameters<typeof growthReport>[1]);
+    return growthReport(readDatabase(services, res), { ...options, filters } as Parameters<typeof growthReport>[1]);
   });
 
-  mount(newVsExistingRoute, async ({ query }) => {
+  mount(newVsExistingRoute, async ({ query, res }) => {
     const { options, filters } = optionsAndFilters(newVsExistingRoute, query);
-    return newVsExistingReport(db, { ...options, filters } as Parameters<typeof newVsExistingReport>[1]);
+    return newVsExistingReport(readDatabase(services, res), { ...options, filters } as Parameters<typeof newVsExistingReport>[1]);
   });
 
   mount(compareRoute, async ({ body, res }) => heavy.run('compare', body, res));
