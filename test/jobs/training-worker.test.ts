@@ -213,3 +213,35 @@ describe('training jobs with TRAINING_RUNNER=worker', () => {
     await until('the live job to finish', async () => (await jobs.get(live.id)).status === 'succeeded');
   });
 });
+
+describe('salescast worker (the CLI)', () => {
+  test('takes a queued job, records its outcome, stays up while idle, and stops on SIGTERM', async () => {
+    const api = new TrainingJobs(t.db, countingTrainers(10, []), {}, { runner: 'worker' });
+    const job = await api.start('win', { promote: 'auto' });
+    const worker = spawn(process.execPath, [path.join(ROOT, 'bin', 'salescast.js'), 'worker', '--poll', '0.2'], {
+      env: { ...process.env, DATABASE_URL: t.url, TRAINING_LEASE_SECONDS: '5' },
+    });
+    let out = '';
+    worker.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
+    try {
+      // An empty database: `salescast train win` refuses for too little history, and the job says so.
+      const row = await until('the worker to finish the job', async () => {
+        const r = await jobRow(job.id);
+        return r.status === 'failed' && r;
+      });
+      expect(row.worker).toMatch(/^worker /);
+      expect(row.error).toMatch(/too little|not enough|need/i);
+      await sleep(1500); // idle: polling, not exiting
+      expect(worker.exitCode).toBeNull();
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const events = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).event);
+    expect(events).toEqual(expect.arrayContaining(['started', 'job-started', 'job-finished', 'signal', 'stopped']));
+  }, 60_000);
+});
