@@ -130,6 +130,13 @@ async function readReplica(baseA: string, baseB: string, key: string, primaryUrl
     async () => list(baseA).then((r) => r.headers.get('x-read-source')?.startsWith('replica')),
     15_000,
   );
+  // A heavy report runs in a worker thread, which reads from the replica on the same terms.
+  const pareto = await http(baseA, 'GET', '/v1/reports/pareto', key);
+  const paretoSource = pareto.headers.get('x-read-source');
+  check(
+    pareto.status === 200 && Boolean(paretoSource?.startsWith('replica')),
+    `the Pareto report reads the replica (${pareto.status}, ${paretoSource})`,
+  );
   // How far behind the replica is in normal operation: a committed write, until the replica has it.
   const primary = new pg.Client({ connectionString: primaryUrl });
   const replica = new pg.Client({ connectionString: replicaUrl });
