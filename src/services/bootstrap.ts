@@ -69,9 +69,7 @@ export async function bootstrap(db: Database, config: Config, log: BootstrapLog,
       }
       // Retrained already, but the new version was not promoted (it did not beat its baseline):
       // retraining at every start would give the same answer, so leave the decision to the operator.
-      let since: ModelVersionInfo | undefined;
-      for (const v of await registry.list(name))
-        if (!since && v.version > active.version && !(await loadProblem(registry, name, v))) since = v;
+      const since = await loadableVersionSince(registry, name, active.version);
       if (since) {
         result.skipped.push({
           model: name,
@@ -142,6 +140,12 @@ export async function ensureDemoSnapshots(db: Database, config: Config, log: Boo
     log(`  no forecast snapshots: ${e.message}`);
     return [];
   }
+}
+
+/** The newest version after `after` that this build can load, if any. */
+async function loadableVersionSince(registry: ModelRegistry, name: string, after: number): Promise<ModelVersionInfo | undefined> {
+  for (const v of await registry.list(name)) if (v.version > after && !(await loadProblem(registry, name, v))) return v;
+  return undefined;
 }
 
 /** Why the active version of a model cannot be loaded by this build, or null when it can. */
