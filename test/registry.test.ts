@@ -14,13 +14,13 @@ const artifactFor = (weight: number, spec: FeatureSpec = SPEC) => ({
       { amount: 1, stage: 'a', age: 1 },
       { amount: 3, stage: 'b', age: 2 },
     ])
-    .toJSON(),
+    .toArtifact(),
   weight,
 });
 // What a service does on load: rebuild the encoder against the code's spec (refuses a mismatch).
 const loadToy = (artifact: unknown) => {
   const a = artifact as { encoder: EncoderState; weight: number };
-  FeatureEncoder.fromJSON(a.encoder, SPEC);
+  FeatureEncoder.fromArtifact(a.encoder, SPEC);
   return { weight: a.weight };
 };
 

@@ -49,7 +49,10 @@ describe(`salescast train win / score deals / models (seed ${SEED})`, () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/candidate logistic v2/);
     expect(text.out).toMatch(/active logistic v1/);
-    expect(text.out).toMatch(/baseline \(stage win rate\)/);
+    expect(text.out).toMatch(/baseline \(stage win rate, same labels\)/);
+    expect(text.out).toMatch(/Model selection: time-ordered expanding-window cross-validation/);
+    expect(text.out).toMatch(/Leakage guard .*: passed/);
+    expect(text.out).toMatch(/vs active v1: identical predictions on every test row/);
     expect(text.out).toMatch(/not promoted \(--promote never\)/);
     const scored = run('score', 'deals', '--as-of', '2026-10-01', '--json');
     expect(scored.code).toBe(0);
@@ -66,5 +69,25 @@ describe(`salescast train win / score deals / models (seed ${SEED})`, () => {
       [2, 'active'],
       [1, 'retired'],
     ]);
+  });
+
+  test('a planted leak (an attribute that is the outcome in disguise) is named and not promoted, even with --promote always', async () => {
+    // Filled on won and lost deals alike (so the attribute check at import time keeps it), but its
+    // value is the outcome: a "review" recorded at the close.
+    await t.db.sql.run("UPDATE opportunity SET attributes = ? WHERE outcome = 'won'", [{ review: 'signed' }]);
+    await t.db.sql.run("UPDATE opportunity SET attributes = ? WHERE outcome = 'lost'", [{ review: 'declined' }]);
+    const r = run('train', 'win', '--as-of', '2026-10-01', '--algorithm', 'logistic', '--promote', 'always');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Leakage guard \(single feature AUC >= 0\.95, test AUC >= 0\.98\): FAILED/);
+    expect(r.out).toMatch(/feature "attr\.review" alone separates the outcomes with AUC 1\.000 on the training window/);
+    expect(r.out).toMatch(/Registered win v3; not promoted: leakage guard/);
+    const list = JSON.parse(run('models', 'list', 'win', '--json').out);
+    expect(list.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [3, 'candidate'],
+      [2, 'active'],
+      [1, 'retired'],
+    ]);
+    const show = run('models', 'show', 'win', '--version', '3');
+    expect(show.out).toMatch(/leakage guard/);
   });
 });

@@ -39,9 +39,15 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     expect(candidate.ece).toBeGreaterThanOrEqual(0);
     expect(candidate.ece).toBeLessThan(0.1);
     expect(candidate.reliability).toHaveLength(10);
-    expect(new Date(trained.data.window.testFrom).getTime()).toBeGreaterThan(new Date(trained.data.window.calibrationFrom).getTime());
+    expect(new Date(trained.data.window.testFrom).getTime()).toBeGreaterThan(new Date(trained.data.window.from).getTime());
     expect(new Date(trained.data.window.to).getTime()).toBe(AS_OF.getTime());
-    expect(Object.keys(trained.metrics.candidates).sort()).toEqual(['logistic', 'mlp']);
+    // Every candidate was cross-validated in time order; the chosen one was refitted on the whole window.
+    const { selection } = trained.metrics;
+    expect(new Set(selection.candidates.map((c) => c.algorithm))).toEqual(new Set(['logistic', 'mlp']));
+    expect(selection.refit.rows).toBe(trained.data.examples.train);
+    expect(selection.folds.length).toBeGreaterThanOrEqual(3);
+    expect(trained.leakage.passed).toBe(true);
+    expect(trained.promotion.comparisons[0]).toMatchObject({ against: 'baseline', beats: true });
     expect(trained).toMatchObject({ version: 1, promoted: true });
     const info = await openModelRegistry(t.db, modelsDir).get('win');
     expect(info).toMatchObject({ version: 1, status: 'active', algorithm: trained.algorithm });
@@ -130,6 +136,10 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     expect(r.active).toMatchObject({ version: 1 });
     // Same data, same seed: the active logistic/mlp winner scores the same snapshots.
     expect(r.active!.metrics!.n).toBe(r.candidate.n);
+    // The same data, seed and algorithm as the active winner (when logistic) give the same model:
+    // an identical candidate is never promoted.
+    if (trained.algorithm === 'logistic')
+      expect(r.promotion.comparisons[1]).toMatchObject({ against: 'active', identical: true, beats: false });
     expect(await openModelRegistry(t.db, modelsDir).list('win')).toEqual(before);
     // The in-memory scorer works for past dates (what forecast backtests use).
     const o = r.scorer.outlook({ stage: 'Proposal', amount: 1000, createdAt: Date.parse('2026-09-01'), outcome: 'open' }, AS_OF.getTime());
@@ -162,7 +172,7 @@ describe('too little history', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-win-'));
-    await loadDemoData(t.db, { seed: SEED, accounts: 6, months: 6, asOf: AS_OF });
+    await loadDemoData(t.db, { seed: SEED, accounts: 10, months: 6, asOf: AS_OF }); // 3 won, 14 lost
   });
   afterAll(async () => {
     await t.cleanup();
@@ -181,7 +191,7 @@ describe('too little history', () => {
   test('scoring falls back to the stage baseline and says so', async () => {
     const r = await scoreOpenDeals(t.db, { modelsDir, asOf: AS_OF });
     expect(r.fallback).toBe(true);
-    expect(r.fallbackReason).toMatch(/no trained deal-win model/);
+    expect(r.fallbackReason).toMatch(/no deal-win model has been trained/);
     expect(r.modelVersion).toBeNull();
     const rows = await t.db.sql.all<{ fallback: number; model_version_id: number | null }>(
       'SELECT fallback, model_version_id FROM deal_score',
@@ -190,5 +200,25 @@ describe('too little history', () => {
     expect(rows.length).toBe(r.scored);
     for (const row of rows) expect([Number(row.fallback), row.model_version_id]).toEqual([1, null]);
     expect(r.scores[0].factors[0].text).toMatch(/Baseline/);
+  });
+});
+
+describe('closed deals of one outcome only', () => {
+  let t: TestDatabase;
+  let modelsDir: string;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-win-'));
+    await loadDemoData(t.db, { seed: SEED, accounts: 6, months: 6, asOf: AS_OF }); // 9 closed, all lost
+  });
+  afterAll(async () => {
+    await t.cleanup();
+    fs.rmSync(modelsDir, { recursive: true, force: true });
+  });
+
+  test('no baseline is served (it would say 0% for every deal): scoring is refused with the reason', async () => {
+    const err = await scoreOpenDeals(t.db, { modelsDir, asOf: AS_OF }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'UNPROCESSABLE' });
+    expect(err.message).toMatch(/All 9 closed deals are lost: a win rate needs both outcomes.*--lost-after-days/);
   });
 });

@@ -7,6 +7,7 @@ import type { TrainChurnResult } from '../services/customers/train-churn-model';
 import type { TrainClvResult } from '../services/customers/train-clv-model';
 import type { StoreCustomerScoresResult } from '../services/customers/score-customers';
 import { processIo, progressBar, table, withDatabase } from './common';
+import { leakageLines, promotionLines, selectionLines } from './training-report';
 
 function parseDate(v: string | undefined, flag: string): Date | undefined {
   if (v === undefined) return undefined;
@@ -185,8 +186,9 @@ function printChurnTraining(r: TrainChurnResult) {
   processIo.out(`Churn model (${r.algorithm}) as of ${r.asOf.toISOString().slice(0, 10)}, label ${m.labelMode}, seed ${r.seed}`);
   processIo.out(`Evaluation: ${m.evaluationNote}`);
   processIo.out(
-    `Examples: ${r.data.train} train (${r.data.trainChurned} churned), ${r.data.calibration} calibration (${m.calibration.method}), ${r.data.test} test; ${m.features.numeric} numeric + ${m.features.categorical} categorical features -> ${m.features.encodedColumns} columns`,
+    `Examples: ${r.data.train} training window (${r.data.trainChurned} churned; cross-validated, then refitted on all), ${r.data.test} held out, scored through the serving path; ${m.features.numeric} numeric + ${m.features.categorical} categorical features -> ${m.features.encodedColumns} columns`,
   );
+  for (const line of [...selectionLines(m.selection), ...leakageLines(m.leakage)]) processIo.out(line);
   processIo.out('');
   const row = (
     name: string,
@@ -207,6 +209,7 @@ function printChurnTraining(r: TrainChurnResult) {
       row(`baseline: ${m.baseline.kind}`, m.baseline),
     ]),
   );
+  if (r.promotion) for (const line of promotionLines(r.promotion)) processIo.out(line);
   processIo.out('');
   processIo.out(`${r.version ? `Registered churn v${r.version}; ` : ''}${r.decision}. (${r.durationSeconds.toFixed(1)} s)`);
 }

@@ -4,6 +4,22 @@ import type { Database } from '../db/database';
 import { invalidInput } from '../errors';
 import type { ModelVersionInfo } from '../services/models/model-registry';
 import { processIo, table, withDatabase } from './common';
+import { leakageLines, promotionLines, selectionLines } from './training-report';
+import type { LeakageReport } from '../ml/leakage';
+import type { SelectionReport } from '../ml/model-selection';
+import type { PromotionDecision } from '../ml/promotion';
+
+/** Model selection, leakage guard and promotion comparisons stored with a classifier version. */
+function trainingReportLines(m: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const selection = m.selection as SelectionReport | undefined;
+  const leakage = m.leakage as LeakageReport | undefined;
+  const promotion = m.promotion as Pick<PromotionDecision, 'comparisons'> | undefined;
+  if (selection?.candidates) out.push('', ...selectionLines(selection));
+  if (leakage?.thresholds) out.push(...leakageLines(leakage));
+  if (promotion?.comparisons) out.push(...promotionLines(promotion as PromotionDecision));
+  return out;
+}
 
 // The registry and the artifact validators (which read model files) load when a command runs,
 // not when the CLI starts (src/cli.ts).
@@ -27,6 +43,8 @@ function headline(m: Record<string, unknown> | null): Record<string, unknown> | 
 
 function listRow(v: ModelVersionInfo) {
   const t = headline(v.metrics);
+  // The baseline trained with the version, on the same test window: what serves when it is refused.
+  const b = (v.metrics?.baseline ?? null) as Record<string, unknown> | null;
   return {
     name: v.name,
     version: v.version,
@@ -35,6 +53,8 @@ function listRow(v: ModelVersionInfo) {
     auc: f(t?.auc),
     'log loss': f(t?.logLoss, 4),
     ece: f(t?.ece),
+    'baseline auc': f(b?.auc),
+    'baseline log loss': f(b?.logLoss, 4),
     trained: v.trainedAt.toISOString().slice(0, 16).replace('T', ' '),
     data: `${day(v.dataFrom)}..${day(v.dataTo)}`,
     promoted: v.promotedAt ? v.promotedAt.toISOString().slice(0, 16).replace('T', ' ') : '',
@@ -120,9 +140,8 @@ export function registerModelCommands(program: Command) {
               'top-decile lift': f(t.topDecileLift, 2),
             });
         };
-        add('test (this model)', m.test);
-        add('calibration slice', m.calibration);
-        add('test: stage baseline', m.baseline);
+        add('test (this model, as served)', m.test);
+        add(`test: ${v.name === 'win' ? 'stage ' : ''}baseline`, m.baseline);
         const active = m.active as { version: number; metrics: unknown } | null | undefined;
         if (active?.metrics) add(`test: active v${active.version} at training time`, active.metrics);
         if (rows.length) {
@@ -150,6 +169,7 @@ export function registerModelCommands(program: Command) {
             ),
           );
         }
+        for (const line of trainingReportLines(m)) processIo.out(line);
         const timing = m.timing as Record<string, number | null> | undefined;
         if (timing)
           processIo.out(

@@ -5,10 +5,11 @@ import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import type { TrainWinResult } from '../services/win/train-win-model';
 import { parseAsOf, processIo, progressBar, table, withDatabase } from './common';
+import { leakageLines, promotionLines, selectionLines } from './training-report';
 
 const f = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '' : v.toFixed(digits));
 
-export function summaryRows(r: Omit<TrainWinResult, 'scorer'>) {
+export function summaryRows(r: Omit<TrainWinResult, 'scorer' | 'heldOut'>) {
   const row = (model: string, m: { auc: number | null; logLoss: number; brier: number; ece: number; n: number } | null | undefined) => ({
     model,
     auc: m ? f(m.auc) : 'n/a',
@@ -20,7 +21,7 @@ export function summaryRows(r: Omit<TrainWinResult, 'scorer'>) {
   return [
     row(`candidate ${r.algorithm}${r.version ? ` v${r.version}` : ''}`, r.candidate),
     ...(r.active ? [row(`active ${r.active.algorithm} v${r.active.version}`, r.active.metrics)] : []),
-    row('baseline (stage win rate)', r.baseline),
+    row('baseline (stage win rate, same labels)', r.baseline),
   ];
 }
 
@@ -34,7 +35,7 @@ export function registerTrainCommands(program: Command) {
     )
     .option('--as-of <date>', 'train on what was known at this date (default: now)')
     .option('--promote <mode>', 'auto (only if it beats the active model and the baseline), never, always', 'auto')
-    .option('--algorithm <name>', 'logistic, mlp or both (the best on the calibration slice is kept)', 'both')
+    .option('--algorithm <name>', 'logistic, mlp or both (time-ordered cross-validation picks one)', 'both')
     .option('--lost-after-days <n>', 'count open deals idle for this many days as lost (lead funnels that never record losses)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { asOf?: string; promote: string; algorithm: string; lostAfterDays?: string; json?: boolean }) => {
@@ -73,7 +74,7 @@ export function registerTrainCommands(program: Command) {
           },
         });
         (bar as ReturnType<typeof progressBar> | null)?.done();
-        const { scorer: _scorer, ...printable } = result;
+        const { scorer: _scorer, heldOut: _heldOut, ...printable } = result;
         if (opts.json) {
           processIo.out(JSON.stringify(printable, null, 2));
           return;
@@ -89,13 +90,15 @@ function printWinTraining(result: TrainWinResult, lostAfterDays: number | undefi
     `Deal-win model trained on ${d.closedDeals.toLocaleString('en-US')} closed deals (${d.won} won, ${d.lost} lost) as of ${d.window.to.slice(0, 10)}, seed ${result.seed}`,
   );
   processIo.out(
-    `Snapshots: ${d.examples.train} train (closed before ${d.window.calibrationFrom.slice(0, 10)}), ${d.examples.calibration} calibration, ${d.examples.test} test (closed from ${d.window.testFrom.slice(0, 10)})`,
+    `Snapshots: ${d.examples.train} training window (cross-validated, then refitted on all), ${d.examples.test} held out (deals from ${d.window.testFrom.slice(0, 10)}), scored through the serving path`,
   );
   if (d.staleCountedAsLost)
     processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
   for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
+  for (const line of [...selectionLines(result.metrics.selection), ...leakageLines(result.leakage)]) processIo.out(line);
   processIo.out('');
   processIo.out(table(summaryRows(result)));
+  for (const line of promotionLines(result.promotion)) processIo.out(line);
   processIo.out('');
   const t = result.metrics.timing;
   if (t.medianAbsErrorDays !== null)

@@ -62,6 +62,9 @@ export const InlineDeal = z
       .max(10_000)
       .optional()
       .describe('activities on the deal; leave out when not known (not provided), [] when there were none'),
+    asOf: IsoDateInput.optional().describe(
+      'score this deal as it stood at this moment (overrides the request asOf; e.g. to replay a past decision)',
+    ),
   })
   .strict()
   .meta({ id: 'InlineDeal', description: 'An opportunity as a CRM frontend holds it, possibly never saved to Salescast.' });

@@ -7,6 +7,8 @@
 // the first purchase) and T (time from the first purchase to the end of calibration), in one time
 // unit (day, week or month). While active, purchases follow a Poisson process with rate
 // λ ~ Gamma(r, α); after each repeat purchase the customer drops out with probability p ~ Beta(a, b).
+import { type ArtifactHeader, checkArtifact } from './artifact';
+import type { Estimator } from './estimator';
 import { digamma, hyp2f1, logAddExp, logGamma } from '../math/special-functions';
 import { bfgs } from '../math/optimize/bfgs';
 import { nelderMead } from '../math/optimize/nelder-mead';
@@ -37,9 +39,11 @@ export interface BgNbdOptions {
   tolerance?: number;
 }
 
-export interface BgNbdArtifact {
-  format: 'salescast.bg-nbd';
-  formatVersion: 1;
+export const BG_NBD_KIND = 'salescast.bg-nbd';
+/** v2: common artifact header (`kind`, was `format`). */
+export const BG_NBD_FORMAT_VERSION = 2;
+
+export interface BgNbdArtifact extends ArtifactHeader<typeof BG_NBD_KIND> {
   params: BgNbdParams;
   logLikelihood: number;
   customers: number;
@@ -186,11 +190,11 @@ function prepareLogLikelihoodAndGradient(data: RfmSummary): (p: BgNbdParams, wit
 }
 
 /** Fader, Hardie & Lee (2005) BG/NBD, fitted by maximum likelihood. */
-export class BgNbdModel {
+export class BgNbdModel implements Estimator<BgNbdArtifact> {
   readonly penalizer: number;
   readonly maxIterations: number;
   readonly tolerance: number;
-  private fitted: { params: BgNbdParams; logLikelihood: number; customers: number; converged: boolean; iterations: number } | null = null;
+  private learned: { params: BgNbdParams; logLikelihood: number; customers: number; converged: boolean; iterations: number } | null = null;
 
   constructor(options: BgNbdOptions = {}) {
     this.penalizer = options.penalizer ?? 0;
@@ -253,7 +257,7 @@ export class BgNbdModel {
       res = { ...nm, iterations: res.iterations + nm.iterations, evaluations: res.evaluations + nm.evaluations };
     }
     const params = { r: Math.exp(res.x[0]), alpha: Math.exp(res.x[1]) * scale, a: Math.exp(res.x[2]), b: Math.exp(res.x[3]) };
-    this.fitted = {
+    this.learned = {
       params,
       logLikelihood: bgNbdLogLikelihood(params, data),
       customers: n,
@@ -264,12 +268,12 @@ export class BgNbdModel {
   }
 
   get isFitted(): boolean {
-    return this.fitted !== null;
+    return this.learned !== null;
   }
 
   private state() {
-    if (!this.fitted) throw new Error('BgNbdModel is not fitted: call fit() or BgNbdModel.fromJSON() first');
-    return this.fitted;
+    if (!this.learned) throw new Error('BgNbdModel is not fitted: call fit() or BgNbdModel.fromArtifact() first');
+    return this.learned;
   }
 
   get params(): BgNbdParams {
@@ -283,7 +287,7 @@ export class BgNbdModel {
   /** Fixes the parameters directly (e.g. published values), without fitting. */
   static withParams(params: BgNbdParams): BgNbdModel {
     const m = new BgNbdModel();
-    m.fitted = { params: { ...params }, logLikelihood: NaN, customers: 0, converged: true, iterations: 0 };
+    m.learned = { params: { ...params }, logLikelihood: NaN, customers: 0, converged: true, iterations: 0 };
     return m;
   }
 
@@ -325,11 +329,11 @@ export class BgNbdModel {
     return conditionalExpectation(p, t, x, tx, T);
   }
 
-  toJSON(): BgNbdArtifact {
+  toArtifact(): BgNbdArtifact {
     const s = this.state();
     return {
-      format: 'salescast.bg-nbd',
-      formatVersion: 1,
+      kind: BG_NBD_KIND,
+      formatVersion: BG_NBD_FORMAT_VERSION,
       params: { ...s.params },
       logLikelihood: s.logLikelihood,
       customers: s.customers,
@@ -339,11 +343,10 @@ export class BgNbdModel {
     };
   }
 
-  static fromJSON(artifact: BgNbdArtifact): BgNbdModel {
-    if (artifact?.format !== 'salescast.bg-nbd' || artifact.formatVersion !== 1)
-      throw new Error('not a BG/NBD artifact (format salescast.bg-nbd v1)');
+  static fromArtifact(artifact: BgNbdArtifact): BgNbdModel {
+    checkArtifact(artifact, BG_NBD_KIND, BG_NBD_FORMAT_VERSION);
     const m = new BgNbdModel({ penalizer: artifact.penalizer });
-    m.fitted = {
+    m.learned = {
       params: { ...artifact.params },
       logLikelihood: artifact.logLikelihood,
       customers: artifact.customers,

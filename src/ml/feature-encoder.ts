@@ -15,6 +15,7 @@
 // Its fitted state is the model's feature schema: it is saved with the model and compared on load.
 import crypto from 'node:crypto';
 import { AppError } from '../errors';
+import { type ArtifactHeader, checkArtifact } from './artifact';
 
 /** Any symbol a row may hold is NOT_PROVIDED (the domain declares the same registered symbol). */
 export type RawValue = number | string | boolean | null | undefined | symbol;
@@ -79,9 +80,11 @@ export interface ImputationGroup {
   otherShare: (number | null)[];
 }
 
-export interface EncoderState {
-  kind: 'salescast-feature-encoder';
-  formatVersion: 1;
+export const ENCODER_KIND = 'salescast.feature-encoder';
+/** v2: common artifact header (kind was "salescast-feature-encoder"). */
+export const ENCODER_FORMAT_VERSION = 2;
+
+export interface EncoderState extends ArtifactHeader<typeof ENCODER_KIND> {
   spec: FeatureSpec;
   numeric: NumericState[];
   categorical: CategoricalState[];
@@ -154,7 +157,7 @@ export class FeatureEncoder {
     this.spec = { minCategoryCount: 5, maxCategories: 30, log: [], ...spec };
   }
 
-  get fitted(): boolean {
+  get isFitted(): boolean {
     return this.state !== null;
   }
 
@@ -218,8 +221,8 @@ export class FeatureEncoder {
     });
     const imputation = this.spec.imputeBy ? conditionalImputation(rows, this.spec.imputeBy, numeric, categorical, min) : undefined;
     this.setState({
-      kind: 'salescast-feature-encoder',
-      formatVersion: 1,
+      kind: ENCODER_KIND,
+      formatVersion: ENCODER_FORMAT_VERSION,
       spec: this.spec,
       numeric,
       categorical,
@@ -336,13 +339,13 @@ export class FeatureEncoder {
     return i >= 0 && this.catIndex[i].has(toCategory(value));
   }
 
-  toJSON(): EncoderState {
+  toArtifact(): EncoderState {
     return this.need();
   }
 
   /** Rebuilds a fitted encoder; with `expectedSpec`, refuses a schema different from the code's. */
-  static fromJSON(state: EncoderState, expectedSpec?: FeatureSpec): FeatureEncoder {
-    if (state?.kind !== 'salescast-feature-encoder' || state.formatVersion !== 1) throw new Error('not a Salescast feature encoder state');
+  static fromArtifact(state: EncoderState, expectedSpec?: FeatureSpec): FeatureEncoder {
+    checkArtifact(state, ENCODER_KIND, ENCODER_FORMAT_VERSION);
     const enc = new FeatureEncoder(state.spec);
     if (schemaSignature(state.spec) !== state.signature)
       throw new Error('feature encoder state is corrupt: signature does not match its spec');

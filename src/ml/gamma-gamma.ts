@@ -5,6 +5,8 @@
 // A customer's transaction values are i.i.d. Gamma(p, ν); ν varies across customers as Gamma(q, γ).
 // Only the average repeat-transaction value m_x over x transactions is needed: x·m_x ~ Gamma(px, ν).
 // The model assumes spend is independent of the purchase process (check: correlation of m_x and x).
+import { type ArtifactHeader, checkArtifact } from './artifact';
+import type { Estimator } from './estimator';
 import { logGamma } from '../math/special-functions';
 import { nelderMead } from '../math/optimize/nelder-mead';
 import type { Rng } from '../math/random';
@@ -23,9 +25,11 @@ export interface SpendSummary {
   monetaryValue: ArrayLike<number>;
 }
 
-export interface GammaGammaArtifact {
-  format: 'salescast.gamma-gamma';
-  formatVersion: 1;
+export const GAMMA_GAMMA_KIND = 'salescast.gamma-gamma';
+/** v2: common artifact header (`kind`, was `format`). */
+export const GAMMA_GAMMA_FORMAT_VERSION = 2;
+
+export interface GammaGammaArtifact extends ArtifactHeader<typeof GAMMA_GAMMA_KIND> {
   params: GammaGammaParams;
   logLikelihood: number;
   customers: number;
@@ -81,11 +85,11 @@ export interface GammaGammaOptions {
   tolerance?: number;
 }
 
-export class GammaGammaModel {
+export class GammaGammaModel implements Estimator<GammaGammaArtifact> {
   readonly penalizer: number;
   readonly maxIterations: number;
   readonly tolerance: number;
-  private fitted: Omit<GammaGammaArtifact, 'format' | 'formatVersion' | 'penalizer'> | null = null;
+  private learned: Omit<GammaGammaArtifact, 'kind' | 'formatVersion' | 'penalizer'> | null = null;
 
   constructor(options: GammaGammaOptions = {}) {
     this.penalizer = options.penalizer ?? 0;
@@ -138,7 +142,7 @@ export class GammaGammaModel {
       sxx += (xs[i] - mx) ** 2;
       syy += (ms[i] - meanM) ** 2;
     }
-    this.fitted = {
+    this.learned = {
       params,
       logLikelihood: gammaGammaLogLikelihood(params, { frequency: xs, monetaryValue: ms }),
       customers: n,
@@ -150,12 +154,12 @@ export class GammaGammaModel {
   }
 
   private state() {
-    if (!this.fitted) throw new Error('GammaGammaModel is not fitted: call fit() or GammaGammaModel.fromJSON() first');
-    return this.fitted;
+    if (!this.learned) throw new Error('GammaGammaModel is not fitted: call fit() or GammaGammaModel.fromArtifact() first');
+    return this.learned;
   }
 
   get isFitted(): boolean {
-    return this.fitted !== null;
+    return this.learned !== null;
   }
 
   get params(): GammaGammaParams {
@@ -168,7 +172,7 @@ export class GammaGammaModel {
 
   static withParams(params: GammaGammaParams): GammaGammaModel {
     const m = new GammaGammaModel();
-    m.fitted = { params: { ...params }, logLikelihood: NaN, customers: 0, converged: true, iterations: 0, frequencySpendCorrelation: NaN };
+    m.learned = { params: { ...params }, logLikelihood: NaN, customers: 0, converged: true, iterations: 0, frequencySpendCorrelation: NaN };
     return m;
   }
 
@@ -189,22 +193,21 @@ export class GammaGammaModel {
     return (p * (gamma + x * m)) / (p * x + q - 1);
   }
 
-  toJSON(): GammaGammaArtifact {
+  toArtifact(): GammaGammaArtifact {
     return {
-      format: 'salescast.gamma-gamma',
-      formatVersion: 1,
+      kind: GAMMA_GAMMA_KIND,
+      formatVersion: GAMMA_GAMMA_FORMAT_VERSION,
       penalizer: this.penalizer,
       ...this.state(),
       params: { ...this.state().params },
     };
   }
 
-  static fromJSON(a: GammaGammaArtifact): GammaGammaModel {
-    if (a?.format !== 'salescast.gamma-gamma' || a.formatVersion !== 1)
-      throw new Error('not a Gamma-Gamma artifact (format salescast.gamma-gamma v1)');
+  static fromArtifact(a: GammaGammaArtifact): GammaGammaModel {
+    checkArtifact(a, GAMMA_GAMMA_KIND, GAMMA_GAMMA_FORMAT_VERSION);
     const m = new GammaGammaModel({ penalizer: a.penalizer });
-    const { format: _f, formatVersion: _v, penalizer: _p, ...rest } = a;
-    m.fitted = { ...rest, params: { ...a.params } };
+    const { kind: _k, formatVersion: _v, penalizer: _p, ...rest } = a;
+    m.learned = { ...rest, params: { ...a.params } };
     return m;
   }
 }

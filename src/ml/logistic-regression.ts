@@ -3,12 +3,13 @@
 // section 4.4.1, eq. 4.26. The objective is sum of log losses + (l2 / 2) * ||w||^2 (intercept not
 // penalised) — the same objective as scikit-learn's LogisticRegression with C = 1 / l2.
 // Inputs are expected standardised (feature-encoder.ts), so one l2 fits all columns.
+import { checkArtifact } from './artifact';
 import {
   CLASSIFIER_FORMAT_VERSION,
+  CLASSIFIER_KIND,
   checkTrainingData,
   columnMeans,
   notFittedError,
-  registerClassifierLoader,
   type BinaryClassifier,
   type ClassifierArtifact,
   type FitOptions,
@@ -66,7 +67,7 @@ export class LogisticRegression implements BinaryClassifier {
     if (!(this.params.l2 >= 0)) throw new Error('l2 must be >= 0');
   }
 
-  get fitted(): boolean {
+  get isFitted(): boolean {
     return this.weights !== null;
   }
 
@@ -212,7 +213,7 @@ export class LogisticRegression implements BinaryClassifier {
   toArtifact(): ClassifierArtifact {
     if (!this.weights) throw notFittedError(this.algorithm);
     return {
-      kind: 'salescast-classifier',
+      kind: CLASSIFIER_KIND,
       formatVersion: CLASSIFIER_FORMAT_VERSION,
       algorithm: this.algorithm,
       params: { ...this.params },
@@ -223,6 +224,8 @@ export class LogisticRegression implements BinaryClassifier {
   }
 
   static fromArtifact(a: ClassifierArtifact): LogisticRegression {
+    checkArtifact(a, CLASSIFIER_KIND, CLASSIFIER_FORMAT_VERSION);
+    if (a.algorithm !== 'logistic') throw new Error(`not a logistic artifact (algorithm "${a.algorithm}")`);
     const m = new LogisticRegression(a.params as LogisticRegressionParams);
     const s = a.state as { intercept: number; weights: number[]; reference: number[]; iterations?: number };
     if (!Array.isArray(s.weights) || s.weights.length !== a.inputSize) throw new Error('logistic artifact: weights do not match inputSize');
@@ -233,5 +236,3 @@ export class LogisticRegression implements BinaryClassifier {
     return m;
   }
 }
-
-registerClassifierLoader('logistic', LogisticRegression.fromArtifact);

@@ -2,12 +2,13 @@
 // cross-entropy in TensorFlow.js (wasm backend). Serving does not go through tfjs: the weights are
 // read out once and the forward pass is plain TypeScript (about 5x faster per row than
 // model.predict for small batches, and no tensor allocation per request).
+import { checkArtifact } from './artifact';
 import {
   CLASSIFIER_FORMAT_VERSION,
+  CLASSIFIER_KIND,
   checkTrainingData,
   columnMeans,
   notFittedError,
-  registerClassifierLoader,
   type BinaryClassifier,
   type ClassifierArtifact,
   type FitOptions,
@@ -78,7 +79,7 @@ export class MlpClassifier implements BinaryClassifier {
     };
   }
 
-  get fitted(): boolean {
+  get isFitted(): boolean {
     return this.layers !== null;
   }
 
@@ -277,7 +278,7 @@ export class MlpClassifier implements BinaryClassifier {
   toArtifact(): ClassifierArtifact {
     if (!this.layers) throw notFittedError(this.algorithm);
     return {
-      kind: 'salescast-classifier',
+      kind: CLASSIFIER_KIND,
       formatVersion: CLASSIFIER_FORMAT_VERSION,
       algorithm: this.algorithm,
       params: { ...this.params },
@@ -292,6 +293,8 @@ export class MlpClassifier implements BinaryClassifier {
   }
 
   static fromArtifact(a: ClassifierArtifact): MlpClassifier {
+    checkArtifact(a, CLASSIFIER_KIND, CLASSIFIER_FORMAT_VERSION);
+    if (a.algorithm !== 'mlp') throw new Error(`not a mlp artifact (algorithm "${a.algorithm}")`);
     const m = new MlpClassifier(a.params as MlpParams);
     const s = a.state as {
       layers: { inSize: number; outSize: number; W: number[]; b: number[] }[];
@@ -310,5 +313,3 @@ export class MlpClassifier implements BinaryClassifier {
     return m;
   }
 }
-
-registerClassifierLoader('mlp', MlpClassifier.fromArtifact);

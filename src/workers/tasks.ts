@@ -32,7 +32,7 @@ import {
 } from '../services/forecast/forecast-service';
 import { takeForecastSnapshot } from '../services/forecast/snapshot-service';
 import { whatIfForecast, type WhatIfOptions } from '../services/forecast/what-if-service';
-import { type InlineDeal, inlineDealToInput } from '../services/win/inline-deal';
+import type { InlineDeal } from '../services/win/inline-deal';
 import { scoreDeals, WinScoring } from '../services/win/score-deals';
 import { scoreStoredDeals } from '../services/win/stored-deal-scores';
 import { scoreStoredCustomers } from '../services/customers/stored-customer-scores';
@@ -67,15 +67,13 @@ export const TASKS = {
   pareto: (c: TaskContext, input: AnalyticsInput<typeof paretoReport>) => paretoReport(c.readDb, input),
   campaignEffect: (c: TaskContext, input: AnalyticsInput<typeof campaignEffectReport>) => campaignEffectReport(c.readDb, input),
   funnel: (c: TaskContext, input: AnalyticsInput<typeof funnelReport>) => funnelReport(c.readDb, input),
-  /** Stored deals by internal id, or inline deals: a large batch. */
-  scoreDeals: async (c: TaskContext, input: { opportunityIds?: number[]; inline?: InlineDeal[]; asOf: Date; explain?: boolean }) => {
-    const scoring = await c.win();
-    if (input.inline && input.explain === false) {
-      const scorer = scoring.scorer();
-      return input.inline.map((d, i) => scorer.score(inlineDealToInput(d, i), input.asOf.getTime(), { explain: false }));
-    }
-    return scoreDeals(c.db, { opportunityIds: input.opportunityIds, inline: input.inline, asOf: input.asOf, scoring });
-  },
+  /**
+   * Stored deals by internal id, or inline deals: a large batch. Inline deals go through
+   * WinScoring.scoreInline as on the event loop: each as of its own asOf when it has one, factors
+   * left out when explain is false.
+   */
+  scoreDeals: async (c: TaskContext, input: { opportunityIds?: number[]; inline?: InlineDeal[]; asOf: Date; explain?: boolean }) =>
+    scoreDeals(c.db, { ...input, scoring: await c.win() }),
   /** Stored deals named by external id (the ids the database does not know are listed as missing). */
   scoreStoredDeals: async (c: TaskContext, input: { externalIds: string[]; asOf: Date }) =>
     scoreStoredDeals(c.db, await c.win(), input.externalIds, input.asOf),

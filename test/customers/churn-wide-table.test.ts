@@ -1,6 +1,7 @@
 // A customer table exported from "any CRM": dozens of numeric and categorical custom attributes,
 // gaps, no dates. It must train with no code written for it, and score rows with unseen categories
 // and missing values.
+import { decidePromotion } from '../../src/ml/promotion';
 import { buildChurnModel } from '../../src/services/customers/build-churn-model';
 import { createRng } from '../../src/math/random';
 import type { CustomerHistory } from '../../src/domain/features/customer-features';
@@ -28,12 +29,19 @@ function wideTable(n: number): CustomerHistory[] {
   return out;
 }
 
-test('a wide attribute table with gaps trains, is evaluated on a stratified split (said so), and scores unseen values', async () => {
+test('a wide attribute table with gaps trains, is evaluated on a fixed id split (said so), and scores unseen values', async () => {
   console.log(`seed ${SEED}`);
   const histories = wideTable(2500);
   const built = await buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED });
-  expect(built.artifact.evaluation).toBe('stratified-split');
+  expect(built.artifact.evaluation).toBe('id-split');
   expect(built.metrics.evaluationNote).toMatch(/no churn dates/);
+  // The held-out customers are the last 20% in external-id order (C2000..C2499, numeric-aware).
+  const testIds = built.testSet.map((e) => e.accountId).sort((a, b) => a - b);
+  expect(testIds).toEqual(Array.from({ length: 500 }, (_, i) => 2001 + i));
+  expect(built.metrics.selection.refit.rows).toBe(2000);
+  expect(built.metrics.leakage.passed).toBe(true);
+  // The reported test metrics are those of the scorer that serves, row by row.
+  built.testSet.forEach((e, i) => expect(built.scorer.score(e.row).churnProbability).toBe(built.testP[i]));
   expect(built.metrics.features.names).toEqual(expect.arrayContaining(['attr.contract', 'attr.metric_0', 'attr.field_1', 'attr.field_19']));
   expect(built.metrics.features.names).not.toContain('attr.Churn');
   expect(built.metrics.test.auc!).toBeGreaterThan(0.7);
@@ -66,4 +74,26 @@ test('too few churned customers is refused with a message saying what is missing
     code: 'UNPROCESSABLE',
     message: expect.stringMatching(/churned .* training examples \(need 20 of each\)/),
   });
+});
+
+test('a planted leak (an attribute that is the label in disguise) is named and blocks promotion', async () => {
+  const histories = wideTable(1500).map((h) => ({
+    ...h,
+    attributes: { ...h.attributes, exitSurvey: h.status === 'churned' ? 'unhappy' : 'fine' },
+  }));
+  const built = await buildChurnModel(histories, { asOf: new Date('2025-01-01T00:00:00Z'), seed: SEED, l2: 3 });
+  expect(built.metrics.leakage.passed).toBe(false);
+  expect(built.metrics.leakage.strongestFeatures[0]).toMatchObject({ feature: 'attr.exitSurvey' });
+  expect(built.metrics.leakage.reasons.join(' ')).toMatch(/"attr.exitSurvey" alone separates the outcomes with AUC 1\.000/);
+  const decision = decidePromotion({
+    mode: 'always',
+    y: built.testSet.map((e) => e.y),
+    candidate: built.testP,
+    baseline: built.baselineP,
+    active: null,
+    leakage: built.metrics.leakage,
+    seed: SEED,
+  });
+  expect(decision.promote).toBe(false);
+  expect(decision.decision).toMatch(/^not promoted: leakage guard .*attr\.exitSurvey/);
 });

@@ -77,7 +77,7 @@ describe('customer CLI', () => {
     const stale = await registry.register('churn', { algorithm: 'logistic', artifact: { format: 'salescast.churn', formatVersion: -1 } });
     const r = run(t.url, modelsDir, ['models', 'promote', 'churn', String(stale.version)]);
     expect(r.code).toBe(7);
-    expect(r.err).toMatch(/churn artifact has format/);
+    expect(r.err).toMatch(/this build reads salescast\.churn-model format v2/);
     expect((await registry.active('churn'))?.version).toBe(activeBefore!.version);
   });
 

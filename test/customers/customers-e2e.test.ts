@@ -22,7 +22,9 @@ describe('customer models on the demo company', () => {
     console.log(`demo seed ${SEED}`);
     t = await createTestDatabase();
     modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-models-'));
-    await loadDemoData(t.db, { seed: SEED, accounts: 400, months: 24, asOf: AS_OF });
+    // 600 accounts: enough churners in the latest window for the promotion rule's bootstrap
+    // interval to tell the model from the recency baseline (at 400 it cannot, and says so).
+    await loadDemoData(t.db, { seed: SEED, accounts: 600, months: 24, asOf: AS_OF });
   });
   afterAll(async () => {
     await t.cleanup();
@@ -45,6 +47,7 @@ describe('customer models on the demo company', () => {
     expect(m.logLoss).toBeLessThan(baseline.logLoss);
     expect(m.ece).toBeLessThan(0.05);
     expect(r.promoted).toBe(true);
+    expect(r.promotion?.comparisons[0]).toMatchObject({ against: 'baseline', beats: true });
     expect(r.metrics.features.names).toEqual(
       expect.arrayContaining(['daysSinceLastOrder', 'orderTrend', 'activityTrend', 'serviceCostTrend', 'openDeals']),
     );
@@ -67,11 +70,11 @@ describe('customer models on the demo company', () => {
 
   test('score customers stores one row per account with churn, P(alive), CLV, RFM and the model versions', async () => {
     const r = await scoreAndStoreCustomers(t.db, { modelsDir, asOf: AS_OF });
-    expect(r.stored).toBe(400);
+    expect(r.stored).toBe(600);
     expect(r.withChurn).toBeGreaterThan(100);
     expect(r.withClv).toBeGreaterThan(100);
     const rows = await t.db.sql.all<Record<string, unknown>>('SELECT * FROM customer_score');
-    expect(rows).toHaveLength(400);
+    expect(rows).toHaveLength(600);
     const scored = rows.find((x) => x.churn_probability !== null && x.clv !== null)!;
     expect(Number(scored.churn_model_version_id)).toBe(r.churnModel!.id);
     expect(Number(scored.clv_model_version_id)).toBe(r.clvModel!.id);
@@ -81,7 +84,7 @@ describe('customer models on the demo company', () => {
     expect(factors.factors.length).toBeGreaterThan(0);
     // A second run replaces the rows rather than piling them up.
     await scoreAndStoreCustomers(t.db, { modelsDir, asOf: AS_OF });
-    expect((await t.db.sql.all('SELECT id FROM customer_score')).length).toBe(400);
+    expect((await t.db.sql.all('SELECT id FROM customer_score')).length).toBe(600);
   });
 
   test('an inline customer is scored against the stored population without being written', async () => {

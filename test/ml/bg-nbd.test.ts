@@ -80,7 +80,7 @@ describeWithData([CDNOW], 'BG/NBD on the CDNOW sample (2,357 customers, 39 weeks
     expect(p.a).toBeCloseTo(0.793, 3);
     expect(p.b).toBeCloseTo(2.426, 2);
     expect(model.logLikelihood).toBeCloseTo(-9582.4, 1);
-    expect(model.toJSON().converged).toBe(true);
+    expect(model.toArtifact().converged).toBe(true);
   });
 
   test("gives the paper's conditional expectation for the customer with x=2, t_x=30.43, T=38.86 (1.226 in the next 39 weeks)", () => {
@@ -125,7 +125,7 @@ describeWithData([CDNOW], 'BG/NBD on the CDNOW sample (2,357 customers, 39 weeks
   });
 
   test('save/load round trip keeps every prediction', () => {
-    const back = BgNbdModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const back = BgNbdModel.fromArtifact(JSON.parse(JSON.stringify(model.toArtifact())));
     expect(back.params).toEqual(model.params);
     expect(back.conditionalExpectedPurchases(10, 3, 20, 38)).toBe(model.conditionalExpectedPurchases(10, 3, 20, 38));
   });

@@ -1,4 +1,4 @@
-import { loadClassifier } from '../../src/ml/estimator';
+import { createClassifier, loadClassifier } from '../../src/ml/algorithms';
 import { GroupRateBaseline } from '../../src/ml/baseline';
 import { LogisticRegression } from '../../src/ml/logistic-regression';
 import { MlpClassifier } from '../../src/ml/mlp';
@@ -23,9 +23,11 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
 
   test('logistic regression recovers the generating coefficients and round-trips exactly', async () => {
     const { X, y } = logisticData(20000, [1.5, -1, 0], -0.5);
-    const estimator = new LogisticRegression({ l2: 1e-6 });
-    const lr = await estimator.fit(X, y);
-    expect(lr).toBe(estimator); // fit resolves to the fitted estimator itself
+    const unfitted = new LogisticRegression({ l2: 1e-6 });
+    expect(unfitted.isFitted).toBe(false);
+    const lr = await unfitted.fit(X, y);
+    expect(lr).toBe(unfitted);
+    expect(lr.isFitted).toBe(true);
     const { intercept, weights } = lr.coefficients;
     expect(intercept).toBeCloseTo(-0.5, 1);
     expect(weights[0]).toBeCloseTo(1.5, 1);
@@ -87,14 +89,24 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
     // overall 0.6; a: (3 + 2*0.6) / (4 + 2) = 0.7
     expect(base.predictOne('a')).toBeCloseTo(0.7, 12);
     expect(base.predictOne('never-seen')).toBeCloseTo(0.6, 12);
-    const back = GroupRateBaseline.fromJSON(roundTrip(base.toJSON()));
+    const back = GroupRateBaseline.fromArtifact(roundTrip(base.toArtifact()));
     expect(back.predictOne('c')).toBeCloseTo(base.predictOne('c'), 12);
+    // Wins only (a funnel that never records a loss): no rate can be estimated honestly.
+    expect(() => new GroupRateBaseline().fit(['a', 'b'], [1, 1])).toThrow(/both outcomes/);
   });
 
-  test('loading refuses foreign or future artifacts', () => {
-    expect(() => loadClassifier({ kind: 'x' } as never)).toThrow(/not a Salescast/);
-    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 99 } as never)).toThrow(/format 99/);
-    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 1, algorithm: 'forest' } as never)).toThrow(
+  test('the static registry creates every algorithm by name and refuses unknown ones', () => {
+    expect(createClassifier('logistic', { l2: 3 }).params).toMatchObject({ l2: 3 });
+    expect(createClassifier('mlp', { hidden: [4] }).params).toMatchObject({ hidden: [4] });
+    expect(() => createClassifier('forest')).toThrow(/unknown classifier algorithm "forest"/);
+  });
+
+  test('loading refuses foreign, old and future artifacts with SCHEMA_MISMATCH', () => {
+    expect(() => loadClassifier({ kind: 'x' } as never)).toThrow(expect.objectContaining({ code: 'SCHEMA_MISMATCH' }));
+    // v1 artifacts (kind "salescast-classifier") were written before the common header.
+    expect(() => loadClassifier({ kind: 'salescast-classifier', formatVersion: 1 } as never)).toThrow(/salescast-classifier format v1/);
+    expect(() => loadClassifier({ kind: 'salescast.classifier', formatVersion: 99 } as never)).toThrow(/format v99/);
+    expect(() => loadClassifier({ kind: 'salescast.classifier', formatVersion: 2, algorithm: 'forest' } as never)).toThrow(
       /unknown classifier/,
     );
   });
@@ -112,8 +124,8 @@ describe('MLP explanations', () => {
     }));
     const reference = Array.from({ length: 12 }, () => rnd.next());
     const mlp = MlpClassifier.fromArtifact({
-      kind: 'salescast-classifier',
-      formatVersion: 1,
+      kind: 'salescast.classifier',
+      formatVersion: 2,
       algorithm: 'mlp',
       params: {},
       inputSize: 12,

@@ -31,9 +31,9 @@ describe('the tabular feature encoder', () => {
 
   test('round-trips through JSON and refuses a different schema', () => {
     const enc = new FeatureEncoder(spec).fit(rows);
-    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(enc.toJSON())), spec);
+    const back = FeatureEncoder.fromArtifact(JSON.parse(JSON.stringify(enc.toArtifact())), spec);
     expect(back.transformRow(rows[1])).toEqual(enc.transformRow(rows[1]));
-    expect(() => FeatureEncoder.fromJSON(enc.toJSON(), { ...spec, numeric: ['amount', 'tenure', 'paperless', 'age'] })).toThrow(
+    expect(() => FeatureEncoder.fromArtifact(enc.toArtifact(), { ...spec, numeric: ['amount', 'tenure', 'paperless', 'age'] })).toThrow(
       expect.objectContaining({ code: 'SCHEMA_MISMATCH', message: expect.stringMatching(/model lacks age/) }),
     );
     expect(schemaSignature(spec)).toBe(enc.signature);

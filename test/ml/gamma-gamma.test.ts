@@ -25,7 +25,7 @@ describeWithData([CDNOW], 'Gamma-Gamma on the CDNOW sample', () => {
     expect(p).toBeCloseTo(6.25, 1);
     expect(q).toBeCloseTo(3.74, 1);
     expect(gamma).toBeCloseTo(15.44, 0);
-    expect(model.toJSON().customers).toBe(946);
+    expect(model.toArtifact().customers).toBe(946);
   });
 
   test("the conditional expected spend shrinks a customer's own average toward the population mean", () => {
@@ -42,7 +42,7 @@ describeWithData([CDNOW], 'Gamma-Gamma on the CDNOW sample', () => {
   });
 
   test('save/load round trip', () => {
-    const back = GammaGammaModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const back = GammaGammaModel.fromArtifact(JSON.parse(JSON.stringify(model.toArtifact())));
     expect(back.conditionalExpectedAverageSpend(3, 40)).toBe(model.conditionalExpectedAverageSpend(3, 40));
     expect(() => new GammaGammaModel().populationMeanSpend()).toThrow(/not fitted/);
   });

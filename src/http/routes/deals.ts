@@ -2,7 +2,6 @@
 // deals are named by external id (src/services/win/stored-deal-scores.ts).
 import { listScoresRoute, scoreBatchRoute, scoreInlineRoute, scoreOneRoute } from '../../contracts/deals';
 import { AppError, invalidInput } from '../../errors';
-import { inlineDealToInput } from '../../services/win/inline-deal';
 import type { WinScoring } from '../../services/win/score-deals';
 import { listDealScores, scoreStoredDeal, scoreStoredDeals, type DealScoreSort } from '../../services/win/stored-deal-scores';
 import type { DealScoreResult } from '../../services/win/win-scorer';
@@ -79,13 +78,8 @@ export function dealRoutes(ctx: AppContext) {
       win(); // a server without deal scoring says so before queueing
       return heavy.run('scoreDeals', { inline: body.deals, asOf, explain: body.explain }, res).then(answer);
     }
-    const scores = body.explain
-      ? win().scoreInline(body.deals, asOf)
-      : (() => {
-          const scorer = win().scorer();
-          return body.deals.map((d, i) => scorer.score(inlineDealToInput(d, i), asOf.getTime(), { explain: false }));
-        })();
-    return answer(scores);
+    // Each deal may carry its own asOf (a deal as it stood then); the rest are scored as of `asOf`.
+    return answer(win().scoreInline(body.deals, asOf, { explain: body.explain }));
   });
 
   mount(scoreOneRoute, async ({ params, query }) => {

@@ -1,15 +1,22 @@
-// Builds a churn model from customer histories: labelled examples (time-aware when churn dates or
-// orders exist, a stratified split otherwise), the generic feature encoder over whatever columns
-// the data has, logistic regression (or the MLP), calibration on a held-out slice, and evaluation
-// against a recency-only baseline on the latest window. No database access (train-churn-model.ts
-// does the I/O), so tests can build models from plain objects.
+// Builds a churn model from customer histories (no database access; train-churn-model.ts does the
+// I/O), in named steps:
+// 1. labelled examples, each with an order key: its observation date when the data has dates, else
+//    a fixed id order (external ids, numeric-aware), e.g. the telco table;
+// 2. the latest part held out (the last observation dates / the last 20% of ids), untouched until
+//    the end;
+// 3. on the training window only: the generic encoder over whatever columns the data has, the
+//    leakage screen, and model selection by ordered cross-validation with cross-fitted calibration,
+//    refitted on the whole window (ml/model-selection.ts, shared with the deal-win model);
+// 4. evaluation on the held-out rows THROUGH THE SERVING PATH (ChurnScorer.score, what the API
+//    answers), next to a recency-only baseline.
 import { unprocessable } from '../../errors';
-import { fitCalibrator } from '../../ml/calibration';
-import type { BinaryClassifier } from '../../ml/estimator';
+import { timeHoldout, timeOrderedFolds, type Fold } from '../../ml/cross-validation';
 import { FeatureEncoder, inferFeatureSpec, type RawRow } from '../../ml/feature-encoder';
+import { leakageVerdict, screenFeatures, type LeakageReport } from '../../ml/leakage';
 import { LogisticRegression } from '../../ml/logistic-regression';
 import { evaluateClassifier, liftOver, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
-import { createRng } from '../../math/random';
+import { L2_GRID, selectModel, type CandidateConfig, type SelectionReport } from '../../ml/model-selection';
+import { clipProbability, PROBABILITY_EPSILON } from '../../ml/probability';
 import {
   CUSTOMER_FEATURE_VERSION,
   LOG_FEATURES,
@@ -18,8 +25,8 @@ import {
   type ChurnLabelMode,
   type CustomerHistory,
 } from '../../domain/features/customer-features';
-import { CHURN_ARTIFACT_FORMAT, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 import { DAY_MS } from '../../math/time';
+import { CHURN_ARTIFACT_FORMAT, CHURN_ARTIFACT_KIND, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 
 export type ChurnAlgorithm = 'logistic' | 'mlp';
 
@@ -30,15 +37,18 @@ export interface BuildChurnOptions {
   windowDays?: number;
   /** Days between observation dates (time-aware mode, default 30). */
   stepDays?: number;
-  /** Observation dates in each of the test and calibration slices (default 3). */
+  /** Observation dates in the held-out test slice (default 3). */
   sliceDates?: number;
-  /** Most training observation dates (default 12). */
+  /** Most training observation dates (default 15). */
   trainingDates?: number;
   algorithm?: ChurnAlgorithm;
   seed: number;
   /** Fewest churned and fewest retained training examples (default 20 each). */
   minPerClass?: number;
+  /** Fixes the L2 penalty; otherwise it is chosen from L2_GRID by cross-validation. */
   l2?: number;
+  /** Validation blocks of the ordered cross-validation (default 4). */
+  folds?: number;
   onProgress?: (stage: string, fraction: number, message?: string) => void;
 }
 
@@ -47,37 +57,44 @@ export interface Example {
   asOf: number;
   row: RawRow;
   y: 0 | 1;
+  /** Order key: observation date, or the rank in external-id order (undated labels). */
+  key: number;
+  /** When the label became known (end of the churn window); undated: the key. */
+  knownAt: number;
 }
+
+type ChurnMetrics = ClassifierMetrics & { topDecileLift: number | null; atClipWalls: number };
 
 export interface BuiltChurnModel {
   artifact: ChurnModelArtifact;
   scorer: ChurnScorer;
   metrics: {
-    evaluation: 'time-split' | 'stratified-split';
+    evaluation: 'time-split' | 'id-split';
     evaluationNote: string;
     labelMode: ChurnLabelMode;
     windowDays: number;
-    test: ClassifierMetrics & { topDecileLift: number | null };
-    baseline: ClassifierMetrics & { kind: string };
+    /** The candidate on the held-out rows, scored through ChurnScorer.score (the API's path). */
+    test: ChurnMetrics;
+    baseline: ChurnMetrics & { kind: string };
     liftOverBaseline: ReturnType<typeof liftOver>;
-    calibration: { method: string; rows: number };
-    l2: number | null;
+    selection: SelectionReport;
+    leakage: LeakageReport;
     features: { numeric: number; categorical: number; encodedColumns: number; names: string[] };
   };
   data: {
     train: number;
-    calibration: number;
     test: number;
     trainChurned: number;
     snapshots: string[];
     dataFrom: Date | null;
     dataTo: Date;
   };
-  /** Test rows (features + labels), to compare another model on the same window. */
+  /** Held-out rows with the candidate's and the baseline's served probabilities. */
   testSet: Example[];
-  /** Training and calibration rows (benchmarks fit other libraries on exactly the same split). */
+  testP: Float64Array;
+  baselineP: Float64Array;
+  /** Training rows (benchmarks fit other libraries on exactly the same split). */
   trainSet: Example[];
-  calibrationSet: Example[];
 }
 
 function chooseMode(hs: CustomerHistory[], label: BuildChurnOptions['label']): { mode: ChurnLabelMode; staticLabels: boolean } {
@@ -124,207 +141,233 @@ function informative(rows: RawRow[], names: string[]): string[] {
   });
 }
 
+interface Split {
+  train: Example[];
+  test: Example[];
+  snapshots: string[];
+  note: string;
+  folds: (train: Example[]) => Fold[];
+}
+
+const ID_ORDER = new Intl.Collator('en', { numeric: true });
+
+/** Undated labels: one example per account; the last 20% in external-id order are held out. */
+function idOrderedSplit(histories: CustomerHistory[], asOf: number, nFolds: number): Split {
+  const labelled = histories
+    .filter((h) => h.status === 'churned' || h.status === 'active')
+    .sort((a, b) => ID_ORDER.compare(a.externalId ?? '', b.externalId ?? '') || a.accountId - b.accountId);
+  const all: Example[] = labelled.map((h, rank) => ({
+    accountId: h.accountId,
+    asOf,
+    row: customerFeatures(h, asOf),
+    y: h.status === 'churned' ? 1 : 0,
+    key: rank,
+    knownAt: rank,
+  }));
+  const { train, test } = timeHoldout(
+    all.map((e) => e.key),
+    0.2,
+  );
+  return {
+    train: Array.from(train, (i) => all[i]),
+    test: Array.from(test, (i) => all[i]),
+    snapshots: [new Date(asOf).toISOString()],
+    note: 'fixed id split: the accounts carry no churn dates, so the last 20% of accounts in external-id order are held out and cross-validation folds follow the same order; metrics describe customers like these, not future periods',
+    folds: (tr) =>
+      timeOrderedFolds(
+        tr.map((e) => e.key),
+        { folds: nFolds },
+      ),
+  };
+}
+
+/**
+ * Dated labels, observation dates every `stepDays`: the test slice is the latest `sliceDates`
+ * dates (their label windows end at asOf at the latest); training uses earlier dates whose label
+ * windows end before the first test date. Folds train only on labels known when they validate.
+ */
+function timeOrderedSplit(histories: CustomerHistory[], asOf: number, W: number, mode: ChurnLabelMode, o: BuildChurnOptions): Split {
+  const step = (o.stepDays ?? 30) * DAY_MS;
+  const n = o.sliceDates ?? 3;
+  const make = (t: number): Example[] =>
+    histories.flatMap((h) => {
+      const y = churnLabel(h, t, W, mode);
+      return y === null ? [] : [{ accountId: h.accountId, asOf: t, row: customerFeatures(h, t), y, key: t, knownAt: t + W * DAY_MS }];
+    });
+  const testDates = Array.from({ length: n }, (_, k) => asOf - W * DAY_MS - (n - 1 - k) * step);
+  const chunks: Example[][] = [];
+  const trainDates: number[] = [];
+  for (let k = 0, t = testDates[0] - W * DAY_MS; k < (o.trainingDates ?? 15); k++, t -= step) {
+    const ex = make(t);
+    if (ex.length === 0) break;
+    chunks.unshift(ex);
+    trainDates.unshift(t);
+  }
+  const train = chunks.flat();
+  const test = testDates.flatMap(make);
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const range = (ts: number[]) => (ts.length ? `${iso(ts[0])}..${iso(ts[ts.length - 1])}` : '(none)');
+  return {
+    train,
+    test,
+    snapshots: [...trainDates, ...testDates].map((t) => new Date(t).toISOString()),
+    note: `time split with ${W}-day churn windows: trained and cross-validated on observation dates ${range(trainDates)}, tested on ${range(testDates)} (labels up to ${iso(asOf)})`,
+    folds: (tr) =>
+      timeOrderedFolds(
+        tr.map((e) => e.key),
+        { folds: o.folds ?? 4, knownAt: tr.map((e) => e.knownAt) },
+      ),
+  };
+}
+
+function checkEnough(split: Split, minPerClass: number, mode: ChurnLabelMode, staticLabels: boolean, W: number): number {
+  const churned = split.train.filter((e) => e.y === 1).length;
+  const retained = split.train.length - churned;
+  if (churned < minPerClass || retained < minPerClass)
+    throw unprocessable(
+      `too little history to train a churn model: ${churned} churned and ${retained} retained training examples (need ${minPerClass} of each)`,
+      [
+        { problem: `churned training examples: ${churned} (need ${minPerClass})`, value: churned },
+        { problem: `retained training examples: ${retained} (need ${minPerClass})`, value: retained },
+        { problem: `label: ${mode}${staticLabels ? ' (status, no dates)' : ''}, window ${W} days` },
+      ],
+    );
+  const testChurned = split.test.filter((e) => e.y === 1).length;
+  if (split.test.length === 0 || testChurned === 0 || testChurned === split.test.length)
+    throw unprocessable(`too little history to evaluate a churn model: ${split.test.length} test examples, ${testChurned} churned`);
+  return churned;
+}
+
+function fitEncoder(trainRows: RawRow[]): { encoder: FeatureEncoder; numeric: string[]; categorical: string[] } {
+  const spec = inferFeatureSpec(trainRows);
+  const numeric = informative(trainRows, spec.numeric);
+  const categorical = informative(trainRows, spec.categorical);
+  const logSet = new Set(LOG_FEATURES);
+  const encoder = new FeatureEncoder({
+    numeric,
+    categorical,
+    log: numeric.filter((n) => logSet.has(n)),
+    minCategoryCount: Math.max(3, Math.min(10, Math.floor(trainRows.length / 200))),
+    maxCategories: 30,
+  }).fit(trainRows);
+  return { encoder, numeric, categorical };
+}
+
+function churnMetrics(p: ArrayLike<number>, y: ArrayLike<number>): ChurnMetrics {
+  let atClipWalls = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] <= PROBABILITY_EPSILON || p[i] >= 1 - PROBABILITY_EPSILON) atClipWalls++;
+  return { ...evaluateClassifier(p, y), topDecileLift: topDecileLift(p, y), atClipWalls };
+}
+
+/**
+ * Recency-only baseline: logistic regression on log(1 + days since the last order) when orders
+ * exist, else the training churn rate for everyone (clipped like every served probability).
+ */
+async function recencyBaseline(train: Example[], test: Example[], numeric: string[]): Promise<{ kind: string; p: Float64Array }> {
+  const y = train.map((e) => e.y);
+  if (numeric.includes('daysSinceLastOrder')) {
+    const rows = train.map((e) => e.row);
+    const enc = new FeatureEncoder({ numeric: ['daysSinceLastOrder'], categorical: [], log: ['daysSinceLastOrder'] }).fit(rows);
+    const b = await new LogisticRegression({ l2: 1 }).fit(enc.transform(rows), y);
+    const p = b.predictProba(enc.transform(test.map((e) => e.row))).map(clipProbability);
+    return { kind: 'recency only (logistic on log days since last order)', p };
+  }
+  const rate = y.reduce((s: number, v) => s + v, 0) / y.length;
+  return {
+    kind: 'training churn rate for everyone (no order history for a recency baseline)',
+    p: new Float64Array(test.length).fill(clipProbability(rate)),
+  };
+}
+
+function candidatesOf(options: BuildChurnOptions): CandidateConfig[] {
+  if (options.algorithm === 'mlp') return [{ algorithm: 'mlp', params: { seed: options.seed } }];
+  return (options.l2 !== undefined ? [options.l2] : L2_GRID).map((l2) => ({ algorithm: 'logistic', params: { l2 } }));
+}
+
 export async function buildChurnModel(histories: CustomerHistory[], options: BuildChurnOptions): Promise<BuiltChurnModel> {
   const W = options.windowDays ?? 90;
   if (!(W >= 1)) throw unprocessable('the churn window must be at least one day');
   const asOf = options.asOf.getTime();
   const { mode, staticLabels } = chooseMode(histories, options.label ?? 'auto');
-  const minPerClass = options.minPerClass ?? 20;
   const progress = options.onProgress ?? (() => undefined);
-
-  const train: Example[] = [];
-  const cal: Example[] = [];
-  const test: Example[] = [];
-  const snapshots: string[] = [];
-  let evaluationNote: string;
-  if (staticLabels) {
-    // No dates to order examples in time: a stratified random split (60/20/20) with a fixed seed.
-    const all: Example[] = histories
-      .filter((h) => h.status === 'churned' || h.status === 'active')
-      .map((h) => ({ accountId: h.accountId, asOf, row: customerFeatures(h, asOf), y: h.status === 'churned' ? 1 : 0 }));
-    const rng = createRng(options.seed, 'mulberry32');
-    for (const cls of [0, 1]) {
-      const items = all.filter((e) => e.y === cls);
-      const perm = rng.permutation(items.length);
-      perm.forEach((j, k) => {
-        const f = k / items.length;
-        (f < 0.6 ? train : f < 0.8 ? cal : test).push(items[j]);
-      });
-    }
-    snapshots.push(new Date(asOf).toISOString());
-    evaluationNote =
-      'stratified random split 60/20/20 (seeded): the accounts carry no churn dates, so no time-aware evaluation is possible; metrics describe customers like these, not future periods';
-  } else {
-    // Time-aware, with observation dates every `stepDays`: the test slice is the latest
-    // `sliceDates` observation dates (their label windows end at asOf at the latest), the calibration
-    // slice the dates before them whose label windows end before the first test date, and training
-    // uses earlier dates whose label windows end before the first calibration date. No label a model
-    // learned from overlaps a window it is judged or calibrated on.
-    const step = (options.stepDays ?? 30) * DAY_MS;
-    const n = options.sliceDates ?? 3;
-    const make = (t: number) =>
-      histories.flatMap((h) => {
-        const y = churnLabel(h, t, W, mode);
-        return y === null ? [] : [{ accountId: h.accountId, asOf: t, row: customerFeatures(h, t), y }];
-      });
-    const dates = (last: number, count: number) => Array.from({ length: count }, (_, k) => last - (count - 1 - k) * step);
-    const testDates = dates(asOf - W * DAY_MS, n);
-    const calDates = dates(testDates[0] - W * DAY_MS, n);
-    const trainLast = calDates[0] - W * DAY_MS;
-    const maxTrain = options.trainingDates ?? 12;
-    const trainDates: number[] = [];
-    for (let k = 0; k < maxTrain; k++) {
-      const t = trainLast - k * step;
-      const ex = make(t);
-      if (ex.length === 0) break;
-      train.push(...ex);
-      trainDates.unshift(t);
-    }
-    for (const t of calDates) cal.push(...make(t));
-    for (const t of testDates) test.push(...make(t));
-    const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
-    snapshots.push(...[...trainDates, ...calDates, ...testDates].map((t) => new Date(t).toISOString()));
-    evaluationNote =
-      `time split with ${W}-day churn windows: trained on observation dates ${trainDates.length ? `${iso(trainDates[0])}..${iso(trainDates[trainDates.length - 1])}` : '(none)'}, ` +
-      `calibrated on ${iso(calDates[0])}..${iso(calDates[n - 1])}, tested on ${iso(testDates[0])}..${iso(testDates[n - 1])} (labels up to ${iso(asOf)})`;
-  }
-  const trainChurned = train.filter((e) => e.y === 1).length;
-  if (trainChurned < minPerClass || train.length - trainChurned < minPerClass)
-    throw unprocessable(
-      `too little history to train a churn model: ${trainChurned} churned and ${train.length - trainChurned} retained training examples (need ${minPerClass} of each)`,
-      [
-        { problem: `churned training examples: ${trainChurned} (need ${minPerClass})`, value: trainChurned },
-        { problem: `retained training examples: ${train.length - trainChurned} (need ${minPerClass})`, value: train.length - trainChurned },
-        { problem: `label: ${mode}${staticLabels ? ' (status, no dates)' : ''}, window ${W} days` },
-      ],
-    );
-  if (test.length === 0 || cal.length === 0)
-    throw unprocessable(`too little history to evaluate a churn model: ${cal.length} calibration and ${test.length} test examples`);
+  const split = staticLabels ? idOrderedSplit(histories, asOf, options.folds ?? 4) : timeOrderedSplit(histories, asOf, W, mode, options);
+  const trainChurned = checkEnough(split, options.minPerClass ?? 20, mode, staticLabels, W);
+  const { train, test } = split;
 
   progress('features', 0.2, `${train.length} training examples`);
   const trainRows = train.map((e) => e.row);
-  const spec = inferFeatureSpec(trainRows);
-  const keepNumeric = informative(trainRows, spec.numeric);
-  const keepCategorical = informative(trainRows, spec.categorical);
-  const logSet = new Set(LOG_FEATURES);
-  const encoder = new FeatureEncoder({
-    numeric: keepNumeric,
-    categorical: keepCategorical,
-    log: keepNumeric.filter((n) => logSet.has(n)),
-    minCategoryCount: Math.max(3, Math.min(10, Math.floor(train.length / 200))),
-    maxCategories: 30,
-  }).fit(trainRows);
-  const X = encoder.transform(trainRows);
   const y = train.map((e) => e.y);
-
-  progress('fit', 0.4, options.algorithm ?? 'logistic');
-  const Xcal = encoder.transform(cal.map((e) => e.row));
-  const yCal = cal.map((e) => e.y);
-  let clf: BinaryClassifier;
-  let rawCal: Float64Array;
-  let chosenL2: number | null = null;
-  if (options.algorithm === 'mlp') {
-    // Required lazily: the MLP pulls in TensorFlow.js, which logistic-only runs never need.
-    const { MlpClassifier } = require('../../ml/mlp') as typeof import('../../ml/mlp');
-    clf = await new MlpClassifier({ seed: options.seed }).fit(X, y);
-    rawCal = clf.predictProba(Xcal);
-  } else {
-    // The L2 strength is chosen on the calibration slice (lowest log loss) from a small grid, unless given:
-    // a wide CRM table with few churners needs far more shrinkage than a narrow one with many.
-    const grid = options.l2 !== undefined ? [options.l2] : [0.3, 1, 3, 10, 30, 100];
-    let best: { m: LogisticRegression; p: Float64Array; ll: number; l2: number } | null = null;
-    for (const l2 of grid) {
-      const m = await new LogisticRegression({ l2 }).fit(X, y);
-      const p = m.predictProba(Xcal);
-      const ll = evaluateClassifier(p, yCal).logLoss;
-      if (!best || ll < best.ll) best = { m, p, ll, l2 };
-    }
-    clf = best!.m;
-    rawCal = best!.p;
-    chosenL2 = best!.l2;
-  }
-
-  progress('calibrate', 0.7);
-  const calibrator = fitCalibrator(
-    rawCal,
-    cal.map((e) => e.y),
-    'auto',
+  const { encoder, numeric, categorical } = fitEncoder(trainRows);
+  const screen = screenFeatures(
+    trainRows,
+    y,
+    train.map((e) => e.key),
+    { numeric, categorical },
   );
+  const { model, report: selection } = await selectModel(encoder.transform(trainRows), y, {
+    candidates: candidatesOf(options),
+    folds: split.folds(train),
+    onProgress: (stage, f, m) => progress(stage, 0.3 + 0.5 * f, m),
+  });
 
   const artifact: ChurnModelArtifact = {
-    format: 'salescast.churn',
+    kind: CHURN_ARTIFACT_KIND,
     formatVersion: CHURN_ARTIFACT_FORMAT,
     featureVersion: CUSTOMER_FEATURE_VERSION,
     labelMode: mode,
     staticLabels,
     windowDays: W,
-    evaluation: staticLabels ? 'stratified-split' : 'time-split',
+    evaluation: staticLabels ? 'id-split' : 'time-split',
     asOf: new Date(asOf).toISOString(),
-    classifier: clf.toArtifact(),
-    encoder: encoder.toJSON(),
-    calibrator: calibrator.toJSON(),
+    encoder: encoder.toArtifact(),
+    model: model.toArtifact(),
     explanation: {
       retainedMedians: medians(
         train.filter((e) => e.y === 0).map((e) => e.row),
-        keepNumeric,
+        numeric,
       ),
     },
   };
   const scorer = new ChurnScorer(artifact);
 
-  progress('evaluate', 0.85);
+  progress('evaluate', 0.85, `scoring ${test.length} held-out rows through the serving path`);
   const yTest = test.map((e) => e.y);
-  const pTest = test.map((e) => scorer.probability(e.row));
-  const testMetrics = { ...evaluateClassifier(pTest, yTest), topDecileLift: topDecileLift(pTest, yTest) };
-  // Recency-only baseline: logistic regression on log(1 + days since the last order), when orders
-  // exist; otherwise the training churn rate for everyone.
-  let baseline: ClassifierMetrics & { kind: string };
-  if (keepNumeric.includes('daysSinceLastOrder')) {
-    const benc = new FeatureEncoder({ numeric: ['daysSinceLastOrder'], categorical: [], log: ['daysSinceLastOrder'] }).fit(trainRows);
-    const b = await new LogisticRegression({ l2: 1 }).fit(benc.transform(trainRows), y);
-    baseline = {
-      kind: 'recency only (logistic on log days since last order)',
-      ...evaluateClassifier(b.predictProba(benc.transform(test.map((e) => e.row))), yTest),
-    };
-  } else {
-    const rate = trainChurned / train.length;
-    baseline = {
-      kind: 'training churn rate for everyone (no order history for a recency baseline)',
-      ...evaluateClassifier(new Float64Array(test.length).fill(rate), yTest),
-    };
-  }
+  const testP = Float64Array.from(test, (e) => scorer.score(e.row).churnProbability);
+  const testMetrics = churnMetrics(testP, yTest);
+  const base = await recencyBaseline(train, test, numeric);
+  const baseline = { kind: base.kind, ...churnMetrics(base.p, yTest) };
   const allDates = histories.flatMap((h) => [h.acquiredAt ?? Infinity, h.orders?.[0]?.at ?? Infinity]).filter(Number.isFinite);
   return {
     artifact,
     scorer,
     metrics: {
       evaluation: artifact.evaluation,
-      evaluationNote,
+      evaluationNote: split.note,
       labelMode: mode,
       windowDays: W,
       test: testMetrics,
       baseline,
       liftOverBaseline: liftOver(testMetrics, baseline),
-      calibration: { method: calibrator.method, rows: cal.length },
-      l2: chosenL2,
+      selection,
+      leakage: leakageVerdict(screen, testMetrics.auc),
       features: {
-        numeric: keepNumeric.length,
-        categorical: keepCategorical.length,
+        numeric: numeric.length,
+        categorical: categorical.length,
         encodedColumns: encoder.width,
-        names: [...keepNumeric, ...keepCategorical],
+        names: [...numeric, ...categorical],
       },
     },
     data: {
       train: train.length,
-      calibration: cal.length,
       test: test.length,
       trainChurned,
-      snapshots,
-      dataFrom: allDates.length ? new Date(Math.min(...allDates)) : null,
+      snapshots: split.snapshots,
+      dataFrom: allDates.length ? new Date(allDates.reduce((a, b) => Math.min(a, b), Infinity)) : null,
       dataTo: new Date(asOf),
     },
     testSet: test,
+    testP,
+    baselineP: base.p,
     trainSet: train,
-    calibrationSet: cal,
   };
 }

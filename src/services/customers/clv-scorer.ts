@@ -1,18 +1,18 @@
 // The `clv` model as stored in the registry (fitted BG/NBD + Gamma-Gamma and the CLV settings) and
 // the scorer that turns a customer's repeat-buying summary into P(alive), expected purchases,
 // expected spend and CLV.
+import { type ArtifactHeader, checkArtifact } from '../../ml/artifact';
 import { BgNbdModel, type BgNbdArtifact } from '../../ml/bg-nbd';
 import { GammaGammaModel, type GammaGammaArtifact } from '../../ml/gamma-gamma';
 import { customerLifetimeValue } from '../../domain/clv';
 import { UNIT_DAYS, type CustomerSummary, type TimeUnit } from '../../domain/features/customer-summary';
-import { AppError } from '../../errors';
 
 export const CLV_MODEL_NAME = 'clv';
-export const CLV_ARTIFACT_FORMAT = 1;
+export const CLV_ARTIFACT_KIND = 'salescast.clv-model';
+/** v2: common artifact header (`kind`, was `format: "salescast.clv"`); v1 artifacts are refused: retrain. */
+export const CLV_ARTIFACT_FORMAT = 2;
 
-export interface ClvModelArtifact {
-  format: 'salescast.clv';
-  formatVersion: typeof CLV_ARTIFACT_FORMAT;
+export interface ClvModelArtifact extends ArtifactHeader<typeof CLV_ARTIFACT_KIND> {
   timeUnit: TimeUnit;
   calibrationEnd: string;
   bgNbd: BgNbdArtifact;
@@ -32,13 +32,9 @@ export class ClvScorer {
   readonly bgNbd: BgNbdModel;
   readonly gammaGamma: GammaGammaModel | null;
   constructor(readonly artifact: ClvModelArtifact) {
-    if (artifact?.format !== 'salescast.clv' || artifact.formatVersion !== CLV_ARTIFACT_FORMAT)
-      throw new AppError(
-        'SCHEMA_MISMATCH',
-        `the clv artifact has format ${artifact?.format} v${artifact?.formatVersion}; this build reads salescast.clv v${CLV_ARTIFACT_FORMAT}`,
-      );
-    this.bgNbd = BgNbdModel.fromJSON(artifact.bgNbd);
-    this.gammaGamma = artifact.gammaGamma ? GammaGammaModel.fromJSON(artifact.gammaGamma) : null;
+    checkArtifact(artifact, CLV_ARTIFACT_KIND, CLV_ARTIFACT_FORMAT);
+    this.bgNbd = BgNbdModel.fromArtifact(artifact.bgNbd);
+    this.gammaGamma = artifact.gammaGamma ? GammaGammaModel.fromArtifact(artifact.gammaGamma) : null;
   }
 
   /** Scores a summary measured (T) up to the scoring date, in the model's time unit. */

@@ -1,29 +1,25 @@
 // The churn retraining job: load customer histories, build and evaluate the model
-// (build-churn-model.ts), compare with the active version on the same test window, write an
-// immutable registry version and promote it when it wins.
+// (build-churn-model.ts), score the active version on the same held-out rows through its own
+// serving path, apply the one promotion rule shared with the deal-win model (ml/promotion.ts),
+// write an immutable registry version and promote it when the rule says so.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { latestCustomerEventDates } from '../../db/repositories/customers';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
+import { decidePromotion, type PromoteMode, type PromotionDecision } from '../../ml/promotion';
+import type { ModelRegistry, ModelVersionInfo } from '../../ml/registry';
 import { openModelRegistry } from '../models/model-registry';
+import { DAY_MS } from '../../math/time';
 import { buildChurnModel, type BuiltChurnModel, type ChurnAlgorithm } from './build-churn-model';
 import { CHURN_MODEL_NAME, ChurnScorer, type ChurnModelArtifact } from './churn-scorer';
 import { loadCustomerHistories } from './load-customers';
-import { DAY_MS } from '../../math/time';
-
-/**
- * Automatic promotion: on the test window the candidate must beat the baseline (AUC at least 0.01
- * higher, or log loss at least 2% lower) and, when a model is active and can score the same rows,
- * must not be worse than it (log loss at most 0.5% higher).
- */
-export const CHURN_PROMOTION_MARGINS = { vsBaselineAuc: 0.01, vsBaselineLogLoss: 0.02, vsActiveLogLoss: 0.005 } as const;
 
 export interface TrainChurnOptions {
   asOf?: Date;
   label?: 'auto' | 'status' | 'no-purchase';
   windowDays?: number;
   algorithm?: ChurnAlgorithm;
-  promote?: 'auto' | 'never' | 'always';
+  promote?: PromoteMode;
   seed?: number;
   minPerClass?: number;
   modelsDir?: string;
@@ -41,6 +37,7 @@ export interface TrainChurnResult {
   metrics: BuiltChurnModel['metrics'];
   data: BuiltChurnModel['data'];
   active: { version: number; metrics: ClassifierMetrics | null; note?: string } | null;
+  promotion: PromotionDecision | null;
   durationSeconds: number;
   scorer: ChurnScorer;
 }
@@ -57,6 +54,64 @@ export async function defaultAsOf(db: Database): Promise<Date> {
   const now = Date.now();
   if (!last || last.getTime() >= now) return new Date(Math.floor(now / DAY_MS) * DAY_MS);
   return new Date(Math.floor(last.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+}
+
+/** The active version scored through its own serving path on the candidate's held-out rows. */
+async function scoreActive(registry: ModelRegistry, built: BuiltChurnModel) {
+  const info = await registry.active(CHURN_MODEL_NAME);
+  if (!info) return null;
+  try {
+    const active = new ChurnScorer((await registry.readArtifact(info)) as ChurnModelArtifact);
+    const p = Float64Array.from(built.testSet, (e) => active.score(e.row).churnProbability);
+    const metrics = evaluateClassifier(
+      p,
+      built.testSet.map((e) => e.y),
+    );
+    return { version: info.version, metrics, p };
+  } catch (e) {
+    return {
+      version: info.version,
+      metrics: null,
+      p: null,
+      note: `cannot score the test window: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+}
+
+function register(
+  registry: ModelRegistry,
+  built: BuiltChurnModel,
+  r: TrainChurnResult,
+  promotion: PromotionDecision,
+): Promise<ModelVersionInfo> {
+  const { artifact, metrics, data } = built;
+  return registry.register(CHURN_MODEL_NAME, {
+    algorithm: r.algorithm,
+    artifact,
+    metrics: {
+      ...metrics,
+      promotion: { rule: promotion.rule, comparisons: promotion.comparisons, promoted: promotion.promote },
+      decision: promotion.decision,
+      servedThrough: 'ChurnScorer.score: the feature row, encoding, classifier, calibrator and clip of the customer scores API',
+      data,
+      active: r.active,
+    },
+    featureSchema: {
+      signature: artifact.encoder.signature,
+      featureVersion: artifact.featureVersion,
+      features: metrics.features.names,
+    },
+    dataFrom: data.dataFrom,
+    dataTo: data.dataTo,
+    notes: promotion.decision,
+    meta: {
+      seed: r.seed,
+      params: artifact.model.classifier.params,
+      calibration: artifact.model.calibrator.method,
+      libraries: { ...artifact.model.classifier.libraries, node: process.version },
+      evaluation: `${metrics.evaluation}; label ${metrics.labelMode}${artifact.staticLabels ? ' (status, no dates)' : `, ${metrics.windowDays}-day window`}`,
+    },
+  });
 }
 
 export async function trainChurnModel(db: Database, options: TrainChurnOptions = {}): Promise<TrainChurnResult> {
@@ -79,12 +134,13 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     version: null,
     promoted: false,
     decision: 'not persisted',
-    algorithm: built.artifact.classifier.algorithm,
+    algorithm: built.scorer.algorithm,
     asOf,
     seed,
     metrics: built.metrics,
     data: built.data,
     active: null,
+    promotion: null,
     durationSeconds: 0,
     scorer: built.scorer,
   };
@@ -93,70 +149,24 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     return result;
   }
   const registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
-  const activeInfo = await registry.active(CHURN_MODEL_NAME);
-  if (activeInfo) {
-    try {
-      const active = new ChurnScorer((await registry.readArtifact(activeInfo)) as ChurnModelArtifact);
-      const p = built.testSet.map((e) => active.probability(e.row));
-      result.active = {
-        version: activeInfo.version,
-        metrics: evaluateClassifier(
-          p,
-          built.testSet.map((e) => e.y),
-        ),
-      };
-    } catch (e) {
-      result.active = {
-        version: activeInfo.version,
-        metrics: null,
-        note: `cannot score the test window: ${e instanceof Error ? e.message : String(e)}`,
-      };
-    }
-  }
-  options.onProgress?.('register', 0.95);
-  const { test, baseline } = built.metrics;
-  const info = await registry.register(CHURN_MODEL_NAME, {
-    algorithm: result.algorithm,
-    artifact: built.artifact,
-    metrics: { ...built.metrics, data: built.data, active: result.active },
-    featureSchema: {
-      signature: built.artifact.encoder.signature,
-      featureVersion: built.artifact.featureVersion,
-      features: built.metrics.features.names,
-    },
-    dataFrom: built.data.dataFrom,
-    dataTo: built.data.dataTo,
-    notes: `${built.metrics.evaluation}; label ${built.metrics.labelMode}${built.artifact.staticLabels ? ' (status, no dates)' : `, ${built.metrics.windowDays}-day window`}`,
-    meta: { seed, libraries: { ...built.artifact.classifier.libraries, node: process.version } },
+  const active = await scoreActive(registry, built);
+  if (active) result.active = { version: active.version, metrics: active.metrics, ...(active.note ? { note: active.note } : {}) };
+  const promotion = decidePromotion({
+    mode: options.promote ?? 'auto',
+    y: built.testSet.map((e) => e.y),
+    candidate: built.testP,
+    baseline: built.baselineP,
+    active: active ? (active.p ? { version: active.version, p: active.p } : { version: active.version, error: active.note ?? '' }) : null,
+    groups: built.testSet.map((e) => e.accountId),
+    leakage: built.metrics.leakage,
+    seed,
   });
+  result.promotion = promotion;
+  result.decision = promotion.decision;
+  options.onProgress?.('register', 0.95);
+  const info = await register(registry, built, result, promotion);
   result.version = info.version;
-
-  const promote = options.promote ?? 'auto';
-  const aucGain = test.auc !== null && baseline.auc !== null ? test.auc - baseline.auc : null;
-  const llGain = 1 - test.logLoss / baseline.logLoss;
-  const beatsBaseline =
-    (aucGain !== null && aucGain >= CHURN_PROMOTION_MARGINS.vsBaselineAuc) || llGain >= CHURN_PROMOTION_MARGINS.vsBaselineLogLoss;
-  const vsActive = result.active?.metrics ? test.logLoss / result.active.metrics.logLoss - 1 : null;
-  let ok = false;
-  const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
-  const baseText = `AUC ${fmt(test.auc)} vs baseline ${fmt(baseline.auc)}, log loss ${test.logLoss.toFixed(4)} vs ${baseline.logLoss.toFixed(4)}`;
-  if (promote === 'always') {
-    ok = true;
-    result.decision = `promoted (--promote always); ${baseText}`;
-  } else if (promote === 'never') result.decision = `kept as candidate (--promote never); ${baseText}`;
-  else if (!beatsBaseline)
-    result.decision = `kept as candidate: does not beat the baseline by the required margin (AUC +${CHURN_PROMOTION_MARGINS.vsBaselineAuc} or log loss -${CHURN_PROMOTION_MARGINS.vsBaselineLogLoss * 100}%); ${baseText}`;
-  else if (vsActive !== null && vsActive > CHURN_PROMOTION_MARGINS.vsActiveLogLoss)
-    result.decision = `kept as candidate: log loss ${(vsActive * 100).toFixed(1)}% worse than active v${result.active!.version} on the same test window`;
-  else {
-    ok = true;
-    result.decision =
-      `promoted: ${baseText}` +
-      (vsActive !== null
-        ? `; log loss ${(vsActive * 100).toFixed(1)}% vs active v${result.active!.version}`
-        : '; no churn model was active');
-  }
-  if (ok) {
+  if (promotion.promote) {
     await registry.promote(CHURN_MODEL_NAME, info.version, (a) => new ChurnScorer(a as ChurnModelArtifact));
     result.promoted = true;
   }

@@ -9,10 +9,10 @@ import { BgNbdModel } from '../../ml/bg-nbd';
 import { GammaGammaModel } from '../../ml/gamma-gamma';
 import { openModelRegistry } from '../models/model-registry';
 import { UNIT_DAYS, dayAfter, dayNumber, type TimeUnit } from '../../domain/features/customer-summary';
+import { DAY_MS } from '../../math/time';
 import { DEFAULT_CLV_OPTIONS } from '../../domain/clv';
 import { loadCustomerSummaries, loadPurchaseDays, orderSpan } from './customer-summaries';
-import { CLV_ARTIFACT_FORMAT, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
-import { DAY_MS } from '../../math/time';
+import { CLV_ARTIFACT_FORMAT, CLV_ARTIFACT_KIND, CLV_MODEL_NAME, ClvScorer, type ClvModelArtifact } from './clv-scorer';
 
 export interface TrainClvOptions {
   /** Ignore orders on or after this instant (default: none). */
@@ -56,8 +56,8 @@ export interface TrainClvResult {
   calibrationEnd: Date;
   customers: number;
   repeatCustomers: number;
-  bgNbd: ReturnType<BgNbdModel['toJSON']>;
-  gammaGamma: ReturnType<GammaGammaModel['toJSON']> | null;
+  bgNbd: ReturnType<BgNbdModel['toArtifact']>;
+  gammaGamma: ReturnType<GammaGammaModel['toArtifact']> | null;
   gammaGammaSkipped?: string;
   margin: number;
   marginSource: string;
@@ -181,12 +181,12 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   if (!Number.isInteger(clvSettings.horizonMonths) || clvSettings.horizonMonths < 1)
     throw invalidInput('the horizon must be a whole number of months >= 1');
   const artifact: ClvModelArtifact = {
-    format: 'salescast.clv',
+    kind: CLV_ARTIFACT_KIND,
     formatVersion: CLV_ARTIFACT_FORMAT,
     timeUnit,
     calibrationEnd: calibrationEnd.toISOString(),
-    bgNbd: bg.toJSON(),
-    gammaGamma: gg ? gg.toJSON() : null,
+    bgNbd: bg.toArtifact(),
+    gammaGamma: gg ? gg.toArtifact() : null,
     clv: clvSettings,
   };
   const result: TrainClvResult = {
@@ -197,8 +197,8 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
     calibrationEnd,
     customers: summaries.length,
     repeatCustomers: repeat,
-    bgNbd: bg.toJSON(),
-    gammaGamma: gg ? gg.toJSON() : null,
+    bgNbd: bg.toArtifact(),
+    gammaGamma: gg ? gg.toArtifact() : null,
     ...(ggSkipped ? { gammaGammaSkipped: ggSkipped } : {}),
     margin,
     marginSource,
@@ -214,13 +214,13 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
   const config = loadConfig();
   const registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
   const metrics = {
-    bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, customers: summaries.length, converged: bg.toJSON().converged },
+    bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, customers: summaries.length, converged: bg.toArtifact().converged },
     gammaGamma: gg
       ? {
           ...gg.params,
           logLikelihood: gg.logLikelihood,
-          customers: gg.toJSON().customers,
-          frequencySpendCorrelation: gg.toJSON().frequencySpendCorrelation,
+          customers: gg.toArtifact().customers,
+          frequencySpendCorrelation: gg.toArtifact().frequencySpendCorrelation,
           populationMeanSpend: gg.populationMeanSpend(),
         }
       : { skipped: ggSkipped },
@@ -258,7 +258,7 @@ export async function trainClvModel(db: Database, options: TrainClvOptions = {})
     result.decision = 'promoted (--promote always)';
   } else if (promote === 'never') {
     result.decision = 'kept as candidate (--promote never)';
-  } else if (!bg.toJSON().converged) {
+  } else if (!bg.toArtifact().converged) {
     result.decision = 'kept as candidate: the BG/NBD fit did not converge';
   } else if (!active) {
     ok = true;

@@ -1,26 +1,34 @@
-// Training the deal-win model from deals in memory (no I/O): point-in-time snapshots, a time split
-// (train on deals closed first, calibrate on the next slice, test on the latest), baseline +
-// logistic regression + MLP, selection and calibration on the calibration slice, evaluation on the
-// test slice. services/win/train-win-model.ts adds the database, the registry and promotion.
+// Training the deal-win model from deals in memory (no I/O), in named steps:
+// 1. label: closed deals (and, with lostAfterDays, idle open deals counted as lost);
+// 2. examples: point-in-time snapshots and their feature rows;
+// 3. hold out the latest snapshots (by the time each snapshot is split by, one deal on one side);
+// 4. on the training window only: encoder, leakage screen, stage baseline, and model selection by
+//    time-ordered cross-validation with cross-fitted calibration, refitted on the whole window
+//    (ml/model-selection.ts, shared with churn);
+// 5. evaluate on the held-out snapshots THROUGH THE SERVING PATH (WinScorer.score, what the HTTP
+//    API answers), for the model and for its baseline.
+// services/win/train-win-model.ts adds the database, the registry and the promotion rule.
 import { AppError } from '../../errors';
 import { GroupRateBaseline } from '../../ml/baseline';
-import { fitCalibrator, type Calibrator } from '../../ml/calibration';
-import type { BinaryClassifier } from '../../ml/estimator';
+import { timeHoldout, timeOrderedFolds } from '../../ml/cross-validation';
 import { FeatureEncoder, type RawRow } from '../../ml/feature-encoder';
-import { LogisticRegression } from '../../ml/logistic-regression';
-import { evaluateClassifier, liftOver, logLoss, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
-import { MlpClassifier } from '../../ml/mlp';
+import { leakageVerdict, screenFeatures, type LeakageReport } from '../../ml/leakage';
+import { evaluateClassifier, liftOver, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
+import { L2_GRID, selectModel, type CandidateConfig, type SelectionReport } from '../../ml/model-selection';
+import type { MlpParams } from '../../ml/mlp';
+import type { LogisticRegressionParams } from '../../ml/logistic-regression';
+import { PROBABILITY_EPSILON } from '../../ml/probability';
 import { createRng } from '../../math/random';
-import { dealAsOf } from '../../domain/deal-timeline/as-of';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import { discoverAttributes } from '../../domain/features/deal-attributes';
-import { dealBaseSchema, dealFeatures, dealFeatureSpec, DEAL_NUMERIC_FEATURES } from '../../domain/features/deal-features';
+import { dealBaseSchema, dealFeatures, dealFeatureSpec } from '../../domain/features/deal-features';
 import { snapshotMoments, type DealSnapshotMoment } from '../../domain/features/deal-examples';
 import { DealHistory, historyKeys } from '../../domain/features/deal-history';
-import type { ExplanationContext } from '../../domain/features/deal-explanations';
-import { CloseTimingModel } from '../../domain/timing/close-timing';
-import { WIN_ARTIFACT_FORMAT, WinScorer, type WinModelArtifact } from './win-scorer';
 import { DAY_MS } from '../../math/time';
+import { explanationContext, fitTiming, timingMetrics, type TimingMetrics } from './win-model-context';
+import { WIN_ARTIFACT_FORMAT, WIN_ARTIFACT_KIND, WinScorer, type WinModelArtifact } from './win-scorer';
+
+export { buildBaselineScorer } from './win-model-context';
 
 export type WinAlgorithm = 'logistic' | 'mlp';
 
@@ -29,16 +37,19 @@ export interface BuildWinModelOptions {
   seed: number;
   minWon: number;
   minLost: number;
-  /** Train only these algorithms (default both); the best on the calibration slice wins. */
+  /** Candidate algorithms (default both); time-ordered cross-validation picks one. */
   algorithms?: WinAlgorithm[];
   onProgress?: (stage: string, fraction: number, message?: string) => void;
-  mlp?: ConstructorParameters<typeof MlpClassifier>[0];
-  logistic?: ConstructorParameters<typeof LogisticRegression>[0];
+  mlp?: MlpParams;
+  /** `l2` fixes the penalty; otherwise it is chosen from L2_GRID by cross-validation. */
+  logistic?: LogisticRegressionParams;
   maxSnapshotsPerDeal?: number;
+  /** Validation blocks of the time-ordered cross-validation (default 4). */
+  folds?: number;
   /**
    * Lead funnels often never mark a lead as lost: with this, a deal still open `lostAfterDays`
    * after its last recorded change (stage change, activity or creation) counts as lost on that
-   * day, for training only.
+   * day, for training (model and baseline alike).
    */
   lostAfterDays?: number;
 }
@@ -58,6 +69,8 @@ export function treatStaleAsLost(deals: Deal[], asOf: number, days?: number): De
 
 export interface SliceMetrics extends ClassifierMetrics {
   topDecileLift: number | null;
+  /** Served probabilities at the clip walls [eps, 1 - eps] (ml/probability.ts). */
+  atClipWalls: number;
 }
 
 export interface BuiltWinModel {
@@ -65,339 +78,215 @@ export interface BuiltWinModel {
   scorer: WinScorer;
   algorithm: string;
   metrics: {
+    /** The candidate on the held-out snapshots, scored through WinScorer.score (the API's path). */
     test: SliceMetrics;
-    calibration: SliceMetrics;
+    /** The stage baseline trained with it, on the same snapshots and the same path. */
     baselineTest: SliceMetrics;
     liftOverBaseline: ReturnType<typeof liftOver>;
-    candidates: Record<
-      string,
-      { calibration: SliceMetrics; test: SliceMetrics; fitSeconds: number; params: Record<string, unknown>; calibrationMethod: string }
-    >;
-    timing: { testWonDeals: number; medianAbsErrorDays: number | null; slipRate: number | null; meanSlipProbability: number | null };
+    selection: SelectionReport;
+    leakage: LeakageReport;
+    timing: TimingMetrics;
+    servedThrough: string;
   };
   data: {
     closedDeals: number;
     won: number;
     lost: number;
-    examples: { train: number; calibration: number; test: number };
-    window: { from: string; to: string; calibrationFrom: string; testFrom: string };
+    examples: { train: number; test: number };
+    window: { from: string; to: string; testFrom: string };
     features: number;
     encodedColumns: number;
-    /** Custom attributes left out by the leak guard, with the reason. */
+    /** Custom attributes left out by the attribute leak check, with the reason. */
     excludedAttributes: { key: string; reason: string }[];
     /** Open deals counted as lost because they were idle (lostAfterDays). */
     staleCountedAsLost: number;
+    lostAfterDays: number | null;
   };
   /** Closed-deal history as of each moment (for scoring other models on the same snapshots). */
   history: DealHistory;
-  /** Test-slice rows and labels, so the active model can be evaluated on exactly the same window. */
-  testSet: { deals: Deal[]; moments: DealSnapshotMoment[]; y: number[] };
+  /** Held-out snapshots, labels, served probabilities, and the deal of each (bootstrap clusters). */
+  testSet: { deals: Deal[]; moments: DealSnapshotMoment[]; y: number[]; p: Float64Array; pBaseline: Float64Array; groups: number[] };
 }
 
-function sliceMetrics(p: ArrayLike<number>, y: number[]): SliceMetrics {
-  return { ...evaluateClassifier(p, y), topDecileLift: topDecileLift(p, y) };
+/** Metrics of served probabilities p against labels y. */
+export function sliceMetrics(p: ArrayLike<number>, y: ArrayLike<number>): SliceMetrics {
+  let atClipWalls = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] <= PROBABILITY_EPSILON || p[i] >= 1 - PROBABILITY_EPSILON) atClipWalls++;
+  return { ...evaluateClassifier(p, y), topDecileLift: topDecileLift(p, y), atClipWalls };
 }
 
-const quantileTime = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
+/** The time a snapshot is ordered and split by (deal-examples.ts: its deal's creation). */
+export function splitTimeOf(m: DealSnapshotMoment): number {
+  return m.splitAt;
+}
 
-export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOptions): Promise<BuiltWinModel> {
+function notEnoughDeals(won: number, lost: number, options: BuildWinModelOptions): AppError {
+  const day = options.asOf.toISOString().slice(0, 10);
+  const details = [];
+  if (won < options.minWon)
+    details.push({
+      path: ['won'],
+      value: won,
+      problem: `needs at least ${options.minWon} won deals closed by ${day}, found ${won} (${options.minWon - won} more)`,
+    });
+  if (lost < options.minLost)
+    details.push({
+      path: ['lost'],
+      value: lost,
+      problem: `needs at least ${options.minLost} lost deals closed by ${day}, found ${lost} (${options.minLost - lost} more)`,
+    });
+  return new AppError(
+    'UNPROCESSABLE',
+    `Not enough closed deals to train the deal-win model: ${won} won and ${lost} lost, at least ${options.minWon} won and ${options.minLost} lost are needed (MIN_WON_DEALS / MIN_LOST_DEALS). Scores fall back to the stage baseline until then.`,
+    details,
+  );
+}
+
+/** Step 1: the closed deals training learns from, with idle open deals counted as lost if asked. */
+function labelDeals(allDeals: Deal[], options: BuildWinModelOptions) {
   const asOf = options.asOf.getTime();
-  const progress = options.onProgress ?? (() => undefined);
   const original = new Set(allDeals);
   const closed = treatStaleAsLost(allDeals, asOf, options.lostAfterDays).filter(
     (d) => d.closedAt != null && d.closedAt <= asOf && (d.outcome === 'won' || d.outcome === 'lost'),
   );
   const won = closed.filter((d) => d.outcome === 'won').length;
   const lost = closed.length - won;
-  if (won < options.minWon || lost < options.minLost) {
-    const details = [];
-    if (won < options.minWon)
-      details.push({
-        path: ['won'],
-        value: won,
-        problem: `needs at least ${options.minWon} won deals closed by ${options.asOf.toISOString().slice(0, 10)}, found ${won} (${options.minWon - won} more)`,
-      });
-    if (lost < options.minLost)
-      details.push({
-        path: ['lost'],
-        value: lost,
-        problem: `needs at least ${options.minLost} lost deals closed by ${options.asOf.toISOString().slice(0, 10)}, found ${lost} (${options.minLost - lost} more)`,
-      });
-    throw new AppError(
-      'UNPROCESSABLE',
-      `Not enough closed deals to train the deal-win model: ${won} won and ${lost} lost, at least ${options.minWon} won and ${options.minLost} lost are needed (MIN_WON_DEALS / MIN_LOST_DEALS). Scores fall back to the stage baseline until then.`,
-      details,
-    );
-  }
-  progress('features', 0, 'building point-in-time snapshots');
-  const rng = createRng(options.seed, 'mulberry32');
-  const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
-  const attributes = discoverAttributes(closed);
-  const moments = snapshotMoments(closed, rng, { perDeal: options.maxSnapshotsPerDeal, asOf });
+  if (won < options.minWon || lost < options.minLost) throw notEnoughDeals(won, lost, options);
+  const stale = options.lostAfterDays ? closed.filter((d) => !original.has(d)).length : 0;
+  return { closed, won, lost, stale };
+}
 
-  // Time split on the snapshots' split time (the deal's creation: deal-examples.ts): 70/15/15
-  // (60/20/20 on small histories so that the later slices still hold enough deals of each outcome).
-  const closeTimes = [...new Set(moments.map((m) => m.splitAt))].sort((a, b) => a - b);
-  const [qa, qb] = closed.length < 2000 ? [0.6, 0.8] : [0.7, 0.85];
-  const cut1 = quantileTime(closeTimes, qa);
-  const cut2 = quantileTime(closeTimes, qb);
-  const slice = (m: DealSnapshotMoment) => (m.splitAt < cut1 ? 0 : m.splitAt < cut2 ? 1 : 2);
-  const parts: DealSnapshotMoment[][] = [[], [], []];
-  for (const m of moments) parts[slice(m)].push(m);
-  const [trainM, calM, testM] = parts;
-  for (const [name, part] of [
-    ['training', trainM],
-    ['calibration', calM],
-    ['test', testM],
-  ] as const) {
-    const pos = part.reduce((s, m) => s + m.won, 0);
-    if (pos === 0 || pos === part.length)
+interface Slice {
+  moments: DealSnapshotMoment[];
+  rows: RawRow[];
+  y: number[];
+}
+
+/** Steps 2-3: snapshots, feature rows, and the held-out latest part. */
+function examplesAndHoldout(closed: Deal[], history: DealHistory, options: BuildWinModelOptions) {
+  const attributes = discoverAttributes(closed);
+  const moments = snapshotMoments(closed, createRng(options.seed, 'mulberry32'), {
+    perDeal: options.maxSnapshotsPerDeal,
+    asOf: options.asOf.getTime(),
+  });
+  // 15% held out (20% under 2,000 closed deals, so the test slice still holds both outcomes).
+  const testFraction = closed.length < 2000 ? 0.2 : 0.15;
+  const split = timeHoldout(
+    moments.map(splitTimeOf),
+    testFraction,
+    moments.map((m) => m.dealIndex),
+  );
+  const slice = (idx: Uint32Array, name: string): Slice => {
+    const ms = Array.from(idx, (i) => moments[i]);
+    const y = ms.map((m) => m.won as number);
+    const pos = y.reduce((s, v) => s + v, 0);
+    if (pos === 0 || pos === y.length)
       throw new AppError(
         'UNPROCESSABLE',
-        `The ${name} time slice has deals of only one outcome (${part.length} snapshots, ${pos} won); more closed deals of both outcomes are needed over time`,
+        `The ${name} slice has deals of only one outcome (${y.length} snapshots, ${pos} won); more closed deals of both outcomes are needed over time`,
       );
+    return { moments: ms, rows: ms.map((m) => dealFeatures(m.deal, m.at, history, attributes)), y };
+  };
+  return { attributes, moments, train: slice(split.train, 'training'), test: slice(split.test, 'test'), testFrom: split.testFrom };
+}
+
+function candidatesOf(options: BuildWinModelOptions): CandidateConfig[] {
+  const out: CandidateConfig[] = [];
+  for (const algorithm of options.algorithms ?? ['logistic', 'mlp']) {
+    if (algorithm === 'logistic') {
+      const grid = options.logistic?.l2 !== undefined ? [options.logistic.l2] : L2_GRID;
+      for (const l2 of grid) out.push({ algorithm, params: { ...options.logistic, l2 } });
+    } else out.push({ algorithm, params: { seed: options.seed, ...options.mlp } });
   }
-  const rowsOf = (ms: DealSnapshotMoment[]) => ms.map((m) => dealFeatures(m.deal, m.at, history, attributes));
-  const trainRows = rowsOf(trainM);
-  const calRows = rowsOf(calM);
-  const testRows = rowsOf(testM);
-  const yTrain = trainM.map((m) => m.won);
-  const yCal = calM.map((m) => m.won);
-  const yTest = testM.map((m) => m.won);
+  if (out.length === 0) throw new AppError('INVALID_INPUT', 'no algorithm to train');
+  return out;
+}
+
+/** Step 5: the held-out snapshots scored as the API scores them. */
+function served(scorer: WinScorer, moments: DealSnapshotMoment[]): Float64Array {
+  return Float64Array.from(moments, (m) => scorer.servedProbability(m.deal, m.at));
+}
+
+export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOptions): Promise<BuiltWinModel> {
+  const asOf = options.asOf.getTime();
+  const progress = options.onProgress ?? (() => undefined);
+  const { closed, won, lost, stale } = labelDeals(allDeals, options);
+  progress('features', 0, 'building point-in-time snapshots');
+  const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
+  const { attributes, moments, train, test, testFrom } = examplesAndHoldout(closed, history, options);
   progress('features', 1, `${moments.length.toLocaleString('en-US')} snapshots of ${closed.length.toLocaleString('en-US')} closed deals`);
 
   const spec = dealFeatureSpec(attributes);
-  const encoder = new FeatureEncoder(spec).fit(trainRows);
-  const Xtrain = encoder.transform(trainRows);
-  const Xcal = encoder.transform(calRows);
-  const Xtest = encoder.transform(testRows);
-
+  const encoder = new FeatureEncoder(spec).fit(train.rows);
+  const trainKeys = train.moments.map(splitTimeOf);
+  const screen = screenFeatures(train.rows, train.y, trainKeys, spec);
   const stageOf = (r: RawRow) => (r.stage == null ? '(unknown)' : String(r.stage));
-  const baseline = new GroupRateBaseline().fit(trainRows.map(stageOf), yTrain);
-  const baselineTest = sliceMetrics(baseline.predictProba(testRows.map(stageOf)), yTest);
+  const baseline = new GroupRateBaseline().fit(train.rows.map(stageOf), train.y);
+  const folds = timeOrderedFolds(trainKeys, { folds: options.folds ?? 4, groups: train.moments.map((m) => m.dealIndex) });
+  const { model, report: selection } = await selectModel(encoder.transform(train.rows), train.y, {
+    candidates: candidatesOf(options),
+    folds,
+    onProgress: progress,
+  });
 
-  const algorithms = options.algorithms ?? ['logistic', 'mlp'];
-  const candidates: BuiltWinModel['metrics']['candidates'] = {};
-  let best: { algorithm: string; model: BinaryClassifier; calibrator: Calibrator; calLoss: number } | null = null;
-  for (const algorithm of algorithms) {
-    const started = Date.now();
-    let model: BinaryClassifier;
-    if (algorithm === 'logistic') {
-      // The L2 strength is chosen on the calibration slice from a small grid (strong penalties
-      // also keep correlated one-hot columns from producing large offsetting explanations).
-      const grid = options.logistic?.l2 !== undefined ? [options.logistic.l2] : [1, 10, 100];
-      let chosen: { m: LogisticRegression; loss: number } | null = null;
-      for (const l2 of grid) {
-        const m = await new LogisticRegression({ ...options.logistic, l2 }).fit(Xtrain, yTrain, {
-          onProgress: (f, msg) => progress(algorithm, f, `l2=${l2}: ${msg}`),
-        });
-        const loss = logLoss(m.predictProba(Xcal), yCal);
-        if (!chosen || loss < chosen.loss) chosen = { m, loss };
-      }
-      model = chosen!.m;
-    } else {
-      model = await new MlpClassifier({ seed: options.seed, ...options.mlp }).fit(Xtrain, yTrain, {
-        onProgress: (f, msg) => progress(algorithm, f, msg),
-      });
-    }
-    const fitSeconds = (Date.now() - started) / 1000;
-    const rawCal = model.predictProba(Xcal);
-    const calibrator = fitCalibrator(rawCal, yCal, 'auto');
-    const pCal = Float64Array.from(rawCal, (p) => calibrator.transform(p));
-    const pTest = Float64Array.from(model.predictProba(Xtest), (p) => calibrator.transform(p));
-    candidates[algorithm] = {
-      calibration: sliceMetrics(pCal, yCal),
-      test: sliceMetrics(pTest, yTest),
-      fitSeconds,
-      params: model.toArtifact().params,
-      calibrationMethod: calibrator.method,
-    };
-    progress(algorithm, 1, `fitted in ${fitSeconds.toFixed(1)} s`);
-    // Selection on the calibration slice keeps the test slice an honest estimate of the winner.
-    const calLoss = candidates[algorithm].calibration.logLoss;
-    if (!best || calLoss < best.calLoss) best = { algorithm, model, calibrator, calLoss };
-  }
-  if (!best) throw new AppError('INVALID_INPUT', 'no algorithm to train');
-
-  // Close timing, learned from won deals of the training and calibration slices, checked on the test slice.
-  const timingExample = (m: DealSnapshotMoment) => {
-    const s = dealAsOf(m.deal, m.at);
-    return { stage: s.stage, segment: m.deal.account?.segment ?? null, at: m.at, closedAt: m.closedAt, expectedCloseAt: s.expectedCloseAt };
-  };
-  const timing = CloseTimingModel.fit([...trainM, ...calM].filter((m) => m.won).map(timingExample));
-  const wonTest = testM.filter((m) => m.won);
-  const errs: number[] = [];
-  let slipped = 0;
-  let withDate = 0;
-  let slipSum = 0;
-  for (const m of wonTest) {
-    const e = timingExample(m);
-    const o = timing.outlook(e, m.at);
-    if (o.expectedCloseAt != null) errs.push(Math.abs(o.expectedCloseAt - m.closedAt) / DAY_MS);
-    if (e.expectedCloseAt != null && o.slipProbability != null) {
-      withDate++;
-      slipSum += o.slipProbability;
-      const d = new Date(Math.max(e.expectedCloseAt, m.at));
-      if (m.closedAt >= Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)) slipped++;
-    }
-  }
-  errs.sort((a, b) => a - b);
-
-  // What the explanations compare against: stage durations and typical values of won deals.
-  const explain = explanationContext(
-    closed.filter((d) => d.createdAt < cut2),
-    trainRows,
-    yTrain,
-    baseline,
-  );
-
+  const timing = fitTiming(train.moments);
+  const trainDeals = new Set(train.moments.map((m) => m.deal));
   const artifact: WinModelArtifact = {
-    kind: 'salescast-win-model',
+    kind: WIN_ARTIFACT_KIND,
     formatVersion: WIN_ARTIFACT_FORMAT,
     baseSchema: dealBaseSchema(),
     attributes,
-    encoder: encoder.toJSON(),
-    classifier: best.model.toArtifact(),
-    calibrator: best.calibrator.toJSON(),
-    baseline: baseline.toJSON(),
+    encoder: encoder.toArtifact(),
+    model: model.toArtifact(),
+    baseline: baseline.toArtifact(),
+    ...(options.lostAfterDays ? { lostAfterDays: options.lostAfterDays } : {}),
     timing: timing.toJSON(),
     history: history.freeze(asOf + 1),
-    explain,
+    explain: explanationContext([...trainDeals], train.rows, train.y, baseline),
     asOf: options.asOf.toISOString(),
     seed: options.seed,
-    ...(options.lostAfterDays ? { lostAfterDays: options.lostAfterDays } : {}),
   };
   const scorer = new WinScorer(artifact, { history });
-  const first = closeTimes[0];
+  progress('evaluate', 0, `scoring ${test.moments.length} held-out snapshots through the serving path`);
+  const p = served(scorer, test.moments);
+  const pBaseline = served(scorer.baselineScorer('baseline of this training run'), test.moments);
+  const testMetrics = sliceMetrics(p, test.y);
+  const baselineTest = sliceMetrics(pBaseline, test.y);
   return {
     artifact,
     scorer,
-    algorithm: best.algorithm,
+    algorithm: model.algorithm,
     metrics: {
-      test: candidates[best.algorithm].test,
-      calibration: candidates[best.algorithm].calibration,
+      test: testMetrics,
       baselineTest,
-      liftOverBaseline: liftOver(candidates[best.algorithm].test, baselineTest),
-      candidates,
-      timing: {
-        testWonDeals: wonTest.length,
-        medianAbsErrorDays: errs.length ? errs[Math.floor(errs.length / 2)] : null,
-        slipRate: withDate ? slipped / withDate : null,
-        meanSlipProbability: withDate ? slipSum / withDate : null,
-      },
+      liftOverBaseline: liftOver(testMetrics, baselineTest),
+      selection,
+      leakage: leakageVerdict(screen, testMetrics.auc),
+      timing: timingMetrics(timing, test.moments),
+      servedThrough: 'WinScorer.score: the feature row, encoding, classifier, calibrator and clip of POST /v1/deals/score',
     },
     data: {
       closedDeals: closed.length,
       won,
       lost,
-      examples: { train: trainM.length, calibration: calM.length, test: testM.length },
+      examples: { train: train.moments.length, test: test.moments.length },
       window: {
-        from: new Date(first).toISOString(),
+        from: new Date(trainKeys.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY)).toISOString(),
         to: options.asOf.toISOString(),
-        calibrationFrom: new Date(cut1).toISOString(),
-        testFrom: new Date(cut2).toISOString(),
+        testFrom: new Date(testFrom).toISOString(),
       },
       features: spec.numeric.length + spec.categorical.length,
       encodedColumns: encoder.width,
       excludedAttributes: attributes.excluded ?? [],
-      staleCountedAsLost: options.lostAfterDays ? closed.filter((d) => !original.has(d)).length : 0,
+      staleCountedAsLost: stale,
+      lostAfterDays: options.lostAfterDays ?? null,
     },
     history,
-    testSet: { deals: closed, moments: testM, y: yTest },
+    testSet: { deals: closed, moments: test.moments, y: test.y, p, pBaseline, groups: test.moments.map((m) => m.dealIndex) },
   };
 }
 
-function explanationContext(closed: Deal[], rows: RawRow[], y: number[], baseline: GroupRateBaseline): ExplanationContext {
-  const durations = new Map<string, number[]>();
-  for (const d of closed) {
-    if (d.outcome !== 'won' || !d.stageChanges?.length) continue;
-    const ch = [...d.stageChanges].sort((a, b) => a.at - b.at);
-    let stage: string | null = ch[0].fromStage ?? null;
-    let since = d.createdAt;
-    for (const c of ch) {
-      if (c.toStage === stage) continue;
-      if (stage) {
-        const list = durations.get(stage) ?? [];
-        list.push((c.at - since) / DAY_MS);
-        durations.set(stage, list);
-      }
-      stage = c.toStage;
-      since = c.at;
-    }
-  }
-  const stages: ExplanationContext['stages'] = {};
-  const rates = baseline.rates;
-  for (const s of new Set([...durations.keys(), ...Object.keys(rates)])) {
-    const list = (durations.get(s) ?? []).sort((a, b) => a - b);
-    stages[s] = {
-      wonDaysP75: list.length >= 5 ? Math.round(list[Math.floor(0.75 * (list.length - 1))]) : null,
-      winRate: rates[s]?.rate ?? null,
-    };
-  }
-  const wonMedians: Record<string, number> = {};
-  for (const f of DEAL_NUMERIC_FEATURES) {
-    const vals = rows
-      .filter((_, i) => y[i] === 1)
-      .map((r) => r[f])
-      .filter((v): v is number => typeof v === 'number')
-      .sort((a, b) => a - b);
-    if (vals.length) wonMedians[f] = vals[Math.floor(vals.length / 2)];
-  }
-  return { stages, wonMedians };
-}
-
-/** Calibrated probabilities of an already-built scorer on snapshot moments (for comparing models). */
+/** Served probabilities of another scorer (e.g. the active model) on the same snapshots. */
 export function scoreMoments(scorer: WinScorer, moments: DealSnapshotMoment[]): Float64Array {
-  return Float64Array.from(moments, (m) => scorer.probabilityOfRow(scorer.features(m.deal, m.at)));
-}
-
-/**
- * The fallback used when no model is trained: historical win rate by stage, timing from history.
- * Needs at least one closed deal.
- */
-export function buildBaselineScorer(allDeals: Deal[], asOf: Date, seed: number, reason: string): WinScorer {
-  const t = asOf.getTime();
-  const closed = allDeals.filter((d) => d.closedAt != null && d.closedAt <= t && (d.outcome === 'won' || d.outcome === 'lost'));
-  if (closed.length === 0)
-    throw new AppError(
-      'UNPROCESSABLE',
-      'No closed deals yet: there is no history to score open deals from (import won and lost deals first)',
-    );
-  const history = new DealHistory(closed.map((d) => ({ closedAt: d.closedAt!, won: d.outcome === 'won', keys: historyKeys(d) })));
-  const moments = snapshotMoments(closed, createRng(seed, 'mulberry32'));
-  const stages = moments.map((m) => dealAsOf(m.deal, m.at).stage ?? '(unknown)');
-  const y = moments.map((m) => m.won);
-  const baseline = moments.length
-    ? new GroupRateBaseline().fit(stages, y)
-    : new GroupRateBaseline().fit(['(unknown)'], [closed.filter((d) => d.outcome === 'won').length / closed.length >= 0.5 ? 1 : 0]);
-  const timing = CloseTimingModel.fit(
-    moments
-      .filter((m) => m.won)
-      .map((m) => {
-        const s = dealAsOf(m.deal, m.at);
-        return {
-          stage: s.stage,
-          segment: m.deal.account?.segment ?? null,
-          at: m.at,
-          closedAt: m.closedAt,
-          expectedCloseAt: s.expectedCloseAt,
-        };
-      }),
-  );
-  const artifact: WinModelArtifact = {
-    kind: 'salescast-win-model',
-    formatVersion: WIN_ARTIFACT_FORMAT,
-    baseSchema: dealBaseSchema(),
-    attributes: { numeric: [], categorical: [] },
-    encoder: null,
-    classifier: null,
-    calibrator: null,
-    baseline: baseline.toJSON(),
-    timing: timing.toJSON(),
-    history: history.freeze(t + 1),
-    explain: { stages: {}, wonMedians: {} },
-    asOf: asOf.toISOString(),
-    seed,
-  };
-  return new WinScorer(artifact, { history, fallbackReason: reason });
+  return served(scorer, moments);
 }

@@ -33,6 +33,8 @@ export interface InlineDeal {
     changedAt: Date | string;
   }[];
   activities?: { type: string; occurredAt: Date | string }[];
+  /** Score the deal as of this moment instead of the request's asOf. */
+  asOf?: Date | string | null;
 }
 
 type Where = readonly (string | number)[];
@@ -55,6 +57,12 @@ function time(v: Date | string | null | undefined, index: number, where: Where, 
 }
 
 const CREATED_AT: Where = ['createdAt'];
+const AS_OF: Where = ['asOf'];
+
+/** The deal's own scoring moment in milliseconds, or null when it has none. */
+export function inlineAsOf(d: InlineDeal, index = 0): number | null {
+  return time(d.asOf, index, AS_OF);
+}
 const EXPECTED_CLOSE_AT: Where = ['expectedCloseAt'];
 
 export function inlineDealToInput(d: InlineDeal, index = 0): Deal {

@@ -6,14 +6,14 @@ import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
 import { insertDealScores } from '../../db/repositories/scores';
 import { AppError, notFound } from '../../errors';
-import { ActiveModels, type ModelRegistry } from '../../ml/registry';
+import { ActiveModels, type ModelRegistry, type ModelVersionInfo } from '../../ml/registry';
 import { openModelRegistry } from '../models/model-registry';
 import { dataVersion } from '../data-version';
 import { DAY_MS } from '../../math/time';
 import { DealHistory } from '../../domain/features/deal-history';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import { buildBaselineScorer } from './build-win-model';
-import { inlineDealToInput, type InlineDeal } from './inline-deal';
+import { inlineAsOf, inlineDealToInput, type InlineDeal } from './inline-deal';
 import { loadClosedDealHistory, loadDeals } from '../deals/load-deals';
 import { WIN_MODEL_NAME } from './train-win-model';
 import { WinScorer, type DealScoreResult, type WinModelArtifact } from './win-scorer';
@@ -31,7 +31,9 @@ export class WinScoring {
   private fallbackError: string | null = null;
   private seed: number;
   private closedCount = -1;
-  private fallbackFor: number | null = null;
+  private fallbackFor: string | null = null;
+  private trainedCache: { info: ModelVersionInfo; scorer: WinScorer } | null = null;
+  private readonly unloadable = new Set<number>();
   /** The data version the history was read at (null: unknown, read again next time). */
   private historyVersion: number | null = null;
   /** What the idle-as-lost history was read for (null: the history is of closed deals only). */
@@ -83,27 +85,52 @@ export class WinScoring {
     // A model that did not change gets the fresh history; a new one reading idle deals as lost, its own.
     if (now && (fresh || (now !== loadedBefore && lostAfterDays)))
       (now as { model: WinScorer }).model = now.model.withHistory(this.history!);
-    // The baseline fallback is rebuilt only when closed deals changed (it reads every deal).
-    if (!now && (historyChanged || !this.fallback || this.fallbackFor !== (this.models.errors[WIN_MODEL_NAME]?.version ?? null))) {
-      this.fallbackFor = this.models.errors[WIN_MODEL_NAME]?.version ?? null;
-      const failure = this.models.errors[WIN_MODEL_NAME];
-      const reason = failure
-        ? `the active deal-win model v${failure.version} could not be loaded (${failure.error}); scored by the historical win rate of the stage`
-        : undefined;
+    if (!now) await this.refreshFallback(historyChanged);
+    return results[0];
+  }
+
+  /**
+   * With no active model, the baseline served is the one trained with the newest version that
+   * loads (a candidate the promotion rule refused): same training window, same labelling options
+   * (--lost-after-days), and the metrics its training run reported. With no version at all it is
+   * built from the closed deals (which then need both outcomes).
+   */
+  private async refreshFallback(historyChanged: boolean) {
+    const failure = this.models.errors[WIN_MODEL_NAME];
+    const trained = await this.newestLoadableVersion();
+    const key = `${failure?.version ?? '-'}|${trained?.info.id ?? '-'}`;
+    if (!historyChanged && this.fallback && this.fallbackFor === key) return;
+    this.fallbackFor = key;
+    const unloadable = failure ? `the active deal-win model v${failure.version} could not be loaded (${failure.error})` : null;
+    try {
+      if (trained) {
+        this.fallback = trained.scorer.baselineScorer(fallbackReason(trained.info, unloadable), this.history ?? undefined);
+      } else {
+        const reason = `${unloadable ?? 'no deal-win model has been trained'}; scored by the historical win rate of the stage`;
+        this.fallback = buildBaselineScorer(await loadDeals(this.db, { asOf: new Date() }), new Date(), this.seed, reason);
+      }
+      this.fallbackError = null;
+    } catch (e) {
+      this.fallback = null;
+      this.fallbackError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private async newestLoadableVersion(): Promise<{ info: ModelVersionInfo; scorer: WinScorer } | null> {
+    for (const info of await this.registry.list(WIN_MODEL_NAME)) {
+      if (this.trainedCache?.info.id === info.id) return this.trainedCache;
+      if (this.unloadable.has(info.id)) continue;
       try {
-        this.fallback = buildBaselineScorer(
-          await loadDeals(this.db, { asOf: new Date() }),
-          new Date(),
-          this.seed,
-          reason ?? 'no trained deal-win model is active; scored by the historical win rate of the stage',
-        );
-        this.fallbackError = null;
-      } catch (e) {
-        this.fallback = null;
-        this.fallbackError = e instanceof Error ? e.message : String(e);
+        this.trainedCache = {
+          info,
+          scorer: new WinScorer((await this.registry.readArtifact(info)) as WinModelArtifact, { version: info.version }),
+        };
+        return this.trainedCache;
+      } catch {
+        this.unloadable.add(info.id);
       }
     }
-    return results[0];
+    return null;
   }
 
   /** The scorer to use now: the active model, else the stage baseline. */
@@ -114,11 +141,27 @@ export class WinScoring {
     throw new AppError('UNPROCESSABLE', this.fallbackError ?? 'deal scoring is not ready: call refresh() first');
   }
 
-  /** Scores deals passed inline (e.g. by a CRM frontend); no database access. */
-  scoreInline(deals: InlineDeal[], asOf: Date = new Date()): DealScoreResult[] {
+  /**
+   * Scores deals passed inline (e.g. by a CRM frontend); no database access. Each deal is scored as
+   * of its own `asOf` when it carries one (a deal as it stood at a past moment), else `asOf`.
+   */
+  scoreInline(deals: InlineDeal[], asOf: Date = new Date(), options: { explain?: boolean } = {}): DealScoreResult[] {
     const s = this.scorer();
-    return deals.map((d, i) => s.score(inlineDealToInput(d, i), asOf.getTime()));
+    return deals.map((d, i) => s.score(inlineDealToInput(d, i), inlineAsOf(d, i) ?? asOf.getTime(), options));
   }
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+
+/** Why a score is a fallback when a trained version exists but is not active. */
+function fallbackReason(info: ModelVersionInfo, unloadable: string | null): string {
+  const m = (info.metrics ?? {}) as { test?: { auc?: number; logLoss?: number }; baseline?: { auc?: number; logLoss?: number } };
+  const why = info.status === 'candidate' ? `was not promoted (${info.notes ?? 'see "salescast models show win"'})` : `is ${info.status}`;
+  return (
+    `${unloadable ?? 'no deal-win model is active'}; win v${info.version} ${why}. ` +
+    `Scored by the stage baseline trained with v${info.version} (test AUC ${num(m.baseline?.auc)}, log loss ${num(m.baseline?.logLoss)}; ` +
+    `the refused model: AUC ${num(m.test?.auc)}, log loss ${num(m.test?.logLoss)})`
+  );
 }
 
 export interface ScoreDealsOptions {
@@ -129,6 +172,8 @@ export interface ScoreDealsOptions {
   modelsDir?: string;
   /** Ids not loaded (unknown, or created after asOf): an error (default), or left out of the result. */
   missing?: 'throw' | 'skip';
+  /** false: leave out the factors (default true). */
+  explain?: boolean;
 }
 
 /** Scores stored deals by id (or every open deal) and/or inline deals; stores nothing. */
@@ -148,9 +193,9 @@ export async function scoreDeals(db: Database, options: ScoreDealsOptions = {}):
         );
     }
     const s = scoring.scorer();
-    for (const d of deals) out.push(s.score(d, asOf.getTime()));
+    for (const d of deals) out.push(s.score(d, asOf.getTime(), { explain: options.explain }));
   }
-  if (options.inline) out.push(...scoring.scoreInline(options.inline, asOf));
+  if (options.inline) out.push(...scoring.scoreInline(options.inline, asOf, { explain: options.explain }));
   return out;
 }
 

@@ -1,11 +1,15 @@
 // The deal-win retraining job: load deals as of a date, build the model (build-win-model.ts),
-// evaluate candidate vs the active model vs the stage baseline on the same later test window,
-// write an immutable registry version and promote it when it wins by the stated margins.
+// score the active model on the same held-out snapshots through its own serving path, apply the
+// one promotion rule (ml/promotion.ts: beat the baseline and the active model with a paired
+// bootstrap interval; the leakage guard can veto), write an immutable registry version and
+// promote it when the rule says so.
 import { loadConfig } from '../../config';
 import type { Database } from '../../db/database';
-import type { ModelVersionInfo } from '../../ml/registry';
+import type { ModelRegistry, ModelVersionInfo } from '../../ml/registry';
 import { openModelRegistry } from '../models/model-registry';
+import type { LeakageReport } from '../../ml/leakage';
 import { evaluateClassifier, type ClassifierMetrics } from '../../ml/metrics';
+import { decidePromotion, type PromotionDecision, type PromoteMode } from '../../ml/promotion';
 import { buildWinModel, scoreMoments, type BuiltWinModel, type WinAlgorithm } from './build-win-model';
 import { loadDeals } from '../deals/load-deals';
 import { WinScorer, type WinModelArtifact } from './win-scorer';
@@ -13,17 +17,9 @@ import { tensorflowVersionsIfLoaded } from './versions';
 
 export const WIN_MODEL_NAME = 'win';
 
-/**
- * A candidate is promoted automatically only if, on the same test window, it reduces log loss by
- * at least 2% relative to the stage baseline and its AUC is at least 0.01 higher, and (when a model
- * is active) it reduces log loss by at least 0.5% relative to the active model without losing more
- * than 0.005 AUC.
- */
-export const PROMOTION_MARGINS = { vsBaselineLogLoss: 0.02, vsBaselineAuc: 0.01, vsActiveLogLoss: 0.005, vsActiveAucLoss: 0.005 } as const;
-
 export interface TrainWinOptions {
   asOf?: Date;
-  promote?: 'auto' | 'never' | 'always';
+  promote?: PromoteMode;
   algorithm?: WinAlgorithm | 'both';
   /** false: build and evaluate in memory only; nothing is written (backtests). */
   persist?: boolean;
@@ -40,20 +36,130 @@ export interface TrainWinOptions {
 }
 type BuildWinOptionsMlp = Parameters<typeof buildWinModel>[1]['mlp'];
 
+export interface ActiveComparison {
+  version: number;
+  algorithm: string;
+  metrics: ClassifierMetrics | null;
+  note?: string;
+}
+
 export interface TrainWinResult {
   algorithm: string;
   version: number | null;
   promoted: boolean;
   decision: string;
+  /** The candidate's and its baseline's metrics on the held-out snapshots, as served. */
   candidate: ClassifierMetrics;
   baseline: ClassifierMetrics;
-  active: { version: number; algorithm: string; metrics: ClassifierMetrics | null; note?: string } | null;
+  active: ActiveComparison | null;
+  promotion: PromotionDecision;
+  leakage: LeakageReport;
   metrics: BuiltWinModel['metrics'];
   data: BuiltWinModel['data'];
+  /**
+   * Every held-out snapshot with the probability training reported for it (the model's and the
+   * baseline's, both through the serving path): what `GET /v1/deals/:id/score?asOf=at` and an
+   * inline deal as it stood at `at` must answer (test/win-parity.test.ts, eval:real).
+   */
+  heldOut: HeldOutSnapshot[];
   seed: number;
   durationSeconds: number;
   /** The trained model, ready to score (in memory; also what `persist: false` is for). */
   scorer: WinScorer;
+}
+
+export interface HeldOutSnapshot {
+  opportunityId?: number;
+  externalId: string | null;
+  /** The moment the deal was scored as of (ISO 8601). */
+  at: string;
+  won: number;
+  winProbability: number;
+  baselineProbability: number;
+}
+
+function heldOutSnapshots(built: BuiltWinModel): HeldOutSnapshot[] {
+  const { moments, y, p, pBaseline } = built.testSet;
+  return moments.map((m, i) => ({
+    ...(m.deal.id !== undefined ? { opportunityId: m.deal.id } : {}),
+    externalId: m.deal.externalId ?? null,
+    at: new Date(m.at).toISOString(),
+    won: y[i],
+    winProbability: p[i],
+    baselineProbability: pBaseline[i],
+  }));
+}
+
+/** The active model scored through its own serving path on the candidate's held-out snapshots. */
+async function scoreActive(
+  registry: ModelRegistry,
+  built: BuiltWinModel,
+): Promise<{ active: ActiveComparison; p: Float64Array | null } | null> {
+  const info = await registry.active(WIN_MODEL_NAME);
+  if (!info) return null;
+  try {
+    const scorer = new WinScorer((await registry.readArtifact(info)) as WinModelArtifact, {
+      history: built.history,
+      version: info.version,
+    });
+    const p = scoreMoments(scorer, built.testSet.moments);
+    const metrics = evaluateClassifier(p, built.testSet.y);
+    return {
+      active: {
+        version: info.version,
+        algorithm: info.algorithm,
+        metrics,
+        note: 'the active model may have been trained on part of this window',
+      },
+      p,
+    };
+  } catch (e) {
+    const note = `could not be evaluated: ${e instanceof Error ? e.message : String(e)}`;
+    return { active: { version: info.version, algorithm: info.algorithm, metrics: null, note }, p: null };
+  }
+}
+
+async function registerVersion(
+  registry: ModelRegistry,
+  built: BuiltWinModel,
+  r: { seed: number; asOf: Date; active: ActiveComparison | null; promotion: PromotionDecision },
+): Promise<ModelVersionInfo> {
+  const { artifact, metrics, data } = built;
+  const model = artifact.model;
+  return registry.register(WIN_MODEL_NAME, {
+    algorithm: built.algorithm,
+    artifact,
+    metrics: {
+      test: metrics.test,
+      baseline: metrics.baselineTest,
+      liftOverBaseline: metrics.liftOverBaseline,
+      selection: metrics.selection,
+      leakage: metrics.leakage,
+      promotion: { rule: r.promotion.rule, comparisons: r.promotion.comparisons, promoted: r.promotion.promote },
+      timing: metrics.timing,
+      servedThrough: metrics.servedThrough,
+      active: r.active,
+      decision: r.promotion.decision,
+      data,
+    },
+    featureSchema: {
+      signature: artifact.encoder?.signature,
+      baseSchema: artifact.baseSchema,
+      columns: data.encodedColumns,
+      attributes: artifact.attributes,
+    },
+    dataFrom: new Date(data.window.from),
+    dataTo: r.asOf,
+    notes: r.promotion.decision,
+    meta: {
+      seed: r.seed,
+      asOf: r.asOf.toISOString(),
+      params: model?.classifier.params,
+      libraries: { ...model?.classifier.libraries, ...tensorflowVersionsIfLoaded() },
+      calibration: model?.calibrator.method,
+      lostAfterDays: artifact.lostAfterDays ?? null,
+    },
+  });
 }
 
 export async function trainWinModel(db: Database, options: TrainWinOptions = {}): Promise<TrainWinResult> {
@@ -62,7 +168,6 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
   const asOf = options.asOf ?? new Date();
   const seed = options.seed ?? config.SALESCAST_SEED;
   const persist = options.persist ?? true;
-  const promote = options.promote ?? 'auto';
   const progress = options.onProgress ?? (() => undefined);
   progress('load', 0, 'loading deals');
   const deals = await loadDeals(db, { asOf });
@@ -79,112 +184,46 @@ export async function trainWinModel(db: Database, options: TrainWinOptions = {})
     lostAfterDays: options.lostAfterDays,
   });
   const registry = openModelRegistry(db, options.modelsDir ?? config.SALESCAST_MODELS_DIR);
-
-  // The active model, scored on exactly the same test snapshots (with point-in-time history).
-  let active: TrainWinResult['active'] = null;
-  const activeInfo = await registry.active(WIN_MODEL_NAME);
-  if (activeInfo) {
-    try {
-      const scorer = new WinScorer((await registry.readArtifact(activeInfo)) as WinModelArtifact, {
-        history: built.history,
-        version: activeInfo.version,
-      });
-      const p = scoreMoments(scorer, built.testSet.moments);
-      active = {
-        version: activeInfo.version,
-        algorithm: activeInfo.algorithm,
-        metrics: evaluateClassifier(p, built.testSet.y),
-        note: 'the active model may have been trained on part of this window',
-      };
-    } catch (e) {
-      active = {
-        version: activeInfo.version,
-        algorithm: activeInfo.algorithm,
-        metrics: null,
-        note: `could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
-      };
-    }
-  }
-
-  const cand = built.metrics.test;
-  const base = built.metrics.baselineTest;
-  const beatsBaseline =
-    cand.logLoss <= base.logLoss * (1 - PROMOTION_MARGINS.vsBaselineLogLoss) &&
-    (cand.auc ?? 0) >= (base.auc ?? 0) + PROMOTION_MARGINS.vsBaselineAuc;
-  const beatsActive =
-    !active?.metrics ||
-    (cand.logLoss <= active.metrics.logLoss * (1 - PROMOTION_MARGINS.vsActiveLogLoss) &&
-      (cand.auc ?? 0) >= (active.metrics.auc ?? 0) - PROMOTION_MARGINS.vsActiveAucLoss);
-  let shouldPromote = false;
-  let decision: string;
-  if (promote === 'never') decision = 'not promoted (--promote never)';
-  else if (promote === 'always') {
-    shouldPromote = true;
-    decision = 'promoted (--promote always)';
-  } else if (!beatsBaseline)
-    decision = `not promoted: does not beat the stage baseline by ${PROMOTION_MARGINS.vsBaselineLogLoss * 100}% log loss and ${PROMOTION_MARGINS.vsBaselineAuc} AUC on the test window`;
-  else if (!beatsActive)
-    decision = `not promoted: does not beat active v${active!.version} by ${PROMOTION_MARGINS.vsActiveLogLoss * 100}% log loss on the test window`;
-  else {
-    shouldPromote = true;
-    decision = active?.metrics
-      ? `promoted: beats the stage baseline and active v${active.version} on the test window`
-      : active
-        ? `promoted: beats the stage baseline (active v${active.version} could not be evaluated)`
-        : 'promoted: beats the stage baseline on the test window (no model was active)';
-  }
-
+  const scored = await scoreActive(registry, built);
+  const promotion = decidePromotion({
+    mode: options.promote ?? 'auto',
+    y: built.testSet.y,
+    candidate: built.testSet.p,
+    baseline: built.testSet.pBaseline,
+    active: scored
+      ? scored.p
+        ? { version: scored.active.version, p: scored.p }
+        : { version: scored.active.version, error: scored.active.note ?? '' }
+      : null,
+    groups: built.testSet.groups,
+    leakage: built.metrics.leakage,
+    seed,
+  });
+  let decision = promotion.decision;
   let version: number | null = null;
   let promoted = false;
   if (persist) {
-    const info: ModelVersionInfo = await registry.register(WIN_MODEL_NAME, {
-      algorithm: built.algorithm,
-      artifact: built.artifact,
-      metrics: {
-        test: built.metrics.test,
-        calibration: built.metrics.calibration,
-        baseline: built.metrics.baselineTest,
-        liftOverBaseline: built.metrics.liftOverBaseline,
-        candidates: built.metrics.candidates,
-        timing: built.metrics.timing,
-        active,
-        decision,
-        data: built.data,
-      },
-      featureSchema: {
-        signature: built.artifact.encoder?.signature,
-        baseSchema: built.artifact.baseSchema,
-        columns: built.data.encodedColumns,
-        attributes: built.artifact.attributes,
-      },
-      dataFrom: new Date(built.data.window.from),
-      dataTo: asOf,
-      notes: decision,
-      meta: {
-        seed,
-        asOf: asOf.toISOString(),
-        params: built.artifact.classifier?.params,
-        libraries: { ...built.artifact.classifier?.libraries, ...tensorflowVersionsIfLoaded() },
-        calibration: built.artifact.calibrator?.method,
-      },
-    });
+    const info = await registerVersion(registry, built, { seed, asOf, active: scored?.active ?? null, promotion });
     version = info.version;
-    if (shouldPromote) {
+    if (promotion.promote) {
       await registry.promote(WIN_MODEL_NAME, info.version);
       promoted = true;
     }
-  } else if (shouldPromote) decision += ' (not persisted)';
+  } else if (promotion.promote) decision += ' (not persisted)';
   built.scorer.version = version;
   return {
     algorithm: built.algorithm,
     version,
     promoted,
     decision,
-    candidate: cand,
-    baseline: base,
-    active,
+    candidate: built.metrics.test,
+    baseline: built.metrics.baselineTest,
+    active: scored?.active ?? null,
+    promotion,
+    leakage: built.metrics.leakage,
     metrics: built.metrics,
     data: built.data,
+    heldOut: heldOutSnapshots(built),
     seed,
     durationSeconds: (Date.now() - started) / 1000,
     scorer: built.scorer,

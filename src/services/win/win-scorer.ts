@@ -1,38 +1,50 @@
-// A trained deal-win model ready to score: feature builder + encoder + classifier + calibrator +
+// A trained deal-win model ready to score: feature builder + encoder + calibrated classifier +
 // close-timing model + history of closed deals, all in memory. Scoring touches no database, so a
 // CRM frontend's inline deal is scored in microseconds once the scorer is loaded. The same object
-// is what training returns with `persist: false` (forecast backtests use it with past dates).
+// is what training returns with `persist: false` (forecast backtests use it with past dates), and
+// what training scores its test snapshots with: the metrics a training run reports are those of
+// this serving path (`servedProbability`), never of a parallel implementation.
 import { AppError } from '../../errors';
-import { GroupRateBaseline, type GroupRateState } from '../../ml/baseline';
-import { loadCalibrator, type Calibrator, type CalibratorState } from '../../ml/calibration';
-import { loadClassifier, type BinaryClassifier, type ClassifierArtifact } from '../../ml/estimator';
+import { checkArtifact } from '../../ml/artifact';
+import { GroupRateBaseline, type GroupRateArtifact } from '../../ml/baseline';
+import { CalibratedClassifier, type CalibratedClassifierArtifact } from '../../ml/calibrated-classifier';
 import { FeatureEncoder, type EncoderState, type RawRow } from '../../ml/feature-encoder';
-import { sigmoid } from '../../math/link';
 import { dealBaseSchema, dealFeatures, dealFeatureSpec } from '../../domain/features/deal-features';
 import { dealFactors, dealFactorUnits, type ExplanationContext, type Factor } from '../../domain/features/deal-explanations';
 import { unitColumns, type FactorUnit } from '../../domain/features/factor-units';
 import { DealHistory, type DealHistoryState } from '../../domain/features/deal-history';
 import type { Deal } from '../../domain/deal-timeline/deal';
 import { CloseTimingModel, type CloseOutlook, type CloseTimingState } from '../../domain/timing/close-timing';
+import { DAY_MS } from '../../math/time';
 
-export const WIN_ARTIFACT_FORMAT = 1;
+export const WIN_ARTIFACT_KIND = 'salescast.win-model';
+/**
+ * v2: common artifact header; one calibrated classifier (`model`, chosen by time-ordered
+ * cross-validation and refitted on the whole training window) instead of `classifier` +
+ * `calibrator`. v1 artifacts are refused (SCHEMA_MISMATCH): retrain.
+ */
+export const WIN_ARTIFACT_FORMAT = 2;
 
 export interface WinModelArtifact {
-  kind: 'salescast-win-model';
+  kind: typeof WIN_ARTIFACT_KIND;
   formatVersion: number;
   /** The deal feature definitions of the code that trained it (see dealBaseSchema). */
   baseSchema: string;
   attributes: { numeric: string[]; categorical: string[] };
+  /** Null, like `model`, for a baseline-only scorer. */
   encoder: EncoderState | null;
-  classifier: ClassifierArtifact | null;
-  calibrator: CalibratorState | null;
-  baseline: GroupRateState;
+  model: CalibratedClassifierArtifact | null;
+  /** The stage baseline, fitted on the same training window and labels as the model. */
+  baseline: GroupRateArtifact;
   timing: CloseTimingState;
   history: DealHistoryState;
   explain: ExplanationContext;
   asOf: string;
   seed: number;
-  /** Trained with --lost-after-days: serving counts idle open deals as lost the same way in win-rate history. */
+  /**
+   * Trained with --lost-after-days: the model and its baseline counted idle open deals as lost, and
+   * serving counts them the same way in win-rate history.
+   */
   lostAfterDays?: number;
 }
 
@@ -60,8 +72,7 @@ export interface DealScoreResult extends DealOutlook {
 export class WinScorer {
   readonly algorithm: string;
   private readonly encoder: FeatureEncoder | null;
-  private readonly classifier: BinaryClassifier | null;
-  private readonly calibrator: Calibrator | null;
+  private readonly model: CalibratedClassifier | null;
   private readonly baseline: GroupRateBaseline;
   readonly timing: CloseTimingModel;
   private history: DealHistory;
@@ -73,29 +84,23 @@ export class WinScorer {
     readonly artifact: WinModelArtifact,
     options: { history?: DealHistory; version?: number | null; fallbackReason?: string } = {},
   ) {
-    if (artifact?.kind !== 'salescast-win-model') throw new AppError('SCHEMA_MISMATCH', 'not a deal-win model artifact');
-    if (artifact.formatVersion !== WIN_ARTIFACT_FORMAT)
-      throw new AppError(
-        'SCHEMA_MISMATCH',
-        `deal-win artifact format ${artifact.formatVersion} is not supported (expected ${WIN_ARTIFACT_FORMAT})`,
-      );
+    checkArtifact(artifact, WIN_ARTIFACT_KIND, WIN_ARTIFACT_FORMAT);
     if (artifact.baseSchema !== dealBaseSchema())
       throw new AppError(
         'SCHEMA_MISMATCH',
         'the deal-win model was trained with different deal features than this version of Salescast computes; retrain it (npx salescast train win)',
       );
-    this.encoder = artifact.encoder ? FeatureEncoder.fromJSON(artifact.encoder, dealFeatureSpec(artifact.attributes)) : null;
-    this.classifier = artifact.classifier ? loadClassifier(artifact.classifier) : null;
-    if (this.classifier && this.encoder && artifact.classifier!.inputSize !== this.encoder.width)
+    this.encoder = artifact.encoder ? FeatureEncoder.fromArtifact(artifact.encoder, dealFeatureSpec(artifact.attributes)) : null;
+    this.model = artifact.model && this.encoder ? CalibratedClassifier.fromArtifact(artifact.model) : null;
+    if (this.model && this.encoder && artifact.model!.classifier.inputSize !== this.encoder.width)
       throw new AppError(
         'SCHEMA_MISMATCH',
-        `the classifier expects ${artifact.classifier!.inputSize} inputs but the feature schema has ${this.encoder.width}`,
+        `the classifier expects ${artifact.model!.classifier.inputSize} inputs but the feature schema has ${this.encoder.width}`,
       );
-    this.calibrator = artifact.calibrator ? loadCalibrator(artifact.calibrator) : null;
-    this.baseline = GroupRateBaseline.fromJSON(artifact.baseline);
+    this.baseline = GroupRateBaseline.fromArtifact(artifact.baseline);
     this.timing = CloseTimingModel.fromJSON(artifact.timing);
     this.history = options.history ?? DealHistory.fromState(artifact.history);
-    this.algorithm = this.classifier ? this.classifier.algorithm : 'baseline';
+    this.algorithm = this.model ? this.model.algorithm : 'baseline';
     this.version = options.version ?? null;
     this.fallbackReason = options.fallbackReason;
     // Explanation units: correlated features (activity windows, close date and pushes…) explained together.
@@ -110,7 +115,7 @@ export class WinScorer {
   readonly fallbackReason?: string;
 
   get isFallback(): boolean {
-    return this.classifier === null;
+    return this.model === null;
   }
 
   /** Replaces the closed-deal history (e.g. refreshed from the database) without retraining. */
@@ -118,20 +123,28 @@ export class WinScorer {
     return new WinScorer(this.artifact, { history, version: this.version, fallbackReason: this.fallbackReason });
   }
 
+  /**
+   * The stage baseline trained with this model (same window, same labels), as a scorer of its own:
+   * what training reports as "the baseline" and what is served when the model is not promoted.
+   */
+  baselineScorer(fallbackReason: string, history: DealHistory = this.history): WinScorer {
+    return new WinScorer({ ...this.artifact, encoder: null, model: null }, { history, fallbackReason });
+  }
+
   /** `once`: this deal object is scored at this one moment (serving), so its history keys are not cached. */
   features(deal: Deal, t: number, once = false): RawRow {
     return dealFeatures(deal, t, this.history, this.artifact.attributes, once ? { cacheKeys: false } : undefined);
   }
 
-  /** Calibrated P(win) of a feature row. */
+  /** Calibrated P(win) of a feature row, in [eps, 1 - eps] (ml/probability.ts). */
   probabilityOfRow(row: RawRow): number {
-    if (!this.classifier || !this.encoder) return this.baseline.predictOne(row.stage == null ? '(unknown)' : String(row.stage));
-    return this.probabilityOfEncoded(this.encoder.transformRow(row, this.buffer));
+    if (!this.model || !this.encoder) return this.baseline.predictOne(row.stage == null ? '(unknown)' : String(row.stage));
+    return this.model.probability(this.encoder.transformRow(row, this.buffer));
   }
 
-  private probabilityOfEncoded(x: number[]): number {
-    const raw = sigmoid(this.classifier!.logit(x));
-    return this.calibrator ? this.calibrator.transform(raw) : raw;
+  /** P(win) of a deal as of t exactly as `score` (and so the HTTP API) answers it. */
+  servedProbability(deal: Deal, t: number): number {
+    return this.score(deal, t, { explain: false }).winProbability;
   }
 
   winProbability(deal: Deal, asOf: number = Date.now()): number {
@@ -139,7 +152,7 @@ export class WinScorer {
   }
 
   closeOutlook(deal: Deal, row: RawRow, asOf: number): CloseOutlook {
-    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * 86_400_000;
+    const expected = row.daysToExpectedClose == null ? null : asOf + Number(row.daysToExpectedClose) * DAY_MS;
     return this.timing.outlook(
       { stage: row.stage == null ? null : String(row.stage), segment: deal.account?.segment ?? null, expectedCloseAt: expected },
       asOf,
@@ -160,7 +173,7 @@ export class WinScorer {
 
   /** Per-feature contributions to the log-odds, worded for a rep; strongest first on each side. */
   factors(row: RawRow, perSide = 3, encoded?: number[]): Factor[] {
-    if (!this.classifier || !this.encoder) {
+    if (!this.model || !this.encoder) {
       const stage = row.stage == null ? '(unknown)' : String(row.stage);
       const p = this.baseline.predictOne(stage);
       return [
@@ -175,7 +188,7 @@ export class WinScorer {
     const x = encoded ?? this.encoder.transformRow(row);
     // Rank every unit by its effect, then word only the few that are shown (wording all of them
     // cost more than the model itself on the serving path).
-    const contrib = this.classifier.contributions(x, this.unitColumns!);
+    const contrib = this.model.classifier.contributions(x, this.unitColumns!);
     const encoder = this.encoder;
     return dealFactors(this.units, contrib, row, this.artifact.explain, perSide, (f, v) => encoder.knowsCategory(f, v));
   }
@@ -184,9 +197,9 @@ export class WinScorer {
     const row = this.features(deal, asOf, true);
     const o = this.closeOutlook(deal, row, asOf);
     // Encode once: the probability and the factors read the same vector.
-    const x = this.classifier && this.encoder ? this.encoder.transformRow(row, this.buffer) : null;
+    const x = this.model && this.encoder ? this.encoder.transformRow(row, this.buffer) : null;
     const result: DealScoreResult = {
-      winProbability: x ? this.probabilityOfEncoded(x) : this.probabilityOfRow(row),
+      winProbability: x ? this.model!.probability(x) : this.probabilityOfRow(row),
       expectedCloseAt: o.expectedCloseAt == null ? null : new Date(o.expectedCloseAt),
       slipProbability: o.slipProbability,
       closeDistribution: o.closeDistribution,
