@@ -105,6 +105,16 @@ describe(`training/serving parity on demo data (seed ${SEED})`, () => {
     expect(s.fallbackReason).toMatch(
       new RegExp(`win v${trained.version} was not promoted.*stage baseline trained with v${trained.version}`),
     );
+    // The registry says so too, with the baseline's own metrics next to the refused candidate's.
+    const shown = await request(h.app).get('/v1/models/win').set(bearer(h.keys.read)).expect(200);
+    expect(shown.body.active).toBeNull();
+    expect(shown.body.fallback).toMatchObject({
+      version: trained.version,
+      decision: expect.stringMatching(/not promoted \(--promote never\)/),
+      baseline: { auc: trained.baseline.auc, logLoss: trained.baseline.logLoss },
+      candidate: { auc: trained.candidate.auc, logLoss: trained.candidate.logLoss },
+    });
+    expect(shown.body.fallback.reason).toMatch(/stage baseline trained with it \(fallback: true\)/);
   });
 
   test('logistic: the promoted model serves what its training run reported', async () => {

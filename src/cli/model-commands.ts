@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Database } from '../db/database';
 import { invalidInput } from '../errors';
 import type { ModelVersionInfo } from '../services/models/model-registry';
+import { fallbackStatus } from '../services/models/fallback-status';
 import { processIo, table, withDatabase } from './common';
 import { leakageLines, promotionLines, selectionLines } from './training-report';
 import type { LeakageReport } from '../ml/leakage';
@@ -105,7 +106,12 @@ export function registerModelCommands(program: Command) {
     .action(async (name: string, opts: { version?: string; json?: boolean }) => {
       await withDatabase(async (db) => {
         const reg = registry(db);
-        const v = await reg.get(name, opts.version === undefined ? undefined : parseVersion(opts.version));
+        // With no active version, say what serves instead and show the newest (refused) version.
+        const fallback = opts.version === undefined ? fallbackStatus(name, await reg.list(name)) : null;
+        const v =
+          fallback?.version != null
+            ? await reg.get(name, fallback.version)
+            : await reg.get(name, opts.version === undefined ? undefined : parseVersion(opts.version));
         // A broken artifact (folder or row) does not hide the registry row: say what is wrong with it instead.
         let meta: Record<string, unknown> | null = null;
         let folderProblem: string | null = null;
@@ -115,10 +121,11 @@ export function registerModelCommands(program: Command) {
           folderProblem = e instanceof Error ? e.message : String(e);
         }
         if (opts.json) {
-          processIo.out(JSON.stringify({ ...v, meta, ...(folderProblem ? { folderProblem } : {}) }, null, 2));
+          processIo.out(JSON.stringify({ ...v, meta, fallback, ...(folderProblem ? { folderProblem } : {}) }, null, 2));
           return;
         }
         if (folderProblem) processIo.err(`warning: ${folderProblem}`);
+        if (fallback) processIo.out(`${fallback.reason}\n`);
         processIo.out(`${v.name} v${v.version} (${v.algorithm}) — ${v.status}`);
         processIo.out(`trained ${v.trainedAt.toISOString()} on data ${day(v.dataFrom)} .. ${day(v.dataTo)}; artifact ${v.artifactPath}`);
         if (v.promotedAt)

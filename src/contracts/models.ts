@@ -96,7 +96,21 @@ export const showModelRoute = defineRoute({
   tag: 'models',
   scope: 'scores:read',
   params: nameParam,
-  response: z.object({ name: z.string(), active: ModelVersionDetail.nullable(), versions: z.array(ModelVersion) }),
+  response: z.object({
+    name: z.string(),
+    active: ModelVersionDetail.nullable(),
+    fallback: z
+      .object({
+        reason: z.string(),
+        version: z.number().int().nullable().describe('the newest trained version (for deal-win, its stage baseline serves)'),
+        decision: z.string().nullable().describe('why that version was not promoted'),
+        baseline: Json.nullable().describe("the baseline's own metrics on that version's test window"),
+        candidate: Json.nullable().describe("the refused candidate's metrics on the same window"),
+      })
+      .nullable()
+      .describe('null when a version is active; otherwise what serves instead and why'),
+    versions: z.array(ModelVersion),
+  }),
 });
 
 export const showModelVersionRoute = defineRoute({

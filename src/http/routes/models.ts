@@ -3,6 +3,7 @@
 // the change up by polling).
 import { listModelsRoute, promoteModelRoute, rollbackModelRoute, showModelRoute, showModelVersionRoute } from '../../contracts/models';
 import { ARTIFACT_VALIDATORS } from '../../services/models/artifact-validators';
+import { fallbackStatus } from '../../services/models/fallback-status';
 import { type ModelRegistry, type ModelVersionInfo, openModelRegistry } from '../../services/models/model-registry';
 import type { AppContext } from '../context';
 import { page, sortBy } from '../pagination';
@@ -55,7 +56,12 @@ export function modelRoutes({ mount, services }: AppContext) {
     const r = registry();
     const versions = await r.list(params.name);
     const active = versions.find((v) => v.status === 'active') ?? null;
-    return { name: params.name, active: active ? await detail(r, active) : null, versions: versions.map(versionView) };
+    return {
+      name: params.name,
+      active: active ? await detail(r, active) : null,
+      fallback: fallbackStatus(params.name, versions),
+      versions: versions.map(versionView),
+    };
   });
 
   mount(showModelVersionRoute, async ({ params }) => {
