@@ -102,6 +102,27 @@ describe('npm start on a fresh clone', () => {
     expect(log).not.toMatch(/training the (churn|clv)/);
   }, 180_000);
 
+  test('a start after an upgrade retrains a model whose artifact has an older format (the v0.1 clv header)', async () => {
+    const db = openDatabase(loadConfig(env).databaseUrl);
+    const registry = new ModelRegistry(db, env.SALESCAST_MODELS_DIR);
+    const current = (await registry.active('clv'))!;
+    const { kind: _kind, ...rest } = (await registry.readArtifact(current)) as Record<string, unknown>;
+    const registered = await registry.register('clv', {
+      algorithm: current.algorithm,
+      artifact: { ...rest, format: 'salescast.clv', formatVersion: 1 },
+    });
+    await registry.promote('clv', registered.version);
+    await db.close();
+    const again: string[] = [];
+    const h4 = await start({ demo: true, env, log: (m) => again.push(m) });
+    await h4.close();
+    const log = again.join('\n');
+    expect(log).toMatch(
+      new RegExp(`active clv model v${registered.version} cannot be loaded by this version \\(the artifact is salescast\\.clv format v1; .*\\): retraining`),
+    );
+    expect(log).toMatch(new RegExp(`clv: version ${registered.version + 1}, promoted`));
+  }, 180_000);
+
   test('does not retrain at every start when the retrained version was not promoted', async () => {
     // An unloadable active version, and a loadable one trained after it that was not promoted.
     const db = openDatabase(loadConfig(env).databaseUrl);
