@@ -53,6 +53,111 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Floa
   return x;
 }
 
+/**
+ * X (n x p) as sparse rows with a leading 1 for the intercept (column 0): one-hot columns are mostly
+ * zero, so X'WX is accumulated over each row's non-zero pairs only (several times fewer operations
+ * on deal rows). Columns within a row are ascending.
+ */
+interface SparseRows {
+  n: number;
+  q: number;
+  start: Uint32Array;
+  col: Uint32Array;
+  val: Float64Array;
+}
+
+function sparseRows(X: number[][]): SparseRows {
+  const n = X.length;
+  const p = X[0].length;
+  const start = new Uint32Array(n + 1);
+  let nnz = 0;
+  for (let i = 0; i < n; i++) {
+    nnz++; // intercept
+    const row = X[i];
+    for (let j = 0; j < p; j++) if (row[j] !== 0) nnz++;
+    start[i + 1] = nnz;
+  }
+  const col = new Uint32Array(nnz);
+  const val = new Float64Array(nnz);
+  for (let i = 0, k = 0; i < n; i++) {
+    col[k] = 0;
+    val[k++] = 1;
+    const row = X[i];
+    for (let j = 0; j < p; j++) {
+      const v = row[j];
+      if (v !== 0) {
+        col[k] = j + 1;
+        val[k++] = v;
+      }
+    }
+  }
+  return { n, q: p + 1, start, col, val };
+}
+
+/** Sum of log losses at coefficients b + (l2 / 2) ||b without intercept||^2. */
+function penalisedLoss(r: SparseRows, y: ArrayLike<number>, b: Float64Array, l2: number): number {
+  let f = 0;
+  for (let i = 0; i < r.n; i++) {
+    let eta = 0;
+    for (let k = r.start[i]; k < r.start[i + 1]; k++) eta += r.val[k] * b[r.col[k]];
+    // log(1 + e^eta) - y*eta, computed stably
+    f += (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta))) - y[i] * eta;
+  }
+  for (let j = 1; j < r.q; j++) f += 0.5 * l2 * b[j] * b[j];
+  return f;
+}
+
+/** Gradient g (q) and Hessian H (q x q, row-major) of the penalised loss at beta, in place. */
+function gradientAndHessian(r: SparseRows, y: ArrayLike<number>, beta: Float64Array, l2: number, g: Float64Array, H: Float64Array): void {
+  const { q, start, col, val } = r;
+  H.fill(0);
+  g.fill(0);
+  for (let i = 0; i < r.n; i++) {
+    const a = start[i];
+    const b = start[i + 1];
+    let eta = 0;
+    for (let k = a; k < b; k++) eta += val[k] * beta[col[k]];
+    const mu = sigmoid(eta);
+    const w = Math.max(mu * (1 - mu), 1e-10);
+    const res = mu - y[i];
+    for (let k = a; k < b; k++) {
+      const j = col[k]; // columns ascending, so col[m] <= j for m <= k
+      const zj = val[k];
+      g[j] += res * zj;
+      const wz = w * zj;
+      const hrow = j * q;
+      for (let m = a; m <= k; m++) H[hrow + col[m]] += wz * val[m];
+    }
+  }
+  for (let j = 1; j < q; j++) {
+    g[j] += l2 * beta[j];
+    H[j * q + j] += l2;
+  }
+  for (let j = 0; j < q; j++) for (let k = 0; k < j; k++) H[k * q + j] = H[j * q + k];
+  H[0] += 1e-9;
+}
+
+/** The Newton step, halved until the loss does not increase (keeps Newton monotone on separable data). */
+function halvingStep(
+  r: SparseRows,
+  y: ArrayLike<number>,
+  beta: Float64Array,
+  step: Float64Array,
+  current: number,
+  l2: number,
+): { next: Float64Array; value: number } {
+  let t = 1;
+  const next = new Float64Array(r.q);
+  let value = Infinity;
+  for (let half = 0; half < 30; half++) {
+    for (let j = 0; j < r.q; j++) next[j] = beta[j] - t * step[j];
+    value = penalisedLoss(r, y, next, l2);
+    if (value <= current + 1e-12) break;
+    t /= 2;
+  }
+  return { next, value };
+}
+
 export class LogisticRegression implements BinaryClassifier {
   readonly algorithm = 'logistic';
   readonly params: Required<LogisticRegressionParams>;
@@ -78,87 +183,18 @@ export class LogisticRegression implements BinaryClassifier {
 
   async fit(X: number[][], y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
     checkTrainingData(X, y);
-    const n = X.length;
-    const p = X[0].length;
-    const q = p + 1; // column 0 is the intercept
-    // Sparse rows (with a leading 1 for the intercept): one-hot columns are mostly zero, so X'WX is
-    // accumulated over each row's non-zero pairs only (several times fewer operations on deal rows).
-    const beta = new Float64Array(q);
+    const rows = sparseRows(X);
+    const q = rows.q;
     const { l2, maxIterations, tolerance } = this.params;
-    const objective = (b: Float64Array) => {
-      let f = 0;
-      for (let i = 0; i < n; i++) {
-        let eta = 0;
-        for (let k = nzStart[i]; k < nzStart[i + 1]; k++) eta += nzVal[k] * b[nzCol[k]];
-        // log(1 + e^eta) - y*eta, computed stably
-        f += (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta))) - y[i] * eta;
-      }
-      for (let j = 1; j < q; j++) f += 0.5 * l2 * b[j] * b[j];
-      return f;
-    };
-    const nzStart = new Uint32Array(n + 1);
-    let nnz = 0;
-    for (let i = 0; i < n; i++) {
-      nnz++; // intercept
-      const row = X[i];
-      for (let j = 0; j < p; j++) if (row[j] !== 0) nnz++;
-      nzStart[i + 1] = nnz;
-    }
-    const nzCol = new Uint32Array(nnz);
-    const nzVal = new Float64Array(nnz);
-    for (let i = 0, k = 0; i < n; i++) {
-      nzCol[k] = 0; // column 0 is the intercept
-      nzVal[k++] = 1;
-      const row = X[i];
-      for (let j = 0; j < p; j++) {
-        const v = row[j];
-        if (v !== 0) {
-          nzCol[k] = j + 1;
-          nzVal[k++] = v;
-        }
-      }
-    }
-    let current = objective(beta);
+    const beta = new Float64Array(q);
+    let current = penalisedLoss(rows, y, beta, l2);
     const H = new Float64Array(q * q);
     const g = new Float64Array(q);
     let it = 0;
     for (; it < maxIterations; it++) {
-      H.fill(0);
-      g.fill(0);
-      for (let i = 0; i < n; i++) {
-        const a = nzStart[i];
-        const b = nzStart[i + 1];
-        let eta = 0;
-        for (let k = a; k < b; k++) eta += nzVal[k] * beta[nzCol[k]];
-        const mu = sigmoid(eta);
-        const w = Math.max(mu * (1 - mu), 1e-10);
-        const r = mu - y[i];
-        for (let k = a; k < b; k++) {
-          const j = nzCol[k]; // columns ascending, so nzCol[m] <= j for m <= k
-          const zj = nzVal[k];
-          g[j] += r * zj;
-          const wz = w * zj;
-          const hrow = j * q;
-          for (let m = a; m <= k; m++) H[hrow + nzCol[m]] += wz * nzVal[m];
-        }
-      }
-      for (let j = 1; j < q; j++) {
-        g[j] += l2 * beta[j];
-        H[j * q + j] += l2;
-      }
-      for (let j = 0; j < q; j++) for (let k = 0; k < j; k++) H[k * q + j] = H[j * q + k];
-      H[0] += 1e-9;
+      gradientAndHessian(rows, y, beta, l2, g, H);
       const step = choleskySolve(H, g, q);
-      // Step halving keeps Newton monotone when far from the optimum (separable data).
-      let t = 1;
-      const next = new Float64Array(q);
-      let value = Infinity;
-      for (let half = 0; half < 30; half++) {
-        for (let j = 0; j < q; j++) next[j] = beta[j] - t * step[j];
-        value = objective(next);
-        if (value <= current + 1e-12) break;
-        t /= 2;
-      }
+      const { next, value } = halvingStep(rows, y, beta, step, current, l2);
       let maxStep = 0;
       for (let j = 0; j < q; j++) maxStep = Math.max(maxStep, Math.abs(next[j] - beta[j]));
       beta.set(next);

@@ -14,7 +14,7 @@ import {
   type FitOptions,
 } from './estimator';
 import { sigmoid } from '../math/link';
-import { createRng } from '../math/random';
+import { createRng, type Rng } from '../math/random';
 import { tensorflow, tensorflowVersions } from './tf-backend';
 
 export interface MlpParams {
@@ -55,6 +55,101 @@ interface Layer {
   outSize: number;
 }
 
+type Tf = Awaited<ReturnType<typeof tensorflow>>;
+type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+type Scalar = import('@tensorflow/tfjs').Scalar;
+
+/** Rows idx of X and y as flat float32 arrays (row-major, width p). */
+interface Batch {
+  xs: Float32Array;
+  ys: Float32Array;
+  n: number;
+  p: number;
+}
+
+function gatherRows(X: number[][], y: ArrayLike<number>, idx: ArrayLike<number>): Batch {
+  const p = X[0].length;
+  const xs = new Float32Array(idx.length * p);
+  const ys = new Float32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const row = X[idx[i]];
+    for (let j = 0; j < p; j++) xs[i * p + j] = row[j];
+    ys[i] = y[idx[i]];
+  }
+  return { xs, ys, n: idx.length, p };
+}
+
+interface Network {
+  vars: import('@tensorflow/tfjs').Variable[];
+  /** Logits of x. */
+  forward(x: Tensor2D): Tensor2D;
+  /** Mean cross-entropy + l2 * sum of squared weights (not biases). */
+  loss(x: Tensor2D, t: Tensor2D): Scalar;
+}
+
+/** Weights drawn Glorot-uniform (Glorot & Bengio 2010) from our seeded generator; zero biases. */
+function glorotNetwork(tf: Tf, sizes: number[], l2: number, rng: Rng): Network {
+  const vars: import('@tensorflow/tfjs').Variable[] = [];
+  for (let l = 0; l < sizes.length - 1; l++) {
+    const limit = Math.sqrt(6 / (sizes[l] + sizes[l + 1]));
+    const w = new Float32Array(sizes[l] * sizes[l + 1]);
+    for (let i = 0; i < w.length; i++) w[i] = (rng.next() * 2 - 1) * limit;
+    vars.push(tf.variable(tf.tensor2d(w, [sizes[l], sizes[l + 1]])));
+    vars.push(tf.variable(tf.zeros([sizes[l + 1]])));
+  }
+  const forward = (x: Tensor2D) => {
+    let h: Tensor2D = x;
+    for (let l = 0; l < sizes.length - 1; l++) {
+      h = tf.add(tf.matMul(h, vars[2 * l] as Tensor2D), vars[2 * l + 1]);
+      if (l < sizes.length - 2) h = tf.relu(h);
+    }
+    return h;
+  };
+  const loss = (x: Tensor2D, t: Tensor2D) => {
+    let value = tf.losses.sigmoidCrossEntropy(t, forward(x)) as Scalar;
+    if (l2 > 0) for (let l = 0; l < sizes.length - 1; l++) value = tf.add(value, tf.mul(l2, tf.sum(tf.square(vars[2 * l])))) as Scalar;
+    return value;
+  };
+  return { vars, forward, loss };
+}
+
+/** One pass of Adam over the training rows in a fresh seeded order, in minibatches. */
+function trainEpoch(
+  tf: Tf,
+  net: Network,
+  optimizer: import('@tensorflow/tfjs').Optimizer,
+  train: Batch,
+  batchSize: number,
+  rng: Rng,
+) {
+  const { p, n } = train;
+  const bx = new Float32Array(batchSize * p);
+  const by = new Float32Array(batchSize);
+  const perm = rng.permutation(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    for (let i = 0; i < m; i++) {
+      const r = perm[start + i];
+      bx.set(train.xs.subarray(r * p, r * p + p), i * p);
+      by[i] = train.ys[r];
+    }
+    tf.tidy(() => {
+      const xt = tf.tensor2d(bx.subarray(0, m * p), [m, p]);
+      const yt = tf.tensor2d(by.subarray(0, m), [m, 1]);
+      optimizer.minimize(() => net.loss(xt, yt), false, net.vars);
+    });
+  }
+}
+
+function validationLoss(tf: Tf, net: Network, val: Batch): number {
+  return tf.tidy(
+    () =>
+      (
+        tf.losses.sigmoidCrossEntropy(tf.tensor2d(val.ys, [val.n, 1]), net.forward(tf.tensor2d(val.xs, [val.n, val.p]))) as Scalar
+      ).dataSync()[0],
+  );
+}
+
 export class MlpClassifier implements BinaryClassifier {
   readonly algorithm = 'mlp';
   readonly params: Required<MlpParams>;
@@ -88,89 +183,30 @@ export class MlpClassifier implements BinaryClassifier {
     const tf = await tensorflow();
     const n = X.length;
     const p = X[0].length;
-    const { hidden, learningRate, batchSize, maxEpochs, l2, patience, validationFraction, seed } = this.params;
+    const { hidden, learningRate, maxEpochs, l2, patience, validationFraction, seed } = this.params;
     const rng = createRng(seed, 'mulberry32');
+    // Early-stopping rows drawn first, then Glorot initialisation, then one shuffle per epoch: the
+    // same seed gives the same network.
     const order = rng.permutation(n);
     const nVal = n >= 200 ? Math.max(1, Math.floor(n * validationFraction)) : 0;
-    const valIdx = order.subarray(0, nVal);
-    const trainIdx = order.slice(nVal);
-    const gather = (idx: ArrayLike<number>) => {
-      const xs = new Float32Array(idx.length * p);
-      const ys = new Float32Array(idx.length);
-      for (let i = 0; i < idx.length; i++) {
-        const row = X[idx[i]];
-        for (let j = 0; j < p; j++) xs[i * p + j] = row[j];
-        ys[i] = y[idx[i]];
-      }
-      return { xs, ys };
-    };
-    const train = gather(trainIdx);
-    const val = nVal > 0 ? gather(valIdx) : null;
-
-    // Glorot-uniform initialisation (Glorot & Bengio 2010) from our seeded generator.
+    const train = gatherRows(X, y, order.slice(nVal));
+    const val = nVal > 0 ? gatherRows(X, y, order.subarray(0, nVal)) : null;
     const sizes = [p, ...hidden, 1];
-    const vars: import('@tensorflow/tfjs').Variable[] = [];
-    for (let l = 0; l < sizes.length - 1; l++) {
-      const limit = Math.sqrt(6 / (sizes[l] + sizes[l + 1]));
-      const w = new Float32Array(sizes[l] * sizes[l + 1]);
-      for (let i = 0; i < w.length; i++) w[i] = (rng.next() * 2 - 1) * limit;
-      vars.push(tf.variable(tf.tensor2d(w, [sizes[l], sizes[l + 1]])));
-      vars.push(tf.variable(tf.zeros([sizes[l + 1]])));
-    }
-    const forward = (x: import('@tensorflow/tfjs').Tensor2D) => {
-      let h: import('@tensorflow/tfjs').Tensor2D = x;
-      for (let l = 0; l < sizes.length - 1; l++) {
-        h = tf.add(tf.matMul(h, vars[2 * l] as import('@tensorflow/tfjs').Tensor2D), vars[2 * l + 1]);
-        if (l < sizes.length - 2) h = tf.relu(h);
-      }
-      return h; // logits
-    };
-    const lossOf = (x: import('@tensorflow/tfjs').Tensor2D, t: import('@tensorflow/tfjs').Tensor2D) => {
-      let loss = tf.losses.sigmoidCrossEntropy(t, forward(x)) as import('@tensorflow/tfjs').Scalar;
-      if (l2 > 0)
-        for (let l = 0; l < sizes.length - 1; l++)
-          loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(vars[2 * l])))) as import('@tensorflow/tfjs').Scalar;
-      return loss;
-    };
+    const net = glorotNetwork(tf, sizes, l2, rng);
     const optimizer = tf.train.adam(learningRate);
-    const nTrain = trainIdx.length;
     let best = Infinity;
     let bestWeights: Float32Array[] | null = null;
     let since = 0;
-    const bx = new Float32Array(batchSize * p);
-    const by = new Float32Array(batchSize);
     try {
       for (let epoch = 0; epoch < maxEpochs; epoch++) {
-        const perm = rng.permutation(nTrain);
-        for (let start = 0; start < nTrain; start += batchSize) {
-          const m = Math.min(batchSize, nTrain - start);
-          for (let i = 0; i < m; i++) {
-            const r = perm[start + i];
-            bx.set(train.xs.subarray(r * p, r * p + p), i * p);
-            by[i] = train.ys[r];
-          }
-          tf.tidy(() => {
-            const xt = tf.tensor2d(bx.subarray(0, m * p), [m, p]);
-            const yt = tf.tensor2d(by.subarray(0, m), [m, 1]);
-            optimizer.minimize(() => lossOf(xt, yt), false, vars);
-          });
-        }
+        trainEpoch(tf, net, optimizer, train, this.params.batchSize, rng);
         this.epochsRun = epoch + 1;
-        let valLoss = NaN;
+        const valLoss = val ? validationLoss(tf, net, val) : NaN;
         if (val) {
-          valLoss = tf.tidy(
-            () =>
-              (
-                tf.losses.sigmoidCrossEntropy(
-                  tf.tensor2d(val.ys, [nVal, 1]),
-                  forward(tf.tensor2d(val.xs, [nVal, p])),
-                ) as import('@tensorflow/tfjs').Scalar
-              ).dataSync()[0],
-          );
           if (valLoss < best - 1e-5) {
             best = valLoss;
             since = 0;
-            bestWeights = vars.map((v) => v.dataSync().slice() as Float32Array);
+            bestWeights = net.vars.map((v) => v.dataSync().slice() as Float32Array);
           } else if (++since >= patience) {
             options.onProgress?.((epoch + 1) / maxEpochs, `epoch ${epoch + 1}: early stop (validation loss ${best.toFixed(4)})`);
             break;
@@ -181,19 +217,16 @@ export class MlpClassifier implements BinaryClassifier {
           `epoch ${epoch + 1}/${maxEpochs}${val ? `, validation loss ${valLoss.toFixed(4)}` : ''}`,
         );
       }
-      const finalWeights = bestWeights ?? vars.map((v) => v.dataSync().slice() as Float32Array);
-      this.layers = [];
-      for (let l = 0; l < sizes.length - 1; l++) {
-        this.layers.push({
-          W: Float32Array.from(finalWeights[2 * l]),
-          b: Float32Array.from(finalWeights[2 * l + 1]),
-          inSize: sizes[l],
-          outSize: sizes[l + 1],
-        });
-      }
+      const finalWeights = bestWeights ?? net.vars.map((v) => v.dataSync().slice() as Float32Array);
+      this.layers = sizes.slice(0, -1).map((inSize, l) => ({
+        W: Float32Array.from(finalWeights[2 * l]),
+        b: Float32Array.from(finalWeights[2 * l + 1]),
+        inSize,
+        outSize: sizes[l + 1],
+      }));
     } finally {
       optimizer.dispose();
-      for (const v of vars) v.dispose();
+      for (const v of net.vars) v.dispose();
     }
     this.reference = columnMeans(X);
     this.libraries = tensorflowVersions();

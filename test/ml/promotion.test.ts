@@ -1,20 +1,21 @@
 // The one promotion rule (paired cluster bootstrap, margins, leakage veto) and the leakage screen.
 import { leakageVerdict, screenFeatures } from '../../src/ml/leakage';
 import { decidePromotion, pairedBootstrap } from '../../src/ml/promotion';
-import { seededRandom, sigmoid } from '../../src/ml/random';
+import { sigmoid } from '../../src/math/link';
+import { createRng } from '../../src/math/random';
 import { TEST_SEED } from './synthetic';
 
 const passed = leakageVerdict([], 0.8);
 
 function scored(n: number, seed: number) {
-  const rng = seededRandom(seed);
+  const rng = createRng(seed, 'mulberry32');
   const y: number[] = [];
   const good: number[] = [];
   const flat: number[] = [];
   for (let i = 0; i < n; i++) {
-    const z = (rng() - 0.5) * 4;
+    const z = (rng.next() - 0.5) * 4;
     const p = sigmoid(z);
-    y.push(rng() < p ? 1 : 0);
+    y.push(rng.next() < p ? 1 : 0);
     good.push(p);
     flat.push(0.5);
   }
@@ -48,8 +49,8 @@ describe(`promotion rule (seed ${TEST_SEED})`, () => {
   });
 
   test('a small gain within the noise is not enough: the interval must exclude zero', () => {
-    const rng = seededRandom(TEST_SEED + 1);
-    const noisy = good.map((p) => Math.min(0.99, Math.max(0.01, p + (rng() - 0.5) * 0.02)));
+    const rng = createRng(TEST_SEED + 1, 'mulberry32');
+    const noisy = good.map((p) => Math.min(0.99, Math.max(0.01, p + (rng.next() - 0.5) * 0.02)));
     const d = decidePromotion({
       mode: 'auto',
       y,
@@ -74,13 +75,13 @@ describe(`promotion rule (seed ${TEST_SEED})`, () => {
   });
 
   test('the cluster bootstrap widens the interval when rows come in correlated clusters', () => {
-    const rng = seededRandom(TEST_SEED + 2);
+    const rng = createRng(TEST_SEED + 2, 'mulberry32');
     const d = new Float64Array(1000);
     const groups: number[] = [];
     for (let g = 0; g < 100; g++) {
-      const shared = rng() - 0.5;
+      const shared = rng.next() - 0.5;
       for (let k = 0; k < 10; k++) {
-        d[g * 10 + k] = shared + (rng() - 0.5) * 0.1;
+        d[g * 10 + k] = shared + (rng.next() - 0.5) * 0.1;
         groups.push(g);
       }
     }
@@ -93,19 +94,19 @@ describe(`promotion rule (seed ${TEST_SEED})`, () => {
 
 describe('leakage screen', () => {
   test('a column that is the label in disguise is flagged; an id-like column and noise are not', () => {
-    const rng = seededRandom(TEST_SEED);
+    const rng = createRng(TEST_SEED, 'mulberry32');
     const rows = [];
     const y: number[] = [];
     const order: number[] = [];
     for (let i = 0; i < 2000; i++) {
-      const signal = rng() - 0.5;
-      const label = rng() < sigmoid(2 * signal) ? 1 : 0;
+      const signal = rng.next() - 0.5;
+      const label = rng.next() < sigmoid(2 * signal) ? 1 : 0;
       y.push(label);
       order.push(i);
       rows.push({
         signal,
-        noise: rng(),
-        closeValue: label ? 1000 + rng() * 9000 : 0, // 0 on every lost deal: the outcome itself
+        noise: rng.next(),
+        closeValue: label ? 1000 + rng.next() * 9000 : 0, // 0 on every lost deal: the outcome itself
         dealCode: `D${i}`, // unique per row: memorises, does not generalise
       });
     }

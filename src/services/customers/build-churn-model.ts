@@ -11,6 +11,7 @@
 //    answers), next to a recency-only baseline.
 import { unprocessable } from '../../errors';
 import { timeHoldout, timeOrderedFolds, type Fold } from '../../ml/cross-validation';
+import type { CalibratedClassifier } from '../../ml/calibrated-classifier';
 import { FeatureEncoder, inferFeatureSpec, type RawRow } from '../../ml/feature-encoder';
 import { leakageVerdict, screenFeatures, type LeakageReport } from '../../ml/leakage';
 import { LogisticRegression } from '../../ml/logistic-regression';
@@ -284,6 +285,40 @@ function candidatesOf(options: BuildChurnOptions): CandidateConfig[] {
   return (options.l2 !== undefined ? [options.l2] : L2_GRID).map((l2) => ({ algorithm: 'logistic', params: { l2 } }));
 }
 
+interface LabelInfo {
+  mode: ChurnLabelMode;
+  staticLabels: boolean;
+  W: number;
+  asOf: number;
+}
+
+function churnArtifact(
+  l: LabelInfo,
+  encoder: FeatureEncoder,
+  model: CalibratedClassifier,
+  train: Example[],
+  numeric: string[],
+): ChurnModelArtifact {
+  return {
+    kind: CHURN_ARTIFACT_KIND,
+    formatVersion: CHURN_ARTIFACT_FORMAT,
+    featureVersion: CUSTOMER_FEATURE_VERSION,
+    labelMode: l.mode,
+    staticLabels: l.staticLabels,
+    windowDays: l.W,
+    evaluation: l.staticLabels ? 'id-split' : 'time-split',
+    asOf: new Date(l.asOf).toISOString(),
+    encoder: encoder.toArtifact(),
+    model: model.toArtifact(),
+    explanation: {
+      retainedMedians: medians(
+        train.filter((e) => e.y === 0).map((e) => e.row),
+        numeric,
+      ),
+    },
+  };
+}
+
 export async function buildChurnModel(histories: CustomerHistory[], options: BuildChurnOptions): Promise<BuiltChurnModel> {
   const W = options.windowDays ?? 90;
   if (!(W >= 1)) throw unprocessable('the churn window must be at least one day');
@@ -310,24 +345,7 @@ export async function buildChurnModel(histories: CustomerHistory[], options: Bui
     onProgress: (stage, f, m) => progress(stage, 0.3 + 0.5 * f, m),
   });
 
-  const artifact: ChurnModelArtifact = {
-    kind: CHURN_ARTIFACT_KIND,
-    formatVersion: CHURN_ARTIFACT_FORMAT,
-    featureVersion: CUSTOMER_FEATURE_VERSION,
-    labelMode: mode,
-    staticLabels,
-    windowDays: W,
-    evaluation: staticLabels ? 'id-split' : 'time-split',
-    asOf: new Date(asOf).toISOString(),
-    encoder: encoder.toArtifact(),
-    model: model.toArtifact(),
-    explanation: {
-      retainedMedians: medians(
-        train.filter((e) => e.y === 0).map((e) => e.row),
-        numeric,
-      ),
-    },
-  };
+  const artifact = churnArtifact({ mode, staticLabels, W, asOf }, encoder, model, train, numeric);
   const scorer = new ChurnScorer(artifact);
 
   progress('evaluate', 0.85, `scoring ${test.length} held-out rows through the serving path`);
