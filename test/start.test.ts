@@ -118,7 +118,9 @@ describe('npm start on a fresh clone', () => {
     await h4.close();
     const log = again.join('\n');
     expect(log).toMatch(
-      new RegExp(`active clv model v${registered.version} cannot be loaded by this version \\(the artifact is salescast\\.clv format v1; .*\\): retraining`),
+      new RegExp(
+        `active clv model v${registered.version} cannot be loaded by this version \\(the artifact is salescast\\.clv format v1; .*\\): retraining`,
+      ),
     );
     expect(log).toMatch(new RegExp(`clv: version ${registered.version + 1}, promoted`));
   }, 180_000);

@@ -82,7 +82,7 @@ function registerTrainChurn(train: Command) {
           },
         });
         (bar as ReturnType<typeof progressBar> | null)?.done();
-        const { scorer: _s, ...printable } = r;
+        const { scorer: _s, heldOut: _h, ...printable } = r;
         if (opts.json) {
           processIo.out(JSON.stringify(printable, null, 2));
           return;

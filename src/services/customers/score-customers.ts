@@ -198,7 +198,8 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
       notes,
     };
     if (!churn) notes.push(errors.find((e) => e.includes(' churn ')) ?? 'no churn model is active (run: salescast train churn)');
-    else if (h.status === 'churned') notes.push('already churned');
+    // Churned as of the scoring moment: a customer who churned later was still a customer then.
+    else if (h.status === 'churned' && (h.churnedAt == null || h.churnedAt <= asOf.getTime())) notes.push('already churned');
     else {
       const s = churn.model.score(customerFeatures(h, asOf.getTime()));
       out.churnProbability = s.churnProbability;

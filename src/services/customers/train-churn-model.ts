@@ -38,6 +38,12 @@ export interface TrainChurnResult {
   data: BuiltChurnModel['data'];
   active: { version: number; metrics: ClassifierMetrics | null; note?: string } | null;
   promotion: PromotionDecision | null;
+  /**
+   * Every held-out example with the probability training reported for it (the candidate's through
+   * ChurnScorer.score, and the baseline's): what the customer scores API answers for that account
+   * as of `at` (test/churn-parity.test.ts).
+   */
+  heldOut: { accountId: number; at: string; churned: number; churnProbability: number; baselineProbability: number }[];
   durationSeconds: number;
   scorer: ChurnScorer;
 }
@@ -141,6 +147,13 @@ export async function trainChurnModel(db: Database, options: TrainChurnOptions =
     data: built.data,
     active: null,
     promotion: null,
+    heldOut: built.testSet.map((e, i) => ({
+      accountId: e.accountId,
+      at: new Date(e.asOf).toISOString(),
+      churned: e.y,
+      churnProbability: built.testP[i],
+      baselineProbability: built.baselineP[i],
+    })),
     durationSeconds: 0,
     scorer: built.scorer,
   };
