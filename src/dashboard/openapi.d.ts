@@ -769,6 +769,8 @@ export interface components {
                 /** @description ISO 8601 date or date-time, from 1900-01-01 to 2199-12-31 */
                 occurredAt: string;
             }[];
+            /** @description score this deal as it stood at this moment (overrides the request asOf; e.g. to replay a past decision) */
+            asOf?: string;
         };
         StoredDealScore: {
             externalId: string;
@@ -5157,6 +5159,22 @@ export interface operations {
                     "application/json": {
                         name: string;
                         active: components["schemas"]["ModelVersionDetail"] | null;
+                        /** @description null when a version is active; otherwise what serves instead and why */
+                        fallback: {
+                            reason: string;
+                            /** @description the newest trained version (for deal-win, its stage baseline serves) */
+                            version: number | null;
+                            /** @description why that version was not promoted */
+                            decision: string | null;
+                            /** @description the baseline's own metrics on that version's test window */
+                            baseline: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description the refused candidate's metrics on the same window */
+                            candidate: {
+                                [key: string]: unknown;
+                            } | null;
+                        } | null;
                         versions: components["schemas"]["ModelVersion"][];
                     };
                 };
