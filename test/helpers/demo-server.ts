@@ -10,6 +10,8 @@ import { type Config, loadConfig } from '../../src/config';
 import { startServer, type ServerHandle } from '../../src/http/server';
 import { bootstrap, ensureDemoSnapshots } from '../../src/services/bootstrap';
 import { loadDemoData } from '../../src/services/demo-service';
+import { ModelRegistry } from '../../src/ml/registry';
+import { scoreAndStoreCustomers } from '../../src/services/customers/score-customers';
 import { scoreOpenDeals } from '../../src/services/win/score-deals';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -24,6 +26,27 @@ export interface DemoCompany {
 
 const quiet = () => undefined;
 
+/**
+ * On a demo this small the promotion rule may refuse a candidate (the churn model's test window
+ * holds few churners, so its bootstrap interval reaches zero). The dashboard is tested with three
+ * active models, so the newest refused version is promoted as an operator would (`salescast models
+ * promote`), and the scores are stored again with it.
+ */
+async function promoteRefused(tdb: TestDatabase, config: Config) {
+  const registry = new ModelRegistry(tdb.db, config.SALESCAST_MODELS_DIR);
+  let promoted = false;
+  for (const name of ['win', 'churn', 'clv']) {
+    const [newest] = await registry.list(name);
+    if (newest && !(await registry.active(name))) {
+      await registry.promote(name, newest.version);
+      promoted = true;
+    }
+  }
+  if (!promoted) return;
+  await scoreOpenDeals(tdb.db, { modelsDir: config.SALESCAST_MODELS_DIR });
+  await scoreAndStoreCustomers(tdb.db, { modelsDir: config.SALESCAST_MODELS_DIR });
+}
+
 export async function demoCompany(opts: { trained: boolean; accounts?: number; months?: number }): Promise<DemoCompany> {
   const tdb = await createTestDatabase();
   const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-demo-models-'));
@@ -35,6 +58,7 @@ export async function demoCompany(opts: { trained: boolean; accounts?: number; m
   };
   if (opts.trained) {
     await bootstrap(tdb.db, config, quiet, { demo: true });
+    await promoteRefused(tdb, config);
   } else {
     await loadDemoData(tdb.db, {
       seed: config.SALESCAST_SEED,
