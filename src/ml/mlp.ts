@@ -114,14 +114,7 @@ function glorotNetwork(tf: Tf, sizes: number[], l2: number, rng: Rng): Network {
 }
 
 /** One pass of Adam over the training rows in a fresh seeded order, in minibatches. */
-function trainEpoch(
-  tf: Tf,
-  net: Network,
-  optimizer: import('@tensorflow/tfjs').Optimizer,
-  train: Batch,
-  batchSize: number,
-  rng: Rng,
-) {
+function trainEpoch(tf: Tf, net: Network, optimizer: import('@tensorflow/tfjs').Optimizer, train: Batch, batchSize: number, rng: Rng) {
   const { p, n } = train;
   const bx = new Float32Array(batchSize * p);
   const by = new Float32Array(batchSize);

@@ -41,7 +41,9 @@ test('a wide attribute table with gaps trains, is evaluated on a fixed id split 
   expect(built.metrics.selection.refit.rows).toBe(2000);
   expect(built.metrics.leakage.passed).toBe(true);
   // The reported test metrics are those of the scorer that serves, row by row.
-  built.testSet.forEach((e, i) => expect(built.scorer.score(e.row).churnProbability).toBe(built.testP[i]));
+  built.testSet.forEach((e, i) => {
+    expect(built.scorer.score(e.row).churnProbability).toBe(built.testP[i]);
+  });
   expect(built.metrics.features.names).toEqual(expect.arrayContaining(['attr.contract', 'attr.metric_0', 'attr.field_1', 'attr.field_19']));
   expect(built.metrics.features.names).not.toContain('attr.Churn');
   expect(built.metrics.test.auc!).toBeGreaterThan(0.7);
