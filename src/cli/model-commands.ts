@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { Database } from '../db/database';
 import { invalidInput } from '../errors';
 import type { ModelVersionInfo } from '../services/models/model-registry';
-import { fallbackStatus } from '../services/models/fallback-status';
 import { processIo, table, withDatabase } from './common';
 import { leakageLines, promotionLines, selectionLines } from './training-report';
 import type { LeakageReport } from '../ml/leakage';
@@ -107,6 +106,7 @@ export function registerModelCommands(program: Command) {
       await withDatabase(async (db) => {
         const reg = registry(db);
         // With no active version, say what serves instead and show the newest (refused) version.
+        const { fallbackStatus } = require('../services/models/fallback-status') as typeof import('../services/models/fallback-status');
         const fallback = opts.version === undefined ? fallbackStatus(name, await reg.list(name)) : null;
         const v =
           fallback?.version != null
