@@ -10,10 +10,10 @@ import request from 'supertest';
 import { combineModels, winPart } from '../src/http/model-holder';
 import { ModelRegistry } from '../src/ml/registry';
 import { loadDemoData } from '../src/services/demo-service';
-import { loadDeals } from '../src/services/win/load-deals';
+import { loadDeals } from '../src/services/deals/load-deals';
 import { WinScoring } from '../src/services/win/score-deals';
 import { trainWinModel, type TrainWinResult } from '../src/services/win/train-win-model';
-import type { DealInput } from '../src/domain/features/deal-input';
+import type { Deal } from '../src/domain/deal-timeline/deal';
 import { bearer, harness, type Harness } from './http/helpers';
 
 const SEED = 29;
@@ -39,34 +39,40 @@ afterAll(async () => {
   fs.rmSync(modelsDir, { recursive: true, force: true });
 });
 
-/** The deal as a CRM frontend held it at t: its state then, its history up to t, scored as of t. */
-function inlineAsItStood(d: DealInput, t: number) {
-  return {
+/**
+ * The deal as a CRM frontend held it at t: its state then, its history up to t, scored as of t.
+ * What the database does not record stays left out (not provided), what it records as none is sent
+ * as null or [] (docs/win-model.md "Missing is not zero").
+ */
+function inlineAsItStood(d: Deal, t: number) {
+  const defined = <T>(v: T | undefined) => v !== undefined;
+  const body: Record<string, unknown> = {
     externalId: d.externalId ?? undefined,
     stage: d.stage,
     amount: d.amount,
-    ...(d.discount != null ? { discount: d.discount } : {}),
     createdAt: iso(d.createdAt),
     expectedCloseAt: d.expectedCloseAt == null ? null : iso(d.expectedCloseAt),
-    source: d.source ?? null,
-    product: d.product ?? null,
-    productFamily: d.productFamily ?? null,
-    campaign: d.campaign ?? null,
-    campaignChannel: d.campaignChannel ?? null,
-    rep: d.rep ?? null,
-    team: d.team ?? null,
-    account: d.account ?? null,
-    attributes: d.attributes ?? null,
-    stageChanges: (d.stageChanges ?? []).map((c) => ({
+    asOf: iso(t),
+  };
+  if (d.discount != null) body.discount = d.discount;
+  for (const k of ['source', 'product', 'productFamily', 'campaign', 'campaignChannel', 'rep', 'team', 'attributes'] as const)
+    if (defined(d[k])) body[k] = d[k];
+  // The account as a frontend knows it: its external id and profile (not the database id).
+  if (d.account === null) body.account = null;
+  else if (d.account) {
+    const { id: _id, ...profile } = d.account as typeof d.account & { id?: number };
+    body.account = profile;
+  }
+  if (d.stageChanges)
+    body.stageChanges = d.stageChanges.map((c) => ({
       fromStage: c.fromStage ?? null,
       toStage: c.toStage,
       amount: c.amount ?? null,
       expectedCloseAt: c.expectedCloseAt == null ? null : iso(c.expectedCloseAt),
       changedAt: iso(c.at),
-    })),
-    activities: (d.activities ?? []).map((a) => ({ type: a.type, occurredAt: iso(a.at) })),
-    asOf: iso(t),
-  };
+    }));
+  if (d.activities) body.activities = d.activities.map((a) => ({ type: a.type, occurredAt: iso(a.at) }));
+  return body;
 }
 
 /** Every 7th held-out snapshot (about 30), each scored three ways; the served ones must equal training's. */
