@@ -39,6 +39,7 @@ async function trainWin(spec: DealDatasetSpec, o: RunOptions, db: Parameters<typ
     modelsDir,
     maxSnapshotsPerDeal: o.quick ? QUICK_SNAPSHOTS_PER_DEAL : undefined,
   });
+  const atCreation = r.metrics.testByKind.creation;
   const training: TrainingSummary = {
     command,
     algorithm: r.algorithm,
@@ -46,7 +47,11 @@ async function trainWin(spec: DealDatasetSpec, o: RunOptions, db: Parameters<typ
     promoted: r.promoted,
     decision: r.decision,
     seconds: r.durationSeconds,
-    reported: { candidate: pickMetrics(r.candidate), baseline: pickMetrics(r.baseline) },
+    // The held-out deals are scored at their creation (scoreAtCreation), so what the training run
+    // reported for that same question is compared: its held-out snapshots taken at creation.
+    reported: atCreation
+      ? { candidate: pickMetrics(atCreation.model), baseline: pickMetrics(atCreation.baseline) }
+      : { candidate: pickMetrics(r.candidate), baseline: pickMetrics(r.baseline) },
   };
   return training;
 }

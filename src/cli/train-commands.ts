@@ -98,6 +98,11 @@ function printWinTraining(result: TrainWinResult, lostAfterDays: number | undefi
   for (const line of [...selectionLines(result.metrics.selection), ...leakageLines(result.leakage)]) processIo.out(line);
   processIo.out('');
   processIo.out(table(summaryRows(result)));
+  const atCreation = result.metrics.testByKind.creation;
+  if (atCreation)
+    processIo.out(
+      `At creation only (${atCreation.model.n} held-out deals as they were created): AUC ${f(atCreation.model.auc)} vs baseline ${f(atCreation.baseline.auc)}, log loss ${f(atCreation.model.logLoss, 4)} vs ${f(atCreation.baseline.logLoss, 4)}`,
+    );
   for (const line of promotionLines(result.promotion)) processIo.out(line);
   processIo.out('');
   const t = result.metrics.timing;

@@ -1,6 +1,6 @@
 // The baseline every model must beat: the historical rate of positives by group (for deals, the
-// stage they were in at the snapshot), smoothed towards the overall rate with a Beta prior of
-// `priorStrength` pseudo-examples (empirical-Bayes shrinkage, so a stage seen twice does not get 0%
+// stage they were in at the snapshot, each deal counted once), smoothed towards the overall rate
+// with a Beta prior of `priorStrength` pseudo-examples (empirical-Bayes shrinkage, so a stage seen twice does not get 0%
 // or 100%). Groups never seen fall back to the overall rate. An estimator like the others
 // (estimator.ts), on one categorical column instead of an encoded matrix.
 import { type ArtifactHeader, checkArtifact } from './artifact';
@@ -32,24 +32,32 @@ export class GroupRateBaseline implements Estimator<GroupRateArtifact> {
   }
 
   /**
-   * groups: n group names; y: n labels 0/1. Both outcomes are needed: a rate fitted on wins only
-   * would serve certainty (e.g. a lead funnel that never records a loss).
+   * groups: n group names; y: n labels 0/1; weights: n non-negative weights (default 1 each). Both
+   * outcomes are needed: a rate fitted on wins only would serve certainty (e.g. a lead funnel that
+   * never records a loss). Weights let each deal count once however many snapshots it has (a deal
+   * that stayed open longer has more), so the rate is that of deals, not of snapshots; `n` and
+   * `positives` are then weighted counts.
    */
-  fit(groups: string[], y: ArrayLike<number>): this {
+  fit(groups: string[], y: ArrayLike<number>, weights?: ArrayLike<number>): this {
     if (groups.length !== y.length) throw new Error(`baseline: ${groups.length} groups but ${y.length} labels`);
+    if (weights && weights.length !== y.length) throw new Error(`baseline: ${weights.length} weights but ${y.length} labels`);
     if (groups.length === 0) throw new Error('baseline: cannot fit on zero rows');
     let pos = 0;
+    let total = 0;
     const agg = new Map<string, { n: number; positives: number }>();
     groups.forEach((g, i) => {
+      const w = weights ? weights[i] : 1;
+      if (!(w >= 0)) throw new Error(`baseline: weight ${i} is ${w}; weights must be >= 0`);
       const a = agg.get(g) ?? { n: 0, positives: 0 };
-      a.n++;
-      a.positives += y[i];
-      pos += y[i];
+      a.n += w;
+      a.positives += w * y[i];
+      pos += w * y[i];
+      total += w;
       agg.set(g, a);
     });
-    if (pos === 0 || pos === groups.length)
+    if (!(pos > 0 && pos < total))
       throw new Error(`baseline: all ${groups.length} examples have the same outcome; both outcomes are needed to estimate a rate`);
-    const overall = pos / groups.length;
+    const overall = pos / total;
     const rates: GroupRateArtifact['rates'] = {};
     for (const [g, a] of agg) rates[g] = { ...a, rate: (a.positives + this.priorStrength * overall) / (a.n + this.priorStrength) };
     this.state = { kind: GROUP_RATE_KIND, formatVersion: GROUP_RATE_FORMAT_VERSION, overall, priorStrength: this.priorStrength, rates };

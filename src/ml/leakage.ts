@@ -3,13 +3,13 @@
 // checked; either above its threshold blocks promotion, and the report names the feature and why.
 //
 // Single-feature AUC: the feature is cut into bins (each distinct value when there are at most 20,
-// else 20 quantile bins of the training window; "missing" is its own bin; a category is its own
-// bin), each bin scored by its rate of positives, and the AUC of that score computed CROSS-FITTED
-// between the earlier and the later half of the training window (rates learned on one half score
-// the other), so an identifier-like column that merely memorises rows does not trip the guard while
+// else 20 quantile bins of the training window; "missing" and "not provided" are bins of their
+// own; a category is its own bin), each bin scored by its rate of positives, and the AUC of that
+// score computed CROSS-FITTED between the earlier and the later half of the training window (rates
+// learned on one half score the other), so an identifier-like column that merely memorises rows does not trip the guard while
 // a column that is the label in disguise does (it separates the classes in both halves).
 import { rocAuc } from './metrics';
-import type { RawRow, RawValue } from './feature-encoder';
+import { NOT_PROVIDED, type RawRow, type RawValue } from './feature-encoder';
 
 /** Documented in docs/win-model.md ("Leakage guard"). */
 export const LEAKAGE_THRESHOLDS = { modelTestAuc: 0.98, singleFeatureAuc: 0.95 } as const;
@@ -31,15 +31,19 @@ export interface LeakageReport {
 }
 
 const MISSING = '\u0000missing';
+const NOT_GIVEN = '\u0000not-provided';
 const MAX_BINS = 20;
 
-function numericBinner(values: (number | null)[]): (v: number | null) => string {
-  const present = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+type Binned = number | null | typeof NOT_PROVIDED;
+
+function numericBinner(values: Binned[]): (v: Binned) => string {
+  const present = values.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
   const distinct = [...new Set(present)];
-  if (distinct.length <= MAX_BINS) return (v) => (v === null ? MISSING : String(v));
+  if (distinct.length <= MAX_BINS) return (v) => (v === NOT_PROVIDED ? NOT_GIVEN : v === null ? MISSING : String(v));
   const edges: number[] = [];
   for (let k = 1; k < MAX_BINS; k++) edges.push(present[Math.floor((k * present.length) / MAX_BINS)]);
   return (v) => {
+    if (v === NOT_PROVIDED) return NOT_GIVEN;
     if (v === null) return MISSING;
     let b = 0;
     while (b < edges.length && v >= edges[b]) b++;
@@ -47,7 +51,8 @@ function numericBinner(values: (number | null)[]): (v: number | null) => string 
   };
 }
 
-function toNumber(v: RawValue): number | null {
+function toNumber(v: RawValue): Binned {
+  if (typeof v === 'symbol') return NOT_PROVIDED;
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
   const n = typeof v === 'number' ? v : Number(v);
@@ -55,6 +60,7 @@ function toNumber(v: RawValue): number | null {
 }
 
 function toCategory(v: RawValue): string {
+  if (typeof v === 'symbol') return NOT_GIVEN;
   return v === null || v === undefined || v === '' ? MISSING : String(v).trim().toLowerCase();
 }
 

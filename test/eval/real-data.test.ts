@@ -22,14 +22,10 @@ import { DATASET_FILES, runEvaluation } from '../../scripts/eval-real/run';
  * Never widen a target to make it pass.
  */
 const KNOWN_FAILING: Record<string, string> = {
-  'maven:logloss-vs-base-rate':
-    'the stage baseline serves 0.674 to deals that win 60% of the time (log loss 0.685 vs 0.676): modelsel (baselines and their calibration)',
-  'olist:auc-parity':
-    'reported 0.75 over snapshots at every age, served 0.66 at first contact only: modelsel (report what is served: creation snapshots, parity)',
-  'olist:auc': 'served AUC 0.66 at first contact vs the 0.67 target (0.68 on creation snapshots of the test slice): modelsel, timeline',
-  'telco:auc-parity':
-    'reported 0.834 on a 60/20/20 stratified slice, served 0.854 (diff 0.0204): modelsel (cross-validated selection, refit on all rows)',
-  'telco:ece': 'served ECE 0.024 vs the 0.02 target (75 customers at the 0.001/0.999 clip): modelsel (calibration)',
+  'olist:auc':
+    'served AUC 0.666 at first contact vs the 0.67 target (the training run reports 0.659 for its own held-out leads at creation: parity holds, the signal at first contact is thin)',
+  'telco:ece':
+    'served ECE 0.024 vs the 0.02 target (scikit-learn 0.023 on the same rows; a perfectly calibrated model averages ~0.022 on 1,409 rows, and the held-out churn rate is 1.5 points below training)',
 };
 
 const DATASETS: ClassifierDatasetKey[] = ['maven', 'olist', 'telco'];

@@ -91,6 +91,9 @@ describe(`estimators (seed ${TEST_SEED})`, () => {
     expect(base.predictOne('never-seen')).toBeCloseTo(0.6, 12);
     const back = GroupRateBaseline.fromArtifact(roundTrip(base.toArtifact()));
     expect(back.predictOne('c')).toBeCloseTo(base.predictOne('c'), 12);
+    // Weighted: a won deal seen in three snapshots counts once, like the lost deal seen once.
+    const weighted = new GroupRateBaseline(0).fit(['a', 'a', 'a', 'a'], [1, 1, 1, 0], [1 / 3, 1 / 3, 1 / 3, 1]);
+    expect(weighted.predictOne('a')).toBeCloseTo(0.5, 12);
     // Wins only (a funnel that never records a loss): no rate can be estimated honestly.
     expect(() => new GroupRateBaseline().fit(['a', 'b'], [1, 1])).toThrow(/both outcomes/);
   });

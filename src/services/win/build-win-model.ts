@@ -83,6 +83,14 @@ export interface BuiltWinModel {
     /** The stage baseline trained with it, on the same snapshots and the same path. */
     baselineTest: SliceMetrics;
     liftOverBaseline: ReturnType<typeof liftOver>;
+    /**
+     * The same held-out snapshots split by kind: at the deal's creation (what a CRM frontend asks
+     * about a new deal) and later in its life. Null when a kind has one outcome only.
+     */
+    testByKind: {
+      creation: { model: SliceMetrics; baseline: SliceMetrics } | null;
+      open: { model: SliceMetrics; baseline: SliceMetrics } | null;
+    };
     selection: SelectionReport;
     leakage: LeakageReport;
     timing: TimingMetrics;
@@ -202,6 +210,23 @@ function candidatesOf(options: BuildWinModelOptions): CandidateConfig[] {
   return out;
 }
 
+/** Model and baseline metrics on the held-out snapshots of one kind (null without both outcomes). */
+function kindMetrics(test: Slice, p: Float64Array, pBaseline: Float64Array, kind: 'creation' | 'open') {
+  const idx = test.moments.flatMap((m, i) => (m.kind === kind ? [i] : []));
+  const y = idx.map((i) => test.y[i]);
+  const pos = y.reduce((a, b) => a + b, 0);
+  if (pos === 0 || pos === y.length) return null;
+  const pick = (v: Float64Array) => Float64Array.from(idx, (i) => v[i]);
+  return { model: sliceMetrics(pick(p), y), baseline: sliceMetrics(pick(pBaseline), y) };
+}
+
+/** 1 / (snapshots of its deal) for each snapshot: every deal weighs one in the stage baseline. */
+export function perDealWeights(moments: DealSnapshotMoment[]): Float64Array {
+  const count = new Map<number, number>();
+  for (const m of moments) count.set(m.dealIndex, (count.get(m.dealIndex) ?? 0) + 1);
+  return Float64Array.from(moments, (m) => 1 / count.get(m.dealIndex)!);
+}
+
 /** Step 5: the held-out snapshots scored as the API scores them. */
 function served(scorer: WinScorer, moments: DealSnapshotMoment[]): Float64Array {
   return Float64Array.from(moments, (m) => scorer.servedProbability(m.deal, m.at));
@@ -221,7 +246,7 @@ export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOpti
   const trainKeys = train.moments.map(splitTimeOf);
   const screen = screenFeatures(train.rows, train.y, trainKeys, spec);
   const stageOf = (r: RawRow) => (r.stage == null ? '(unknown)' : String(r.stage));
-  const baseline = new GroupRateBaseline().fit(train.rows.map(stageOf), train.y);
+  const baseline = new GroupRateBaseline().fit(train.rows.map(stageOf), train.y, perDealWeights(train.moments));
   const folds = timeOrderedFolds(trainKeys, { folds: options.folds ?? 4, groups: train.moments.map((m) => m.dealIndex) });
   const { model, report: selection } = await selectModel(encoder.transform(train.rows), train.y, {
     candidates: candidatesOf(options),
@@ -260,6 +285,7 @@ export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOpti
       test: testMetrics,
       baselineTest,
       liftOverBaseline: liftOver(testMetrics, baselineTest),
+      testByKind: { creation: kindMetrics(test, p, pBaseline, 'creation'), open: kindMetrics(test, p, pBaseline, 'open') },
       selection,
       leakage: leakageVerdict(screen, testMetrics.auc),
       timing: timingMetrics(timing, test.moments),

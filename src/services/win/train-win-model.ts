@@ -133,6 +133,7 @@ async function registerVersion(
       test: metrics.test,
       baseline: metrics.baselineTest,
       liftOverBaseline: metrics.liftOverBaseline,
+      testByKind: metrics.testByKind,
       selection: metrics.selection,
       leakage: metrics.leakage,
       promotion: { rule: r.promotion.rule, comparisons: r.promotion.comparisons, promoted: r.promotion.promote },

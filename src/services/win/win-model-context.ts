@@ -129,8 +129,14 @@ export function buildBaselineScorer(allDeals: Deal[], asOf: Date, seed: number, 
   const stages = moments.map((m) => dealAsOf(m.deal, m.at).stage ?? '(unknown)');
   const y = moments.map((m) => m.won);
   const hasBoth = y.some((v) => v === 1) && y.some((v) => v === 0);
+  const count = new Map<number, number>();
+  for (const m of moments) count.set(m.dealIndex, (count.get(m.dealIndex) ?? 0) + 1);
   const baseline = hasBoth
-    ? new GroupRateBaseline().fit(stages, y)
+    ? new GroupRateBaseline().fit(
+        stages,
+        y,
+        moments.map((m) => 1 / count.get(m.dealIndex)!),
+      )
     : new GroupRateBaseline().fit(
         closed.map(() => '(unknown)'),
         closed.map((d) => (d.outcome === 'won' ? 1 : 0)),
