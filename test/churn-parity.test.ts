@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { combineModels, customerPart } from '../src/http/model-holder';
-import { ModelRegistry } from '../src/ml/registry';
+import { openModelRegistry } from '../src/services/models/model-registry';
 import { CustomerScoring } from '../src/services/customers/score-customers';
 import { trainChurnModel } from '../src/services/customers/train-churn-model';
 import { loadDemoData } from '../src/services/demo-service';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await loadDemoData(base.tdb.db, { seed: SEED, accounts: 300, months: 24, asOf: AS_OF });
   const customers = new CustomerScoring(base.tdb.db, { modelsDir });
   models = combineModels([customerPart(customers)]);
-  h = await harness({ tdb: base.tdb, services: { registry: new ModelRegistry(base.tdb.db, modelsDir), customers, models } });
+  h = await harness({ tdb: base.tdb, services: { registry: openModelRegistry(base.tdb.db, modelsDir), customers, models } });
 });
 afterAll(async () => {
   await h.close();

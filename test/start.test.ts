@@ -104,7 +104,7 @@ describe('npm start on a fresh clone', () => {
 
   test('a start after an upgrade retrains a model whose artifact has an older format (the v0.1 clv header)', async () => {
     const db = openDatabase(loadConfig(env).databaseUrl);
-    const registry = new ModelRegistry(db, env.SALESCAST_MODELS_DIR);
+    const registry = openModelRegistry(db, env.SALESCAST_MODELS_DIR);
     const current = (await registry.active('clv'))!;
     const { kind: _kind, ...rest } = (await registry.readArtifact(current)) as Record<string, unknown>;
     const registered = await registry.register('clv', {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { combineModels, winPart } from '../src/http/model-holder';
-import { ModelRegistry } from '../src/ml/registry';
+import { openModelRegistry } from '../src/services/models/model-registry';
 import { loadDemoData } from '../src/services/demo-service';
 import { loadDeals } from '../src/services/deals/load-deals';
 import { WinScoring } from '../src/services/win/score-deals';
@@ -139,7 +139,7 @@ describe(`training/serving parity on demo data (seed ${SEED})`, () => {
       promote: 'always',
     });
     expect(trained.promoted).toBe(true);
-    expect((await new ModelRegistry(h.tdb.db, modelsDir).active('win'))?.algorithm).toBe('mlp');
+    expect((await openModelRegistry(h.tdb.db, modelsDir).active('win'))?.algorithm).toBe('mlp');
     await expectParity(trained, 'winProbability', false);
   });
 });

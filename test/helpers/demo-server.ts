@@ -10,7 +10,7 @@ import { type Config, loadConfig } from '../../src/config';
 import { startServer, type ServerHandle } from '../../src/http/server';
 import { bootstrap, ensureDemoSnapshots } from '../../src/services/bootstrap';
 import { loadDemoData } from '../../src/services/demo-service';
-import { ModelRegistry } from '../../src/ml/registry';
+import { openModelRegistry } from '../../src/services/models/model-registry';
 import { scoreAndStoreCustomers } from '../../src/services/customers/score-customers';
 import { scoreOpenDeals } from '../../src/services/win/score-deals';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -33,7 +33,7 @@ const quiet = () => undefined;
  * promote`), and the scores are stored again with it.
  */
 async function promoteRefused(tdb: TestDatabase, config: Config) {
-  const registry = new ModelRegistry(tdb.db, config.SALESCAST_MODELS_DIR);
+  const registry = openModelRegistry(tdb.db, config.SALESCAST_MODELS_DIR);
   let promoted = false;
   for (const name of ['win', 'churn', 'clv']) {
     const [newest] = await registry.list(name);
