@@ -7,7 +7,6 @@ import type { TrainChurnResult } from '../services/customers/train-churn-model';
 import type { TrainClvResult } from '../services/customers/train-clv-model';
 import type { StoreCustomerScoresResult } from '../services/customers/score-customers';
 import { processIo, progressBar, table, withDatabase } from './common';
-import { leakageLines, promotionLines, selectionLines } from './training-report';
 
 function parseDate(v: string | undefined, flag: string): Date | undefined {
   if (v === undefined) return undefined;
@@ -188,6 +187,9 @@ function printChurnTraining(r: TrainChurnResult) {
   processIo.out(
     `Examples: ${r.data.train} training window (${r.data.trainChurned} churned; cross-validated, then refitted on all), ${r.data.test} held out, scored through the serving path; ${m.features.numeric} numeric + ${m.features.categorical} categorical features -> ${m.features.encodedColumns} columns`,
   );
+  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
+  const { leakageLines, promotionLines, selectionLines } =
+    require('../services/models/training-report') as typeof import('../services/models/training-report');
   for (const line of [...selectionLines(m.selection), ...leakageLines(m.leakage)]) processIo.out(line);
   processIo.out('');
   const row = (

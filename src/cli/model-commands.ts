@@ -4,10 +4,7 @@ import type { Database } from '../db/database';
 import { invalidInput } from '../errors';
 import type { ModelVersionInfo } from '../services/models/model-registry';
 import { processIo, table, withDatabase } from './common';
-import { leakageLines, promotionLines, selectionLines } from './training-report';
-import type { LeakageReport } from '../ml/leakage';
-import type { SelectionReport } from '../ml/model-selection';
-import type { PromotionDecision } from '../ml/promotion';
+import type { LeakageReport, PromotionDecision, SelectionReport } from '../services/models/training-report';
 
 /** Model selection, leakage guard and promotion comparisons stored with a classifier version. */
 function trainingReportLines(m: Record<string, unknown>): string[] {
@@ -15,6 +12,9 @@ function trainingReportLines(m: Record<string, unknown>): string[] {
   const selection = m.selection as SelectionReport | undefined;
   const leakage = m.leakage as LeakageReport | undefined;
   const promotion = m.promotion as Pick<PromotionDecision, 'comparisons'> | undefined;
+  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
+  const { leakageLines, promotionLines, selectionLines } =
+    require('../services/models/training-report') as typeof import('../services/models/training-report');
   if (selection?.candidates) out.push('', ...selectionLines(selection));
   if (leakage?.thresholds) out.push(...leakageLines(leakage));
   if (promotion?.comparisons) out.push(...promotionLines(promotion as PromotionDecision));

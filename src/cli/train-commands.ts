@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { invalidInput } from '../errors';
 import type { TrainWinResult } from '../services/win/train-win-model';
 import { parseAsOf, processIo, progressBar, table, withDatabase } from './common';
-import { leakageLines, promotionLines, selectionLines } from './training-report';
 
 const f = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '' : v.toFixed(digits));
 
@@ -95,6 +94,9 @@ function printWinTraining(result: TrainWinResult, lostAfterDays: number | undefi
   if (d.staleCountedAsLost)
     processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
   for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
+  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
+  const { leakageLines, promotionLines, selectionLines } =
+    require('../services/models/training-report') as typeof import('../services/models/training-report');
   for (const line of [...selectionLines(result.metrics.selection), ...leakageLines(result.leakage)]) processIo.out(line);
   processIo.out('');
   processIo.out(table(summaryRows(result)));

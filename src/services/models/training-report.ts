@@ -1,14 +1,16 @@
-// The parts of a training report shared by `train win` and `train churn`: what cross-validation
-// chose, what the leakage guard found, and how the promotion rule compared the candidate.
-import type { LeakageReport } from '../ml/leakage';
-import type { SelectionReport } from '../ml/model-selection';
-import type { PromotionDecision } from '../ml/promotion';
+// The parts of a training report shared by `train win`, `train churn` and `models show`, as lines
+// of text: what cross-validation chose, what the leakage guard found, and how the promotion rule
+// compared the candidate. The CLI requires this module when it prints a report, not at start-up.
+import { candidateLabel } from '../../ml/candidate';
+import type { LeakageReport } from '../../ml/leakage';
+import type { SelectionReport } from '../../ml/model-selection';
+import type { PromotionDecision } from '../../ml/promotion';
+
+export type { LeakageReport, PromotionDecision, SelectionReport };
 
 const f = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
 
 export function selectionLines(s: SelectionReport): string[] {
-  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
-  const { candidateLabel } = require('../ml/candidate') as typeof import('../ml/candidate');
   const ranked = [...s.candidates].sort((a, b) => a.score - b.score);
   const c = s.calibration;
   return [
