@@ -15,8 +15,6 @@ const KNOWN_EXCEPTIONS = {
   // The domain's feature code names the encoder's value types (RawRow, RawValue, FeatureSpec);
   // modelsel / timeline move them (issue 14 item 3).
   'domain-is-pure': [{ to: '^src/ml/feature-encoder\\.ts$', typeOnly: true, why: 'feature value types (modelsel, timeline)' }],
-  // ml/estimator.ts lazily requires the estimators that import it (issue 14 item 3, modelsel).
-  'no-cycles': [{ from: '^src/ml/(estimator|mlp|logistic-regression)\\.ts$', why: 'estimator registry cycle (modelsel)' }],
 };
 
 const exceptionTargets = (rule) => (KNOWN_EXCEPTIONS[rule] ?? []).filter((e) => e.to).map((e) => e.to);
