@@ -153,6 +153,36 @@ describe('with the default pool', () => {
     const small = (await (await post({ deals: deals.slice(0, 3), asOf })).json()) as { scores: unknown[] };
     expect(scores.slice(0, 3)).toEqual(small.scores);
   });
+
+  test("a pooled inline batch honours each deal's own asOf and the explain flag exactly as the event loop does", async () => {
+    // Every other deal as it stood 10-29 days ago (after its creation); the rest as of the request.
+    const deals = Array.from({ length: 600 }, (_, i) =>
+      i % 2
+        ? { ...inlineDeal(i), asOf: new Date(Date.now() - (10 + (i % 20)) * DAY_MS).toISOString() }
+        : { ...inlineDeal(i), asOf: undefined },
+    );
+    const asOf = new Date().toISOString();
+    const post = async (body: unknown) => {
+      const res = await fetch(`${handle.url}/v1/deals/score`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { scores: { scoredAt: string; factors: unknown[] }[] }).scores;
+    };
+    for (const explain of [true, false]) {
+      const pooled = await post({ deals, asOf, explain }); // over POOLED_INLINE_DEALS: the worker pool
+      const local = [
+        ...(await post({ deals: deals.slice(0, 300), asOf, explain })),
+        ...(await post({ deals: deals.slice(300), asOf, explain })),
+      ];
+      expect(pooled).toEqual(local);
+      expect(pooled[1].scoredAt).toBe(deals[1].asOf);
+      expect(pooled[0].scoredAt).toBe(asOf);
+      if (!explain) expect(pooled.every((s) => s.factors.length === 0)).toBe(true);
+    }
+  });
 });
 
 describe('a saturated pool', () => {
