@@ -27,19 +27,12 @@ const GENERATED = ['src/generated/', 'src/dashboard/openapi.d.ts'];
  */
 export const ALLOWED: Record<string, string> = {
   // modelsel (#11, #14 item 3) is rewriting the estimators and the win/churn model builders.
-  'src/ml/logistic-regression.ts#LogisticRegression.fit': 'modelsel owns src/ml/* (estimator interface in flight)',
-  'src/ml/mlp.ts#MlpClassifier.fit': 'modelsel owns src/ml/* (estimator interface in flight)',
-  'src/services/win/build-win-model.ts#buildWinModel': 'modelsel owns src/services/win/* (shared model selection in flight)',
-  'src/services/win/train-win-model.ts#trainWinModel': 'modelsel owns src/services/win/* (one promotion rule in flight)',
-  'src/services/customers/build-churn-model.ts#buildChurnModel': 'modelsel owns src/services/customers/* (shared model selection)',
-  'src/services/customers/train-churn-model.ts#trainChurnModel': 'modelsel owns src/services/customers/* (one promotion rule)',
   'src/services/customers/train-clv-model.ts#trainClvModel': 'modelsel owns src/services/customers/* (in flight)',
   'src/services/customers/score-customers.ts#scoreCustomers': 'modelsel owns src/services/customers/* (churn scorer path)',
   // liveness (#12 items 1-3) is moving heavy routes to the worker pool.
   'src/http/routes/forecasts.ts#forecastRoutes': 'liveness owns src/http/routes/forecasts.ts (worker pool, cache in flight)',
   // scale (#13) is adding the shared registry, retrain and the worker commands.
   'src/cli/model-commands.ts#registerModelCommands': 'scale owns src/cli/model-commands.ts (shared registry in flight)',
-  'src/cli/model-commands.ts#registerModelCommands>action()': 'scale owns src/cli/model-commands.ts (shared registry in flight)',
 };
 
 export interface SizeFinding {

@@ -61,6 +61,30 @@ function listRow(v: ModelVersionInfo) {
   };
 }
 
+/** The held-out rows of `models show`: this version as served, its baseline, the active model then. */
+function testRows(name: string, m: Record<string, unknown>): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const add = (label: string, x: unknown) => {
+    const t = x as Record<string, number | null> | null | undefined;
+    if (t && typeof t === 'object' && 'logLoss' in t)
+      rows.push({
+        slice: label,
+        n: t.n,
+        'base rate': f(t.baseRate),
+        auc: f(t.auc),
+        'log loss': f(t.logLoss, 4),
+        brier: f(t.brier, 4),
+        ece: f(t.ece),
+        'top-decile lift': f(t.topDecileLift, 2),
+      });
+  };
+  add('test (this model, as served)', m.test);
+  add(`test: ${name === 'win' ? 'stage ' : ''}baseline`, m.baseline);
+  const active = m.active as { version: number; metrics: unknown } | null | undefined;
+  if (active?.metrics) add(`test: active v${active.version} at training time`, active.metrics);
+  return rows;
+}
+
 function parseVersion(v: string): number {
   const n = Number(String(v).replace(/^v/i, ''));
   if (!Number.isInteger(n) || n < 1)
@@ -132,25 +156,7 @@ export function registerModelCommands(program: Command) {
           processIo.out(`promoted ${v.promotedAt.toISOString()}${v.retiredAt ? `, retired ${v.retiredAt.toISOString()}` : ''}`);
         if (v.notes) processIo.out(`notes: ${v.notes}`);
         const m = v.metrics ?? {};
-        const rows: Record<string, unknown>[] = [];
-        const add = (label: string, x: unknown) => {
-          const t = x as Record<string, number | null> | null | undefined;
-          if (t && typeof t === 'object' && 'logLoss' in t)
-            rows.push({
-              slice: label,
-              n: t.n,
-              'base rate': f(t.baseRate),
-              auc: f(t.auc),
-              'log loss': f(t.logLoss, 4),
-              brier: f(t.brier, 4),
-              ece: f(t.ece),
-              'top-decile lift': f(t.topDecileLift, 2),
-            });
-        };
-        add('test (this model, as served)', m.test);
-        add(`test: ${v.name === 'win' ? 'stage ' : ''}baseline`, m.baseline);
-        const active = m.active as { version: number; metrics: unknown } | null | undefined;
-        if (active?.metrics) add(`test: active v${active.version} at training time`, active.metrics);
+        const rows = testRows(v.name, m);
         if (rows.length) {
           processIo.out('');
           processIo.out(table(rows));
