@@ -187,7 +187,7 @@ function printChurnTraining(r: TrainChurnResult) {
   processIo.out(
     `Examples: ${r.data.train} training window (${r.data.trainChurned} churned; cross-validated, then refitted on all), ${r.data.test} held out, scored through the serving path; ${m.features.numeric} numeric + ${m.features.categorical} categorical features -> ${m.features.encodedColumns} columns`,
   );
-  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
+  // Loaded when a report is printed, not when the CLI starts (test/cli/cli-startup.test.ts).
   const { leakageLines, promotionLines, selectionLines } =
     require('../services/models/training-report') as typeof import('../services/models/training-report');
   for (const line of [...selectionLines(m.selection), ...leakageLines(m.leakage)]) processIo.out(line);

@@ -12,7 +12,7 @@ function trainingReportLines(m: Record<string, unknown>): string[] {
   const selection = m.selection as SelectionReport | undefined;
   const leakage = m.leakage as LeakageReport | undefined;
   const promotion = m.promotion as Pick<PromotionDecision, 'comparisons'> | undefined;
-  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
+  // Loaded when a report is printed, not when the CLI starts (test/cli/cli-startup.test.ts).
   const { leakageLines, promotionLines, selectionLines } =
     require('../services/models/training-report') as typeof import('../services/models/training-report');
   if (selection?.candidates) out.push('', ...selectionLines(selection));

@@ -94,7 +94,7 @@ function printWinTraining(result: TrainWinResult, lostAfterDays: number | undefi
   if (d.staleCountedAsLost)
     processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
   for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
-  // Loaded when a report is printed, not when the CLI starts (test/cli-startup.test.ts).
+  // Loaded when a report is printed, not when the CLI starts (test/cli/cli-startup.test.ts).
   const { leakageLines, promotionLines, selectionLines } =
     require('../services/models/training-report') as typeof import('../services/models/training-report');
   for (const line of [...selectionLines(result.metrics.selection), ...leakageLines(result.leakage)]) processIo.out(line);

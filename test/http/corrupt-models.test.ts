@@ -18,7 +18,7 @@ import { bearer, expectError, harness, type Harness } from './helpers';
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
 
 // Version folders are what this file breaks: the folder store even on PostgreSQL (where the
-// database store is the default; its rows' checks are in test/registry.test.ts). Set before any
+// database store is the default; its rows' checks are in test/ml/registry.test.ts). Set before any
 // registry is opened, and inherited by the CLI processes below.
 process.env.SALESCAST_MODEL_STORE = 'folder';
 

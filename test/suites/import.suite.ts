@@ -1,4 +1,4 @@
-// upsertRecords and the file import on a real database; shared by the SQLite run (test/import.test.ts)
+// upsertRecords and the file import on a real database; shared by the SQLite run (test/services/import/import.test.ts)
 // and the PostgreSQL run (test/postgres/import.pg.test.ts).
 import fs from 'node:fs';
 import os from 'node:os';

@@ -41,7 +41,7 @@ export interface TrainChurnResult {
   /**
    * Every held-out example with the probability training reported for it (the candidate's through
    * ChurnScorer.score, and the baseline's): what the customer scores API answers for that account
-   * as of `at` (test/churn-parity.test.ts).
+   * as of `at` (test/services/customers/churn-parity.test.ts).
    */
   heldOut: { accountId: number; at: string; churned: number; churnProbability: number; baselineProbability: number }[];
   durationSeconds: number;

@@ -59,7 +59,7 @@ export interface TrainWinResult {
   /**
    * Every held-out snapshot with the probability training reported for it (the model's and the
    * baseline's, both through the serving path): what `GET /v1/deals/:id/score?asOf=at` and an
-   * inline deal as it stood at `at` must answer (test/win-parity.test.ts, eval:real).
+   * inline deal as it stood at `at` must answer (test/services/win/win-parity.test.ts, eval:real).
    */
   heldOut: HeldOutSnapshot[];
   seed: number;

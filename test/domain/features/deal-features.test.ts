@@ -1,16 +1,16 @@
 // Point-in-time correctness of the deal features: a feature computed as of a date must not change
 // when events after that date are added, and the outcome must never leak into a snapshot.
-import { dealAsOf } from '../src/domain/deal-timeline/as-of';
-import type { Deal } from '../src/domain/deal-timeline/deal';
-import { DAY_MS } from '../src/math/time';
-import { dealKnownAt } from '../src/domain/deal-timeline/known-at';
-import { discoverAttributes } from '../src/domain/features/deal-attributes';
-import { dealFeatures } from '../src/domain/features/deal-features';
-import { treatStaleAsLost } from '../src/services/win/build-win-model';
-import { outcomeKnownAt, snapshotMoments } from '../src/domain/features/deal-examples';
-import { DealHistory, historyKeys } from '../src/domain/features/deal-history';
-import { CloseTimingModel } from '../src/domain/timing/close-timing';
-import { createRng } from '../src/math/random';
+import { dealAsOf } from '../../../src/domain/deal-timeline/as-of';
+import type { Deal } from '../../../src/domain/deal-timeline/deal';
+import { DAY_MS } from '../../../src/math/time';
+import { dealKnownAt } from '../../../src/domain/deal-timeline/known-at';
+import { discoverAttributes } from '../../../src/domain/features/deal-attributes';
+import { dealFeatures } from '../../../src/domain/features/deal-features';
+import { treatStaleAsLost } from '../../../src/services/win/build-win-model';
+import { outcomeKnownAt, snapshotMoments } from '../../../src/domain/features/deal-examples';
+import { DealHistory, historyKeys } from '../../../src/domain/features/deal-history';
+import { CloseTimingModel } from '../../../src/domain/timing/close-timing';
+import { createRng } from '../../../src/math/random';
 
 const D = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const SEED = 1234;

@@ -1,12 +1,12 @@
 // Loading the demo company into a real (temporary, migrated) database: through the import write
 // path, idempotent, never over existing data, and from the CLI.
 import { Command, CommanderError } from 'commander';
-import { processIo, reportError } from '../src/cli/common';
-import { registerDemoCommands } from '../src/cli/demo-commands';
-import { tableCounts } from '../src/db/repositories/stats';
-import { generateDemoData } from '../src/domain/demo';
-import { ensureDemoData, loadDemoData } from '../src/services/demo-service';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { processIo, reportError } from '../../src/cli/common';
+import { registerDemoCommands } from '../../src/cli/demo-commands';
+import { tableCounts } from '../../src/db/repositories/stats';
+import { generateDemoData } from '../../src/domain/demo';
+import { ensureDemoData, loadDemoData } from '../../src/services/demo-service';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 const OPTS = { seed: 42, accounts: 60, months: 12, asOf: new Date('2026-06-15T00:00:00Z') };
 const TABLE_OF = {

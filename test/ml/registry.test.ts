@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { ActiveModels } from '../src/ml/registry';
-import { type ArtifactStoreKind, type ModelRegistry, openModelRegistry } from '../src/services/models/model-registry';
-import { FeatureEncoder, type EncoderState, type FeatureSpec } from '../src/ml/feature-encoder';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { ActiveModels } from '../../src/ml/registry';
+import { type ArtifactStoreKind, type ModelRegistry, openModelRegistry } from '../../src/services/models/model-registry';
+import { FeatureEncoder, type EncoderState, type FeatureSpec } from '../../src/ml/feature-encoder';
 
 const SPEC: FeatureSpec = { numeric: ['amount'], categorical: ['stage'], minCategoryCount: 1 };
 const artifactFor = (weight: number, spec: FeatureSpec = SPEC) => ({

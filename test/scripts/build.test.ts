@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const { build, isFresh } = require(path.join(ROOT, 'scripts', 'build.js')) as {
   build(o: { srcDir: string; outDir: string; tsconfig?: string }): { compiled: number; copied: number; removed: number; files: number };
   isFresh(o: { srcDir: string; outDir: string; tsconfig?: string }): boolean;

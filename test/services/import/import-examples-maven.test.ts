@@ -1,12 +1,12 @@
 // The Maven CRM example mappings in examples/ import the real public datasets (../shared/data, see
 // test/helpers/real-data.ts) cleanly, with counts matching the raw files.
 import path from 'node:path';
-import { tableCounts } from '../src/db/repositories/stats';
-import { importFile } from '../src/services/import/import-file';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { describeWithData, realDataPath } from './helpers/real-data';
+import { tableCounts } from '../../../src/db/repositories/stats';
+import { importFile } from '../../../src/services/import/import-file';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { describeWithData, realDataPath } from '../../helpers/real-data';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DATA = realDataPath();
 const EX = path.join(ROOT, 'examples');
 

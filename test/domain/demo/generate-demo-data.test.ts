@@ -1,8 +1,8 @@
 // The demo company generator: deterministic, schema-valid, self-consistent, and carrying the
 // signals the win, churn and forecast models are expected to find (docs/demo.md).
-import { generateDemoData, type DemoDataset } from '../src/domain/demo';
-import { RECORD_SCHEMAS, REFERENCES, ENTITY_KINDS, NATURAL_KEYS, type EntityKind } from '../src/domain/records';
-import { DAY_MS } from '../src/math/time';
+import { generateDemoData, type DemoDataset } from '../../../src/domain/demo';
+import { RECORD_SCHEMAS, REFERENCES, ENTITY_KINDS, NATURAL_KEYS, type EntityKind } from '../../../src/domain/records';
+import { DAY_MS } from '../../../src/math/time';
 
 const SEED = 42;
 const AS_OF = new Date('2026-11-23T00:00:00Z');

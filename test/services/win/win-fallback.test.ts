@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { loadDemoData } from '../src/services/demo-service';
-import { WinScoring } from '../src/services/win/score-deals';
-import { trainWinModel } from '../src/services/win/train-win-model';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { loadDemoData } from '../../../src/services/demo-service';
+import { WinScoring } from '../../../src/services/win/score-deals';
+import { trainWinModel } from '../../../src/services/win/train-win-model';
 
 const SEED = 17;
 const AS_OF = new Date('2026-10-01T00:00:00Z');

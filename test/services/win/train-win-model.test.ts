@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { loadDemoData } from '../src/services/demo-service';
-import { trainWinModel, type TrainWinResult } from '../src/services/win/train-win-model';
-import { scoreDeals, scoreOpenDeals, WinScoring } from '../src/services/win/score-deals';
-import { openModelRegistry } from '../src/services/models/model-registry';
-import { fromSqlJson } from '../src/db/sql';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { loadDemoData } from '../../../src/services/demo-service';
+import { trainWinModel, type TrainWinResult } from '../../../src/services/win/train-win-model';
+import { scoreDeals, scoreOpenDeals, WinScoring } from '../../../src/services/win/score-deals';
+import { openModelRegistry } from '../../../src/services/models/model-registry';
+import { fromSqlJson } from '../../../src/db/sql';
 
 const SEED = 42;
 const AS_OF = new Date('2026-10-01T00:00:00Z');
@@ -154,7 +154,7 @@ describe(`deal-win model on demo data (seed ${SEED}, as of ${AS_OF.toISOString()
     const scoring = new WinScoring(t.db, { modelsDir });
     await scoring.refresh();
     await expect(
-      registry.promote('win', bad.version, (a) => new (require('../src/services/win/win-scorer').WinScorer)(a)),
+      registry.promote('win', bad.version, (a) => new (require('../../../src/services/win/win-scorer').WinScorer)(a)),
     ).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
     await registry.promote('win', bad.version); // e.g. promoted by an older binary
     const r = await scoring.refresh();

@@ -1,7 +1,7 @@
 // The serving-path helpers of deal explanations: the top-factor selection and number formatting
 // must give exactly what the plain definitions give (a sort; toLocaleString).
-import { groupThousands, topFactorIndices } from '../src/domain/features/deal-explanations';
-import { createRng } from '../src/math/random';
+import { groupThousands, topFactorIndices } from '../../../src/domain/features/deal-explanations';
+import { createRng } from '../../../src/math/random';
 
 function bySort(effects: number[], perSide: number, minEffect: number): number[] {
   const idx = effects.map((e, i) => ({ e, i }));

@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { combineModels, customerPart } from '../src/http/model-holder';
-import { openModelRegistry } from '../src/services/models/model-registry';
-import { CustomerScoring } from '../src/services/customers/score-customers';
-import { trainChurnModel } from '../src/services/customers/train-churn-model';
-import { loadDemoData } from '../src/services/demo-service';
-import { bearer, harness, type Harness } from './http/helpers';
+import { combineModels, customerPart } from '../../../src/http/model-holder';
+import { openModelRegistry } from '../../../src/services/models/model-registry';
+import { CustomerScoring } from '../../../src/services/customers/score-customers';
+import { trainChurnModel } from '../../../src/services/customers/train-churn-model';
+import { loadDemoData } from '../../../src/services/demo-service';
+import { bearer, harness, type Harness } from '../../http/helpers';
 
 const SEED = 23;
 const AS_OF = new Date('2026-10-01T00:00:00Z');

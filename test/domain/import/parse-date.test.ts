@@ -1,5 +1,5 @@
 // Date formats as CRM exports write them; impossible dates are refused, never rolled over.
-import { compileDateParser, dateFormatProblem, parseIsoDate } from '../src/domain/import/parse-date';
+import { compileDateParser, dateFormatProblem, parseIsoDate } from '../../../src/domain/import/parse-date';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

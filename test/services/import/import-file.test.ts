@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tableCounts } from '../src/db/repositories/stats';
-import { AppError } from '../src/errors';
-import { importFile, type ImportFileOptions } from '../src/services/import/import-file';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { tableCounts } from '../../../src/db/repositories/stats';
+import { AppError } from '../../../src/errors';
+import { importFile, type ImportFileOptions } from '../../../src/services/import/import-file';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 
-const FIX = path.join(__dirname, 'fixtures', 'import');
+const FIX = path.join(__dirname, '..', '..', 'fixtures', 'import');
 let t: TestDatabase;
 let dir: string;
 

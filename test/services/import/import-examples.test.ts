@@ -2,11 +2,11 @@
 // test/helpers/real-data.ts) cleanly, with counts matching the raw files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { importFile } from '../src/services/import/import-file';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { describeWithData, realDataPath } from './helpers/real-data';
+import { importFile } from '../../../src/services/import/import-file';
+import { createTestDatabase, type TestDatabase } from '../../helpers/db';
+import { describeWithData, realDataPath } from '../../helpers/real-data';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DATA = realDataPath();
 const DATASET_FILES = [
   ['telco_churn', 'Telco-Customer-Churn.csv'],

@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tableCounts } from '../src/db/repositories/stats';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { tableCounts } from '../../src/db/repositories/stats';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-const CLI = path.join(__dirname, '..', 'bin', 'salescast.js');
+const CLI = path.join(__dirname, '..', '..', 'bin', 'salescast.js');
 let t: TestDatabase;
 let dir: string;
 

@@ -2,10 +2,10 @@
 // when it is far larger than a pipe's buffer (64 KB), and the exit code must survive.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { loadDemoData } from '../src/services/demo-service';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { loadDemoData } from '../../src/services/demo-service';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-const CLI = path.join(__dirname, '..', 'bin', 'salescast.js');
+const CLI = path.join(__dirname, '..', '..', 'bin', 'salescast.js');
 
 describe('CLI output through a pipe', () => {
   let t: TestDatabase;

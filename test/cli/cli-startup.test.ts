@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { buildProgram, COMMAND_GROUPS, invokedCommand } from '../src/cli';
-import { loadDemoData } from '../src/services/demo-service';
-import { trainWinModel } from '../src/services/win/train-win-model';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { buildProgram, COMMAND_GROUPS, invokedCommand } from '../../src/cli';
+import { loadDemoData } from '../../src/services/demo-service';
+import { trainWinModel } from '../../src/services/win/train-win-model';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'salescast.js');
 
 describe('the command table', () => {

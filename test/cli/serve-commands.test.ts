@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 
-const CLI = path.join(__dirname, '..', 'bin', 'salescast.js');
+const CLI = path.join(__dirname, '..', '..', 'bin', 'salescast.js');
 
 function waitForListening(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

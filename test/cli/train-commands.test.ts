@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from './helpers/db';
-import { loadDemoData } from '../src/services/demo-service';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { loadDemoData } from '../../src/services/demo-service';
 
-const CLI = path.resolve(__dirname, '..', 'bin', 'salescast.js');
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
 const SEED = 7;
 
 describe(`salescast train win / score deals / models (seed ${SEED})`, () => {

@@ -1,0 +1,3 @@
+import { migrationsSuite } from '../suites/migrations.suite';
+
+migrationsSuite('sqlite');

@@ -1,3 +1,0 @@
-import { importSuite } from './suites/import.suite';
-
-importSuite('sqlite');

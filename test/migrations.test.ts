@@ -1,3 +1,0 @@
-import { migrationsSuite } from './suites/migrations.suite';
-
-migrationsSuite('sqlite');
