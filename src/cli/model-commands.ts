@@ -96,7 +96,12 @@ function parseVersion(v: string): number {
 
 export function registerModelCommands(program: Command) {
   const models = program.command('models').description('List, inspect, promote and roll back model versions (win, churn, clv)');
+  registerListCommand(models);
+  registerShowCommand(models);
+  registerPromoteCommands(models);
+}
 
+function registerListCommand(models: Command) {
   models
     .command('list [name]')
     .description('Model versions with status and headline test metrics')
@@ -120,7 +125,9 @@ export function registerModelCommands(program: Command) {
           );
       });
     });
+}
 
+function registerShowCommand(models: Command) {
   models
     .command('show <name>')
     .description('Metrics, reliability table, data window and parameters of a version (default: the active one)')
@@ -197,7 +204,9 @@ export function registerModelCommands(program: Command) {
         }
       });
     });
+}
 
+function registerPromoteCommands(models: Command) {
   models
     .command('promote <name> <version>')
     .description(

@@ -22,6 +22,13 @@ const date = (v: string | undefined) => (v ? new Date(v) : undefined);
 // (ctx.heavy). Forecasts, backtests and run-rates depend only on the stored data and the request,
 // so repeated identical requests are answered from the cache until the data changes.
 export function forecastRoutes(ctx: AppContext) {
+  forecastRunRoutes(ctx);
+  snapshotRoutes(ctx);
+  whatIfRoutes(ctx);
+}
+
+/** The forecast, its backtest and the run-rate: cached answers computed in the worker pool. */
+function forecastRunRoutes(ctx: AppContext) {
   const { mount, services, heavy } = ctx;
   const currency = services.config.CURRENCY;
 
@@ -61,6 +68,12 @@ export function forecastRoutes(ctx: AppContext) {
       { asOfNow: !query.asOf },
     ),
   );
+}
+
+/** Stored forecast snapshots: take one, list them, and what changed between two. */
+function snapshotRoutes(ctx: AppContext) {
+  const { mount, services, heavy } = ctx;
+  const currency = services.config.CURRENCY;
 
   mount(takeSnapshotRoute, async ({ body, req, res }) => {
     const r = await heavy.run('snapshot', { period: body.period, asOf: date(body.asOf), sims: body.sims, seed: body.seed }, res);
@@ -123,6 +136,12 @@ export function forecastRoutes(ctx: AppContext) {
       })),
     };
   });
+}
+
+/** What-if: the quarter's forecast with some deals changed, deals named by external id. */
+function whatIfRoutes(ctx: AppContext) {
+  const { mount, services, heavy } = ctx;
+  const currency = services.config.CURRENCY;
 
   mount(whatIfRoute, async ({ body, res }) => {
     const ids = await dealIdsByExternalId(

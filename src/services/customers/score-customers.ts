@@ -151,12 +151,29 @@ const rfmInput = (s: CustomerSummary, asOf: Date): RfmInput => ({
   monetary: s.totalRevenue,
 });
 
+type ActiveCustomerModels = Awaited<ReturnType<typeof activeModels>>;
+
 /** Scores stored accounts (all, or `accountIds`) or inline customers; writes nothing. */
 export async function scoreCustomers(db: Database, options: ScoreCustomersOptions = {}): Promise<ScoreCustomersResult> {
   const asOf = options.asOf ?? (await defaultAsOf(db));
-  const { churn, clv, errors } = options.scoring ? options.scoring.loaded() : await activeModels(db, options.modelsDir);
+  const models = options.scoring ? options.scoring.loaded() : await activeModels(db, options.modelsDir);
+  const { churn, clv, errors } = models;
   const timeUnit = clv?.model.artifact.timeUnit ?? 'week';
-  // The stored population is the RFM reference in both cases.
+  const { histories, summaries, rfm } = await customerInputs(db, options, asOf, timeUnit);
+  const scores = histories.map((h, i) => scoreOneCustomer(h, summaries[i], rfm[i], models, asOf));
+  return { asOf, ...modelsUsed(churn, clv), errors, scores };
+}
+
+/**
+ * The customers to score (inline, or the stored ones) with their order summaries and RFM scores.
+ * The stored population is the RFM reference in both cases.
+ */
+async function customerInputs(
+  db: Database,
+  options: ScoreCustomersOptions,
+  asOf: Date,
+  timeUnit: NonNullable<ActiveCustomerModels['clv']>['model']['artifact']['timeUnit'],
+): Promise<{ histories: CustomerHistory[]; summaries: (CustomerSummary | null)[]; rfm: (RfmScore | null)[] }> {
   // asOf is an exclusive instant: the summaries run to the day of the last instant before it.
   const lastDay = new Date(asOf.getTime() - 1);
   const population = await loadCustomerSummaries(db, { calibrationEnd: lastDay, timeUnit, before: asOf });
@@ -183,56 +200,70 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
     summaries = histories.map((h) => byAccount.get(h.accountId)?.s ?? null);
     rfm = histories.map((h) => byAccount.get(h.accountId)?.r ?? null);
   }
-  const scores = histories.map((h, i): CustomerScoreResult => {
-    const notes: string[] = [];
-    const out: CustomerScoreResult = {
-      accountId: h.accountId > 0 ? h.accountId : null,
-      externalId: h.externalId,
-      churnProbability: null,
-      pAlive: null,
-      expectedPurchases: null,
-      expectedSpend: null,
-      clv: null,
-      rfm: rfm[i],
-      factors: [],
-      notes,
-    };
-    if (!churn) notes.push(errors.find((e) => e.includes(' churn ')) ?? 'no churn model is active (run: salescast train churn)');
-    // Churned as of the scoring moment: a customer who churned later was still a customer then.
-    else if (h.status === 'churned' && (h.churnedAt == null || h.churnedAt <= asOf.getTime())) notes.push('already churned');
-    else {
-      const s = churn.model.score(customerFeatures(h, asOf.getTime()));
-      out.churnProbability = s.churnProbability;
-      out.factors = s.factors;
+  return { histories, summaries, rfm };
+}
+
+/** One customer's churn risk, BG/NBD figures and RFM segment, with a note for each figure it lacks. */
+function scoreOneCustomer(
+  h: CustomerHistory,
+  sum: CustomerSummary | null,
+  rfmScore: RfmScore | null,
+  { churn, clv, errors }: ActiveCustomerModels,
+  asOf: Date,
+): CustomerScoreResult {
+  const notes: string[] = [];
+  const out: CustomerScoreResult = {
+    accountId: h.accountId > 0 ? h.accountId : null,
+    externalId: h.externalId,
+    churnProbability: null,
+    pAlive: null,
+    expectedPurchases: null,
+    expectedSpend: null,
+    clv: null,
+    rfm: rfmScore,
+    factors: [],
+    notes,
+  };
+  if (!churn) notes.push(errors.find((e) => e.includes(' churn ')) ?? 'no churn model is active (run: salescast train churn)');
+  // Churned as of the scoring moment: a customer who churned later was still a customer then.
+  else if (h.status === 'churned' && (h.churnedAt == null || h.churnedAt <= asOf.getTime())) notes.push('already churned');
+  else {
+    const s = churn.model.score(customerFeatures(h, asOf.getTime()));
+    out.churnProbability = s.churnProbability;
+    out.factors = s.factors;
+  }
+  if (!clv) notes.push(errors.find((e) => e.includes(' clv ')) ?? 'no clv model is active (run: salescast train clv)');
+  else if (!sum) notes.push('no orders: P(alive), expected purchases and CLV need at least one purchase');
+  else {
+    // The BG/NBD expectations are numerical (a hypergeometric series that refuses to return a
+    // wrong number): one customer whose figures cannot be computed gets a note, not a failed
+    // request for everyone.
+    let c: ReturnType<typeof clv.model.score> | null = null;
+    try {
+      c = clv.model.score(sum);
+    } catch (e) {
+      notes.push(
+        `P(alive), expected purchases and CLV could not be computed for this customer (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
-    const sum = summaries[i];
-    if (!clv) notes.push(errors.find((e) => e.includes(' clv ')) ?? 'no clv model is active (run: salescast train clv)');
-    else if (!sum) notes.push('no orders: P(alive), expected purchases and CLV need at least one purchase');
-    else {
-      // The BG/NBD expectations are numerical (a hypergeometric series that refuses to return a
-      // wrong number): one customer whose figures cannot be computed gets a note, not a failed
-      // request for everyone.
-      let c: ReturnType<typeof clv.model.score> | null = null;
-      try {
-        c = clv.model.score(sum);
-      } catch (e) {
-        notes.push(
-          `P(alive), expected purchases and CLV could not be computed for this customer (${e instanceof Error ? e.message : String(e)})`,
-        );
-      }
-      if (c) {
-        out.pAlive = c.pAlive;
-        out.expectedPurchases = c.expectedPurchases;
-        out.expectedSpend = c.expectedSpend;
-        out.clv = c.clv;
-        if (c.clv === null) notes.push('no spend model (Gamma-Gamma) in the clv version: CLV unavailable');
-      }
+    if (c) {
+      out.pAlive = c.pAlive;
+      out.expectedPurchases = c.expectedPurchases;
+      out.expectedSpend = c.expectedSpend;
+      out.clv = c.clv;
+      if (c.clv === null) notes.push('no spend model (Gamma-Gamma) in the clv version: CLV unavailable');
     }
-    if (!rfm[i]) notes.push('no orders: no RFM segment');
-    return out;
-  });
+  }
+  if (!rfmScore) notes.push('no orders: no RFM segment');
+  return out;
+}
+
+/** The versions that scored, and what their figures mean. */
+function modelsUsed(
+  churn: ActiveCustomerModels['churn'],
+  clv: ActiveCustomerModels['clv'],
+): Pick<ScoreCustomersResult, 'churnModel' | 'clvModel'> {
   return {
-    asOf,
     churnModel: churn
       ? {
           version: churn.info.version,
@@ -252,8 +283,6 @@ export async function scoreCustomers(db: Database, options: ScoreCustomersOption
           horizonMonths: clv.model.artifact.clv.horizonMonths,
         }
       : null,
-    errors,
-    scores,
   };
 }
 
