@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { sourceFiles } from './source-files';
 
 export const MAX_FUNCTION_LINES = 80;
 export const MAX_FILE_LINES = 500;
@@ -105,17 +106,6 @@ export function sizeFindings(file: string, source: string): SizeFinding[] {
   };
   visit(sf);
   return found;
-}
-
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(full);
-  }
-  return out.sort();
 }
 
 /** Every finding in src/ under `root` (allowed or not), file paths relative to `root`. */

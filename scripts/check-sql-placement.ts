@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { sourceFiles } from './source-files';
 
 /**
  * Files that may still hold SQL outside src/db/, each with the reason (the deal loaders were listed
@@ -60,17 +61,6 @@ export function sqlInSource(file: string, source: string): SqlFinding[] {
     if (hit) found.push({ file, line, pattern: hit.name, text: text.replace(/\s+/g, ' ').slice(0, 100) });
   }
   return found;
-}
-
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) out.push(full);
-  }
-  return out;
 }
 
 /** SQL in src/ (under `root`) outside the SQL homes and the allow-list, file paths relative to `root`. */
