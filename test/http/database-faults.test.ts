@@ -11,9 +11,8 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { startServer, type ServerHandle } from '../../src/http/server';
 import { createTestDatabase, runCliMigrate, testDialect, type TestDatabase } from '../helpers/db';
+import { serveProcess } from '../helpers/serve-process';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'salescast.js');
 const sqliteOnly = testDialect() === 'sqlite' ? describe : describe.skip;
 
 const account = (id: string) => JSON.stringify({ records: [{ externalId: id, name: `Account ${id}` }] });
@@ -99,32 +98,7 @@ sqliteOnly('a SQLite write lock held by another process', () => {
  * bounding set): it keeps root's ownership of the checkout, which may sit in a directory no other
  * user can enter (mktemp -d makes it 0700), and a file of mode 0444 is read-only to it.
  */
-function serverCommand(): { command: string; args: string[] } {
-  const args = [CLI, 'serve'];
-  if (process.getuid?.() !== 0) return { command: process.execPath, args };
-  return { command: 'setpriv', args: ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...args] };
-}
-
-function startServerProcess(env: Record<string, string>) {
-  const { command, args } = serverCommand();
-  const child = spawn(command, args, {
-    cwd: os.tmpdir(),
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', SALESCAST_AUTH_DISABLED: 'true', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      output += c.toString();
-      const m = /dashboard: (http:\/\/[^/\s]+)\//.exec(output);
-      if (m) resolve(m[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, url, output: () => output };
-}
+const DROP_OVERRIDES = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'] : undefined;
 
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
@@ -149,7 +123,10 @@ sqliteOnly('a read-only SQLite file', () => {
     fs.chmodSync(file, 0o444);
     const modelsDir = path.join(dir, 'models');
     fs.mkdirSync(modelsDir, { mode: 0o777 });
-    const server = startServerProcess({ DATABASE_URL: `file:${file}`, SALESCAST_MODELS_DIR: modelsDir });
+    const server = serveProcess(
+      { DATABASE_URL: `file:${file}`, SALESCAST_MODELS_DIR: modelsDir, LOG_LEVEL: 'warn' },
+      { cwd: os.tmpdir(), wrap: DROP_OVERRIDES },
+    );
     try {
       const base = await server.url;
       const ready = await call(base, '/ready');

@@ -4,7 +4,7 @@
 // SIGTERM then SIGCONT: every one of them is answered, an idle keep-alive connection is closed, and
 // the process exits 0 within its grace period. In-process: a connection whose request arrives just
 // after shutdown began is answered too.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -14,37 +14,9 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { startServer } from '../../src/http/server';
 import { createTestDatabase, runCliMigrate, testDialect } from '../helpers/db';
+import { serveProcess } from '../helpers/serve-process';
 
-const CLI = path.resolve(__dirname, '..', '..', 'bin', 'salescast.js');
 const GRACE_SECONDS = 5;
-
-function serveProcess(databaseUrl: string, modelsDir: string) {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      SALESCAST_MODELS_DIR: modelsDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SALESCAST_AUTH_DISABLED: 'true',
-      SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = new Promise<URL>((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      output += c.toString();
-      const m = /dashboard: (http:\/\/[^/\s]+)\//.exec(output);
-      if (m) resolve(new URL(m[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, url, output: () => output };
-}
 
 /** A new connection that sends one request at once and collects the whole answer (or the error that ended it). */
 function rawRequest(port: number, pathname: string): Promise<{ raw: string; error: string | null }> {
@@ -74,8 +46,13 @@ describeSqlite('SIGTERM on a real server process', () => {
   test('requests on new connections waiting in the backlog are all answered; idle keep-alive closed; exit 0 within the grace period', async () => {
     const url = `file:${path.join(dir, 'salescast.db')}`;
     runCliMigrate(url);
-    const server = serveProcess(url, path.join(dir, 'models'));
-    const base = await server.url;
+    const server = serveProcess({
+      DATABASE_URL: url,
+      SALESCAST_MODELS_DIR: path.join(dir, 'models'),
+      SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+      LOG_LEVEL: 'info',
+    });
+    const base = new URL(await server.url);
     const port = Number(base.port);
 
     // A keep-alive connection that has been served and now sits idle.
