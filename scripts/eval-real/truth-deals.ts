@@ -3,6 +3,11 @@
 // the example mappings, so names, dates and references are exactly what an import gives) and cut
 // to what was known at that moment: stage changes and activities up to it, the stage they led to,
 // no amount or close date recorded later, and only the custom attributes a CRM has at creation.
+// Descriptors the database holds as none (a lead with no origin, a deal with no owner or account)
+// are sent as null, as the parity test sends them (test/services/win/win-parity.test.ts,
+// docs/win-model.md "Missing is not zero"): training read them as "none", so omitting them
+// ("not provided") would score a different row from the one the model was trained and
+// evaluated on.
 import type { Database } from '../../src/db/database';
 
 type Json = string | number | boolean | null;
@@ -111,20 +116,12 @@ export function inlineDealAt(d: TruthDeal, t: number, o: InlineOptions): Record<
   const expectedCloseAt = [...changes].reverse().find((c) => c.expectedCloseAt !== null)?.expectedCloseAt;
   const attributes = Object.fromEntries(Object.entries(d.attributes).filter(([k]) => o.attributesKnown.has(k)));
   const iso = (ms: number) => new Date(ms).toISOString();
-  return compact({
+  const recorded = compact({
     externalId: d.externalId,
     stage: last ? last.toStage : o.stageBeforeHistory,
     amount,
     createdAt: iso(d.createdAt),
     expectedCloseAt: expectedCloseAt == null ? null : iso(expectedCloseAt),
-    source: d.source,
-    product: d.product,
-    productFamily: d.productFamily,
-    campaign: d.campaign,
-    campaignChannel: d.campaignChannel,
-    rep: d.rep,
-    team: d.team,
-    account: d.account,
     attributes: Object.keys(attributes).length ? attributes : null,
     stageChanges: changes.length
       ? changes.map((c) =>
@@ -142,4 +139,16 @@ export function inlineDealAt(d: TruthDeal, t: number, o: InlineOptions): Record<
       : null,
     asOf: o.perDealAsOf ? iso(t) : null,
   });
+  // Stored as none is sent as none (null), never left out.
+  const descriptors = {
+    source: d.source,
+    product: d.product,
+    productFamily: d.productFamily,
+    campaign: d.campaign,
+    campaignChannel: d.campaignChannel,
+    rep: d.rep,
+    team: d.team,
+    account: d.account,
+  };
+  return { ...recorded, ...descriptors };
 }
