@@ -94,6 +94,10 @@ function printWinTraining(result: TrainWinResult, lostAfterDays: number | undefi
   if (d.staleCountedAsLost)
     processIo.out(`${d.staleCountedAsLost.toLocaleString('en-US')} idle open deals counted as lost (--lost-after-days ${lostAfterDays})`);
   for (const x of d.excludedAttributes) processIo.out(`Left out attribute "${x.key}": ${x.reason}`);
+  for (const c of d.lumpedCategoricals)
+    processIo.out(
+      `${c.feature}: ${c.values.toLocaleString('en-US')} distinct values, ${c.columns} with a column of their own, the rest (${(c.otherShare * 100).toFixed(0)}% of snapshots) as "other"`,
+    );
   // Loaded when a report is printed, not when the CLI starts (test/cli/cli-startup.test.ts).
   const { leakageLines, promotionLines, selectionLines } =
     require('../services/models/training-report') as typeof import('../services/models/training-report');

@@ -106,6 +106,12 @@ export interface BuiltWinModel {
     encodedColumns: number;
     /** Custom attributes left out by the attribute leak check, with the reason. */
     excludedAttributes: { key: string; reason: string }[];
+    /**
+     * Categorical features with more distinct values in the training window than columns (the
+     * rarer ones share the "other" column): how a high-cardinality field (landing page, campaign,
+     * lead source) was encoded, so a user can see what the model could tell apart.
+     */
+    lumpedCategoricals: LumpedCategorical[];
     /** Open deals counted as lost because they were idle (lostAfterDays). */
     staleCountedAsLost: number;
     lostAfterDays: number | null;
@@ -114,6 +120,31 @@ export interface BuiltWinModel {
   history: DealHistory;
   /** Held-out snapshots, labels, served probabilities, and the deal of each (bootstrap clusters). */
   testSet: { deals: Deal[]; moments: DealSnapshotMoment[]; y: number[]; p: Float64Array; pBaseline: Float64Array; groups: number[] };
+}
+
+export interface LumpedCategorical {
+  feature: string;
+  /** Distinct values among the training snapshots that carried one. */
+  values: number;
+  /** Values with a column of their own (seen at least minCategoryCount times, the most frequent maxCategories). */
+  columns: number;
+  /** Share of those snapshots whose value went to "other". */
+  otherShare: number;
+}
+
+/** The categorical features whose rarer values the encoder put together in "other". */
+export function lumpedCategoricals(encoder: FeatureEncoder, rows: RawRow[]): LumpedCategorical[] {
+  const out: LumpedCategorical[] = [];
+  for (const c of encoder.toArtifact().categorical) {
+    if (!c.otherCount) continue;
+    const values = new Set<string>();
+    for (const r of rows) {
+      const v = r[c.name];
+      if (typeof v !== 'symbol') values.add(v === null || v === undefined ? '' : String(v).trim().toLowerCase());
+    }
+    out.push({ feature: c.name, values: values.size, columns: c.categories.length, otherShare: c.otherShare ?? 0 });
+  }
+  return out;
 }
 
 /** Metrics of served probabilities p against labels y. */
@@ -304,6 +335,7 @@ export async function buildWinModel(allDeals: Deal[], options: BuildWinModelOpti
       features: spec.numeric.length + spec.categorical.length,
       encodedColumns: encoder.width,
       excludedAttributes: attributes.excluded ?? [],
+      lumpedCategoricals: lumpedCategoricals(encoder, train.rows),
       staleCountedAsLost: stale,
       lostAfterDays: options.lostAfterDays ?? null,
     },
