@@ -22,8 +22,6 @@ import { DATASET_FILES, runEvaluation } from '../../scripts/eval-real/run';
  * Never widen a target to make it pass.
  */
 const KNOWN_FAILING: Record<string, string> = {
-  'olist:auc':
-    'served AUC 0.666 at first contact vs the 0.67 target (--quick; the full run 0.665). The training run reports 0.659 for its own held-out leads at creation: parity holds, the signal in the lead form alone is thin',
   'telco:ece':
     'served ECE 0.024 vs the 0.02 target (scikit-learn 0.023 on the same rows). A perfectly calibrated model averages ECE 0.022 on 1,409 rows and reaches <= 0.02 only ~36% of the time (simulated, 10 bins), and the held-out churn rate is 1.5 points below training',
 };
