@@ -1,6 +1,10 @@
 // A generic tabular encoder shared by every classifier (deal rows, wide customer tables):
 // - numeric columns: optional log1p, then standardisation (z = (x - mean) / sd) with missing values
 //   set to the mean plus a 0/1 "missing" indicator column when training data had gaps;
+// - optional log companions: a numeric column encoded twice, as given and as log1p(max(0, x)), both
+//   standardised (the companion has no missing indicator: the column's own carries it). Together
+//   they let a linear model fit a steep-then-flat effect (a + b x + c log(1 + x)), e.g. churn
+//   against tenure in months, where the first months weigh far more than later ones;
 // - categorical columns: one-hot over the categories seen at least `minCategoryCount` times in
 //   training (at most `maxCategories`, most frequent first), plus one "other" column that takes
 //   rare and unseen values (so scoring never fails on a category the model has not met; an unseen
@@ -30,6 +34,11 @@ export interface FeatureSpec {
   categorical: string[];
   /** Numeric columns to transform with log1p(max(0, x)) before standardising (money, counts). */
   log?: string[];
+  /**
+   * Numeric columns (not in `log`) that also get a log1p(max(0, x)) column (see the header). Absent
+   * and empty are the same schema (and the same signature as before the option existed).
+   */
+  logCompanion?: string[];
   minCategoryCount?: number;
   maxCategories?: number;
   /**
@@ -48,7 +57,10 @@ export interface EncodedColumn {
 }
 
 export interface NumericState {
+  /** The feature, or for a log companion `<feature>:log1p`. */
   name: string;
+  /** A log companion: the feature whose value it reads. */
+  from?: string;
   mean: number;
   sd: number;
   log: boolean;
@@ -99,7 +111,13 @@ const OTHER = '(other)';
 
 /** A stable fingerprint of what a model expects as input: source feature names and kinds. */
 export function schemaSignature(spec: FeatureSpec): string {
-  const canon = JSON.stringify({ n: spec.numeric, c: spec.categorical, l: [...(spec.log ?? [])].sort() });
+  const companions = [...(spec.logCompanion ?? [])].sort();
+  const canon = JSON.stringify({
+    n: spec.numeric,
+    c: spec.categorical,
+    l: [...(spec.log ?? [])].sort(),
+    ...(companions.length ? { lc: companions } : {}),
+  });
   return crypto.createHash('sha256').update(canon).digest('hex').slice(0, 16);
 }
 
@@ -145,6 +163,47 @@ export function inferFeatureSpec(rows: RawRow[], options: { exclude?: string[]; 
   return { numeric, categorical };
 }
 
+/** The value a numeric state reads from a row (a log companion reads its feature's). */
+const numericInput = (row: RawRow, n: NumericState): RawValue => row[n.from ?? n.name];
+
+/** Mean, sd and missing count of one numeric column over the provided training rows. */
+function fitNumeric(rows: RawRow[], name: string, log: boolean, from?: string): NumericState {
+  let sum = 0;
+  let sumSq = 0;
+  let count = 0;
+  let missing = 0;
+  const source = from ?? name;
+  for (const r of rows) {
+    if (isNotProvided(r[source])) continue;
+    let v = toNumber(r[source]);
+    if (v === null) {
+      missing++;
+      continue;
+    }
+    if (log) v = Math.log1p(Math.max(0, v));
+    sum += v;
+    sumSq += v * v;
+    count++;
+  }
+  const mean = count ? sum / count : 0;
+  const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
+  const constant = !(variance > 1e-12 * Math.max(1, mean * mean));
+  const sd = constant ? 1 : Math.sqrt(variance);
+  // A missing indicator only carries information when some values are present (a companion's would
+  // repeat its feature's).
+  const hasMissingColumn = missing > 0 && count > 0 && from === undefined;
+  return {
+    name,
+    ...(from !== undefined ? { from } : {}),
+    mean,
+    sd,
+    log,
+    hasMissingColumn,
+    constant,
+    ...(hasMissingColumn ? { missingRate: missing / (missing + count) } : {}),
+  };
+}
+
 export class FeatureEncoder {
   readonly spec: FeatureSpec;
   private state: EncoderState | null = null;
@@ -154,6 +213,11 @@ export class FeatureEncoder {
   constructor(spec: FeatureSpec) {
     const dup = [...spec.numeric, ...spec.categorical].find((n, i, all) => all.indexOf(n) !== i);
     if (dup) throw new Error(`feature "${dup}" is listed twice in the feature spec`);
+    const badCompanion = (spec.logCompanion ?? []).find(
+      (n, i, all) => !spec.numeric.includes(n) || (spec.log ?? []).includes(n) || all.indexOf(n) !== i,
+    );
+    if (badCompanion !== undefined)
+      throw new Error(`log companion "${badCompanion}" must be a numeric feature, not already logged, listed once`);
     this.spec = { minCategoryCount: 5, maxCategories: 30, log: [], ...spec };
   }
 
@@ -168,32 +232,10 @@ export class FeatureEncoder {
   fit(rows: RawRow[]): this {
     if (rows.length === 0) throw new Error('cannot fit a feature encoder on zero rows');
     const logSet = new Set(this.spec.log ?? []);
-    const numeric: NumericState[] = this.spec.numeric.map((name) => {
-      let sum = 0;
-      let sumSq = 0;
-      let count = 0;
-      let missing = 0;
-      const log = logSet.has(name);
-      for (const r of rows) {
-        if (isNotProvided(r[name])) continue;
-        let v = toNumber(r[name]);
-        if (v === null) {
-          missing++;
-          continue;
-        }
-        if (log) v = Math.log1p(Math.max(0, v));
-        sum += v;
-        sumSq += v * v;
-        count++;
-      }
-      const mean = count ? sum / count : 0;
-      const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
-      const constant = !(variance > 1e-12 * Math.max(1, mean * mean));
-      const sd = constant ? 1 : Math.sqrt(variance);
-      // A missing indicator only carries information when some values are present.
-      const hasMissingColumn = missing > 0 && count > 0;
-      return { name, mean, sd, log, hasMissingColumn, constant, ...(hasMissingColumn ? { missingRate: missing / (missing + count) } : {}) };
-    });
+    const numeric: NumericState[] = [
+      ...this.spec.numeric.map((name) => fitNumeric(rows, name, logSet.has(name))),
+      ...(this.spec.logCompanion ?? []).map((feature) => fitNumeric(rows, `${feature}:log1p`, true, feature)),
+    ];
     const min = this.spec.minCategoryCount ?? 5;
     const max = this.spec.maxCategories ?? 30;
     const categorical: CategoricalState[] = this.spec.categorical.map((name) => {
@@ -244,7 +286,7 @@ export class FeatureEncoder {
     this.state = state;
     const cols: EncodedColumn[] = [];
     for (const n of state.numeric) {
-      cols.push({ name: n.name, source: n.name, kind: 'numeric' });
+      cols.push({ name: n.name, source: n.from ?? n.name, kind: 'numeric' });
       if (n.hasMissingColumn) cols.push({ name: `${n.name}:missing`, source: n.name, kind: 'missing' });
     }
     this.catIndex = [];
@@ -294,13 +336,14 @@ export class FeatureEncoder {
     let group: ImputationGroup | undefined | null = null; // looked up once, when first needed
     for (let j = 0; j < s.numeric.length; j++) {
       const n = s.numeric[j];
-      if (isNotProvided(row[n.name])) {
+      const raw = numericInput(row, n);
+      if (isNotProvided(raw)) {
         if (group === null) group = this.imputationGroup(row);
         x[k++] = n.constant ? 0 : (group?.numeric[j] ?? 0); // the (group's) mean, standardised
         if (n.hasMissingColumn) x[k++] = group?.missingRate[j] ?? n.missingRate ?? 0;
         continue;
       }
-      let v = toNumber(row[n.name]);
+      let v = toNumber(raw);
       if (v !== null && n.log) v = Math.log1p(Math.max(0, v));
       x[k++] = v === null || n.constant ? 0 : (v - n.mean) / n.sd;
       if (n.hasMissingColumn) x[k++] = v === null ? 1 : 0;
@@ -406,8 +449,9 @@ function conditionalImputation(
     }
     a.rows++;
     numeric.forEach((n, j) => {
-      if (isNotProvided(r[n.name])) return;
-      let v = toNumber(r[n.name]);
+      const raw = numericInput(r, n);
+      if (isNotProvided(raw)) return;
+      let v = toNumber(raw);
       if (v === null) {
         a.missing[j]++;
         return;

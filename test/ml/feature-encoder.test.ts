@@ -1,4 +1,4 @@
-import { FeatureEncoder, inferFeatureSpec, schemaSignature } from '../../src/ml/feature-encoder';
+import { FeatureEncoder, inferFeatureSpec, NOT_PROVIDED, schemaSignature } from '../../src/ml/feature-encoder';
 
 describe('the tabular feature encoder', () => {
   const rows = [
@@ -60,5 +60,55 @@ describe('the tabular feature encoder', () => {
       { exclude: ['id'] },
     );
     expect(inferred).toEqual({ numeric: ['x'], categorical: ['y'] });
+  });
+  describe('log companions', () => {
+    const months = [
+      { tenure: 1, charges: 20 },
+      { tenure: 3, charges: null },
+      { tenure: 12, charges: 80 },
+      { tenure: 60, charges: 100 },
+    ];
+    const companionSpec = { numeric: ['tenure', 'charges'], categorical: [], logCompanion: ['tenure', 'charges'] };
+
+    test('a numeric column also gets a standardised log1p column, explained with its feature', () => {
+      const enc = new FeatureEncoder(companionSpec).fit(months);
+      expect(enc.columns.map((c) => c.name)).toEqual(['tenure', 'charges', 'charges:missing', 'tenure:log1p', 'charges:log1p']);
+      expect(enc.groups()).toEqual([
+        { feature: 'tenure', columns: [0, 3] },
+        { feature: 'charges', columns: [1, 2, 4] },
+      ]);
+      const logs = months.map((r) => Math.log1p(r.tenure));
+      const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+      const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / logs.length);
+      const x = enc.transformRow({ tenure: 6, charges: null });
+      expect(x[3]).toBeCloseTo((Math.log1p(6) - mean) / sd, 12);
+      // A missing value: the column's own indicator says so; the companion sits at its mean.
+      expect(x[2]).toBe(1);
+      expect(x[4]).toBe(0);
+      // Not provided: the training average in every column of the feature, the companion included.
+      const avg = enc.transformRow({ tenure: NOT_PROVIDED, charges: NOT_PROVIDED });
+      expect(avg[0]).toBe(0);
+      expect(avg[3]).toBe(0);
+      expect(avg[2]).toBeCloseTo(0.25, 12);
+    });
+
+    test('round-trip through JSON; no companions is the same schema as before the option', () => {
+      const enc = new FeatureEncoder(companionSpec).fit(months);
+      const back = FeatureEncoder.fromArtifact(JSON.parse(JSON.stringify(enc.toArtifact())), companionSpec);
+      expect(back.transformRow({ tenure: 7, charges: 55 })).toEqual(enc.transformRow({ tenure: 7, charges: 55 }));
+      const plain = { numeric: ['tenure', 'charges'], categorical: [] };
+      expect(schemaSignature({ ...plain, logCompanion: [] })).toBe(schemaSignature(plain));
+      expect(schemaSignature(companionSpec)).not.toBe(schemaSignature(plain));
+      expect(() => FeatureEncoder.fromArtifact(enc.toArtifact(), plain)).toThrow(expect.objectContaining({ code: 'SCHEMA_MISMATCH' }));
+    });
+
+    test('refuses a companion that is not a numeric feature or is logged already', () => {
+      expect(() => new FeatureEncoder({ numeric: ['tenure'], categorical: ['plan'], logCompanion: ['plan'] })).toThrow(
+        /log companion "plan"/,
+      );
+      expect(() => new FeatureEncoder({ numeric: ['tenure'], categorical: [], log: ['tenure'], logCompanion: ['tenure'] })).toThrow(
+        /log companion "tenure"/,
+      );
+    });
   });
 });
