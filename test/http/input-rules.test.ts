@@ -2,9 +2,10 @@
 // string a client sends, dates in a sane range, and unknown fields refused on every route, each a
 // 400 naming the field. The structural test walks every route's input schemas, so a route added
 // later with a loose object fails here rather than silently dropping a misspelt field.
+import fc from 'fast-check';
 import request from 'supertest';
 import type { z } from 'zod';
-import { dateInRange, isoDateProblem, textIssues, textProblem } from '../../src/contracts/input-rules';
+import { dateInRange, isoDateProblem, parseIsoDate, textIssues, textProblem } from '../../src/contracts/input-rules';
 import { mountedRoutes as routeDefinitions, openApiDocument } from '../../src/http/app';
 import { bearer, detailPaths, expectError, harness, type Harness } from './helpers';
 
@@ -72,6 +73,35 @@ describe('the input rules', () => {
     expect(isoDateProblem('9999-12-31')).toMatch(/between/);
     expect(isoDateProblem('1900-01-01T00:00:00+01:00')).toMatch(/between/); // 1899-12-31T23:00Z
     expect(dateInRange(Number.NaN)).toBe(false);
+  });
+
+  test('calendar dates are read from their digits exactly as Date.parse reads them', () => {
+    // The fast path covers YYYY-MM-DD; everything else (and years before 100) goes to Date.parse.
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    const same = (s: string) => Object.is(parseIsoDate(s), Date.parse(s));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 19 }), fc.integer({ min: 0, max: 39 }), (y, m, d) =>
+        same(`${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+      ),
+      { numRuns: 5000 },
+    );
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), same), { numRuns: 2000 });
+    for (const s of [
+      '2025-02-30',
+      '2024-02-29',
+      '2025-13-01',
+      '2025-00-10',
+      '2025-01-00',
+      '0099-12-31',
+      '0100-01-01',
+      '2025-1-15',
+      '2025-01-15T10:00:00Z',
+      '2025-01-15T10:00:00+02:00',
+      '+002025-01-15',
+      ' 2025-01-15',
+      '２０２５-01-15',
+    ])
+      expect([s, parseIsoDate(s)]).toEqual([s, Date.parse(s)]);
   });
 
   test('every bad string is found with its path, keys included, however deep', () => {

@@ -5,6 +5,7 @@
 // Omitted is not null: a field the caller leaves out (`activities`, `rep`, `account`, an account's
 // `segment`, `stageChanges`, `attributes`…) stays undefined, "not provided", and the features do
 // not read it as evidence; a field sent as null (or `activities: []`) says "none".
+import { parseIsoDate } from '../../contracts/input-rules';
 import { invalidInput } from '../../errors';
 import type { AttributeValue, Deal, DealAccount } from '../../domain/deal-timeline/deal';
 
@@ -48,7 +49,7 @@ function time(v: Date | string | null | undefined, index: number, where: Where, 
       ]);
     return null;
   }
-  const t = v instanceof Date ? v.getTime() : Date.parse(v);
+  const t = v instanceof Date ? v.getTime() : parseIsoDate(v);
   if (!Number.isFinite(t))
     throw invalidInput(`${['deals', index, ...where].join('.')} is not a valid date`, [
       { path: ['deals', index, ...where], value: String(v), problem: 'must be an ISO 8601 date' },
