@@ -49,8 +49,9 @@ export function validateInput(def: RouteDef, req: Request): { params: unknown; q
   let body: unknown;
   if (def.params) params = checkPart(def.params, req.params, 'params', details);
   if (def.query) query = checkPart(def.query, req.query ?? {}, 'query', details);
-  else if (def.scope && req.query && typeof req.query === 'object')
-    // A /v1 route without options: any query parameter is unknown (as a misspelt one is elsewhere).
+  // A /v1 route without options: any query parameter is unknown (as a misspelt one is elsewhere).
+  // Only a URL with a query string is parsed for them (the scoring call has none).
+  else if (def.scope && req.url.includes('?') && req.query && typeof req.query === 'object')
     for (const k of Object.keys(req.query)) details.push({ path: ['query', k], problem: `unknown query parameter "${k}"` });
   if (def.body) {
     if (req.body === undefined) {

@@ -209,6 +209,9 @@ export class FeatureEncoder {
   private state: EncoderState | null = null;
   private cols: EncodedColumn[] = [];
   private catIndex: Map<string, number>[] = [];
+  /** Per categorical feature: the columns of its kept categories, in order, and its "other" column. */
+  private catColumns: number[][] = [];
+  private otherColumn: number[] = [];
 
   constructor(spec: FeatureSpec) {
     const dup = [...spec.numeric, ...spec.categorical].find((n, i, all) => all.indexOf(n) !== i);
@@ -290,15 +293,21 @@ export class FeatureEncoder {
       if (n.hasMissingColumn) cols.push({ name: `${n.name}:missing`, source: n.name, kind: 'missing' });
     }
     this.catIndex = [];
+    this.catColumns = [];
+    this.otherColumn = [];
     for (const c of state.categorical) {
       const m = new Map<string, number>();
+      const columns: number[] = [];
       for (const cat of c.categories) {
         m.set(cat, cols.length);
+        columns.push(cols.length);
         cols.push({ name: `${c.name}=${cat}`, source: c.name, kind: 'category', category: cat });
       }
       m.set(OTHER, cols.length);
+      this.otherColumn.push(cols.length);
       cols.push({ name: `${c.name}=${OTHER}`, source: c.name, kind: 'other' });
       this.catIndex.push(m);
+      this.catColumns.push(columns);
     }
     this.cols = cols;
   }
@@ -349,24 +358,23 @@ export class FeatureEncoder {
       if (n.hasMissingColumn) x[k++] = v === null ? 1 : 0;
     }
     for (let i = 0; i < s.categorical.length; i++) {
-      const idx = this.catIndex[i];
       const cat = s.categorical[i];
-      const c = isNotProvided(row[cat.name]) ? null : toCategory(row[cat.name]);
-      const at = c === null ? undefined : idx.get(c);
+      const raw = row[cat.name];
+      const c = isNotProvided(raw) ? null : toCategory(raw);
+      const at = c === null ? undefined : this.catIndex[i].get(c);
       if (at !== undefined) x[at] = 1;
       else if (c === null || (cat.shares && cat.otherCount < (s.spec.minCategoryCount ?? 5))) {
         // Not provided, or a value the model never saw while its "other" bucket was learned from
         // too few rows to stand for it: the training average (of the row's imputeBy group).
         if (group === null) group = this.imputationGroup(row);
         const shares = group?.shares[i] ?? cat.shares;
-        cat.categories.forEach((name, j) => {
-          x[idx.get(name)!] = shares?.[j] ?? 0;
-        });
-        x[idx.get(OTHER)!] = group?.otherShare[i] ?? cat.otherShare ?? 0;
+        const columns = this.catColumns[i];
+        for (let j = 0; j < columns.length; j++) x[columns[j]] = shares?.[j] ?? 0;
+        x[this.otherColumn[i]] = group?.otherShare[i] ?? cat.otherShare ?? 0;
       }
       // Unseen values go to "other" — unless no training row did, in which case the model has
       // learned nothing for that column and the feature is left at zero.
-      else if (cat.otherCount > 0) x[idx.get(OTHER)!] = 1;
+      else if (cat.otherCount > 0) x[this.otherColumn[i]] = 1;
     }
     return x;
   }
