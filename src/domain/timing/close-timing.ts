@@ -7,7 +7,7 @@
 // close date (median), P(slip past the end of the expected-close month) and a distribution over
 // calendar months after t's month. Groups fall back from stage+segment to stage to everyone when
 // they have fewer than `minSamples` draws. Everything here is conditional on the deal being won.
-import { DAY_MS } from '../../math/time';
+import { DAY_MS, utcEndOfMonth, utcMonthIndex } from '../../math/time';
 
 export interface TimingExample {
   stage: string | null;
@@ -56,14 +56,8 @@ function quantiles(values: number[], k = QUANTILES): number[] {
   return Array.from({ length: k }, (_, i) => s[Math.min(s.length - 1, Math.floor(((i + 0.5) / k) * s.length))]);
 }
 
-const monthIndex = (t: number) => {
-  const d = new Date(t);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-};
-const endOfMonth = (t: number) => {
-  const d = new Date(t);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - 1;
-};
+const monthIndex = utcMonthIndex;
+const endOfMonth = utcEndOfMonth;
 
 export class CloseTimingModel {
   private constructor(private readonly state: CloseTimingState) {}
