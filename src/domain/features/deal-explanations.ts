@@ -330,11 +330,11 @@ export function dealFactors(
   known: KnownCategory = () => true,
 ): Factor[] {
   const total = Array.from(effects);
-  const missing: FactorUnit[] = [];
+  let missingKey = '';
   const stage = units.findIndex((u) => u.name === 'stage');
   for (let i = 0; i < units.length; i++) {
     if (!unitNotProvided(units[i], row)) continue;
-    missing.push(units[i]);
+    missingKey += `${i},`;
     if (stage >= 0) total[stage] += total[i];
     total[i] = 0;
   }
@@ -345,7 +345,25 @@ export function dealFactors(
     effect: ranked[i],
     text: explainUnit(units[i], row, ctx, known),
   }));
-  const note = notProvidedNote(missing, providedBy, 'deal in its stage');
+  const note = missingKey ? notProvidedText(units, missingKey) : null;
   if (note) factors.push({ feature: 'notProvided', value: null, effect: 0, text: note });
   return factors;
+}
+
+// The "not provided" sentence depends only on which units are missing: worded once per model's
+// units and combination (a CRM frontend sends the same fields call after call).
+const notProvidedTexts = new WeakMap<readonly FactorUnit[], Map<string, string | null>>();
+function notProvidedText(units: readonly FactorUnit[], missingKey: string): string | null {
+  let texts = notProvidedTexts.get(units);
+  if (!texts) notProvidedTexts.set(units, (texts = new Map()));
+  let text = texts.get(missingKey);
+  if (text === undefined) {
+    const missing = missingKey
+      .split(',')
+      .filter(Boolean)
+      .map((i) => units[Number(i)]);
+    text = notProvidedNote(missing, providedBy, 'deal in its stage');
+    if (texts.size < 4096) texts.set(missingKey, text); // combinations are few; bounded all the same
+  }
+  return text;
 }
