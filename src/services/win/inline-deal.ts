@@ -5,7 +5,7 @@
 // Omitted is not null: a field the caller leaves out (`activities`, `rep`, `account`, an account's
 // `segment`, `stageChanges`, `attributes`…) stays undefined, "not provided", and the features do
 // not read it as evidence; a field sent as null (or `activities: []`) says "none".
-import { parseIsoDate } from '../../contracts/input-rules';
+import { parseIsoDate } from '../../contracts/iso-date';
 import { invalidInput } from '../../errors';
 import type { AttributeValue, Deal, DealAccount } from '../../domain/deal-timeline/deal';
 
