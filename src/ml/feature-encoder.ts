@@ -128,7 +128,8 @@ function toNumber(v: RawValue): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function toCategory(v: RawValue): string {
+/** The category a raw value is counted under (trimmed, lower case; empty is MISSING). */
+export function toCategory(v: RawValue): string {
   if (v === null || v === undefined || v === '' || typeof v === 'symbol') return MISSING;
   return String(v).trim().toLowerCase() || MISSING;
 }

@@ -11,7 +11,7 @@
 import { AppError } from '../../errors';
 import { GroupRateBaseline } from '../../ml/baseline';
 import { timeHoldout, timeOrderedFolds } from '../../ml/cross-validation';
-import { FeatureEncoder, type RawRow } from '../../ml/feature-encoder';
+import { FeatureEncoder, type RawRow, toCategory } from '../../ml/feature-encoder';
 import { leakageVerdict, screenFeatures, type LeakageReport } from '../../ml/leakage';
 import { evaluateClassifier, liftOver, topDecileLift, type ClassifierMetrics } from '../../ml/metrics';
 import { L2_GRID, selectModel, type CandidateConfig, type SelectionReport } from '../../ml/model-selection';
@@ -140,7 +140,7 @@ export function lumpedCategoricals(encoder: FeatureEncoder, rows: RawRow[]): Lum
     const values = new Set<string>();
     for (const r of rows) {
       const v = r[c.name];
-      if (typeof v !== 'symbol') values.add(v === null || v === undefined ? '' : String(v).trim().toLowerCase());
+      if (typeof v !== 'symbol') values.add(toCategory(v));
     }
     out.push({ feature: c.name, values: values.size, columns: c.categories.length, otherShare: c.otherShare ?? 0 });
   }
