@@ -107,10 +107,16 @@ it('the server keeps answering through a database restart and logs the loss as a
     lines.length = 0;
     // Every ended idle connection is reported once, each pool on its own schedule: the request
     // waits for all of them, or it could pick a connection whose end has not been noticed yet.
+    const before = await admin.query(
+      'SELECT pid, application_name, state, left(query, 80) AS query FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [dbName()],
+    );
     const ended = await terminateBackends();
     await until(() => lines.filter((l) => l.includes('database connection lost')).length >= ended);
     expect(await jobs()).toBe(200);
     const lost = lines.map((l) => JSON.parse(l)).filter((l) => l.msg.includes('database connection lost'));
+    // What the database had open and what the server logged, should this ever fail again.
+    if (lost.length === 0) throw new Error(`no loss reported: ${JSON.stringify({ ended, connections: before.rows, lines })}`);
     expect(ended).toBeGreaterThanOrEqual(1);
     expect(lost.length).toBeGreaterThanOrEqual(1);
     expect(lost[0]).toMatchObject({ level: 40, err: { code: '57P01' } });
