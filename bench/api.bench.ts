@@ -10,13 +10,9 @@
 // of the per-round ratios, each taken from two measurements seconds apart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { positiveIntArg, positiveNumberArg as arg } from './args';
-
-const ROOT = path.resolve(__dirname, '..');
-/** A module of the compiled build, typed as its source: `salescast serve` runs dist/, not src/. */
-const fromDist = <M>(mod: string): M => require(path.join(ROOT, 'dist', mod)) as M;
+import { fromDist, prepareServedDemo, type ServedDemo } from './served-demo';
 
 // autocannon ships no type declarations; this is the part of its API the benchmark uses.
 interface AutocannonResult {
@@ -54,37 +50,9 @@ function inlineDeal(i: number) {
   };
 }
 
-interface Setup {
-  dir: string;
-  url: string;
-  modelsDir: string;
-  key: string;
-  model: string;
-}
-
 // ---------------------------------------------------------------- setup: data, model and key
 async function setup() {
-  const { openDatabase } = fromDist<typeof import('../src/db/database')>('db/database');
-  const { migrate } = fromDist<typeof import('../src/db/migrate')>('db/migrate');
-  const { loadDemoData } = fromDist<typeof import('../src/services/demo-service')>('services/demo-service');
-  const { trainWinModel } = fromDist<typeof import('../src/services/win/train-win-model')>('services/win/train-win-model');
-  const { createApiKey } = fromDist<typeof import('../src/services/api-keys/api-keys')>('services/api-keys/api-keys');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-bench-api-'));
-  const url = `file:${path.join(dir, 'bench.db')}`;
-  const modelsDir = path.join(dir, 'models');
-  await migrate(url);
-  const db = openDatabase(url);
-  await loadDemoData(db, { seed: 42, accounts: 300, months: 24 });
-  let model = 'stage baseline';
-  try {
-    const t = await trainWinModel(db, { modelsDir, algorithm: 'logistic', promote: 'always' });
-    model = `${t.algorithm} v${t.version}`;
-  } catch (e) {
-    model = `stage baseline (training refused: ${e instanceof Error ? e.message : String(e)})`;
-  }
-  const { key } = await createApiKey(db, { name: 'bench', scopes: 'scores:read' });
-  await db.close();
-  const out: Setup = { dir, url, modelsDir, key, model };
+  const out = await prepareServedDemo('salescast-bench-api-', { seed: 42, accounts: 300, months: 24 });
   process.stdout.write(`${JSON.stringify(out)}\n`, () => process.exit(0));
 }
 
@@ -98,7 +66,7 @@ async function serve() {
 
   // Like `salescast serve`: a process that only opens the database and loads the active model
   // (the data and the model were made by the setup process).
-  const { dir, url, modelsDir, key, model } = JSON.parse(process.env.SALESCAST_BENCH_API_SETUP!) as Setup;
+  const { dir, url, modelsDir, key, model } = JSON.parse(process.env.SALESCAST_BENCH_API_SETUP!) as ServedDemo;
   const db = openDatabase(url);
   const config = {
     ...loadConfig({ ...process.env, DATABASE_URL: url }),

@@ -17,12 +17,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { positiveIntArg, positiveNumberArg } from './args';
-
-const ROOT = path.resolve(__dirname, '..');
-/** A module of the compiled build, typed as its source: `salescast serve` runs dist/, not src/. */
-const fromDist = <M>(mod: string): M => require(path.join(ROOT, 'dist', mod)) as M;
+import { fromDist, prepareServedDemo, type ServedDemo } from './served-demo';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -57,46 +53,16 @@ const INLINE_DEAL = {
   ],
 };
 
-interface Setup {
-  dir: string;
-  url: string;
-  modelsDir: string;
-  key: string;
-  model: string;
-  counts: string;
-}
-
 // ---------------------------------------------------------------- setup: data, model and key
 async function setup() {
   const { loadConfig } = fromDist<typeof import('../src/config')>('config');
-  const { openDatabase } = fromDist<typeof import('../src/db/database')>('db/database');
-  const { migrate } = fromDist<typeof import('../src/db/migrate')>('db/migrate');
-  const { loadDemoData } = fromDist<typeof import('../src/services/demo-service')>('services/demo-service');
-  const { trainWinModel } = fromDist<typeof import('../src/services/win/train-win-model')>('services/win/train-win-model');
-  const { createApiKey } = fromDist<typeof import('../src/services/api-keys/api-keys')>('services/api-keys/api-keys');
   const config = loadConfig({});
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'salescast-bench-load-'));
-  const url = `file:${path.join(dir, 'bench.db')}`;
-  const modelsDir = path.join(dir, 'models');
-  await migrate(url);
-  const db = openDatabase(url);
   // The company `npm start` serves.
-  const demo = await loadDemoData(db, {
+  const out = await prepareServedDemo('salescast-bench-load-', {
     seed: config.SALESCAST_SEED,
     accounts: config.SALESCAST_DEMO_ACCOUNTS,
     months: config.SALESCAST_DEMO_MONTHS,
   });
-  let model = 'stage baseline';
-  try {
-    const t = await trainWinModel(db, { modelsDir, algorithm: 'logistic', promote: 'always' });
-    model = `${t.algorithm} v${t.version}`;
-  } catch (e) {
-    model = `stage baseline (training refused: ${e instanceof Error ? e.message : String(e)})`;
-  }
-  const { key } = await createApiKey(db, { name: 'bench', scopes: 'scores:read' });
-  await db.close();
-  const counts = `${demo.records.accounts} accounts, ${demo.records.opportunities} deals`;
-  const out: Setup = { dir, url, modelsDir, key, model, counts };
   process.stdout.write(`${JSON.stringify(out)}\n`, () => process.exit(0));
 }
 
@@ -106,7 +72,7 @@ async function serve() {
   const { openDatabase } = fromDist<typeof import('../src/db/database')>('db/database');
   const { startServer } = fromDist<typeof import('../src/http/server')>('http/server');
   const { serverLogger } = fromDist<typeof import('../src/http/logger')>('http/logger');
-  const { url, modelsDir } = JSON.parse(process.env.SALESCAST_BENCH_LOAD_SETUP!) as Setup;
+  const { url, modelsDir } = JSON.parse(process.env.SALESCAST_BENCH_LOAD_SETUP!) as ServedDemo;
   const db = openDatabase(url);
   const config = {
     ...loadConfig({ ...process.env, DATABASE_URL: url }),
@@ -267,7 +233,7 @@ async function main() {
   require('../scripts/build.js').build();
   process.stderr.write('setting up: temporary database with the demo company, logistic deal-win model...\n');
   const s = child('setup', {});
-  const prepared = (await s.first) as unknown as Setup;
+  const prepared = (await s.first) as unknown as ServedDemo;
   const server = child('serve', { SALESCAST_BENCH_LOAD_SETUP: JSON.stringify(prepared) });
   const { port } = (await server.first) as { port: number };
   const probes = child('probe', { SALESCAST_BENCH_LOAD_PROBE: JSON.stringify({ port, key: prepared.key }) });
