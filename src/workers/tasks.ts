@@ -107,26 +107,22 @@ export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N
  * would.
  */
 export function workerModels(db: Database, modelsDir: string): Pick<TaskContext, 'win' | 'customers'> {
-  let win: { at: number | null; scoring: WinScoring } | null = null;
-  let customers: { at: number | null; scoring: CustomerScoring } | null = null;
   return {
-    async win() {
-      const v = await dataVersion(db);
-      if (!win || v === null || win.at !== v) {
-        const scoring = win?.scoring ?? new WinScoring(db, { modelsDir });
-        await scoring.refresh();
-        win = { at: v, scoring };
-      }
-      return win.scoring;
-    },
-    async customers() {
-      const v = await dataVersion(db);
-      if (!customers || v === null || customers.at !== v) {
-        const scoring = customers?.scoring ?? new CustomerScoring(db, { modelsDir });
-        await scoring.refresh();
-        customers = { at: v, scoring };
-      }
-      return customers.scoring;
-    },
+    win: heldUntilDataChanges(db, () => new WinScoring(db, { modelsDir })),
+    customers: heldUntilDataChanges(db, () => new CustomerScoring(db, { modelsDir })),
+  };
+}
+
+/** One scoring object, refreshed whenever the data version has moved since its last refresh. */
+function heldUntilDataChanges<S extends { refresh(): Promise<unknown> }>(db: Database, make: () => S): () => Promise<S> {
+  let held: { at: number | null; scoring: S } | null = null;
+  return async () => {
+    const v = await dataVersion(db);
+    if (!held || v === null || held.at !== v) {
+      const scoring = held?.scoring ?? make();
+      await scoring.refresh();
+      held = { at: v, scoring };
+    }
+    return held.scoring;
   };
 }
