@@ -30,16 +30,12 @@ export interface RegisterInput {
 }
 
 /** A new candidate row, decided by register() once it knows the next version number. */
-export interface NewModelVersionRow {
-  version: number;
-  algorithm: string;
-  metrics: Record<string, unknown> | null;
-  featureSchema: Record<string, unknown> | null;
-  artifactPath: string;
-  trainedAt: Date;
-  dataFrom: Date | null;
-  dataTo: Date | null;
-  notes: string | null;
+export interface NewModelVersionRow
+  extends Pick<
+    ModelVersionInfo,
+    'version' | 'algorithm' | 'metrics' | 'featureSchema' | 'artifactPath' | 'trainedAt' | 'dataFrom' | 'dataTo' | 'notes'
+  > {
+  /** Always known for a new row (ModelVersionInfo allows null for versions from before it was recorded). */
   artifactSha256: string;
   /** meta.json kept in the row (the database artifact store), or null. */
   meta: Record<string, unknown> | null;
