@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { FAIL, fastParser } from '../contracts/fast-parse';
 import { textIssues } from '../contracts/input-rules';
 import type { RouteDef } from '../contracts/route';
 import { AppError, detailsFromZod, type ErrorDetail } from '../errors';
@@ -34,6 +35,14 @@ function prefixed(where: string, issues: z.core.$ZodIssue[]): ErrorDetail[] {
 function checkPart(schema: z.ZodTypeAny, raw: unknown, where: 'params' | 'query' | null, details: ErrorDetail[]): unknown {
   const base = where ? [where] : [];
   const text = textIssues(raw, base);
+  // Valid input takes the compiled path (src/contracts/fast-parse.ts); anything else gets zod's verdict and details.
+  if (!text.length) {
+    const fast = fastParser(schema);
+    if (fast) {
+      const out = fast(raw);
+      if (out !== FAIL) return out;
+    }
+  }
   const r = schema.safeParse(raw);
   const zodDetails = r.success ? [] : where ? prefixed(where, r.error.issues) : detailsFromZod(r.error.issues);
   if (!text.length && r.success) return r.data;
@@ -118,6 +127,7 @@ export function pathOf(req: Request): string {
 export function makeMount(router: Pick<Router, RouteDef['method']>, mounted: RouteDef[], statics?: StaticRoutes): Mount {
   return (def, handler) => {
     mounted.push(def);
+    for (const part of [def.params, def.query, def.body]) if (part) fastParser(part); // compiled now, not on the first request
     const status = def.status ?? 200;
     const send = (req: Request, res: Response, result: unknown) => {
       if (!res.headersSent) sendJson(req, res, status, result);
