@@ -62,6 +62,9 @@ const cache = new WeakMap<z.ZodType, FastParse | null>();
 export function fastParser(schema: z.ZodType): FastParse | null {
   let fast = cache.get(schema);
   if (fast === undefined) {
+    // A schema that refers back to itself (a getter in its shape) reaches here again while being
+    // compiled: it is left to zod.
+    cache.set(schema, null);
     fast = compile(schema);
     cache.set(schema, fast);
   }

@@ -173,5 +173,13 @@ describe('the compiled fast path of contract schemas', () => {
     expect(fastParser(z.string().transform((s) => s.length))).toBeNull();
     expect(fastParser(z.object({ a: z.string() }).passthrough())).toBeNull();
     expect(fastParser(z.object({ a: z.date() }))).toBeNull();
+    const Node = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(Node).optional();
+      },
+    });
+    expect(fastParser(Node)).toBeNull();
+    expect(Node.parse({ name: 'a', children: [{ name: 'b' }] })).toEqual({ name: 'a', children: [{ name: 'b' }] });
   });
 });
