@@ -93,6 +93,9 @@ class Problem extends Error {}
 
 const text: Parse<string> = (raw) => raw;
 
+/** A size in bytes as the body limits are written: 500kb, 1mb, 2048b (src/http/json-body.ts reads it). */
+export const BYTE_SIZE = /^(\d+)(b|kb|mb)$/i;
+
 function matching(re: RegExp, message: string): Parse<string> {
   return (raw) => {
     if (!re.test(raw)) throw new Problem(message);
@@ -174,8 +177,8 @@ const FIELDS: { [K in keyof Settings]: [Parse<Settings[K]>, Settings[K]] } = {
   TRUST_PROXY: [trustProxy, false],
   RATE_LIMIT_PER_MINUTE: [num({ int: true, positive: true }), 600],
   RATE_LIMIT_STORE: [oneOf(RATE_LIMIT_STORES), 'auto'],
-  BODY_LIMIT: [matching(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 500kb'), '1mb'],
-  BULK_BODY_LIMIT: [matching(/^\d+(b|kb|mb)$/i, 'must look like 20mb or 500kb'), '20mb'],
+  BODY_LIMIT: [matching(BYTE_SIZE, 'must look like 1mb or 500kb'), '1mb'],
+  BULK_BODY_LIMIT: [matching(BYTE_SIZE, 'must look like 20mb or 500kb'), '20mb'],
   MODEL_REFRESH_SECONDS: [num({ positive: true }), 5],
   SHUTDOWN_GRACE_SECONDS: [num({ positive: true }), 10],
   WORKER_THREADS: [num({ int: true, min: 1, max: 64 }), DEFAULT_WORKER_THREADS],

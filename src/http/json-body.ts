@@ -10,10 +10,11 @@
 // and the same errors (type "entity.parse.failed", status 400, the same message) for malformed JSON
 // and for a body that is not an object or array (body-parser's strict mode).
 import type { Request, RequestHandler } from 'express';
+import { BYTE_SIZE } from '../config';
 
 /** Bytes in a limit written as config accepts it (500kb, 1mb, 2048b; multiples of 1024, as body-parser reads them). */
 export function limitBytes(limit: string): number {
-  const m = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  const m = BYTE_SIZE.exec(limit);
   if (!m) throw new Error(`body limit "${limit}" must look like 1mb, 500kb or 2048b`);
   const unit = m[2].toLowerCase();
   return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
