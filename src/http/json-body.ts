@@ -3,7 +3,7 @@
 // Content-Length within the limit, no Content-Encoding) is read here directly, and everything
 // else is handed to express.json. body-parser reads through raw-body, on-finished and iconv, with
 // five listeners on each request: on bench:api's scoring call, reading the common case here cut
-// the server's CPU per request by about 8% (paired runs).
+// the server's CPU per request by about 9% (paired runs).
 //
 // The outcome is body-parser's, byte for byte (test/http/json-body.test.ts compares the two on
 // generated bodies): the same parsed value, a byte order mark dropped, an empty body read as {},
