@@ -164,7 +164,7 @@ function compileType(zod: Internals): FastParse | null {
     case 'optional': {
       const innerType = def.innerType!;
       // An optional around a default substitutes for absence: rare, left to zod.
-      if (!zod.traits.has('$ZodOptional') || zod.traits.has('$ZodExactOptional') || internals(innerType).optin === 'defaulted') return null;
+      if (zod.traits.has('$ZodExactOptional') || internals(innerType).optin === 'defaulted') return null;
       const inner = fastParser(innerType);
       return inner && ((v) => (v === undefined ? undefined : inner(v)));
     }
