@@ -150,13 +150,22 @@ async function readReplica(baseA: string, baseB: string, key: string, primaryUrl
       async () => (await replica.query('SELECT to_regclass($1) AS t', ['deploy_probe'])).rows[0].t,
       10_000,
     );
-    summary.replicaLagMs = { writeVisibleOnReplicaAfter: Date.now() - t0, fromLsn: lsn };
+    const lag: Record<string, unknown> = { writeVisibleOnReplicaAfter: Date.now() - t0, fromLsn: lsn };
+    summary.replicaLagMs = lag;
 
     await replica.query('SELECT pg_wal_replay_pause()');
+    const paused = Date.now();
     const before = snapshotTotal(await list(baseB));
     const took = await http(baseA, 'POST', '/v1/forecasts/snapshots', key, { sims: 500 });
     check(took.status === 201 || took.status === 200, `a snapshot is stored through A (${took.status})`);
-    await sleep(3500); // past A's bound (2 s) and its next lag check
+    // A's lag check runs every second or so: once the replica is past A's 2 s bound, A reads the
+    // primary. Under load the check can run late, so wait for it (a fixed sleep failed once in CI).
+    const bypassed = await until(
+      'A to bypass the paused replica',
+      async () => (await list(baseA)).headers.get('x-read-source') === 'primary',
+      15_000,
+    ).catch(() => false);
+    lag.aBypassedReplicaAfterPause = bypassed ? Date.now() - paused : null;
     const onA = await list(baseA);
     const onB = await list(baseB);
     summary.staleRead = {
