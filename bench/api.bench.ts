@@ -1,4 +1,4 @@
-// npm run bench:api [-- --seconds 8 --rounds 4 --connections 10 --batch 100]: HTTP throughput on loopback.
+// npm run bench:api [-- --seconds 12 --rounds 16 --connections 10 --batch 100]: HTTP throughput on loopback.
 // A setup process builds a temporary database with the demo company and trains a logistic deal-win
 // model; a second process then serves, like `salescast serve` (the compiled build in dist/, brought
 // up to date first; this script itself runs through tsx), (1) the real API (startServer: auth,
@@ -6,8 +6,9 @@
 // bare Express JSON endpoint; this process drives both with autocannon in the same run. Prints requests/s and p50/p99 latency of inline single-deal scoring
 // next to the bare endpoint (goal: over 70% of its throughput), and the deals/s of batch scoring.
 // The machines are shared, so load from elsewhere drifts during a run: the cases are measured in
-// interleaved rounds (bare, API, ... then the reverse order) and the ratio reported is the median
-// of the per-round ratios, each taken from two measurements seconds apart.
+// many short interleaved rounds (bare, API, ... then the reverse order, so bare and API are always
+// measured back to back) and the ratio reported is the median of the per-round ratios. A burst of
+// other load spoils a few of the 16 rounds rather than one of four.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,8 +27,8 @@ type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, r: Aut
 // autocannon ships no type declarations: the slice used here is typed above.
 const autocannon = require('autocannon') as Autocannon;
 
-const SECONDS = arg('seconds', 8);
-const ROUNDS = positiveIntArg('rounds', 4);
+const SECONDS = arg('seconds', 12);
+const ROUNDS = positiveIntArg('rounds', 16);
 const CONNECTIONS = arg('connections', 10);
 const BATCH = arg('batch', 100);
 
@@ -246,8 +247,9 @@ async function main() {
     };
     type Case = keyof typeof cases;
     const order = Object.keys(cases) as Case[];
-    // A short warm-up of every server so each is past JIT compilation before measuring.
-    for (const c of order) await run(cases[c].url, cases[c].body, cases[c].headers, 1);
+    // A warm-up of every server so each is past JIT compilation before measuring (with one second
+    // each, the first round of scoring still ran at about half its later rate).
+    for (const c of order) await run(cases[c].url, cases[c].body, cases[c].headers, 2);
 
     const perRound = SECONDS / ROUNDS;
     process.stderr.write(`measuring ${SECONDS}s per case in ${ROUNDS} interleaved rounds, ${CONNECTIONS} connections on loopback...\n`);
