@@ -20,6 +20,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../errors';
 import { type ArtifactHeader, checkArtifact } from './artifact';
+import { emptyPlan, encodingPlan, type EncodingPlan } from './encoding-plan';
 
 /** Any symbol a row may hold is NOT_PROVIDED (the domain declares the same registered symbol). */
 export type RawValue = number | string | boolean | null | undefined | symbol;
@@ -213,6 +214,9 @@ export class FeatureEncoder {
   /** Per categorical feature: the columns of its kept categories, in order, and its "other" column. */
   private catColumns: number[][] = [];
   private otherColumn: number[] = [];
+  /** transformRow's reading of the state (encoding-plan.ts) and its row values, in the plan's order. */
+  private plan: EncodingPlan = emptyPlan();
+  private values: RawValue[] = [];
 
   constructor(spec: FeatureSpec) {
     const dup = [...spec.numeric, ...spec.categorical].find((n, i, all) => all.indexOf(n) !== i);
@@ -311,6 +315,8 @@ export class FeatureEncoder {
       this.catColumns.push(columns);
     }
     this.cols = cols;
+    this.plan = encodingPlan(state.numeric, state.categorical, state.spec.minCategoryCount ?? 5);
+    this.values = new Array<RawValue>(state.numeric.length + state.categorical.length).fill(null);
   }
 
   private need(): EncoderState {
@@ -339,43 +345,45 @@ export class FeatureEncoder {
   }
 
   transformRow(row: RawRow, out?: number[]): number[] {
-    const s = this.need();
+    this.need();
+    const p = this.plan;
+    const values = this.values;
+    p.read(row, values);
     const x = out ?? new Array<number>(this.cols.length);
     x.fill(0);
     let k = 0;
     let group: ImputationGroup | undefined | null = null; // looked up once, when first needed
-    for (let j = 0; j < s.numeric.length; j++) {
-      const n = s.numeric[j];
-      const raw = numericInput(row, n);
+    for (let j = 0; j < p.source.length; j++) {
+      const raw = values[j];
+      const constant = p.constant[j] === 1;
       if (isNotProvided(raw)) {
         if (group === null) group = this.imputationGroup(row);
-        x[k++] = n.constant ? 0 : (group?.numeric[j] ?? 0); // the (group's) mean, standardised
-        if (n.hasMissingColumn) x[k++] = group?.missingRate[j] ?? n.missingRate ?? 0;
+        x[k++] = constant ? 0 : (group?.numeric[j] ?? 0); // the (group's) mean, standardised
+        if (p.missingColumn[j] === 1) x[k++] = group?.missingRate[j] ?? p.missingRate[j];
         continue;
       }
       let v = toNumber(raw);
-      if (v !== null && n.log) v = Math.log1p(Math.max(0, v));
-      x[k++] = v === null || n.constant ? 0 : (v - n.mean) / n.sd;
-      if (n.hasMissingColumn) x[k++] = v === null ? 1 : 0;
+      if (v !== null && p.log[j] === 1) v = Math.log1p(Math.max(0, v));
+      x[k++] = v === null || constant ? 0 : (v - p.mean[j]) / p.sd[j];
+      if (p.missingColumn[j] === 1) x[k++] = v === null ? 1 : 0;
     }
-    for (let i = 0; i < s.categorical.length; i++) {
-      const cat = s.categorical[i];
-      const raw = row[cat.name];
+    for (let i = 0; i < p.category.length; i++) {
+      const raw = values[p.source.length + i];
       const c = isNotProvided(raw) ? null : toCategory(raw);
       const at = c === null ? undefined : this.catIndex[i].get(c);
       if (at !== undefined) x[at] = 1;
-      else if (c === null || (cat.shares && cat.otherCount < (s.spec.minCategoryCount ?? 5))) {
+      else if (c === null || p.unseenAsAverage[i] === 1) {
         // Not provided, or a value the model never saw while its "other" bucket was learned from
         // too few rows to stand for it: the training average (of the row's imputeBy group).
         if (group === null) group = this.imputationGroup(row);
-        const shares = group?.shares[i] ?? cat.shares;
+        const shares = group?.shares[i] ?? p.shares[i];
         const columns = this.catColumns[i];
         for (let j = 0; j < columns.length; j++) x[columns[j]] = shares?.[j] ?? 0;
-        x[this.otherColumn[i]] = group?.otherShare[i] ?? cat.otherShare ?? 0;
+        x[this.otherColumn[i]] = group?.otherShare[i] ?? p.otherShare[i];
       }
       // Unseen values go to "other" — unless no training row did, in which case the model has
       // learned nothing for that column and the feature is left at zero.
-      else if (cat.otherCount > 0) x[this.otherColumn[i]] = 1;
+      else if (p.hasOther[i] === 1) x[this.otherColumn[i]] = 1;
     }
     return x;
   }

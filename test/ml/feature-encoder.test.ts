@@ -1,4 +1,5 @@
-import { FeatureEncoder, inferFeatureSpec, NOT_PROVIDED, schemaSignature } from '../../src/ml/feature-encoder';
+import fc from 'fast-check';
+import { FeatureEncoder, inferFeatureSpec, NOT_PROVIDED, type RawValue, schemaSignature, toCategory } from '../../src/ml/feature-encoder';
 
 describe('the tabular feature encoder', () => {
   const rows = [
@@ -110,5 +111,109 @@ describe('the tabular feature encoder', () => {
         /log companion "tenure"/,
       );
     });
+  });
+});
+
+describe('transformRow reads each field as given', () => {
+  // transformRow reads a row through a function compiled with the field names as literals (the
+  // encoder's read plan). Names come from the data (custom attributes): any text must be read as
+  // that field, and nothing in a name may run.
+  const hostile = [
+    'plain',
+    'attr.with dot',
+    "quote'single",
+    'quote"double',
+    'back\\slash',
+    'line\nbreak',
+    'sep\u2028arator',
+    ['`$', '{globalThis.__pwned = 1}`'].join(''), // a template literal's substitution, were names pasted in one
+    '"]; globalThis.__pwned = 1; //',
+    '__proto__x',
+    '',
+  ];
+
+  test('names with quotes, backslashes, line breaks and code in them', () => {
+    const numeric = hostile.slice(0, 6);
+    const categorical = hostile.slice(6);
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      Object.fromEntries([
+        ...numeric.map((n, j): [string, number] => [n, i * (j + 1)]),
+        ...categorical.map((n): [string, string] => [n, `v${i % 3}`]),
+      ]),
+    );
+    const enc = new FeatureEncoder({ numeric, categorical, minCategoryCount: 1 }).fit(rows);
+    const x = enc.transformRow(rows[5]);
+    const cols = enc.columns;
+    for (const [j, n] of numeric.entries()) {
+      const s = enc.toArtifact().numeric[j];
+      expect([n, x[cols.findIndex((c) => c.name === n)]]).toEqual([n, (5 * (j + 1) - s.mean) / s.sd]);
+    }
+    for (const n of categorical) expect([n, x[cols.findIndex((c) => c.name === `${n}=v2`)]]).toEqual([n, 1]);
+    expect((globalThis as Record<string, unknown>).__pwned).toBeUndefined();
+  });
+
+  /** transformRow as a plain loop over the state, reading each field by key: what the read plan must equal. */
+  function reference(enc: FeatureEncoder, row: Record<string, unknown>): number[] {
+    const s = enc.toArtifact();
+    const x: number[] = new Array(enc.width).fill(0);
+    const provided = (v: unknown) => typeof v !== 'symbol';
+    const group =
+      s.spec.imputeBy && s.imputation && provided(row[s.spec.imputeBy])
+        ? s.imputation[toCategory(row[s.spec.imputeBy] as string)]
+        : undefined;
+    let k = 0;
+    s.numeric.forEach((n, j) => {
+      const raw = row[n.from ?? n.name];
+      if (!provided(raw)) {
+        x[k++] = n.constant ? 0 : (group?.numeric[j] ?? 0);
+        if (n.hasMissingColumn) x[k++] = group?.missingRate[j] ?? n.missingRate ?? 0;
+        return;
+      }
+      let v = raw === null || raw === undefined || raw === '' ? null : typeof raw === 'boolean' ? (raw ? 1 : 0) : Number(raw);
+      if (v !== null && !Number.isFinite(v)) v = null;
+      if (v !== null && n.log) v = Math.log1p(Math.max(0, v));
+      x[k++] = v === null || n.constant ? 0 : (v - n.mean) / n.sd;
+      if (n.hasMissingColumn) x[k++] = v === null ? 1 : 0;
+    });
+    const cols = enc.columns;
+    s.categorical.forEach((c, i) => {
+      const raw = row[c.name];
+      const cat = provided(raw) ? toCategory(raw as string) : null;
+      const at = cat === null ? -1 : cols.findIndex((col) => col.source === c.name && col.kind === 'category' && col.category === cat);
+      const other = cols.findIndex((col) => col.source === c.name && col.kind === 'other');
+      if (at >= 0) x[at] = 1;
+      else if (cat === null || (c.shares && c.otherCount < (s.spec.minCategoryCount ?? 5))) {
+        const shares = group?.shares[i] ?? c.shares;
+        c.categories.forEach((name, j) => {
+          x[cols.findIndex((col) => col.source === c.name && col.category === name)] = shares?.[j] ?? 0;
+        });
+        x[other] = group?.otherShare[i] ?? c.otherShare ?? 0;
+      } else if (c.otherCount > 0) x[other] = 1;
+    });
+    return x;
+  }
+
+  test('equals a plain loop over the state for any row: numbers, text, gaps, not provided, unseen values', () => {
+    const value = fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.integer({ min: -3, max: 40 }),
+      fc.constantFrom(null, undefined, '', NOT_PROVIDED, true, false, 'Gold', 'gold ', 'SILVER', 'rare', 'never seen', '12', 'NaN'),
+    );
+    const names = ['amount', 'tenure', 'plan', 'tier', 'stage'];
+    const rowOf = fc.record(Object.fromEntries(names.map((n) => [n, value])) as Record<string, typeof value>, { requiredKeys: [] });
+    fc.assert(
+      fc.property(fc.array(rowOf, { minLength: 8, maxLength: 40 }), fc.array(rowOf, { minLength: 1, maxLength: 10 }), (train, rows) => {
+        const enc = new FeatureEncoder({
+          numeric: ['amount', 'tenure'],
+          categorical: ['plan', 'tier', 'stage'],
+          log: ['amount'],
+          logCompanion: ['tenure'],
+          minCategoryCount: 2,
+          imputeBy: 'stage',
+        }).fit(train as Record<string, RawValue>[]);
+        for (const r of rows) expect(enc.transformRow(r as Record<string, RawValue>)).toEqual(reference(enc, r));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
