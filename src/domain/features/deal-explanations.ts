@@ -329,40 +329,58 @@ export function dealFactors(
   perSide = 3,
   known: KnownCategory = () => true,
 ): Factor[] {
-  const total = Array.from(effects);
-  let missingKey = '';
-  const stage = units.findIndex((u) => u.name === 'stage');
-  for (let i = 0; i < units.length; i++) {
+  // Effects rounded as shown; a unit the caller did not provide gives its effect to the stage's.
+  const n = units.length;
+  const stage = stageIndexOf(units);
+  const ranked = new Array<number>(n);
+  for (let i = 0; i < n; i++) ranked[i] = effects[i];
+  let missing = 0; // how many units were not provided, and which (missingKey)
+  let missingKey = 0;
+  for (let i = 0; i < n; i++) {
     if (!unitNotProvided(units[i], row)) continue;
-    missingKey += `${i},`;
-    if (stage >= 0) total[stage] += total[i];
-    total[i] = 0;
+    missing++;
+    if (i < BITS.length) missingKey += BITS[i]; // a set of units as a number: exact for the first 53
+    if (stage >= 0) ranked[stage] += ranked[i];
+    ranked[i] = 0;
   }
-  const ranked = total.map((e) => Math.round(e * 1000) / 1000);
+  for (let i = 0; i < n; i++) ranked[i] = Math.round(ranked[i] * 1000) / 1000;
   const factors: Factor[] = topFactorIndices(ranked, perSide).map((i) => ({
     feature: units[i].name,
     value: unitValue(units[i], row),
     effect: ranked[i],
     text: explainUnit(units[i], row, ctx, known),
   }));
-  const note = missingKey ? notProvidedText(units, missingKey) : null;
+  const note = missing ? notProvidedText(units, row, missingKey) : null;
   if (note) factors.push({ feature: 'notProvided', value: null, effect: 0, text: note });
   return factors;
 }
 
+/** 2^i for i < 53 (a table: Math.pow costs more than the rest of the bookkeeping together). */
+const BITS = Array.from({ length: 53 }, (_, i) => 2 ** i);
+
+const stageIndexes = new WeakMap<readonly FactorUnit[], number>();
+function stageIndexOf(units: readonly FactorUnit[]): number {
+  let i = stageIndexes.get(units);
+  if (i === undefined) stageIndexes.set(units, (i = units.findIndex((u) => u.name === 'stage')));
+  return i;
+}
+
 // The "not provided" sentence depends only on which units are missing: worded once per model's
 // units and combination (a CRM frontend sends the same fields call after call).
-const notProvidedTexts = new WeakMap<readonly FactorUnit[], Map<string, string | null>>();
-function notProvidedText(units: readonly FactorUnit[], missingKey: string): string | null {
+const notProvidedTexts = new WeakMap<readonly FactorUnit[], Map<number, string | null>>();
+function notProvidedText(units: readonly FactorUnit[], row: RawRow, missingKey: number): string | null {
+  const word = () =>
+    notProvidedNote(
+      units.filter((u) => unitNotProvided(u, row)),
+      providedBy,
+      'deal in its stage',
+    );
+  if (units.length > 53) return word(); // the key would not be exact
   let texts = notProvidedTexts.get(units);
   if (!texts) notProvidedTexts.set(units, (texts = new Map()));
   let text = texts.get(missingKey);
   if (text === undefined) {
-    const missing = missingKey
-      .split(',')
-      .filter(Boolean)
-      .map((i) => units[Number(i)]);
-    text = notProvidedNote(missing, providedBy, 'deal in its stage');
+    text = word();
     if (texts.size < 4096) texts.set(missingKey, text); // combinations are few; bounded all the same
   }
   return text;
