@@ -36,3 +36,36 @@ export function parseIsoDate(s: string): number {
   }
   return Date.parse(s);
 }
+
+const DAY_MS = 86_400_000;
+/** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z: the years toISOString writes with four digits. */
+const FOUR_DIGIT_YEARS = [-62_167_219_200_000, 253_402_300_800_000] as const;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()`, computed from the number (civil-from-days after Howard Hinnant, as
+ * src/math/time.ts; exact for the proleptic Gregorian calendar of ECMAScript time): the API writes
+ * two or three instants per scored deal, and Date's own formatting took about 0.35 µs each. Years
+ * outside 0000-9999 (six-digit years) and invalid times (a RangeError) are left to Date.
+ */
+export function formatIsoDate(ms: number): string {
+  if (!(ms >= FOUR_DIGIT_YEARS[0] && ms < FOUR_DIGIT_YEARS[1])) return new Date(ms).toISOString();
+  const t = Math.trunc(ms); // a Date holds whole milliseconds (TimeClip)
+  const days = Math.floor(t / DAY_MS);
+  const inDay = t - days * DAY_MS;
+  const z = days + 719_468; // days since 0000-03-01
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153); // month counted from March
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9; // 1 = January
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
+  const h = Math.floor(inDay / 3_600_000);
+  const m = Math.floor(inDay / 60_000) % 60;
+  const s = Math.floor(inDay / 1000) % 60;
+  return `${y}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(inDay % 1000)}Z`;
+}

@@ -1,6 +1,7 @@
 // Deal scores. Inline deals are scored by the in-memory scorer with no database access; stored
 // deals are named by external id (src/services/win/stored-deal-scores.ts).
 import { listScoresRoute, scoreBatchRoute, scoreInlineRoute, scoreOneRoute } from '../../contracts/deals';
+import { formatIsoDate } from '../../contracts/iso-date';
 import { AppError, invalidInput } from '../../errors';
 import type { WinScoring } from '../../services/win/score-deals';
 import { listDealScores, scoreStoredDeal, scoreStoredDeals, type DealScoreSort } from '../../services/win/stored-deal-scores';
@@ -9,7 +10,7 @@ import type { AppContext } from '../context';
 import { readDatabase } from '../read-db';
 import { pageOf } from '../pagination';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const iso = (d: Date | null | undefined) => (d ? formatIsoDate(d.getTime()) : null);
 
 /** A score as the API shows it; `scoredAtIso` saves formatting the same instant once per deal. */
 export function scoreView(s: DealScoreResult, scoredAtIso?: string) {
@@ -37,7 +38,7 @@ export function scoreView(s: DealScoreResult, scoredAtIso?: string) {
     algorithm: s.algorithm,
     fallback: s.fallback,
     timingBasis: s.timingBasis,
-    scoredAt: scoredAtIso ?? s.scoredAt.toISOString(),
+    scoredAt: scoredAtIso ?? formatIsoDate(s.scoredAt.getTime()),
   };
   if (s.fallbackReason) view.fallbackReason = s.fallbackReason;
   return view;
@@ -68,7 +69,7 @@ export function dealRoutes(ctx: AppContext) {
       ]);
     }
     const asOf = asDate(body.asOf);
-    const at = asOf.toISOString(); // every inline score is as of this instant
+    const at = formatIsoDate(asOf.getTime()); // every inline score is as of this instant
     const answer = (scores: DealScoreResult[]) => ({
       currency,
       asOf: at,
