@@ -1,26 +1,7 @@
 // The fitted state of a FeatureEncoder as its transformRow reads it, worked out once when the state
 // is set: one array per field (the states come from JSON and from fit() in several shapes, and
 // transformRow runs for every row trained on and every deal scored) and a compiled reader of rows.
-
-/** What the plan needs of a numeric feature's state (NumericState). */
-interface NumericPart {
-  name: string;
-  from?: string;
-  mean: number;
-  sd: number;
-  log: boolean;
-  hasMissingColumn: boolean;
-  constant: boolean;
-  missingRate?: number;
-}
-
-/** What the plan needs of a categorical feature's state (CategoricalState). */
-interface CategoricalPart {
-  name: string;
-  otherCount: number;
-  shares?: number[];
-  otherShare?: number;
-}
+import type { CategoricalState, NumericState } from './encoder-state';
 
 export interface EncodingPlan {
   /**
@@ -49,8 +30,8 @@ export const emptyPlan = (): EncodingPlan => encodingPlan([], [], 5);
 
 /** The plan of a fitted state; `minCategoryCount` is its spec's. */
 export function encodingPlan(
-  numeric: readonly NumericPart[],
-  categorical: readonly CategoricalPart[],
+  numeric: readonly NumericState[],
+  categorical: readonly CategoricalState[],
   minCategoryCount: number,
 ): EncodingPlan {
   const flag = (b: unknown) => (b ? 1 : 0);

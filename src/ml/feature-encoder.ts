@@ -21,6 +21,9 @@ import crypto from 'node:crypto';
 import { AppError } from '../errors';
 import { type ArtifactHeader, checkArtifact } from './artifact';
 import { emptyPlan, encodingPlan, type EncodingPlan } from './encoding-plan';
+import type { CategoricalState, NumericState } from './encoder-state';
+
+export type { CategoricalState, NumericState } from './encoder-state';
 
 /** Any symbol a row may hold is NOT_PROVIDED (the domain declares the same registered symbol). */
 export type RawValue = number | string | boolean | null | undefined | symbol;
@@ -55,31 +58,6 @@ export interface EncodedColumn {
   source: string;
   kind: 'numeric' | 'missing' | 'category' | 'other';
   category?: string;
-}
-
-export interface NumericState {
-  /** The feature, or for a log companion `<feature>:log1p`. */
-  name: string;
-  /** A log companion: the feature whose value it reads. */
-  from?: string;
-  mean: number;
-  sd: number;
-  log: boolean;
-  hasMissingColumn: boolean;
-  /** Never observed, or one value only, in training: always encoded as 0 (nothing was learned for it). */
-  constant: boolean;
-  /** Share of provided training rows that were missing: the indicator's value for NOT_PROVIDED. */
-  missingRate?: number;
-}
-
-export interface CategoricalState {
-  name: string;
-  categories: string[];
-  /** Training rows that fell in the "other" bucket; when 0, unseen values encode as all zeros. */
-  otherCount: number;
-  /** Share of provided training rows in each category and in "other" (NOT_PROVIDED encodes as these). */
-  shares?: number[];
-  otherShare?: number;
 }
 
 /** Training averages of the rows sharing one value of spec.imputeBy (null: no provided value in the group). */
