@@ -14,6 +14,7 @@ import {
   leafPaths,
   type Mutation,
   mutate,
+  type OpenApiDoc,
   mutationArb,
   type Schema,
   RawJson,
@@ -24,14 +25,7 @@ import {
 
 const SEED = Number(process.env.SALESCAST_FUZZ_SEED ?? 20_261_205);
 
-interface Operation {
-  operationId: string;
-  parameters?: Array<{ name: string; in: 'path' | 'query'; schema: Schema }>;
-  requestBody?: { content: { 'application/json': { schema: Schema } } };
-}
-type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
-
-const DOC = openApiDocument({ db: null as never }) as unknown as Doc;
+const DOC = openApiDocument({ db: null as never }) as unknown as OpenApiDoc;
 const OPS = new Map(Object.values(DOC.paths).flatMap((ops) => Object.values(ops).map((op) => [op.operationId, op] as const)));
 const DEFS: RouteDef[] = mountedRoutes({ db: null as never });
 const arbs = new SchemaArbitraries(DOC, () => undefined);

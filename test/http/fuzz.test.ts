@@ -40,6 +40,8 @@ import {
   leafPaths,
   type Mutation,
   mutate,
+  type OpenApiDoc,
+  type OpenApiOperation,
   mutationArb,
   type Schema,
   SchemaArbitraries,
@@ -60,20 +62,15 @@ const FUZZ_NOW = new Date('2026-06-30T00:00:00Z');
  */
 const KNOWN_FAILURES: Record<string, string> = {};
 
-interface Operation {
+type Operation = OpenApiOperation & {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
-  operationId: string;
-  parameters: Array<{ name: string; in: 'path' | 'query'; required: boolean; schema: Schema }>;
-  requestBody?: { content: { 'application/json': { schema: Schema } } };
-  responses: Record<string, unknown>;
-}
-type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
-
+  parameters: NonNullable<OpenApiOperation['parameters']>;
+};
 // The operations, known before any test runs (the test below checks the server publishes these).
-const DOC = openApiDocument({ db: null as never }) as unknown as Doc;
+const DOC = openApiDocument({ db: null as never }) as unknown as OpenApiDoc;
 const OPERATIONS: Operation[] = Object.entries(DOC.paths).flatMap(([p, ops]) =>
-  Object.entries(ops).map(([method, op]) => ({ ...op, method: method as Operation['method'], path: p })),
+  Object.entries(ops).map(([method, op]) => ({ ...op, parameters: op.parameters ?? [], method: method as Operation['method'], path: p })),
 );
 const DEFS = new Map<string, RouteDef>(mountedRoutes({ db: null as never }).map((d) => [d.operationId, d]));
 
@@ -370,8 +367,8 @@ async function check(op: Operation, req: FuzzRequest) {
 }
 
 test('the operations fuzzed are the ones the server publishes', async () => {
-  const served = (await request(server).get('/openapi.json').expect(200)).body as Doc;
-  const list = (d: Doc) =>
+  const served = (await request(server).get('/openapi.json').expect(200)).body as OpenApiDoc;
+  const list = (d: OpenApiDoc) =>
     Object.entries(d.paths)
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
       .sort();

@@ -8,6 +8,16 @@ import fc from 'fast-check';
 export type Schema = Record<string, unknown>;
 type Doc = { components: { schemas: Record<string, Schema> } };
 
+/** An operation of the server's OpenAPI document, as the tests that generate requests from it read it. */
+export interface OpenApiOperation {
+  operationId: string;
+  parameters?: Array<{ name: string; in: 'path' | 'query'; required: boolean; schema: Schema }>;
+  requestBody?: { content: { 'application/json': { schema: Schema } } };
+  responses: Record<string, unknown>;
+}
+/** The server's OpenAPI document (openApiDocument()), as far as those tests read it. */
+export type OpenApiDoc = Doc & { paths: Record<string, Record<string, OpenApiOperation>> };
+
 /** A number written into a JSON body as is (JSON.stringify cannot write 1e400 or -0). */
 export class RawJson {
   constructor(readonly text: string) {}
