@@ -103,7 +103,9 @@ export const hostileValue = () =>
     { weight: 3, arbitrary: fc.constantFrom(...TEXT_ATTACKS) },
     { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
     { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_NUMBERS) },
-    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_OTHER) },
+    // A copy per draw: mutate() writes into the objects it inserts, and a shared constant would carry
+    // one case's writes into the next (making the outcome depend on the order tests run in).
+    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_OTHER).map((v) => structuredClone(v)) },
   );
 
 /** Known values by field name (ids in the database, stage names, ...) so that lookups hit. */
