@@ -26,7 +26,8 @@ export interface EncodingPlan {
   otherShare: Float64Array;
 }
 
-export const emptyPlan = (): EncodingPlan => encodingPlan([], [], 5);
+/** The plan of an encoder not fitted yet (it reads nothing; transformRow refuses before using it). */
+export const EMPTY_PLAN: EncodingPlan = encodingPlan([], [], 5);
 
 /** The plan of a fitted state; `minCategoryCount` is its spec's. */
 export function encodingPlan(

@@ -20,7 +20,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../errors';
 import { type ArtifactHeader, checkArtifact } from './artifact';
-import { emptyPlan, encodingPlan, type EncodingPlan } from './encoding-plan';
+import { EMPTY_PLAN, encodingPlan, type EncodingPlan } from './encoding-plan';
 import type { CategoricalState, NumericState } from './encoder-state';
 
 export type { CategoricalState, NumericState } from './encoder-state';
@@ -193,7 +193,7 @@ export class FeatureEncoder {
   private catColumns: number[][] = [];
   private otherColumn: number[] = [];
   /** transformRow's reading of the state (encoding-plan.ts) and its row values, in the plan's order. */
-  private plan: EncodingPlan = emptyPlan();
+  private plan: EncodingPlan = EMPTY_PLAN;
   private values: RawValue[] = [];
 
   constructor(spec: FeatureSpec) {
