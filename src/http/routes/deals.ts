@@ -10,7 +10,9 @@ import type { AppContext } from '../context';
 import { readDatabase } from '../read-db';
 import { pageOf } from '../pagination';
 
-const iso = (d: Date | null | undefined) => (d ? formatIsoDate(d.getTime()) : null);
+/** An instant as the API writes it (what toISOString writes: formatIsoDate, test/contracts/iso-date.test.ts). */
+const isoOf = (d: Date) => formatIsoDate(d.getTime());
+const iso = (d: Date | null | undefined) => (d ? isoOf(d) : null);
 
 /** A score as the API shows it; `scoredAtIso` saves formatting the same instant once per deal. */
 export function scoreView(s: DealScoreResult, scoredAtIso?: string) {
@@ -38,7 +40,7 @@ export function scoreView(s: DealScoreResult, scoredAtIso?: string) {
     algorithm: s.algorithm,
     fallback: s.fallback,
     timingBasis: s.timingBasis,
-    scoredAt: scoredAtIso ?? formatIsoDate(s.scoredAt.getTime()),
+    scoredAt: scoredAtIso ?? isoOf(s.scoredAt),
   };
   if (s.fallbackReason) view.fallbackReason = s.fallbackReason;
   return view;
@@ -69,7 +71,7 @@ export function dealRoutes(ctx: AppContext) {
       ]);
     }
     const asOf = asDate(body.asOf);
-    const at = formatIsoDate(asOf.getTime()); // every inline score is as of this instant
+    const at = isoOf(asOf); // every inline score is as of this instant
     const answer = (scores: DealScoreResult[]) => ({
       currency,
       asOf: at,
@@ -86,7 +88,7 @@ export function dealRoutes(ctx: AppContext) {
   mount(scoreOneRoute, async ({ params, query }) => {
     const asOf = asDate(query.asOf);
     const { score, amount, stage } = await scoreStoredDeal(services.db, win(), params.id, asOf);
-    return { currency, asOf: asOf.toISOString(), score: scoreView(score), amount, stage };
+    return { currency, asOf: isoOf(asOf), score: scoreView(score), amount, stage };
   });
 
   mount(scoreBatchRoute, async ({ body, res }) => {
@@ -96,7 +98,7 @@ export function dealRoutes(ctx: AppContext) {
       new Set(body.ids).size > POOLED_STORED_DEALS
         ? await heavy.run('scoreStoredDeals', { externalIds: body.ids, asOf }, res)
         : await scoreStoredDeals(services.db, scoring, body.ids, asOf);
-    return { currency, asOf: asOf.toISOString(), scores: scores.map((s) => scoreView(s)), missing };
+    return { currency, asOf: isoOf(asOf), scores: scores.map((s) => scoreView(s)), missing };
   });
 
   mount(listScoresRoute, async ({ query, res }) => {
@@ -120,7 +122,7 @@ export function dealRoutes(ctx: AppContext) {
       fallback: r.fallback,
       modelVersion: r.modelVersion,
       topFactor: r.topFactor,
-      scoredAt: r.scoredAt.toISOString(),
+      scoredAt: isoOf(r.scoredAt),
     }));
     return pageOf(items, page.total, query.limit, query.offset);
   });
